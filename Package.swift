@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layering (data flows one way): text → NoetherSyntax → NoetherLang → NoetherEngine.
+// NoetherEngine knows nothing of the language; NoetherSyntax knows nothing numeric;
+// C is confined to the system-library targets.
+let package = Package(
+    name: "Noether",
+    products: [
+        .executable(name: "noether", targets: ["noether"]),
+        .library(name: "NoetherEngine", targets: ["NoetherEngine"]),
+        .library(name: "NoetherLang", targets: ["NoetherLang"]),
+    ],
+    dependencies: [
+        // Command-line parsing, usage text and exit code 64 on bad usage.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "NoetherEngine", dependencies: ["COpenBLAS"]),
+        .target(name: "NoetherSyntax"),
+        .target(name: "NoetherLang", dependencies: ["NoetherSyntax", "NoetherEngine"]),
+        .target(
+            name: "NoetherShell",
+            dependencies: [
+                "NoetherLang",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "noether", dependencies: ["NoetherShell"]),
+        .testTarget(name: "NoetherEngineTests", dependencies: ["NoetherEngine"]),
+        .testTarget(name: "NoetherSyntaxTests", dependencies: ["NoetherSyntax"]),
+        .testTarget(
+            name: "NoetherLangTests",
+            dependencies: ["NoetherLang"],
+            resources: [.copy("Golden")]
+        ),
+        .testTarget(name: "NoetherShellTests", dependencies: ["NoetherShell", "noether"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

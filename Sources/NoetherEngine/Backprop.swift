@@ -1,0 +1,161 @@
+/// Preallocated buffers for one forward and backward pass of a network over a fixed
+/// batch size, so the training step never allocates.
+///
+/// Layout, for n samples and L layers (l = 0 … L−1):
+/// - `preActivations[l]`  Z_l = A_{l−1} W_lᵀ (+ 1 b_lᵀ), n × sizes[l+1]
+/// - `activations[l]`     A_l = σ(Z_l) for hidden layers (l < L−1); A_{−1} = X
+/// - `slopes[l]`          σ′(Z_l) for hidden layers
+/// - `outputGradient`     G = ∂L/∂F, n × K (F = Z_{L−1})
+/// - `probabilities`      softmax(F) when the loss has a cross-entropy part
+/// - `weightGradients[l]`, `biasGradients[l]` ∂L/∂W_l, ∂L/∂b_l
+/// `deltas[l]` holds ∂L/∂Z_l during the backward pass.
+public struct Backprop: Sendable {
+    public let architecture: Architecture
+    public let batchSize: Int
+    public var preActivations: [Matrix]
+    public var activations: [Matrix]
+    public var slopes: [Matrix]
+    public var deltas: [Matrix]
+    public var outputGradient: Matrix
+    public var probabilities: Matrix
+    public var weightGradients: [Matrix]
+    public var biasGradients: [Matrix]?
+
+    public init(architecture: Architecture, batchSize n: Int) {
+        self.architecture = architecture
+        self.batchSize = n
+        let sizes = architecture.sizes
+        let layers = architecture.layerCount
+        preActivations = (0..<layers).map { Matrix(rows: n, columns: sizes[$0 + 1]) }
+        activations = (0..<layers).map { Matrix(rows: n, columns: $0 < layers - 1 ? sizes[$0 + 1] : 0) }
+        slopes = activations
+        deltas = preActivations
+        outputGradient = Matrix(rows: n, columns: sizes[layers])
+        probabilities = outputGradient
+        weightGradients = (0..<layers).map { Matrix(rows: sizes[$0 + 1], columns: sizes[$0]) }
+        biasGradients = architecture.hasBias ? (0..<layers).map { Matrix(rows: 1, columns: sizes[$0 + 1]) } : nil
+    }
+
+    /// The network outputs F = Z_{L−1} of the last forward pass (n × K).
+    public var outputs: Matrix { preActivations[architecture.layerCount - 1] }
+
+    /// Forward pass only: fills Z, A and σ′ for `inputs` (n × d).
+    public mutating func forward(_ parameters: Parameters, inputs x: Matrix) {
+        let layers = architecture.layerCount
+        let activation = architecture.activation
+        for l in 0..<layers {
+            if l == 0 {
+                Matrix.gemm(.none, x, .transposed, parameters.weights[0], into: &preActivations[0])
+            } else {
+                Matrix.gemm(.none, activations[l - 1], .transposed, parameters.weights[l], into: &preActivations[l])
+            }
+            if let biases = parameters.biases { addRowVector(biases[l], to: &preActivations[l]) }
+            if l < layers - 1 {
+                preActivations[l].storage.withUnsafeBufferPointer { z in
+                    activations[l].storage.withUnsafeMutableBufferPointer { a in
+                        slopes[l].storage.withUnsafeMutableBufferPointer { s in
+                            activation.apply(z, value: a, slope: s)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Forward and backward pass at `parameters` on `data`: returns the loss and leaves
+    /// ∂L/∂θ in `weightGradients` / `biasGradients`. Cost: about 3× the forward gemms.
+    public mutating func evaluate(_ parameters: Parameters, data: Dataset, loss: Loss) -> Double {
+        forward(parameters, inputs: data.inputs)
+        let layers = architecture.layerCount
+        let value = loss.evaluate(outputs: preActivations[layers - 1], targets: data.targets, labels: data.labels,
+                                  gradient: &outputGradient, probabilities: &probabilities)
+        deltas[layers - 1].storage.withUnsafeMutableBufferPointer { d in
+            outputGradient.storage.withUnsafeBufferPointer { g in _ = d.update(fromContentsOf: g) }
+        }
+        backward(parameters, inputs: data.inputs)
+        return value
+    }
+
+    /// Backpropagates `deltas[L−1]` = ∂L/∂F through the stored forward pass.
+    public mutating func backward(_ parameters: Parameters, inputs x: Matrix) {
+        let layers = architecture.layerCount
+        for l in stride(from: layers - 1, through: 0, by: -1) {
+            if l == 0 {
+                Matrix.gemm(.transposed, deltas[0], .none, x, into: &weightGradients[0])
+            } else {
+                Matrix.gemm(.transposed, deltas[l], .none, activations[l - 1], into: &weightGradients[l])
+            }
+            if biasGradients != nil { columnSums(deltas[l], into: &biasGradients![l]) }
+            if l > 0 {
+                Matrix.gemm(.none, deltas[l], .none, parameters.weights[l], into: &deltas[l - 1])
+                deltas[l - 1].storage.withUnsafeMutableBufferPointer { d in
+                    slopes[l - 1].storage.withUnsafeBufferPointer { s in
+                        for i in 0..<d.count { d[i] *= s[i] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// ||∂L/∂W_l||²_F for every layer, from the last `evaluate`.
+    public var weightGradientSquaredNorms: [Double] { weightGradients.map(\.squaredNorm) }
+
+    /// The full gradient as parameters-shaped values.
+    public var gradient: Parameters { Parameters(weights: weightGradients, biases: biasGradients) }
+
+    /// Fraction of samples whose largest output is their label (classification only).
+    public func accuracy(labels: [Int]) -> Double {
+        let f = outputs
+        var correct = 0
+        for i in 0..<f.rows {
+            var best = 0
+            for j in 1..<f.columns where f[i, j] > f[i, best] { best = j }
+            if best == labels[i] { correct += 1 }
+        }
+        return f.rows > 0 ? Double(correct) / Double(f.rows) : .nan
+    }
+}
+
+/// m[i, :] += v for every row i (v is 1 × columns).
+func addRowVector(_ v: Matrix, to m: inout Matrix) {
+    let c = m.columns
+    v.storage.withUnsafeBufferPointer { b in
+        m.storage.withUnsafeMutableBufferPointer { z in
+            for i in 0..<m.rows {
+                let row = i * c
+                for j in 0..<c { z[row + j] += b[j] }
+            }
+        }
+    }
+}
+
+/// out[0, j] = Σ_i m[i, j].
+func columnSums(_ m: Matrix, into out: inout Matrix) {
+    let c = m.columns
+    m.storage.withUnsafeBufferPointer { z in
+        out.storage.withUnsafeMutableBufferPointer { o in
+            for j in 0..<c { o[j] = 0 }
+            for i in 0..<m.rows {
+                let row = i * c
+                for j in 0..<c { o[j] += z[row + j] }
+            }
+        }
+    }
+}
+
+extension Network {
+    /// The loss and its exact gradient at this network's parameters (allocates a workspace).
+    public func lossAndGradient(data: Dataset, loss: Loss) throws(EngineError) -> (loss: Double, gradient: Parameters) {
+        try checkCompatible(with: data, loss: loss)
+        var bp = Backprop(architecture: architecture, batchSize: data.count)
+        let value = bp.evaluate(parameters, data: data, loss: loss)
+        return (value, bp.gradient)
+    }
+
+    /// Network outputs F (n × K) on `inputs`.
+    public func outputs(on inputs: Matrix) -> Matrix {
+        var bp = Backprop(architecture: architecture, batchSize: inputs.rows)
+        bp.forward(parameters, inputs: inputs)
+        return bp.outputs
+    }
+}

@@ -1,0 +1,126 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A training loss over network outputs F (n×K) and targets, with the reference
+/// normalization of experiments.md §1.4.
+///
+/// - `mse`: L = (1/(nK)) Σ_ik (F_ik − Y_ik)², no ½; G = 2(F − Y)/(nK); M_i = 2/(nK)·I.
+/// - `crossEntropy`: L = (1/n) Σ_i [logsumexp(F_i) − F_{i,y_i}] by a stable
+///   log-softmax; G_i = (p_i − e_{y_i})/n; M_i = (diag p_i − p_i p_iᵀ)/n.
+/// - `interpolated(ε)`: (1 − ε)·MSE + ε·CE, with gradients and curvature mixed alike.
+public enum Loss: Sendable, Equatable, Hashable {
+    case mse
+    case crossEntropy
+    case interpolated(Double)
+
+    public var name: String {
+        switch self {
+        case .mse: "mse"
+        case .crossEntropy: "cross_entropy"
+        case .interpolated(let e): "interpolated_loss(\(formatShort(e)))"
+        }
+    }
+
+    /// Whether the loss needs class labels (cross-entropy in any proportion).
+    public var needsLabels: Bool {
+        switch self {
+        case .mse: false
+        case .crossEntropy: true
+        case .interpolated(let e): e != 0
+        }
+    }
+
+    private var weights: (mse: Double, ce: Double) {
+        switch self {
+        case .mse: (1, 0)
+        case .crossEntropy: (0, 1)
+        case .interpolated(let e): (1 - e, e)
+        }
+    }
+
+    /// Computes the loss at outputs `f` and writes ∂L/∂F into `gradient` (same shape).
+    /// When the loss has a cross-entropy part, the softmax probabilities are written
+    /// into `probabilities` (n×K), which curvature products reuse. Never allocates.
+    ///
+    /// - Parameters:
+    ///   - targets: n×K (one-hot for classification).
+    ///   - labels: class of each sample; required when `needsLabels`.
+    public func evaluate(outputs f: Matrix, targets: Matrix, labels: [Int]?,
+                         gradient: inout Matrix, probabilities: inout Matrix) -> Double {
+        let n = f.rows, k = f.columns
+        let (wm, wc) = weights
+        var total = 0.0
+        f.storage.withUnsafeBufferPointer { fp in
+            targets.storage.withUnsafeBufferPointer { yp in
+                gradient.storage.withUnsafeMutableBufferPointer { gp in
+                    probabilities.storage.withUnsafeMutableBufferPointer { pp in
+                        if wm != 0 {
+                            let scale = 1.0 / Double(n * k)
+                            var sum = 0.0
+                            for i in 0..<(n * k) {
+                                let r = fp[i] - yp[i]
+                                sum += r * r
+                                gp[i] = wm * 2 * r * scale
+                            }
+                            total += wm * sum * scale
+                        } else {
+                            for i in 0..<(n * k) { gp[i] = 0 }
+                        }
+                        if wc != 0, let labels {
+                            let invN = 1.0 / Double(n)
+                            var sum = 0.0
+                            for i in 0..<n {
+                                let row = i * k
+                                var mx = -Double.infinity
+                                for j in 0..<k { mx = Swift.max(mx, fp[row + j]) }
+                                var z = 0.0
+                                for j in 0..<k {
+                                    let e = exp(fp[row + j] - mx)
+                                    pp[row + j] = e
+                                    z += e
+                                }
+                                let logZ = mx + log(z)
+                                let invZ = 1 / z
+                                for j in 0..<k { pp[row + j] *= invZ }
+                                let y = labels[i]
+                                sum += logZ - fp[row + y]
+                                for j in 0..<k { gp[row + j] += wc * pp[row + j] * invN }
+                                gp[row + y] -= wc * invN
+                            }
+                            total += wc * sum * invN
+                        }
+                    }
+                }
+            }
+        }
+        return total
+    }
+
+    /// dG = M·dF, the loss's output Hessian applied to a perturbation `dF` of the
+    /// outputs, using the probabilities from the last `evaluate` (n×K each).
+    /// MSE part: 2/(nK)·dF; CE part per sample: (p ⊙ dF − p·⟨p, dF⟩)/n.
+    public func outputHessianProduct(_ df: Matrix, probabilities: Matrix, into dg: inout Matrix) {
+        let n = df.rows, k = df.columns
+        let (wm, wc) = weights
+        df.storage.withUnsafeBufferPointer { dp in
+            probabilities.storage.withUnsafeBufferPointer { pp in
+                dg.storage.withUnsafeMutableBufferPointer { out in
+                    let ms = wm * 2 / Double(n * k)
+                    for i in 0..<(n * k) { out[i] = ms * dp[i] }
+                    if wc != 0 {
+                        let cs = wc / Double(n)
+                        for i in 0..<n {
+                            let row = i * k
+                            var inner = 0.0
+                            for j in 0..<k { inner += pp[row + j] * dp[row + j] }
+                            for j in 0..<k { out[row + j] += cs * pp[row + j] * (dp[row + j] - inner) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+internal import COpenBLAS
+
+/// Whether an operand enters a product as stored or transposed.
+public enum Transpose: Sendable {
+    case none
+    case transposed
+
+    var cblas: CBLAS_TRANSPOSE { self == .none ? CblasNoTrans : CblasTrans }
+}
+
+extension Matrix {
+    /// C ← α·op(A)·op(B) + β·C by `cblas_dgemm` (row-major).
+    ///
+    /// `C` must already have the shape of the product; it is overwritten when β = 0
+    /// (its previous contents are then ignored, NaN included). Never allocates when
+    /// `C` is uniquely referenced. Cost: 2·m·n·k flops.
+    public static func gemm(
+        _ transA: Transpose = .none, _ a: Matrix,
+        _ transB: Transpose = .none, _ b: Matrix,
+        into c: inout Matrix, alpha: Double = 1, beta: Double = 0
+    ) {
+        let m = transA == .none ? a.rows : a.columns
+        let k = transA == .none ? a.columns : a.rows
+        let kb = transB == .none ? b.rows : b.columns
+        let n = transB == .none ? b.columns : b.rows
+        precondition(k == kb, "inner dimensions differ: \(m)×\(k) times \(kb)×\(n)")
+        precondition(c.rows == m && c.columns == n, "destination is \(c.rows)×\(c.columns), product is \(m)×\(n)")
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            if beta == 0 { c.fill(0) } else { c.scale(by: beta) }
+            return
+        }
+        let lda = Swift.max(a.columns, 1), ldb = Swift.max(b.columns, 1), ldc = Swift.max(c.columns, 1)
+        a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                c.storage.withUnsafeMutableBufferPointer { pc in
+                    cblas_dgemm(
+                        CblasRowMajor, transA.cblas, transB.cblas,
+                        blasint(m), blasint(n), blasint(k),
+                        alpha, pa.baseAddress, blasint(lda),
+                        pb.baseAddress, blasint(ldb),
+                        beta, pc.baseAddress, blasint(ldc))
+                }
+            }
+        }
+    }
+
+    /// op(A)·op(B) as a new matrix.
+    public static func product(_ transA: Transpose = .none, _ a: Matrix, _ transB: Transpose = .none, _ b: Matrix) -> Matrix {
+        let m = transA == .none ? a.rows : a.columns
+        let n = transB == .none ? b.columns : b.rows
+        var c = Matrix(rows: m, columns: n)
+        gemm(transA, a, transB, b, into: &c)
+        return c
+    }
+
+    public static func * (lhs: Matrix, rhs: Matrix) -> Matrix { product(.none, lhs, .none, rhs) }
+
+    /// self ← self + α·X (`cblas_daxpy`; shapes must match).
+    public mutating func add(_ x: Matrix, scaledBy alpha: Double = 1) {
+        precondition(x.count == count, "shape mismatch in add")
+        let n = blasint(count)
+        x.storage.withUnsafeBufferPointer { px in
+            storage.withUnsafeMutableBufferPointer { py in
+                cblas_daxpy(n, alpha, px.baseAddress, 1, py.baseAddress, 1)
+            }
+        }
+    }
+
+    /// self ← α·self.
+    public mutating func scale(by alpha: Double) {
+        let n = blasint(count)
+        storage.withUnsafeMutableBufferPointer { p in cblas_dscal(n, alpha, p.baseAddress, 1) }
+    }
+}
+
+/// The number of threads OpenBLAS uses in this process.
+public enum BLASThreads {
+    public static var count: Int { Int(noether_openblas_threads()) }
+    public static func set(_ n: Int) { noether_openblas_set_threads(Int32(n)) }
+}

@@ -1,0 +1,143 @@
+internal import COpenBLAS
+
+/// A LAPACK routine reported failure through its `info` argument.
+public struct LAPACKError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let routine: String
+    public let info: Int
+    public var description: String {
+        info < 0
+            ? "\(routine): argument \(-info) had an illegal value (internal error)"
+            : "\(routine): the algorithm failed to converge (info=\(info))"
+    }
+}
+
+/// Eigenvalues (ascending) and, optionally, the matching orthonormal eigenvectors.
+public struct SymmetricEigen: Sendable {
+    /// Eigenvalues in ascending order.
+    public var values: [Double]
+    /// Eigenvectors as the **columns** of an n×k matrix (column j ↔ values[j]), if requested.
+    public var vectors: Matrix?
+}
+
+extension Matrix {
+    /// All eigenvalues (ascending) and optionally eigenvectors of a symmetric matrix,
+    /// by LAPACK `dsyevd` (divide and conquer), reading the lower triangle (row-major
+    /// upper ≡ column-major lower). Cost O(n³); workspace queried from LAPACK.
+    ///
+    /// Throws `LAPACKError` on non-convergence; never asserts on `info`.
+    public func symmetricEigen(vectors wantVectors: Bool = false) throws(LAPACKError) -> SymmetricEigen {
+        precondition(rows == columns, "eigen-decomposition needs a square matrix, got \(rows)×\(columns)")
+        let n = rows
+        if n == 0 { return SymmetricEigen(values: [], vectors: wantVectors ? Matrix(rows: 0, columns: 0) : nil) }
+        // Row-major A is column-major Aᵀ = A (symmetric): pass as is.
+        var a = storage
+        var w = [Double](repeating: 0, count: n)
+        var jobz: CChar = wantVectors ? 86 /* V */ : 78 /* N */
+        var uplo: CChar = 85 /* U */
+        var nn = blasint(n), lda = blasint(n), info: blasint = 0
+        var lwork: blasint = -1, liwork: blasint = -1
+        var workQuery = 0.0
+        var iworkQuery: blasint = 0
+        dsyevd_(&jobz, &uplo, &nn, &a, &lda, &w, &workQuery, &lwork, &iworkQuery, &liwork, &info, 1, 1)
+        guard info == 0 else { throw LAPACKError(routine: "dsyevd", info: Int(info)) }
+        lwork = blasint(workQuery.rounded(.up))
+        liwork = iworkQuery
+        var work = [Double](repeating: 0, count: Int(lwork))
+        var iwork = [blasint](repeating: 0, count: Int(Swift.max(liwork, 1)))
+        dsyevd_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
+        guard info == 0 else { throw LAPACKError(routine: "dsyevd", info: Int(info)) }
+        var vectors: Matrix?
+        if wantVectors {
+            // `a` now holds eigenvectors as column-major columns = row-major rows: transpose.
+            vectors = Matrix(rows: n, columns: n, storage: a).transposed
+        }
+        return SymmetricEigen(values: w, vectors: vectors)
+    }
+
+    /// Eigenvalues with indices `range` (0-based, ascending order) and optionally their
+    /// eigenvectors, by LAPACK `dsyevr` (MRRR). Cheaper than `symmetricEigen` when only
+    /// a few are needed.
+    public func symmetricEigen(indices range: ClosedRange<Int>, vectors wantVectors: Bool = false) throws(LAPACKError) -> SymmetricEigen {
+        precondition(rows == columns, "eigen-decomposition needs a square matrix")
+        let n = rows
+        precondition(range.lowerBound >= 0 && range.upperBound < n, "eigenvalue indices out of range")
+        var a = storage
+        var jobz: CChar = wantVectors ? 86 : 78
+        var rangeChar: CChar = 73 /* I */
+        var uplo: CChar = 85
+        var nn = blasint(n), lda = blasint(n)
+        var vl = 0.0, vu = 0.0
+        var il = blasint(range.lowerBound + 1), iu = blasint(range.upperBound + 1)
+        var abstol = 0.0
+        var m: blasint = 0
+        var w = [Double](repeating: 0, count: n)
+        let k = range.count
+        var z = [Double](repeating: 0, count: wantVectors ? n * k : 1)
+        var ldz = blasint(wantVectors ? n : 1)
+        var isuppz = [blasint](repeating: 0, count: 2 * Swift.max(k, 1))
+        var lwork: blasint = -1, liwork: blasint = -1, info: blasint = 0
+        var workQuery = 0.0
+        var iworkQuery: blasint = 0
+        dsyevr_(&jobz, &rangeChar, &uplo, &nn, &a, &lda, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz,
+                &isuppz, &workQuery, &lwork, &iworkQuery, &liwork, &info, 1, 1, 1)
+        guard info == 0 else { throw LAPACKError(routine: "dsyevr", info: Int(info)) }
+        lwork = blasint(workQuery.rounded(.up))
+        liwork = iworkQuery
+        var work = [Double](repeating: 0, count: Int(lwork))
+        var iwork = [blasint](repeating: 0, count: Int(Swift.max(liwork, 1)))
+        dsyevr_(&jobz, &rangeChar, &uplo, &nn, &a, &lda, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz,
+                &isuppz, &work, &lwork, &iwork, &liwork, &info, 1, 1, 1)
+        guard info == 0 else { throw LAPACKError(routine: "dsyevr", info: Int(info)) }
+        let found = Int(m)
+        var vectors: Matrix?
+        if wantVectors {
+            // z is column-major n×found: column j at z[j*n ..< (j+1)*n].
+            var v = Matrix(rows: n, columns: found)
+            for j in 0..<found { for i in 0..<n { v[i, j] = z[j * n + i] } }
+            vectors = v
+        }
+        return SymmetricEigen(values: Array(w.prefix(found)), vectors: vectors)
+    }
+}
+
+/// Eigenvalues of the symmetric tridiagonal matrix with `diagonal` and `offDiagonal`,
+/// by LAPACK `dstevr`; ascending, optionally with eigenvectors as columns.
+public func tridiagonalEigen(diagonal: [Double], offDiagonal: [Double], vectors wantVectors: Bool = false) throws(LAPACKError) -> SymmetricEigen {
+    let n = diagonal.count
+    precondition(offDiagonal.count == Swift.max(n - 1, 0), "off-diagonal must have n-1 entries")
+    if n == 0 { return SymmetricEigen(values: [], vectors: nil) }
+    var d = diagonal
+    var e = offDiagonal + [0]
+    var jobz: CChar = wantVectors ? 86 : 78
+    var rangeChar: CChar = 65 /* A */
+    var nn = blasint(n)
+    var vl = 0.0, vu = 0.0
+    var il: blasint = 1, iu = blasint(n)
+    var abstol = 0.0
+    var m: blasint = 0
+    var w = [Double](repeating: 0, count: n)
+    var z = [Double](repeating: 0, count: wantVectors ? n * n : 1)
+    var ldz = blasint(wantVectors ? n : 1)
+    var isuppz = [blasint](repeating: 0, count: 2 * n)
+    var lwork: blasint = -1, liwork: blasint = -1, info: blasint = 0
+    var workQuery = 0.0
+    var iworkQuery: blasint = 0
+    dstevr_(&jobz, &rangeChar, &nn, &d, &e, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz, &isuppz,
+            &workQuery, &lwork, &iworkQuery, &liwork, &info, 1, 1)
+    guard info == 0 else { throw LAPACKError(routine: "dstevr", info: Int(info)) }
+    lwork = blasint(workQuery.rounded(.up))
+    liwork = iworkQuery
+    var work = [Double](repeating: 0, count: Int(lwork))
+    var iwork = [blasint](repeating: 0, count: Int(Swift.max(liwork, 1)))
+    dstevr_(&jobz, &rangeChar, &nn, &d, &e, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz, &isuppz,
+            &work, &lwork, &iwork, &liwork, &info, 1, 1)
+    guard info == 0 else { throw LAPACKError(routine: "dstevr", info: Int(info)) }
+    let found = Int(m)
+    var vectors: Matrix?
+    if wantVectors {
+        var v = Matrix(rows: n, columns: found)
+        for j in 0..<found { for i in 0..<n { v[i, j] = z[j * n + i] } }
+        vectors = v
+    }
+    return SymmetricEigen(values: Array(w.prefix(found)), vectors: vectors)
+}

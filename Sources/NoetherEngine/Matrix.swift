@@ -1,0 +1,121 @@
+/// A dense, row-major matrix of `Double`.
+///
+/// Layout: element (i, j) lives at `storage[i * columns + j]`. The storage is a
+/// Swift array, so copies are copy-on-write; the in-place kernels in
+/// `Matrix+BLAS.swift` do the work and never allocate when the destination is
+/// uniquely referenced and already has the right shape.
+public struct Matrix: Sendable, Equatable {
+    public private(set) var rows: Int
+    public private(set) var columns: Int
+    /// Row-major elements, `rows * columns` of them.
+    public var storage: [Double]
+
+    /// A `rows × columns` matrix filled with `value`.
+    public init(rows: Int, columns: Int, repeating value: Double = 0) {
+        precondition(rows >= 0 && columns >= 0, "matrix dimensions must be non-negative")
+        self.rows = rows
+        self.columns = columns
+        self.storage = Array(repeating: value, count: rows * columns)
+    }
+
+    /// A matrix over existing row-major elements (`storage.count == rows * columns`).
+    public init(rows: Int, columns: Int, storage: [Double]) {
+        precondition(storage.count == rows * columns, "storage does not match the shape")
+        self.rows = rows
+        self.columns = columns
+        self.storage = storage
+    }
+
+    /// A matrix from nested rows (convenient in tests; all rows must have equal length).
+    public init(_ nested: [[Double]]) {
+        let rows = nested.count
+        let columns = nested.first?.count ?? 0
+        precondition(nested.allSatisfy { $0.count == columns }, "ragged rows")
+        self.init(rows: rows, columns: columns, storage: nested.flatMap { $0 })
+    }
+
+    /// The `n × n` identity.
+    public static func identity(_ n: Int) -> Matrix {
+        var m = Matrix(rows: n, columns: n)
+        for i in 0..<n { m.storage[i * n + i] = 1 }
+        return m
+    }
+
+    public var count: Int { storage.count }
+    public var shape: (rows: Int, columns: Int) { (rows, columns) }
+
+    public subscript(row: Int, column: Int) -> Double {
+        get { storage[row * columns + column] }
+        set { storage[row * columns + column] = newValue }
+    }
+
+    /// Row `i` as a new array.
+    public func row(_ i: Int) -> [Double] {
+        Array(storage[(i * columns)..<((i + 1) * columns)])
+    }
+
+    /// Reinterprets the shape without moving elements (`rows * columns` must not change).
+    public mutating func reshape(rows: Int, columns: Int) {
+        precondition(rows * columns == storage.count, "reshape must keep the element count")
+        self.rows = rows
+        self.columns = columns
+    }
+
+    /// Resizes to the given shape, reusing the buffer when the count is unchanged.
+    /// Elements are unspecified afterwards (zero when the buffer grew).
+    public mutating func resize(rows: Int, columns: Int) {
+        if rows * columns != storage.count {
+            storage = Array(repeating: 0, count: rows * columns)
+        }
+        self.rows = rows
+        self.columns = columns
+    }
+
+    /// The transpose, as a new matrix.
+    public var transposed: Matrix {
+        var t = Matrix(rows: columns, columns: rows)
+        for i in 0..<rows {
+            for j in 0..<columns { t.storage[j * rows + i] = storage[i * columns + j] }
+        }
+        return t
+    }
+
+    /// Sets every element to `value` without reallocating.
+    public mutating func fill(_ value: Double) {
+        storage.withUnsafeMutableBufferPointer { buffer in
+            buffer.update(repeating: value)
+        }
+    }
+
+    /// ||A||_F², summed in index order (deterministic).
+    public var squaredNorm: Double {
+        storage.withUnsafeBufferPointer { buffer in
+            var sum = 0.0
+            for x in buffer { sum += x * x }
+            return sum
+        }
+    }
+
+    /// Frobenius inner product ⟨A, B⟩ = Σ A_ij B_ij.
+    public func dot(_ other: Matrix) -> Double {
+        precondition(rows == other.rows && columns == other.columns, "shape mismatch in dot")
+        return storage.withUnsafeBufferPointer { a in
+            other.storage.withUnsafeBufferPointer { b in
+                var sum = 0.0
+                for i in 0..<a.count { sum += a[i] * b[i] }
+                return sum
+            }
+        }
+    }
+
+    /// True when every element is finite.
+    public var isFinite: Bool { storage.allSatisfy { $0.isFinite } }
+
+    /// Largest absolute elementwise difference to `other` (same shape).
+    public func maxAbsDifference(_ other: Matrix) -> Double {
+        precondition(rows == other.rows && columns == other.columns, "shape mismatch")
+        var m = 0.0
+        for i in 0..<storage.count { m = Swift.max(m, abs(storage[i] - other.storage[i])) }
+        return m
+    }
+}
