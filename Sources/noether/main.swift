@@ -1,0 +1,3 @@
+import NoetherShell
+
+NoetherCommand.main()

@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NoetherSyntax
+
+/// Arithmetic and comparison. Numbers combine as Float64 (IEEE rules: 1/0 = inf);
+/// a list combines element-wise with a number or with a list of the same length;
+/// `+` joins strings; `==`/`!=` compare any two values structurally.
+enum Operators {
+    static func unary(_ op: UnaryOperator, _ v: Value, range: SourceRange) throws(Diagnostic) -> Value {
+        switch (op, v) {
+        case (.negate, .number(let x)): return .number(-x)
+        case (.negate, .list(let items)):
+            var out = [Value]()
+            for item in items { out.append(try unary(.negate, item, range: range)) }
+            return .list(out)
+        case (.not, .bool(let b)): return .bool(!b)
+        case (.not, .list(let items)):
+            var out = [Value]()
+            for item in items { out.append(try unary(.not, item, range: range)) }
+            return .list(out)
+        default:
+            let what = op == .negate ? "negate" : "apply 'not' to"
+            throw Diagnostic(.runtime, "cannot \(what) a \(v.typeName)", at: range)
+        }
+    }
+
+    static func binary(_ op: BinaryOperator, _ l: Value, _ r: Value, operatorRange: SourceRange,
+                       lhsRange: SourceRange, rhsRange: SourceRange) throws(Diagnostic) -> Value {
+        if op == .equal { return .bool(equal(l, r)) }
+        if op == .notEqual { return .bool(!equal(l, r)) }
+        switch (l, r) {
+        case (.number(let a), .number(let b)):
+            return try numeric(op, a, b, operatorRange: operatorRange)
+        case (.string(let a), .string(let b)):
+            switch op {
+            case .add: return .string(a + b)
+            case .less: return .bool(a < b)
+            case .lessEqual: return .bool(a <= b)
+            case .greater: return .bool(a > b)
+            case .greaterEqual: return .bool(a >= b)
+            default: break
+            }
+        case (.list(let a), .list(let b)):
+            guard a.count == b.count else {
+                throw Diagnostic(.runtime, "element-wise '\(op.rawValue)' needs lists of equal length, got \(a.count) and \(b.count)",
+                                 at: operatorRange)
+            }
+            var out = [Value]()
+            out.reserveCapacity(a.count)
+            for i in 0..<a.count {
+                out.append(try binary(op, a[i], b[i], operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange))
+            }
+            return .list(out)
+        case (.list(let a), _):
+            var out = [Value]()
+            out.reserveCapacity(a.count)
+            for x in a { out.append(try binary(op, x, r, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange)) }
+            return .list(out)
+        case (_, .list(let b)):
+            var out = [Value]()
+            out.reserveCapacity(b.count)
+            for y in b { out.append(try binary(op, l, y, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange)) }
+            return .list(out)
+        default: break
+        }
+        throw Diagnostic(.runtime, "cannot apply '\(op.rawValue)' to \(l.typeName) and \(r.typeName)", at: operatorRange)
+    }
+
+    private static func numeric(_ op: BinaryOperator, _ a: Double, _ b: Double, operatorRange: SourceRange) throws(Diagnostic) -> Value {
+        switch op {
+        case .add: return .number(a + b)
+        case .subtract: return .number(a - b)
+        case .multiply: return .number(a * b)
+        case .divide: return .number(a / b)
+        case .power: return .number(pow(a, b))
+        case .less: return .bool(a < b)
+        case .lessEqual: return .bool(a <= b)
+        case .greater: return .bool(a > b)
+        case .greaterEqual: return .bool(a >= b)
+        case .equal: return .bool(a == b)
+        case .notEqual: return .bool(a != b)
+        case .and, .or:
+            throw Diagnostic(.runtime, "'\(op.rawValue)' needs booleans, got numbers", at: operatorRange)
+        }
+    }
+
+    /// Structural equality; numbers by value (nan ≠ nan), objects by identity of summary.
+    static func equal(_ l: Value, _ r: Value) -> Bool {
+        switch (l, r) {
+        case (.nothing, .nothing): return true
+        case (.number(let a), .number(let b)): return a == b
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.list(let a), .list(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { equal($0, $1) }
+        case (.record(let a), .record(let b)):
+            return a.fields.count == b.fields.count
+                && zip(a.fields, b.fields).allSatisfy { $0.name == $1.name && equal($0.value, $1.value) }
+        case (.object(let a), .object(let b)):
+            return type(of: a).typeName == type(of: b).typeName && a.json == b.json
+        case (.function(let a), .function(let b)): return a.name == b.name
+        default: return false
+        }
+    }
+}

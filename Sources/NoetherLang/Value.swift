@@ -1,0 +1,107 @@
+import NoetherSyntax
+
+/// A value of the language.
+///
+/// Scalars, strings and lists are built in; every domain object (dataset, network,
+/// run, spectrum, table …) is an `.object` conforming to `NoetherObject`, so new
+/// kinds of results add a type, not a case here.
+public enum Value: Sendable {
+    /// The value of a statement that produces nothing (an assignment, `print`).
+    case nothing
+    case number(Double)
+    case bool(Bool)
+    case string(String)
+    case list([Value])
+    case record(Record)
+    case object(any NoetherObject)
+    case function(FunctionValue)
+
+    /// The type's name in messages and `vars`: `number`, `list`, `network` ….
+    public var typeName: String {
+        switch self {
+        case .nothing: "nothing"
+        case .number: "number"
+        case .bool: "boolean"
+        case .string: "string"
+        case .list: "list"
+        case .record: "record"
+        case .object(let o): type(of: o).typeName
+        case .function: "function"
+        }
+    }
+
+    public var asObject: (any NoetherObject)? {
+        if case .object(let o) = self { return o }
+        return nil
+    }
+
+    /// A list of numbers as Swift values, or `nil` when any element is not a number.
+    public var numbers: [Double]? {
+        guard case .list(let items) = self else { return nil }
+        var out = [Double]()
+        out.reserveCapacity(items.count)
+        for item in items {
+            guard case .number(let x) = item else { return nil }
+            out.append(x)
+        }
+        return out
+    }
+
+    /// A number list value.
+    public static func numbers(_ xs: [Double]) -> Value { .list(xs.map { .number($0) }) }
+}
+
+/// An ordered record `{a=1, b="x"}`; field order is kept for printing and tables.
+public struct Record: Sendable {
+    public var fields: [(name: String, value: Value)]
+
+    public init(_ fields: [(name: String, value: Value)]) { self.fields = fields }
+
+    public subscript(name: String) -> Value? {
+        fields.first(where: { $0.name == name })?.value
+    }
+}
+
+/// What every domain object offers the language: a type name, documented fields,
+/// a printable summary and a JSON form.
+public protocol NoetherObject: Sendable {
+    /// The type's name in messages, e.g. `network`.
+    static var typeName: String { get }
+    /// Every field with a one-line description (drives `.` access errors, completion, help).
+    static var fieldDocs: [FieldDoc] { get }
+    /// The value of a field, or `nil` when there is no such field.
+    func field(_ name: String) -> Value?
+    /// A short, informative, human-readable summary (may span a few lines).
+    var summary: String { get }
+    /// The object as JSON (for `--json` and `export`).
+    var json: JSONValue { get }
+}
+
+/// One documented field of an object type.
+public struct FieldDoc: Sendable {
+    public let name: String
+    public let help: String
+    public init(_ name: String, _ help: String) {
+        self.name = name
+        self.help = help
+    }
+}
+
+/// A callable value: a builtin or a function the user declared with `fn`.
+public enum FunctionValue: Sendable {
+    case builtin(Builtin)
+    case user(UserFunction)
+
+    public var name: String {
+        switch self {
+        case .builtin(let b): b.name
+        case .user(let f): f.declaration.name
+        }
+    }
+}
+
+/// A function declared with `fn`, with the source it came from (for diagnostics).
+public struct UserFunction: Sendable {
+    public let declaration: FunctionDeclaration
+    public let source: SourceFile
+}

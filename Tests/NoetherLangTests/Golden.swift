@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+
+/// Compares `actual` with the golden file `Golden/<name>.txt` beside this file.
+/// Run with `RECORD_SNAPSHOTS=1` to (re)write the golden files instead.
+func assertGolden(_ actual: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation,
+                  filePath: String = #filePath) {
+    let directory = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    let url = directory.appendingPathComponent("\(name).txt")
+    if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try? actual.write(to: url, atomically: true, encoding: .utf8)
+        return
+    }
+    guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+        Issue.record("missing golden file \(url.path); run with RECORD_SNAPSHOTS=1 to create it", sourceLocation: sourceLocation)
+        return
+    }
+    if expected != actual {
+        Issue.record("""
+            output differs from \(url.lastPathComponent) (re-record with RECORD_SNAPSHOTS=1)
+            --- expected
+            \(expected)
+            --- actual
+            \(actual)
+            """, sourceLocation: sourceLocation)
+    }
+}
