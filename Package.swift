@@ -21,6 +21,11 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // GNU readline for the interactive prompt (Debian ships no pkg-config file for it).
+        .systemLibrary(
+            name: "CReadline",
+            providers: [.apt(["libreadline-dev"])]
+        ),
         .target(name: "NoetherEngine", dependencies: ["COpenBLAS"]),
         .target(name: "NoetherSyntax"),
         .target(name: "NoetherLang", dependencies: ["NoetherSyntax", "NoetherEngine"]),
@@ -28,6 +33,7 @@ let package = Package(
             name: "NoetherShell",
             dependencies: [
                 "NoetherLang",
+                "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

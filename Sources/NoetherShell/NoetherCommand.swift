@@ -57,18 +57,10 @@ public struct NoetherCommand: ParsableCommand {
             var text = ""
             while let line = readLine(strippingNewline: false) { text += line }
             status = shell.runBatch(SourceFile(name: "<stdin>", text: text))
+        } else if Console.isTerminal(0) {
+            status = REPL.runOnTerminal(shell)  // readline prompt: REPL/REPL.swift
         } else {
-            let interactive = Console.isTerminal(0)
-            if interactive {
-                Console.standard.out("noether \(noetherVersion) — 'help' lists the builtins, 'quit' or Ctrl-D leaves")
-            }
-            status = shell.runCells(prompt: interactive) { continuation in
-                if interactive {
-                    Console.writeAll(1, continuation ? "...> " : "> ")
-                }
-                return readLine(strippingNewline: true)
-            }
-            if interactive { Console.standard.out("") }
+            status = shell.runCells(prompt: false) { _ in readLine(strippingNewline: true) }
         }
         if status != .success { throw ExitCode(status.rawValue) }
     }

@@ -13,7 +13,9 @@ public final class Shell {
     public let console: Console
     /// Print only the final value, as JSON (`--json`).
     public var jsonOutput = false
-    private var quitRequested = false
+    public private(set) var quitRequested = false
+    /// The session's numbered cells, `_`/`out[n]`, progress (REPL/Notebook.swift).
+    public let notebook = Notebook()
 
     public init(console: Console = .standard, interrupt: InterruptFlag = InterruptFlag()) {
         self.console = console
@@ -21,6 +23,7 @@ public final class Shell {
         interpreter.commandHandler = { [unowned self] name, arguments, range throws(Diagnostic) in
             try self.handleCommand(name, arguments, range)
         }
+        attachNotebook()
     }
 
     private func handleCommand(_ name: String, _ arguments: [Value], _ range: SourceRange) throws(Diagnostic) -> Bool {
@@ -63,22 +66,12 @@ public final class Shell {
     /// the session goes on. Returns failure if any cell failed.
     public func runCells(prompt: Bool, nextLine: (_ continuation: Bool) -> String?) -> ExitStatus {
         var anyFailed = false
-        var cellNumber = 1
         while !quitRequested {
             guard var text = nextLine(false) else { break }
             while Lexer.needsContinuation(text), let more = nextLine(true) {
                 text += "\n" + more
             }
-            if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) { continue }
-            let source = SourceFile(name: "In[\(cellNumber)]", text: text)
-            cellNumber += 1
-            do {
-                let program = try Parser.parse(source)
-                try interpreter.run(program, source: source)
-            } catch {
-                report(error, source)
-                anyFailed = true
-            }
+            if !runCell(text) { anyFailed = true }
         }
         return anyFailed ? .failure : .success
     }

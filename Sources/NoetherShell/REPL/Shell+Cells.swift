@@ -1,0 +1,75 @@
+import NoetherLang
+import NoetherSyntax
+
+extension Shell {
+    /// Runs one cell of a session — typed at the prompt or read from piped input —
+    /// and returns whether it succeeded. A blank cell does nothing and succeeds.
+    ///
+    /// The cell is numbered (`In[3]` in diagnostics), parsed whole, run statement
+    /// by statement; bare expressions print as they run, and the cell's value goes
+    /// to `out[n]` and `_` (`Notebook`). With `notebook.labelsOutputs` the value is
+    /// printed last as `out[3]: …`. An error is reported and leaves every binding
+    /// made before it.
+    ///
+    /// Interrupts: a Ctrl-C raises `interpreter.interrupt`. Work that polls it either
+    /// throws `interrupted` (reported with what was under way) or returns a partial
+    /// result (a training run marked `interrupted`), and then the flag is still up
+    /// when the cell ends: the cell is then reported as interrupted too. Either way
+    /// the flag is down when this returns.
+    @discardableResult
+    public func runCell(_ text: String) -> Bool {
+        guard !text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return true }
+        let number = notebook.begin(text)
+        let source = SourceFile(name: "In[\(number)]", text: text)
+        defer {
+            interpreter.interrupt.clear()
+            notebook.progress.reset()
+        }
+        do {
+            var program = try Parser.parse(source)
+            var printLast = false
+            if notebook.labelsOutputs, let last = program.statements.indices.last,
+               case .expression(let e, silent: false) = program.statements[last] {
+                program.statements[last] = .expression(e, silent: true)
+                printLast = true
+            }
+            var value = try interpreter.run(program, source: source)
+            if case .expression? = program.statements.last {} else { value = .nothing }
+            let assigned = program.statements.compactMap { s -> String? in
+                if case .assignment(let name, _, _, _) = s { return name }
+                return nil
+            }
+            notebook.finish(number, value: value, assigned: assigned, in: interpreter)
+            if printLast { printCellValue(value, number: number) }
+            if interpreter.interrupt.isRaised {
+                reportInterruptedWork()
+                return false
+            }
+            return true
+        } catch {
+            var diagnostic = error
+            if diagnostic.kind == .interrupted, let what = notebook.progress.interruptedDescription {
+                diagnostic.notes.append(what)
+            }
+            notebook.progress.reset()
+            console.err(notebook.errorStyle.diagnostic(DiagnosticRenderer.render(diagnostic, in: source)))
+            return false
+        }
+    }
+
+    /// Prints a cell's value after its label: `out[3]: 42`, or the label on a line of
+    /// its own above a value of several lines.
+    private func printCellValue(_ value: Value, number: Int) {
+        if case .nothing = value { return }
+        let rendered = value.rendered
+        let label = notebook.outputStyle.dim("out[\(number)]:")
+        interpreter.output(rendered.contains("\n") ? label + "\n" + rendered : label + " " + rendered)
+    }
+
+    /// Work stopped by Ctrl-C returned a partial result instead of failing.
+    private func reportInterruptedWork() {
+        let what = notebook.progress.interruptedDescription.map { ": \($0); its result is partial" } ?? ""
+        notebook.progress.reset()
+        console.err(notebook.errorStyle.red("interrupted") + what)
+    }
+}
