@@ -10,8 +10,8 @@ import Testing
         init() throws {
             path = FileManager.default.temporaryDirectory.appendingPathComponent("noether-tty-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: path + "/home", withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: path + "/inputrc", contents: Data())
-            FileManager.default.createFile(atPath: path + "/session.noe", contents: Data("y = 7\n".utf8))
+            _ = FileManager.default.createFile(atPath: path + "/inputrc", contents: Data())
+            _ = FileManager.default.createFile(atPath: path + "/session.noe", contents: Data("y = 7\n".utf8))
         }
         deinit { try? FileManager.default.removeItem(atPath: path) }
 

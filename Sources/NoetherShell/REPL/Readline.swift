@@ -45,12 +45,15 @@ enum Readline {
     /// Abandons the line being edited after a Ctrl-C: moves to its end, shows `^C`,
     /// and forgets its state (undo list, an incremental search in progress).
     static func abandonLine() {
+        rl_callback_sigcleanup()  // ends an incremental search, showing its line
         noether_rl_point_to_end()
         rl_redisplay()
+        Console.writeAll(1, "^C")
         rl_free_line_state()
-        rl_callback_sigcleanup()
+        // Restoring the terminal may return the cursor to the line's start (the end
+        // of bracketed paste mode is "\e[?2004l\r"): only then go down.
         remove()
-        Console.writeAll(1, "^C\n")
+        Console.writeAll(1, "\n")
     }
 
     /// Tells readline the window changed size.
