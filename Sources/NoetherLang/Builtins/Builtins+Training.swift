@@ -56,7 +56,7 @@ enum TrainingBuiltins {
         let interpreter = ctx.interpreter
         let interrupt = interpreter.interrupt
         let progress = interpreter.progress
-        let monitor = TrainingMonitor(interval: 50) { done, total in
+        let monitor = TrainingMonitor(interval: 1) { done, total in
             progress?(done, total, "train")
             return !interrupt.isRaised
         }
