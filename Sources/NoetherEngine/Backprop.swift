@@ -65,14 +65,22 @@ public struct Backprop: Sendable {
     /// Forward and backward pass at `parameters` on `data`: returns the loss and leaves
     /// ∂L/∂θ in `weightGradients` / `biasGradients`. Cost: about 3× the forward gemms.
     public mutating func evaluate(_ parameters: Parameters, data: Dataset, loss: Loss) -> Double {
-        forward(parameters, inputs: data.inputs)
+        evaluate(parameters, inputs: data.inputs, targets: data.targets, labels: data.labels, loss: loss)
+    }
+
+    /// Forward and backward pass on explicit `inputs` (batchSize × d), `targets`
+    /// (batchSize × K) and `labels` (batchSize entries, required when the loss needs
+    /// them), e.g. a mini-batch gathered into preallocated buffers. Never allocates.
+    public mutating func evaluate(_ parameters: Parameters, inputs: Matrix, targets: Matrix, labels: [Int]?,
+                                  loss: Loss) -> Double {
+        forward(parameters, inputs: inputs)
         let layers = architecture.layerCount
-        let value = loss.evaluate(outputs: preActivations[layers - 1], targets: data.targets, labels: data.labels,
+        let value = loss.evaluate(outputs: preActivations[layers - 1], targets: targets, labels: labels,
                                   gradient: &outputGradient, probabilities: &probabilities)
         deltas[layers - 1].storage.withUnsafeMutableBufferPointer { d in
             outputGradient.storage.withUnsafeBufferPointer { g in _ = d.update(fromContentsOf: g) }
         }
-        backward(parameters, inputs: data.inputs)
+        backward(parameters, inputs: inputs)
         return value
     }
 

@@ -104,30 +104,9 @@ public final class Network: Sendable {
     /// W ∈ ℝ^{out×in} i.i.d. U(−1/√in, +1/√in), drawn row-major, layers in forward
     /// order; each layer's bias (when present) drawn right after its weights from
     /// the same bound. All draws come from one `RandomSource(seed:)`.
+    /// Other schemes, scaling and balancing: `mlp(sizes:activation:bias:seed:initialization:)`.
     public static func mlp(sizes: [Int], activation: Activation, bias: Bool, seed: Int) throws(EngineError) -> Network {
-        guard sizes.count >= 2 else {
-            throw .invalidArgument("a network needs at least an input and an output size, got \(sizes)")
-        }
-        if let bad = sizes.first(where: { $0 < 1 }) {
-            throw .invalidArgument("every layer size must be at least 1, got \(bad) in \(sizes)")
-        }
-        var rng = RandomSource(seed: seed)
-        var weights = [Matrix]()
-        var biases = [Matrix]()
-        for l in 0..<(sizes.count - 1) {
-            let fanIn = sizes[l], fanOut = sizes[l + 1]
-            let bound = 1 / Double(fanIn).squareRoot()
-            var w = Matrix(rows: fanOut, columns: fanIn)
-            for i in 0..<w.count { w.storage[i] = rng.uniform(-bound, bound) }
-            weights.append(w)
-            if bias {
-                var b = Matrix(rows: 1, columns: fanOut)
-                for i in 0..<fanOut { b.storage[i] = rng.uniform(-bound, bound) }
-                biases.append(b)
-            }
-        }
-        let architecture = Architecture(sizes: sizes, activation: activation, hasBias: bias)
-        return Network(architecture: architecture, parameters: Parameters(weights: weights, biases: bias ? biases : nil))
+        try mlp(sizes: sizes, activation: activation, bias: bias, seed: seed, initialization: Initialization())
     }
 
     /// A network with the same architecture and new parameters.

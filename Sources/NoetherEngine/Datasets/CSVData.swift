@@ -1,0 +1,115 @@
+/// How `loadCSV` reads the label column.
+public enum LabelKind: Sendable, Equatable, Hashable {
+    /// Classification when every label is a non-negative integer, else regression.
+    case automatic
+    /// Integer class labels 0…K−1 (K = max label + 1); anything else is an error.
+    case classification
+    /// Real-valued targets (one column).
+    case regression
+}
+
+/// A numeric CSV file as a dataset.
+///
+/// Format: UTF-8 text (an optional byte-order mark is skipped), lines ending in LF
+/// or CRLF, values separated by commas. The first non-empty line is a header of
+/// unique column names (surrounding spaces and double quotes are stripped); every
+/// further non-empty line holds one finite number per column (`Double` syntax,
+/// e.g. `3`, `-0.5`, `1e-3`). No quoting of values, no other separators.
+///
+/// The column `label` (default: the last column) becomes the target; all other
+/// columns, in file order, the inputs. With `kind = .automatic` the data are
+/// classification with K = max label + 1 classes when every label is a
+/// non-negative integer (below 100,000), and regression otherwise.
+///
+/// Errors (`EngineError.file`) name the file and the 1-based line, e.g.
+/// `'data.csv' line 7, column 'x2': 'abc' is not a number`.
+public func loadCSV(path: String, label: String? = nil, kind: LabelKind = .automatic) throws(EngineError) -> Dataset {
+    let lines = textLines(try FileBytes.read(path))
+    func clean(_ s: String) -> Substring { s[...] }
+    func trim(_ s: Substring) -> Substring {
+        var s = s
+        while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() }
+        while let c = s.last, c == " " || c == "\t" { s = s.dropLast() }
+        return s
+    }
+    var lineIndex = 0
+    while lineIndex < lines.count, trim(clean(lines[lineIndex])).isEmpty { lineIndex += 1 }
+    guard lineIndex < lines.count else { throw .file("'\(path)' is empty: expected a header line of column names") }
+    let header: [String] = clean(lines[lineIndex]).split(separator: ",", omittingEmptySubsequences: false).map {
+        var name = trim($0)
+        if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") { name = name.dropFirst().dropLast() }
+        return String(name)
+    }
+    let headerLine = lineIndex + 1
+    if let empty = header.firstIndex(of: "") {
+        throw .file("'\(path)' line \(headerLine): column \(empty + 1) of the header has no name")
+    }
+    var seen = Set<String>()
+    for name in header where !seen.insert(name).inserted {
+        throw .file("'\(path)' line \(headerLine): the column name '\(name)' appears twice")
+    }
+    guard header.count >= 2 else {
+        throw .file("'\(path)' has a single column: expected input columns and a label column")
+    }
+    let labelName = label ?? header[header.count - 1]
+    guard let labelColumn = header.firstIndex(of: labelName) else {
+        throw .file("'\(path)' has no column '\(labelName)' (columns: \(header.joined(separator: ", ")))")
+    }
+
+    let columns = header.count
+    var inputs = [Double]()
+    var targets = [Double]()
+    var targetLines = [Int]()
+    lineIndex += 1
+    while lineIndex < lines.count {
+        let line = clean(lines[lineIndex])
+        let number = lineIndex + 1
+        lineIndex += 1
+        if trim(line).isEmpty { continue }
+        let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+        guard fields.count == columns else {
+            throw .file("'\(path)' line \(number): expected \(columns) values, found \(fields.count)")
+        }
+        for (c, field) in fields.enumerated() {
+            let t = trim(field)
+            guard !t.isEmpty else { throw .file("'\(path)' line \(number), column '\(header[c])': missing value") }
+            guard let v = Double(t) else {
+                throw .file("'\(path)' line \(number), column '\(header[c])': '\(t)' is not a number")
+            }
+            guard v.isFinite else {
+                throw .file("'\(path)' line \(number), column '\(header[c])': '\(t)' is not a finite number")
+            }
+            if c == labelColumn { targets.append(v) } else { inputs.append(v) }
+        }
+        targetLines.append(number)
+    }
+    let n = targets.count
+    guard n > 0 else { throw .file("'\(path)' has a header but no data rows") }
+    let x = Matrix(rows: n, columns: columns - 1, storage: inputs)
+    let name = baseName(path)
+
+    func isClassLabel(_ v: Double) -> Bool { v >= 0 && v < 100_000 && v == v.rounded() }
+    let classification: Bool
+    switch kind {
+    case .automatic: classification = targets.allSatisfy(isClassLabel)
+    case .regression: classification = false
+    case .classification:
+        if let bad = targets.firstIndex(where: { !isClassLabel($0) }) {
+            throw .file("'\(path)' line \(targetLines[bad]), column '\(labelName)': "
+                + "'\(formatShort(targets[bad]))' is not a class label (a non-negative integer)")
+        }
+        classification = true
+    }
+    if classification {
+        let labels = targets.map { Int($0) }
+        return Dataset(name: name, inputs: x, labels: labels, classes: labels.max()! + 1)
+    }
+    return Dataset(name: name, inputs: x, targets: Matrix(rows: n, columns: 1, storage: targets))
+}
+
+/// The last path component without its extension, e.g. `iris` for `data/iris.csv`.
+func baseName(_ path: String) -> String {
+    let last = path.split(separator: "/").last.map(String.init) ?? path
+    if let dot = last.lastIndex(of: "."), dot != last.startIndex { return String(last[..<dot]) }
+    return last
+}

@@ -1,0 +1,133 @@
+/// MNIST from the standard IDX files in a folder, as experiments.md §1.1 uses it:
+/// the first `n` images in file order (no shuffling), pixels /255 into [0, 1],
+/// flattened row-major to 28·28 = 784 inputs, labels 0–9 (10 classes), no mean or
+/// std normalization. Nothing is downloaded.
+///
+/// The folder must hold, for the training split, `train-images-idx3-ubyte` and
+/// `train-labels-idx1-ubyte` (for `test: true`, `t10k-images-idx3-ubyte` and
+/// `t10k-labels-idx1-ubyte`), each raw or gzip-compressed with a `.gz` suffix;
+/// the spelling with a dot, `train-images.idx3-ubyte`, is accepted too. Only the
+/// bytes the first n images need are read (or decompressed).
+///
+/// Throws `EngineError.file` naming the missing files and the folder, or saying what
+/// is wrong with a damaged file; `invalidArgument` when n exceeds the images present.
+public func loadMNIST(path: String, n: Int? = nil, test: Bool = false) throws(EngineError) -> Dataset {
+    if let n, n < 1 { throw .invalidArgument("'n' must be at least 1, got \(n)") }
+    let prefix = test ? "t10k" : "train"
+    let imagesName = "\(prefix)-images-idx3-ubyte", labelsName = "\(prefix)-labels-idx1-ubyte"
+    let folder = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+    guard FileBytes.isDirectory(folder) else {
+        if FileBytes.isRegularFile(folder) {
+            throw .file("'\(path)' is a file; give the folder that holds \(imagesName) and \(labelsName)")
+        }
+        throw .file("the MNIST folder '\(path)' does not exist: create it and put \(imagesName) and "
+            + "\(labelsName) (raw or .gz, from the MNIST distribution) in it")
+    }
+    func locate(_ name: String) -> String? {
+        let dotted = name.replacing("-idx", with: ".idx", maxReplacements: 1)
+        for candidate in [name, name + ".gz", dotted, dotted + ".gz"] {
+            let full = "\(folder)/\(candidate)"
+            if FileBytes.isRegularFile(full) { return full }
+        }
+        return nil
+    }
+    let imagesPath = locate(imagesName), labelsPath = locate(labelsName)
+    guard let imagesPath, let labelsPath else {
+        let missing = [imagesPath == nil ? imagesName : nil, labelsPath == nil ? labelsName : nil].compactMap { $0 }
+        throw .file("MNIST files not found: put \(missing.joined(separator: " and ")) (raw or .gz) in the folder '\(path)'")
+    }
+    let labels = try readIDX(labelsPath, expectedDimensions: 1, count: n)
+    let images = try readIDX(imagesPath, expectedDimensions: 3, count: n)
+    guard images.shape[0] == labels.shape[0] else {
+        throw .file("'\(imagesPath)' holds \(images.shape[0]) images but '\(labelsPath)' holds \(labels.shape[0]) labels")
+    }
+    let available = images.shape[0]
+    let count = n ?? available
+    guard count <= available else {
+        throw .invalidArgument("asked for \(count) MNIST images but '\(imagesPath)' holds only \(available)")
+    }
+    let pixels = images.shape[1] * images.shape[2]
+    var x = Matrix(rows: count, columns: pixels)
+    images.data.withUnsafeBufferPointer { src in
+        x.storage.withUnsafeMutableBufferPointer { dst in
+            for i in 0..<(count * pixels) { dst[i] = Double(src[images.offset + i]) / 255 }
+        }
+    }
+    var y = [Int](repeating: 0, count: count)
+    for i in 0..<count {
+        let v = Int(labels.data[labels.offset + i])
+        guard v <= 9 else { throw .file("'\(labelsPath)' is damaged: label \(i) is \(v), not a digit 0–9") }
+        y[i] = v
+    }
+    return Dataset(name: test ? "mnist_test" : "mnist", inputs: x, labels: y, classes: 10)
+}
+
+/// An IDX file of unsigned bytes (type 0x08): its shape and its data bytes.
+struct IDXFile {
+    var shape: [Int]
+    var data: [UInt8]
+    /// Where the items begin in `data`.
+    var offset: Int
+}
+
+/// Reads the header and the first `count` items (all when nil) of an IDX file of
+/// unsigned bytes, raw or gzip. The first dimension counts the items.
+func readIDX(_ path: String, expectedDimensions: Int, count: Int?) throws(EngineError) -> IDXFile {
+    let headerSize = 4 + 4 * expectedDimensions
+    var bytes = try FileBytes.read(path, maxBytes: 2)
+    let compressed = Gzip.isGzip(bytes)
+    func damaged(_ why: String) -> EngineError { .file("'\(path)' is not a valid IDX file: \(why)") }
+    func truncated(announced: Int, present: Int) -> EngineError {
+        damaged("its header announces \(announced) items but the data end after \(present)")
+    }
+    func parseHeader(_ b: [UInt8]) throws(EngineError) -> [Int] {
+        guard b.count >= 4 else { throw damaged("it is shorter than its header") }
+        guard b[0] == 0, b[1] == 0 else { throw damaged("bad magic number") }
+        guard b[2] == 0x08 else { throw damaged("element type 0x\(String(b[2], radix: 16)) is not unsigned bytes") }
+        guard Int(b[3]) == expectedDimensions else {
+            throw damaged("it has \(b[3]) dimensions, expected \(expectedDimensions)")
+        }
+        guard b.count >= headerSize else { throw damaged("it is shorter than its header") }
+        let shape = (0..<expectedDimensions).map { d in
+            let i = 4 + 4 * d
+            return Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3])
+        }
+        // Each dimension is below 2³², so a product beyond 2⁴⁰ bytes can only be damage.
+        var total = 1
+        for d in shape {
+            let (p, overflow) = total.multipliedReportingOverflow(by: d)
+            if overflow || p > 1 << 40 { throw damaged("its dimensions \(shape) are implausible") }
+            total = p
+        }
+        return shape
+    }
+    if compressed {
+        let all = try FileBytes.read(path)
+        // Decompress the header first, then exactly what `count` items need.
+        let head: [UInt8]
+        do { head = try Gzip.decompress(all, limit: headerSize) } catch {
+            throw .file("'\(path)' is not a valid gzip file: \(error.message)")
+        }
+        let shape = try parseHeader(head)
+        let itemSize = shape.dropFirst().reduce(1, *)
+        let items = Swift.min(count ?? shape[0], shape[0])
+        let needed = headerSize + items * itemSize
+        do { bytes = try Gzip.decompress(all, limit: count == nil ? .max : needed) } catch {
+            throw .file("'\(path)' is not a valid gzip file: \(error.message)")
+        }
+        guard bytes.count >= needed else {
+            throw truncated(announced: shape[0], present: (bytes.count - headerSize) / Swift.max(itemSize, 1))
+        }
+        return IDXFile(shape: shape, data: bytes, offset: headerSize)
+    }
+    let head = try FileBytes.read(path, maxBytes: headerSize)
+    let shape = try parseHeader(head)
+    let itemSize = shape.dropFirst().reduce(1, *)
+    let items = Swift.min(count ?? shape[0], shape[0])
+    let needed = headerSize + items * itemSize
+    bytes = try FileBytes.read(path, maxBytes: needed)
+    guard bytes.count >= needed else {
+        throw truncated(announced: shape[0], present: (bytes.count - headerSize) / Swift.max(itemSize, 1))
+    }
+    return IDXFile(shape: shape, data: bytes, offset: headerSize)
+}

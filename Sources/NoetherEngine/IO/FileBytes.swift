@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Whole-file reads and writes over the C library (no Foundation), with failures
+/// reported as `EngineError.file` messages that name the path and the reason.
+enum FileBytes {
+    /// Whether `path` names an existing regular file.
+    static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// Whether `path` names an existing directory.
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The content of the file at `path`: all of it, or its first `maxBytes` bytes.
+    static func read(_ path: String, maxBytes: Int = .max) throws(EngineError) -> [UInt8] {
+        if isDirectory(path) { throw .file("cannot read '\(path)': it is a directory") }
+        guard let f = fopen(path, "rb") else { throw .file("cannot read '\(path)': \(reason())") }
+        defer { fclose(f) }
+        var bytes = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while bytes.count < maxBytes {
+            let want = Swift.min(chunk.count, maxBytes - bytes.count)
+            let got = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, want, f) }
+            if got > 0 { bytes.append(contentsOf: chunk[0..<got]) }
+            if got < want {
+                if ferror(f) != 0 { throw .file("cannot read '\(path)': \(reason())") }
+                break
+            }
+        }
+        return bytes
+    }
+
+    /// Writes `bytes` to `path`, replacing any existing file.
+    static func write(_ bytes: [UInt8], to path: String) throws(EngineError) {
+        guard let f = fopen(path, "wb") else { throw .file("cannot write '\(path)': \(reason())") }
+        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+        let failed = written != bytes.count
+        let closed = fclose(f) == 0
+        if failed || !closed { throw .file("cannot write '\(path)': \(reason())") }
+    }
+
+    /// The current `errno` as lowercase text, e.g. "no such file or directory".
+    private static func reason() -> String {
+        let text = String(cString: strerror(errno))
+        return text.prefix(1).lowercased() + text.dropFirst()
+    }
+}
+
+/// The lines of UTF-8 text: split at LF (a CR before it is dropped, so CRLF files
+/// read alike), a leading byte-order mark removed. Works on bytes because Swift's
+/// `Character` treats CRLF as one character.
+func textLines(_ bytes: [UInt8]) -> [String] {
+    var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    var lines = [String]()
+    var i = start
+    while i <= bytes.count {
+        if i == bytes.count || bytes[i] == 0x0A {
+            var end = i
+            if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+            lines.append(String(decoding: bytes[start..<end], as: UTF8.self))
+            start = i + 1
+        }
+        i += 1
+    }
+    return lines
+}

@@ -1,0 +1,231 @@
+/// The activation-pattern probe of experiments.md E9/E15 (§3 item 17), as recorded
+/// on a run when `TrainingOptions.patternProbe` is on.
+///
+/// The pattern is A(θ) = 1[Z > 0] ∈ {0,1}^{n×m} of the **first hidden layer**, with
+/// Z = X W₁ᵀ (+ 1b₁ᵀ with biases) on the **full** dataset (also under mini-batch
+/// sgd), n samples, m units. It is defined for any activation but means "active
+/// units" only for the ReLU family.
+///
+/// Per-step series (aligned with `TrainingRun.steps`; entry i describes step
+/// t = steps[i]):
+/// - `flipFraction[i]`: the fraction of the n·m entries of A that differ between
+///   θ_t and θ_{t+1}, i.e. that the update of step t flipped (NaN when step t
+///   applied no update, e.g. the step at which a run diverged or stopped);
+/// - `unitsFlipped[i]`: the number of hidden units with at least one flipped sample
+///   in that update (NaN likewise);
+/// - `minMargin[i]`, `meanMargin[i]`: min and mean of |Z| at θ_t;
+/// - `distinctPatterns[i]`: the number of distinct rows of A(θ_t).
+///
+/// Run summaries are taken over **every** update, not only the recorded ones.
+public struct ActivationPatternRecord: Sendable {
+    /// n, the samples the pattern covers.
+    public let samples: Int
+    /// m, the width of the first hidden layer.
+    public let units: Int
+    public let flipFraction: [Double]
+    public let unitsFlipped: [Double]
+    public let minMargin: [Double]
+    public let meanMargin: [Double]
+    public let distinctPatterns: [Int]
+    /// Number of updates compared (θ_t → θ_{t+1}).
+    public let updates: Int
+    /// Step-mean of the per-entry flip fraction.
+    public let meanFlipFraction: Double
+    /// Step-mean of the number of units with at least one flip.
+    public let meanUnitsFlipped: Double
+    /// Share of updates that flipped no entry.
+    public let zeroChangeFraction: Double
+    /// Pearson correlation over updates of the flip fraction of update t with |δ_t|
+    /// at θ_t (δ of the first layer pair, ||g₂||² − ||g₁||²); NaN when undefined.
+    public let flipImbalanceCorrelation: Double
+    /// Step-means over every step taken of the min and mean |pre-activation|.
+    public let meanMinMargin: Double
+    public let meanMeanMargin: Double
+
+    /// E9's headline "switch rate": units touched per update divided by m.
+    public var switchRate: Double { meanUnitsFlipped / Double(units) }
+}
+
+/// The probe's working state: packed patterns and accumulators, preallocated so
+/// that `observe` never allocates.
+struct PatternTracker {
+    let n: Int
+    let m: Int
+    let words: Int
+    private var previous: [UInt64]
+    private var current: [UInt64]
+    private var unitMask: [UInt64]
+    private var order: [Int]
+    private(set) var hasCurrent = false
+    /// The step whose θ the current pattern belongs to.
+    private(set) var currentStep = -1
+    private(set) var currentMinMargin = Double.nan
+    private(set) var currentMeanMargin = Double.nan
+
+    // Series.
+    var flipFraction: [Double] = []
+    var unitsFlipped: [Double] = []
+    var minMargin: [Double] = []
+    var meanMargin: [Double] = []
+    var distinctPatterns: [Int] = []
+    /// The step of the last series entry.
+    private var lastRecordedStep = -1
+
+    // Accumulators over every update / step.
+    private var updates = 0, zeroChanges = 0
+    private var sumFlip = 0.0, sumUnits = 0.0
+    // Welford's running means and co-moments of (flip fraction, |δ|).
+    private var meanX = 0.0, meanY = 0.0, m2x = 0.0, m2y = 0.0, cxy = 0.0
+    private var margins = 0
+    private var sumMin = 0.0, sumMean = 0.0
+
+    init(samples n: Int, units m: Int, capacity: Int) {
+        self.n = n
+        self.m = m
+        words = (m + 63) / 64
+        previous = [UInt64](repeating: 0, count: n * words)
+        current = previous
+        unitMask = [UInt64](repeating: 0, count: words)
+        order = [Int](repeating: 0, count: n)
+        flipFraction.reserveCapacity(capacity)
+        unitsFlipped.reserveCapacity(capacity)
+        minMargin.reserveCapacity(capacity)
+        meanMargin.reserveCapacity(capacity)
+        distinctPatterns.reserveCapacity(capacity)
+    }
+
+    /// Reads the pattern and margins of θ_step from `z` (n×m). When a previous
+    /// pattern exists (θ_{step−1}), returns the flips of the update step−1 → step and
+    /// folds them into the summaries with `previousAbsDelta` = |δ_{step−1}|.
+    mutating func observe(_ z: Matrix, step: Int, previousAbsDelta: Double) {
+        swap(&previous, &current)
+        let hadPrevious = hasCurrent
+        let m = self.m, words = self.words
+        var minAbs = Double.infinity, sumAbs = 0.0
+        var flips = 0
+        z.storage.withUnsafeBufferPointer { zp in
+            current.withUnsafeMutableBufferPointer { cur in
+                previous.withUnsafeBufferPointer { prev in
+                    unitMask.withUnsafeMutableBufferPointer { mask in
+                        for w in 0..<words { mask[w] = 0 }
+                        for i in 0..<n {
+                            let row = i * m
+                            for w in 0..<words {
+                                var bits: UInt64 = 0
+                                let lo = w * 64, hi = Swift.min(m, lo + 64)
+                                for j in lo..<hi {
+                                    let v = zp[row + j]
+                                    if v > 0 { bits |= 1 << UInt64(j - lo) }
+                                    let a = abs(v)
+                                    if a < minAbs { minAbs = a }
+                                    sumAbs += a
+                                    if a.isNaN { minAbs = .nan }
+                                }
+                                cur[i * words + w] = bits
+                                if hadPrevious {
+                                    let x = bits ^ prev[i * words + w]
+                                    flips += x.nonzeroBitCount
+                                    mask[w] |= x
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        hasCurrent = true
+        currentStep = step
+        currentMinMargin = minAbs
+        currentMeanMargin = sumAbs / Double(n * m)
+        margins += 1
+        sumMin += currentMinMargin
+        sumMean += currentMeanMargin
+        guard hadPrevious else { return }
+        var units = 0
+        for w in 0..<words { units += unitMask[w].nonzeroBitCount }
+        let fraction = Double(flips) / Double(n * m)
+        updates += 1
+        if flips == 0 { zeroChanges += 1 }
+        sumFlip += fraction
+        sumUnits += Double(units)
+        let dx = fraction - meanX, dy = previousAbsDelta - meanY
+        meanX += dx / Double(updates)
+        meanY += dy / Double(updates)
+        m2x += dx * (fraction - meanX)
+        m2y += dy * (previousAbsDelta - meanY)
+        cxy += dx * (previousAbsDelta - meanY)
+        if lastRecordedStep == step - 1, !flipFraction.isEmpty {
+            flipFraction[flipFraction.count - 1] = fraction
+            unitsFlipped[unitsFlipped.count - 1] = Double(units)
+        }
+    }
+
+    /// Appends the series entry of step `step` (whose pattern must be the current one).
+    mutating func record(step: Int) {
+        flipFraction.append(.nan)
+        unitsFlipped.append(.nan)
+        minMargin.append(currentMinMargin)
+        meanMargin.append(currentMeanMargin)
+        distinctPatterns.append(countDistinctRows())
+        lastRecordedStep = step
+    }
+
+    /// Number of distinct rows of the current pattern: rows sorted in place by a
+    /// heapsort over their packed words (no allocation), then adjacent runs counted.
+    private mutating func countDistinctRows() -> Int {
+        if n == 0 { return 0 }
+        let words = self.words
+        return current.withUnsafeBufferPointer { rows in
+            order.withUnsafeMutableBufferPointer { idx in
+                for i in 0..<n { idx[i] = i }
+                func less(_ a: Int, _ b: Int) -> Bool {
+                    for w in 0..<words {
+                        let x = rows[a * words + w], y = rows[b * words + w]
+                        if x != y { return x < y }
+                    }
+                    return false
+                }
+                func siftDown(_ start: Int, _ end: Int) {
+                    var root = start
+                    while 2 * root + 1 < end {
+                        var child = 2 * root + 1
+                        if child + 1 < end, less(idx[child], idx[child + 1]) { child += 1 }
+                        if less(idx[root], idx[child]) {
+                            idx.swapAt(root, child)
+                            root = child
+                        } else {
+                            return
+                        }
+                    }
+                }
+                var start = n / 2
+                while start > 0 { start -= 1; siftDown(start, n) }
+                var end = n
+                while end > 1 {
+                    end -= 1
+                    idx.swapAt(0, end)
+                    siftDown(0, end)
+                }
+                var distinct = 1
+                for i in 1..<n where less(idx[i - 1], idx[i]) { distinct += 1 }
+                return distinct
+            }
+        }
+    }
+
+    func summary() -> ActivationPatternRecord {
+        let u = Double(updates)
+        var correlation = Double.nan
+        if updates >= 2, m2x > 0, m2y > 0 { correlation = cxy / (m2x * m2y).squareRoot() }
+        return ActivationPatternRecord(
+            samples: n, units: m, flipFraction: flipFraction, unitsFlipped: unitsFlipped,
+            minMargin: minMargin, meanMargin: meanMargin, distinctPatterns: distinctPatterns,
+            updates: updates,
+            meanFlipFraction: updates > 0 ? sumFlip / u : .nan,
+            meanUnitsFlipped: updates > 0 ? sumUnits / u : .nan,
+            zeroChangeFraction: updates > 0 ? Double(zeroChanges) / u : .nan,
+            flipImbalanceCorrelation: correlation,
+            meanMinMargin: margins > 0 ? sumMin / Double(margins) : .nan,
+            meanMeanMargin: margins > 0 ? sumMean / Double(margins) : .nan)
+    }
+}

@@ -1,0 +1,151 @@
+import NoetherEngine
+import Testing
+
+/// Generators' statistics, subset/split/standardize, and the CSV loader.
+@Suite("Datasets")
+struct DatasetTests {
+    @Test("the Gaussian mixture's sanity statistics (experiments.md §1.1)")
+    func gaussianMixtureStatistics() throws {
+        let data = try gaussianMixture(n: 2000, d: 20, classes: 5, separation: 2, seed: 42)
+        #expect(data.classCounts == [400, 400, 400, 400, 400])
+        var norm2 = 0.0
+        for i in 0..<data.count { for j in 0..<20 { norm2 += data.inputs[i, j] * data.inputs[i, j] } }
+        // E||x||² = s²d + d = 100; std of ||x||² ≈ √(2d + 4s²d) ≈ 19.9 per sample.
+        #expect(abs(norm2 / 2000 - 100) < 2.5)
+        // Shuffled: the labels are not in class blocks.
+        #expect(data.labels!.prefix(20).contains { $0 != data.labels![0] })
+        let uneven = try gaussianMixture(n: 13, d: 2, classes: 5, separation: 2, seed: 1)
+        #expect(uneven.classCounts == [3, 3, 3, 2, 2])
+    }
+
+    @Test("xor2d: labels are the XOR of the input signs, not shuffled")
+    func xor() throws {
+        let data = try xor2d(n: 400, seed: 3)
+        #expect(data.inputDimension == 2 && data.outputDimension == 2)
+        var rng = RandomSource(seed: 3)
+        for i in 0..<400 {
+            let a = rng.normal(), b = rng.normal()
+            #expect(data.inputs[i, 0] == a && data.inputs[i, 1] == b)
+            #expect(data.labels![i] == ((a > 0) != (b > 0) ? 1 : 0))
+        }
+        let ones = data.labels!.reduce(0, +)
+        #expect(ones > 150 && ones < 250)
+    }
+
+    @Test("spheres: radii 1 and 2 with 0.1 noise, halves labelled, shuffled")
+    func spheresStatistics() throws {
+        let data = try spheres(n: 501, seed: 5)
+        #expect(data.inputDimension == 10)
+        #expect(data.classCounts == [250, 251])
+        for i in 0..<data.count {
+            let r = data.inputs.row(i).reduce(0) { $0 + $1 * $1 }.squareRoot()
+            let target = data.labels![i] == 0 ? 1.0 : 2.0
+            // noise 0.1·N(0, I₁₀) moves the radius by a few tenths at most.
+            #expect(abs(r - target) < 0.6)
+        }
+        #expect(data.labels!.prefix(250).contains(1))
+    }
+
+    @Test("teacher–student targets are the teacher's outputs on the inputs")
+    func teacherStudentTargets() throws {
+        let data = try teacherStudent(n: 50, d: 4, hidden: 7, out: 2, seed: 9)
+        #expect(!data.isClassification && data.outputDimension == 2)
+        let teacher = try teacherNetwork(d: 4, hidden: 7, out: 2, seed: 9)
+        #expect(teacher.parameters == (try Network.mlp(sizes: [4, 7, 2], activation: .relu, bias: false, seed: 9)).parameters)
+        #expect(teacher.outputs(on: data.inputs).maxAbsDifference(data.targets) == 0)
+        // Inputs continue the teacher's stream.
+        var rng = RandomSource(seed: 9)
+        for _ in 0..<(7 * 4 + 2 * 7) { _ = rng.next() }
+        #expect(data.inputs[0, 0] == rng.normal())
+        let noisy = try teacherStudent(n: 50, d: 4, hidden: 7, out: 2, noise: 0.1, seed: 9)
+        #expect(noisy.inputs == data.inputs && noisy.targets != data.targets)
+        // A student trains on it with mse, and cross-entropy is refused.
+        let student = try Network.mlp(sizes: [4, 7, 2], activation: .relu, bias: false, seed: 1)
+        let r = try train(network: student, data: data, optimizer: try .gradientDescent(learningRate: 0.05), loss: .mse,
+                          steps: 50)
+        #expect(r.finalLoss < r.losses[0] && r.accuracy.isNaN)
+        #expect(TrainFixture.error { try train(network: student, data: data, optimizer: try .gradientDescent(learningRate: 0.05),
+                                               loss: .crossEntropy, steps: 5) }
+            == .invalidArgument("cross_entropy needs class labels, but 'teacher_student' has real-valued targets; use mse"))
+    }
+
+    @Test("subset, split and standardize")
+    func operations() throws {
+        let data = TrainFixture.mixture(n: 20, d: 3, classes: 4, seed: 2)
+        let first = try data.subset(first: 5)
+        #expect(first.count == 5 && first.labels! == Array(data.labels!.prefix(5)) && first.outputDimension == 4)
+        let picked = try data.subset(indices: [7, 2, 7])
+        #expect(picked.inputs.row(0) == data.inputs.row(7) && picked.inputs.row(1) == data.inputs.row(2))
+        #expect(picked.targets.row(2) == data.targets.row(7))
+        #expect(TrainFixture.error { try data.subset(indices: [20]) }
+            == .invalidArgument("index 20 is outside the 20 samples of 'gaussian_mixture' (0…19)"))
+        #expect(TrainFixture.error { try data.subset(first: 0) } == .invalidArgument("'n' must lie in 1…20 for 'gaussian_mixture', got 0"))
+
+        let (train, test) = try data.split(fraction: 0.75, seed: 4)
+        #expect(train.count == 15 && test.count == 5)
+        var rng = RandomSource(seed: 4)
+        let perm = rng.permutation(20)
+        let trainRows = perm.prefix(15).sorted()
+        for (i, source) in trainRows.enumerated() { #expect(train.inputs.row(i) == data.inputs.row(source)) }
+        #expect(TrainFixture.error { try data.split(fraction: 1, seed: 0) }
+            == .invalidArgument("'fraction' must lie strictly between 0 and 1, got 1"))
+
+        let z = try data.standardized()
+        let stats = z.featureStatistics
+        for j in 0..<3 {
+            #expect(abs(stats.mean[j]) < 1e-14)
+            #expect(abs(stats.standardDeviation[j] - 1) < 1e-14)
+        }
+        let zt = try test.standardized(using: train)
+        let ts = train.featureStatistics
+        #expect(abs(zt.inputs[0, 1] - (test.inputs[0, 1] - ts.mean[1]) / ts.standardDeviation[1]) < 1e-15)
+        #expect(zt.labels! == test.labels!)
+        // A constant feature is only centered.
+        let constant = Dataset(name: "c", inputs: Matrix([[1, 5], [2, 5], [3, 5]]), labels: [0, 1, 0], classes: 2)
+        #expect(try constant.standardized().inputs.storage.enumerated().filter { $0.offset % 2 == 1 }.allSatisfy { $0.element == 0 })
+    }
+
+    @Test("load_csv: classification, regression and the label column")
+    func csvLoading() throws {
+        let dir = TrainFixture.temporaryDirectory()
+        defer { TrainFixture.removeDirectory(dir) }
+        let path = dir + "/iris.csv"
+        TrainFixture.write("\u{FEFF}a, \"b\" ,label\r\n1,2,0\r\n\r\n-0.5, 1e-3 ,2\n3,4,1\n", to: path)
+        let data = try loadCSV(path: path)
+        #expect(data.name == "iris" && data.count == 3 && data.inputDimension == 2)
+        #expect(data.isClassification && data.outputDimension == 3 && data.labels! == [0, 2, 1])
+        #expect(data.inputs == Matrix([[1, 2], [-0.5, 0.001], [3, 4]]))
+
+        let byName = try loadCSV(path: path, label: "a")
+        #expect(!byName.isClassification)
+        #expect(byName.targets == Matrix([[1], [-0.5], [3]]))
+        #expect(byName.inputs == Matrix([[2, 0], [0.001, 2], [4, 1]]))
+        let forcedRegression = try loadCSV(path: path, kind: .regression)
+        #expect(!forcedRegression.isClassification && forcedRegression.targets.storage == [0, 2, 1])
+    }
+
+    @Test("load_csv errors name the file, line and column")
+    func csvErrors() throws {
+        let dir = TrainFixture.temporaryDirectory()
+        defer { TrainFixture.removeDirectory(dir) }
+        func failure(_ text: String, label: String? = nil, kind: LabelKind = .automatic) -> EngineError? {
+            let path = dir + "/d.csv"
+            TrainFixture.write(text, to: path)
+            return TrainFixture.error { try loadCSV(path: path, label: label, kind: kind) }
+        }
+        let p = "'\(dir)/d.csv'"
+        #expect(failure("x,y\n1,2\n3\n") == .file("\(p) line 3: expected 2 values, found 1"))
+        #expect(failure("x,y\n1,2\n3,abc\n") == .file("\(p) line 3, column 'y': 'abc' is not a number"))
+        #expect(failure("x,y\n1,\n") == .file("\(p) line 2, column 'y': missing value"))
+        #expect(failure("x,y\n1,nan\n") == .file("\(p) line 2, column 'y': 'nan' is not a finite number"))
+        #expect(failure("x,y\n1,2\n", label: "z") == .file("\(p) has no column 'z' (columns: x, y)"))
+        #expect(failure("x,x\n1,2\n") == .file("\(p) line 1: the column name 'x' appears twice"))
+        #expect(failure("x,y\n") == .file("\(p) has a header but no data rows"))
+        #expect(failure("\n\n") == .file("\(p) is empty: expected a header line of column names"))
+        #expect(failure("y\n1\n") == .file("\(p) has a single column: expected input columns and a label column"))
+        #expect(failure("x,y\n1,2\n3,0.5\n", kind: .classification)
+            == .file("\(p) line 3, column 'y': '0.5' is not a class label (a non-negative integer)"))
+        #expect(TrainFixture.error { try loadCSV(path: dir + "/missing.csv") }
+            == .file("cannot read '\(dir)/missing.csv': no such file or directory"))
+    }
+}

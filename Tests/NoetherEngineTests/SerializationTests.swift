@@ -1,0 +1,115 @@
+import NoetherEngine
+import Testing
+
+/// Network files (round trip, damage) and the long-format run export.
+@Suite("Network files and run export")
+struct SerializationTests {
+    static func bitPatterns(_ p: Parameters) -> [UInt64] { p.flattened.map(\.bitPattern) }
+
+    @Test("save/load round-trips bit for bit, for every activation, with and without bias")
+    func roundTrip() throws {
+        let dir = TrainFixture.temporaryDirectory()
+        defer { TrainFixture.removeDirectory(dir) }
+        let activations: [Activation] = [.relu, .linear, .interpolated(0.1), .leakyReLU(1e-2), .tanh, .gelu]
+        for (i, activation) in activations.enumerated() {
+            for bias in [false, true] {
+                let net = try Network.mlp(sizes: [5, 7, 4, 3], activation: activation, bias: bias, seed: i,
+                                          initialization: Initialization(scheme: .kaimingNormal, scale: 1.7))
+                let path = "\(dir)/net\(i)\(bias).noe-net"
+                try net.save(to: path)
+                let back = try Network.load(from: path)
+                #expect(back.architecture == net.architecture)
+                #expect(Self.bitPatterns(back.parameters) == Self.bitPatterns(net.parameters))
+            }
+        }
+        // Awkward values: −0, subnormals, extremes, non-finite.
+        var p = try Network.mlp(sizes: [2, 3, 1], activation: .relu, bias: false, seed: 0).parameters
+        p.weights[0].storage = [-0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.infinity, .infinity, 0.1]
+        p.weights[1].storage = [1 / 3, -2.2250738585072014e-308, .nan]
+        let odd = try Network.mlp(sizes: [2, 3, 1], activation: .relu, bias: false, seed: 0).with(parameters: p)
+        let text = NetworkFile.text(of: odd)
+        let back = try NetworkFile.parse(text, source: "odd")
+        #expect(Self.bitPatterns(back.parameters).dropLast() == Self.bitPatterns(p).dropLast())
+        #expect(back.parameters.weights[1].storage[2].isNaN)
+        #expect(text.hasPrefix("noether-network 1\nsizes 2 3 1\nactivation relu\nbias false\nW1 3 2\n-0.0 5e-324\n"))
+    }
+
+    @Test("wrong or damaged files are clear file errors")
+    func damagedFiles() throws {
+        let net = try Network.mlp(sizes: [3, 4, 2], activation: .interpolated(0.5), bias: true, seed: 1)
+        let good = NetworkFile.text(of: net)
+        func failure(_ text: String) -> EngineError? { TrainFixture.error { try NetworkFile.parse(text, source: "n.net") } }
+        #expect(failure("hello\n") == .file("'n.net' is not a noether network file (its first line should be 'noether-network 1')"))
+        #expect(failure(good.replacing("noether-network 1", with: "noether-network 2"))
+            == .file("'n.net' uses network format 2; this version of noether reads format 1"))
+        // Change one digit of one weight: the checksum catches it.
+        let lines = good.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var edited = lines
+        edited[5] = edited[5].replacing("1", with: "2")
+        if edited[5] == lines[5] { edited[5] = edited[5].replacing("3", with: "4") }
+        #expect(failure(edited.joined(separator: "\n")) == .file("'n.net' is damaged: its checksum does not match its parameters"))
+        var short = lines
+        short[5] = String(short[5].split(separator: " ").dropLast().joined(separator: " "))
+        #expect(failure(short.joined(separator: "\n")) == .file("'n.net' line 6: expected 3 numbers, found 2"))
+        var word = lines
+        word[6] = "0.1 zero 0.3"
+        #expect(failure(word.joined(separator: "\n")) == .file("'n.net' line 7: 'zero' is not a number"))
+        #expect(failure(lines.prefix(8).joined(separator: "\n")) == .file("'n.net' is damaged: it ends before the 'end' line"))
+        var shape = lines
+        shape[4] = "W1 4 2"
+        #expect(failure(shape.joined(separator: "\n")) == .file("'n.net' line 5: W1 should be 4×3 for sizes [3, 4, 2], found 4×2"))
+        var act = lines
+        act[2] = "activation softplus"
+        #expect(failure(act.joined(separator: "\n"))
+            == .file("'n.net' line 3: expected 'activation' and one of relu, linear, tanh, gelu, interpolated ε, leaky_relu a"))
+        #expect(failure(good + "junk\n") == .file("'n.net' line \(lines.count): unexpected text after 'end'"))
+        #expect(TrainFixture.error { try Network.load(from: "/nonexistent/dir/n.net") }
+            == .file("cannot read '/nonexistent/dir/n.net': no such file or directory"))
+        #expect(TrainFixture.error { try net.save(to: "/nonexistent/dir/n.net") }
+            == .file("cannot write '/nonexistent/dir/n.net': no such file or directory"))
+    }
+
+    @Test("export writes every recorded series in long format, values round-tripping")
+    func exportRoundTrip() throws {
+        let data = TrainFixture.mixture(n: 30, d: 5, classes: 3, seed: 1)
+        let net = try Network.mlp(sizes: [5, 6, 6, 3], activation: .relu, bias: false, seed: 2)
+        let probe = SharpnessProbe(every: 4) { p in p.weights[2].squaredNorm }
+        let run = try train(network: net, data: data, optimizer: try .gradientDescent(learningRate: 0.2), loss: .crossEntropy,
+                            steps: 13, options: TrainingOptions(every: 3, patternProbe: true, neuronBalances: true,
+                                                                sharpness: probe))
+        let dir = TrainFixture.temporaryDirectory()
+        defer { TrainFixture.removeDirectory(dir) }
+        try run.export(to: dir + "/run.csv")
+        let text = String(decoding: TrainFixture.read(dir + "/run.csv"), as: UTF8.self)
+        var lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.removeFirst() == "step,quantity,layer,value")
+        var table = [String: [(Int, UInt64)]]()
+        for line in lines {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            #expect(f.count == 4)
+            let value = try #require(Double(f[3]))
+            table["\(f[1])@\(f[2])", default: []].append((Int(f[0])!, value.bitPattern))
+        }
+        func check(_ key: String, _ steps: [Int], _ values: [Double]) {
+            let got = table[key] ?? []
+            #expect(got.map(\.0) == steps, "\(key)")
+            #expect(got.map(\.1) == values.map(\.bitPattern), "\(key)")
+        }
+        check("loss@", run.steps, run.losses)
+        check("accuracy@", run.steps, run.accuracies!)
+        for l in 0..<3 { check("grad_norm_sq@\(l + 1)", run.steps, run.gradientSquaredNorms[l]) }
+        for l in 0..<3 { check("weight_norm_sq@\(l + 1)", run.stateSteps, run.weightSquaredNorms[l]) }
+        for l in 0..<2 {
+            check("C@\(l + 1)", run.stateSteps, run.conserved[l])
+            check("ledger_measured@\(l + 1)", run.steps, run.measuredChange[l])
+            check("ledger_predicted@\(l + 1)", run.steps, run.predictedChange[l])
+        }
+        let balances = run.neuronBalanceSeries!
+        check("neuron_balance[3]@2", run.stateSteps, (0..<balances[1].rows).map { balances[1][$0, 2] })
+        check("flip_fraction@1", run.steps, run.pattern!.flipFraction)
+        check("distinct_patterns@1", run.steps, run.pattern!.distinctPatterns.map(Double.init))
+        check("sharpness@", run.sharpness!.steps, run.sharpness!.values)
+        #expect(table.count == 1 + 1 + 3 + 3 + 2 * 3 + 2 * 6 + 5 + 1)
+        #expect(run.steps == [0, 3, 6, 9, 12] && run.stateSteps == [0, 3, 6, 9, 12, 13])
+    }
+}
