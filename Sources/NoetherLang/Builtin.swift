@@ -94,6 +94,22 @@ public struct Parameter: Sendable {
     }
 }
 
+/// Labelled arguments a builtin accepts beyond its declared parameters, like the
+/// axes of `sweep(lr=…, seed=…)` or the filters of `where(t, diverged=false)`.
+/// They arrive in order in `CallContext.extras`.
+public struct ExtraArguments: Sendable {
+    /// The name help shows for the label, e.g. `axis` in `axis=list, …`.
+    public let placeholder: String
+    public let type: ValueType
+    public let help: String
+
+    public init(_ placeholder: String, _ type: ValueType, help: String) {
+        self.placeholder = placeholder
+        self.type = type
+        self.help = help
+    }
+}
+
 /// A builtin function, declared as data: name, one-line abstract, discussion,
 /// parameters, result and example. Usage lines, `help` text, argument binding,
 /// errors, suggestions and completion are all generated from this declaration.
@@ -111,11 +127,13 @@ public struct Builtin: Sendable {
     /// Whether positional arguments past the declared parameters are collected
     /// (like `print(a, b, c)`); they are in `CallContext.rest`.
     public let variadic: Bool
+    /// Labelled arguments beyond the declared parameters, when the builtin takes them.
+    public let extraArguments: ExtraArguments?
     public let implementation: @Sendable (inout CallContext) throws(Diagnostic) -> Value
 
     public init(_ name: String, category: String, abstract: String, discussion: String = "",
                 parameters: [Parameter] = [], returns: String, example: String,
-                takesBlock: Bool = false, variadic: Bool = false,
+                takesBlock: Bool = false, variadic: Bool = false, extraArguments: ExtraArguments? = nil,
                 implementation: @escaping @Sendable (inout CallContext) throws(Diagnostic) -> Value) {
         self.name = name
         self.category = category
@@ -126,10 +144,13 @@ public struct Builtin: Sendable {
         self.example = example
         self.takesBlock = takesBlock
         self.variadic = variadic
+        self.extraArguments = extraArguments
         self.implementation = implementation
     }
 
-    /// `(net, data, optimizer, loss=mse, steps=2000)`.
+    /// `(net, data, optimizer, loss=mse, steps=2000)`; variadic positional arguments
+    /// (`…`) and extra labelled ones (`axis=list, …`) show after the last required
+    /// parameter.
     public var signatureSuffix: String {
         var parts = parameters.map { p -> String in
             switch p.defaultValue {
@@ -138,7 +159,11 @@ public struct Builtin: Sendable {
             case .value(_, let text): "\(p.label)=\(text)"
             }
         }
-        if variadic { parts.append("…") }
+        let afterRequired = (parameters.lastIndex(where: \.isRequired) ?? -1) + 1
+        if let extra = extraArguments {
+            parts.insert("\(extra.placeholder)=\(extra.type.displayName), …", at: afterRequired)
+        }
+        if variadic { parts.insert("…", at: afterRequired) }
         return "(" + parts.joined(separator: ", ") + ")" + (takesBlock ? " { … }" : "")
     }
 
@@ -152,9 +177,14 @@ public struct Builtin: Sendable {
             out += "\n" + discussion.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { $0.isEmpty ? "" : "  \($0)" }.joined(separator: "\n") + "\n"
         }
-        if !parameters.isEmpty {
+        if !parameters.isEmpty || extraArguments != nil {
             out += "\nArguments:\n"
-            let width = parameters.map(\.label.count).max() ?? 0
+            let extraLabel = extraArguments.map { "\($0.placeholder)=…" }
+            let width = (parameters.map(\.label.count) + [extraLabel?.count ?? 0]).max() ?? 0
+            if let extra = extraArguments, let extraLabel {
+                let pad = String(repeating: " ", count: width - extraLabel.count)
+                out += "  \(extraLabel)\(pad)  \(extra.type.displayName), any number\n    \(extra.help)\n"
+            }
             for p in parameters {
                 let pad = String(repeating: " ", count: width - p.label.count)
                 var line = "  \(p.label)\(pad)  \(p.type.displayName)"

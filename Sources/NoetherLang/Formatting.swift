@@ -86,15 +86,28 @@ func formatScientific(_ x: Double, digits: Int) -> String {
 }
 
 extension Value {
+    /// Lists longer than this print their first and last `listEdgeItems` elements
+    /// around a count of the rest (`export` writes everything).
+    public static let listPrintLimit = 100
+    public static let listEdgeItems = 10
+
     /// How a value prints as the result of a cell: exact numbers (round-trip text),
-    /// quoted strings, lists and records element by element, objects by summary.
+    /// quoted strings, lists and records element by element (long lists elided in the
+    /// middle: `[1, 2, …, 980 more …, 999, 1000]`), objects by summary.
     public var rendered: String {
         switch self {
         case .nothing: return ""
         case .number(let x): return formatNumber(x)
         case .bool(let b): return b ? "true" : "false"
         case .string(let s): return JSONValue.quote(s)
-        case .list(let items): return "[" + items.map(\.rendered).joined(separator: ", ") + "]"
+        case .list(let items):
+            if items.count > Value.listPrintLimit {
+                let k = Value.listEdgeItems
+                let head = items[..<k].map(\.rendered).joined(separator: ", ")
+                let tail = items[(items.count - k)...].map(\.rendered).joined(separator: ", ")
+                return "[\(head), … \(items.count - 2 * k) more …, \(tail)]"
+            }
+            return "[" + items.map(\.rendered).joined(separator: ", ") + "]"
         case .record(let r):
             return "{" + r.fields.map { "\($0.name)=\($0.value.rendered)" }.joined(separator: ", ") + "}"
         case .object(let o): return o.summary

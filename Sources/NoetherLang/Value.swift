@@ -75,6 +75,13 @@ public protocol NoetherObject: Sendable {
     var summary: String { get }
     /// The object as JSON (for `--json` and `export`).
     var json: JSONValue { get }
+    /// The names `field(_:)` answers, for suggestions and listings; by default the
+    /// documented fields (a table answers its columns).
+    var fieldNames: [String] { get }
+}
+
+extension NoetherObject {
+    public var fieldNames: [String] { Self.fieldDocs.map(\.name) }
 }
 
 /// One documented field of an object type.
@@ -104,4 +111,23 @@ public enum FunctionValue: Sendable {
 public struct UserFunction: Sendable {
     public let declaration: FunctionDeclaration
     public let source: SourceFile
+}
+
+extension Value {
+    /// Whether lists and records nest more than `limit` levels deep (a number is
+    /// level 0, `[1]` level 1). Stops descending as soon as the answer is known.
+    public func nestingExceeds(_ limit: Int) -> Bool {
+        switch self {
+        case .list(let items):
+            if limit <= 0 { return true }
+            for item in items where item.nestingExceeds(limit - 1) { return true }
+            return false
+        case .record(let r):
+            if limit <= 0 { return true }
+            for f in r.fields where f.value.nestingExceeds(limit - 1) { return true }
+            return false
+        default:
+            return false
+        }
+    }
 }

@@ -17,8 +17,8 @@ enum CoreBuiltins {
 
     static let len = Builtin(
         "len", category: "language",
-        abstract: "The number of elements of a list, characters of a string, or fields of a record.",
-        parameters: [Parameter("x", .oneOf([.list(.any), .string, .any]), help: "a list, string or record")],
+        abstract: "The number of elements of a list, characters of a string, fields of a record, or rows of a table.",
+        parameters: [Parameter("x", .any, help: "a list, string, record or table")],
         returns: "number",
         example: "len([1, 2, 3])   # 3"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
@@ -26,7 +26,8 @@ enum CoreBuiltins {
         case .list(let items): return .number(Double(items.count))
         case .string(let s): return .number(Double(s.count))
         case .record(let r): return .number(Double(r.fields.count))
-        case let other: throw ctx.error("'len' needs a list, string or record, got \(other.typeName)", at: "x")
+        case .object(let t as TableObject): return .number(Double(t.rows.count))
+        case let other: throw ctx.error("'len' needs a list, string, record or table, got \(other.typeName)", at: "x")
         }
     }
 }
