@@ -122,9 +122,18 @@ public final class Interpreter {
 
     /// Runs every statement of `program` in order, printing bare expressions'
     /// values. Stops at the first error, which carries `source` when it has no file.
+    /// Runs on a thread with a large stack (`WorkerThreads`), moving there from a
+    /// smaller one and waiting, so recursion limits hold the same on every thread.
     @discardableResult
     public func run(_ program: Program, source: SourceFile,
                     onStatement: ((StatementResult) throws(Diagnostic) -> Void)? = nil) throws(Diagnostic) -> Value {
+        try WorkerThreads.onLargeStack { () throws(Diagnostic) -> Value in
+            try runHere(program, source: source, onStatement: onStatement)
+        }
+    }
+
+    private func runHere(_ program: Program, source: SourceFile,
+                         onStatement: ((StatementResult) throws(Diagnostic) -> Void)?) throws(Diagnostic) -> Value {
         let previousSource = currentSource
         currentSource = source
         stack = StackGuard()
@@ -147,12 +156,14 @@ public final class Interpreter {
     @discardableResult
     public func run(_ text: String, name: String = "<input>") throws(Diagnostic) -> Value {
         let source = SourceFile(name: name, text: text)
-        let program: Program
-        do { program = try Parser.parse(source) } catch var d {
-            d.file = source
-            throw d
+        return try WorkerThreads.onLargeStack { () throws(Diagnostic) -> Value in
+            let program: Program
+            do throws(Diagnostic) { program = try Parser.parse(source) } catch var d {
+                d.file = source
+                throw d
+            }
+            return try runHere(program, source: source, onStatement: nil)
         }
-        return try run(program, source: source)
     }
 
     /// Throws `interrupted` (and lowers the flag) when the user asked to stop.

@@ -143,7 +143,7 @@ extension Shell {
             report(error, source)
             return ExitStatus(error.kind)
         }
-        let segments = ScriptSegment.split(source, program)
+        let segments = ScriptSegment.split(source, program, mode: .byStatement)
         console.err("noether: recovering \(segments.count) cell\(segments.count == 1 ? "" : "s") from \(path)")
         let outcome = runSegments(segments, source: source, record: true)
         if let error = outcome.error {

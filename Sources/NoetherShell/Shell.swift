@@ -61,7 +61,7 @@ public final class Shell {
         }
         if jsonOutput { echo = false }
         defer { echo = true }
-        let outcome = runSegments(ScriptSegment.split(source, program), source: source, record: true)
+        let outcome = runSegments(ScriptSegment.split(source, program, mode: .byStatement), source: source, record: true)
         if let error = outcome.error {
             report(error, source)
             return ExitStatus(error.kind)

@@ -48,6 +48,20 @@ public struct StackGuard: Sendable {
         limit = 0
     }
 
+    /// The size of the calling thread's stack in bytes (0 when unknown).
+    public static var currentStackSize: Int {
+        #if canImport(Glibc)
+        var attributes = pthread_attr_t()
+        var low: UnsafeMutableRawPointer?
+        var size = 0
+        if let getattr = StackGuard.getattr, getattr(pthread_self(), &attributes) == 0 {
+            defer { pthread_attr_destroy(&attributes) }
+            if pthread_attr_getstack(&attributes, &low, &size) == 0 { return size }
+        }
+        #endif
+        return 0
+    }
+
     /// Whether the current stack pointer is still above the reserved margin.
     @inline(__always)
     public var hasRoom: Bool {

@@ -20,8 +20,18 @@ public struct ScriptSegment: Sendable {
     /// A per-cell tolerance written `#=> … (rtol=1e-3)` on one of its output lines.
     public var tolerance: Tolerance?
 
+    /// How to cut a script.
+    public enum Mode: Sendable {
+        /// Segments end where recorded output follows (what `check` compares).
+        case byOutput
+        /// Every statement is a segment, except that statements sharing a line stay
+        /// together (what a replayed script records as cells, so an error keeps the
+        /// cells before it).
+        case byStatement
+    }
+
     /// Cuts `source` (already parsed into `program`) into segments.
-    public static func split(_ source: SourceFile, _ program: Program) -> [ScriptSegment] {
+    public static func split(_ source: SourceFile, _ program: Program, mode: Mode = .byOutput) -> [ScriptSegment] {
         let lines = SourceLines(source)
         let statements = program.statements
         var segments = [ScriptSegment]()
@@ -47,7 +57,8 @@ public struct ScriptSegment: Sendable {
                 }
             }
             let isLast = k == statements.count - 1
-            guard firstOutput != nil || isLast else { continue }
+            let closes = firstOutput != nil || isLast || (mode == .byStatement && nextStart > endLine)
+            guard closes else { continue }
             // The segment's text runs to its last output line (comments among the
             // outputs stay with it); what follows belongs to the next segment.
             var lastOutput = endLine

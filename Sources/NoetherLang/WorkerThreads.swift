@@ -3,12 +3,14 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NoetherSyntax
 
 /// Runs work on dedicated POSIX threads with a known, large stack.
 ///
-/// Sweep points always run on these threads — serial sweeps on one — so how deep a
-/// body may recurse does not depend on which thread started the sweep (a test
-/// thread, the main thread), and a serial and a parallel sweep give identical results.
+/// Every program runs on such a thread (`Interpreter.run` moves there when the
+/// calling thread's stack is smaller), and sweep points always do — serial sweeps on
+/// one — so how deep a program may recurse does not depend on which thread called
+/// (the main thread, a test thread), nor on whether a sweep runs in parallel.
 enum WorkerThreads {
     /// Stack of each worker: room for the evaluator's deepest legal recursion.
     static let stackSize = 64 * 1024 * 1024
@@ -16,6 +18,29 @@ enum WorkerThreads {
     /// The number of processors online (at least 1).
     static var processorCount: Int {
         Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// Runs `body` on a fresh thread with `stackSize` of stack and waits for it, unless
+    /// the calling thread already has at least that much (then it runs here).
+    static func onLargeStack<T>(_ body: () throws(Diagnostic) -> T) throws(Diagnostic) -> T {
+        if StackGuard.currentStackSize >= stackSize { return try body() }
+        let result: Result<T, Diagnostic> = withoutActuallyEscaping(body) { escapable in
+            let box = ResultBox<T>(escapable)
+            run(count: 1) { _ in box.run() }
+            return box.result!
+        }
+        return try result.get()
+    }
+
+    /// Carries a closure and its result to a worker thread and back. Unchecked: the
+    /// caller waits for the worker, so the two never touch it at the same time.
+    private final class ResultBox<T>: @unchecked Sendable {
+        let body: () throws(Diagnostic) -> T
+        var result: Result<T, Diagnostic>?
+        init(_ body: @escaping () throws(Diagnostic) -> T) { self.body = body }
+        func run() {
+            do { result = .success(try body()) } catch { result = .failure(error) }
+        }
     }
 
     private final class Job: @unchecked Sendable {
