@@ -101,11 +101,14 @@ public struct ExtraArguments: Sendable {
     /// The name help shows for the label, e.g. `axis` in `axis=list, …`.
     public let placeholder: String
     public let type: ValueType
+    /// How the signature names the value (`list` in `axis=list, …`).
+    public let shownAs: String
     public let help: String
 
-    public init(_ placeholder: String, _ type: ValueType, help: String) {
+    public init(_ placeholder: String, _ type: ValueType, shownAs: String? = nil, help: String) {
         self.placeholder = placeholder
         self.type = type
+        self.shownAs = shownAs ?? type.displayName
         self.help = help
     }
 }
@@ -161,7 +164,7 @@ public struct Builtin: Sendable {
         }
         let afterRequired = (parameters.lastIndex(where: \.isRequired) ?? -1) + 1
         if let extra = extraArguments {
-            parts.insert("\(extra.placeholder)=\(extra.type.displayName), …", at: afterRequired)
+            parts.insert("\(extra.placeholder)=\(extra.shownAs), …", at: afterRequired)
         }
         if variadic { parts.insert("…", at: afterRequired) }
         return "(" + parts.joined(separator: ", ") + ")" + (takesBlock ? " { … }" : "")
@@ -181,11 +184,12 @@ public struct Builtin: Sendable {
             out += "\nArguments:\n"
             let extraLabel = extraArguments.map { "\($0.placeholder)=…" }
             let width = (parameters.map(\.label.count) + [extraLabel?.count ?? 0]).max() ?? 0
-            if let extra = extraArguments, let extraLabel {
-                let pad = String(repeating: " ", count: width - extraLabel.count)
-                out += "  \(extraLabel)\(pad)  \(extra.type.displayName), any number\n    \(extra.help)\n"
-            }
-            for p in parameters {
+            let afterRequired = (parameters.lastIndex(where: \.isRequired) ?? -1) + 1
+            for (k, p) in parameters.enumerated() {
+                if k == afterRequired, let extra = extraArguments, let extraLabel {
+                    let pad = String(repeating: " ", count: width - extraLabel.count)
+                    out += "  \(extraLabel)\(pad)  \(extra.shownAs), any number\n    \(extra.help)\n"
+                }
                 let pad = String(repeating: " ", count: width - p.label.count)
                 var line = "  \(p.label)\(pad)  \(p.type.displayName)"
                 switch p.defaultValue {
@@ -194,6 +198,10 @@ public struct Builtin: Sendable {
                 case .value(_, let text): line += ", default \(text)"
                 }
                 out += line + "\n    \(p.help)\n"
+            }
+            if afterRequired == parameters.count, let extra = extraArguments, let extraLabel {
+                let pad = String(repeating: " ", count: width - extraLabel.count)
+                out += "  \(extraLabel)\(pad)  \(extra.shownAs), any number\n    \(extra.help)\n"
             }
         }
         out += "\nExample:\n" + example.split(separator: "\n").map { "  \($0)" }.joined(separator: "\n") + "\n"

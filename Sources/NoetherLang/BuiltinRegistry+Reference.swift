@@ -50,6 +50,8 @@ extension BuiltinRegistry {
         if !b.discussion.isEmpty { out += b.discussion + "\n\n" }
         if !b.parameters.isEmpty || b.extraArguments != nil {
             out += "| argument | type | default | meaning |\n|---|---|---|---|\n"
+            let afterRequired = (b.parameters.lastIndex(where: \.isRequired) ?? -1) + 1
+            var rows = [String]()
             for p in b.parameters {
                 let d: String
                 switch p.defaultValue {
@@ -57,11 +59,12 @@ extension BuiltinRegistry {
                 case .absent: d = "none"
                 case .value(_, let text): d = "`\(text)`"
                 }
-                out += "| `\(p.label)` | \(p.type.displayName) | \(d) | \(cell(p.help)) |\n"
+                rows.append("| `\(p.label)` | \(p.type.displayName) | \(d) | \(cell(p.help)) |\n")
             }
             if let e = b.extraArguments {
-                out += "| `\(e.placeholder)=…` | \(e.type.displayName) | any number | \(cell(e.help)) |\n"
+                rows.insert("| `\(e.placeholder)=…` | \(e.shownAs) | any number | \(cell(e.help)) |\n", at: afterRequired)
             }
+            out += rows.joined()
             out += "\n"
         }
         if b.variadic { out += "Takes any number of further positional arguments.\n\n" }

@@ -103,19 +103,22 @@ extension Value {
         case .list(let items):
             if items.count > Value.listPrintLimit {
                 let k = Value.listEdgeItems
-                let head = items[..<k].map(\.rendered).joined(separator: ", ")
-                let tail = items[(items.count - k)...].map(\.rendered).joined(separator: ", ")
+                let head = items[..<k].map(\.renderedInside).joined(separator: ", ")
+                let tail = items[(items.count - k)...].map(\.renderedInside).joined(separator: ", ")
                 return "[\(head), … \(items.count - 2 * k) more …, \(tail)]"
             }
-            return "[" + items.map(\.rendered).joined(separator: ", ") + "]"
+            return "[" + items.map(\.renderedInside).joined(separator: ", ") + "]"
         case .record(let r):
-            return "{" + r.fields.map { "\($0.name)=\($0.value.rendered)" }.joined(separator: ", ") + "}"
+            return "{" + r.fields.map { "\($0.name)=\($0.value.renderedInside)" }.joined(separator: ", ") + "}"
         case .object(let o): return o.summary
         case .function(.builtin(let b)): return "<builtin \(b.name)\(b.signatureSuffix)>"
         case .function(.user(let f)):
             return "<fn \(f.declaration.name)(\(f.declaration.parameters.map(\.name).joined(separator: ", ")))>"
         }
     }
+
+    /// An element of a list or record: `none` for the missing value, else as rendered.
+    var renderedInside: String { isNothing ? "none" : rendered }
 
     /// How `print` shows a value: strings without quotes, everything else as rendered.
     public var printed: String {

@@ -73,13 +73,15 @@ public struct HelpMatches: Sendable {
 }
 
 extension BuiltinRegistry {
-    /// The help of a builtin, constant, type or command named exactly `name`.
+    /// The help of everything named exactly `name` — a builtin, constant, type or
+    /// command (`table` is a builtin and a type, `run` a type and a command) — or nil.
     public func helpText(for name: String) -> String? {
-        if let b = builtins[name] { return b.help }
-        if let c = constants[name] { return "\(c.name)  (\(c.category))\n\n  \(c.help)\n" }
-        if let doc = typeDocs[name] { return doc }
-        if let c = commands.first(where: { $0.name == name }) { return c.help }
-        return nil
+        var parts = [String]()
+        if let b = builtins[name] { parts.append(b.help) }
+        if let c = constants[name] { parts.append("\(c.name)  (\(c.category))\n\n  \(c.help)\n") }
+        if let doc = typeDocs[name] { parts.append(doc) }
+        if let c = commands.first(where: { $0.name == name }) { parts.append(c.help) }
+        return parts.isEmpty ? nil : parts.joined(separator: "\n")
     }
 
     /// Case-insensitive search of names, abstracts, constants, type fields, commands

@@ -9,9 +9,9 @@ import NoetherEngine
 /// exists outside (in an enclosing block or the globals) updates that binding, so
 /// `total = total + x` accumulates in a loop; a name first bound inside the block,
 /// and the loop variable, stay local to it. Function bodies and sweep bodies are hard
-/// scopes: they see the globals but never change them, so a call (and a sweep point)
-/// is a function of its arguments and the globals. `fn` always declares in the
-/// innermost scope.
+/// scopes: they see the globals but never change them (assigning to a global's name
+/// makes a local of the whole body), so a call (and a sweep point) is a function of
+/// its arguments and the globals. `fn` always declares in the innermost scope.
 ///
 /// Errors are `Diagnostic`s with the range where they happened; an error leaves every
 /// binding made before it in place. Not thread-safe: a sweep runs each point in its
@@ -44,6 +44,15 @@ public final class Interpreter {
     /// The folder relative file names (`export`, `run`, `save`) are resolved against;
     /// `nil` means the process's working directory.
     public var baseDirectory: String?
+    /// Resource limits on what one call may build (tests lower them).
+    public struct Limits: Sendable {
+        /// The longest list `range`, `linspace` and `logspace` make.
+        public var maxListLength = 10_000_000
+        /// The most grid points one sweep may have.
+        public var maxSweepPoints = 1_000_000
+        public init() {}
+    }
+    public var limits = Limits()
     /// Whether this interpreter evaluates one point of a sweep (a nested sweep then
     /// runs its points serially on this thread).
     public internal(set) var isSweepPoint = false
@@ -68,16 +77,22 @@ public final class Interpreter {
         }
     }
 
-    /// `name = value`: updates the nearest existing binding this code may change (an
-    /// enclosing block's, or a global outside functions and sweeps), else declares
-    /// the name in the innermost scope.
+    /// `name = value`: updates the nearest enclosing block's binding of the name; else
+    /// a global of that name (outside functions and sweeps — inside them the name
+    /// becomes a local of the whole body); else declares it in the innermost scope.
     func assign(_ name: String, _ value: Value) {
         for i in scopes.indices.reversed() where scopes[i][name] != nil {
             scopes[i][name] = value
             return
         }
-        if !scopes.isEmpty && hardScopes == 0 && globals[name] != nil {
-            globals[name] = value
+        if !scopes.isEmpty && globals[name] != nil {
+            if hardScopes == 0 {
+                globals[name] = value
+            } else {
+                // Inside a function or sweep body a global is never changed: the name
+                // becomes a local of the whole body (its outermost scope).
+                scopes[0][name] = value
+            }
             return
         }
         bind(name, value)

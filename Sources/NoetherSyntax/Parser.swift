@@ -15,7 +15,7 @@
 /// comparison := additive (('=='|'!='|'<'|'<='|'>'|'>=') additive)?
 /// additive   := term (('+'|'-') term)*
 /// term       := unary (('*'|'/') unary)*
-/// unary      := '-' unary | power
+/// unary      := ('-' | '+') unary | power
 /// power      := postfix ('^' unary)?
 /// postfix    := primary ('(' args ')' block? | '.' NAME | '[' subscript ']')*
 /// primary    := NUMBER | STRING | 'true' | 'false' | NAME | '[' exprs ']'

@@ -4,6 +4,12 @@ import NoetherSyntax
 enum CoreBuiltins {
     static let all: [Builtin] = [print, len]
 
+    static let constants: [Constant] = [
+        Constant("none", category: "language",
+                 help: "the missing value: an empty table cell (a failed sweep point), an absent result",
+                 value: .nothing),
+    ]
+
     static let print = Builtin(
         "print", category: "language",
         abstract: "Prints its arguments on one line, separated by spaces (strings without quotes).",

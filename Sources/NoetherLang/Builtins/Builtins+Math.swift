@@ -16,14 +16,11 @@ enum MathBuiltins {
         linspace, logspace, range, sum, mean, std, min, max, allTrue, anyTrue, log, log10, exp, sqrt, abs,
     ]
 
-    /// The longest list a sequence builtin builds.
-    static let maxLength = 10_000_000
-
     // MARK: - Sequences
 
     static let linspace = Builtin(
         "linspace", category: "math",
-        abstract: "n evenly spaced numbers from start to stop, both included.",
+        abstract: "Evenly spaced numbers from start to stop, both included: n of them.",
         discussion: "Element i is start + i·(stop − start)/(n − 1); the last is exactly stop. n = 1 gives [start].",
         parameters: [
             Parameter("start", .number, help: "the first value"),
@@ -34,7 +31,7 @@ enum MathBuiltins {
         example: "linspace(0, 1, 5)   # [0, 0.25, 0.5, 0.75, 1]"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let a = ctx.number("start"), b = ctx.number("stop")
-        let n = try ctx.integer("n", in: 1...maxLength)
+        let n = try ctx.integer("n", in: 1...ctx.interpreter.limits.maxListLength)
         guard a.isFinite && b.isFinite else { throw ctx.error("'linspace' needs finite endpoints", at: a.isFinite ? "stop" : "start") }
         if n == 1 { return .numbers([a]) }
         let step = (b - a) / Double(n - 1)
@@ -45,7 +42,7 @@ enum MathBuiltins {
 
     static let logspace = Builtin(
         "logspace", category: "math",
-        abstract: "n numbers from start to stop, evenly spaced on a log scale; the endpoints are values, not exponents.",
+        abstract: "Numbers from start to stop evenly spaced on a log scale; the endpoints are values, not exponents.",
         discussion: """
         Element i is 10^(log10(start) + i·(log10(stop) − log10(start))/(n − 1)); the first is
         exactly start and the last exactly stop. Both must be positive. Unlike NumPy's
@@ -61,7 +58,7 @@ enum MathBuiltins {
         example: "lrs = logspace(1e-4, 1, 10)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let a = ctx.number("start"), b = ctx.number("stop")
-        let n = try ctx.integer("n", in: 1...maxLength)
+        let n = try ctx.integer("n", in: 1...ctx.interpreter.limits.maxListLength)
         for (label, x) in [("start", a), ("stop", b)] where !(x.isFinite && x > 0) {
             throw ctx.error("'\(label)' of 'logspace' must be a positive number, got \(formatNumber(x))", at: label,
                             hint: "the endpoints are values, not exponents: logspace(1e-4, 1, 10)")
@@ -97,8 +94,9 @@ enum MathBuiltins {
         guard step != 0 else { throw ctx.error("'step' of 'range' must not be 0", at: "step") }
         // Integers are below 9e15 here, so the arithmetic cannot overflow.
         let count = step > 0 ? Swift.max(0, (stop - start + step - 1) / step) : Swift.max(0, (start - stop - step - 1) / -step)
-        guard count <= maxLength else {
-            throw ctx.error("'range' would make \(count) numbers; at most \(maxLength)", at: "stop")
+        let limit = ctx.interpreter.limits.maxListLength
+        guard count <= limit else {
+            throw ctx.error("'range' would make \(count) numbers; at most \(limit)", at: ctx.has("stop") ? "stop" : "start")
         }
         return .numbers((0..<count).map { Double(start + $0 * step) })
     }

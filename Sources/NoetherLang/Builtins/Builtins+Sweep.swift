@@ -5,9 +5,6 @@ import NoetherSyntax
 enum SweepBuiltins {
     static let all: [Builtin] = [sweep]
 
-    /// The most grid points one sweep may have.
-    static let maxPoints = 1_000_000
-
     static let sweep = Builtin(
         "sweep", category: "tables",
         abstract: "Runs the block once per point of a grid of values and returns a table with one row per point.",
@@ -41,13 +38,14 @@ enum SweepBuiltins {
         }
         """,
         takesBlock: true,
-        extraArguments: ExtraArguments("axis", .any, help: "the values of one axis: a list (a single value is a one-point axis)")
+        extraArguments: ExtraArguments("axis", .any, shownAs: "list", help: "the values of one axis: a list (a single value is a one-point axis)")
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let interpreter = ctx.interpreter
         guard let block = ctx.block else { throw ctx.error("'sweep' needs a block") }
         guard !ctx.extras.isEmpty else {
             throw ctx.error("'sweep' needs at least one axis", hint: "e.g. sweep(lr=[0.1, 0.01]) { … }")
         }
+        let maxPoints = interpreter.limits.maxSweepPoints
         var axes = [SweepPlan.Axis]()
         var points = 1
         for e in ctx.extras {
@@ -62,7 +60,8 @@ enum SweepBuiltins {
         }
         let plan = SweepPlan(axes: axes, body: block, source: interpreter.currentSource, globals: interpreter.globals,
                              globalOrder: interpreter.globalOrder, locals: interpreter.flattenedLocals,
-                             registry: interpreter.registry, baseDirectory: interpreter.baseDirectory)
+                             registry: interpreter.registry, baseDirectory: interpreter.baseDirectory,
+                             limits: interpreter.limits)
         var workers = 1
         if ctx.bool("parallel") && !interpreter.isSweepPoint {
             workers = Swift.min(WorkerThreads.processorCount, points)

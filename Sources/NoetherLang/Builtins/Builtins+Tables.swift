@@ -77,7 +77,7 @@ enum TableBuiltins {
         parameters: [Parameter("table", .object("table"), help: "the table to filter")],
         returns: "table",
         example: "where(t, lr=0.01)",
-        extraArguments: ExtraArguments("column", .any, help: "the value the column must equal")
+        extraArguments: ExtraArguments("column", .any, shownAs: "value", help: "the value the column must equal")
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let t = ctx.object("table", as: TableObject.self)
         guard !ctx.extras.isEmpty else { throw ctx.error("'where' needs a filter such as diverged=false") }

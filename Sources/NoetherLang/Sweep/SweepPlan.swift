@@ -30,6 +30,7 @@ public struct SweepPlan: Sendable {
     public let locals: [String: Value]
     public let registry: BuiltinRegistry
     public let baseDirectory: String?
+    public let limits: Interpreter.Limits
 
     /// The number of grid points: the product of the axis lengths.
     public var pointCount: Int { axes.reduce(1) { $0 * $1.values.count } }
@@ -53,6 +54,7 @@ public struct SweepPlan: Sendable {
         var lines = [String]()
         let interpreter = Interpreter(registry: registry, interrupt: interrupt, output: { lines.append($0) })
         interpreter.preparePoint(globals: globals, order: globalOrder, source: source, baseDirectory: baseDirectory)
+        interpreter.limits = limits
         var bindings = locals
         for c in coordinates(of: index) { bindings[c.name] = c.value }
         let outcome: SweepPointResult.Outcome
