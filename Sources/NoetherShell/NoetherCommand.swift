@@ -109,7 +109,7 @@ public struct NoetherCommand: ParsableCommand {
 
     public func run() throws {
         if dumpReference {
-            Console.standard.out(BuiltinRegistry.standard.markdownReference)
+            Console.writeAll(1, BuiltinRegistry.standard.markdownReference)
             return
         }
         let shell = Shell()
