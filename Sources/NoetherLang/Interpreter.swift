@@ -50,6 +50,9 @@ public final class Interpreter {
         public var maxListLength = 10_000_000
         /// The most grid points one sweep may have.
         public var maxSweepPoints = 1_000_000
+        /// The most elements a list or record literal may hold, counting those of
+        /// nested lists and records (shared parts as often as they occur).
+        public var maxValueSize = 10_000_000
         public init() {}
     }
     public var limits = Limits()
@@ -356,9 +359,12 @@ public final class Interpreter {
     }
 
     private func checkNesting(_ value: Value, at range: SourceRange) throws(Diagnostic) {
-        if value.nestingExceeds(Interpreter.maxValueDepth) {
-            throw Diagnostic(.runtime, "lists and records nested more than \(Interpreter.maxValueDepth) deep", at: range)
+        guard value.exceedsLimits(depth: Interpreter.maxValueDepth, size: limits.maxValueSize) else { return }
+        if !value.exceedsLimits(depth: Interpreter.maxValueDepth, size: Int.max / 2) {
+            throw Diagnostic(.runtime, "the value would hold more than \(limits.maxValueSize) elements", at: range,
+                             hint: "is a list being doubled, like x = [x, x]?")
         }
+        throw Diagnostic(.runtime, "lists and records nested more than \(Interpreter.maxValueDepth) deep", at: range)
     }
 
     func unknownName(_ name: String, at range: SourceRange) -> Diagnostic {

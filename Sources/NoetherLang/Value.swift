@@ -114,20 +114,41 @@ public struct UserFunction: Sendable {
 }
 
 extension Value {
-    /// Whether lists and records nest more than `limit` levels deep (a number is
-    /// level 0, `[1]` level 1). Stops descending as soon as the answer is known.
-    public func nestingExceeds(_ limit: Int) -> Bool {
-        switch self {
-        case .list(let items):
-            if limit <= 0 { return true }
-            for item in items where item.nestingExceeds(limit - 1) { return true }
-            return false
-        case .record(let r):
-            if limit <= 0 { return true }
-            for f in r.fields where f.value.nestingExceeds(limit - 1) { return true }
-            return false
-        default:
-            return false
+    /// The nesting depth (a number is 0, `[1]` is 1) and the logical size (every
+    /// element of every list and record counted, shared parts as often as they occur)
+    /// of a value, stopping as soon as either passes its limit.
+    ///
+    /// Shared storage is visited once (memoized by buffer identity), so the check is
+    /// linear in the distinct parts even when `x = [x, x]` has doubled a value many
+    /// times over — the case that would otherwise take exponential time.
+    public func exceedsLimits(depth maxDepth: Int, size maxSize: Int) -> Bool {
+        var memo = [UnsafeRawPointer: (depth: Int, size: Int)]()
+        func measure(_ v: Value) -> (depth: Int, size: Int) {
+            let children: [Value]
+            let key: UnsafeRawPointer?
+            switch v {
+            case .list(let items):
+                children = items
+                key = items.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
+            case .record(let r):
+                children = r.fields.map(\.value)
+                key = r.fields.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
+            default:
+                return (0, 1)
+            }
+            if let key, let known = memo[key] { return known }
+            var depth = 0, size = 1
+            for child in children {
+                let m = measure(child)
+                depth = Swift.max(depth, m.depth)
+                size = size &+ m.size
+                if depth >= maxDepth || size > maxSize { break }
+            }
+            let result = (depth + 1, Swift.min(size, maxSize + 1))
+            if let key { memo[key] = result }
+            return result
         }
+        let m = measure(self)
+        return m.depth > maxDepth || m.size > maxSize
     }
 }
