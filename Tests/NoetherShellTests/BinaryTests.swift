@@ -185,6 +185,18 @@ import Testing
         #expect(none.stderr.contains("no journal to recover"))
     }
 
+    @Test func everyExampleRunsAndTheTourChecks() throws {
+        let folder = Self.packageRoot.appendingPathComponent("examples")
+        let examples = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".noe") }.sorted()
+        #expect(examples.contains("tour.noe"))
+        for name in examples {
+            let r = try Self.run(["examples/\(name)"])
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+        }
+        let check = try Self.run(["check", "examples/tour.noe"])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+    }
+
     @Test func dumpReferenceMatchesTheDocs() throws {
         let r = try Self.run(["--dump-reference"])
         #expect(r.status == 0)
