@@ -40,9 +40,10 @@ public final class Shell {
         }
     }
 
-    /// Prints a value or `print` line and adds it to the running cell's record.
+    /// Prints a value or `print` line (to standard error under `--json`, whose standard
+    /// output is the final value alone) and adds it to the running cell's record.
     func emit(_ text: String) {
-        if echo { console.out(text) }
+        if echo { jsonOutput ? console.err(text) : console.out(text) }
         capture?.append(contentsOf: SessionScript.lines(of: text))
     }
 
@@ -59,8 +60,6 @@ public final class Shell {
             report(error, source)
             return ExitStatus(error.kind)
         }
-        if jsonOutput { echo = false }
-        defer { echo = true }
         let outcome = runSegments(ScriptSegment.split(source, program, mode: .byStatement), source: source, record: true)
         if let error = outcome.error {
             report(error, source)

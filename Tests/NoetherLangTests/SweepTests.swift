@@ -9,6 +9,12 @@ private final class Reports: Sendable {
     let values = Mutex<[Int]>([])
 }
 
+/// A rendezvous: how many threads arrived, and how many saw all the others.
+private final class Rendezvous: Sendable {
+    let arrived = Atomic<Int>(0)
+    let metEveryone = Atomic<Int>(0)
+}
+
 /// `sweep`: grid order, value columns, errors as rows, isolation, parallel = serial.
 @Suite struct SweepTests {
     @Test func gridOrderIsFirstAxisSlowest() throws {
@@ -119,6 +125,21 @@ private final class Reports: Sendable {
         // And each point equals the same training run outside any sweep.
         try h.run("point(0.1, 2).loss")
         #expect(h.lines.last == p.rows[4][p.columnIndex("loss")!].rendered)
+    }
+
+    /// Two workers really run at once: each waits until both have arrived (a serial
+    /// run would wait forever, so the wait is bounded).
+    @Test func workersRunConcurrently() {
+        let r = Rendezvous()
+        WorkerThreads.run(count: 2) { _ in
+            r.arrived.wrappingAdd(1, ordering: .sequentiallyConsistent)
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(20)
+            while r.arrived.load(ordering: .sequentiallyConsistent) < 2 && clock.now < deadline {}
+            if r.arrived.load(ordering: .sequentiallyConsistent) == 2 { r.metEveryone.wrappingAdd(1, ordering: .sequentiallyConsistent) }
+        }
+        #expect(r.metEveryone.load(ordering: .sequentiallyConsistent) == 2)
+        #expect(WorkerThreads.processorCount >= 1)
     }
 
     @Test func progressIsReportedPerPoint() throws {
