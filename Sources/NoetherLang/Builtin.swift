@@ -94,6 +94,25 @@ public struct Parameter: Sendable {
     }
 }
 
+/// Labelled arguments a builtin accepts beyond its declared parameters, like the
+/// axes of `sweep(lr=…, seed=…)` or the filters of `where(t, diverged=false)`.
+/// They arrive in order in `CallContext.extras`.
+public struct ExtraArguments: Sendable {
+    /// The name help shows for the label, e.g. `axis` in `axis=list, …`.
+    public let placeholder: String
+    public let type: ValueType
+    /// How the signature names the value (`list` in `axis=list, …`).
+    public let shownAs: String
+    public let help: String
+
+    public init(_ placeholder: String, _ type: ValueType, shownAs: String? = nil, help: String) {
+        self.placeholder = placeholder
+        self.type = type
+        self.shownAs = shownAs ?? type.displayName
+        self.help = help
+    }
+}
+
 /// A builtin function, declared as data: name, one-line abstract, discussion,
 /// parameters, result and example. Usage lines, `help` text, argument binding,
 /// errors, suggestions and completion are all generated from this declaration.
@@ -111,11 +130,13 @@ public struct Builtin: Sendable {
     /// Whether positional arguments past the declared parameters are collected
     /// (like `print(a, b, c)`); they are in `CallContext.rest`.
     public let variadic: Bool
+    /// Labelled arguments beyond the declared parameters, when the builtin takes them.
+    public let extraArguments: ExtraArguments?
     public let implementation: @Sendable (inout CallContext) throws(Diagnostic) -> Value
 
     public init(_ name: String, category: String, abstract: String, discussion: String = "",
                 parameters: [Parameter] = [], returns: String, example: String,
-                takesBlock: Bool = false, variadic: Bool = false,
+                takesBlock: Bool = false, variadic: Bool = false, extraArguments: ExtraArguments? = nil,
                 implementation: @escaping @Sendable (inout CallContext) throws(Diagnostic) -> Value) {
         self.name = name
         self.category = category
@@ -126,10 +147,13 @@ public struct Builtin: Sendable {
         self.example = example
         self.takesBlock = takesBlock
         self.variadic = variadic
+        self.extraArguments = extraArguments
         self.implementation = implementation
     }
 
-    /// `(net, data, optimizer, loss=mse, steps=2000)`.
+    /// `(net, data, optimizer, loss=mse, steps=2000)`; variadic positional arguments
+    /// (`…`) and extra labelled ones (`axis=list, …`) show after the last required
+    /// parameter.
     public var signatureSuffix: String {
         var parts = parameters.map { p -> String in
             switch p.defaultValue {
@@ -138,7 +162,11 @@ public struct Builtin: Sendable {
             case .value(_, let text): "\(p.label)=\(text)"
             }
         }
-        if variadic { parts.append("…") }
+        let afterRequired = (parameters.lastIndex(where: \.isRequired) ?? -1) + 1
+        if let extra = extraArguments {
+            parts.insert("\(extra.placeholder)=\(extra.shownAs), …", at: afterRequired)
+        }
+        if variadic { parts.insert("…", at: afterRequired) }
         return "(" + parts.joined(separator: ", ") + ")" + (takesBlock ? " { … }" : "")
     }
 
@@ -152,10 +180,16 @@ public struct Builtin: Sendable {
             out += "\n" + discussion.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { $0.isEmpty ? "" : "  \($0)" }.joined(separator: "\n") + "\n"
         }
-        if !parameters.isEmpty {
+        if !parameters.isEmpty || extraArguments != nil {
             out += "\nArguments:\n"
-            let width = parameters.map(\.label.count).max() ?? 0
-            for p in parameters {
+            let extraLabel = extraArguments.map { "\($0.placeholder)=…" }
+            let width = (parameters.map(\.label.count) + [extraLabel?.count ?? 0]).max() ?? 0
+            let afterRequired = (parameters.lastIndex(where: \.isRequired) ?? -1) + 1
+            for (k, p) in parameters.enumerated() {
+                if k == afterRequired, let extra = extraArguments, let extraLabel {
+                    let pad = String(repeating: " ", count: width - extraLabel.count)
+                    out += "  \(extraLabel)\(pad)  \(extra.shownAs), any number\n    \(extra.help)\n"
+                }
                 let pad = String(repeating: " ", count: width - p.label.count)
                 var line = "  \(p.label)\(pad)  \(p.type.displayName)"
                 switch p.defaultValue {
@@ -164,6 +198,10 @@ public struct Builtin: Sendable {
                 case .value(_, let text): line += ", default \(text)"
                 }
                 out += line + "\n    \(p.help)\n"
+            }
+            if afterRequired == parameters.count, let extra = extraArguments, let extraLabel {
+                let pad = String(repeating: " ", count: width - extraLabel.count)
+                out += "  \(extraLabel)\(pad)  \(extra.shownAs), any number\n    \(extra.help)\n"
             }
         }
         out += "\nExample:\n" + example.split(separator: "\n").map { "  \($0)" }.joined(separator: "\n") + "\n"

@@ -13,6 +13,9 @@ public struct CallContext {
     public let values: [String: (value: Value, range: SourceRange)]
     /// Extra positional arguments of a variadic builtin.
     public let rest: [(value: Value, range: SourceRange)]
+    /// Labelled arguments beyond the declared parameters (`Builtin.extraArguments`),
+    /// in the order written, type-checked against the declaration.
+    public let extras: [(label: String, labelRange: SourceRange, value: Value, range: SourceRange)]
     /// The trailing block, for builtins that take one.
     public let block: Block?
     /// The interpreter running the call (for blocks, progress, interrupts, output).
@@ -25,6 +28,27 @@ public struct CallContext {
     /// A runtime error pointing at argument `label` (or the call when absent).
     public func error(_ message: String, at label: String? = nil, hint: String? = nil) -> Diagnostic {
         Diagnostic(.runtime, message, at: label.map { range(of: $0) } ?? range, hint: hint)
+    }
+
+    /// A runtime error at a position of the call (an extra argument's label, say).
+    public func error(_ message: String, at position: SourceRange, hint: String? = nil) -> Diagnostic {
+        Diagnostic(.runtime, message, at: position, hint: hint)
+    }
+
+    public func optionalBool(_ label: String) -> Bool? {
+        if case .bool(let b) = values[label]?.value { return b }
+        return nil
+    }
+
+    /// A string argument or a list of strings (`by="lr"` or `by=["lr", "seed"]`), or
+    /// nil when absent.
+    public func names(_ label: String) -> [String]? {
+        switch values[label]?.value {
+        case .string(let s): return [s]
+        case .list(let items):
+            return items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+        default: return nil
+        }
     }
 
     public func number(_ label: String) -> Double {

@@ -86,21 +86,63 @@ func formatScientific(_ x: Double, digits: Int) -> String {
 }
 
 extension Value {
+    /// Lists longer than this print their first and last `listEdgeItems` elements
+    /// around a count of the rest (`export` writes everything).
+    public static let listPrintLimit = 100
+    public static let listEdgeItems = 10
+
+    /// The most text one value prints (UTF-8 bytes); past it the text ends in `…`.
+    public static let printBudget = 1_000_000
+
     /// How a value prints as the result of a cell: exact numbers (round-trip text),
-    /// quoted strings, lists and records element by element, objects by summary.
+    /// quoted strings, lists and records element by element (long lists elided in the
+    /// middle: `[1, 2, …, 980 more …, 999, 1000]`; `none` for a missing element),
+    /// objects by summary. At most `printBudget` bytes.
     public var rendered: String {
+        var out = ""
+        render(into: &out)
+        return out
+    }
+
+    private func render(into out: inout String) {
         switch self {
-        case .nothing: return ""
-        case .number(let x): return formatNumber(x)
-        case .bool(let b): return b ? "true" : "false"
-        case .string(let s): return JSONValue.quote(s)
-        case .list(let items): return "[" + items.map(\.rendered).joined(separator: ", ") + "]"
+        case .nothing: return
+        case .number(let x): out += formatNumber(x)
+        case .bool(let b): out += b ? "true" : "false"
+        case .string(let s): out += JSONValue.quote(s)
+        case .list(let items):
+            out += "["
+            let elide = items.count > Value.listPrintLimit
+            let k = Value.listEdgeItems
+            for (i, item) in items.enumerated() {
+                if elide && i >= k && i < items.count - k {
+                    if i == k { out += ", … \(items.count - 2 * k) more …" }
+                    continue
+                }
+                if out.utf8.count > Value.printBudget {
+                    out += ", …"
+                    break
+                }
+                if i > 0 { out += ", " }
+                if item.isNothing { out += "none" } else { item.render(into: &out) }
+            }
+            out += "]"
         case .record(let r):
-            return "{" + r.fields.map { "\($0.name)=\($0.value.rendered)" }.joined(separator: ", ") + "}"
-        case .object(let o): return o.summary
-        case .function(.builtin(let b)): return "<builtin \(b.name)\(b.signatureSuffix)>"
+            out += "{"
+            for (i, f) in r.fields.enumerated() {
+                if out.utf8.count > Value.printBudget {
+                    out += ", …"
+                    break
+                }
+                if i > 0 { out += ", " }
+                out += f.name + "="
+                if f.value.isNothing { out += "none" } else { f.value.render(into: &out) }
+            }
+            out += "}"
+        case .object(let o): out += o.summary
+        case .function(.builtin(let b)): out += "<builtin \(b.name)\(b.signatureSuffix)>"
         case .function(.user(let f)):
-            return "<fn \(f.declaration.name)(\(f.declaration.parameters.map(\.name).joined(separator: ", ")))>"
+            out += "<fn \(f.declaration.name)(\(f.declaration.parameters.map(\.name).joined(separator: ", ")))>"
         }
     }
 

@@ -3,28 +3,62 @@ import NoetherEngine
 
 /// Evaluates programs against a session's bindings.
 ///
-/// Names resolve innermost scope first, then the session's globals, then builtins
-/// and constants. A block (`{ … }` of `if`, `for`, a function or a sweep) opens a
-/// scope: names bound inside it are local to it. Errors are `Diagnostic`s with the
-/// range where they happened; an error leaves every earlier binding in place.
+/// Scoping: names resolve innermost scope first, then the session's globals, then
+/// builtins and constants. A block (`{ … }` of `if`, `for`, a function or a sweep)
+/// opens a scope. Inside `if` and `for` blocks an assignment to a name that already
+/// exists outside (in an enclosing block or the globals) updates that binding, so
+/// `total = total + x` accumulates in a loop; a name first bound inside the block,
+/// and the loop variable, stay local to it. Function bodies and sweep bodies are hard
+/// scopes: they see the globals but never change them (assigning to a global's name
+/// makes a local of the whole body), so a call (and a sweep point) is a function of
+/// its arguments and the globals. `fn` always declares in the innermost scope.
+///
+/// Errors are `Diagnostic`s with the range where they happened; an error leaves every
+/// binding made before it in place. Not thread-safe: a sweep runs each point in its
+/// own clone (`pointInterpreter(…)`).
 public final class Interpreter {
     public let registry: BuiltinRegistry
     /// The session's top-level bindings, in the order they were first made.
-    public private(set) var globals: [String: Value] = [:]
-    public private(set) var globalOrder: [String] = []
-    private var scopes: [[String: Value]] = []
-    private var callDepth = 0
-    private static let maxCallDepth = 200
+    public internal(set) var globals: [String: Value] = [:]
+    public internal(set) var globalOrder: [String] = []
+    var scopes: [[String: Value]] = []
+    /// How many hard scopes (function bodies, sweep bodies) enclose the code running now.
+    var hardScopes = 0
+    var callDepth = 0
+    static let maxCallDepth = 200
+    /// The deepest nesting of lists and records a program may build (printing,
+    /// comparing and freeing values recurse over it).
+    public static let maxValueDepth = 100
+    var stack = StackGuard()
 
     /// Receives every line the program prints (results of bare expressions, `print`).
     public var output: (String) -> Void
     /// Runs shell commands (`save`, `run`, `vars` …) that the language itself does not
-    /// know; `help` is handled here. Returns `false` when the command is unknown.
+    /// know; `help` and `explain` are handled here. Returns `false` when the command is
+    /// unknown.
     public var commandHandler: ((_ name: String, _ arguments: [Value], _ range: SourceRange) throws(Diagnostic) -> Bool)?
     /// Raised to stop the running command.
     public let interrupt: InterruptFlag
     /// Receives progress of long work (steps done, total, what) — the REPL draws a bar.
     public var progress: (@Sendable (_ done: Int, _ total: Int, _ label: String) -> Void)?
+    /// The folder relative file names (`export`, `run`, `save`) are resolved against;
+    /// `nil` means the process's working directory.
+    public var baseDirectory: String?
+    /// Resource limits on what one call may build (tests lower them).
+    public struct Limits: Sendable {
+        /// The longest list `range`, `linspace` and `logspace` make.
+        public var maxListLength = 10_000_000
+        /// The most grid points one sweep may have.
+        public var maxSweepPoints = 1_000_000
+        /// The most elements a list or record literal may hold, counting those of
+        /// nested lists and records (shared parts as often as they occur).
+        public var maxValueSize = 10_000_000
+        public init() {}
+    }
+    public var limits = Limits()
+    /// Whether this interpreter evaluates one point of a sweep (a nested sweep then
+    /// runs its points serially on this thread).
+    public internal(set) var isSweepPoint = false
 
     public init(registry: BuiltinRegistry = .standard, interrupt: InterruptFlag = InterruptFlag(),
                 output: @escaping (String) -> Void = { print($0) }) {
@@ -35,6 +69,8 @@ public final class Interpreter {
 
     // MARK: - Bindings
 
+    /// Declares `name` in the innermost scope (a global at top level), shadowing any
+    /// outer binding. `-p name=value` parameters and `fn` use this.
     public func bind(_ name: String, _ value: Value) {
         if scopes.isEmpty {
             if globals[name] == nil { globalOrder.append(name) }
@@ -42,6 +78,27 @@ public final class Interpreter {
         } else {
             scopes[scopes.count - 1][name] = value
         }
+    }
+
+    /// `name = value`: updates the nearest enclosing block's binding of the name; else
+    /// a global of that name (outside functions and sweeps — inside them the name
+    /// becomes a local of the whole body); else declares it in the innermost scope.
+    func assign(_ name: String, _ value: Value) {
+        for i in scopes.indices.reversed() where scopes[i][name] != nil {
+            scopes[i][name] = value
+            return
+        }
+        if !scopes.isEmpty && globals[name] != nil {
+            if hardScopes == 0 {
+                globals[name] = value
+            } else {
+                // Inside a function or sweep body a global is never changed: the name
+                // becomes a local of the whole body (its outermost scope).
+                scopes[0][name] = value
+            }
+            return
+        }
+        bind(name, value)
     }
 
     /// Removes every binding (the `reset` command).
@@ -83,18 +140,28 @@ public final class Interpreter {
 
     /// Runs every statement of `program` in order, printing bare expressions'
     /// values. Stops at the first error, which carries `source` when it has no file.
+    /// Runs on a thread with a large stack (`WorkerThreads`), moving there from a
+    /// smaller one and waiting, so recursion limits hold the same on every thread.
     @discardableResult
     public func run(_ program: Program, source: SourceFile,
-                    onStatement: ((StatementResult) -> Void)? = nil) throws(Diagnostic) -> Value {
+                    onStatement: ((StatementResult) throws(Diagnostic) -> Void)? = nil) throws(Diagnostic) -> Value {
+        try WorkerThreads.onLargeStack { () throws(Diagnostic) -> Value in
+            try runHere(program, source: source, onStatement: onStatement)
+        }
+    }
+
+    private func runHere(_ program: Program, source: SourceFile,
+                         onStatement: ((StatementResult) throws(Diagnostic) -> Void)?) throws(Diagnostic) -> Value {
         let previousSource = currentSource
         currentSource = source
+        stack = StackGuard()
         defer { currentSource = previousSource }
         var last = Value.nothing
         for statement in program.statements {
             do {
                 let result = try execute(statement, topLevel: true)
                 last = result.value
-                onStatement?(result)
+                try onStatement?(result)
             } catch var d {
                 if d.file == nil { d.file = source }
                 throw d
@@ -107,15 +174,18 @@ public final class Interpreter {
     @discardableResult
     public func run(_ text: String, name: String = "<input>") throws(Diagnostic) -> Value {
         let source = SourceFile(name: name, text: text)
-        let program: Program
-        do { program = try Parser.parse(source) } catch var d {
-            d.file = source
-            throw d
+        return try WorkerThreads.onLargeStack { () throws(Diagnostic) -> Value in
+            let program: Program
+            do throws(Diagnostic) { program = try Parser.parse(source) } catch var d {
+                d.file = source
+                throw d
+            }
+            return try runHere(program, source: source, onStatement: nil)
         }
-        return try run(program, source: source)
     }
 
-    private func checkInterrupt(_ range: SourceRange) throws(Diagnostic) {
+    /// Throws `interrupted` (and lowers the flag) when the user asked to stop.
+    public func checkInterrupt(_ range: SourceRange) throws(Diagnostic) {
         if interrupt.isRaised {
             interrupt.clear()
             throw Diagnostic(.interrupted, "interrupted", at: range)
@@ -131,11 +201,11 @@ public final class Interpreter {
                                  hint: "choose another name")
             }
             let value = try evaluate(valueExpression)
-            bind(name, value)
+            assign(name, value)
             return StatementResult(statement: statement, value: .nothing, printed: false)
         case .expression(let e, let silent):
             let value = try evaluate(e)
-            let shouldPrint = topLevel && !silent && !isNothing(value)
+            let shouldPrint = topLevel && !silent && !value.isNothing
             if shouldPrint { output(value.rendered) }
             return StatementResult(statement: statement, value: value, printed: shouldPrint)
         case .function(let declaration):
@@ -147,7 +217,7 @@ public final class Interpreter {
             return StatementResult(statement: statement, value: .nothing, printed: false)
         case .command(let name, let nameRange, let arguments, let range):
             // A zero-argument command word that is also a binding prints the binding.
-            if arguments.isEmpty, let bound = globals[name] {
+            if arguments.isEmpty, let bound = lookupVariable(name) {
                 if topLevel { output(bound.rendered) }
                 return StatementResult(statement: statement, value: bound, printed: topLevel)
             }
@@ -160,47 +230,36 @@ public final class Interpreter {
             }
             if name == "help" {
                 try runHelp(values, range: range)
+            } else if name == "explain" {
+                try runExplain(values, range: range)
             } else if let handler = commandHandler, try handler(name, values, range) {
                 // handled by the shell
             } else {
-                throw Diagnostic(.runtime, "the command '\(name)' is not available here", at: nameRange)
+                throw Diagnostic(.runtime, "the command '\(name)' is not available here", at: nameRange,
+                                 hint: isSweepPoint ? "commands cannot run inside a sweep body" : nil)
             }
             return StatementResult(statement: statement, value: .nothing, printed: false)
         }
     }
 
+    /// A binding the user made (not a builtin), innermost first.
+    private func lookupVariable(_ name: String) -> Value? {
+        for scope in scopes.reversed() {
+            if let v = scope[name] { return v }
+        }
+        return globals[name]
+    }
+
     /// The source of the cell or file being run (for functions it declares).
     public var currentSource = SourceFile(name: "<input>", text: "")
-
-    private func isNothing(_ v: Value) -> Bool {
-        if case .nothing = v { return true }
-        return false
-    }
-
-    private func runHelp(_ arguments: [Value], range: SourceRange) throws(Diagnostic) {
-        guard let first = arguments.first else {
-            output(registry.overview)
-            return
-        }
-        guard case .string(let topic) = first else {
-            throw Diagnostic(.runtime, "'help' takes a name, e.g. 'help train'", at: range)
-        }
-        if let b = registry.builtins[topic] {
-            output(b.help)
-        } else if let c = registry.constants[topic] {
-            output("\(c.name)  (\(c.category))\n\n  \(c.help)\n")
-        } else if let doc = registry.typeDocs[topic] {
-            output(doc)
-        } else {
-            let candidates = Array(registry.builtins.keys) + Array(registry.constants.keys) + Array(registry.typeDocs.keys)
-            throw Diagnostic(.runtime, "no help for '\(topic)'", at: range,
-                             hint: Suggestions.closest(to: topic, in: candidates).map { "did you mean '\($0)'?" })
-        }
-    }
 
     // MARK: - Expressions
 
     public func evaluate(_ expression: Expression) throws(Diagnostic) -> Value {
+        guard stack.hasRoom else {
+            throw Diagnostic(.runtime, "evaluation nested too deeply", at: expression.range,
+                             hint: "is a recursion missing a base case?")
+        }
         switch expression {
         case .number(let x, _): return .number(x)
         case .string(let s, _): return .string(s)
@@ -208,15 +267,19 @@ public final class Interpreter {
         case .name(let name, let range):
             if let v = lookup(name) { return v }
             throw unknownName(name, at: range)
-        case .list(let items, _):
+        case .list(let items, let range):
             var values = [Value]()
             values.reserveCapacity(items.count)
             for item in items { values.append(try evaluate(item)) }
-            return .list(values)
-        case .record(let fields, _):
+            let list = Value.list(values)
+            try checkNesting(list, at: range)
+            return list
+        case .record(let fields, let range):
             var out = [(name: String, value: Value)]()
             for f in fields { out.append((f.name, try evaluate(f.value))) }
-            return .record(Record(out))
+            let record = Value.record(Record(out))
+            try checkNesting(record, at: range)
+            return record
         case .call(let call):
             return try evaluateCall(call)
         case .field(let base, let name, let nameRange, _):
@@ -229,17 +292,7 @@ public final class Interpreter {
             return try Operators.unary(op, v, range: range)
         case .binary(let op, let lhs, let rhs, let opRange, _):
             if op == .and || op == .or {
-                let l = try evaluate(lhs)
-                guard case .bool(let lb) = l else {
-                    throw Diagnostic(.runtime, "'\(op.rawValue)' needs booleans, got \(l.typeName)", at: lhs.range)
-                }
-                if op == .and && !lb { return .bool(false) }
-                if op == .or && lb { return .bool(true) }
-                let r = try evaluate(rhs)
-                guard case .bool(let rb) = r else {
-                    throw Diagnostic(.runtime, "'\(op.rawValue)' needs booleans, got \(r.typeName)", at: rhs.range)
-                }
-                return .bool(rb)
+                return try evaluateLogical(op, lhs, rhs, operatorRange: opRange)
             }
             let l = try evaluate(lhs)
             let r = try evaluate(rhs)
@@ -247,15 +300,22 @@ public final class Interpreter {
         case .conditional(let condition, let then, let otherwise, _):
             let c = try evaluate(condition)
             guard case .bool(let b) = c else {
-                throw Diagnostic(.runtime, "an 'if' condition must be a boolean, got \(c.typeName)", at: condition.range)
+                let hint: String? = if case .list = c { "combine a list of booleans with all(…) or any(…)" } else { nil }
+                throw Diagnostic(.runtime, "an 'if' condition must be a boolean, got \(c.typeName)", at: condition.range,
+                                 hint: hint)
             }
             if b { return try runBlock(then) }
             if let otherwise { return try runBlock(otherwise) }
             return .nothing
         case .loop(let variable, _, let sequence, let body, _):
             let s = try evaluate(sequence)
-            guard case .list(let items) = s else {
-                throw Diagnostic(.runtime, "'for' needs a list to iterate over, got \(s.typeName)", at: sequence.range)
+            let items: [Value]
+            switch s {
+            case .list(let xs): items = xs
+            case .object(let table as TableObject): items = table.rowRecords
+            default:
+                throw Diagnostic(.runtime, "'for' needs a list (or a table) to iterate over, got \(s.typeName)",
+                                 at: sequence.range)
             }
             for item in items {
                 try checkInterrupt(body.range)
@@ -263,6 +323,28 @@ public final class Interpreter {
             }
             return .nothing
         }
+    }
+
+    /// `and` / `or`: on booleans they short-circuit; when either side is a list of
+    /// booleans they combine element-wise (both sides evaluated).
+    private func evaluateLogical(_ op: BinaryOperator, _ lhs: Expression, _ rhs: Expression,
+                                 operatorRange: SourceRange) throws(Diagnostic) -> Value {
+        let l = try evaluate(lhs)
+        if case .bool(let lb) = l {
+            if op == .and && !lb { return .bool(false) }
+            if op == .or && lb { return .bool(true) }
+            let r = try evaluate(rhs)
+            if case .bool(let rb) = r { return .bool(rb) }
+            if case .list = r {
+                return try Operators.logical(op, l, r, operatorRange: operatorRange, lhsRange: lhs.range, rhsRange: rhs.range)
+            }
+            throw Diagnostic(.runtime, "'\(op.rawValue)' needs booleans, got \(r.typeName)", at: rhs.range)
+        }
+        guard case .list = l else {
+            throw Diagnostic(.runtime, "'\(op.rawValue)' needs booleans, got \(l.typeName)", at: lhs.range)
+        }
+        let r = try evaluate(rhs)
+        return try Operators.logical(op, l, r, operatorRange: operatorRange, lhsRange: lhs.range, rhsRange: rhs.range)
     }
 
     /// Runs a block in a new scope; its value is the last statement's value.
@@ -276,7 +358,16 @@ public final class Interpreter {
         return last
     }
 
-    private func unknownName(_ name: String, at range: SourceRange) -> Diagnostic {
+    private func checkNesting(_ value: Value, at range: SourceRange) throws(Diagnostic) {
+        guard value.exceedsLimits(depth: Interpreter.maxValueDepth, size: limits.maxValueSize) else { return }
+        if !value.exceedsLimits(depth: Interpreter.maxValueDepth, size: Int.max / 2) {
+            throw Diagnostic(.runtime, "the value would hold more than \(limits.maxValueSize) elements", at: range,
+                             hint: "is a list being doubled, like x = [x, x]?")
+        }
+        throw Diagnostic(.runtime, "lists and records nested more than \(Interpreter.maxValueDepth) deep", at: range)
+    }
+
+    func unknownName(_ name: String, at range: SourceRange) -> Diagnostic {
         let hint = Suggestions.closest(to: name, in: visibleNames).map { "did you mean '\($0)'?" }
         return Diagnostic(.runtime, "unknown name '\(name)'", at: range, hint: hint)
     }
@@ -285,10 +376,11 @@ public final class Interpreter {
         switch value {
         case .object(let o):
             if let v = o.field(name) { return v }
-            let names = type(of: o).fieldDocs.map(\.name)
-            throw Diagnostic(.runtime, "a \(type(of: o).typeName) has no field '\(name)'", at: nameRange,
+            let names = o.fieldNames
+            let what = type(of: o).typeName == TableObject.typeName ? "column" : "field"
+            throw Diagnostic(.runtime, "a \(type(of: o).typeName) has no \(what) '\(name)'", at: nameRange,
                              hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" },
-                             notes: ["fields: " + names.joined(separator: ", ")])
+                             notes: names.isEmpty ? [] : ["\(what)s: " + names.joined(separator: ", ")])
         case .record(let r):
             if let v = r[name] { return v }
             let names = r.fields.map(\.name)
@@ -301,188 +393,75 @@ public final class Interpreter {
     }
 
     private func evaluateIndex(_ base: Value, _ sub: Subscript, range: SourceRange) throws(Diagnostic) -> Value {
-        guard case .list(let items) = base else {
-            throw Diagnostic(.runtime, "only lists can be indexed, this is a \(base.typeName)", at: range)
+        if case .object(let table as TableObject) = base {
+            return try indexTable(table, sub, range: range)
         }
-        func integerIndex(_ e: Expression) throws(Diagnostic) -> Int {
-            let v = try evaluate(e)
-            guard case .number(let x) = v, x.isFinite, x == x.rounded(), abs(x) < 1e15 else {
-                throw Diagnostic(.runtime, "a list index must be an integer, got \(v.rendered)", at: e.range)
-            }
-            return Int(x)
+        guard case .list(let items) = base else {
+            throw Diagnostic(.runtime, "only lists and tables can be indexed, this is a \(base.typeName)", at: range)
         }
         switch sub {
         case .single(let e):
-            let i = try integerIndex(e)
-            let j = i < 0 ? items.count + i : i
-            guard j >= 0 && j < items.count else {
-                throw Diagnostic(.runtime, "index \(i) is out of range for a list of \(items.count)", at: e.range,
-                                 hint: items.isEmpty ? "the list is empty" : "valid indices are 0…\(items.count - 1) or -\(items.count)…-1")
-            }
-            return items[j]
+            return items[try position(e, count: items.count, what: "list")]
         case .slice(let lo, let hi):
-            func clamp(_ i: Int) -> Int {
-                let j = i < 0 ? items.count + i : i
-                return Swift.min(Swift.max(j, 0), items.count)
-            }
-            let a = try lo.map { (e) throws(Diagnostic) in clamp(try integerIndex(e)) } ?? 0
-            let b = try hi.map { (e) throws(Diagnostic) in clamp(try integerIndex(e)) } ?? items.count
+            let (a, b) = try sliceBounds(lo, hi, count: items.count)
             return .list(a < b ? Array(items[a..<b]) : [])
         }
     }
 
-    // MARK: - Calls
-
-    private func evaluateCall(_ call: Call) throws(Diagnostic) -> Value {
-        let calleeValue: Value
-        if case .name(let name, let range) = call.callee {
-            guard let v = lookup(name) else {
-                let candidates = registry.builtins.keys.map { $0 } + visibleNames
-                throw Diagnostic(.runtime, "unknown function '\(name)'", at: range,
-                                 hint: Suggestions.closest(to: name, in: candidates).map { "did you mean '\($0)'?" })
+    /// `t[i]` is row i as a record, `t["lr"]` a column, `t[a:b]` a table of rows a…b−1.
+    private func indexTable(_ table: TableObject, _ sub: Subscript, range: SourceRange) throws(Diagnostic) -> Value {
+        switch sub {
+        case .single(let e):
+            let v = try evaluate(e)
+            if case .string(let column) = v {
+                if let c = table.column(column) { return c }
+                throw Diagnostic(.runtime, "the table has no column '\(column)'", at: e.range,
+                                 hint: Suggestions.closest(to: column, in: table.columns).map { "did you mean '\($0)'?" },
+                                 notes: ["columns: " + table.columns.joined(separator: ", ")])
             }
-            calleeValue = v
-        } else {
-            calleeValue = try evaluate(call.callee)
-        }
-        guard case .function(let function) = calleeValue else {
-            throw Diagnostic(.runtime, "a \(calleeValue.typeName) cannot be called", at: call.callee.range)
-        }
-        var arguments = [(label: String?, labelRange: SourceRange?, value: Value, range: SourceRange)]()
-        for a in call.arguments {
-            arguments.append((a.label, a.labelRange, try evaluate(a.value), a.value.range))
-        }
-        switch function {
-        case .builtin(let builtin):
-            return try callBuiltin(builtin, arguments: arguments, block: call.block, range: call.range)
-        case .user(let f):
-            if call.block != nil {
-                throw Diagnostic(.runtime, "'\(f.declaration.name)' does not take a block", at: call.block!.range)
-            }
-            return try callUser(f, arguments: arguments, range: call.range)
+            return .record(table.record(at: try position(e, value: v, count: table.rows.count, what: "table")))
+        case .slice(let lo, let hi):
+            let (a, b) = try sliceBounds(lo, hi, count: table.rows.count)
+            return .object(TableObject(columns: table.columns, rows: a < b ? Array(table.rows[a..<b]) : []))
         }
     }
 
-    /// Binds arguments to a builtin's declaration and runs it.
-    public func callBuiltin(_ builtin: Builtin,
-                            arguments: [(label: String?, labelRange: SourceRange?, value: Value, range: SourceRange)],
-                            block: Block?, range: SourceRange) throws(Diagnostic) -> Value {
-        let params = builtin.parameters
-        var bound = [String: (value: Value, range: SourceRange)]()
-        var rest = [(value: Value, range: SourceRange)]()
-        var position = 0
-        let usageNote = "usage: \(builtin.usage)"
-        for a in arguments {
-            if let label = a.label {
-                guard let p = params.first(where: { $0.label == label }) else {
-                    let hint = Suggestions.closest(to: label, in: params.map(\.label)).map { "did you mean '\($0)'?" }
-                    throw Diagnostic(.runtime, "unknown argument '\(label)' in call to '\(builtin.name)'",
-                                     at: a.labelRange ?? a.range, hint: hint, notes: [usageNote])
-                }
-                if bound[label] != nil {
-                    throw Diagnostic(.runtime, "argument '\(label)' given twice in call to '\(builtin.name)'",
-                                     at: a.labelRange ?? a.range, notes: [usageNote])
-                }
-                try checkType(p, a.value, at: a.range, builtin: builtin)
-                bound[label] = (a.value, a.range)
-            } else {
-                if position >= params.count {
-                    if builtin.variadic {
-                        rest.append((a.value, a.range))
-                        continue
-                    }
-                    let count = params.count
-                    throw Diagnostic(.runtime, "too many arguments to '\(builtin.name)': it takes \(count == 0 ? "none" : "at most \(count)")",
-                                     at: a.range, notes: [usageNote])
-                }
-                let p = params[position]
-                position += 1
-                try checkType(p, a.value, at: a.range, builtin: builtin)
-                bound[p.label] = (a.value, a.range)
-            }
+    private func integerIndex(_ e: Expression, value: Value? = nil) throws(Diagnostic) -> Int {
+        let v: Value
+        if let value { v = value } else { v = try evaluate(e) }
+        guard case .number(let x) = v, x.isFinite, x == x.rounded(), abs(x) < 1e15 else {
+            throw Diagnostic(.runtime, "an index must be an integer, got \(v.rendered)", at: e.range)
         }
-        for p in params where bound[p.label] == nil {
-            switch p.defaultValue {
-            case .required:
-                throw Diagnostic(.runtime, "missing argument '\(p.label)' in call to '\(builtin.name)'", at: range,
-                                 notes: [usageNote, "\(p.label): \(p.help)"])
-            case .absent: break
-            case .value(let v, _): bound[p.label] = (v, range)
-            }
-        }
-        if builtin.takesBlock && block == nil {
-            throw Diagnostic(.runtime, "'\(builtin.name)' needs a block '{ … }' after its arguments", at: range,
-                             notes: [usageNote])
-        }
-        if !builtin.takesBlock, let block {
-            throw Diagnostic(.runtime, "'\(builtin.name)' does not take a block", at: block.range)
-        }
-        var context = CallContext(builtin: builtin, range: range, values: bound, rest: rest, block: block, interpreter: self)
-        try checkInterrupt(range)
-        return try builtin.implementation(&context)
+        return Int(x)
     }
 
-    private func checkType(_ p: Parameter, _ value: Value, at range: SourceRange, builtin: Builtin) throws(Diagnostic) {
-        guard !p.type.accepts(value) else { return }
-        var message = "argument '\(p.label)' of '\(builtin.name)' must be \(article(p.type.displayName)) \(p.type.displayName), got \(value.typeName)"
-        if p.type == .integer, case .number(let x) = value { message += " \(formatNumber(x))" }
-        throw Diagnostic(.runtime, message, at: range, notes: ["\(p.label): \(p.help)"])
+    /// The 0-based position an index expression names (negative counts from the end).
+    private func position(_ e: Expression, value: Value? = nil, count: Int, what: String) throws(Diagnostic) -> Int {
+        let i = try integerIndex(e, value: value)
+        let j = i < 0 ? count + i : i
+        guard j >= 0 && j < count else {
+            let noun = what == "table" ? "a table of \(count) rows" : "a list of \(count)"
+            throw Diagnostic(.runtime, "index \(i) is out of range for \(noun)", at: e.range,
+                             hint: count == 0 ? "the \(what) is empty" : "valid indices are 0…\(count - 1) or -\(count)…-1")
+        }
+        return j
     }
 
-    private func callUser(_ f: UserFunction,
-                          arguments: [(label: String?, labelRange: SourceRange?, value: Value, range: SourceRange)],
-                          range: SourceRange) throws(Diagnostic) -> Value {
-        let d = f.declaration
-        var bindings = [String: Value]()
-        var position = 0
-        for a in arguments {
-            if let label = a.label {
-                guard d.parameters.contains(where: { $0.name == label }) else {
-                    throw Diagnostic(.runtime, "unknown argument '\(label)' in call to '\(d.name)'", at: a.labelRange ?? a.range,
-                                     hint: Suggestions.closest(to: label, in: d.parameters.map(\.name)).map { "did you mean '\($0)'?" })
-                }
-                if bindings[label] != nil {
-                    throw Diagnostic(.runtime, "argument '\(label)' given twice in call to '\(d.name)'", at: a.labelRange ?? a.range)
-                }
-                bindings[label] = a.value
-            } else {
-                guard position < d.parameters.count else {
-                    throw Diagnostic(.runtime, "too many arguments to '\(d.name)': it takes \(d.parameters.count)", at: a.range)
-                }
-                bindings[d.parameters[position].name] = a.value
-                position += 1
-            }
+    private func sliceBounds(_ lo: Expression?, _ hi: Expression?, count: Int) throws(Diagnostic) -> (Int, Int) {
+        func clamp(_ i: Int) -> Int {
+            let j = i < 0 ? count + i : i
+            return Swift.min(Swift.max(j, 0), count)
         }
-        callDepth += 1
-        defer { callDepth -= 1 }
-        guard callDepth <= Interpreter.maxCallDepth else {
-            throw Diagnostic(.runtime, "too many nested calls (more than \(Interpreter.maxCallDepth)) in '\(d.name)'", at: range,
-                             hint: "is the recursion missing a base case?")
-        }
-        // Function bodies see their parameters and the globals, not the caller's locals.
-        let savedScopes = scopes
-        scopes = []
-        defer { scopes = savedScopes }
-        do throws(Diagnostic) {
-            // Defaults are evaluated in the function's own scope, left to right, so a
-            // default may use the parameters before it.
-            scopes = [bindings]
-            for p in d.parameters where bindings[p.name] == nil {
-                guard let defaultExpression = p.defaultValue else {
-                    throw Diagnostic(.runtime, "missing argument '\(p.name)' in call to '\(d.name)'", at: range)
-                }
-                scopes[0][p.name] = try evaluate(defaultExpression)
-            }
-            let locals = scopes[0]
-            scopes = []
-            return try runBlock(d.body, bindings: locals)
-        } catch var diagnostic {
-            if diagnostic.file == nil, let r = diagnostic.range, d.range.start <= r.start, r.end <= d.range.end,
-               f.source != currentSource {
-                diagnostic.file = f.source
-            }
-            throw diagnostic
-        }
+        let a = try lo.map { (e) throws(Diagnostic) in clamp(try integerIndex(e)) } ?? 0
+        let b = try hi.map { (e) throws(Diagnostic) in clamp(try integerIndex(e)) } ?? count
+        return (a, b)
+    }
+}
+
+extension Value {
+    var isNothing: Bool {
+        if case .nothing = self { return true }
+        return false
     }
 }
 

@@ -5,9 +5,12 @@ import Darwin
 #endif
 import NoetherSyntax
 
-/// Arithmetic and comparison. Numbers combine as Float64 (IEEE rules: 1/0 = inf);
-/// a list combines element-wise with a number or with a list of the same length;
-/// `+` joins strings; `==`/`!=` compare any two values structurally.
+/// Arithmetic, comparison and logic. Numbers combine as Float64 (IEEE rules:
+/// 1/0 = inf, log of a negative is nan); a list combines element-wise with a scalar
+/// or with a list of the same length, recursively (so lists of lists work);
+/// `+` joins strings. `==`/`!=` are element-wise when a list is involved and
+/// structural otherwise (records, objects, strings); `and`/`or` short-circuit on
+/// booleans and combine lists of booleans element-wise.
 enum Operators {
     static func unary(_ op: UnaryOperator, _ v: Value, range: SourceRange) throws(Diagnostic) -> Value {
         switch (op, v) {
@@ -29,8 +32,12 @@ enum Operators {
 
     static func binary(_ op: BinaryOperator, _ l: Value, _ r: Value, operatorRange: SourceRange,
                        lhsRange: SourceRange, rhsRange: SourceRange) throws(Diagnostic) -> Value {
-        if op == .equal { return .bool(equal(l, r)) }
-        if op == .notEqual { return .bool(!equal(l, r)) }
+        if op == .equal || op == .notEqual {
+            switch (l, r) {
+            case (.list, _), (_, .list): break  // element-wise below
+            default: return .bool(equal(l, r) == (op == .equal))
+            }
+        }
         switch (l, r) {
         case (.number(let a), .number(let b)):
             return try numeric(op, a, b, operatorRange: operatorRange)
@@ -45,8 +52,9 @@ enum Operators {
             }
         case (.list(let a), .list(let b)):
             guard a.count == b.count else {
+                let hint: String? = op == .equal || op == .notEqual ? "compare lengths first: len(a) == len(b) and all(a == b)" : nil
                 throw Diagnostic(.runtime, "element-wise '\(op.rawValue)' needs lists of equal length, got \(a.count) and \(b.count)",
-                                 at: operatorRange)
+                                 at: operatorRange, hint: hint)
             }
             var out = [Value]()
             out.reserveCapacity(a.count)
@@ -67,6 +75,39 @@ enum Operators {
         default: break
         }
         throw Diagnostic(.runtime, "cannot apply '\(op.rawValue)' to \(l.typeName) and \(r.typeName)", at: operatorRange)
+    }
+
+    /// Element-wise `and` / `or` where at least one side is a list; every element
+    /// must be a boolean (or a list of them).
+    static func logical(_ op: BinaryOperator, _ l: Value, _ r: Value, operatorRange: SourceRange,
+                        lhsRange: SourceRange, rhsRange: SourceRange) throws(Diagnostic) -> Value {
+        switch (l, r) {
+        case (.bool(let a), .bool(let b)):
+            return .bool(op == .and ? a && b : a || b)
+        case (.list(let a), .list(let b)):
+            guard a.count == b.count else {
+                throw Diagnostic(.runtime, "element-wise '\(op.rawValue)' needs lists of equal length, got \(a.count) and \(b.count)",
+                                 at: operatorRange)
+            }
+            var out = [Value]()
+            out.reserveCapacity(a.count)
+            for i in 0..<a.count {
+                out.append(try logical(op, a[i], b[i], operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange))
+            }
+            return .list(out)
+        case (.list(let a), .bool):
+            var out = [Value]()
+            for x in a { out.append(try logical(op, x, r, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange)) }
+            return .list(out)
+        case (.bool, .list(let b)):
+            var out = [Value]()
+            for y in b { out.append(try logical(op, l, y, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange)) }
+            return .list(out)
+        default:
+            let bad = { if case .bool = l { return r } else if case .list = l { return r } else { return l } }()
+            let range = { if case .bool = l { return rhsRange } else if case .list = l { return rhsRange } else { return lhsRange } }()
+            throw Diagnostic(.runtime, "'\(op.rawValue)' needs booleans, got \(bad.typeName)", at: range)
+        }
     }
 
     private static func numeric(_ op: BinaryOperator, _ a: Double, _ b: Double, operatorRange: SourceRange) throws(Diagnostic) -> Value {

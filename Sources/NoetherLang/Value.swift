@@ -75,6 +75,13 @@ public protocol NoetherObject: Sendable {
     var summary: String { get }
     /// The object as JSON (for `--json` and `export`).
     var json: JSONValue { get }
+    /// The names `field(_:)` answers, for suggestions and listings; by default the
+    /// documented fields (a table answers its columns).
+    var fieldNames: [String] { get }
+}
+
+extension NoetherObject {
+    public var fieldNames: [String] { Self.fieldDocs.map(\.name) }
 }
 
 /// One documented field of an object type.
@@ -104,4 +111,44 @@ public enum FunctionValue: Sendable {
 public struct UserFunction: Sendable {
     public let declaration: FunctionDeclaration
     public let source: SourceFile
+}
+
+extension Value {
+    /// The nesting depth (a number is 0, `[1]` is 1) and the logical size (every
+    /// element of every list and record counted, shared parts as often as they occur)
+    /// of a value, stopping as soon as either passes its limit.
+    ///
+    /// Shared storage is visited once (memoized by buffer identity), so the check is
+    /// linear in the distinct parts even when `x = [x, x]` has doubled a value many
+    /// times over — the case that would otherwise take exponential time.
+    public func exceedsLimits(depth maxDepth: Int, size maxSize: Int) -> Bool {
+        var memo = [UnsafeRawPointer: (depth: Int, size: Int)]()
+        func measure(_ v: Value) -> (depth: Int, size: Int) {
+            let children: [Value]
+            let key: UnsafeRawPointer?
+            switch v {
+            case .list(let items):
+                children = items
+                key = items.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
+            case .record(let r):
+                children = r.fields.map(\.value)
+                key = r.fields.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
+            default:
+                return (0, 1)
+            }
+            if let key, let known = memo[key] { return known }
+            var depth = 0, size = 1
+            for child in children {
+                let m = measure(child)
+                depth = Swift.max(depth, m.depth)
+                size = size &+ m.size
+                if depth >= maxDepth || size > maxSize { break }
+            }
+            let result = (depth + 1, Swift.min(size, maxSize + 1))
+            if let key { memo[key] = result }
+            return result
+        }
+        let m = measure(self)
+        return m.depth > maxDepth || m.size > maxSize
+    }
 }

@@ -28,8 +28,8 @@ public enum ExitStatus: Int32, Sendable {
     }
 
     public static let help = """
-        Exit status: 0 success, 1 a runtime error or a failed check, 64 bad command-line usage,
-        65 a parse error in the script, 66 a missing input file, 70 an internal error,
-        130 interrupted.
+        Exit status: 0 success, 1 a runtime error or a failed check,
+        64 bad command-line usage, 65 a parse error in the script,
+        66 a missing input file, 70 an internal error, 130 interrupted.
         """
 }

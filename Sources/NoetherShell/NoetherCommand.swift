@@ -8,60 +8,199 @@ public struct NoetherCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "noether",
         abstract: "A notebook-like shell for exploring how gradient descent breaks the conservation laws of neural networks.",
+        usage: """
+        noether [FILE.noe | -] [-e SOURCE] [-i] [-p NAME=VALUE …] [--json]
+          noether check FILE.noe [--rtol X] [--atol X] [-p NAME=VALUE …]
+          noether --recover
+        """,
         discussion: """
-        noether FILE.noe      run a script (stops at the first error)
-        noether -e 'SOURCE'   run a program given on the command line
-        noether - < FILE      run a script read from standard input
-        noether               read cells from standard input, at a prompt on a terminal
+        noether FILE.noe        run a script (stops at the first error)
+        noether -i FILE.noe     run a script, then stay at the prompt
+        noether -e 'SOURCE'     run a program given on the command line
+        noether - < FILE        run a script read from standard input
+        noether check FILE.noe  replay a saved session; compare every output
+                                with the #=> lines under it and print a diff
+        noether --recover       replay the last session's journal, then
+                                continue at the prompt
+        noether                 read cells from standard input (a prompt on
+                                a terminal)
+
+        check compares text exactly and numbers within --rtol (default 1e-9)
+        and --atol (default 0); a cell may set its own: #=> … (rtol=1e-3).
+
+        -p NAME=VALUE sets NAME before the script runs (VALUE is a number,
+        true or false, a [list], or else a string). When the script assigns
+        a constant to NAME at top level (its default), the parameter
+        replaces it right after that line.
+
+        A prompt session appends every cell to a journal under
+        $NOETHER_STATE_DIR, $XDG_STATE_HOME/noether or ~/.local/state/noether.
 
         \(ExitStatus.help)
         """,
         version: noetherVersion
     )
 
-    @ArgumentParser.Argument(help: "A .noe script to run, or '-' for standard input.")
-    var file: String?
+    @ArgumentParser.Argument(help: "A .noe script to run ('-' for standard input), or 'check FILE.noe'.")
+    var arguments: [String] = []
 
     @Option(name: [.customShort("e"), .customLong("eval")], help: "Run SOURCE instead of a file.")
     var source: String?
 
+    @Flag(name: [.customShort("i"), .customLong("interactive")], help: "After the script, stay at the prompt.")
+    var interactive = false
+
+    @Option(name: [.customShort("p"), .customLong("parameter")], help: "Set NAME to VALUE before the script runs (repeatable).")
+    var parameter: [String] = []
+
     @Flag(name: .long, help: "Print the final value as JSON instead of its summary.")
     var json = false
 
+    @Flag(name: .long, help: "Replay the last session's journal into a new session.")
+    var recover = false
+
+    @Option(name: .long, help: "check: relative tolerance for numbers (default 1e-9).")
+    var rtol: Double?
+
+    @Option(name: .long, help: "check: absolute tolerance for numbers (default 0).")
+    var atol: Double?
+
+    @Flag(name: .long, help: .hidden)
+    var dumpReference = false
+
     public init() {}
 
+    private var isCheck: Bool { arguments.first == "check" }
+
     public func validate() throws {
-        if source != nil && file != nil {
-            throw ValidationError("give either a FILE or -e SOURCE, not both")
+        if isCheck {
+            guard arguments.count == 2 else { throw ValidationError("usage: noether check FILE.noe [--rtol X] [--atol X]") }
+            if source != nil || interactive || json || recover {
+                throw ValidationError("'check' takes a file and tolerances only")
+            }
+        } else {
+            guard arguments.count <= 1 else { throw ValidationError("give one script (or 'check FILE.noe')") }
+            if rtol != nil || atol != nil { throw ValidationError("--rtol and --atol apply to 'noether check'") }
         }
+        for (name, x) in [("rtol", rtol), ("atol", atol)] {
+            if let x, !(x.isFinite && x >= 0) { throw ValidationError("--\(name) must be a non-negative number") }
+        }
+        if source != nil && !arguments.isEmpty { throw ValidationError("give either a FILE or -e SOURCE, not both") }
+        if recover && (source != nil || !arguments.isEmpty) { throw ValidationError("--recover starts a prompt session; give no file") }
+        if interactive && arguments.first == "-" { throw ValidationError("-i cannot read the script from standard input") }
+        _ = try parsedParameters()
+    }
+
+    /// `-p NAME=VALUE` pairs as bindings.
+    func parsedParameters() throws -> [(name: String, value: Value)] {
+        var out = [(name: String, value: Value)]()
+        for p in parameter {
+            guard let eq = p.firstIndex(of: "=") else { throw ValidationError("-p needs NAME=VALUE, got '\(p)'") }
+            let name = String(p[..<eq])
+            let registry = BuiltinRegistry.standard
+            guard Parameters.isName(name), registry.builtins[name] == nil, registry.constants[name] == nil else {
+                throw ValidationError("-p: '\(name)' cannot be set (not a name, or a builtin's)")
+            }
+            out.removeAll { $0.name == name }
+            out.append((name, Parameters.value(String(p[p.index(after: eq)...]))))
+        }
+        return out
     }
 
     public func run() throws {
+        if dumpReference {
+            Console.writeAll(1, BuiltinRegistry.standard.markdownReference)
+            return
+        }
         let shell = Shell()
         shell.jsonOutput = json
-        let status: ExitStatus
-        if let source {
+        shell.parameters = try parsedParameters()
+        var status: ExitStatus
+        if isCheck {
+            let text = try Self.readScript(arguments[1])
+            status = shell.check(SourceFile(name: arguments[1], text: text),
+                                 tolerance: Tolerance(rtol: rtol ?? 1e-9, atol: atol ?? 0))
+        } else if let source {
             status = shell.runBatch(SourceFile(name: "<-e>", text: source))
-        } else if let file, file != "-" {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                let why = FileManager.default.fileExists(atPath: file) ? "cannot be read" : "does not exist"
-                Console.standard.err("noether: error: '\(file)' \(why)")
-                throw ExitCode(ExitStatus.noInput.rawValue)
-            }
-            guard let text = String(data: data, encoding: .utf8) else {
-                Console.standard.err("noether: error: '\(file)' is not UTF-8 text")
-                throw ExitCode(ExitStatus.dataError.rawValue)
-            }
+            if interactive { status = Self.promptSession(shell, recover: false, after: status) }
+        } else if let file = arguments.first, file != "-" {
+            let text = try Self.readScript(file)
             status = shell.runBatch(SourceFile(name: file, text: text))
-        } else if file == "-" {
+            if interactive { status = Self.promptSession(shell, recover: false, after: status) }
+        } else if arguments.first == "-" {
             var text = ""
             while let line = readLine(strippingNewline: false) { text += line }
             status = shell.runBatch(SourceFile(name: "<stdin>", text: text))
-        } else if Console.isTerminal(0) {
-            status = REPL.runOnTerminal(shell)  // readline prompt: REPL/REPL.swift
         } else {
-            status = shell.runCells(prompt: false) { _ in readLine(strippingNewline: true) }
+            status = Self.promptSession(shell, recover: recover, after: .success)
         }
         if status != .success { throw ExitCode(status.rawValue) }
+    }
+
+    /// A script's text, or exit 66 (missing) / 65 (not UTF-8) with a message.
+    static func readScript(_ file: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            let why = FileManager.default.fileExists(atPath: file) ? "cannot be read" : "does not exist"
+            Console.standard.err("noether: error: '\(file)' \(why)")
+            throw ExitCode(ExitStatus.noInput.rawValue)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            Console.standard.err("noether: error: '\(file)' is not UTF-8 text")
+            throw ExitCode(ExitStatus.dataError.rawValue)
+        }
+        return text
+    }
+
+    /// Cells from standard input (a prompt on a terminal), journalled; with `recover`,
+    /// the last journal is replayed first. The status is the earlier one when that
+    /// failed, else the session's.
+    static func promptSession(_ shell: Shell, recover: Bool, after earlier: ExitStatus) -> ExitStatus {
+        let stateDirectory = StateDirectory.path()
+        let previous = Journal.files(in: stateDirectory).last
+        shell.journal = Journal(directory: stateDirectory)
+        let interactive = Console.isTerminal(0)
+        var status = earlier
+        if recover {
+            guard let previous else {
+                Console.standard.err("noether: error: no journal to recover in \(stateDirectory)/journal")
+                return .noInput
+            }
+            let recovered = shell.recover(from: previous)
+            if status == .success { status = recovered }
+        }
+        // On a terminal: the readline REPL (REPL/REPL.swift); otherwise cells read line
+        // by line without prompts, as in batch.
+        let session = interactive
+            ? REPL.runOnTerminal(shell)
+            : shell.runCells(prompt: false) { _ in readLine(strippingNewline: true) }
+        return status == .success ? session : status
+    }
+}
+
+/// `-p` values: a number, `true`/`false`, a `[list]` literal, or else the text itself.
+enum Parameters {
+    static func isName(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+        guard Keyword(rawValue: s) == nil else { return false }
+        return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil)) }
+    }
+
+    static func value(_ text: String) -> Value {
+        if text == "true" { return .bool(true) }
+        if text == "false" { return .bool(false) }
+        if let first = text.first, first.isNumber || first == "-" || first == "+" || first == ".",
+           let x = Double(text), x.isFinite {
+            return .number(x)
+        }
+        if text.hasPrefix("[") {
+            // A list literal of constants, read by the language's own parser.
+            let source = SourceFile(name: "-p", text: text)
+            if let program = try? Parser.parse(source), program.statements.count == 1,
+               case .expression(let e, _) = program.statements[0], Shell.isConstant(e),
+               let v = try? Interpreter(output: { _ in }).run(program, source: source) {
+                return v
+            }
+        }
+        return .string(text)
     }
 }

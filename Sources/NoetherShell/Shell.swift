@@ -6,38 +6,55 @@ import NoetherSyntax
 public let noetherVersion = "0.1.0"
 
 /// Runs Noether programs from files, `-e` strings and standard input, printing
-/// values and diagnostics to a `Console`. The command line (`NoetherCommand`)
-/// and the tests drive it; it knows nothing of argument parsing.
+/// values and diagnostics to a `Console`, and keeps the session's record: every cell
+/// that ran without error with the lines it printed (`save` writes them; the journal
+/// appends them as they run). The command line (`NoetherCommand`) and the tests drive
+/// it; it knows nothing of argument parsing.
 public final class Shell {
     public let interpreter: Interpreter
     public let console: Console
     /// Print only the final value, as JSON (`--json`).
     public var jsonOutput = false
-    public private(set) var quitRequested = false
+    public internal(set) var quitRequested = false
     /// The session's numbered cells, `_`/`out[n]`, progress (REPL/Notebook.swift).
     public let notebook = Notebook()
+    /// Names set before a script runs (`-p name=value`), papermill style: when the
+    /// script assigns a constant to one of them at top level (its default), the
+    /// parameter is set again right after that statement.
+    public var parameters: [(name: String, value: Value)] = []
+    /// Where every cell of a prompt session is appended as it runs; nil for none.
+    public var journal: Journal?
+    /// The cells that ran without error, in order, with their output.
+    public private(set) var cells: [RecordedCell] = []
+    /// Output lines of the cell running now (nil when not recording).
+    var capture: [String]?
+    /// Whether output goes to the console (false while `check` replays).
+    var echo = true
+    /// Files being run by `run`, innermost last (to refuse a file that runs itself).
+    var runningFiles: [String] = []
 
     public init(console: Console = .standard, interrupt: InterruptFlag = InterruptFlag()) {
         self.console = console
-        self.interpreter = Interpreter(interrupt: interrupt, output: { console.out($0) })
+        self.interpreter = Interpreter(interrupt: interrupt, output: { _ in })
+        interpreter.output = { [unowned self] text in self.emit(text) }
         interpreter.commandHandler = { [unowned self] name, arguments, range throws(Diagnostic) in
             try self.handleCommand(name, arguments, range)
         }
         attachNotebook()
     }
 
-    private func handleCommand(_ name: String, _ arguments: [Value], _ range: SourceRange) throws(Diagnostic) -> Bool {
-        switch name {
-        case "quit", "exit":
-            quitRequested = true
-            return true
-        default:
-            return false
-        }
+    /// Prints a value or `print` line (to standard error under `--json`, whose standard
+    /// output is the final value alone) and adds it to the running cell's record.
+    func emit(_ text: String) {
+        if echo { jsonOutput ? console.err(text) : console.out(text) }
+        capture?.append(contentsOf: SessionScript.lines(of: text))
     }
 
+    // MARK: - Batch
+
     /// Runs a whole source non-interactively: parse it all first (a syntax error runs
-    /// nothing), then run statement by statement, stopping at the first error.
+    /// nothing), then run it statement by statement, stopping at the first error. Each
+    /// piece of it that ran is recorded as a cell (so `-i` then `save` keeps it).
     public func runBatch(_ source: SourceFile) -> ExitStatus {
         let program: Program
         do {
@@ -46,20 +63,63 @@ public final class Shell {
             report(error, source)
             return ExitStatus(error.kind)
         }
-        var lastValue = Value.nothing
-        if jsonOutput { interpreter.output = { [console] in console.err($0) } }
-        do {
-            lastValue = try interpreter.run(program, source: source) { [self] result in
-                if quitRequested { return }
-                _ = result
-            }
-        } catch {
+        let outcome = runSegments(ScriptSegment.split(source, program, mode: .byStatement), source: source, record: true)
+        if let error = outcome.error {
             report(error, source)
             return ExitStatus(error.kind)
         }
-        if jsonOutput { console.out(lastValue.json.serialized(pretty: true)) }
+        if jsonOutput { console.out(outcome.lastValue.json.serialized(pretty: true)) }
         return .success
     }
+
+    struct SegmentsOutcome {
+        var lastValue = Value.nothing
+        var error: Diagnostic?
+        /// The output of each segment that ran (the failing one included).
+        var outputs: [[String]] = []
+    }
+
+    /// Runs segments in order, parameters applied, each segment's output captured and
+    /// (with `record`) its cell recorded and journalled. Stops at the first error or `quit`.
+    func runSegments(_ segments: [ScriptSegment], source: SourceFile, record: Bool) -> SegmentsOutcome {
+        var outcome = SegmentsOutcome()
+        let injections = parameterInjections(segments)
+        for (name, value) in injections.before {
+            interpreter.bind(name, value)
+            if record { recordCell(RecordedCell(text: parameterCellText(name, value), output: [])) }
+        }
+        for segment in segments {
+            guard !quitRequested else { break }
+            capture = []
+            var injected = [String]()
+            do {
+                for statement in segment.statements {
+                    let value = try interpreter.run(Program(statements: [statement]), source: source)
+                    outcome.lastValue = value
+                    for (name, value) in injections.after[statement.range.start] ?? [] {
+                        interpreter.bind(name, value)
+                        injected.append(parameterCellText(name, value))
+                    }
+                    if quitRequested { break }
+                }
+            } catch {
+                outcome.outputs.append(capture ?? [])
+                outcome.error = error
+                capture = nil
+                return outcome
+            }
+            let output = capture ?? []
+            capture = nil
+            outcome.outputs.append(output)
+            if record && Shell.isRecordable(segment.statements) {
+                recordCell(RecordedCell(text: segment.text, output: output))
+            }
+            if record { for text in injected { recordCell(RecordedCell(text: text, output: [])) } }
+        }
+        return outcome
+    }
+
+    // MARK: - Prompt sessions
 
     /// Reads cells from `nextLine` (a line at a time, `nil` at end of input): a cell
     /// continues while brackets, braces or a string are open. An error is reported and
@@ -74,6 +134,22 @@ public final class Shell {
             if !runCell(text) { anyFailed = true }
         }
         return anyFailed ? .failure : .success
+    }
+
+    /// Adds a cell to the record and the journal.
+    func recordCell(_ cell: RecordedCell) {
+        cells.append(cell)
+        journal?.append(cell, console: console)
+    }
+
+    /// Cells that only ask for help, save or leave are not part of the record (a cell
+    /// of comments and prose is).
+    static func isRecordable(_ statements: [Statement]) -> Bool {
+        let passive: Set<String> = ["help", "explain", "save", "quit", "exit", "vars", "history", "lesson", "clear"]
+        return statements.isEmpty || !statements.allSatisfy {
+            if case .command(let name, _, _, _) = $0 { return passive.contains(name) }
+            return false
+        }
     }
 
     public func report(_ diagnostic: Diagnostic, _ source: SourceFile) {

@@ -89,9 +89,12 @@ extension String {
 /// close enough (distance ≤ max(1, len/3), or one is a prefix of the other).
 public enum Suggestions {
     public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+        // Names longer than this are not typos of a name; skipping them keeps the
+        // quadratic distance cheap on garbage input.
+        guard word.utf8.count <= 64 else { return nil }
         let w = Array(word.lowercased())
         var best: (String, Int)?
-        for candidate in candidates {
+        for candidate in candidates where candidate.utf8.count <= 64 {
             let c = Array(candidate.lowercased())
             let d = editDistance(w, c)
             let limit = Swift.max(1, Swift.min(w.count, c.count) / 3)

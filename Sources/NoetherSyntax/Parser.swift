@@ -6,7 +6,7 @@
 /// separator  := newline | ';'
 /// statement  := 'fn' NAME '(' params ')' block
 ///             | NAME '=' expr
-///             | COMMAND (STRING | NAME | NUMBER)*      -- save "f.noe", help train
+///             | COMMAND (STRING | NAME ('.' NAME)* | NUMBER)*   -- save "f.noe", explain run.drift
 ///             | expr
 /// expr       := or
 /// or         := and ('or' and)*
@@ -15,7 +15,7 @@
 /// comparison := additive (('=='|'!='|'<'|'<='|'>'|'>=') additive)?
 /// additive   := term (('+'|'-') term)*
 /// term       := unary (('*'|'/') unary)*
-/// unary      := '-' unary | power
+/// unary      := ('-' | '+') unary | power
 /// power      := postfix ('^' unary)?
 /// postfix    := primary ('(' args ')' block? | '.' NAME | '[' subscript ']')*
 /// primary    := NUMBER | STRING | 'true' | 'false' | NAME | '[' exprs ']'
@@ -27,18 +27,23 @@ public struct Parser {
     /// Words that start a command statement when followed by an argument word
     /// (or, for the zero-argument ones, by the end of the statement).
     public static let defaultCommands: Set<String> = [
-        "help", "save", "run", "vars", "history", "clear", "reset", "quit", "exit", "lesson",
+        "help", "explain", "save", "run", "load", "vars", "history", "clear", "reset", "quit", "exit", "lesson",
     ]
-    /// Commands that may stand alone.
+    /// Commands that may stand alone (those that need an argument say so when run
+    /// without one, rather than failing as an unknown name).
     public static let zeroArgumentCommands: Set<String> = [
-        "help", "vars", "history", "clear", "reset", "quit", "exit", "lesson",
+        "help", "explain", "save", "run", "load", "vars", "history", "clear", "reset", "quit", "exit", "lesson",
     ]
 
     private let tokens: [Token]
     private var index = 0
     private let commands: Set<String>
     private var depth = 0
-    private static let maxDepth = 200
+    /// The deepest nesting of expressions and blocks, counting each operator of a
+    /// chain (`a + b + c …`, `f()()`, `x.a.b`) as a level, since the tree it builds
+    /// is as deep as the chain is long.
+    public static let maxDepth = 256
+    private let stack = StackGuard()
 
     public static func parse(_ source: SourceFile, commands: Set<String> = Parser.defaultCommands) throws(Diagnostic) -> Program {
         let tokens = try Lexer.tokenize(source)
@@ -86,11 +91,13 @@ public struct Parser {
 
     private mutating func enter() throws(Diagnostic) {
         depth += 1
-        if depth > Parser.maxDepth {
-            throw Diagnostic(.syntax, "expression nested too deeply (more than \(Parser.maxDepth) levels)", at: current.range)
+        if depth > Parser.maxDepth || !stack.hasRoom {
+            throw Diagnostic(.syntax, "expression nested too deeply (more than \(Parser.maxDepth) levels)", at: current.range,
+                             hint: "split it into smaller expressions with names")
         }
     }
     private mutating func leave() { depth -= 1 }
+    private mutating func leave(_ levels: Int) { depth -= levels }
 
     // MARK: - Statements
 
@@ -157,7 +164,18 @@ public struct Parser {
             let t = current
             switch t.kind {
             case .string(let s): _ = advance(); arguments.append(.string(s, t.range))
-            case .identifier(let n): _ = advance(); arguments.append(.name(n, t.range))
+            case .identifier(var n):
+                // A dotted name (`explain run.drift`) is one argument.
+                _ = advance()
+                var r = t.range
+                while isSymbol(.dot), case .identifier(let part) = peekKind(1) {
+                    _ = advance()
+                    let partToken = advance()
+                    n += "." + part
+                    r = r.union(partToken.range)
+                }
+                arguments.append(.name(n, r))
+                range = range.union(r)
             case .number(let x): _ = advance(); arguments.append(.number(x, t.range))
             case .keyword(let k): _ = advance(); arguments.append(.name(k.rawValue, t.range))
             default:
@@ -226,7 +244,10 @@ public struct Parser {
 
     private mutating func parseOr(_ tb: Bool) throws(Diagnostic) -> Expression {
         var lhs = try parseAnd(tb)
+        var levels = 0
+        defer { leave(levels) }
         while isKeyword(.or) {
+            try enter(); levels += 1
             let op = advance()
             let rhs = try parseAnd(tb)
             lhs = .binary(.or, lhs, rhs, operatorRange: op.range, lhs.range.union(rhs.range))
@@ -236,7 +257,10 @@ public struct Parser {
 
     private mutating func parseAnd(_ tb: Bool) throws(Diagnostic) -> Expression {
         var lhs = try parseNot(tb)
+        var levels = 0
+        defer { leave(levels) }
         while isKeyword(.and) {
+            try enter(); levels += 1
             let op = advance()
             let rhs = try parseNot(tb)
             lhs = .binary(.and, lhs, rhs, operatorRange: op.range, lhs.range.union(rhs.range))
@@ -273,7 +297,10 @@ public struct Parser {
 
     private mutating func parseAdditive(_ tb: Bool) throws(Diagnostic) -> Expression {
         var lhs = try parseTerm(tb)
+        var levels = 0
+        defer { leave(levels) }
         while isSymbol(.plus) || isSymbol(.minus) {
+            try enter(); levels += 1
             let opToken = advance()
             let op: BinaryOperator = opToken.kind == .symbol(.plus) ? .add : .subtract
             let rhs = try parseTerm(tb)
@@ -284,7 +311,10 @@ public struct Parser {
 
     private mutating func parseTerm(_ tb: Bool) throws(Diagnostic) -> Expression {
         var lhs = try parseUnary(tb)
+        var levels = 0
+        defer { leave(levels) }
         while isSymbol(.star) || isSymbol(.slash) {
+            try enter(); levels += 1
             let opToken = advance()
             let op: BinaryOperator = opToken.kind == .symbol(.star) ? .multiply : .divide
             let rhs = try parseUnary(tb)
@@ -322,7 +352,12 @@ public struct Parser {
 
     private mutating func parsePostfix(_ tb: Bool) throws(Diagnostic) -> Expression {
         var e = try parsePrimary()
+        var levels = 0
+        defer { leave(levels) }
         while true {
+            if isSymbol(.leftParen) || isSymbol(.dot) || isSymbol(.leftBracket) {
+                try enter(); levels += 1
+            }
             if isSymbol(.leftParen) {
                 e = try parseCall(callee: e, allowTrailingBlock: tb)
             } else if isSymbol(.dot) {

@@ -31,6 +31,28 @@ import Testing
         ("index-range", "xs = [1, 2]\nxs[5]"),
         ("operator-types", "x = \"a\" - 1"),
         ("unknown-field-listing", "r = train(net, data, opt, loss=mse, steps=1)\nr.nope"),
+        // Sweeps, tables, math and blocks.
+        ("sweep-no-axis", "t = sweep() { 1 }"),
+        ("sweep-no-block", "t = sweep(lr=[0.1, 0.01])"),
+        ("sweep-too-many-points", "t = sweep(a=range(5000), b=range(5000)) { a }"),
+        ("table-unknown-column", "t = table(lr=[1], drift=[2])\nt.drfit"),
+        ("table-column-lengths", "t = table(lr=[1, 2], drift=[2])"),
+        ("table-extra-type", "t = table(lr=3)"),
+        ("where-unknown-column", "t = table(lr=[1])\nwhere(t, lrr=1)"),
+        ("group-unknown-column", "g = group(table(lr=[1]), by=\"lrr\")"),
+        ("export-extension", "export(table(a=[1]), \"t.txt\")"),
+        ("logspace-exponents", "lrs = logspace(-4, 0, 10)"),
+        ("range-too-long", "xs = range(1e12)"),
+        ("elementwise-length", "x = [1, 2] + [1, 2, 3]"),
+        ("if-list-condition", "if [1, 2] > 1 { 1 }"),
+        ("recursion-depth", "fn f(n) { f(n + 1) }\nf(0)"),
+        ("value-nesting", "x = []\nfor i in range(200) { x = [x] }"),
+        ("nesting-too-deep", String(repeating: "(", count: 300) + "1" + String(repeating: ")", count: 300)),
+        ("user-unknown-argument", "fn f(alpha) { alpha }\nf(alhpa=1)"),
+        ("help-unknown", "help trian"),
+        ("explain-unknown", "explain drfit"),
+        ("command-unavailable", "save \"x.noe\""),
+        ("and-not-boolean", "x = 1 and true"),
     ]
 
     @Test(arguments: cases.map(\.name))

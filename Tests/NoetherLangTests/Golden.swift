@@ -1,14 +1,15 @@
 import Foundation
 import Testing
 
-/// Compares `actual` with the golden file `Golden/<name>.txt` beside this file.
+/// Compares `actual` with the golden file `Golden/<name>.txt` beside this file
+/// (`name` may contain a folder: `help/train`).
 /// Run with `RECORD_SNAPSHOTS=1` to (re)write the golden files instead.
 func assertGolden(_ actual: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation,
                   filePath: String = #filePath) {
     let directory = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("Golden")
     let url = directory.appendingPathComponent("\(name).txt")
     if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? actual.write(to: url, atomically: true, encoding: .utf8)
         return
     }

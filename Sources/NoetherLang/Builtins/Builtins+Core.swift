@@ -4,6 +4,12 @@ import NoetherSyntax
 enum CoreBuiltins {
     static let all: [Builtin] = [print, len]
 
+    static let constants: [Constant] = [
+        Constant("none", category: "language",
+                 help: "the missing value: an empty table cell (a failed sweep point), an absent result",
+                 value: .nothing),
+    ]
+
     static let print = Builtin(
         "print", category: "language",
         abstract: "Prints its arguments on one line, separated by spaces (strings without quotes).",
@@ -17,8 +23,8 @@ enum CoreBuiltins {
 
     static let len = Builtin(
         "len", category: "language",
-        abstract: "The number of elements of a list, characters of a string, or fields of a record.",
-        parameters: [Parameter("x", .oneOf([.list(.any), .string, .any]), help: "a list, string or record")],
+        abstract: "The number of elements of a list, characters of a string, fields of a record, or rows of a table.",
+        parameters: [Parameter("x", .any, help: "a list, string, record or table")],
         returns: "number",
         example: "len([1, 2, 3])   # 3"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
@@ -26,7 +32,8 @@ enum CoreBuiltins {
         case .list(let items): return .number(Double(items.count))
         case .string(let s): return .number(Double(s.count))
         case .record(let r): return .number(Double(r.fields.count))
-        case let other: throw ctx.error("'len' needs a list, string or record, got \(other.typeName)", at: "x")
+        case .object(let t as TableObject): return .number(Double(t.rows.count))
+        case let other: throw ctx.error("'len' needs a list, string, record or table, got \(other.typeName)", at: "x")
         }
     }
 }

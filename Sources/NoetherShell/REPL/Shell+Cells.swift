@@ -11,6 +11,10 @@ extension Shell {
     /// printed last as `out[3]: …`. An error is reported and leaves every binding
     /// made before it.
     ///
+    /// A cell that ran without error is recorded with the lines it printed (`save`
+    /// writes the record) and appended to the journal; a failed one is journalled as
+    /// failed. The `out[3]:` label is never part of the record.
+    ///
     /// Interrupts: a Ctrl-C raises `interpreter.interrupt`. Work that polls it either
     /// throws `interrupted` (reported with what was under way) or returns a partial
     /// result (a training run marked `interrupted`), and then the flag is still up
@@ -21,7 +25,9 @@ extension Shell {
         guard !text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return true }
         let number = notebook.begin(text)
         let source = SourceFile(name: "In[\(number)]", text: text)
+        capture = []
         defer {
+            capture = nil
             interpreter.interrupt.clear()
             notebook.progress.reset()
         }
@@ -43,8 +49,10 @@ extension Shell {
             if printLast { printCellValue(value, number: number) }
             if interpreter.interrupt.isRaised {
                 reportInterruptedWork()
+                journal?.appendFailed(text: text, error: "interrupted", console: console)
                 return false
             }
+            if Shell.isRecordable(program.statements) { recordCell(RecordedCell(text: text, output: capture ?? [])) }
             return true
         } catch {
             var diagnostic = error
@@ -53,6 +61,7 @@ extension Shell {
             }
             notebook.progress.reset()
             console.err(notebook.errorStyle.diagnostic(DiagnosticRenderer.render(diagnostic, in: source)))
+            journal?.appendFailed(text: text, error: diagnostic.message, console: console)
             return false
         }
     }
@@ -62,8 +71,12 @@ extension Shell {
     private func printCellValue(_ value: Value, number: Int) {
         if case .nothing = value { return }
         let rendered = value.rendered
+        capture?.append(contentsOf: SessionScript.lines(of: rendered))
         let label = notebook.outputStyle.dim("out[\(number)]:")
+        let saved = capture
+        capture = nil  // the labelled line is for the screen only
         interpreter.output(rendered.contains("\n") ? label + "\n" + rendered : label + " " + rendered)
+        capture = saved
     }
 
     /// Work stopped by Ctrl-C returned a partial result instead of failing.

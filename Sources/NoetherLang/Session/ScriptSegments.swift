@@ -1,0 +1,122 @@
+import NoetherSyntax
+
+/// A saved script cut into the pieces `check` compares and a replayed session records.
+///
+/// A segment is a run of top-level statements ending where recorded output follows:
+/// its statements' output is compared with every `#=> ` line between its last
+/// statement and the next statement. Statements that printed nothing when recorded
+/// join the segment after them, so one cell of several statements (`a = 1; a`), or a
+/// cell whose first statements printed nothing, compare as one.
+public struct ScriptSegment: Sendable {
+    public var statements: [Statement]
+    /// The segment's source text without `#=> ` lines, header lines and surrounding
+    /// blank lines: comments and `## ` prose are kept.
+    public var text: String
+    /// The recorded output lines (without the `#=> ` prefix and tolerance note).
+    public var expected: [String]
+    /// The 1-based line of the first recorded output line, or the line after the last
+    /// statement when nothing was recorded (where output would go).
+    public var outputLine: Int
+    /// A per-cell tolerance written `#=> … (rtol=1e-3)` on one of its output lines.
+    public var tolerance: Tolerance?
+
+    /// How to cut a script.
+    public enum Mode: Sendable {
+        /// Segments end where recorded output follows (what `check` compares).
+        case byOutput
+        /// Every statement is a segment, except that statements sharing a line stay
+        /// together (what a replayed script records as cells, so an error keeps the
+        /// cells before it).
+        case byStatement
+    }
+
+    /// Cuts `source` (already parsed into `program`) into segments.
+    public static func split(_ source: SourceFile, _ program: Program, mode: Mode = .byOutput) -> [ScriptSegment] {
+        let lines = SourceLines(source)
+        let statements = program.statements
+        var segments = [ScriptSegment]()
+        var current = [Statement]()
+        var textStart = 1  // first line of the current segment's text
+        for (k, statement) in statements.enumerated() {
+            current.append(statement)
+            let endLine = source.location(of: Swift.max(statement.range.start, statement.range.end - 1)).line
+            let nextStart = k + 1 < statements.count ? source.location(of: statements[k + 1].range.start).line : lines.count + 1
+            // Recorded output between this statement and the next one closes the segment.
+            var expected = [String]()
+            var firstOutput: Int?
+            var tolerance: Tolerance?
+            if endLine + 1 < nextStart {
+                for n in (endLine + 1)..<nextStart {
+                    guard var content = SessionScript.recordedOutput(lines[n]) else { continue }
+                    if let (stripped, t) = Tolerance.parseNote(content) {
+                        content = stripped
+                        tolerance = t
+                    }
+                    if firstOutput == nil { firstOutput = n }
+                    expected.append(content)
+                }
+            }
+            let isLast = k == statements.count - 1
+            let closes = firstOutput != nil || isLast || (mode == .byStatement && nextStart > endLine)
+            guard closes else { continue }
+            // The segment's text runs to its last output line (comments among the
+            // outputs stay with it); what follows belongs to the next segment.
+            var lastOutput = endLine
+            if firstOutput != nil {
+                for n in (endLine + 1)..<nextStart where SessionScript.recordedOutput(lines[n]) != nil { lastOutput = n }
+            }
+            let textEnd = isLast ? lines.count : lastOutput
+            segments.append(ScriptSegment(statements: current, text: lines.text(from: textStart, through: textEnd),
+                                          expected: expected, outputLine: firstOutput ?? endLine + 1, tolerance: tolerance))
+            current = []
+            textStart = lastOutput + 1
+        }
+        if statements.isEmpty {
+            let text = lines.text(from: 1, through: lines.count)
+            if !text.isEmpty {
+                segments.append(ScriptSegment(statements: [], text: text, expected: [], outputLine: lines.count + 1,
+                                              tolerance: nil))
+            }
+        }
+        return segments
+    }
+}
+
+/// The lines of a source, 1-based, with the session header recognised.
+struct SourceLines {
+    private let all: [String]
+    /// Lines 1…headerLines are the header `save` wrote.
+    private let headerLines: Int
+
+    init(_ source: SourceFile) {
+        var lines = source.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        all = lines
+        var h = 0
+        if let first = lines.first, first.hasPrefix(SessionScript.headerPrefix), first.contains(" session saved ") || first.contains(" journal ") {
+            h = 1
+            if lines.count > 1, lines[1].hasPrefix(SessionScript.replayPrefix) { h = 2 }
+        }
+        headerLines = h
+    }
+
+    var count: Int { all.count }
+
+    subscript(line: Int) -> String { line >= 1 && line <= all.count ? all[line - 1] : "" }
+
+    /// Lines first…last without recorded output, failed-cell and header lines, blank lines at
+    /// either end trimmed, joined with newlines.
+    func text(from first: Int, through last: Int) -> String {
+        let lo = Swift.max(first, headerLines + 1), hi = Swift.min(last, all.count)
+        guard lo <= hi else { return "" }
+        var kept = [String]()
+        for n in lo...hi {
+            let line = all[n - 1]
+            if SessionScript.recordedOutput(line) != nil || SessionScript.isFailedCellLine(line) { continue }
+            kept.append(line.hasSuffix("\r") ? String(line.dropLast()) : line)
+        }
+        while let f = kept.first, f.allSatisfy({ $0 == " " || $0 == "\t" }) { kept.removeFirst() }
+        while let l = kept.last, l.allSatisfy({ $0 == " " || $0 == "\t" }) { kept.removeLast() }
+        return kept.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import NoetherEngine
+import NoetherLang
+import NoetherSyntax
+
+/// The session commands the shell runs: `save`, `run`/`load`, `quit`/`exit`.
+extension Shell {
+    func handleCommand(_ name: String, _ arguments: [Value], _ range: SourceRange) throws(Diagnostic) -> Bool {
+        switch name {
+        case "quit", "exit":
+            quitRequested = true
+            return true
+        case "save":
+            try save(to: try fileArgument(name, arguments, range), range: range)
+            return true
+        case "run", "load":
+            try runFile(try fileArgument(name, arguments, range), range: range)
+            return true
+        default:
+            return false
+        }
+    }
+
+    private func fileArgument(_ command: String, _ arguments: [Value], _ range: SourceRange) throws(Diagnostic) -> String {
+        guard arguments.count == 1, case .string(let path) = arguments[0], !path.isEmpty else {
+            throw Diagnostic(.runtime, "'\(command)' needs one file name", at: range,
+                             hint: "e.g. \(command) \"session.noe\"")
+        }
+        return path
+    }
+
+    /// The text `save` writes now: the header, then every recorded cell.
+    public func savedText() -> String {
+        let header = SessionScript.header(version: noetherVersion, date: Shell.timestamp(), blasThreads: BLASThreads.count)
+        return SessionScript.render(cells, header: header)
+    }
+
+    func save(to path: String, range: SourceRange) throws(Diagnostic) {
+        do throws(TextFile.Failure) {
+            try TextFile.write(savedText(), to: interpreter.resolvePath(path))
+        } catch {
+            throw Diagnostic(error.isMissing ? .missingFile : .runtime, error.message, at: range)
+        }
+        console.err("saved \(cells.count) cell\(cells.count == 1 ? "" : "s") to \(path)")
+    }
+
+    /// Runs a script in this session (the `run` command): its bindings stay; it stops
+    /// at its first error, which is reported at its own file and line.
+    func runFile(_ path: String, range: SourceRange) throws(Diagnostic) {
+        let resolved = interpreter.resolvePath(path)
+        guard !runningFiles.contains(resolved) else {
+            throw Diagnostic(.runtime, "'\(path)' is already running (a script cannot run itself)", at: range)
+        }
+        guard runningFiles.count < 32 else {
+            throw Diagnostic(.runtime, "scripts nested more than 32 deep", at: range)
+        }
+        let text: String
+        do throws(TextFile.Failure) {
+            text = try TextFile.read(resolved)
+        } catch {
+            throw Diagnostic(error.isMissing ? .missingFile : .runtime,
+                             error.isMissing ? "no such file '\(path)'" : error.message, at: range)
+        }
+        let source = SourceFile(name: path, text: text)
+        runningFiles.append(resolved)
+        defer { runningFiles.removeLast() }
+        let program: Program
+        do {
+            program = try Parser.parse(source)
+        } catch var d {
+            d.file = source
+            throw d
+        }
+        try interpreter.run(program, source: source)
+    }
+
+    /// A UTC timestamp for headers: `2025-06-01 12:00:00 UTC`.
+    static func timestamp(_ date: Date = Date()) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+        return f.string(from: date)
+    }
+
+    // MARK: - Parameters
+
+    /// Where each parameter is set: after the first top-level statement assigning a
+    /// constant to its name (the script's default for it), or else before the script.
+    func parameterInjections(_ segments: [ScriptSegment]) -> (before: [(String, Value)], after: [Int: [(String, Value)]]) {
+        var before = [(String, Value)]()
+        var after = [Int: [(String, Value)]]()
+        let statements = segments.flatMap(\.statements)
+        for (name, value) in parameters {
+            let defaultAssignment = statements.first {
+                if case .assignment(let n, _, let e, _) = $0, n == name, Shell.isConstant(e) { return true }
+                return false
+            }
+            if let d = defaultAssignment {
+                after[d.range.start, default: []].append((name, value))
+            } else {
+                before.append((name, value))
+            }
+        }
+        return (before, after)
+    }
+
+    /// The cell a parameter is recorded as, so a saved session replays with it.
+    func parameterCellText(_ name: String, _ value: Value) -> String {
+        "\(name) = \(value.rendered)  # parameter (-p)"
+    }
+
+    static func isConstant(_ e: NoetherSyntax.Expression) -> Bool {
+        switch e {
+        case .number, .string, .boolean: true
+        case .unary(_, let x, _): isConstant(x)
+        case .binary(_, let a, let b, _, _): isConstant(a) && isConstant(b)
+        case .list(let items, _): items.allSatisfy(isConstant)
+        case .record(let fields, _): fields.allSatisfy { isConstant($0.value) }
+        default: false
+        }
+    }
+}
+
+// MARK: - Recovery
+
+extension Shell {
+    /// Replays a journal (or any saved session) into this session, printing its outputs
+    /// and recording its cells, as `noether --recover` does. Stops at the first error.
+    public func recover(from path: String) -> ExitStatus {
+        let text: String
+        do throws(TextFile.Failure) {
+            text = try TextFile.read(path)
+        } catch {
+            console.err("noether: error: \(error.message)")
+            return .noInput
+        }
+        let source = SourceFile(name: path, text: text)
+        let program: Program
+        do {
+            program = try Parser.parse(source)
+        } catch {
+            report(error, source)
+            return ExitStatus(error.kind)
+        }
+        let segments = ScriptSegment.split(source, program, mode: .byStatement)
+        console.err("noether: recovering \(segments.count) cell\(segments.count == 1 ? "" : "s") from \(path)")
+        let outcome = runSegments(segments, source: source, record: true)
+        if let error = outcome.error {
+            report(error, source)
+            return ExitStatus(error.kind)
+        }
+        return .success
+    }
+}
