@@ -162,6 +162,10 @@ struct Mutator {
             "#=> 1\n## prose only\n# comment",
             "help " + String(repeating: "z", count: 10_000),
             "range(10000000)",
+            "s = \"ab\"\nfor i in range(100) { s = s + s }",
+            "fn f(n) { sweep(a=[1]) { f(n + 1) } }\nf(0)",
+            "fn h(n) { if n > 0 { sweep(a=[n]) { h(a - 1) } } else { 0 } }\nh(300)",
+            "t = table(a=range(1000))\nlen(join(t, t))",
         ]
     }
 

@@ -157,6 +157,19 @@ import Testing
         #expect(h.error("export(t, \"no/such/dir/x.csv\")")?.contains("no such file or directory") == true)
     }
 
+    @Test func aLongJoinStopsAtAnInterrupt() throws {
+        let h = Harness()
+        try h.run("t = table(a=range(3000))")
+        h.interpreter.interrupt.raise()
+        // The interrupt is noticed inside join (the call's own check comes first, so
+        // go through the operation directly).
+        guard case .object(let t as TableObject) = h.interpreter.globals["t"]! else { Issue.record("no table"); return }
+        #expect(throws: TableError.self) { try t.joined(with: t, on: ["a"], shouldStop: { true }) }
+        h.interpreter.interrupt.clear()
+        try h.run("len(join(t[0:10], t))")
+        #expect(h.lines == ["10"])
+    }
+
     @Test func tableConstructorChecksItsInput() {
         let h = Harness()
         #expect(h.error("table(a=[1, 2], b=[1])")?.contains("column 'b' has 1 values but 'a' has 2") == true)

@@ -6,10 +6,13 @@ public struct TableError: Error, Sendable {
     public let message: String
     public let argument: String?
     public let hint: String?
-    init(_ message: String, argument: String? = nil, hint: String? = nil) {
+    /// The user stopped the operation.
+    public let interrupted: Bool
+    init(_ message: String, argument: String? = nil, hint: String? = nil, interrupted: Bool = false) {
         self.message = message
         self.argument = argument
         self.hint = hint
+        self.interrupted = interrupted
     }
 }
 
@@ -173,8 +176,10 @@ extension TableObject {
     /// The inner join: for each row of `self` (in order), each row of `other` whose
     /// `on` cells match (numbers within a relative 1e-9), one row with `self`'s
     /// columns then `other`'s other columns (a name already taken gets `_2`).
-    /// Compares every pair: O(rows × other rows).
-    public func joined(with other: TableObject, on keys: [String]) throws(TableError) -> TableObject {
+    /// Compares every pair: O(rows × other rows); `shouldStop` is asked before each row
+    /// of `self` (Ctrl-C).
+    public func joined(with other: TableObject, on keys: [String],
+                       shouldStop: () -> Bool = { false }) throws(TableError) -> TableObject {
         guard !keys.isEmpty else {
             throw TableError("the tables share no column to join on", argument: "on", hint: "name the columns with on=")
         }
@@ -192,6 +197,7 @@ extension TableObject {
         for j in otherColumns { names.append(TableObject.uniqueName(other.columns[j], avoiding: names)) }
         var out = [[Value]]()
         for row in rows {
+            if shouldStop() { throw TableError("interrupted", argument: nil, interrupted: true) }
             for o in other.rows where zip(left, right).allSatisfy({ TableObject.cellMatches(row[$0.0], o[$0.1]) }) {
                 out.append(row + otherColumns.map { o[$0] })
             }
