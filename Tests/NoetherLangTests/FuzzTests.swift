@@ -62,7 +62,9 @@ struct ProgramGenerator {
         case 11: return "table(a=[1, 2, 3], b=[\(expression(d)), 2, 3])"
         case 12: return "sweep(a=[1, 2], b=[\(expression(d))], workers=2) { \(expression(d)) }"
         case 13: return "where(table(lr=[1, 2], v=[3, 4]), lr=\(expression(d)))"
-        default: return "group(table(lr=[1, 1, 2], v=[\(expression(d)), 2, 3]), by=\"lr\")"
+        default:
+            let by = random.pick(["\"lr\"", "[\"lr\", \"lr\"]", "\"count\"", "[\"count\", \"v_mean\"]", "\"v\""])
+            return "group(table(lr=[1, 1, 2], count=[1, 2, 2], v_mean=[0, 0, 1], v=[\(expression(d)), 2, 3]), by=\(by))"
         }
     }
 

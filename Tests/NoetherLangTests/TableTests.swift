@@ -90,6 +90,14 @@ import Testing
         #expect(h.error("group(t, by=\"lr\", mean=\"lr\")")?.contains("'lr' is a grouping column and cannot be averaged") == true)
     }
 
+    @Test func groupNeverMakesDuplicateColumns() throws {
+        let h = Harness()
+        try h.run("t = table(count=[1, 1], x=[2, 4], x_mean=[0, 0])\ncolumns(group(t, by=[\"count\", \"x_mean\"], mean=\"x\"))")
+        #expect(h.lines == ["[\"count\", \"x_mean\", \"x_mean_2\", \"x_std\", \"count_2\"]"])
+        #expect(h.error("group(t, by=[\"x\", \"x\"])")?.contains("'by' names a column twice") == true)
+        #expect(h.error("group(t, by=\"count\", mean=[\"x\", \"x\"])")?.contains("'mean' names a column twice") == true)
+    }
+
     @Test func sortIsStableAndPutsNanLast() throws {
         let h = Harness()
         try h.run("""

@@ -98,12 +98,17 @@ extension TableObject {
 
     /// One row per distinct combination of the `by` columns (in sorted order), with,
     /// for each `mean` column, `<name>_mean` and `<name>_std` (population, ddof = 0)
-    /// over the group's rows, then `count`: the rows used. A row is used when every
+    /// over the group's rows, then `count`: the rows used (a name already taken by a
+    /// `by` column gets `_2`). A row is used when every
     /// `mean` column has a value there (failed sweep points are left out). Cells may
     /// be numbers or equal-length lists of numbers (averaged element-wise); nan
     /// propagates.
     public func grouped(by keys: [String], mean meanColumns: [String]) throws(TableError) -> TableObject {
         guard !keys.isEmpty else { throw TableError("'by' needs at least one column", argument: "by") }
+        guard Set(keys).count == keys.count else { throw TableError("'by' names a column twice", argument: "by") }
+        guard Set(meanColumns).count == meanColumns.count else {
+            throw TableError("'mean' names a column twice", argument: "mean")
+        }
         var keyIndices = [Int]()
         for k in keys { keyIndices.append(try requireColumn(k, argument: "by")) }
         var meanIndices = [Int]()
@@ -123,8 +128,9 @@ extension TableObject {
             }
         }
         var outColumns = keys
-        for m in meanColumns { outColumns += ["\(m)_mean", "\(m)_std"] }
-        outColumns.append("count")
+        for name in meanColumns.flatMap({ ["\($0)_mean", "\($0)_std"] }) + ["count"] {
+            outColumns.append(TableObject.uniqueName(name, avoiding: outColumns))
+        }
         var outRows = [[Value]]()
         for group in groups {
             var out = keyIndices.map { group[0][$0] }
