@@ -110,7 +110,7 @@ public struct BuiltinRegistry: Sendable {
             }
         }
         if !commands.isEmpty {
-            out += "\ncommands:\n"
+            out += "\nsession commands:\n"
             let width = commands.map(\.usage.count).max() ?? 0
             for c in commands {
                 out += "  \(c.usage)\(String(repeating: " ", count: width - c.usage.count))  \(c.abstract)\n"

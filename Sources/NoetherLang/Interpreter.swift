@@ -26,6 +26,9 @@ public final class Interpreter {
     var hardScopes = 0
     var callDepth = 0
     static let maxCallDepth = 200
+    /// How many sweeps enclose this interpreter's code (0 outside any sweep).
+    var sweepDepth = 0
+    static let maxSweepDepth = 16
     /// The deepest nesting of lists and records a program may build (printing,
     /// comparing and freeing values recurse over it).
     public static let maxValueDepth = 100

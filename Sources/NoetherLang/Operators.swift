@@ -12,6 +12,9 @@ import NoetherSyntax
 /// structural otherwise (records, objects, strings); `and`/`or` short-circuit on
 /// booleans and combine lists of booleans element-wise.
 enum Operators {
+    /// The longest string `+` makes (repeated doubling would otherwise exhaust memory).
+    static let maxStringBytes = 100_000_000
+
     static func unary(_ op: UnaryOperator, _ v: Value, range: SourceRange) throws(Diagnostic) -> Value {
         switch (op, v) {
         case (.negate, .number(let x)): return .number(-x)
@@ -43,7 +46,11 @@ enum Operators {
             return try numeric(op, a, b, operatorRange: operatorRange)
         case (.string(let a), .string(let b)):
             switch op {
-            case .add: return .string(a + b)
+            case .add:
+                guard a.utf8.count + b.utf8.count <= maxStringBytes else {
+                    throw Diagnostic(.runtime, "the string would be longer than \(maxStringBytes) bytes", at: operatorRange)
+                }
+                return .string(a + b)
             case .less: return .bool(a < b)
             case .lessEqual: return .bool(a <= b)
             case .greater: return .bool(a > b)

@@ -17,7 +17,7 @@ public enum StateDirectory {
 /// file as soon as it has run, so a crash or a killed terminal loses nothing.
 ///
 /// One file per session in `<state>/journal/`, named by start time and process
-/// (`20250601-120000-4242.noe`), in the format `save` writes — a journal is a saved
+/// (`20250601-120000-123-4242.noe`), in the format `save` writes — a journal is a saved
 /// session — except that a cell that failed is kept as `#✗ ` comment lines (never
 /// replayed). The newest `keep` journals are kept. `noether --recover` replays the
 /// newest one into a new session.
@@ -32,7 +32,7 @@ public final class Journal {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyyMMdd-HHmmss"
+        f.dateFormat = "yyyyMMdd-HHmmss-SSS"
         path = "\(directory)/journal/\(f.string(from: date))-\(ProcessInfo.processInfo.processIdentifier).noe"
     }
 

@@ -115,6 +115,13 @@ public struct NoetherCommand: ParsableCommand {
         let shell = Shell()
         shell.jsonOutput = json
         shell.parameters = try parsedParameters()
+        // A session that ends at the prompt is journalled from its first cell (with -i,
+        // the script's statements too); the newest earlier journal is what --recover reads.
+        let stateDirectory = StateDirectory.path()
+        let previousJournal = Journal.files(in: stateDirectory).last
+        if interactive || (!isCheck && source == nil && arguments.isEmpty) {
+            shell.journal = Journal(directory: stateDirectory)
+        }
         var status: ExitStatus
         if isCheck {
             let text = try Self.readScript(arguments[1])
@@ -122,17 +129,25 @@ public struct NoetherCommand: ParsableCommand {
                                  tolerance: Tolerance(rtol: rtol ?? 1e-9, atol: atol ?? 0))
         } else if let source {
             status = shell.runBatch(SourceFile(name: "<-e>", text: source))
-            if interactive { status = Self.promptSession(shell, recover: false, after: status) }
+            if interactive { status = Self.promptSession(shell, recover: nil, after: status) }
         } else if let file = arguments.first, file != "-" {
             let text = try Self.readScript(file)
             status = shell.runBatch(SourceFile(name: file, text: text))
-            if interactive { status = Self.promptSession(shell, recover: false, after: status) }
+            if interactive { status = Self.promptSession(shell, recover: nil, after: status) }
         } else if arguments.first == "-" {
             var text = ""
             while let line = readLine(strippingNewline: false) { text += line }
             status = shell.runBatch(SourceFile(name: "<stdin>", text: text))
         } else {
-            status = Self.promptSession(shell, recover: recover, after: .success)
+            if recover {
+                guard let previousJournal else {
+                    Console.standard.err("noether: error: no journal to recover in \(stateDirectory)/journal")
+                    throw ExitCode(ExitStatus.noInput.rawValue)
+                }
+                status = Self.promptSession(shell, recover: previousJournal, after: .success)
+            } else {
+                status = Self.promptSession(shell, recover: nil, after: .success)
+            }
         }
         if status != .success { throw ExitCode(status.rawValue) }
     }
@@ -151,21 +166,14 @@ public struct NoetherCommand: ParsableCommand {
         return text
     }
 
-    /// Cells from standard input (a prompt on a terminal), journalled; with `recover`,
-    /// the last journal is replayed first. The status is the earlier one when that
-    /// failed, else the session's.
-    static func promptSession(_ shell: Shell, recover: Bool, after earlier: ExitStatus) -> ExitStatus {
-        let stateDirectory = StateDirectory.path()
-        let previous = Journal.files(in: stateDirectory).last
-        shell.journal = Journal(directory: stateDirectory)
+    /// Cells from standard input (a prompt on a terminal); with `recover`, that journal
+    /// is replayed first. The status is the earlier one when that failed, else the
+    /// session's.
+    static func promptSession(_ shell: Shell, recover journal: String?, after earlier: ExitStatus) -> ExitStatus {
         let interactive = Console.isTerminal(0)
         var status = earlier
-        if recover {
-            guard let previous else {
-                Console.standard.err("noether: error: no journal to recover in \(stateDirectory)/journal")
-                return .noInput
-            }
-            let recovered = shell.recover(from: previous)
+        if let journal {
+            let recovered = shell.recover(from: journal)
             if status == .success { status = recovered }
         }
         // On a terminal: the readline REPL (REPL/REPL.swift); otherwise cells read line

@@ -62,7 +62,9 @@ struct ProgramGenerator {
         case 11: return "table(a=[1, 2, 3], b=[\(expression(d)), 2, 3])"
         case 12: return "sweep(a=[1, 2], b=[\(expression(d))], workers=2) { \(expression(d)) }"
         case 13: return "where(table(lr=[1, 2], v=[3, 4]), lr=\(expression(d)))"
-        default: return "group(table(lr=[1, 1, 2], v=[\(expression(d)), 2, 3]), by=\"lr\")"
+        default:
+            let by = random.pick(["\"lr\"", "[\"lr\", \"lr\"]", "\"count\"", "[\"count\", \"v_mean\"]", "\"v\""])
+            return "group(table(lr=[1, 1, 2], count=[1, 2, 2], v_mean=[0, 0, 1], v=[\(expression(d)), 2, 3]), by=\(by))"
         }
     }
 
@@ -162,6 +164,10 @@ struct Mutator {
             "#=> 1\n## prose only\n# comment",
             "help " + String(repeating: "z", count: 10_000),
             "range(10000000)",
+            "s = \"ab\"\nfor i in range(100) { s = s + s }",
+            "fn f(n) { sweep(a=[1]) { f(n + 1) } }\nf(0)",
+            "fn h(n) { if n > 0 { sweep(a=[n]) { h(a - 1) } } else { 0 } }\nh(300)",
+            "t = table(a=range(1000))\nlen(join(t, t))",
         ]
     }
 

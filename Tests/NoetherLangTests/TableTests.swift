@@ -90,6 +90,14 @@ import Testing
         #expect(h.error("group(t, by=\"lr\", mean=\"lr\")")?.contains("'lr' is a grouping column and cannot be averaged") == true)
     }
 
+    @Test func groupNeverMakesDuplicateColumns() throws {
+        let h = Harness()
+        try h.run("t = table(count=[1, 1], x=[2, 4], x_mean=[0, 0])\ncolumns(group(t, by=[\"count\", \"x_mean\"], mean=\"x\"))")
+        #expect(h.lines == ["[\"count\", \"x_mean\", \"x_mean_2\", \"x_std\", \"count_2\"]"])
+        #expect(h.error("group(t, by=[\"x\", \"x\"])")?.contains("'by' names a column twice") == true)
+        #expect(h.error("group(t, by=\"count\", mean=[\"x\", \"x\"])")?.contains("'mean' names a column twice") == true)
+    }
+
     @Test func sortIsStableAndPutsNanLast() throws {
         let h = Harness()
         try h.run("""
@@ -155,6 +163,19 @@ import Testing
         #expect(h.error("export([1], \"x.csv\")")?.contains("only tables can be written as CSV") == true)
         #expect(h.error("export(t, \"x.txt\")")?.contains("'export' writes .csv or .json files, not 'x.txt'") == true)
         #expect(h.error("export(t, \"no/such/dir/x.csv\")")?.contains("no such file or directory") == true)
+    }
+
+    @Test func aLongJoinStopsAtAnInterrupt() throws {
+        let h = Harness()
+        try h.run("t = table(a=range(3000))")
+        h.interpreter.interrupt.raise()
+        // The interrupt is noticed inside join (the call's own check comes first, so
+        // go through the operation directly).
+        guard case .object(let t as TableObject) = h.interpreter.globals["t"]! else { Issue.record("no table"); return }
+        #expect(throws: TableError.self) { try t.joined(with: t, on: ["a"], shouldStop: { true }) }
+        h.interpreter.interrupt.clear()
+        try h.run("len(join(t[0:10], t))")
+        #expect(h.lines == ["10"])
     }
 
     @Test func tableConstructorChecksItsInput() {

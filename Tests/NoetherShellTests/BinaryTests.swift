@@ -168,6 +168,18 @@ import Testing
         #expect(r.stdout == "50\n\"x y\"\n[0.5, 1]\n")
     }
 
+    @Test func anInteractiveRunJournalsTheScriptToo() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("noether-state-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let first = try Self.run(["-i", "-e", "base = 40"], stdin: "more = base + 2\n", environment: ["NOETHER_STATE_DIR": state])
+        #expect(first.status == 0)
+        let second = try Self.run(["--recover"], stdin: "more\n", environment: ["NOETHER_STATE_DIR": state])
+        #expect(second.stdout == "42\n", "\(second.stderr)")
+        // A batch run keeps no journal.
+        _ = try Self.run(["-e", "x = 1"], environment: ["NOETHER_STATE_DIR": state])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state + "/journal").count == 2)
+    }
+
     @Test func recoverRestoresTheLastSession() throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("noether-state-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: state) }

@@ -58,10 +58,15 @@ enum SweepBuiltins {
             }
             axes.append(SweepPlan.Axis(name: e.label, values: values))
         }
-        let plan = SweepPlan(axes: axes, body: block, source: interpreter.currentSource, globals: interpreter.globals,
+        guard interpreter.sweepDepth < Interpreter.maxSweepDepth else {
+            throw ctx.error("sweeps nested more than \(Interpreter.maxSweepDepth) deep")
+        }
+        var plan = SweepPlan(axes: axes, body: block, source: interpreter.currentSource, globals: interpreter.globals,
                              globalOrder: interpreter.globalOrder, locals: interpreter.flattenedLocals,
                              registry: interpreter.registry, baseDirectory: interpreter.baseDirectory,
                              limits: interpreter.limits)
+        plan.callDepth = interpreter.callDepth
+        plan.sweepDepth = interpreter.sweepDepth
         var workers = 1
         if ctx.bool("parallel") && !interpreter.isSweepPoint {
             workers = Swift.min(WorkerThreads.processorCount, points)

@@ -172,7 +172,10 @@ enum TableBuiltins {
         let a = ctx.object("a", as: TableObject.self)
         let b = ctx.object("b", as: TableObject.self)
         let on = ctx.names("on") ?? a.columns.filter { b.columns.contains($0) }
-        return .object(try run(ctx) { () throws(TableError) in try a.joined(with: b, on: on) })
+        let interrupt = ctx.interpreter.interrupt
+        return .object(try run(ctx) { () throws(TableError) in
+            try a.joined(with: b, on: on, shouldStop: { interrupt.isRaised })
+        })
     }
 
     /// Runs a table operation, turning its refusal into a diagnostic at the argument
@@ -181,6 +184,10 @@ enum TableBuiltins {
         do {
             return try body()
         } catch {
+            if error.interrupted {
+                ctx.interpreter.interrupt.clear()
+                throw Diagnostic(.interrupted, "interrupted", at: ctx.range)
+            }
             if let label = error.argument, let extra = ctx.extras.first(where: { $0.label == label }) {
                 throw ctx.error(error.message, at: extra.labelRange, hint: error.hint)
             }

@@ -6,10 +6,13 @@ public struct TableError: Error, Sendable {
     public let message: String
     public let argument: String?
     public let hint: String?
-    init(_ message: String, argument: String? = nil, hint: String? = nil) {
+    /// The user stopped the operation.
+    public let interrupted: Bool
+    init(_ message: String, argument: String? = nil, hint: String? = nil, interrupted: Bool = false) {
         self.message = message
         self.argument = argument
         self.hint = hint
+        self.interrupted = interrupted
     }
 }
 
@@ -95,12 +98,17 @@ extension TableObject {
 
     /// One row per distinct combination of the `by` columns (in sorted order), with,
     /// for each `mean` column, `<name>_mean` and `<name>_std` (population, ddof = 0)
-    /// over the group's rows, then `count`: the rows used. A row is used when every
+    /// over the group's rows, then `count`: the rows used (a name already taken by a
+    /// `by` column gets `_2`). A row is used when every
     /// `mean` column has a value there (failed sweep points are left out). Cells may
     /// be numbers or equal-length lists of numbers (averaged element-wise); nan
     /// propagates.
     public func grouped(by keys: [String], mean meanColumns: [String]) throws(TableError) -> TableObject {
         guard !keys.isEmpty else { throw TableError("'by' needs at least one column", argument: "by") }
+        guard Set(keys).count == keys.count else { throw TableError("'by' names a column twice", argument: "by") }
+        guard Set(meanColumns).count == meanColumns.count else {
+            throw TableError("'mean' names a column twice", argument: "mean")
+        }
         var keyIndices = [Int]()
         for k in keys { keyIndices.append(try requireColumn(k, argument: "by")) }
         var meanIndices = [Int]()
@@ -120,8 +128,9 @@ extension TableObject {
             }
         }
         var outColumns = keys
-        for m in meanColumns { outColumns += ["\(m)_mean", "\(m)_std"] }
-        outColumns.append("count")
+        for name in meanColumns.flatMap({ ["\($0)_mean", "\($0)_std"] }) + ["count"] {
+            outColumns.append(TableObject.uniqueName(name, avoiding: outColumns))
+        }
         var outRows = [[Value]]()
         for group in groups {
             var out = keyIndices.map { group[0][$0] }
@@ -173,8 +182,10 @@ extension TableObject {
     /// The inner join: for each row of `self` (in order), each row of `other` whose
     /// `on` cells match (numbers within a relative 1e-9), one row with `self`'s
     /// columns then `other`'s other columns (a name already taken gets `_2`).
-    /// Compares every pair: O(rows × other rows).
-    public func joined(with other: TableObject, on keys: [String]) throws(TableError) -> TableObject {
+    /// Compares every pair: O(rows × other rows); `shouldStop` is asked before each row
+    /// of `self` (Ctrl-C).
+    public func joined(with other: TableObject, on keys: [String],
+                       shouldStop: () -> Bool = { false }) throws(TableError) -> TableObject {
         guard !keys.isEmpty else {
             throw TableError("the tables share no column to join on", argument: "on", hint: "name the columns with on=")
         }
@@ -192,6 +203,7 @@ extension TableObject {
         for j in otherColumns { names.append(TableObject.uniqueName(other.columns[j], avoiding: names)) }
         var out = [[Value]]()
         for row in rows {
+            if shouldStop() { throw TableError("interrupted", argument: nil, interrupted: true) }
             for o in other.rows where zip(left, right).allSatisfy({ TableObject.cellMatches(row[$0.0], o[$0.1]) }) {
                 out.append(row + otherColumns.map { o[$0] })
             }

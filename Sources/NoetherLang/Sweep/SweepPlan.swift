@@ -31,6 +31,10 @@ public struct SweepPlan: Sendable {
     public let registry: BuiltinRegistry
     public let baseDirectory: String?
     public let limits: Interpreter.Limits
+    /// How deep in calls and in sweeps the sweep was started: limits on recursion
+    /// hold across the points' fresh interpreters.
+    public var callDepth = 0
+    public var sweepDepth = 0
 
     /// The number of grid points: the product of the axis lengths.
     public var pointCount: Int { axes.reduce(1) { $0 * $1.values.count } }
@@ -55,6 +59,8 @@ public struct SweepPlan: Sendable {
         let interpreter = Interpreter(registry: registry, interrupt: interrupt, output: { lines.append($0) })
         interpreter.preparePoint(globals: globals, order: globalOrder, source: source, baseDirectory: baseDirectory)
         interpreter.limits = limits
+        interpreter.callDepth = callDepth
+        interpreter.sweepDepth = sweepDepth + 1
         var bindings = locals
         for c in coordinates(of: index) { bindings[c.name] = c.value }
         let outcome: SweepPointResult.Outcome
