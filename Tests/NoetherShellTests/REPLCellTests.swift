@@ -87,7 +87,7 @@ final class CapturedShell {
         c.shell.runCell("_")
         c.shell.runCell("out")
         // out[n] for a cell without a value (an assignment) is nothing.
-        #expect(c.out == ["42", "43", "40", "[, , 42, 43, 40, 40]"])
+        #expect(c.out == ["42", "43", "40", "[none, none, 42, 43, 40, 40]"])
         #expect(c.err.isEmpty)
         #expect(c.shell.notebook.nextNumber == 7)
     }

@@ -51,7 +51,7 @@ import Testing
         ("train(net, data, opt, loss=mse, st", ["steps="]),
         ("train(net, data, opt, loss=mse, ", ["steps="]),
         ("train(net,\n      data,\n      opt,\n      lo", ["loss="]),
-        ("f(a", ["a=", "and"]),
+        ("f(a", ["a=", "abs", "all", "and", "any"]),
         // Values: declared ones, and bindings of the accepted type.
         ("train(net, data, opt, loss=", ["cross_entropy", "mse"]),
         ("train(net, data, opt, loss=c", ["cross_entropy"]),

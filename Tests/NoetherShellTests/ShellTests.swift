@@ -82,7 +82,8 @@ final class TemporaryFolder {
         let second = Shell(console: replay.console)
         #expect(second.runBatch(SourceFile(name: "s.noe", text: saved)) == .success)
         #expect(replay.out.flatMap(SessionScript.lines) == shell.cells.flatMap(\.output))
-        for name in shell.interpreter.globalOrder {
+        // `_` and `out` belong to the prompt's notebook, not to the script.
+        for name in shell.interpreter.globalOrder where name != "_" && name != "out" {
             #expect(second.interpreter.globals[name]?.rendered == shell.interpreter.globals[name]?.rendered, "\(name)")
         }
         // The replayed session (recorded statement by statement) saves to a file that

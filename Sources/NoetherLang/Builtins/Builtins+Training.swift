@@ -1,4 +1,5 @@
 import NoetherEngine
+import Synchronization
 import NoetherSyntax
 
 /// Optimizers, losses and `train`.
@@ -56,8 +57,17 @@ enum TrainingBuiltins {
         let interpreter = ctx.interpreter
         let interrupt = interpreter.interrupt
         let progress = interpreter.progress
+        // Ctrl-C is polled every step (a step of a big network can take a second);
+        // progress is reported every 50 steps, or sooner when steps are slow.
+        let clock = ContinuousClock()
+        let lastReport = Mutex(clock.now)
         let monitor = TrainingMonitor(interval: 1) { done, total in
-            progress?(done, total, "train")
+            let now = clock.now
+            let due = done % 50 == 0 || lastReport.withLock { now - $0 > .milliseconds(200) }
+            if due {
+                lastReport.withLock { $0 = now }
+                progress?(done, total, "train")
+            }
             return !interrupt.isRaised
         }
         let run = try ctx.engine { () throws(EngineError) in
