@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import NoetherEngine
+
+@Suite("Theory: compression, τ and regimes")
+struct TheoryCompressionTests {
+    typealias F = TheoryFixture
+    static let checkpoints: [Double] = [0, 10, 25, 50, 75, 100, 150, 200, 300, 400, 500, 700, 1000]
+
+    /// 1 − q̄ = 0.95·e^{−t/80}: the reference window (t ≥ 25, 0.01 < 1 − q̄ < 0.9) keeps
+    /// t = 25 … 300 (at t = 400, 1 − q̄ = 0.0064), and the fit is exact.
+    @Test func tauReferenceWindow() throws {
+        let q = Self.checkpoints.map { 1 - 0.95 * exp(-$0 / 80) }
+        let fit = try fitTau(steps: Self.checkpoints, meanConfidence: q)
+        #expect(fit.usedSteps == [25, 50, 75, 100, 150, 200, 300] && fit.points == 7)
+        #expect(F.close(fit.tau, 80, 1e-10) && F.close(fit.r2, 1, 1e-12) && F.close(fit.intercept, log(0.95), 1e-12))
+        #expect(fit.scaledTau == nil && fit.note == nil && fit.window == .reference)
+        // A window fixed in ηt: η = 0.01, ηt ∈ [0.5, 2] ↔ t ∈ [50, 200].
+        let scaled = try fitTau(steps: Self.checkpoints, meanConfidence: q, learningRate: 0.01,
+                                window: .scaledTime(from: 0.5, to: 2))
+        let scaledTau = try #require(scaled.scaledTau)
+        #expect(scaled.usedSteps == [50, 75, 100, 150, 200] && F.close(scaledTau, 0.8, 1e-10))
+        #expect(throws: EngineError.self) {
+            try fitTau(steps: Self.checkpoints, meanConfidence: q, window: .scaledTime(from: 0, to: 1))
+        }
+        // Too few points: NaN with a note, not an error.
+        let few = try fitTau(steps: [0, 30, 60], meanConfidence: [0.5, 0.95, 0.999])
+        #expect(few.tau.isNaN && few.points == 1 && few.note != nil)
+        #expect(throws: EngineError.self) { try fitTau(steps: [0, 1], meanConfidence: [0.5]) }
+    }
+
+    /// τ = 1.33/η + 29 exactly, 3 seeds per η, one NaN and one negative τ left out.
+    @Test func tauLaw() throws {
+        let grid: [Double] = [0.003, 0.005, 0.01, 0.02, 0.03]
+        var etas = [Double](), taus = [Double]()
+        for eta in grid {
+            for s in [-1.0, 0, 1] { etas.append(eta); taus.append(1.33 / eta + 29 + 2 * s) }
+        }
+        etas += [0.01, 0.02]
+        taus += [.nan, -5]
+        let law = try fitTauLaw(learningRates: etas, taus: taus)
+        #expect(law.learningRates == grid && law.counts == [3, 3, 3, 3, 3] && law.excludedRuns == 2)
+        #expect(F.close(law.c, 1.33, 1e-11) && F.close(law.b, 29, 1e-10) && F.close(law.inverseFit.r2, 1, 1e-12))
+        #expect(law.gamma < -0.8 && law.gamma > -1)  // the intercept bends γ away from −1
+        #expect(throws: EngineError.self) { try fitTauLaw(learningRates: [0.01], taus: [3]) }
+    }
+
+    @Test func compressionFactorsAndDecay() throws {
+        let t: [Double] = [0, 100, 200, 500, 1000]
+        let c0 = 9 * 10 * exp(-0.01 * 1000)
+        let lambda = t.map { 10 * exp(-0.01 * $0) + c0 }
+        var sharpness = lambda
+        sharpness[2] = .nan  // not measured at t = 200
+        let qMin: [Double] = [0.2, 0.4, 0.6, 0.9, 0.99]
+        let series = CompressionSeries(
+            steps: t, sharpness: sharpness, meanConfidence: [0.2, 0.5, 0.8, 0.95, 0.999], minConfidence: qMin,
+            meanConfidenceVariance: [0.16, 0.2, 0.1, 0.04, 0.001], jacobianGramMax: [100, 110, 120, 130, 140])
+        let a = try analyzeCompression(series)
+        #expect(a.confidenceFactorIsExact == [false, false, true, true, true])
+        #expect(a.confidenceFactor[0] == 0.25 && F.close(a.confidenceFactor[2], 0.24) && F.close(a.confidenceFactor[4], 0.0099))
+        #expect(F.close(a.bound[3], 130 * 0.09) && F.close(a.meanFieldEstimate[1], 22))
+        #expect(F.close(a.boundRatio[0], lambda[0] / 25) && a.boundRatio[2].isNaN)
+        let decay = try #require(a.decay)
+        #expect(F.close(decay.rate, 0.01, 1e-9) && decay.count == 4 && F.close(decay.r2, 1, 1e-12))
+        #expect(F.close(a.compressionRatio, lambda[0] / lambda[4]))
+        // Recorded max q(1 − q) wins over the derivation from q_min.
+        var recorded = series
+        recorded.maxConfidenceVariance = [0.2, 0.22, 0.24, 0.09, 0.0099]
+        #expect(try analyzeCompression(recorded).confidenceFactorIsExact.allSatisfy { $0 })
+        // One measurement only: no decay fit, and a note.
+        var single = series
+        single.sharpness = [5, .nan, .nan, .nan, .nan]
+        let s = try analyzeCompression(single)
+        #expect(s.decay == nil && s.decayNote != nil && s.compressionRatio == 1)
+        var bad = series
+        bad.minConfidence = [0.5]
+        #expect(throws: EngineError.self) { try analyzeCompression(bad) }
+    }
+
+    @Test func regimes() throws {
+        let eta = 0.01  // 2/η = 200
+        let below = try classifyRegime(sharpness: [Double](repeating: 50, count: 40), learningRate: eta)
+        #expect(below.regime == .belowEdge && F.close(below.finalRatio, 0.25) && below.firstCrossing == nil)
+        #expect(below.reason.hasPrefix("below the edge"))
+        // Progressive sharpening to the edge, then hovering around it.
+        let rising: [Double] = (0..<60).map { (i: Int) -> Double in
+            i < 30 ? 50 + 5 * Double(i) : 195 + 10 * Double(i % 2)
+        }
+        let steps = (0..<60).map { 25 * Double($0) }
+        let edge = try classifyRegime(sharpness: rising, learningRate: eta, steps: steps, switchRate: 0.02)
+        #expect(edge.regime == .atEdge && F.close(edge.finalRatio, 1) && edge.firstCrossing == 775)
+        #expect(F.close(edge.maxRatio, 1.025) && edge.reason.contains("switch rate 0.02"))
+        #expect(F.close(edge.nearEdgeFraction, 34.0 / 60))  // λ ≥ 180: 4 rising values and the 30 at the edge
+        // Unstable start (a catapult): λ₀ = 300 > 200, then λ falls.
+        let start = try classifyRegime(sharpness: [120, 80, 60, .nan], learningRate: eta, sharpnessAtStart: 300)
+        #expect(start.regime == .unstableStart && F.close(start.initialProduct, 3) && start.nonFinite == 1)
+        #expect(start.reason.hasPrefix("unstable start") && start.reason.contains("1 non-finite"))
+        #expect(throws: EngineError.self) { try classifyRegime(sharpness: [.nan], learningRate: eta) }
+        #expect(throws: EngineError.self) { try classifyRegime(sharpness: [1], learningRate: 0) }
+        #expect(throws: EngineError.self) { try classifyRegime(sharpness: [1, 2], learningRate: eta, steps: [0]) }
+    }
+
+    /// rate = 0.3·m^{−0.5}, three runs per width scattered by (0.9, 1, 1.1).
+    @Test func switchRateScaling() throws {
+        var widths = [Double](), rates = [Double]()
+        for m in [16.0, 32, 64, 128, 256] {
+            for f in [0.9, 1.0, 1.1] { widths.append(m); rates.append(f * 0.3 / m.squareRoot()) }
+        }
+        let s = try switchRateExponent(widths: widths, rates: rates)
+        #expect(F.close(s.exponent, -0.5, 1e-12) && F.close(s.beta, 0.5, 1e-12) && F.relClose(s.prefactor, 0.3, 1e-12))
+        #expect(F.close(s.r2, 1, 1e-12) && s.fit.used.count == 5)
+        #expect(throws: EngineError.self) { try switchRateExponent(widths: [16], rates: []) }
+    }
+}
