@@ -79,6 +79,7 @@ public struct BuiltinRegistry: Sendable {
         for b in OutputBuiltins.all { r.register(b) }
         for c in Commands.all { r.register(c) }
         for e in Explanations.all { r.register(e) }
+        for e in TrainingExplanations.all { r.register(e) }
         r.document(DatasetObject.self, abstract: "A dataset: inputs X (n×d) and targets.")
         r.document(NetworkObject.self, abstract: "A fully connected network and its parameters.")
         r.document(RunObject.self, abstract: "The record of one training run, with the conservation ledger.")
@@ -87,6 +88,16 @@ public struct BuiltinRegistry: Sendable {
             Named columns over rows (what sweep returns). t.lr is a column as a list, t[0] a row as
             a record, t[2:5] a table of rows 2…4, len(t) the row count; for row in t { … } visits rows.
             """)
+        r.document(ActivationObject.self, abstract: "A hidden-layer activation function.")
+        r.document(LossObject.self, abstract: "A training loss with the reference normalization.")
+        for b in CurvatureBuiltins.all { r.register(b) }
+        for e in CurvatureBuiltins.explanations { r.register(e) }
+        r.document(MatrixObject.self, abstract: "A dense matrix: a Hessian, Gauss–Newton matrix, residual, Jacobian or tangent kernel.")
+        r.document(SpectrumObject.self, abstract: "Eigenvalues of a symmetric matrix with their counts, effective rank and width.")
+        r.document(LanczosObject.self, abstract: "Extreme Ritz pairs of a Lanczos run, with residual bounds.")
+        r.document(DensityObject.self, abstract: "An eigenvalue density by stochastic Lanczos quadrature.")
+        r.document(TraceObject.self, abstract: "A Hutchinson trace estimate with its standard error.")
+        r.document(CompressionBoundObject.self, abstract: "The cross-entropy compression bound (theory §5) beside the true λ_max.")
         return r
     }()
 

@@ -17,7 +17,7 @@ import Testing
         ("missing-argument", "run = train(net, data)"),
         ("wrong-type", "run = train(net, data, opt, steps=\"many\")"),
         ("not-an-integer", "d = gaussian_mixture(n=10.5)"),
-        ("too-many-arguments", "o = gd(0.1, 0.2)"),
+        ("too-many-arguments", "o = gd(0.1, 0.2, 0.3)"),
         ("duplicate-argument", "o = gd(0.1, lr=0.2)"),
         ("domain-error", "o = gd(lr=-1)"),
         ("shape-mismatch", "run = train(mlp([3, 8, 2]), data, opt)"),

@@ -43,17 +43,23 @@ public struct CompressionBound: Sendable {
 /// true λ_max of the CE Gauss–Newton matrix and Hessian. The three λ_max come from
 /// `sharpness` with `method` (dense up to P = 2500 by default, else Lanczos) on the
 /// JᵀJ/n, Gauss–Newton and Hessian workspaces. The loss is always pure cross-entropy.
+/// `progress` sees the three computations as one task of 3000 units (1000 each);
+/// returning false stops it with `EngineError.stopped`.
 public func compressionBound(network: Network, data: Dataset, method: SharpnessMethod = .standard,
-                             seed: Int = 0, availableBytes: Int? = nil) throws(EngineError) -> CompressionBound {
+                             seed: Int = 0, availableBytes: Int? = nil,
+                             progress: CurvatureProgress? = nil) throws(EngineError) -> CompressionBound {
     guard let labels = data.labels else {
         throw .invalidArgument("the cross-entropy bound needs class labels, but '\(data.name)' has real-valued targets")
     }
+    func phase(_ i: Int) -> CurvatureProgress? {
+        progress.map { p in { done, total in p(1000 * i + (total > 0 ? 1000 * Swift.min(done, total) / total : 0), 3000) } }
+    }
     var gram = try HVPWorkspace(network: network, data: data, loss: .crossEntropy, kind: .jacobianGram)
-    let jj = try sharpness(&gram, method: method, seed: seed, availableBytes: availableBytes)
+    let jj = try sharpness(&gram, method: method, seed: seed, availableBytes: availableBytes, progress: phase(0))
     var gn = try HVPWorkspace(network: network, data: data, loss: .crossEntropy, kind: .gaussNewton)
-    let g = try sharpness(&gn, method: method, seed: seed, availableBytes: availableBytes)
+    let g = try sharpness(&gn, method: method, seed: seed, availableBytes: availableBytes, progress: phase(1))
     var hs = try HVPWorkspace(network: network, data: data, loss: .crossEntropy, kind: .hessian)
-    let h = try sharpness(&hs, method: method, seed: seed, availableBytes: availableBytes)
+    let h = try sharpness(&hs, method: method, seed: seed, availableBytes: availableBytes, progress: phase(2))
 
     let p = hs.pass.probabilities
     let n = data.count, k = p.columns

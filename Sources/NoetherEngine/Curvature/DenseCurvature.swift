@@ -103,8 +103,11 @@ extension HVPWorkspace {
     /// Throws `.invalidArgument` for an unknown group, or when the estimate of
     /// `denseMemoryEstimate` exceeds `availableBytes` (default: `MemAvailable`),
     /// before allocating anything.
+    ///
+    /// `progress` is told the result rows finished (of Q) after every batched sweep;
+    /// when it returns false the assembly throws `EngineError.stopped`.
     public mutating func dense(groups: [String]? = nil, blockSize: Int? = nil,
-                               availableBytes: Int? = nil) throws(EngineError) -> Matrix {
+                               availableBytes: Int? = nil, progress: CurvatureProgress? = nil) throws(EngineError) -> Matrix {
         let selected = try layout.select(groups)
         if let blockSize, blockSize < 1 { throw .invalidArgument("'block_size' must be at least 1, got \(blockSize)") }
         let bMax = blockSize ?? Self.defaultBlockSize(architecture, samples: sampleCount)
@@ -134,6 +137,8 @@ extension HVPWorkspace {
                 + (biasOffset[l] != nil ? sizes[l + 1] : 0))
         }
         var y = [Double](repeating: 0, count: n * maxColumns)
+        var rowsDone = 0
+        try reportCurvatureProgress(progress, 0, q)
 
         for l in 0..<layers where weightOffset[l] != nil || biasOffset[l] != nil {
             let mIn = sizes[l], mOut = sizes[l + 1]
@@ -149,6 +154,8 @@ extension HVPWorkspace {
                 sweepUnits(layer: l, units: a0..<(a0 + b), weightOffset: weightOffset, biasOffset: biasOffset,
                            scratch: &y, scratchWidth: maxColumns, into: &h)
                 a0 += b
+                rowsDone += b * ((weightOffset[l] != nil ? mIn : 0) + (biasOffset[l] != nil ? 1 : 0))
+                try reportCurvatureProgress(progress, rowsDone, q)
             }
         }
         symmetrize(&h, computedStart: computedStart)
@@ -338,31 +345,40 @@ func symmetrize(_ h: inout Matrix, computedStart: [Int]) {
 /// Before allocating, estimates the memory (`HVPWorkspace.denseMemoryEstimate`) and
 /// throws `.invalidArgument` saying how much it needs and how much there is when it
 /// exceeds `availableBytes` (default: `MemAvailable` from /proc/meminfo).
+/// `progress`: see `HVPWorkspace.dense`.
 public func hessian(network: Network, data: Dataset, loss: Loss, groups: [String]? = nil,
-                    blockSize: Int? = nil, availableBytes: Int? = nil) throws(EngineError) -> Matrix {
+                    blockSize: Int? = nil, availableBytes: Int? = nil,
+                    progress: CurvatureProgress? = nil) throws(EngineError) -> Matrix {
     try denseCurvature(.hessian, network: network, data: data, loss: loss, groups: groups,
-                       blockSize: blockSize, availableBytes: availableBytes)
+                       blockSize: blockSize, availableBytes: availableBytes, progress: progress)
 }
 
 /// The dense generalized Gauss–Newton matrix G = Jᵀ M J (M the loss's output Hessian,
 /// experiments.md §1.4) over `groups`, as `hessian` builds H (same order, checks, cost
 /// about half).
 public func gaussNewton(network: Network, data: Dataset, loss: Loss, groups: [String]? = nil,
-                        blockSize: Int? = nil, availableBytes: Int? = nil) throws(EngineError) -> Matrix {
+                        blockSize: Int? = nil, availableBytes: Int? = nil,
+                        progress: CurvatureProgress? = nil) throws(EngineError) -> Matrix {
     try denseCurvature(.gaussNewton, network: network, data: data, loss: loss, groups: groups,
-                       blockSize: blockSize, availableBytes: availableBytes)
+                       blockSize: blockSize, availableBytes: availableBytes, progress: progress)
 }
 
 /// H, G and the residual H − G (the part of the Hessian carrying the output gradient
-/// and σ″), each dense over `groups`. Needs three Q×Q matrices.
+/// and σ″), each dense over `groups`. Needs three Q×Q matrices. `progress` counts
+/// the rows of both assemblies (2·Q in all).
 public func gaussNewtonResidual(network: Network, data: Dataset, loss: Loss, groups: [String]? = nil,
-                                availableBytes: Int? = nil) throws(EngineError) -> (hessian: Matrix, gaussNewton: Matrix, residual: Matrix) {
+                                availableBytes: Int? = nil,
+                                progress: CurvatureProgress? = nil) throws(EngineError) -> (hessian: Matrix, gaussNewton: Matrix, residual: Matrix) {
     let q = try ParameterLayout(network.architecture).select(groups).reduce(0) { $0 + $1.count }
     let one = try HVPWorkspace.denseMemoryEstimate(network.architecture, samples: data.count, groups: groups)
     try HVPWorkspace.checkMemory(needed: one + 2 * 8 * q * q, available: availableBytes, what: "hessian and its gauss-newton part",
                                  dimension: network.parameterCount)
-    let h = try hessian(network: network, data: data, loss: loss, groups: groups, availableBytes: availableBytes)
-    let g = try gaussNewton(network: network, data: data, loss: loss, groups: groups, availableBytes: availableBytes)
+    let first: CurvatureProgress? = progress.map { p in { done, _ in p(done, 2 * q) } }
+    let second: CurvatureProgress? = progress.map { p in { done, _ in p(q + done, 2 * q) } }
+    let h = try hessian(network: network, data: data, loss: loss, groups: groups, availableBytes: availableBytes,
+                        progress: first)
+    let g = try gaussNewton(network: network, data: data, loss: loss, groups: groups, availableBytes: availableBytes,
+                            progress: second)
     var r = h
     r.add(g, scaledBy: -1)
     return (h, g, r)

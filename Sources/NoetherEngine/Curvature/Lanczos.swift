@@ -133,7 +133,11 @@ public struct LanczosResult: Sendable {
 /// doubles for Q (kept only when reorthogonalizing or returning vectors).
 /// Accuracy: extreme eigenvalues converge first; each Ritz value lies within its
 /// residual bound of a true eigenvalue. LAPACK failures become `.numerical`.
-public func lanczos<Op: SymmetricOperator>(_ op: inout Op, options: LanczosOptions = LanczosOptions()) throws(EngineError) -> LanczosResult {
+///
+/// `progress` is told the steps done (of at most m) after every product; when it
+/// returns false the run throws `EngineError.stopped`.
+public func lanczos<Op: SymmetricOperator>(_ op: inout Op, options: LanczosOptions = LanczosOptions(),
+                                           progress: CurvatureProgress? = nil) throws(EngineError) -> LanczosResult {
     let n = op.dimension
     guard n > 0 else { throw .invalidArgument("lanczos needs a non-empty operator") }
     guard options.steps >= 1 else { throw .invalidArgument("'steps' must be at least 1, got \(options.steps)") }
@@ -181,6 +185,7 @@ public func lanczos<Op: SymmetricOperator>(_ op: inout Op, options: LanczosOptio
     for j in 0..<m {
         if keepBasis { store(q, at: j, &basis) }
         op.apply(q, into: &w)
+        try reportCurvatureProgress(progress, j + 1, m)
         if betaPrevious != 0 { blasAxpy(-betaPrevious, previous, &w) }
         let a = blasDot(q, w)
         blasAxpy(-a, q, &w)
@@ -299,8 +304,12 @@ public struct PowerIterationResult: Sendable {
 /// It converges to the eigenvalue of largest |λ| (for a Hessian near a minimum, the
 /// top positive one) at the rate |λ₂/λ₁| per iteration; there is no convergence
 /// test. If Av = 0 the result is 0.
+///
+/// `progress` is told the products done (of iterations + 1) after each one; when it
+/// returns false the iteration throws `EngineError.stopped`.
 public func powerIteration<Op: SymmetricOperator>(_ op: inout Op, iterations: Int = 30, seed: Int = 0,
-                                                  start: [Double]? = nil) throws(EngineError) -> PowerIterationResult {
+                                                  start: [Double]? = nil,
+                                                  progress: CurvatureProgress? = nil) throws(EngineError) -> PowerIterationResult {
     let n = op.dimension
     guard iterations >= 0 else { throw .invalidArgument("'iterations' must be non-negative, got \(iterations)") }
     var v: [Double]
@@ -314,13 +323,15 @@ public func powerIteration<Op: SymmetricOperator>(_ op: inout Op, iterations: In
     let vn = blasNorm(v)
     if vn > 0 { blasScale(1 / vn, &v) }
     var hv = [Double](repeating: 0, count: n)
-    for _ in 0..<iterations {
+    for i in 0..<iterations {
         op.apply(v, into: &hv)
+        try reportCurvatureProgress(progress, i + 1, iterations + 1)
         let norm = blasNorm(hv)
         guard norm > 0 else { return PowerIterationResult(value: 0, vector: v, iterations: iterations, products: iterations + 1) }
         swap(&v, &hv)
         blasScale(1 / norm, &v)
     }
     op.apply(v, into: &hv)
+    try reportCurvatureProgress(progress, iterations + 1, iterations + 1)
     return PowerIterationResult(value: blasDot(v, hv), vector: v, iterations: iterations, products: iterations + 1)
 }

@@ -36,15 +36,20 @@ public struct SharpnessEstimate: Sendable {
 ///   and power iteration; ignored by the dense method.
 /// - Lanczos default (from `.automatic` above the dense limit): at most 100 steps,
 ///   tolerance 1e-8, at least 10 steps.
+/// - `progress`: rows of the dense Hessian, or products of the iteration (see
+///   `HVPWorkspace.dense`, `lanczos`, `powerIteration`); returning false stops it
+///   with `EngineError.stopped`.
 public func sharpness(network: Network, data: Dataset, loss: Loss, method: SharpnessMethod = .standard,
-                      start: [Double]? = nil, seed: Int = 0, availableBytes: Int? = nil) throws(EngineError) -> SharpnessEstimate {
+                      start: [Double]? = nil, seed: Int = 0, availableBytes: Int? = nil,
+                      progress: CurvatureProgress? = nil) throws(EngineError) -> SharpnessEstimate {
     var ws = try HVPWorkspace(network: network, data: data, loss: loss)
-    return try sharpness(&ws, method: method, start: start, seed: seed, availableBytes: availableBytes)
+    return try sharpness(&ws, method: method, start: start, seed: seed, availableBytes: availableBytes, progress: progress)
 }
 
 /// The sharpness of the Hessian (or Gauss–Newton / JᵀJ/n matrix) a workspace applies.
 public func sharpness(_ ws: inout HVPWorkspace, method: SharpnessMethod = .standard, start: [Double]? = nil,
-                      seed: Int = 0, availableBytes: Int? = nil) throws(EngineError) -> SharpnessEstimate {
+                      seed: Int = 0, availableBytes: Int? = nil,
+                      progress: CurvatureProgress? = nil) throws(EngineError) -> SharpnessEstimate {
     let p = ws.dimension
     var chosen = method
     if case .automatic(let limit) = method {
@@ -58,7 +63,7 @@ public func sharpness(_ ws: inout HVPWorkspace, method: SharpnessMethod = .stand
     case .automatic:
         preconditionFailure("resolved above")
     case .dense:
-        let h = try ws.dense(availableBytes: availableBytes)
+        let h = try ws.dense(availableBytes: availableBytes, progress: progress)
         let e = try eigsUnchecked(h, .top(1), true, 1e-8)
         let v = e.vector(0)
         var hv = [Double](repeating: 0, count: p)
@@ -68,12 +73,12 @@ public func sharpness(_ ws: inout HVPWorkspace, method: SharpnessMethod = .stand
     case .lanczos(let steps, let tolerance):
         let options = LanczosOptions(steps: steps, pairs: 1, reorthogonalize: true, tolerance: tolerance,
                                      minimumSteps: Swift.min(10, p), which: .top, vectors: true, seed: seed, start: start)
-        let r = try lanczos(&ws, options: options)
+        let r = try lanczos(&ws, options: options, progress: progress)
         let top = r.top[0]
         return SharpnessEstimate(value: top.value, vector: top.vector!, method: "lanczos", products: r.products,
                                  residual: top.residual)
     case .powerIteration(let iterations):
-        let r = try powerIteration(&ws, iterations: iterations, seed: seed, start: start)
+        let r = try powerIteration(&ws, iterations: iterations, seed: seed, start: start, progress: progress)
         var hv = ws.apply(r.vector)
         blasAxpy(-r.value, r.vector, &hv)
         return SharpnessEstimate(value: r.value, vector: r.vector, method: "power_iteration", products: r.products + 1,

@@ -50,9 +50,12 @@ public struct SpectralDensity: Sendable {
 ///
 /// Cost: probes·m products (m block products of B = probes), O(probes·m²·P) for
 /// reorthogonalization. LAPACK (`dstevr`) failures become `.numerical`.
+/// `progress` is told the Lanczos steps done (of m) after each block product; when
+/// it returns false the estimate throws `EngineError.stopped`.
 public func spectralDensity<Op: SymmetricOperator>(_ op: inout Op, probes: Int = 10, steps: Int = 60, gridPoints: Int = 400,
                                                    sigma: Double? = nil, seed: Int = 0,
-                                                   reorthogonalize: Bool = true) throws(EngineError) -> SpectralDensity {
+                                                   reorthogonalize: Bool = true,
+                                                   progress: CurvatureProgress? = nil) throws(EngineError) -> SpectralDensity {
     let n = op.dimension
     guard n > 0 else { throw .invalidArgument("the density needs a non-empty operator") }
     guard probes >= 1 else { throw .invalidArgument("'probes' must be at least 1, got \(probes)") }
@@ -99,6 +102,7 @@ public func spectralDensity<Op: SymmetricOperator>(_ op: inout Op, probes: Int =
             }
         }
         op.apply(block: q, into: &w)
+        try reportCurvatureProgress(progress, j + 1, m)
         for p in 0..<probes where !done[p] {
             copyRow(w, p, into: &row)
             copyRow(q, p, into: &cur)
@@ -188,8 +192,11 @@ public struct TraceEstimate: Sendable {
 /// Hutchinson's estimator of tr(A): N Rademacher probes z from `RandomSource(seed:)`
 /// (the same draws as `spectralDensity` with that seed), E[zᵀAz] = tr(A) with variance
 /// 2·(‖A‖²_F − Σ_i A_ii²) per probe. The probes are applied in blocks of up to 64
-/// directions (batched products). Cost: N products.
-public func hutchinsonTrace<Op: SymmetricOperator>(_ op: inout Op, probes: Int = 30, seed: Int = 0) throws(EngineError) -> TraceEstimate {
+/// directions (batched products). Cost: N products. `progress` is told the probes
+/// done (of N) after each block; when it returns false the estimate throws
+/// `EngineError.stopped`.
+public func hutchinsonTrace<Op: SymmetricOperator>(_ op: inout Op, probes: Int = 30, seed: Int = 0,
+                                                   progress: CurvatureProgress? = nil) throws(EngineError) -> TraceEstimate {
     let n = op.dimension
     guard probes >= 1 else { throw .invalidArgument("'probes' must be at least 1, got \(probes)") }
     var rng = RandomSource(seed: seed)
@@ -211,6 +218,7 @@ public func hutchinsonTrace<Op: SymmetricOperator>(_ op: inout Op, probes: Int =
             samples.append(s)
         }
         remaining -= b
+        try reportCurvatureProgress(progress, probes - remaining, probes)
     }
     let mean = samples.reduce(0, +) / Double(probes)
     var se = Double.nan

@@ -1,3 +1,4 @@
+import NoetherEngine
 import NoetherSyntax
 
 /// Writing results to files.
@@ -6,31 +7,39 @@ enum OutputBuiltins {
 
     static let export = Builtin(
         "export", category: "output",
-        abstract: "Writes a table (or any value) to a CSV or JSON file, chosen by the file's extension.",
+        abstract: "Writes a table, a run (or any value) to a CSV or JSON file, chosen by the file's extension.",
         discussion: """
         .csv: a header row, then one line per row; numbers with round-trip precision (the
         shortest text that reads back to the same Float64, nan and inf spelled out), lists and
-        records as JSON text in a quoted field, empty cells empty. Only tables export to CSV.
+        records as JSON text in a quoted field, empty cells empty. Only tables, runs and the
+        theory results export to CSV (a result as its per-point table: a fit's points, a
+        prediction per η, coefficients per mode, a compression per checkpoint). A run becomes
+        the long table step,quantity,layer,value of every series it recorded (layer 1-based
+        as in the paper, empty for whole-network quantities): loss, accuracy, grad_norm_sq,
+        ledger_measured, ledger_predicted per step; C, weight_norm_sq, neuron_balance[j] per
+        state; the pattern probe's series; sharpness.
         .json: a table as an array of objects, one per row; any other value as its JSON form.
         JSON has no nan or inf: they are written as null. An existing file is replaced.
         """,
         parameters: [
-            Parameter("value", .any, help: "the table (or value) to write"),
+            Parameter("value", .any, help: "the table, run (or other value) to write"),
             Parameter("file", .string, help: "the file name, ending in .csv or .json", completion: .filePath),
         ],
         returns: "nothing",
-        example: "export(t, \"drift.csv\")"
+        example: "export(t, \"drift.csv\")\nexport(run, \"run.csv\")"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let value = ctx.value("value")!
         let file = ctx.string("file")
         let lower = file.lowercased()
         let text: String
         if lower.hasSuffix(".csv") {
-            guard case .object(let t as TableObject) = value else {
-                throw ctx.error("only tables can be written as CSV, this is \(article(value.typeName)) \(value.typeName)",
+            switch value {
+            case .object(let t as TableObject): text = t.csv
+            case .object(let r as RunObject): text = RunExport.csv(r.run)
+            default:
+                throw ctx.error("only tables and runs can be written as CSV, this is \(article(value.typeName)) \(value.typeName)",
                                 at: "value", hint: "use a .json file, or make a table with table(…)")
             }
-            text = t.csv
         } else if lower.hasSuffix(".json") {
             if case .object(let t as TableObject) = value { text = t.jsonText } else { text = value.json.serialized(pretty: true) + "\n" }
         } else {

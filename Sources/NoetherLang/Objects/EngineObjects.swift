@@ -3,15 +3,25 @@ import NoetherSyntax
 
 extension CallContext {
     /// Runs engine code, turning an `EngineError` into a diagnostic at the call
-    /// (or at argument `label`).
+    /// (or at argument `label`). A file that does not exist (a missing network file,
+    /// CSV file or MNIST folder) becomes a `missingFile` diagnostic, so a batch run
+    /// exits with status 66; every other engine error is a runtime error.
     public func engine<T>(at label: String? = nil, _ body: () throws(EngineError) -> T) throws(Diagnostic) -> T {
         do {
             return try body()
         } catch {
-            let kind: Diagnostic.Kind
-            if case .file(let m) = error, m.hasPrefix("no such file") || m.contains("not found") { kind = .missingFile } else { kind = .runtime }
-            throw Diagnostic(kind, error.description, at: label.map { range(of: $0) } ?? range)
+            throw Diagnostic(error.diagnosticKind, error.description, at: label.map { range(of: $0) } ?? range)
         }
+    }
+}
+
+extension EngineError {
+    /// `missingFile` for a file or folder that does not exist, `runtime` otherwise.
+    var diagnosticKind: Diagnostic.Kind {
+        guard case .file(let m) = self else { return .runtime }
+        let missing = m.hasPrefix("no such file") || m.contains(": no such file or directory")
+            || m.contains("does not exist") || m.contains("files not found")
+        return missing ? .missingFile : .runtime
     }
 }
 
@@ -25,21 +35,28 @@ public struct DatasetObject: NoetherObject {
         FieldDoc("n", "number of samples"),
         FieldDoc("d", "number of input features"),
         FieldDoc("classes", "number of classes (output columns for regression data)"),
+        FieldDoc("outputs", "number of target columns K (the network's output size)"),
+        FieldDoc("classification", "whether the targets are class labels (false: real-valued regression targets)"),
         FieldDoc("name", "the generator or file it came from"),
-        FieldDoc("labels", "class of each sample (classification data)"),
-        FieldDoc("class_counts", "samples per class"),
+        FieldDoc("labels", "class of each sample (classification data; nothing for regression)"),
+        FieldDoc("class_counts", "samples per class (classification data; nothing for regression)"),
         FieldDoc("mean_norm2", "mean of ||x||² over samples"),
+        FieldDoc("feature_mean", "mean of every input feature"),
+        FieldDoc("feature_std", "population standard deviation (ddof 0) of every input feature"),
     ]
 
     public func field(_ name: String) -> Value? {
         switch name {
         case "n": .number(Double(dataset.count))
         case "d": .number(Double(dataset.inputDimension))
-        case "classes": .number(Double(dataset.outputDimension))
+        case "classes", "outputs": .number(Double(dataset.outputDimension))
+        case "classification": .bool(dataset.isClassification)
         case "name": .string(dataset.name)
         case "labels": dataset.labels.map { .numbers($0.map(Double.init)) } ?? .nothing
         case "class_counts": dataset.classCounts.map { .numbers($0.map(Double.init)) } ?? .nothing
         case "mean_norm2": .number(meanSquaredNorm)
+        case "feature_mean": .numbers(dataset.featureStatistics.mean)
+        case "feature_std": .numbers(dataset.featureStatistics.standardDeviation)
         default: nil
         }
     }
@@ -49,13 +66,15 @@ public struct DatasetObject: NoetherObject {
     }
 
     public var summary: String {
-        let kind = dataset.isClassification ? "\(dataset.outputDimension) classes" : "\(dataset.outputDimension) targets"
+        let k = dataset.outputDimension
+        let kind = dataset.isClassification ? "\(k) classes" : "\(k) real target\(k == 1 ? "" : "s")"
         return "dataset \(dataset.name): n=\(dataset.count), d=\(dataset.inputDimension), \(kind)"
     }
 
     public var json: JSONValue {
         .object([("type", .string("dataset")), ("name", .string(dataset.name)), ("n", .number(Double(dataset.count))),
-                 ("d", .number(Double(dataset.inputDimension))), ("classes", .number(Double(dataset.outputDimension)))])
+                 ("d", .number(Double(dataset.inputDimension))), ("classes", .number(Double(dataset.outputDimension))),
+                 ("classification", .bool(dataset.isClassification))])
     }
 }
 
@@ -73,6 +92,9 @@ public struct NetworkObject: NoetherObject {
         FieldDoc("layers", "number of weight matrices L"),
         FieldDoc("C", "conserved quantities C_l = ||W_{l+1}||² − ||W_l||², l = 1…L−1"),
         FieldDoc("norms", "||W_l||²_F per layer"),
+        FieldDoc("neuron_balances",
+                 "per hidden layer, ||outgoing||² − ||incoming||² of each unit (they sum to C_l)"),
+        FieldDoc("conserving", "whether gradient flow conserves C_l: a homogeneous activation and no bias"),
     ]
 
     public func field(_ name: String) -> Value? {
@@ -84,6 +106,8 @@ public struct NetworkObject: NoetherObject {
         case "layers": .number(Double(network.layerCount))
         case "C": .numbers(network.conservedQuantities)
         case "norms": .numbers(network.parameters.weightSquaredNorms)
+        case "neuron_balances": .list(network.neuronBalances.map { .numbers($0) })
+        case "conserving": .bool(network.architecture.conservesBalances)
         default: nil
         }
     }
@@ -102,6 +126,12 @@ public struct NetworkObject: NoetherObject {
     }
 }
 
+extension Architecture {
+    /// Whether gradient flow conserves every C_l (and every neuron balance): a
+    /// positively homogeneous activation and no biases.
+    var conservesBalances: Bool { activation.isPositivelyHomogeneous && !hasBias }
+}
+
 /// An activation function as a language value (`relu`, `interpolated(0.5)` …).
 public struct ActivationObject: NoetherObject {
     public let activation: Activation
@@ -111,29 +141,54 @@ public struct ActivationObject: NoetherObject {
     public static let fieldDocs: [FieldDoc] = [
         FieldDoc("name", "the activation's name"),
         FieldDoc("homogeneous", "whether σ(a·z) = a·σ(z) for a > 0 (the conservation law's condition)"),
+        FieldDoc("parameter", "ε of interpolated(ε), a of leaky_relu(a); nothing for the others"),
     ]
 
     public func field(_ name: String) -> Value? {
         switch name {
         case "name": .string(activation.name)
         case "homogeneous": .bool(activation.isPositivelyHomogeneous)
+        case "parameter":
+            switch activation {
+            case .interpolated(let x), .leakyReLU(let x): .number(x)
+            default: .nothing
+            }
         default: nil
         }
     }
 
-    public var summary: String { "activation \(activation.name)" }
+    public var summary: String {
+        "activation \(activation.name)" + (activation.isPositivelyHomogeneous ? "" : " (not homogeneous: C_l is not conserved)")
+    }
     public var json: JSONValue { .string(activation.name) }
 }
 
-/// A loss as a language value (`mse`, `cross_entropy` …).
+/// A loss as a language value (`mse`, `cross_entropy`, `interpolated_loss(0.5)`).
 public struct LossObject: NoetherObject {
     public let loss: Loss
     public init(_ loss: Loss) { self.loss = loss }
 
     public static let typeName = "loss"
-    public static let fieldDocs: [FieldDoc] = [FieldDoc("name", "the loss's name")]
+    public static let fieldDocs: [FieldDoc] = [
+        FieldDoc("name", "the loss's name"),
+        FieldDoc("ce_weight", "the weight ε of cross-entropy: 0 for mse, 1 for cross_entropy, ε for interpolated_loss(ε)"),
+        FieldDoc("needs_labels", "whether the loss needs class labels (any cross-entropy part)"),
+    ]
 
-    public func field(_ name: String) -> Value? { name == "name" ? .string(loss.name) : nil }
+    public func field(_ name: String) -> Value? {
+        switch name {
+        case "name": .string(loss.name)
+        case "ce_weight":
+            switch loss {
+            case .mse: .number(0)
+            case .crossEntropy: .number(1)
+            case .interpolated(let e): .number(e)
+            }
+        case "needs_labels": .bool(loss.needsLabels)
+        default: nil
+        }
+    }
+
     public var summary: String { "loss \(loss.name)" }
     public var json: JSONValue { .string(loss.name) }
 }
@@ -147,103 +202,50 @@ public struct OptimizerObject: NoetherObject {
     public static let fieldDocs: [FieldDoc] = [
         FieldDoc("lr", "the learning rate η"),
         FieldDoc("name", "the optimizer with its hyper-parameters"),
+        FieldDoc("kind", "\"gd\", \"momentum\", \"adam\" or \"sgd\""),
+        FieldDoc("weight_decay", "the coupled L2 weight decay (0 for none)"),
+        FieldDoc("batch", "the mini-batch size (sgd; nothing for the full-batch methods)"),
+        FieldDoc("options", "the method's own hyper-parameters as a record, e.g. {beta=0.9, nesterov=false}"),
+        FieldDoc("identity", "whether ΔC_l = η²δ_l holds exactly under this update rule (gd and sgd without weight decay)"),
     ]
 
     public func field(_ name: String) -> Value? {
         switch name {
         case "lr": .number(optimizer.learningRate)
         case "name": .string(optimizer.name)
+        case "kind": .string(optimizer.kind)
+        case "weight_decay": .number(optimizer.weightDecay)
+        case "batch": optimizer.batchSize.map { .number(Double($0)) } ?? .nothing
+        case "options": .record(options)
+        case "identity": .bool(optimizer.satisfiesDriftIdentity)
         default: nil
+        }
+    }
+
+    private var options: Record {
+        switch optimizer.method {
+        case .gradientDescent: Record([])
+        case .momentum(let beta, let nesterov): Record([("beta", .number(beta)), ("nesterov", .bool(nesterov))])
+        case .adam(let b1, let b2, let eps): Record([("beta1", .number(b1)), ("beta2", .number(b2)), ("eps", .number(eps))])
+        case .stochastic(let batch, let seed): Record([("batch", .number(Double(batch))), ("seed", .number(Double(seed)))])
         }
     }
 
     public var summary: String { "optimizer \(optimizer.name)" }
-    public var json: JSONValue { .object([("type", .string("optimizer")), ("name", .string(optimizer.name)), ("lr", .number(optimizer.learningRate))]) }
+    public var json: JSONValue {
+        .object([("type", .string("optimizer")), ("name", .string(optimizer.name)), ("kind", .string(optimizer.kind)),
+                 ("lr", .number(optimizer.learningRate)), ("weight_decay", .number(optimizer.weightDecay))])
+    }
 }
 
-/// A training run as a language value.
-public struct RunObject: NoetherObject {
-    public let run: TrainingRun
-    public init(_ run: TrainingRun) { self.run = run }
-
-    public static let typeName = "run"
-    public static let fieldDocs: [FieldDoc] = [
-        FieldDoc("loss", "loss of the last forward pass (at θ_{T−1})"),
-        FieldDoc("losses", "loss at every step t = 0…T−1"),
-        FieldDoc("accuracy", "accuracy of the last forward pass (classification)"),
-        FieldDoc("C0", "C_l(θ₀) per l"),
-        FieldDoc("C", "C_l(t) per l: one series (t = 0…T) per layer pair"),
-        FieldDoc("drift", "|C_l(T) − C_l(0)| per l (nan when diverged)"),
-        FieldDoc("mean_drift", "mean over l of the drift (deep networks)"),
-        FieldDoc("rel_drift", "max_t |C_l(t) − C_l(0)| / |C_l(0)| per l"),
-        FieldDoc("S", "Σ_t δ_l(t) per l, δ_l = ||∂L/∂W_{l+1}||² − ||∂L/∂W_l||²"),
-        FieldDoc("grad_norms", "||∂L/∂W_l||² at every step, one series per layer"),
-        FieldDoc("ledger_measured", "ΔC_l(t) = C_l(t+1) − C_l(t), one series per l"),
-        FieldDoc("ledger_predicted", "η²δ_l(t), one series per l"),
-        FieldDoc("ledger_residual", "max_l |(C_l(T) − C_l(0)) − η²S_l| / |C_l(T) − C_l(0)|"),
-        FieldDoc("ledger_step_error", "max over t and l of |ΔC_l(t) − η²δ_l(t)|"),
-        FieldDoc("diverged", "whether the loss or parameters became non-finite"),
-        FieldDoc("diverged_at", "the step where it diverged (nothing when it did not)"),
-        FieldDoc("steps", "number of updates applied"),
-        FieldDoc("lr", "the learning rate η"),
-        FieldDoc("net", "the trained network"),
-        FieldDoc("net0", "the network the run started from"),
-        FieldDoc("seconds", "wall time of the training loop"),
-        FieldDoc("interrupted", "whether the run was stopped early by the user"),
-    ]
-
-    public func field(_ name: String) -> Value? {
-        switch name {
-        case "loss": .number(run.finalLoss)
-        case "losses": .numbers(run.losses)
-        case "accuracy": .number(run.accuracy)
-        case "C0": .numbers(run.initialConserved)
-        case "C": .list(run.conserved.map { .numbers($0) })
-        case "drift": .numbers(run.drift)
-        case "mean_drift": .number(run.meanDrift)
-        case "rel_drift": .numbers(run.relativeDrift)
-        case "S": .numbers(run.imbalanceSum)
-        case "grad_norms": .list(run.gradientSquaredNorms.map { .numbers($0) })
-        case "ledger_measured": .list(run.measuredChange.map { .numbers($0) })
-        case "ledger_predicted": .list(run.predictedChange.map { .numbers($0) })
-        case "ledger_residual": .number(run.ledgerResidual)
-        case "ledger_step_error": .number(run.ledgerStepError)
-        case "diverged": .bool(run.diverged)
-        case "diverged_at": run.divergedAt.map { .number(Double($0)) } ?? .nothing
-        case "steps": .number(Double(run.stepsRun))
-        case "lr": .number(run.learningRate)
-        case "net": .object(NetworkObject(run.network))
-        case "net0": .object(NetworkObject(run.initialNetwork))
-        case "seconds": .number(run.seconds)
-        case "interrupted": .bool(run.interrupted)
-        default: nil
+extension Optimizer {
+    /// The builtin that makes this kind of optimizer: `gd`, `momentum`, `adam`, `sgd`.
+    var kind: String {
+        switch method {
+        case .gradientDescent: "gd"
+        case .momentum: "momentum"
+        case .adam: "adam"
+        case .stochastic: "sgd"
         }
-    }
-
-    public var summary: String {
-        var s = "run \(run.optimizer.name), \(run.loss.name), \(run.stepsRun)/\(run.stepsRequested) steps: "
-        s += "loss \(formatSummary(run.finalLoss))"
-        if !run.accuracy.isNaN { s += ", accuracy \(formatSummary(run.accuracy))" }
-        s += ", drift \(formatSummary(run.drift))"
-        if run.diverged {
-            s += ", diverged at step \(run.divergedAt.map(String.init) ?? "?")"
-        } else {
-            s += ", ledger residual \(formatSummary(run.ledgerResidual, digits: 2))"
-        }
-        if run.interrupted { s += " (interrupted)" }
-        return s
-    }
-
-    public var json: JSONValue {
-        .object([
-            ("type", .string("run")), ("optimizer", .string(run.optimizer.name)), ("loss_function", .string(run.loss.name)),
-            ("steps", .number(Double(run.stepsRun))), ("steps_requested", .number(Double(run.stepsRequested))),
-            ("loss", .number(run.finalLoss)), ("accuracy", .number(run.accuracy)),
-            ("C0", .numbers(run.initialConserved)), ("C_final", .numbers(run.finalConserved)),
-            ("drift", .numbers(run.drift)), ("rel_drift", .numbers(run.relativeDrift)), ("S", .numbers(run.imbalanceSum)),
-            ("ledger_residual", .number(run.ledgerResidual)), ("ledger_step_error", .number(run.ledgerStepError)),
-            ("diverged", .bool(run.diverged)), ("diverged_at", run.divergedAt.map { .number(Double($0)) } ?? .null),
-            ("interrupted", .bool(run.interrupted)), ("seconds", .number(run.seconds)),
-        ])
     }
 }
