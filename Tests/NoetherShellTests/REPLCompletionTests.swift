@@ -38,13 +38,13 @@ import Testing
     @Test(arguments: [
         // Names: builtins, bindings, constants, keywords; commands at a statement's start.
         ("gaussian_mi", ["gaussian_mixture"]),
-        ("x = tr", ["train", "true"]),
+        ("x = tr", ["trace", "train", "true"]),
         ("x = cross", ["cross_entropy"]),
-        ("he", ["help"]),
-        ("x = he", []),
-        ("x = 1; he", ["help"]),
-        ("not tr", ["train", "true"]),
-        ("help tr", ["train"]),
+        ("he", ["help", "hessian"]),
+        ("x = he", ["hessian"]),
+        ("x = 1; he", ["help", "hessian"]),
+        ("not tr", ["trace", "train", "true"]),
+        ("help tr", ["trace", "trace_estimate", "train"]),
         ("help dat", ["dataset"]),
         // Labels inside a call, never one already given by position or label.
         ("train(net, data, opt, lo", ["loss="]),
@@ -130,7 +130,7 @@ import Testing
         #expect(Self.complete("load_table(path=\"data/x", context) == ["data/x.noe"])
         #expect(Self.complete("load_table(\"a.noe\", name=\"da", context) == [])
         // Outside a string the value is an expression: names too.
-        #expect(Self.complete("load_table(p", context) == ["path=", "print"])
+        #expect(Self.complete("load_table(p", context) == ["path=", "power_iteration", "print"])
     }
 
     @Test func commonPrefix() {
