@@ -36,6 +36,7 @@ enum OutputBuiltins {
             switch value {
             case .object(let t as TableObject): text = t.csv
             case .object(let r as RunObject): text = RunExport.csv(r.run)
+            case .object(let e as any CSVExportable): text = e.csvTable.csv
             default:
                 throw ctx.error("only tables and runs can be written as CSV, this is \(article(value.typeName)) \(value.typeName)",
                                 at: "value", hint: "use a .json file, or make a table with table(…)")
