@@ -76,6 +76,9 @@ import Testing
         #expect(p.accepts(42.4, value: 42) && !p.accepts(43, value: 42))
         #expect(lesson.steps[2].hints == ["you cannot run this one here"] && lesson.steps[2].requires == ["no_such_builtin"])
         #expect(!lesson.steps[4].hasCell && lesson.steps[4].prose == ["The end."])
+        // A hint after a cell is that cell's; a hint heading prose is the prose's step's.
+        let hints = try Lesson.parse("## a\nx = 1\n## hint: for a\n\n## b\ny = 2\n## hint: for c\n## c\nz = 3\n", path: "h.noe")
+        #expect(hints.steps.map(\.hints) == [["for a"], [], ["for c"]])
         // Without a tolerance, within 10%.
         let loose = try Lesson.parse("## q\nx = 1\n#? predict: x?\n#? answer: x\n", path: "l.noe")
         #expect(loose.steps[0].prediction!.accepts(1.09, value: 1) && !loose.steps[0].prediction!.accepts(1.2, value: 1))

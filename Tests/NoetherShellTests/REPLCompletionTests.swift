@@ -127,7 +127,7 @@ import Testing
         #expect(Self.complete("load_table(path=\"data/x", context) == ["data/x.noe"])
         #expect(Self.complete("load_table(\"a.noe\", name=\"da", context) == [])
         // Outside a string the value is an expression: names too.
-        #expect(Self.complete("load_table(p", context) == ["path=", "print"])
+        #expect(Self.complete("load_table(p", context) == ["path=", "plot", "print"])
     }
 
     @Test func commonPrefix() {

@@ -21,11 +21,12 @@ import NoetherSyntax
 /// #? requires: hessian, eigs                  ← builtins the step needs
 /// ```
 ///
-/// A step is a block of `## ` prose and the code after it, up to the next prose (or
-/// hint) that follows code. Code before any prose is a step without prose. `## hint:`
-/// lines are the hints of the step whose prose they sit with; `#? ` lines belong to
-/// the step whose code they follow. Neither shows as prose. A step may have no cell
-/// (prose only, e.g. a summary).
+/// A step is a block of `## ` prose and the code after it, up to the next prose that
+/// follows code. Code before any prose is a step without prose. `## hint:` lines are
+/// hints of the step they are in — placed after a cell, of that cell's step; placed
+/// directly above prose, of that prose's step. `#? ` lines belong to the step whose
+/// code they follow. Neither shows as prose. A step may have no cell (prose only,
+/// e.g. a summary).
 public struct Lesson: Sendable {
     public var title: String
     /// The file it came from.
@@ -66,8 +67,12 @@ public struct Lesson: Sendable {
             let n = index + 1
             let line = lines[index]
             if line.hasPrefix("## hint:") {
-                // Like prose, a hint after code belongs to the next step.
-                if current == nil || hasCode { startStep(at: n) }
+                // After code, a hint belongs to the step of that code — unless it heads
+                // the next prose block (prose follows on the very next line).
+                var next = index + 1
+                while next < lines.count, lines[next].hasPrefix("## hint:") { next += 1 }
+                let headsProse = next < lines.count && lines[next].hasPrefix("##")
+                if current == nil || (hasCode && headsProse) { startStep(at: n) }
                 current!.hints.append(String(line.dropFirst("## hint:".count)).trimmingSpaces)
             } else if line.hasPrefix("#?") {
                 if current == nil { startStep(at: n) }
