@@ -162,6 +162,21 @@ import Testing
         #expect(spectrum.histogram!.counts.count == 20 && spectrum.notes == ["200 values in 20 bins"])
     }
 
+    @Test(arguments: [
+        "plot([0/0, 1/0, -1/0])", "plot([1e308, -1e308, 1])", "plot([1e308, -1e308, 2], kind=\"hist\")",
+        "plot([5e-324, 1e-323, 1], log=true)", "plot([1e-300, 1e300], log=true)", "plot([1, 1 + 1e-15])",
+        "plot([0, 0, 0])", "plot([2], kind=\"hist\")", "plot([-1, -2], log=true, kind=\"hist\")",
+        "plot([1, 2], hline=[1/0, 0/0, -5], log=\"y\")", "plot([[1], [], [2, 3]])",
+    ])
+    func extremeValuesDrawWithoutTrouble(code: String) throws {
+        let m = try Self.model(code)
+        for unicode in [true, false] {
+            #expect(TerminalPlot.render(m, width: 60, height: 15, unicode: unicode).split(separator: "\n").count <= 15)
+        }
+        let svg = SVGPlot.render(m)
+        #expect(XMLParser(data: Data(svg.utf8)).parse() && svg.utf8.count < 100_000 && !svg.contains("nan") && !svg.contains("inf"))
+    }
+
     // MARK: - Axes
 
     @Test func ticksAreNiceNumbersAndLogAxesTickAtDecades() {

@@ -30,7 +30,7 @@ public struct PlotAxis: Sendable, Equatable {
     /// axis ends at ticks. A log axis always ends at whole decades.
     public init(covering values: [Double], log: Bool, targetTicks: Int, unicode: Bool, includeZero: Bool = false,
                 tight: Bool = false, margin: Double = 0) {
-        let usable = values.filter { $0.isFinite && (!log || $0 > 0) }
+        let usable = values.filter { PlotAxis.isPlottable($0, log: log) }
         var lo = usable.min() ?? (log ? 1 : 0)
         var hi = usable.max() ?? (log ? 10 : 1)
         if includeZero && !log { lo = Swift.min(lo, 0); hi = Swift.max(hi, 0) }
@@ -52,8 +52,9 @@ public struct PlotAxis: Sendable, Equatable {
                 }
             } else {
                 let every = Swift.max(1, Int((Double(decades) / Double(n - 1)).rounded(.up)))
-                a = Glibc.floor(a / Double(every)) * Double(every)
-                b = Glibc.ceil(b / Double(every)) * Double(every)
+                // Whole multiples of `every`, kept where 10^e is a normal Double.
+                a = Swift.max(Glibc.floor(a / Double(every)) * Double(every), -307)
+                b = Swift.min(Glibc.ceil(b / Double(every)) * Double(every), 307)
                 var e = Int(a)
                 while Double(e) <= b + 1e-9 {
                     ticks.append(Tick(value: Glibc.pow(10, Double(e)), label: PlotAxis.decadeLabel(e, unicode: unicode), decade: e))
@@ -128,8 +129,23 @@ public struct PlotAxis: Sendable, Equatable {
         return (v - lo) / (hi - lo)
     }
 
-    /// Whether the axis can show `v` (finite; positive on a log axis).
-    public func shows(_ v: Double) -> Bool { v.isFinite && (!log || v > 0) }
+    /// Whether the axis can show `v`: plottable, and within its ends.
+    public func shows(_ v: Double) -> Bool {
+        guard PlotAxis.isPlottable(v, log: log) else { return false }
+        let f = fraction(v)
+        return f >= -1e-9 && f <= 1 + 1e-9
+    }
+
+    /// The largest magnitude an axis takes (beyond it, ranges and steps would overflow),
+    /// and the smallest value a log axis takes.
+    public static let limit = 1e300
+    public static let logFloor = 1e-300
+
+    /// Whether a value can be placed on an axis at all: finite, at most `limit` in
+    /// magnitude, and on a log axis at least `logFloor`.
+    public static func isPlottable(_ v: Double, log: Bool) -> Bool {
+        v.isFinite && Swift.abs(v) <= limit && (!log || v >= logFloor)
+    }
 
     // MARK: - Nice numbers and labels
 

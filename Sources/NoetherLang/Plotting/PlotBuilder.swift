@@ -147,15 +147,15 @@ struct PlotBuilder {
         var model = PlotModel(kind: .hist)
         model.histogram = PlotHistogram.binning(values, bins: bins ?? PlotHistogram.defaultBins(count: values.count),
                                                 log: logX, name: name)
-        let nonFinite = values.filter { !$0.isFinite }.count
-        if nonFinite > 0 { model.notes.append("\(nonFinite) non-finite \(plural(nonFinite, "value")) not counted") }
+        let nonFinite = values.filter { !PlotAxis.isPlottable($0, log: false) }.count
+        if nonFinite > 0 { model.notes.append("\(nonFinite) non-finite (or beyond ±1e300) \(plural(nonFinite, "value")) not counted") }
         if logX {
-            let nonPositive = values.filter { $0.isFinite && $0 <= 0 }.count
+            let nonPositive = values.filter { PlotAxis.isPlottable($0, log: false) && !PlotAxis.isPlottable($0, log: true) }.count
             if nonPositive > 0 { model.notes.append("\(nonPositive) \(plural(nonPositive, "value")) ≤ 0 not counted on the log axis") }
         }
-        let total = values.count - nonFinite
         model.ylabel = model.ylabel ?? "count"
-        if total > 0 { model.notes.append("\(total) values in \(model.histogram!.counts.count) bins") }
+        let counted = model.histogram!.counts.reduce(0, +)
+        if counted > 0 { model.notes.append("\(counted) \(plural(counted, "value")) in \(model.histogram!.counts.count) bins") }
         return model
     }
 
@@ -334,9 +334,9 @@ struct PlotBuilder {
         var nonFinite = 0, nonPositive = 0
         for s in model.dataSeries {
             for (x, y) in zip(s.x, s.y) {
-                if !x.isFinite || !y.isFinite {
+                if !PlotAxis.isPlottable(x, log: false) || !PlotAxis.isPlottable(y, log: false) {
                     nonFinite += 1
-                } else if (model.logX && x <= 0) || (model.logY && y <= 0) {
+                } else if !PlotAxis.isPlottable(x, log: model.logX) || !PlotAxis.isPlottable(y, log: model.logY) {
                     nonPositive += 1
                 }
             }

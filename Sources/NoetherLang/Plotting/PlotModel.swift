@@ -77,7 +77,7 @@ public struct PlotHistogram: Sendable, Equatable {
     /// Bins `count` values into `bins` equal bins over their range (equal in log10
     /// when `log`; then every value must be positive). Non-finite values are not counted.
     public static func binning(_ values: [Double], bins: Int, log: Bool, name: String) -> PlotHistogram {
-        let finite = values.filter { $0.isFinite && (!log || $0 > 0) }
+        let finite = values.filter { PlotAxis.isPlottable($0, log: log) }
         guard var lo = finite.min(), var hi = finite.max() else {
             return PlotHistogram(name: name, edges: [0, 1], counts: [0])
         }
@@ -88,13 +88,13 @@ public struct PlotHistogram: Sendable, Equatable {
             hi += pad
         }
         let n = Swift.max(1, bins)
-        let width = (hi - lo) / Double(n)
+        let width = hi / Double(n) - lo / Double(n)  // (hi − lo)/n without overflowing
         var edges = (0...n).map { lo + Double($0) * width }
         edges[n] = hi
         var counts = [Int](repeating: 0, count: n)
         for v in finite {
             let t = log ? v.log10Value : v
-            var k = Int(((t - lo) / width).rounded(.down))
+            var k = Int((t / width - lo / width).rounded(.down))
             k = Swift.min(Swift.max(k, 0), n - 1)
             counts[k] += 1
         }

@@ -109,8 +109,9 @@ public enum SVGPlot {
             out += "<g stroke=\"#333333\" stroke-width=\"1\">\n"
             for t in xAxis.ticks { out += "<line x1=\"\(f(px(t.value)))\" y1=\"\(f(bottom))\" x2=\"\(f(px(t.value)))\" y2=\"\(f(bottom + 5))\"/>\n" }
             for t in yAxis.ticks { out += "<line x1=\"\(f(left - 5))\" y1=\"\(f(py(t.value)))\" x2=\"\(f(left))\" y2=\"\(f(py(t.value)))\"/>\n" }
-            // Minor ticks at 2…9 times each decade of a log axis labelled by decades.
-            for (axis, horizontal) in [(xAxis, true), (yAxis, false)] where axis.log && axis.ticks.contains(where: { $0.decade != nil }) {
+            // Minor ticks at 2…9 times each decade of a log axis labelled by decades (up to 12 decades).
+            for (axis, horizontal) in [(xAxis, true), (yAxis, false)]
+            where axis.log && axis.ticks.contains(where: { $0.decade != nil }) && axis.hi.log10Value - axis.lo.log10Value <= 12 {
                 var e = Int(axis.lo.log10Value.rounded())
                 while Double(e) < axis.hi.log10Value.rounded() {
                     for m in 2...9 {
