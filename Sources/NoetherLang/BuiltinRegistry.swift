@@ -77,6 +77,7 @@ public struct BuiltinRegistry: Sendable {
         for b in SweepBuiltins.all { r.register(b) }
         for b in TableBuiltins.all { r.register(b) }
         for b in OutputBuiltins.all { r.register(b) }
+        for b in PlotBuiltins.all { r.register(b) }
         for c in Commands.all { r.register(c) }
         for e in Explanations.all { r.register(e) }
         for e in TrainingExplanations.all { r.register(e) }
@@ -84,6 +85,7 @@ public struct BuiltinRegistry: Sendable {
         r.document(NetworkObject.self, abstract: "A fully connected network and its parameters.")
         r.document(RunObject.self, abstract: "The record of one training run, with the conservation ledger.")
         r.document(OptimizerObject.self, abstract: "An optimizer and its hyper-parameters.")
+        r.document(PlotObject.self, abstract: "A plot: prints as a terminal drawing; plot(…, file=\"x.svg\") writes SVG and CSV.")
         r.document(TableObject.self, abstract: """
             Named columns over rows (what sweep returns). t.lr is a column as a list, t[0] a row as
             a record, t[2:5] a table of rows 2…4, len(t) the row count; for row in t { … } visits rows.

@@ -74,6 +74,21 @@ enum Commands {
             abstract: "The same as run: runs a script in this session.",
             example: "load \"setup.noe\""),
         CommandDeclaration(
+            "lesson", arguments: "[N]",
+            abstract: "Lists the lessons with your progress, or takes one step by step at the prompt.",
+            discussion: """
+            lesson alone lists the lessons (examples/lessons, or the folder in $NOETHER_LESSONS).
+            lesson 3 starts lesson 3, or resumes it where you left it (replaying the earlier
+            cells first); lesson 3 restart starts it over. Each step shows prose and a cell:
+            Enter runs the cell, and any cell you type runs as your own. On a line of its own:
+            next (run and go on), skip, back, hint, show, quit (leaves the lesson, not Noether).
+            Some steps ask you to predict a number first; the cell then runs and the lesson
+            compares your guess with the engine's value. Progress is saved in the state folder.
+            lesson "my-lesson.noe" takes a lesson from a file. lesson check 3 runs lesson 3
+            unattended and checks its recorded outputs (noether lesson --check does every one).
+            """,
+            example: "lesson 1"),
+        CommandDeclaration(
             "quit",
             abstract: "Leaves the session (so do exit and Ctrl-D). Nothing is lost: the journal has every cell.",
             example: "quit"),

@@ -11,6 +11,7 @@ public struct NoetherCommand: ParsableCommand {
         usage: """
         noether [FILE.noe | -] [-e SOURCE] [-i] [-p NAME=VALUE …] [--json]
           noether check FILE.noe [--rtol X] [--atol X] [-p NAME=VALUE …]
+          noether lesson [N | FILE.noe] [--check]
           noether --recover
         """,
         discussion: """
@@ -22,6 +23,9 @@ public struct NoetherCommand: ParsableCommand {
                                 with the #=> lines under it and print a diff
         noether --recover       replay the last session's journal, then
                                 continue at the prompt
+        noether lesson [N]      list the lessons, or take lesson N at the
+                                prompt; with --check, run every lesson (or
+                                lesson N) unattended and check its cells
         noether                 read cells from standard input (a prompt on
                                 a terminal)
 
@@ -65,14 +69,25 @@ public struct NoetherCommand: ParsableCommand {
     @Option(name: .long, help: "check: absolute tolerance for numbers (default 0).")
     var atol: Double?
 
+    @Flag(name: .customLong("check"), help: "lesson: run lessons unattended and check their cells.")
+    var checkLessons = false
+
     @Flag(name: .long, help: .hidden)
     var dumpReference = false
 
     public init() {}
 
     private var isCheck: Bool { arguments.first == "check" }
+    private var isLesson: Bool { arguments.first == "lesson" }
 
     public func validate() throws {
+        if isLesson {
+            guard arguments.count <= 2, source == nil, !interactive, !json, !recover, rtol == nil, atol == nil else {
+                throw ValidationError("usage: noether lesson [N | FILE.noe] [--check]")
+            }
+            return
+        }
+        if checkLessons { throw ValidationError("--check applies to 'noether lesson'") }
         if isCheck {
             guard arguments.count == 2 else { throw ValidationError("usage: noether check FILE.noe [--rtol X] [--atol X]") }
             if source != nil || interactive || json || recover {
@@ -110,6 +125,14 @@ public struct NoetherCommand: ParsableCommand {
     public func run() throws {
         if dumpReference {
             Console.writeAll(1, BuiltinRegistry.standard.markdownReference)
+            return
+        }
+        PlotDisplay.provider = PlotDisplay.forStandardOutput()
+        if isLesson {
+            let status = LessonCommandLine.run(arguments.dropFirst().first, check: checkLessons) { shell in
+                Self.promptSession(shell, recover: nil, after: .success)
+            }
+            if status != .success { throw ExitCode(status.rawValue) }
             return
         }
         let shell = Shell()

@@ -16,6 +16,9 @@ extension Shell {
         case "run", "load":
             try runFile(try fileArgument(name, arguments, range), range: range)
             return true
+        case "lesson":
+            try runLessonCommand(arguments, range)
+            return true
         default:
             return false
         }

@@ -32,6 +32,8 @@ public final class Shell {
     var echo = true
     /// Files being run by `run`, innermost last (to refuse a file that runs itself).
     var runningFiles: [String] = []
+    /// Where lessons are, the saved progress, and the lesson being taken (Lessons/).
+    public var lessons = LessonLibrary.standard()
 
     public init(console: Console = .standard, interrupt: InterruptFlag = InterruptFlag()) {
         self.console = console
@@ -128,6 +130,7 @@ public final class Shell {
         var anyFailed = false
         while !quitRequested {
             guard var text = nextLine(false) else { break }
+            if lessonTakes(text) { continue }
             while Lexer.needsContinuation(text), let more = nextLine(true) {
                 text += "\n" + more
             }

@@ -39,7 +39,7 @@ import Testing
         // Names: builtins, bindings, constants, keywords; commands at a statement's start.
         ("gaussian_mi", ["gaussian_mixture"]),
         ("x = tr", ["trace", "train", "true"]),
-        ("x = cross", ["cross_entropy"]),
+        ("x = cross", ["cross_entropy", "crossover"]),
         ("he", ["help", "hessian"]),
         ("x = he", ["hessian"]),
         ("x = 1; he", ["help", "hessian"]),
@@ -130,7 +130,7 @@ import Testing
         #expect(Self.complete("load_table(path=\"data/x", context) == ["data/x.noe"])
         #expect(Self.complete("load_table(\"a.noe\", name=\"da", context) == [])
         // Outside a string the value is an expression: names too.
-        #expect(Self.complete("load_table(p", context) == ["path=", "power_iteration", "print"])
+        #expect(Self.complete("load_table(p", context) == ["path=", "plot", "power_iteration", "powerlaw", "print"])
     }
 
     @Test func commonPrefix() {

@@ -70,8 +70,23 @@ public final class REPL {
         }
         var reader = CellReader()
         while !shell.quitRequested {
+            var firstLine: String?
+            if reader.pending.isEmpty, let lessonPrompt = shell.lessonPrompt {
+                // A lesson reads whole lines first: Enter and its control words go to it.
+                switch editor.read(prompt: lessonPrompt, partial: "") {
+                case .end: return .success
+                case .interrupt: continue
+                case .line(let line):
+                    if shell.lessonTakes(line) { continue }
+                    firstLine = line
+                }
+            }
             let input = reader.next { partial in
-                editor.read(prompt: prompt(continuation: partial != nil), partial: partial ?? "")
+                if partial == nil, let line = firstLine {
+                    firstLine = nil
+                    return .line(line)
+                }
+                return editor.read(prompt: prompt(continuation: partial != nil), partial: partial ?? "")
             }
             switch input {
             case .end:
