@@ -39,6 +39,7 @@ let package = Package(
         ),
         .executableTarget(name: "noether", dependencies: ["NoetherShell"]),
         // scripts/bench/run: in-process timings, dgemm peak and FLOP counts.
+        .executableTarget(name: "NoetherBench", dependencies: ["NoetherEngine"]),
         .testTarget(name: "NoetherEngineTests", dependencies: ["NoetherEngine"]),
         .testTarget(name: "NoetherSyntaxTests", dependencies: ["NoetherSyntax"]),
         .testTarget(name: "NoetherLangTests", dependencies: ["NoetherLang"], exclude: ["Golden"]),
