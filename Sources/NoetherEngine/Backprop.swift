@@ -114,13 +114,22 @@ public struct Backprop: Sendable {
     /// Fraction of samples whose largest output is their label (classification only).
     public func accuracy(labels: [Int]) -> Double {
         let f = outputs
+        let k = f.columns
+        guard f.rows > 0 else { return .nan }
         var correct = 0
-        for i in 0..<f.rows {
-            var best = 0
-            for j in 1..<f.columns where f[i, j] > f[i, best] { best = j }
-            if best == labels[i] { correct += 1 }
+        f.storage.withUnsafeBufferPointer { out in
+            for i in 0..<f.rows {
+                let row = i * k
+                var best = 0
+                var top = out[row]
+                for j in 1..<k where out[row + j] > top {
+                    best = j
+                    top = out[row + j]
+                }
+                if best == labels[i] { correct += 1 }
+            }
         }
-        return f.rows > 0 ? Double(correct) / Double(f.rows) : .nan
+        return Double(correct) / Double(f.rows)
     }
 }
 

@@ -90,3 +90,29 @@ import Testing
         for (x, y) in zip(tri.values, exact) { #expect(abs(x - y) < 1e-12) }
     }
 }
+
+@Suite struct SquaredNormTests {
+    /// Exact reference: the squares summed as a non-overlapping expansion (a double-double
+    /// accumulator is enough for these sizes), rounded once.
+    private func reference(_ xs: [Double]) -> Double {
+        var hi = 0.0, lo = 0.0
+        for x in xs {
+            let p = x * x
+            let s = hi + p
+            let bp = s - hi
+            let e = (hi - (s - bp)) + (p - bp)
+            hi = s
+            lo += e
+        }
+        return hi + lo
+    }
+
+    @Test(arguments: [0, 1, 7, 8, 9, 15, 16, 17, 1280, 1601])
+    func compensatedLanesAgreeWithTheExactSumWithinAnUlp(count: Int) {
+        var rng = RandomSource(seed: count)
+        var m = Matrix(rows: 1, columns: count)
+        for i in 0..<count { m.storage[i] = rng.normal() * (i % 3 == 0 ? 1e3 : 1e-3) }
+        let exact = reference(m.storage)
+        #expect(abs(m.squaredNorm - exact) <= exact.ulp)
+    }
+}
