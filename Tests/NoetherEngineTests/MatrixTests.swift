@@ -116,3 +116,20 @@ import Testing
         #expect(abs(m.squaredNorm - exact) <= exact.ulp)
     }
 }
+
+@Suite struct TwoStageEigenTests {
+    /// Above the threshold, eigenvalues alone come from dsyevd_2stage: they must agree
+    /// with the one-stage dsyevd (which computes vectors too) to rounding.
+    @Test func twoStageEigenvaluesAgreeWithDivideAndConquer() throws {
+        let n = Matrix.twoStageThreshold + 37
+        var rng = RandomSource(seed: 21)
+        var b = Matrix(rows: n, columns: n)
+        for i in 0..<b.count { b.storage[i] = rng.normal() }
+        let a = Matrix.product(.transposed, b, .none, b)   // symmetric positive semi-definite
+        let fast = try a.symmetricEigen().values
+        let reference = try a.symmetricEigen(vectors: true).values
+        let scale = reference.last!
+        for (x, y) in zip(fast, reference) { #expect(abs(x - y) <= 1e-12 * scale) }
+        #expect(fast == fast.sorted())
+    }
+}
