@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// The paper's 23 experiment scripts (examples/paper/E01…E23) at CI scale: each must run with
+/// `-p scale=quick`, exit 0, print one `RESULT` line per headline and end with its headline
+/// record (read here through `--json`, as scripts/reproduce reads it).
+///
+/// Serialized: every script already uses both cores through its sweeps, and the whole set
+/// takes one and a half to two and a half minutes in a debug build on two cores.
+@Suite(.serialized) struct PaperScriptTests {
+    static let paperDirectory = BinaryTests.packageRoot.appendingPathComponent("examples/paper")
+
+    /// Every E*.noe script, by experiment label ("E05" → its file name).
+    static let scripts: [String] = {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: paperDirectory.path)) ?? []
+        return names.filter { $0.hasPrefix("E") && $0.hasSuffix(".noe") }.sorted()
+    }()
+
+    /// Scripts that cannot run in CI, with the reason. E04 is run separately against small
+    /// IDX files the test writes (real MNIST is not available offline).
+    static let excluded: [String: String] = [
+        "E04": "needs MNIST; covered by e04RunsOnSmallIDXFiles and e04WithoutMNISTSaysWhereToPutIt",
+    ]
+
+    static var runnable: [String] { scripts.filter { excluded[String($0.prefix(3))] == nil } }
+
+    @Test func thereIsOneScriptPerExperiment() {
+        let labels = Self.scripts.map { String($0.prefix(3)) }
+        #expect(labels == (1...23).map { String(format: "E%02d", $0) })
+    }
+
+    @Test(.timeLimit(.minutes(5)), arguments: runnable)
+    func runsAtQuickScaleAndPrintsItsNumbers(script: String) throws {
+        try Self.check(script: script, extra: [])
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func e04RunsOnSmallIDXFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("noether-mnist-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.writeIDX(to: folder, count: 250)
+        let script = try #require(Self.scripts.first { $0.hasPrefix("E04") })
+        try Self.check(script: script, extra: ["-p", "mnist_path=\(folder.path)"])
+    }
+
+    @Test func e04WithoutMNISTSaysWhereToPutIt() throws {
+        let script = try #require(Self.scripts.first { $0.hasPrefix("E04") })
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-mnist-\(UUID().uuidString)").path
+        let r = try BinaryTests.run(["-p", "scale=quick", "-p", "mnist_path=\(missing)", "examples/paper/\(script)"])
+        #expect(r.status == 66, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("train-images-idx3-ubyte"))
+        #expect(r.stderr.contains(missing))
+    }
+
+    // MARK: - helpers
+
+    /// Runs one script at quick scale and checks its exit status, RESULT lines and final record.
+    static func check(script: String, extra: [String]) throws {
+        let label = String(script.prefix(3))
+        let r = try BinaryTests.run(["--json", "-p", "scale=quick"] + extra + ["examples/paper/\(script)"])
+        #expect(r.status == 0, "\(script) exited \(r.status); stderr tail: \(r.stderr.suffix(2000))")
+        guard r.status == 0 else { return }
+        // --json: the final value on stdout, everything the script printed on stderr.
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8))
+        let record = try #require(object as? [String: Any], "\(script): the final value is not a record")
+        #expect(record["experiment"] as? String == label)
+        #expect((record["claim"] as? String)?.isEmpty == false)
+        let headlines = try #require(record["headlines"] as? [[String: Any]], "\(script): no headlines list")
+        #expect(!headlines.isEmpty)
+        var numbers = 0
+        for h in headlines {
+            let name = try #require(h["name"] as? String)
+            #expect(h["relation"] is String, "\(script): headline \(name) has no relation")
+            #expect(h.keys.contains("paper") && h.keys.contains("ours") && h.keys.contains("spread"))
+            #expect(r.stderr.contains("RESULT \(label) \(name) = "), "\(script): no RESULT line for \(name)")
+            if let x = h["ours"] as? Double, x.isFinite { numbers += 1 }
+            if h["relation"] as? String == "qualitative" { #expect(h["agree"] is Bool, "\(script): \(name) not judged") }
+        }
+        #expect(numbers > 0, "\(script): no headline has a finite value")
+    }
+
+    /// Writes train-images-idx3-ubyte and train-labels-idx1-ubyte with `count` random images.
+    static func writeIDX(to folder: URL, count: Int) throws {
+        var generator = SystemRandomNumberGenerator()
+        func header(_ values: [UInt32]) -> Data {
+            var d = Data()
+            for v in values { withUnsafeBytes(of: v.bigEndian) { d.append(contentsOf: $0) } }
+            return d
+        }
+        var images = header([2051, UInt32(count), 28, 28])
+        images.append(contentsOf: (0..<(count * 784)).map { _ in
+            UInt8.random(in: 0...4, using: &generator) == 0 ? UInt8.random(in: 0...255, using: &generator) : 0
+        })
+        var labels = header([2049, UInt32(count)])
+        labels.append(contentsOf: (0..<count).map { _ in UInt8.random(in: 0...9, using: &generator) })
+        try images.write(to: folder.appendingPathComponent("train-images-idx3-ubyte"))
+        try labels.write(to: folder.appendingPathComponent("train-labels-idx1-ubyte"))
+    }
+}
