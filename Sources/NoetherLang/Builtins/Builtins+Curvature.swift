@@ -659,7 +659,7 @@ extension CallContext {
     }
 
     /// Throws `interrupted` (clearing the flag) when the user pressed Ctrl-C.
-    fileprivate func stopIfInterrupted() throws(Diagnostic) {
+    func stopIfInterrupted() throws(Diagnostic) {
         if interpreter.interrupt.isRaised {
             interpreter.interrupt.clear()
             throw Diagnostic(.interrupted, "interrupted", at: range)
@@ -668,7 +668,8 @@ extension CallContext {
 
     /// Runs a long engine computation that reports progress under `label` and stops
     /// when the user presses Ctrl-C (then this throws `interrupted`; nothing is kept).
-    fileprivate func tracked<T>(_ label: String, _ body: (@escaping CurvatureProgress) throws(EngineError) -> T) throws(Diagnostic) -> T {
+    /// Shared by every builtin whose engine work takes a `CurvatureProgress`.
+    func tracked<T>(_ label: String, _ body: (@escaping CurvatureProgress) throws(EngineError) -> T) throws(Diagnostic) -> T {
         let interrupt = interpreter.interrupt
         let report = interpreter.progress
         let progress: CurvatureProgress = { done, total in

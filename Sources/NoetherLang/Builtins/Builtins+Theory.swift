@@ -650,10 +650,10 @@ enum TheoryBuiltins {
     /// The Hessian's eigen-decomposition at the network's θ (dense), reporting progress.
     static func hessianEigen(_ ctx: CallContext, _ net: Network, _ data: Dataset, _ loss: Loss,
                              vectors: Bool) throws(Diagnostic) -> EigenDecomposition {
-        let h = try ctx.theoryTracked("hessian") { (progress) throws(EngineError) in
+        let h = try ctx.tracked("hessian") { (progress) throws(EngineError) in
             try hessian(network: net, data: data, loss: loss, progress: progress)
         }
-        try ctx.theoryStopIfInterrupted()
+        try ctx.stopIfInterrupted()
         return try ctx.engine { () throws(EngineError) in try eigs(h, vectors: vectors) }
     }
 
@@ -999,7 +999,7 @@ enum TheoryBuiltins {
         var lambda = [Double](), gram = [Double](), qMean = [Double](), qMin = [Double](), qMax = [Double]()
         var varMean = [Double](), varMax = [Double](), accuracy = [Double](), losses = [Double]()
         for (i, t) in steps.enumerated() {
-            try ctx.theoryStopIfInterrupted()
+            try ctx.stopIfInterrupted()
             ctx.interpreter.progress?(i, steps.count, "compression")
             let net = try ctx.engine(at: "run") { () throws(EngineError) in try run.at(t) }
             let c = confidence(net, data, labels)
@@ -1011,7 +1011,7 @@ enum TheoryBuiltins {
                 continue
             }
             if withSharpness {
-                let s = try ctx.theoryTracked("sharpness") { (progress) throws(EngineError) in
+                let s = try ctx.tracked("sharpness") { (progress) throws(EngineError) in
                     try sharpness(network: net, data: data, loss: run.loss, method: method, seed: seed, progress: progress)
                 }
                 lambda.append(s.value)
@@ -1019,7 +1019,7 @@ enum TheoryBuiltins {
                 lambda.append(.nan)
             }
             if withBound {
-                let g = try ctx.theoryTracked("jtj") { (progress) throws(EngineError) in
+                let g = try ctx.tracked("jtj") { (progress) throws(EngineError) in
                     var ws = try HVPWorkspace(network: net, data: data, loss: .mse, kind: .jacobianGram)
                     return try sharpness(&ws, method: method, seed: seed, progress: progress)
                 }
@@ -1307,42 +1307,3 @@ enum TheoryBuiltins {
     }
 }
 
-// MARK: - Progress and interrupts
-
-extension CallContext {
-    /// Throws `interrupted` (clearing the flag) when the user pressed Ctrl-C.
-    func theoryStopIfInterrupted() throws(Diagnostic) {
-        if interpreter.interrupt.isRaised {
-            interpreter.interrupt.clear()
-            throw Diagnostic(.interrupted, "interrupted", at: range)
-        }
-    }
-
-    /// Runs a long engine computation that reports progress under `label` and stops
-    /// when the user presses Ctrl-C (then this throws `interrupted`).
-    func theoryTracked<T>(_ label: String, _ body: (@escaping CurvatureProgress) throws(EngineError) -> T) throws(Diagnostic) -> T {
-        let interrupt = interpreter.interrupt
-        let report = interpreter.progress
-        let progress: CurvatureProgress = { done, total in
-            report?(done, total, label)
-            return !interrupt.isRaised
-        }
-        var stopped = false
-        let result = try engine { () throws(EngineError) -> T? in
-            do throws(EngineError) {
-                return try body(progress)
-            } catch {
-                if error.isStopped {
-                    stopped = true
-                    return nil
-                }
-                throw error
-            }
-        }
-        guard let result, !stopped else {
-            interrupt.clear()
-            throw Diagnostic(.interrupted, "interrupted", at: range)
-        }
-        return result
-    }
-}
