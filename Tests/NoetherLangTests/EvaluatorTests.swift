@@ -2,8 +2,9 @@ import NoetherSyntax
 import Testing
 @testable import NoetherLang
 
-/// Runs source in a fresh interpreter, collecting printed lines.
-final class Harness {
+/// Runs source in a fresh interpreter, collecting printed lines. Suites that need
+/// typed readers subclass it (`TheoryHarness`).
+class Harness {
     var lines: [String] = []
     lazy var interpreter = Interpreter(output: { [unowned self] in self.lines.append($0) })
 

@@ -3,28 +3,9 @@ import NoetherSyntax
 import Testing
 @testable import NoetherLang
 
-/// Runs source in a fresh interpreter, collecting printed lines (the theory suite's
-/// own copy, so that it does not depend on another suite's helper).
-final class TheoryHarness {
-    var lines: [String] = []
-    lazy var interpreter = Interpreter(output: { [unowned self] in self.lines.append($0) })
-
-    @discardableResult
-    func run(_ text: String, name: String = "theory.noe") throws(Diagnostic) -> Value {
-        try interpreter.run(text, name: name)
-    }
-
-    /// The rendered diagnostic of running `text`, or nil when it ran.
-    func error(_ text: String, name: String = "theory.noe") -> String? {
-        let source = SourceFile(name: name, text: text)
-        do {
-            try interpreter.run(try Parser.parse(source), source: source)
-            return nil
-        } catch {
-            return DiagnosticRenderer.render(error, in: source)
-        }
-    }
-
+/// The evaluator tests' `Harness`, plus readers that record an issue (and return a
+/// neutral value) when an expression has the wrong type.
+final class TheoryHarness: Harness {
     /// The value of an expression as a number.
     func number(_ expression: String) throws -> Double {
         let v = try run(expression)
