@@ -81,6 +81,41 @@ public enum Activation: Sendable, Equatable, Hashable {
         }
     }
 
+    /// Whether σ′(z) is a function of σ(z) alone in the form `Backprop` uses without
+    /// stored slopes: ReLU (σ′ = 1 exactly when σ(z) > 0) and linear (σ′ = 1).
+    public var slopeFollowsFromValue: Bool {
+        switch self {
+        case .relu, .linear: true
+        default: false
+        }
+    }
+
+    /// Writes σ(z) into `value` (same count as `z`); no slopes. ReLU and linear only
+    /// need this fast path; other activations take the scalar form.
+    public func applyValue(_ z: UnsafeBufferPointer<Double>, value out: UnsafeMutableBufferPointer<Double>) {
+        let n = z.count
+        switch self {
+        case .relu:
+            guard let zb = z.baseAddress, let ob = out.baseAddress else { return }
+            let src = UnsafeRawPointer(zb), dst = UnsafeMutableRawPointer(ob)
+            let zero = SIMD4<Double>(repeating: 0)
+            var i = 0
+            while i + 4 <= n {
+                let x = src.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
+                dst.storeBytes(of: zero.replacing(with: x, where: x .> zero), toByteOffset: i &* 8, as: SIMD4<Double>.self)
+                i &+= 4
+            }
+            while i < n {
+                ob[i] = zb[i] > 0 ? zb[i] : 0
+                i &+= 1
+            }
+        case .linear:
+            _ = out.update(fromContentsOf: z)
+        default:
+            for i in 0..<n { out[i] = value(z[i]) }
+        }
+    }
+
     /// Writes σ(z) into `value` and σ′(z) into `slope` for every element of `z`
     /// (all three the same count). One pass, no allocation.
     public func apply(_ z: UnsafeBufferPointer<Double>, value out: UnsafeMutableBufferPointer<Double>,
@@ -88,9 +123,24 @@ public enum Activation: Sendable, Equatable, Hashable {
         let n = z.count
         switch self {
         case .relu:
-            for i in 0..<n {
-                let x = z[i]
-                if x > 0 { out[i] = x; slope[i] = 1 } else { out[i] = 0; slope[i] = 0 }
+            // Branch-free, four lanes at a time: the compare gives a mask that selects
+            // z or 0 and 1 or 0 (NaN compares false, so σ(NaN) = 0 as in the scalar form).
+            guard let zb = z.baseAddress, let ob = out.baseAddress, let sb = slope.baseAddress else { return }
+            let src = UnsafeRawPointer(zb), dst = UnsafeMutableRawPointer(ob), sl = UnsafeMutableRawPointer(sb)
+            let zero = SIMD4<Double>(repeating: 0), one = SIMD4<Double>(repeating: 1)
+            var i = 0
+            while i + 4 <= n {
+                let x = src.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
+                let positive = x .> zero
+                dst.storeBytes(of: zero.replacing(with: x, where: positive), toByteOffset: i &* 8, as: SIMD4<Double>.self)
+                sl.storeBytes(of: zero.replacing(with: one, where: positive), toByteOffset: i &* 8, as: SIMD4<Double>.self)
+                i &+= 4
+            }
+            while i < n {
+                let x = zb[i]
+                ob[i] = x > 0 ? x : 0
+                sb[i] = x > 0 ? 1 : 0
+                i &+= 1
             }
         case .linear:
             for i in 0..<n { out[i] = z[i]; slope[i] = 1 }

@@ -20,6 +20,13 @@ public struct Backprop: Sendable {
     public var probabilities: Matrix
     public var weightGradients: [Matrix]
     public var biasGradients: [Matrix]?
+    /// Whether `forward` fills `slopes` (default). The training loop turns this off:
+    /// for ReLU and linear networks σ′ follows from the activations (σ′(z) = 1 exactly
+    /// when σ(z) > 0, or always), so the forward pass skips one n×m store per hidden
+    /// layer and `backward` derives the same 0/1 factors from `activations`, with
+    /// bit-identical gradients. `slopes` is then unspecified for those activations;
+    /// curvature code, which reads it, leaves this on.
+    public var keepsSlopes = true
 
     public init(architecture: Architecture, batchSize n: Int) {
         self.architecture = architecture
@@ -53,8 +60,12 @@ public struct Backprop: Sendable {
             if l < layers - 1 {
                 preActivations[l].storage.withUnsafeBufferPointer { z in
                     activations[l].storage.withUnsafeMutableBufferPointer { a in
-                        slopes[l].storage.withUnsafeMutableBufferPointer { s in
-                            activation.apply(z, value: a, slope: s)
+                        if !keepsSlopes && activation.slopeFollowsFromValue {
+                            activation.applyValue(z, value: a)
+                        } else {
+                            slopes[l].storage.withUnsafeMutableBufferPointer { s in
+                                activation.apply(z, value: a, slope: s)
+                            }
                         }
                     }
                 }
@@ -96,9 +107,16 @@ public struct Backprop: Sendable {
             if biasGradients != nil { columnSums(deltas[l], into: &biasGradients![l]) }
             if l > 0 {
                 Matrix.gemm(.none, deltas[l], .none, parameters.weights[l], into: &deltas[l - 1])
-                deltas[l - 1].storage.withUnsafeMutableBufferPointer { d in
-                    slopes[l - 1].storage.withUnsafeBufferPointer { s in
-                        for i in 0..<d.count { d[i] *= s[i] }
+                let activation = architecture.activation
+                if !keepsSlopes && activation.slopeFollowsFromValue {
+                    if activation == .relu {
+                        deltas[l - 1].storage.withUnsafeMutableBufferPointer { d in
+                            activations[l - 1].storage.withUnsafeBufferPointer { a in multiplyByPositiveIndicator(d, of: a) }
+                        }
+                    }   // linear: σ′ = 1, nothing to do
+                } else {
+                    deltas[l - 1].storage.withUnsafeMutableBufferPointer { d in
+                        slopes[l - 1].storage.withUnsafeBufferPointer { s in multiplyElementwise(d, by: s) }
                     }
                 }
             }
@@ -130,6 +148,48 @@ public struct Backprop: Sendable {
             }
         }
         return Double(correct) / Double(f.rows)
+    }
+}
+
+/// d[i] ← d[i]·s[i] (same counts), four lanes at a time.
+@inline(__always)
+func multiplyElementwise(_ d: UnsafeMutableBufferPointer<Double>, by s: UnsafeBufferPointer<Double>) {
+    precondition(d.count == s.count, "elementwise product of buffers of different lengths")
+    guard let db = d.baseAddress, let sb = s.baseAddress else { return }
+    let n = d.count
+    let dr = UnsafeMutableRawPointer(db), sr = UnsafeRawPointer(sb)
+    var i = 0
+    while i + 4 <= n {
+        let x = dr.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
+        let y = sr.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
+        dr.storeBytes(of: x * y, toByteOffset: i &* 8, as: SIMD4<Double>.self)
+        i &+= 4
+    }
+    while i < n {
+        db[i] *= sb[i]
+        i &+= 1
+    }
+}
+
+/// d[i] ← d[i]·(a[i] > 0 ? 1 : 0) (same counts): ReLU's σ′ recovered from σ, as a
+/// product so that non-finite deltas propagate exactly as with stored slopes.
+@inline(__always)
+func multiplyByPositiveIndicator(_ d: UnsafeMutableBufferPointer<Double>, of a: UnsafeBufferPointer<Double>) {
+    precondition(d.count == a.count, "elementwise product of buffers of different lengths")
+    guard let db = d.baseAddress, let ab = a.baseAddress else { return }
+    let n = d.count
+    let dr = UnsafeMutableRawPointer(db), ar = UnsafeRawPointer(ab)
+    let zero = SIMD4<Double>(repeating: 0), one = SIMD4<Double>(repeating: 1)
+    var i = 0
+    while i + 4 <= n {
+        let x = dr.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
+        let y = ar.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
+        dr.storeBytes(of: x * zero.replacing(with: one, where: y .> zero), toByteOffset: i &* 8, as: SIMD4<Double>.self)
+        i &+= 4
+    }
+    while i < n {
+        db[i] *= ab[i] > 0 ? 1 : 0
+        i &+= 1
     }
 }
 

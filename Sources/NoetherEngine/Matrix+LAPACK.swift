@@ -57,8 +57,11 @@ extension Matrix {
 
     /// From this order on, eigenvalues alone use LAPACK's two-stage reduction
     /// (`dsyevd_2stage`): its band reduction is BLAS-3, where `dsyevd`'s tridiagonal
-    /// reduction is half BLAS-2 and memory-bound (≈ 15–20 % faster at n = 1600 here).
-    public static let twoStageThreshold = 400
+    /// reduction is half BLAS-2 and memory-bound. Measured on a quiet core with
+    /// Debian's OpenBLAS 0.3.21 (random symmetric matrices, one thread): `dsyevd` is
+    /// faster up to n = 1600 (n = 800: 49 vs 63 ms; n = 1600: 0.31–0.36 vs 0.36–0.45 s),
+    /// the two-stage routine from about n = 2400 on (n = 3000: 1.93 vs 2.09 s).
+    public static let twoStageThreshold = 2400
 
     /// All eigenvalues (ascending) of a symmetric matrix by LAPACK `dsyevd_2stage`
     /// (jobz = 'N'), reading the lower triangle. Same contract as `symmetricEigen()`.

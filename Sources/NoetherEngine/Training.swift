@@ -102,7 +102,9 @@ private struct TrainingLoop {
 
     init(network: Network, data: Dataset, optimizer: Optimizer, loss: Loss, steps: Int, options: TrainingOptions) {
         self.network = network
-        self.data = data
+        // Private buffers: parallel runs on one dataset would otherwise contend for
+        // its arrays' reference counts at every step (see `Dataset.privateCopy`).
+        self.data = data.privateCopy()
         self.optimizer = optimizer
         self.loss = loss
         self.steps = steps
@@ -124,6 +126,7 @@ private struct TrainingLoop {
         } else {
             workspaces = [Backprop(architecture: network.architecture, batchSize: data.count)]
         }
+        for w in workspaces.indices { workspaces[w].keepsSlopes = false }
         norms = [Double](repeating: 0, count: layers)
         gradNorms = norms
         conservedNow = [Double](repeating: 0, count: pairs)
