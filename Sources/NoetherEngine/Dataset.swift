@@ -41,30 +41,6 @@ public final class Dataset: Sendable {
         self.labels = labels
     }
 
-    /// Designated initializer over already-built parts (used by `privateCopy`).
-    private init(name: String, inputs: Matrix, targets: Matrix, labels: [Int]?) {
-        self.name = name
-        self.inputs = inputs
-        self.targets = targets
-        self.labels = labels
-    }
-
-    /// The same data in freshly allocated buffers that share nothing with this one.
-    ///
-    /// Training loops read the data thousands of times; every read of a shared
-    /// array retains and releases it with an atomic operation on the buffer's header,
-    /// which sits on the cache line of its first elements. Runs in parallel on one
-    /// `Dataset` therefore fight over that line (measured: two threads ran a 100-run
-    /// sweep 1.66× faster than one, against 2.0× for two processes). A private copy
-    /// per run (O(n·(d + K)), ~40 KB for the paper's mixture) removes the contention.
-    public func privateCopy() -> Dataset {
-        func fresh(_ m: Matrix) -> Matrix {
-            Matrix(rows: m.rows, columns: m.columns, storage: m.storage.withUnsafeBufferPointer { Array($0) })
-        }
-        return Dataset(name: name, inputs: fresh(inputs), targets: fresh(targets),
-                       labels: labels.map { l in l.withUnsafeBufferPointer { Array($0) } })
-    }
-
     /// Number of samples per class (classification data only).
     public var classCounts: [Int]? {
         guard let labels else { return nil }

@@ -102,9 +102,7 @@ private struct TrainingLoop {
 
     init(network: Network, data: Dataset, optimizer: Optimizer, loss: Loss, steps: Int, options: TrainingOptions) {
         self.network = network
-        // Private buffers: parallel runs on one dataset would otherwise contend for
-        // its arrays' reference counts at every step (see `Dataset.privateCopy`).
-        self.data = data.privateCopy()
+        self.data = data
         self.optimizer = optimizer
         self.loss = loss
         self.steps = steps
