@@ -228,14 +228,19 @@ func benchSweep(steps: Int, threads: Int) throws(EngineError) {
     }
     let jobList = jobs
     let results = UnsafeMutableBufferPointer<Double>.allocate(capacity: jobList.count)
-    defer { results.deallocate() }
+    let loopSeconds = UnsafeMutableBufferPointer<Double>.allocate(capacity: jobList.count)
+    defer { results.deallocate(); loopSeconds.deallocate() }
     let sequential = Timing.measure {
         for (i, j) in jobList.enumerated() {
-            results[i] = (try? train(network: j.1, data: j.0, optimizer: j.2, loss: j.3, steps: steps))?.drift[0] ?? .nan
+            let run = try? train(network: j.1, data: j.0, optimizer: j.2, loss: j.3, steps: steps)
+            results[i] = run?.drift[0] ?? .nan
+            loopSeconds[i] = run?.seconds ?? 0
         }
     }
     let seqDrift = results.reduce(0, +)
+    let seqLoops = loopSeconds.reduce(0, +)
     nonisolated(unsafe) let out = results
+    nonisolated(unsafe) let outSeconds = loopSeconds
     let next = Counter()
     let parallel = Timing.measure {
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
@@ -243,13 +248,17 @@ func benchSweep(steps: Int, threads: Int) throws(EngineError) {
                 let i = next.take()
                 if i >= jobList.count { break }
                 let j = jobList[i]
-                out[i] = (try? train(network: j.1, data: j.0, optimizer: j.2, loss: j.3, steps: steps))?.drift[0] ?? .nan
+                let run = try? train(network: j.1, data: j.0, optimizer: j.2, loss: j.3, steps: steps)
+                out[i] = run?.drift[0] ?? .nan
+                outSeconds[i] = run?.seconds ?? 0
             }
         }
     }
     let parDrift = results.reduce(0, +)
+    let parLoops = loopSeconds.reduce(0, +)
     var line = "{\"kind\":\"sweep\",\"runs\":\(jobList.count),\"steps\":\(steps),\"threads\":\(threads),"
     line += "\"sequential_seconds\":\(sequential),\"parallel_seconds\":\(parallel),"
+    line += "\"sequential_loop_seconds\":\(seqLoops),\"parallel_loop_seconds\":\(parLoops),"
     line += "\"drift_sum\":\(jsonNumber(seqDrift)),\"same_results\":\(seqDrift == parDrift || (seqDrift.isNaN && parDrift.isNaN))}"
     emit(line)
 }
