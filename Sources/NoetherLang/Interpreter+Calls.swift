@@ -42,6 +42,14 @@ extension Interpreter {
         var rest = [(value: Value, range: SourceRange)]()
         var extras = [(label: String, labelRange: SourceRange, value: Value, range: SourceRange)]()
         var position = 0
+        // Optional parameters given `none` explicitly: "not given", so the declared default
+        // applies (help shows a default-less optional parameter as `name=none`). Only
+        // where the parameter's type does not itself take `none`.
+        var givenNone = Set<String>()
+        func meansDefault(_ p: Parameter, _ value: Value) -> Bool {
+            if case .nothing = value, !p.isRequired, !p.type.accepts(value) { return true }
+            return false
+        }
         let usageNote = "usage: \(builtin.usage)"
         for a in arguments {
             if let label = a.label {
@@ -64,16 +72,23 @@ extension Interpreter {
                     throw Diagnostic(.runtime, "unknown argument '\(label)' in call to '\(builtin.name)'",
                                      at: labelRange, hint: hint, notes: [usageNote])
                 }
-                if bound[label] != nil {
+                if bound[label] != nil || givenNone.contains(label) {
                     throw Diagnostic(.runtime, "argument '\(label)' given twice in call to '\(builtin.name)'",
                                      at: labelRange, notes: [usageNote])
+                }
+                if meansDefault(p, a.value) {
+                    givenNone.insert(label)
+                    continue
                 }
                 try checkType(p, a.value, at: a.range, builtin: builtin)
                 bound[label] = (a.value, a.range)
             } else {
                 // Positional arguments fill the declared parameters in order, skipping
                 // those already given by label.
-                while position < params.count && bound[params[position].label] != nil { position += 1 }
+                while position < params.count
+                        && (bound[params[position].label] != nil || givenNone.contains(params[position].label)) {
+                    position += 1
+                }
                 if position >= params.count {
                     if builtin.variadic {
                         rest.append((a.value, a.range))
@@ -85,6 +100,10 @@ extension Interpreter {
                 }
                 let p = params[position]
                 position += 1
+                if meansDefault(p, a.value) {
+                    givenNone.insert(p.label)
+                    continue
+                }
                 try checkType(p, a.value, at: a.range, builtin: builtin)
                 bound[p.label] = (a.value, a.range)
             }

@@ -26,6 +26,25 @@ class Harness {
 }
 
 @Suite struct EvaluatorTests {
+    /// `none` given to an optional builtin parameter means "not given": its default
+    /// applies (help shows default-less optional parameters as `name=none`).
+    @Test func noneSelectsTheDefaultOfAnOptionalParameter() throws {
+        let h = Harness()
+        try h.run("""
+        round(2.5, none)
+        round(2.567, digits=none)
+        str(1.5, digits=none)
+        str(none)
+        data = gaussian_mixture(n=20, d=4, classes=2, seed=1)
+        r = train(mlp([4, 8, 2], seed=1), data, gd(lr=0.01), loss=mse, steps=10, every=none)
+        len(r.losses)
+        """)
+        #expect(h.lines == ["2", "3", "\"1.5\"", "\"none\"", "10"])
+        // Still an error where the parameter is required, and a second value is "given twice".
+        #expect(h.error("mlp(none)")?.contains("error: argument 'sizes' of 'mlp' must be a list of integers, got nothing") == true)
+        #expect(h.error("round(1, digits=none, digits=2)")?.contains("error: argument 'digits' given twice") == true)
+    }
+
     @Test func bareExpressionsPrintAssignmentsDoNot() throws {
         let h = Harness()
         try h.run("x = 2\nx\n\"s\"\n[1, 2.5, true]\n1e-4\n3;")

@@ -2,7 +2,7 @@ import NoetherSyntax
 
 /// Language-level builtins that know nothing of the engine.
 enum CoreBuiltins {
-    static let all: [Builtin] = [print, len]
+    static let all: [Builtin] = [print, len, str]
 
     static let constants: [Constant] = [
         Constant("none", category: "language",
@@ -19,6 +19,39 @@ enum CoreBuiltins {
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         ctx.interpreter.output(ctx.rest.map { $0.value.printed }.joined(separator: " "))
         return .nothing
+    }
+
+    static let str = Builtin(
+        "str", category: "language",
+        abstract: "A value as text, as print shows it; digits= gives numbers that many significant digits.",
+        discussion: """
+        Join texts with +: "loss " + str(run.loss, digits=3). Without digits a number keeps
+        the shortest text that reads back to the same Float64 (0.1, 1e-05); with digits it
+        is rounded for reading (0.0329, 1.46e-05), also inside lists.
+        """,
+        parameters: [
+            Parameter("x", .any, help: "any value"),
+            Parameter("digits", .integer, .absent, help: "significant digits for numbers, 1 to 17"),
+        ],
+        returns: "string",
+        example: "\"loss \" + str(run.loss, digits=3)"
+    ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
+        let x = ctx.value("x")!
+        if case .nothing = x { return .string("none") }
+        guard ctx.value("digits") != nil else { return .string(x.printed) }
+        let digits = try ctx.integer("digits", in: 1...17)
+        func text(_ v: Value) throws(Diagnostic) -> String {
+            switch v {
+            case .number(let n): return formatSummary(n, digits: digits)
+            case .list(let items):
+                var parts = [String]()
+                for item in items { parts.append(try text(item)) }
+                return "[" + parts.joined(separator: ", ") + "]"
+            default:
+                throw ctx.error("'digits' applies to numbers and lists of numbers, got \(article(v.typeName)) \(v.typeName)", at: "x")
+            }
+        }
+        return .string(try text(x))
     }
 
     static let len = Builtin(

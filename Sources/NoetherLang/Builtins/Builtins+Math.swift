@@ -13,7 +13,7 @@ import NoetherSyntax
 /// right and let nan propagate.
 enum MathBuiltins {
     static let all: [Builtin] = [
-        linspace, logspace, range, sum, mean, std, min, max, allTrue, anyTrue, log, log10, exp, sqrt, abs,
+        linspace, logspace, range, sum, mean, std, min, max, allTrue, anyTrue, log, log10, exp, sqrt, abs, round,
     ]
 
     // MARK: - Sequences
@@ -197,6 +197,37 @@ enum MathBuiltins {
     static let abs = elementWise("abs", "The absolute value, element-wise.",
                                  example: "abs(run.C0 - run.net.C)") { Swift.abs($0) }
 
+    static let round = Builtin(
+        "round", category: "math",
+        abstract: "Rounds to a number of decimal places (default 0), element-wise; ties to even, like Python.",
+        discussion: """
+        The exact binary value is rounded, so round(2.675, 2) is 2.67 (2.675 is stored as
+        2.67499999…), and exact ties go to the even neighbour: round(0.5) is 0, round(1.5) is 2.
+        Negative places round to tens, hundreds, …: round(1234, -2) is 1200. nan and ±inf stay.
+        """,
+        parameters: [
+            Parameter("x", .oneOf([.number, .list(.any)]), help: "a number or a list of numbers"),
+            Parameter("digits", .integer, .value(.number(0), text: "0"), help: "decimal places, -15 to 17"),
+        ],
+        returns: "number or list",
+        example: "round(run.loss, 3)"
+    ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
+        let digits = try ctx.integer("digits", in: -15...17)
+        func apply(_ v: Value) throws(Diagnostic) -> Value {
+            switch v {
+            case .number(let x): return .number(roundedDecimal(x, places: digits))
+            case .list(let items):
+                var out = [Value]()
+                out.reserveCapacity(items.count)
+                for item in items { out.append(try apply(item)) }
+                return .list(out)
+            default:
+                throw ctx.error("'round' needs numbers, got \(article(v.typeName)) \(v.typeName)", at: "x")
+            }
+        }
+        return try apply(ctx.value("x")!)
+    }
+
     /// A function of one number applied to a number or to every number of a (nested) list.
     private static func elementWise(_ name: String, _ abstract: String, example: String,
                                     _ f: @escaping @Sendable (Double) -> Double) -> Builtin {
@@ -255,4 +286,22 @@ enum MathBuiltins {
         }
         return .number(f(numbers))
     }
+}
+
+/// x rounded to `places` decimal places (negative: to tens, hundreds, …), ties to even.
+/// Places ≥ 0 round the exact binary value through C's correctly rounded `%.*f`
+/// conversion and read the text back (correctly rounded too), so the result is the
+/// Double nearest to the decimal that Python's `round` gives.
+func roundedDecimal(_ x: Double, places: Int) -> Double {
+    guard x.isFinite else { return x }
+    if places < 0 {
+        var p = 1.0
+        for _ in 0..<(-places) { p *= 10 }
+        return (x / p).rounded(.toNearestOrEven) * p
+    }
+    var buffer = [CChar](repeating: 0, count: 400)
+    let written = withVaList([Int32(places), x]) { vsnprintf(&buffer, buffer.count, "%.*f", $0) }
+    guard written > 0, written < buffer.count else { return x }
+    let text = String(decoding: buffer.prefix(Int(written)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return Double(text) ?? x
 }
