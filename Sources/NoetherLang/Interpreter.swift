@@ -395,27 +395,76 @@ public final class Interpreter {
         }
     }
 
+    /// `xs[i]`, `xs[a:b]`, `xs[mask]` (a list of booleans of the same length keeps the
+    /// elements where it is true), `xs[[i, j, …]]` (the elements at those positions);
+    /// `r["name"]` is the field `name` of a record or object, like `r.name`; tables see
+    /// `indexTable`.
     private func evaluateIndex(_ base: Value, _ sub: Subscript, range: SourceRange) throws(Diagnostic) -> Value {
         if case .object(let table as TableObject) = base {
             return try indexTable(table, sub, range: range)
         }
+        switch (base, sub) {
+        case (.record, .single(let e)), (.object, .single(let e)):
+            let v = try evaluate(e)
+            guard case .string(let name) = v else {
+                throw Diagnostic(.runtime, "a \(base.typeName) is indexed by a field name in quotes, got \(v.typeName)",
+                                 at: e.range, hint: "write r[\"name\"] or r.name")
+            }
+            return try fieldAccess(base, name: name, nameRange: e.range)
+        default: break
+        }
         guard case .list(let items) = base else {
-            throw Diagnostic(.runtime, "only lists and tables can be indexed, this is a \(base.typeName)", at: range)
+            throw Diagnostic(.runtime, "only lists, tables, records and objects can be indexed, this is a \(base.typeName)", at: range)
         }
         switch sub {
         case .single(let e):
-            return items[try position(e, count: items.count, what: "list")]
+            let v = try evaluate(e)
+            if case .list(let selector) = v { return .list(try select(items, by: selector, at: e.range, what: "list")) }
+            return items[try position(e, value: v, count: items.count, what: "list")]
         case .slice(let lo, let hi):
             let (a, b) = try sliceBounds(lo, hi, count: items.count)
             return .list(a < b ? Array(items[a..<b]) : [])
         }
     }
 
-    /// `t[i]` is row i as a record, `t["lr"]` a column, `t[a:b]` a table of rows a…b−1.
+    /// The elements of `items` a selector list picks: booleans (one per element, kept
+    /// where true) or integer positions (negative from the end), in the selector's order.
+    private func select<T>(_ items: [T], by selector: [Value], at range: SourceRange, what: String) throws(Diagnostic) -> [T] {
+        let noun = what == "table" ? "a table of \(items.count) rows" : "a list of \(items.count)"
+        if selector.allSatisfy({ if case .bool = $0 { true } else { false } }), !selector.isEmpty {
+            guard selector.count == items.count else {
+                throw Diagnostic(.runtime, "a mask of \(selector.count) boolean\(selector.count == 1 ? "" : "s") cannot select from \(noun)", at: range,
+                                 hint: "a mask needs one boolean per \(what == "table" ? "row" : "element")")
+            }
+            var out = [T]()
+            for (item, keep) in zip(items, selector) { if case .bool(true) = keep { out.append(item) } }
+            return out
+        }
+        var out = [T]()
+        out.reserveCapacity(selector.count)
+        for v in selector {
+            guard case .number(let x) = v, x.isFinite, x == x.rounded(), abs(x) < 1e15 else {
+                throw Diagnostic(.runtime, "a selector is a list of booleans or of integer positions, got \(v.rendered) in it", at: range)
+            }
+            let i = Int(x), j = i < 0 ? items.count + i : i
+            guard j >= 0 && j < items.count else {
+                throw Diagnostic(.runtime, "index \(i) is out of range for \(noun)", at: range,
+                                 hint: items.isEmpty ? "the \(what) is empty" : "valid indices are 0…\(items.count - 1) or -\(items.count)…-1")
+            }
+            out.append(items[j])
+        }
+        return out
+    }
+
+    /// `t[i]` is row i as a record, `t["lr"]` a column, `t[a:b]` a table of rows a…b−1,
+    /// `t[mask]` / `t[[i, j]]` a table of the selected rows.
     private func indexTable(_ table: TableObject, _ sub: Subscript, range: SourceRange) throws(Diagnostic) -> Value {
         switch sub {
         case .single(let e):
             let v = try evaluate(e)
+            if case .list(let selector) = v {
+                return .object(TableObject(columns: table.columns, rows: try select(table.rows, by: selector, at: e.range, what: "table")))
+            }
             if case .string(let column) = v {
                 if let c = table.column(column) { return c }
                 throw Diagnostic(.runtime, "the table has no column '\(column)'", at: e.range,

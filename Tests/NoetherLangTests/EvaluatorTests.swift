@@ -63,6 +63,35 @@ class Harness {
         #expect(h.lines == ["10", "40", "[20, 30]", "[10, 20]", "[30, 40]"])
     }
 
+    /// A list of booleans keeps the elements where it is true, a list of integers picks
+    /// positions; records and objects take a field name in quotes; tables select rows.
+    @Test func masksPositionsAndFieldNamesAsIndices() throws {
+        let h = Harness()
+        try h.run("""
+        xs = [1, 5, 2, 8]
+        xs[xs > 2]
+        xs[[0, -1, 1]]
+        xs[[]]
+        r = {a=1, b="x"}
+        r["b"]
+        t = table(x=[1, 2, 3], y=[4, 5, 6])
+        t[t["x"] >= 2]["y"]
+        t[[2, 0]]["x"]
+        """)
+        #expect(h.lines == ["[5, 8]", "[1, 8, 5]", "[]", "\"x\"", "[5, 6]", "[3, 1]"])
+        let errors = [
+            ("[1, 5][[true]]", "a mask of 1 boolean cannot select from a list of 2"),
+            ("[1, 5][[0, 7]]", "index 7 is out of range for a list of 2"),
+            ("[1, 5][[\"a\"]]", "a selector is a list of booleans or of integer positions, got \"a\" in it"),
+            ("{a=1}[0]", "a record is indexed by a field name in quotes, got number"),
+            ("{a=1}[\"c\"]", "the record has no field 'c'"),
+        ]
+        for (source, message) in errors {
+            let rendered = h.error(source) ?? "(no error)"
+            #expect(rendered.contains("error: \(message)"), "\(rendered)")
+        }
+    }
+
     @Test func recordsAndFields() throws {
         let h = Harness()
         try h.run("r = {a=1, b=\"x\"}\nr.a\nr")

@@ -77,7 +77,7 @@ import Testing
         ("-\"a\"", "cannot negate a string"),
         ("xs = [1]\nxs[1.5]", "an index must be an integer, got 1.5"),
         ("xs = [1]\nxs[1e300]", "an index must be an integer, got 1e+300"),
-        ("3[0]", "only lists and tables can be indexed, this is a number"),
+        ("3[0]", "only lists, tables, records and objects can be indexed, this is a number"),
     ]
 
     @Test(arguments: errors.indices)
