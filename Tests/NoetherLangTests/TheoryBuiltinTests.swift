@@ -284,6 +284,29 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         #expect(try h.run("c2.compared").rendered == "[true, true, true, false]")
         #expect(close(try h.number("compare([1, 2], [2, 2], lr=[0.1, 0.2]).ratio[0]"), 0.5))
         #expect(h.error("compare([1, 2], [2, 2])")?.contains("needs its learning rates") == true)
+        // A list prediction can say which η rest on unstable modes; R_stable leaves them out.
+        try h.run("""
+            rates = [0.01, 0.1, 0.3, 1, 2]
+            c3 = compare([30, 7, 3, 1, 9], [31, 7.5, 3.1, 1.2, 0.5], lr=rates, unstable=[false, false, false, false, true])
+            c4 = compare([30, 7, 3, 1], [31, 7.5, 3.1, 1.2], lr=[0.01, 0.1, 0.3, 1])
+            """)
+        let logMeasured = [31, 7.5, 3.1, 1.2].map { Foundation.log($0 + 1e-20) }
+        let logPredicted = [30.0, 7, 3, 1].map { Foundation.log($0 + 1e-20) }
+        #expect(close(try h.number("c3.R_stable"), pearson(logPredicted, logMeasured)))
+        #expect(close(try h.number("c3.R_stable"), try h.number("c4.R")))
+        #expect(try h.number("c3.R") < 0.9)
+        #expect(try h.number("c4.R_stable") == (try h.number("c4.R")))
+        #expect(h.error("compare([1, 2], [2, 2], lr=[0.1, 0.2], unstable=[true])")?
+            .contains("1 unstable flag for 2 learning rates") == true)
+        #expect(h.error("compare(p, [30, 6, 3, 2], unstable=[true, true, true, true])")?
+            .contains("'unstable' comes from the prediction's mode counts") == true)
+    }
+
+    private func pearson(_ x: [Double], _ y: [Double]) -> Double {
+        let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for (a, b) in zip(x, y) { sxy += (a - mx) * (b - my); sxx += (a - mx) * (a - mx); syy += (b - my) * (b - my) }
+        return sxy / (sxx * syy).squareRoot()
     }
 
     // MARK: coefficients

@@ -484,7 +484,8 @@ enum TheoryBuiltins {
         diverged rule (drop_point: one diverged seed drops the η; otherwise the converged
         seeds are averaged, experiments.md's rule C). A y cell may be a number, a list
         (averaged) or a run (its |Σ_t δ_t|, averaged over layer pairs). A list prediction
-        needs lr.
+        needs lr, and may say with unstable=[…] (one boolean per η) which predictions rest
+        on unstable modes; R_stable leaves those η out (without it, R_stable = R).
         """,
         parameters: [
             Parameter("pred", .oneOf([.object("crossover_prediction"), .list(.number)]),
@@ -492,6 +493,8 @@ enum TheoryBuiltins {
             Parameter("measured", .oneOf([.list(.number), .object("table")]),
                       help: "S_meas per η: a list, or a table of runs", completion: .variables),
             Parameter("lr", .list(.number), .absent, help: "the learning rates, when pred is a list"),
+            Parameter("unstable", .list(.bool), .absent,
+                      help: "per η, whether a list prediction rests on unstable modes (R_stable leaves them out)"),
             Parameter("x", .string, .value(.string("lr"), text: "\"lr\""), help: "a measured table's η column"),
             Parameter("y", .string, .value(.string("S"), text: "\"S\""),
                       help: "a measured table's S column (numbers, or lists averaged over their entries)"),
@@ -514,6 +517,9 @@ enum TheoryBuiltins {
             rates = p.prediction.learningRates
             predicted = p.prediction.predicted
             if ctx.has("lr") { throw ctx.error("'lr' comes from the prediction; give it only with a list", at: "lr") }
+            if ctx.has("unstable") {
+                throw ctx.error("'unstable' comes from the prediction's mode counts; give it only with a list", at: "unstable")
+            }
         } else {
             predicted = ctx.value("pred")!.numbers ?? []
             guard ctx.has("lr") else {
@@ -533,9 +539,16 @@ enum TheoryBuiltins {
                 throw ctx.error("\(measured.count) measurements for \(rates.count) learning rates", at: "measured")
             }
         }
+        var unstable: [Bool]? = nil
+        if case .list(let flags)? = ctx.value("unstable") {
+            unstable = flags.map { if case .bool(true) = $0 { true } else { false } }
+            guard flags.count == rates.count else {
+                throw ctx.error("\(flags.count) unstable flag\(flags.count == 1 ? "" : "s") for \(rates.count) learning rates", at: "unstable")
+            }
+        }
         let result = try ctx.engine { () throws(EngineError) in
             if let prediction { return try compareCrossover(prediction, measured: measured) }
-            return try compareCrossover(learningRates: rates, predicted: predicted, measured: measured)
+            return try compareCrossover(learningRates: rates, predicted: predicted, measured: measured, unstable: unstable)
         }
         return .object(CrossoverComparisonObject(result))
     }
