@@ -1,4 +1,4 @@
-import NoetherEngine
+@testable import NoetherEngine
 import Testing
 
 /// Generators' statistics, subset/split/standardize, and the CSV loader.
@@ -122,6 +122,27 @@ struct DatasetTests {
         #expect(byName.inputs == Matrix([[2, 0], [0.001, 2], [4, 1]]))
         let forcedRegression = try loadCSV(path: path, kind: .regression)
         #expect(!forcedRegression.isClassification && forcedRegression.targets.storage == [0, 2, 1])
+    }
+
+    @Test("load_csv reads RFC 4180 quoting within a line")
+    func csvQuoting() throws {
+        #expect(splitCSVFields("a,b") == ["a", "b"])
+        #expect(splitCSVFields(" a , b ,") == ["a", "b", ""])
+        #expect(splitCSVFields("\"x, y\",\"say \"\"hi\"\"\", \" padded \" ") == ["x, y", "say \"hi\"", " padded "])
+        #expect(splitCSVFields("\"\",1") == ["", "1"])
+        #expect(splitCSVFields("\"open,1") == nil)
+
+        let dir = TrainFixture.temporaryDirectory()
+        defer { TrainFixture.removeDirectory(dir) }
+        let path = dir + "/quoted.csv"
+        TrainFixture.write("\"width, cm\",\"mass \"\"kg\"\"\",class\n\"1.5\",2,\"1\"\n3, \"4\" ,0\n", to: path)
+        let data = try loadCSV(path: path)
+        #expect(data.inputs == Matrix([[1.5, 2], [3, 4]]) && data.labels! == [1, 0])
+        let byName = try loadCSV(path: path, label: "width, cm")
+        #expect(byName.targets == Matrix([[1.5], [3]]))
+        TrainFixture.write("x,y\n1,\"2\n3,4\n", to: path)
+        #expect(TrainFixture.error { try loadCSV(path: path) }
+            == .file("'\(path)' line 2: a quoted field is not closed (a field may not span lines)"))
     }
 
     @Test("load_csv errors name the file, line and column")

@@ -12,9 +12,11 @@ public enum LabelKind: Sendable, Equatable, Hashable {
 ///
 /// Format: UTF-8 text (an optional byte-order mark is skipped), lines ending in LF
 /// or CRLF, values separated by commas. The first non-empty line is a header of
-/// unique column names (surrounding spaces and double quotes are stripped); every
-/// further non-empty line holds one finite number per column (`Double` syntax,
-/// e.g. `3`, `-0.5`, `1e-3`). No quoting of values, no other separators.
+/// unique column names; every further non-empty line holds one finite number per
+/// column (`Double` syntax, e.g. `3`, `-0.5`, `1e-3`). Fields may be quoted as in
+/// RFC 4180 (`"x, y"`; inside quotes a comma belongs to the field and a doubled quote
+/// is one quote) but may not span lines; spaces around a field are ignored. No other
+/// separators.
 ///
 /// The column `label` (default: the last column) becomes the target; all other
 /// columns, in file order, the inputs. With `kind = .automatic` the data are
@@ -35,12 +37,14 @@ public func loadCSV(path: String, label: String? = nil, kind: LabelKind = .autom
     var lineIndex = 0
     while lineIndex < lines.count, trim(clean(lines[lineIndex])).isEmpty { lineIndex += 1 }
     guard lineIndex < lines.count else { throw .file("'\(path)' is empty: expected a header line of column names") }
-    let header: [String] = clean(lines[lineIndex]).split(separator: ",", omittingEmptySubsequences: false).map {
-        var name = trim($0)
-        if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") { name = name.dropFirst().dropLast() }
-        return String(name)
-    }
     let headerLine = lineIndex + 1
+    func fields(_ line: Substring, number: Int) throws(EngineError) -> [String] {
+        guard let f = splitCSVFields(line) else {
+            throw .file("'\(path)' line \(number): a quoted field is not closed (a field may not span lines)")
+        }
+        return f
+    }
+    let header = try fields(clean(lines[lineIndex]), number: headerLine)
     if let empty = header.firstIndex(of: "") {
         throw .file("'\(path)' line \(headerLine): column \(empty + 1) of the header has no name")
     }
@@ -66,12 +70,11 @@ public func loadCSV(path: String, label: String? = nil, kind: LabelKind = .autom
         let number = lineIndex + 1
         lineIndex += 1
         if trim(line).isEmpty { continue }
-        let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-        guard fields.count == columns else {
-            throw .file("'\(path)' line \(number): expected \(columns) values, found \(fields.count)")
+        let values = try fields(line, number: number)
+        guard values.count == columns else {
+            throw .file("'\(path)' line \(number): expected \(columns) values, found \(values.count)")
         }
-        for (c, field) in fields.enumerated() {
-            let t = trim(field)
+        for (c, t) in values.enumerated() {
             guard !t.isEmpty else { throw .file("'\(path)' line \(number), column '\(header[c])': missing value") }
             guard let v = Double(t) else {
                 throw .file("'\(path)' line \(number), column '\(header[c])': '\(t)' is not a number")
@@ -105,6 +108,50 @@ public func loadCSV(path: String, label: String? = nil, kind: LabelKind = .autom
         return Dataset(name: name, inputs: x, labels: labels, classes: labels.max()! + 1)
     }
     return Dataset(name: name, inputs: x, targets: Matrix(rows: n, columns: 1, storage: targets))
+}
+
+/// The fields of one CSV line (RFC 4180 quoting, within the line): commas separate
+/// fields except inside double quotes, a doubled quote inside quotes is one quote, and
+/// spaces or tabs around a field (outside its quotes) are dropped. `nil` when a quote
+/// is not closed.
+func splitCSVFields(_ line: Substring) -> [String]? {
+    var fields = [String]()
+    var field = ""
+    var quoted = false          // inside a quoted section
+    var trailing = ""           // spaces seen after text, kept only if more text follows
+    let chars = Array(line)
+    var i = 0
+    while i < chars.count {
+        let c = chars[i]
+        i += 1
+        if quoted {
+            if c == "\"" {
+                if i < chars.count && chars[i] == "\"" { field.append("\""); i += 1 } else { quoted = false }
+            } else {
+                field.append(c)
+            }
+            continue
+        }
+        switch c {
+        case ",":
+            fields.append(field)
+            field = ""
+            trailing = ""
+        case " ", "\t":
+            if !field.isEmpty { trailing.append(c) }
+        case "\"":
+            field += trailing
+            trailing = ""
+            quoted = true
+        default:
+            field += trailing
+            trailing = ""
+            field.append(c)
+        }
+    }
+    if quoted { return nil }
+    fields.append(field)
+    return fields
 }
 
 /// The last path component without its extension, e.g. `iris` for `data/iris.csv`.

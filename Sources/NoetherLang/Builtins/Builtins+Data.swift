@@ -152,7 +152,8 @@ enum DataBuiltins {
         abstract: "Reads a numeric CSV file with a header line: one column is the target, the others the inputs.",
         discussion: """
         The first line names the columns; every further line holds one number per column,
-        separated by commas (no quoting). `label` names the target column (default: the last);
+        separated by commas; a field may be quoted ("width, cm"; "" inside quotes is one
+        quote) within its line. `label` names the target column (default: the last);
         the other columns, in file order, are the inputs. task="auto" makes classification
         data (K = max label + 1 classes) when every label is a non-negative integer, and
         regression data otherwise. Errors name the file, the line and the column.
