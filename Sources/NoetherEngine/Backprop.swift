@@ -151,9 +151,11 @@ public struct Backprop: Sendable {
     }
 }
 
-/// d[i] ← d[i]·s[i] (same counts), four lanes at a time.
+/// d[i] ← d[i]·factor(s[i]) (same counts), four lanes at a time; the factor is s[i]
+/// itself unless `lanes` and `scalar` (which must agree) say otherwise.
 @inline(__always)
-func multiplyElementwise(_ d: UnsafeMutableBufferPointer<Double>, by s: UnsafeBufferPointer<Double>) {
+func multiplyElementwise(_ d: UnsafeMutableBufferPointer<Double>, by s: UnsafeBufferPointer<Double>,
+                         lanes: (SIMD4<Double>) -> SIMD4<Double> = { $0 }, scalar: (Double) -> Double = { $0 }) {
     precondition(d.count == s.count, "elementwise product of buffers of different lengths")
     guard let db = d.baseAddress, let sb = s.baseAddress else { return }
     let n = d.count
@@ -162,11 +164,11 @@ func multiplyElementwise(_ d: UnsafeMutableBufferPointer<Double>, by s: UnsafeBu
     while i + 4 <= n {
         let x = dr.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
         let y = sr.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
-        dr.storeBytes(of: x * y, toByteOffset: i &* 8, as: SIMD4<Double>.self)
+        dr.storeBytes(of: x * lanes(y), toByteOffset: i &* 8, as: SIMD4<Double>.self)
         i &+= 4
     }
     while i < n {
-        db[i] *= sb[i]
+        db[i] *= scalar(sb[i])
         i &+= 1
     }
 }
@@ -175,22 +177,8 @@ func multiplyElementwise(_ d: UnsafeMutableBufferPointer<Double>, by s: UnsafeBu
 /// product so that non-finite deltas propagate exactly as with stored slopes.
 @inline(__always)
 func multiplyByPositiveIndicator(_ d: UnsafeMutableBufferPointer<Double>, of a: UnsafeBufferPointer<Double>) {
-    precondition(d.count == a.count, "elementwise product of buffers of different lengths")
-    guard let db = d.baseAddress, let ab = a.baseAddress else { return }
-    let n = d.count
-    let dr = UnsafeMutableRawPointer(db), ar = UnsafeRawPointer(ab)
     let zero = SIMD4<Double>(repeating: 0), one = SIMD4<Double>(repeating: 1)
-    var i = 0
-    while i + 4 <= n {
-        let x = dr.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
-        let y = ar.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
-        dr.storeBytes(of: x * zero.replacing(with: one, where: y .> zero), toByteOffset: i &* 8, as: SIMD4<Double>.self)
-        i &+= 4
-    }
-    while i < n {
-        db[i] *= ab[i] > 0 ? 1 : 0
-        i &+= 1
-    }
+    multiplyElementwise(d, by: a, lanes: { zero.replacing(with: one, where: $0 .> zero) }, scalar: { $0 > 0 ? 1 : 0 })
 }
 
 /// m[i, :] += v for every row i (v is 1 × columns).

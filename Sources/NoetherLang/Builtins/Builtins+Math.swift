@@ -213,19 +213,7 @@ enum MathBuiltins {
         example: "round(run.loss, 3)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let digits = try ctx.integer("digits", in: -15...17)
-        func apply(_ v: Value) throws(Diagnostic) -> Value {
-            switch v {
-            case .number(let x): return .number(roundedDecimal(x, places: digits))
-            case .list(let items):
-                var out = [Value]()
-                out.reserveCapacity(items.count)
-                for item in items { out.append(try apply(item)) }
-                return .list(out)
-            default:
-                throw ctx.error("'round' needs numbers, got \(article(v.typeName)) \(v.typeName)", at: "x")
-            }
-        }
-        return try apply(ctx.value("x")!)
+        return try mapNumbers(ctx.value("x")!, "round", ctx) { roundedDecimal($0, places: digits) }
     }
 
     /// A function of one number applied to a number or to every number of a (nested) list.
@@ -237,19 +225,23 @@ enum MathBuiltins {
             returns: "number or list",
             example: example
         ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-            func apply(_ v: Value) throws(Diagnostic) -> Value {
-                switch v {
-                case .number(let x): return .number(f(x))
-                case .list(let items):
-                    var out = [Value]()
-                    out.reserveCapacity(items.count)
-                    for item in items { out.append(try apply(item)) }
-                    return .list(out)
-                default:
-                    throw ctx.error("'\(name)' needs numbers, got \(article(v.typeName)) \(v.typeName)", at: "x")
-                }
-            }
-            return try apply(ctx.value("x")!)
+            try mapNumbers(ctx.value("x")!, name, ctx, f)
+        }
+    }
+
+    /// `f` applied to a number or to every number of a (nested) list; any other value
+    /// is an error at argument `x` of builtin `name`.
+    private static func mapNumbers(_ v: Value, _ name: String, _ ctx: CallContext,
+                                   _ f: (Double) -> Double) throws(Diagnostic) -> Value {
+        switch v {
+        case .number(let x): return .number(f(x))
+        case .list(let items):
+            var out = [Value]()
+            out.reserveCapacity(items.count)
+            for item in items { out.append(try mapNumbers(item, name, ctx, f)) }
+            return .list(out)
+        default:
+            throw ctx.error("'\(name)' needs numbers, got \(article(v.typeName)) \(v.typeName)", at: "x")
         }
     }
 
