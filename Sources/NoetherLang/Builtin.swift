@@ -24,10 +24,22 @@ public indirect enum ValueType: Sendable, Equatable {
         case .string: "string"
         case .bool: "boolean"
         case .list(.any): "list"
-        case .list(let t): "list of \(t.displayName)s"
+        case .list(let t): "list of \(t.pluralName)"
         case .object(let n): n
         case .function: "function"
         case .oneOf(let ts): ts.map(\.displayName).joined(separator: " or ")
+        }
+    }
+
+    /// The plural of `displayName`, for "list of …": "numbers", "lists of numbers",
+    /// "numbers or strings".
+    public var pluralName: String {
+        switch self {
+        case .any: "values"
+        case .list(.any): "lists"
+        case .list(let t): "lists of \(t.pluralName)"
+        case .oneOf(let ts): ts.map(\.pluralName).joined(separator: " or ")
+        default: displayName + "s"
         }
     }
 

@@ -227,3 +227,15 @@ import Testing
         #expect(h.lines == ["6"])
     }
 }
+
+@Suite struct ValueTypeNameTests {
+    /// Type names in messages and help read as English, nested lists included.
+    @Test func nestedListsPluralize() {
+        #expect(ValueType.list(.number).displayName == "list of numbers")
+        #expect(ValueType.list(.list(.number)).displayName == "list of lists of numbers")
+        #expect(ValueType.list(.list(.any)).displayName == "list of lists")
+        #expect(ValueType.list(.oneOf([.number, .string])).displayName == "list of numbers or strings")
+        #expect(ValueType.list(.object("run")).displayName == "list of runs")
+        #expect(ValueType.oneOf([.number, .list(.any)]).displayName == "number or list")
+    }
+}
