@@ -35,18 +35,10 @@ extension Matrix {
         var w = [Double](repeating: 0, count: n)
         var jobz: CChar = wantVectors ? 86 /* V */ : 78 /* N */
         var uplo: CChar = 85 /* U */
-        var nn = blasint(n), lda = blasint(n), info: blasint = 0
-        var lwork: blasint = -1, liwork: blasint = -1
-        var workQuery = 0.0
-        var iworkQuery: blasint = 0
-        dsyevd_(&jobz, &uplo, &nn, &a, &lda, &w, &workQuery, &lwork, &iworkQuery, &liwork, &info, 1, 1)
-        guard info == 0 else { throw LAPACKError(routine: "dsyevd", info: Int(info)) }
-        lwork = blasint(workQuery.rounded(.up))
-        liwork = iworkQuery
-        var work = [Double](repeating: 0, count: Int(lwork))
-        var iwork = [blasint](repeating: 0, count: Int(Swift.max(liwork, 1)))
-        dsyevd_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
-        guard info == 0 else { throw LAPACKError(routine: "dsyevd", info: Int(info)) }
+        var nn = blasint(n), lda = blasint(n)
+        try callWithWorkspace("dsyevd") { work, lwork, iwork, liwork, info in
+            dsyevd_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
+        }
         var vectors: Matrix?
         if wantVectors {
             // `a` now holds eigenvectors as column-major columns = row-major rows: transpose.
@@ -73,18 +65,10 @@ extension Matrix {
         var w = [Double](repeating: 0, count: n)
         var jobz: CChar = 78 /* N */
         var uplo: CChar = 85 /* U */
-        var nn = blasint(n), lda = blasint(n), info: blasint = 0
-        var lwork: blasint = -1, liwork: blasint = -1
-        var workQuery = 0.0
-        var iworkQuery: blasint = 0
-        dsyevd_2stage_(&jobz, &uplo, &nn, &a, &lda, &w, &workQuery, &lwork, &iworkQuery, &liwork, &info, 1, 1)
-        guard info == 0 else { throw LAPACKError(routine: "dsyevd_2stage", info: Int(info)) }
-        lwork = blasint(workQuery.rounded(.up))
-        liwork = Swift.max(iworkQuery, 1)
-        var work = [Double](repeating: 0, count: Int(lwork))
-        var iwork = [blasint](repeating: 0, count: Int(liwork))
-        dsyevd_2stage_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
-        guard info == 0 else { throw LAPACKError(routine: "dsyevd_2stage", info: Int(info)) }
+        var nn = blasint(n), lda = blasint(n)
+        try callWithWorkspace("dsyevd_2stage") { work, lwork, iwork, liwork, info in
+            dsyevd_2stage_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
+        }
         return SymmetricEigen(values: w, vectors: nil)
     }
 
@@ -109,19 +93,10 @@ extension Matrix {
         var z = [Double](repeating: 0, count: wantVectors ? n * k : 1)
         var ldz = blasint(wantVectors ? n : 1)
         var isuppz = [blasint](repeating: 0, count: 2 * Swift.max(k, 1))
-        var lwork: blasint = -1, liwork: blasint = -1, info: blasint = 0
-        var workQuery = 0.0
-        var iworkQuery: blasint = 0
-        dsyevr_(&jobz, &rangeChar, &uplo, &nn, &a, &lda, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz,
-                &isuppz, &workQuery, &lwork, &iworkQuery, &liwork, &info, 1, 1, 1)
-        guard info == 0 else { throw LAPACKError(routine: "dsyevr", info: Int(info)) }
-        lwork = blasint(workQuery.rounded(.up))
-        liwork = iworkQuery
-        var work = [Double](repeating: 0, count: Int(lwork))
-        var iwork = [blasint](repeating: 0, count: Int(Swift.max(liwork, 1)))
-        dsyevr_(&jobz, &rangeChar, &uplo, &nn, &a, &lda, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz,
-                &isuppz, &work, &lwork, &iwork, &liwork, &info, 1, 1, 1)
-        guard info == 0 else { throw LAPACKError(routine: "dsyevr", info: Int(info)) }
+        try callWithWorkspace("dsyevr") { work, lwork, iwork, liwork, info in
+            dsyevr_(&jobz, &rangeChar, &uplo, &nn, &a, &lda, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz,
+                    &isuppz, &work, &lwork, &iwork, &liwork, &info, 1, 1, 1)
+        }
         let found = Int(m)
         var vectors: Matrix?
         if wantVectors {
@@ -153,19 +128,10 @@ public func tridiagonalEigen(diagonal: [Double], offDiagonal: [Double], vectors 
     var z = [Double](repeating: 0, count: wantVectors ? n * n : 1)
     var ldz = blasint(wantVectors ? n : 1)
     var isuppz = [blasint](repeating: 0, count: 2 * n)
-    var lwork: blasint = -1, liwork: blasint = -1, info: blasint = 0
-    var workQuery = 0.0
-    var iworkQuery: blasint = 0
-    dstevr_(&jobz, &rangeChar, &nn, &d, &e, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz, &isuppz,
-            &workQuery, &lwork, &iworkQuery, &liwork, &info, 1, 1)
-    guard info == 0 else { throw LAPACKError(routine: "dstevr", info: Int(info)) }
-    lwork = blasint(workQuery.rounded(.up))
-    liwork = iworkQuery
-    var work = [Double](repeating: 0, count: Int(lwork))
-    var iwork = [blasint](repeating: 0, count: Int(Swift.max(liwork, 1)))
-    dstevr_(&jobz, &rangeChar, &nn, &d, &e, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz, &isuppz,
-            &work, &lwork, &iwork, &liwork, &info, 1, 1)
-    guard info == 0 else { throw LAPACKError(routine: "dstevr", info: Int(info)) }
+    try callWithWorkspace("dstevr") { work, lwork, iwork, liwork, info in
+        dstevr_(&jobz, &rangeChar, &nn, &d, &e, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz, &isuppz,
+                &work, &lwork, &iwork, &liwork, &info, 1, 1)
+    }
     let found = Int(m)
     var vectors: Matrix?
     if wantVectors {
@@ -174,4 +140,23 @@ public func tridiagonalEigen(diagonal: [Double], offDiagonal: [Double], vectors 
         vectors = v
     }
     return SymmetricEigen(values: Array(w.prefix(found)), vectors: vectors)
+}
+
+/// Runs a LAPACK routine with (work, lwork, iwork, liwork, info) arguments twice: first
+/// as a workspace query (lwork = liwork = −1, sizes returned in work[0] and iwork[0]),
+/// then with workspaces of the sizes it asked for. Throws on a non-zero `info` from
+/// either call, naming `routine`.
+func callWithWorkspace(_ routine: String,
+                       _ call: (_ work: inout [Double], _ lwork: inout blasint, _ iwork: inout [blasint],
+                                _ liwork: inout blasint, _ info: inout blasint) -> Void) throws(LAPACKError) {
+    var work = [0.0], iwork: [blasint] = [0]
+    var lwork: blasint = -1, liwork: blasint = -1, info: blasint = 0
+    call(&work, &lwork, &iwork, &liwork, &info)
+    guard info == 0 else { throw LAPACKError(routine: routine, info: Int(info)) }
+    lwork = Swift.max(blasint(work[0].rounded(.up)), 1)
+    liwork = Swift.max(iwork[0], 1)
+    work = [Double](repeating: 0, count: Int(lwork))
+    iwork = [blasint](repeating: 0, count: Int(liwork))
+    call(&work, &lwork, &iwork, &liwork, &info)
+    guard info == 0 else { throw LAPACKError(routine: routine, info: Int(info)) }
 }
