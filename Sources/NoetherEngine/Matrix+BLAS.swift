@@ -31,24 +31,11 @@ extension Matrix {
             return
         }
         let lda = Swift.max(a.columns, 1), ldb = Swift.max(b.columns, 1), ldc = Swift.max(c.columns, 1)
-        // β = 0: clear C with one memset and accumulate with β = 1 instead. OpenBLAS 0.3.21
-        // zeroes C for β = 0 in a scalar `dgemm_beta` pass that costs 2–3 µs on a 200×64
-        // output (a tenth of the training step); the kernel then adds α·op(A)op(B) to C
-        // either way, so the result is bit-identical.
-        var beta = beta
-        if beta == 0 {
-            c.fill(0)
-            beta = 1
-        }
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 c.storage.withUnsafeMutableBufferPointer { pc in
-                    cblas_dgemm(
-                        CblasRowMajor, transA.cblas, transB.cblas,
-                        blasint(m), blasint(n), blasint(k),
-                        alpha, pa.baseAddress, blasint(lda),
-                        pb.baseAddress, blasint(ldb),
-                        beta, pc.baseAddress, blasint(ldc))
+                    gemmStrided(transA, pa.baseAddress!, lda: lda, transB, pb.baseAddress!, ldb: ldb,
+                                pc.baseAddress!, ldc: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta)
                 }
             }
         }

@@ -32,6 +32,33 @@ import Testing
         for i in 0..<scaled.count { #expect(abs(scaled.storage[i] - (clean.storage[i] + 2)) <= 1e-14) }
     }
 
+    /// On a strided sub-block, β = 0 clears exactly the block's m×n entries (NaN
+    /// ignored) and leaves the rest of the storage alone.
+    @Test func stridedGemmClearsOnlyItsBlock() {
+        let a = random(3, 4, seed: 3), b = random(4, 2, seed: 4)
+        var exact = Matrix(rows: 3, columns: 2)
+        Matrix.gemm(.none, a, .none, b, into: &exact)
+        var big = Matrix(rows: 5, columns: 6, repeating: 7)
+        for i in 1..<4 { for j in 2..<4 { big[i, j] = .nan } }
+        big.storage.withUnsafeMutableBufferPointer { c in
+            a.storage.withUnsafeBufferPointer { pa in
+                b.storage.withUnsafeBufferPointer { pb in
+                    gemmStrided(.none, pa.baseAddress!, lda: 4, .none, pb.baseAddress!, ldb: 2,
+                                c.baseAddress! + 1 * 6 + 2, ldc: 6, m: 3, n: 2, k: 4)
+                }
+            }
+        }
+        for i in 0..<5 {
+            for j in 0..<6 {
+                if (1..<4).contains(i) && (2..<4).contains(j) {
+                    #expect(big[i, j] == exact[i - 1, j - 2])
+                } else {
+                    #expect(big[i, j] == 7)
+                }
+            }
+        }
+    }
+
     /// Without stored slopes (the training loop's setting) ReLU and linear networks get
     /// bit-identical gradients; other activations keep computing slopes.
     @Test(arguments: [Activation.relu, .linear, .tanh, .leakyReLU(0.1)])
