@@ -411,6 +411,9 @@ public final class Interpreter {
                                  at: e.range, hint: "write r[\"name\"] or r.name")
             }
             return try fieldAccess(base, name: name, nameRange: e.range)
+        case (.record, .slice), (.object, .slice):
+            throw Diagnostic(.runtime, "a \(base.typeName) cannot be sliced; it is indexed by a field name in quotes",
+                             at: range, hint: "write r[\"name\"] or r.name")
         default: break
         }
         guard case .list(let items) = base else {

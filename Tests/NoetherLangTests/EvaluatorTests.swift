@@ -85,6 +85,7 @@ class Harness {
             ("[1, 5][[\"a\"]]", "a selector is a list of booleans or of integer positions, got \"a\" in it"),
             ("{a=1}[0]", "a record is indexed by a field name in quotes, got number"),
             ("{a=1}[\"c\"]", "the record has no field 'c'"),
+            ("{a=1}[0:1]", "a record cannot be sliced; it is indexed by a field name in quotes"),
         ]
         for (source, message) in errors {
             let rendered = h.error(source) ?? "(no error)"
