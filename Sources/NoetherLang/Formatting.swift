@@ -146,9 +146,11 @@ extension Value {
         }
     }
 
-    /// How `print` shows a value: strings without quotes, everything else as rendered.
+    /// How `print` and `str` show a value: strings without quotes, `none` as in a list,
+    /// everything else as rendered.
     public var printed: String {
         if case .string(let s) = self { return s }
+        if isNothing { return "none" }
         return rendered
     }
 }

@@ -40,6 +40,8 @@ class Harness {
         len(r.losses)
         """)
         #expect(h.lines == ["2", "3", "\"1.5\"", "\"none\"", "10"])
+        try h.run("print(\"x\", none, [1, none])")
+        #expect(h.lines.last == "x none [1, none]")
         // Still an error where the parameter is required, and a second value is "given twice".
         #expect(h.error("mlp(none)")?.contains("error: argument 'sizes' of 'mlp' must be a list of integers, got nothing") == true)
         #expect(h.error("round(1, digits=none, digits=2)")?.contains("error: argument 'digits' given twice") == true)

@@ -37,7 +37,6 @@ enum CoreBuiltins {
         example: "\"loss \" + str(run.loss, digits=3)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let x = ctx.value("x")!
-        if case .nothing = x { return .string("none") }
         guard ctx.value("digits") != nil else { return .string(x.printed) }
         let digits = try ctx.integer("digits", in: 1...17)
         func text(_ v: Value) throws(Diagnostic) -> String {
