@@ -13,7 +13,7 @@ let package = Package(
     ],
     dependencies: [
         // Command-line parsing, usage text and exit code 64 on bad usage.
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         .systemLibrary(

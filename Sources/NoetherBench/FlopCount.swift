@@ -32,17 +32,18 @@ public struct StepFlops: Sendable {
     public init(sizes: [Int], samples n: Int, loss: Loss) {
         let layers = sizes.count - 1
         for l in 0..<layers {
-            let fanIn = sizes[l], fanOut = sizes[l + 1]
+            let fanIn = sizes[l]
+            let fanOut = sizes[l + 1]
             forwardGemm += 2 * n * fanIn * fanOut
-            backwardGemm += 2 * n * fanIn * fanOut                 // ∂L/∂W_l
-            if l > 0 { backwardGemm += 2 * n * fanIn * fanOut }   // Δ_{l−1}
+            backwardGemm += 2 * n * fanIn * fanOut  // ∂L/∂W_l
+            if l > 0 { backwardGemm += 2 * n * fanIn * fanOut }  // Δ_{l−1}
             if l < layers - 1 {
-                elementwise += 2 * n * fanOut                      // σ, σ′
-                elementwise += n * fanOut                          // Δ ⊙ σ′
+                elementwise += 2 * n * fanOut  // σ, σ′
+                elementwise += n * fanOut  // Δ ⊙ σ′
             }
-            normsAndUpdate += 3 * 2 * fanIn * fanOut               // ||g||², axpy, ||W||²
+            normsAndUpdate += 3 * 2 * fanIn * fanOut  // ||g||², axpy, ||W||²
         }
-        normsAndUpdate += 3 * (layers - 1)                         // ledger entries
+        normsAndUpdate += 3 * (layers - 1)  // ledger entries
         let k = sizes[layers]
         switch loss {
         case .mse: self.loss = 5 * n * k

@@ -51,7 +51,9 @@ func parseOptions() -> Options {
     }
     while let a = args.popFirst() {
         switch a {
-        case "--quick": o.quick = true; o.reps = 3
+        case "--quick":
+            o.quick = true
+            o.reps = 3
         case "--reps": o.reps = Int(value(a)) ?? o.reps
         case "--steps": o.steps = Int(value(a)) ?? o.steps
         case "--peak-size": o.peakSize = Int(value(a)) ?? o.peakSize
@@ -65,7 +67,9 @@ func parseOptions() -> Options {
         case "--config": o.extra.append(parseConfig(value(a)))
         case "--sweep-threads": o.sweepThreads = Int(value(a)) ?? o.sweepThreads
         case "-h", "--help":
-            print("usage: NoetherBench [--quick] [--reps N] [--steps N] [--peak-size N] [--peak-reps N] [--no-peak] [--no-floor] [--no-train] [--only NAME,…] [--config NAME:SIZES:LOSS:LR] [--sweep] [--sweep-threads N] [--hessian]")
+            print(
+                "usage: NoetherBench [--quick] [--reps N] [--steps N] [--peak-size N] [--peak-reps N] [--no-peak] [--no-floor] [--no-train] [--only NAME,…] [--config NAME:SIZES:LOSS:LR] [--sweep] [--sweep-threads N] [--hessian]"
+            )
             exit(0)
         default: fail("unknown option '\(a)'")
         }
@@ -106,8 +110,12 @@ func emit(_ line: String) {
 /// Best GFLOP/s of C ← A·B for n×n matrices through `Matrix.gemm` (one warm-up, then `reps`).
 func dgemmPeak(size n: Int, reps: Int) -> (best: Double, median: Double, seconds: [Double]) {
     var rng = RandomSource(seed: 1)
-    var a = Matrix(rows: n, columns: n), b = Matrix(rows: n, columns: n)
-    for i in 0..<a.count { a.storage[i] = rng.uniform(-1, 1); b.storage[i] = rng.uniform(-1, 1) }
+    var a = Matrix(rows: n, columns: n)
+    var b = Matrix(rows: n, columns: n)
+    for i in 0..<a.count {
+        a.storage[i] = rng.uniform(-1, 1)
+        b.storage[i] = rng.uniform(-1, 1)
+    }
     var c = Matrix(rows: n, columns: n)
     Matrix.gemm(.none, a, .none, b, into: &c)
     var times = [Double]()
@@ -133,11 +141,14 @@ let configs: [Config] = [
     Config(name: "deep-mse", sizes: [20, 32, 32, 32, 32, 5], loss: .mse, learningRate: 0.001),
 ]
 
-let samples = 200, separation = 2.0, seed = 42
+let samples = 200
+let separation = 2.0
+let seed = 42
 
 func benchTrain(_ c: Config, steps: Int, reps: Int, peak: Double?, floors: Bool) throws(EngineError) {
-    let data = try gaussianMixture(n: samples, d: c.sizes[0], classes: c.sizes[c.sizes.count - 1],
-                                   separation: separation, seed: seed)
+    let data = try gaussianMixture(
+        n: samples, d: c.sizes[0], classes: c.sizes[c.sizes.count - 1],
+        separation: separation, seed: seed)
     let net = try Network.mlp(sizes: c.sizes, activation: .relu, bias: false, seed: seed)
     let opt = try Optimizer.gradientDescent(learningRate: c.learningRate)
     _ = try train(network: net, data: data, optimizer: opt, loss: c.loss, steps: steps)  // warm-up
@@ -150,7 +161,8 @@ func benchTrain(_ c: Config, steps: Int, reps: Int, peak: Double?, floors: Bool)
     }
     guard let run = last else { return }
     let flops = StepFlops(sizes: c.sizes, samples: samples, loss: c.loss)
-    let best = times.min()!, median = Timing.median(times)
+    let best = times.min()!
+    let median = Timing.median(times)
     let totalFlops = Double(flops.total) * Double(run.stepsRun)
     var line = "{\"kind\":\"train\",\"config\":\(jsonString(c.name)),\"sizes\":\(c.sizes),"
     line += "\"loss\":\(jsonString(c.loss.name)),\"lr\":\(c.learningRate),\"n\":\(samples),\"steps\":\(steps),"
@@ -167,7 +179,8 @@ func benchTrain(_ c: Config, steps: Int, reps: Int, peak: Double?, floors: Bool)
     line += ",\"final_loss\":\(jsonNumber(run.finalLoss)),\"C0\":\(jsonArray(run.initialConserved)),"
     line += "\"C_final\":\(jsonArray(run.finalConserved)),\"drift\":\(jsonArray(run.drift)),"
     line += "\"S\":\(jsonArray(run.imbalanceSum)),"
-    line += "\"ledger_residual\":\(jsonNumber(run.ledgerResidual)),\"ledger_step_error\":\(jsonNumber(run.ledgerStepError)),"
+    line +=
+        "\"ledger_residual\":\(jsonNumber(run.ledgerResidual)),\"ledger_step_error\":\(jsonNumber(run.ledgerStepError)),"
     line += "\"accuracy\":\(jsonNumber(run.accuracy)),\"diverged\":\(run.diverged)}"
     emit(line)
     if !floors { return }
@@ -198,7 +211,8 @@ func benchTrain(_ c: Config, steps: Int, reps: Int, peak: Double?, floors: Bool)
     var evalTimes = [Double]()
     var sink = 0.0
     for _ in 0..<(reps + 1) {
-        evalTimes.append(Timing.measure { for _ in 0..<steps { sink += bp.evaluate(params, data: data, loss: c.loss) } })
+        evalTimes.append(
+            Timing.measure { for _ in 0..<steps { sink += bp.evaluate(params, data: data, loss: c.loss) } })
     }
     evalTimes.removeFirst()
     w[0].storage[0] += sink * 0  // keep the work observable
@@ -229,7 +243,10 @@ func benchSweep(steps: Int, threads: Int) throws(EngineError) {
     let jobList = jobs
     let results = UnsafeMutableBufferPointer<Double>.allocate(capacity: jobList.count)
     let loopSeconds = UnsafeMutableBufferPointer<Double>.allocate(capacity: jobList.count)
-    defer { results.deallocate(); loopSeconds.deallocate() }
+    defer {
+        results.deallocate()
+        loopSeconds.deallocate()
+    }
     let sequential = Timing.measure {
         for (i, j) in jobList.enumerated() {
             let run = try? train(network: j.1, data: j.0, optimizer: j.2, loss: j.3, steps: steps)
@@ -259,7 +276,8 @@ func benchSweep(steps: Int, threads: Int) throws(EngineError) {
     var line = "{\"kind\":\"sweep\",\"runs\":\(jobList.count),\"steps\":\(steps),\"threads\":\(threads),"
     line += "\"sequential_seconds\":\(sequential),\"parallel_seconds\":\(parallel),"
     line += "\"sequential_loop_seconds\":\(seqLoops),\"parallel_loop_seconds\":\(parLoops),"
-    line += "\"drift_sum\":\(jsonNumber(seqDrift)),\"same_results\":\(seqDrift == parDrift || (seqDrift.isNaN && parDrift.isNaN))}"
+    line +=
+        "\"drift_sum\":\(jsonNumber(seqDrift)),\"same_results\":\(seqDrift == parDrift || (seqDrift.isNaN && parDrift.isNaN))}"
     emit(line)
 }
 
@@ -285,8 +303,11 @@ final class Counter: @unchecked Sendable {
 func benchHessian(reps: Int) throws(EngineError) {
     let data = try gaussianMixture(n: samples, d: 20, classes: 5, separation: separation, seed: seed)
     let net = try Network.mlp(sizes: [20, 64, 5], activation: .relu, bias: false, seed: seed)
-    var denseTimes = [Double](), assemblyTimes = [Double]()
-    var top = Double.nan, bottom = Double.nan, asymmetry = Double.nan
+    var denseTimes = [Double]()
+    var assemblyTimes = [Double]()
+    var top = Double.nan
+    var bottom = Double.nan
+    var asymmetry = Double.nan
     for _ in 0..<reps {
         let clock = ContinuousClock()
         let start = clock.now
@@ -309,7 +330,8 @@ func benchHessian(reps: Int) throws(EngineError) {
     let assemblyFlops = 2 * (m * d) * (m * d) * n + 2 * (m * d) * n * m + 2 * m * m * n
     let eigenFlops = 4.0 / 3.0 * p * p * p
     var line = "{\"kind\":\"hessian\",\"task\":\"dense Hessian (P=1600) + all eigenvalues\","
-    line += "\"flops_min\":\(assemblyFlops + eigenFlops),\"flops_assembly_min\":\(assemblyFlops),\"flops_eigen\":\(eigenFlops),"
+    line +=
+        "\"flops_min\":\(assemblyFlops + eigenFlops),\"flops_assembly_min\":\(assemblyFlops),\"flops_eigen\":\(eigenFlops),"
     line += "\"seconds\":\(denseTimes.min()!),\"assembly_seconds\":\(assemblyTimes.min()!),"
     line += "\"seconds_all\":\(jsonArray(denseTimes)),\"lambda_max\":\(jsonNumber(top)),"
     line += "\"lambda_min\":\(jsonNumber(bottom)),\"asymmetry\":\(jsonNumber(asymmetry))}"
@@ -324,21 +346,26 @@ func benchHessian(reps: Int) throws(EngineError) {
         powerTimes.append(t)
         value = r?.value ?? .nan
     }
-    emit("{\"kind\":\"hessian\",\"task\":\"top eigenvalue, 20 HVPs (power iteration)\",\"seconds\":\(powerTimes.min()!),"
-         + "\"seconds_all\":\(jsonArray(powerTimes)),\"lambda_max\":\(jsonNumber(value))}")
+    emit(
+        "{\"kind\":\"hessian\",\"task\":\"top eigenvalue, 20 HVPs (power iteration)\",\"seconds\":\(powerTimes.min()!),"
+            + "\"seconds_all\":\(jsonArray(powerTimes)),\"lambda_max\":\(jsonNumber(value))}")
 }
 
 // MARK: - main
 
 let options = parseOptions()
 BLASThreads.set(1)
-emit("{\"kind\":\"machine\",\"blas_threads\":\(BLASThreads.count),\"env_openblas_threads\":\(jsonString(String(cString: getenv("OPENBLAS_NUM_THREADS") ?? strdup(""))))}")
+emit(
+    "{\"kind\":\"machine\",\"blas_threads\":\(BLASThreads.count),\"env_openblas_threads\":\(jsonString(String(cString: getenv("OPENBLAS_NUM_THREADS") ?? strdup(""))))}"
+)
 
 var peak: Double?
 if options.peak {
     let p = dgemmPeak(size: options.peakSize, reps: options.peakReps)
     peak = p.best
-    emit("{\"kind\":\"dgemm_peak\",\"n\":\(options.peakSize),\"gflops\":\(p.best),\"gflops_median\":\(p.median),\"seconds\":\(jsonArray(p.seconds))}")
+    emit(
+        "{\"kind\":\"dgemm_peak\",\"n\":\(options.peakSize),\"gflops\":\(p.best),\"gflops_median\":\(p.median),\"seconds\":\(jsonArray(p.seconds))}"
+    )
 }
 do {
     let chosen = options.extra.isEmpty ? configs.filter { options.only?.contains($0.name) ?? true } : options.extra

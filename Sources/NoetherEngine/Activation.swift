@@ -97,12 +97,14 @@ public enum Activation: Sendable, Equatable, Hashable {
         switch self {
         case .relu:
             guard let zb = z.baseAddress, let ob = out.baseAddress else { return }
-            let src = UnsafeRawPointer(zb), dst = UnsafeMutableRawPointer(ob)
+            let src = UnsafeRawPointer(zb)
+            let dst = UnsafeMutableRawPointer(ob)
             let zero = SIMD4<Double>(repeating: 0)
             var i = 0
             while i + 4 <= n {
                 let x = src.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
-                dst.storeBytes(of: zero.replacing(with: x, where: x .> zero), toByteOffset: i &* 8, as: SIMD4<Double>.self)
+                dst.storeBytes(
+                    of: zero.replacing(with: x, where: x .> zero), toByteOffset: i &* 8, as: SIMD4<Double>.self)
                 i &+= 4
             }
             while i < n {
@@ -118,22 +120,29 @@ public enum Activation: Sendable, Equatable, Hashable {
 
     /// Writes σ(z) into `value` and σ′(z) into `slope` for every element of `z`
     /// (all three the same count). One pass, no allocation.
-    public func apply(_ z: UnsafeBufferPointer<Double>, value out: UnsafeMutableBufferPointer<Double>,
-                      slope: UnsafeMutableBufferPointer<Double>) {
+    public func apply(
+        _ z: UnsafeBufferPointer<Double>, value out: UnsafeMutableBufferPointer<Double>,
+        slope: UnsafeMutableBufferPointer<Double>
+    ) {
         let n = z.count
         switch self {
         case .relu:
             // Branch-free, four lanes at a time: the compare gives a mask that selects
             // z or 0 and 1 or 0 (NaN compares false, so σ(NaN) = 0 as in the scalar form).
             guard let zb = z.baseAddress, let ob = out.baseAddress, let sb = slope.baseAddress else { return }
-            let src = UnsafeRawPointer(zb), dst = UnsafeMutableRawPointer(ob), sl = UnsafeMutableRawPointer(sb)
-            let zero = SIMD4<Double>(repeating: 0), one = SIMD4<Double>(repeating: 1)
+            let src = UnsafeRawPointer(zb)
+            let dst = UnsafeMutableRawPointer(ob)
+            let sl = UnsafeMutableRawPointer(sb)
+            let zero = SIMD4<Double>(repeating: 0)
+            let one = SIMD4<Double>(repeating: 1)
             var i = 0
             while i + 4 <= n {
                 let x = src.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
                 let positive = x .> zero
-                dst.storeBytes(of: zero.replacing(with: x, where: positive), toByteOffset: i &* 8, as: SIMD4<Double>.self)
-                sl.storeBytes(of: zero.replacing(with: one, where: positive), toByteOffset: i &* 8, as: SIMD4<Double>.self)
+                dst.storeBytes(
+                    of: zero.replacing(with: x, where: positive), toByteOffset: i &* 8, as: SIMD4<Double>.self)
+                sl.storeBytes(
+                    of: zero.replacing(with: one, where: positive), toByteOffset: i &* 8, as: SIMD4<Double>.self)
                 i &+= 4
             }
             while i < n {
@@ -143,7 +152,10 @@ public enum Activation: Sendable, Equatable, Hashable {
                 i &+= 1
             }
         case .linear:
-            for i in 0..<n { out[i] = z[i]; slope[i] = 1 }
+            for i in 0..<n {
+                out[i] = z[i]
+                slope[i] = 1
+            }
         default:
             for i in 0..<n {
                 out[i] = value(z[i])

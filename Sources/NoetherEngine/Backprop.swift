@@ -82,12 +82,15 @@ public struct Backprop: Sendable {
     /// Forward and backward pass on explicit `inputs` (batchSize × d), `targets`
     /// (batchSize × K) and `labels` (batchSize entries, required when the loss needs
     /// them), e.g. a mini-batch gathered into preallocated buffers. Never allocates.
-    public mutating func evaluate(_ parameters: Parameters, inputs: Matrix, targets: Matrix, labels: [Int]?,
-                                  loss: Loss) -> Double {
+    public mutating func evaluate(
+        _ parameters: Parameters, inputs: Matrix, targets: Matrix, labels: [Int]?,
+        loss: Loss
+    ) -> Double {
         forward(parameters, inputs: inputs)
         let layers = architecture.layerCount
-        let value = loss.evaluate(outputs: preActivations[layers - 1], targets: targets, labels: labels,
-                                  gradient: &outputGradient, probabilities: &probabilities)
+        let value = loss.evaluate(
+            outputs: preActivations[layers - 1], targets: targets, labels: labels,
+            gradient: &outputGradient, probabilities: &probabilities)
         deltas[layers - 1].storage.withUnsafeMutableBufferPointer { d in
             outputGradient.storage.withUnsafeBufferPointer { g in _ = d.update(fromContentsOf: g) }
         }
@@ -111,9 +114,11 @@ public struct Backprop: Sendable {
                 if !keepsSlopes && activation.slopeFollowsFromValue {
                     if activation == .relu {
                         deltas[l - 1].storage.withUnsafeMutableBufferPointer { d in
-                            activations[l - 1].storage.withUnsafeBufferPointer { a in multiplyByPositiveIndicator(d, of: a) }
+                            activations[l - 1].storage.withUnsafeBufferPointer { a in
+                                multiplyByPositiveIndicator(d, of: a)
+                            }
                         }
-                    }   // linear: σ′ = 1, nothing to do
+                    }  // linear: σ′ = 1, nothing to do
                 } else {
                     deltas[l - 1].storage.withUnsafeMutableBufferPointer { d in
                         slopes[l - 1].storage.withUnsafeBufferPointer { s in multiplyElementwise(d, by: s) }
@@ -154,12 +159,15 @@ public struct Backprop: Sendable {
 /// d[i] ← d[i]·factor(s[i]) (same counts), four lanes at a time; the factor is s[i]
 /// itself unless `lanes` and `scalar` (which must agree) say otherwise.
 @inline(__always)
-func multiplyElementwise(_ d: UnsafeMutableBufferPointer<Double>, by s: UnsafeBufferPointer<Double>,
-                         lanes: (SIMD4<Double>) -> SIMD4<Double> = { $0 }, scalar: (Double) -> Double = { $0 }) {
+func multiplyElementwise(
+    _ d: UnsafeMutableBufferPointer<Double>, by s: UnsafeBufferPointer<Double>,
+    lanes: (SIMD4<Double>) -> SIMD4<Double> = { $0 }, scalar: (Double) -> Double = { $0 }
+) {
     precondition(d.count == s.count, "elementwise product of buffers of different lengths")
     guard let db = d.baseAddress, let sb = s.baseAddress else { return }
     let n = d.count
-    let dr = UnsafeMutableRawPointer(db), sr = UnsafeRawPointer(sb)
+    let dr = UnsafeMutableRawPointer(db)
+    let sr = UnsafeRawPointer(sb)
     var i = 0
     while i + 4 <= n {
         let x = dr.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
@@ -177,7 +185,8 @@ func multiplyElementwise(_ d: UnsafeMutableBufferPointer<Double>, by s: UnsafeBu
 /// product so that non-finite deltas propagate exactly as with stored slopes.
 @inline(__always)
 func multiplyByPositiveIndicator(_ d: UnsafeMutableBufferPointer<Double>, of a: UnsafeBufferPointer<Double>) {
-    let zero = SIMD4<Double>(repeating: 0), one = SIMD4<Double>(repeating: 1)
+    let zero = SIMD4<Double>(repeating: 0)
+    let one = SIMD4<Double>(repeating: 1)
     multiplyElementwise(d, by: a, lanes: { zero.replacing(with: one, where: $0 .> zero) }, scalar: { $0 > 0 ? 1 : 0 })
 }
 

@@ -7,7 +7,9 @@
 ///    first n mod K classes, each `center_k + N(0, I_d)` (row-major draws);
 /// 3. one uniform permutation applied to (X, y) jointly.
 /// X is neither centered nor scaled; labels are 0..<K.
-public func gaussianMixture(n: Int, d: Int, classes k: Int, separation: Double, seed: Int) throws(EngineError) -> Dataset {
+public func gaussianMixture(n: Int, d: Int, classes k: Int, separation: Double, seed: Int) throws(EngineError)
+    -> Dataset
+{
     guard n >= 1 else { throw .invalidArgument("'n' must be at least 1, got \(n)") }
     guard d >= 1 else { throw .invalidArgument("'d' must be at least 1, got \(d)") }
     guard k >= 2 else { throw .invalidArgument("'classes' must be at least 2, got \(k)") }

@@ -53,8 +53,10 @@ extension Network {
     ///
     /// Throws `invalidArgument` for fewer than two sizes, a size below 1, a
     /// non-finite scale, or `balanced` with a non-homogeneous activation.
-    public static func mlp(sizes: [Int], activation: Activation, bias: Bool, seed: Int,
-                           initialization: Initialization) throws(EngineError) -> Network {
+    public static func mlp(
+        sizes: [Int], activation: Activation, bias: Bool, seed: Int,
+        initialization: Initialization
+    ) throws(EngineError) -> Network {
         guard sizes.count >= 2 else {
             throw .invalidArgument("a network needs at least an input and an output size, got \(sizes)")
         }
@@ -69,7 +71,8 @@ extension Network {
         var weights = [Matrix]()
         var biases = [Matrix]()
         for l in 0..<(sizes.count - 1) {
-            let fanIn = sizes[l], fanOut = sizes[l + 1]
+            let fanIn = sizes[l]
+            let fanOut = sizes[l + 1]
             let defaultBound = 1 / Double(fanIn).squareRoot()
             var w = Matrix(rows: fanOut, columns: fanIn)
             switch initialization.scheme {
@@ -93,8 +96,9 @@ extension Network {
             for l in weights.indices { weights[l].scale(by: initialization.scale) }
         }
         let architecture = Architecture(sizes: sizes, activation: activation, hasBias: bias)
-        let network = Network(architecture: architecture,
-                              parameters: Parameters(weights: weights, biases: bias ? biases : nil))
+        let network = Network(
+            architecture: architecture,
+            parameters: Parameters(weights: weights, biases: bias ? biases : nil))
         return initialization.balanced ? try network.balanced() : network
     }
 

@@ -48,9 +48,12 @@ public enum Loss: Sendable, Equatable, Hashable {
     /// - Parameters:
     ///   - targets: n×K (one-hot for classification).
     ///   - labels: class of each sample; required when `needsLabels`.
-    public func evaluate(outputs f: Matrix, targets: Matrix, labels: [Int]?,
-                         gradient: inout Matrix, probabilities: inout Matrix) -> Double {
-        let n = f.rows, k = f.columns
+    public func evaluate(
+        outputs f: Matrix, targets: Matrix, labels: [Int]?,
+        gradient: inout Matrix, probabilities: inout Matrix
+    ) -> Double {
+        let n = f.rows
+        let k = f.columns
         let (wm, wc) = weights
         var total = 0.0
         f.storage.withUnsafeBufferPointer { fp in
@@ -103,7 +106,8 @@ public enum Loss: Sendable, Equatable, Hashable {
     /// outputs, using the probabilities from the last `evaluate` (n×K each).
     /// MSE part: 2/(nK)·dF; CE part per sample: (p ⊙ dF − p·⟨p, dF⟩)/n.
     public func outputHessianProduct(_ df: Matrix, probabilities: Matrix, into dg: inout Matrix) {
-        let n = df.rows, k = df.columns
+        let n = df.rows
+        let k = df.columns
         let (wm, wc) = weights
         df.storage.withUnsafeBufferPointer { dp in
             probabilities.storage.withUnsafeBufferPointer { pp in

@@ -30,19 +30,24 @@ extension Matrix {
             if beta == 0 { c.fill(0) } else { c.scale(by: beta) }
             return
         }
-        let lda = Swift.max(a.columns, 1), ldb = Swift.max(b.columns, 1), ldc = Swift.max(c.columns, 1)
+        let lda = Swift.max(a.columns, 1)
+        let ldb = Swift.max(b.columns, 1)
+        let ldc = Swift.max(c.columns, 1)
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 c.storage.withUnsafeMutableBufferPointer { pc in
-                    gemmStrided(transA, pa.baseAddress!, lda: lda, transB, pb.baseAddress!, ldb: ldb,
-                                pc.baseAddress!, ldc: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta)
+                    gemmStrided(
+                        transA, pa.baseAddress!, lda: lda, transB, pb.baseAddress!, ldb: ldb,
+                        pc.baseAddress!, ldc: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta)
                 }
             }
         }
     }
 
     /// op(A)·op(B) as a new matrix.
-    public static func product(_ transA: Transpose = .none, _ a: Matrix, _ transB: Transpose = .none, _ b: Matrix) -> Matrix {
+    public static func product(_ transA: Transpose = .none, _ a: Matrix, _ transB: Transpose = .none, _ b: Matrix)
+        -> Matrix
+    {
         let m = transA == .none ? a.rows : a.columns
         let n = transB == .none ? b.columns : b.rows
         var c = Matrix(rows: m, columns: n)

@@ -35,7 +35,8 @@ extension Matrix {
         var w = [Double](repeating: 0, count: n)
         var jobz: CChar = wantVectors ? 86 /* V */ : 78 /* N */
         var uplo: CChar = 85 /* U */
-        var nn = blasint(n), lda = blasint(n)
+        var nn = blasint(n)
+        var lda = blasint(n)
         try callWithWorkspace("dsyevd") { work, lwork, iwork, liwork, info in
             dsyevd_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
         }
@@ -65,7 +66,8 @@ extension Matrix {
         var w = [Double](repeating: 0, count: n)
         var jobz: CChar = 78 /* N */
         var uplo: CChar = 85 /* U */
-        var nn = blasint(n), lda = blasint(n)
+        var nn = blasint(n)
+        var lda = blasint(n)
         try callWithWorkspace("dsyevd_2stage") { work, lwork, iwork, liwork, info in
             dsyevd_2stage_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
         }
@@ -75,7 +77,9 @@ extension Matrix {
     /// Eigenvalues with indices `range` (0-based, ascending order) and optionally their
     /// eigenvectors, by LAPACK `dsyevr` (MRRR). Cheaper than `symmetricEigen` when only
     /// a few are needed.
-    public func symmetricEigen(indices range: ClosedRange<Int>, vectors wantVectors: Bool = false) throws(LAPACKError) -> SymmetricEigen {
+    public func symmetricEigen(indices range: ClosedRange<Int>, vectors wantVectors: Bool = false) throws(LAPACKError)
+        -> SymmetricEigen
+    {
         precondition(rows == columns, "eigen-decomposition needs a square matrix")
         let n = rows
         precondition(range.lowerBound >= 0 && range.upperBound < n, "eigenvalue indices out of range")
@@ -83,9 +87,12 @@ extension Matrix {
         var jobz: CChar = wantVectors ? 86 : 78
         var rangeChar: CChar = 73 /* I */
         var uplo: CChar = 85
-        var nn = blasint(n), lda = blasint(n)
-        var vl = 0.0, vu = 0.0
-        var il = blasint(range.lowerBound + 1), iu = blasint(range.upperBound + 1)
+        var nn = blasint(n)
+        var lda = blasint(n)
+        var vl = 0.0
+        var vu = 0.0
+        var il = blasint(range.lowerBound + 1)
+        var iu = blasint(range.upperBound + 1)
         var abstol = 0.0
         var m: blasint = 0
         var w = [Double](repeating: 0, count: n)
@@ -94,8 +101,9 @@ extension Matrix {
         var ldz = blasint(wantVectors ? n : 1)
         var isuppz = [blasint](repeating: 0, count: 2 * Swift.max(k, 1))
         try callWithWorkspace("dsyevr") { work, lwork, iwork, liwork, info in
-            dsyevr_(&jobz, &rangeChar, &uplo, &nn, &a, &lda, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz,
-                    &isuppz, &work, &lwork, &iwork, &liwork, &info, 1, 1, 1)
+            dsyevr_(
+                &jobz, &rangeChar, &uplo, &nn, &a, &lda, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz,
+                &isuppz, &work, &lwork, &iwork, &liwork, &info, 1, 1, 1)
         }
         let found = Int(m)
         var vectors: Matrix?
@@ -111,7 +119,9 @@ extension Matrix {
 
 /// Eigenvalues of the symmetric tridiagonal matrix with `diagonal` and `offDiagonal`,
 /// by LAPACK `dstevr`; ascending, optionally with eigenvectors as columns.
-public func tridiagonalEigen(diagonal: [Double], offDiagonal: [Double], vectors wantVectors: Bool = false) throws(LAPACKError) -> SymmetricEigen {
+public func tridiagonalEigen(diagonal: [Double], offDiagonal: [Double], vectors wantVectors: Bool = false)
+    throws(LAPACKError) -> SymmetricEigen
+{
     let n = diagonal.count
     precondition(offDiagonal.count == Swift.max(n - 1, 0), "off-diagonal must have n-1 entries")
     if n == 0 { return SymmetricEigen(values: [], vectors: nil) }
@@ -120,8 +130,10 @@ public func tridiagonalEigen(diagonal: [Double], offDiagonal: [Double], vectors 
     var jobz: CChar = wantVectors ? 86 : 78
     var rangeChar: CChar = 65 /* A */
     var nn = blasint(n)
-    var vl = 0.0, vu = 0.0
-    var il: blasint = 1, iu = blasint(n)
+    var vl = 0.0
+    var vu = 0.0
+    var il: blasint = 1
+    var iu = blasint(n)
     var abstol = 0.0
     var m: blasint = 0
     var w = [Double](repeating: 0, count: n)
@@ -129,8 +141,9 @@ public func tridiagonalEigen(diagonal: [Double], offDiagonal: [Double], vectors 
     var ldz = blasint(wantVectors ? n : 1)
     var isuppz = [blasint](repeating: 0, count: 2 * n)
     try callWithWorkspace("dstevr") { work, lwork, iwork, liwork, info in
-        dstevr_(&jobz, &rangeChar, &nn, &d, &e, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz, &isuppz,
-                &work, &lwork, &iwork, &liwork, &info, 1, 1)
+        dstevr_(
+            &jobz, &rangeChar, &nn, &d, &e, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz, &isuppz,
+            &work, &lwork, &iwork, &liwork, &info, 1, 1)
     }
     let found = Int(m)
     var vectors: Matrix?
@@ -146,11 +159,18 @@ public func tridiagonalEigen(diagonal: [Double], offDiagonal: [Double], vectors 
 /// as a workspace query (lwork = liwork = −1, sizes returned in work[0] and iwork[0]),
 /// then with workspaces of the sizes it asked for. Throws on a non-zero `info` from
 /// either call, naming `routine`.
-func callWithWorkspace(_ routine: String,
-                       _ call: (_ work: inout [Double], _ lwork: inout blasint, _ iwork: inout [blasint],
-                                _ liwork: inout blasint, _ info: inout blasint) -> Void) throws(LAPACKError) {
-    var work = [0.0], iwork: [blasint] = [0]
-    var lwork: blasint = -1, liwork: blasint = -1, info: blasint = 0
+func callWithWorkspace(
+    _ routine: String,
+    _ call: (
+        _ work: inout [Double], _ lwork: inout blasint, _ iwork: inout [blasint],
+        _ liwork: inout blasint, _ info: inout blasint
+    ) -> Void
+) throws(LAPACKError) {
+    var work = [0.0]
+    var iwork: [blasint] = [0]
+    var lwork: blasint = -1
+    var liwork: blasint = -1
+    var info: blasint = 0
     call(&work, &lwork, &iwork, &liwork, &info)
     guard info == 0 else { throw LAPACKError(routine: routine, info: Int(info)) }
     lwork = Swift.max(blasint(work[0].rounded(.up)), 1)

@@ -101,15 +101,20 @@ public struct Matrix: Sendable, Equatable {
             let n = buffer.count
             guard let base = buffer.baseAddress else { return 0 }
             let raw = UnsafeRawPointer(base)
-            var s0 = SIMD4<Double>(repeating: 0), s1 = SIMD4<Double>(repeating: 0)
-            var c0 = SIMD4<Double>(repeating: 0), c1 = SIMD4<Double>(repeating: 0)
+            var s0 = SIMD4<Double>(repeating: 0)
+            var s1 = SIMD4<Double>(repeating: 0)
+            var c0 = SIMD4<Double>(repeating: 0)
+            var c1 = SIMD4<Double>(repeating: 0)
             var i = 0
             while i + 8 <= n {
                 let x0 = raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self)
                 let x1 = raw.loadUnaligned(fromByteOffset: (i + 4) * 8, as: SIMD4<Double>.self)
-                let q0 = x0 * x0, q1 = x1 * x1
-                let t0 = s0 + q0, t1 = s1 + q1
-                let b0 = t0 - s0, b1 = t1 - s1
+                let q0 = x0 * x0
+                let q1 = x1 * x1
+                let t0 = s0 + q0
+                let t1 = s1 + q1
+                let b0 = t0 - s0
+                let b1 = t1 - s1
                 c0 += (s0 - (t0 - b0)) + (q0 - b0)
                 c1 += (s1 - (t1 - b1)) + (q1 - b1)
                 s0 = t0

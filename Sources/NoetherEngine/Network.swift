@@ -92,8 +92,9 @@ public final class Network: Sendable {
     public init(architecture: Architecture, parameters: Parameters) {
         precondition(parameters.weights.count == architecture.layerCount, "one weight matrix per layer")
         for l in 0..<architecture.layerCount {
-            precondition(parameters.weights[l].rows == architecture.sizes[l + 1]
-                && parameters.weights[l].columns == architecture.sizes[l], "weight \(l) has the wrong shape")
+            precondition(
+                parameters.weights[l].rows == architecture.sizes[l + 1]
+                    && parameters.weights[l].columns == architecture.sizes[l], "weight \(l) has the wrong shape")
         }
         precondition((parameters.biases != nil) == architecture.hasBias, "biases must match the architecture")
         self.architecture = architecture
@@ -122,13 +123,17 @@ public final class Network: Sendable {
     public func checkCompatible(with data: Dataset, loss: Loss) throws(EngineError) {
         let sizes = architecture.sizes
         guard sizes.first == data.inputDimension else {
-            throw .shapeMismatch("the network takes \(sizes.first!) inputs but the data have \(data.inputDimension) features")
+            throw .shapeMismatch(
+                "the network takes \(sizes.first!) inputs but the data have \(data.inputDimension) features")
         }
         guard sizes.last == data.outputDimension else {
-            throw .shapeMismatch("the network has \(sizes.last!) outputs but the data have \(data.outputDimension) \(data.isClassification ? "classes" : "target columns")")
+            throw .shapeMismatch(
+                "the network has \(sizes.last!) outputs but the data have \(data.outputDimension) \(data.isClassification ? "classes" : "target columns")"
+            )
         }
         if loss.needsLabels && !data.isClassification {
-            throw .invalidArgument("\(loss.name) needs class labels, but '\(data.name)' has real-valued targets; use mse")
+            throw .invalidArgument(
+                "\(loss.name) needs class labels, but '\(data.name)' has real-valued targets; use mse")
         }
     }
 }

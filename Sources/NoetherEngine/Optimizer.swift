@@ -54,19 +54,24 @@ public struct Optimizer: Sendable, Equatable, Hashable {
     }
 
     /// Full-batch gradient descent with (heavy-ball or Nesterov) momentum, PyTorch form.
-    public static func momentum(learningRate: Double, beta: Double = 0.9, nesterov: Bool = false,
-                                weightDecay: Double = 0) throws(EngineError) -> Optimizer {
+    public static func momentum(
+        learningRate: Double, beta: Double = 0.9, nesterov: Bool = false,
+        weightDecay: Double = 0
+    ) throws(EngineError) -> Optimizer {
         try validate(learningRate: learningRate, weightDecay: weightDecay)
         guard beta.isFinite, beta >= 0, beta < 1 else {
             throw .invalidArgument("'beta' must lie in [0, 1), got \(formatShort(beta))")
         }
-        return Optimizer(method: .momentum(beta: beta, nesterov: nesterov), learningRate: learningRate,
-                         weightDecay: weightDecay)
+        return Optimizer(
+            method: .momentum(beta: beta, nesterov: nesterov), learningRate: learningRate,
+            weightDecay: weightDecay)
     }
 
     /// Full-batch Adam with PyTorch's defaults and bias correction.
-    public static func adam(learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
-                            weightDecay: Double = 0) throws(EngineError) -> Optimizer {
+    public static func adam(
+        learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+        weightDecay: Double = 0
+    ) throws(EngineError) -> Optimizer {
         try validate(learningRate: learningRate, weightDecay: weightDecay)
         guard beta1.isFinite, beta1 >= 0, beta1 < 1 else {
             throw .invalidArgument("'beta1' must lie in [0, 1), got \(formatShort(beta1))")
@@ -77,26 +82,32 @@ public struct Optimizer: Sendable, Equatable, Hashable {
         guard epsilon.isFinite, epsilon > 0 else {
             throw .invalidArgument("'eps' must be a positive finite number, got \(formatShort(epsilon))")
         }
-        return Optimizer(method: .adam(beta1: beta1, beta2: beta2, epsilon: epsilon), learningRate: learningRate,
-                         weightDecay: weightDecay)
+        return Optimizer(
+            method: .adam(beta1: beta1, beta2: beta2, epsilon: epsilon), learningRate: learningRate,
+            weightDecay: weightDecay)
     }
 
     /// Mini-batch SGD with batches of `batchSize` samples, reshuffled every epoch
     /// from `RandomSource(seed:)` (see the type's documentation for the exact order).
-    public static func stochastic(learningRate: Double, batchSize: Int, seed: Int,
-                                  weightDecay: Double = 0) throws(EngineError) -> Optimizer {
+    public static func stochastic(
+        learningRate: Double, batchSize: Int, seed: Int,
+        weightDecay: Double = 0
+    ) throws(EngineError) -> Optimizer {
         try validate(learningRate: learningRate, weightDecay: weightDecay)
         guard batchSize >= 1 else { throw .invalidArgument("'batch' must be at least 1, got \(batchSize)") }
-        return Optimizer(method: .stochastic(batchSize: batchSize, seed: seed), learningRate: learningRate,
-                         weightDecay: weightDecay)
+        return Optimizer(
+            method: .stochastic(batchSize: batchSize, seed: seed), learningRate: learningRate,
+            weightDecay: weightDecay)
     }
 
     private static func validate(learningRate: Double, weightDecay: Double) throws(EngineError) {
         guard learningRate.isFinite, learningRate > 0 else {
-            throw .invalidArgument("the learning rate must be a positive finite number, got \(formatShort(learningRate))")
+            throw .invalidArgument(
+                "the learning rate must be a positive finite number, got \(formatShort(learningRate))")
         }
         guard weightDecay.isFinite, weightDecay >= 0 else {
-            throw .invalidArgument("'weight_decay' must be a non-negative finite number, got \(formatShort(weightDecay))")
+            throw .invalidArgument(
+                "'weight_decay' must be a non-negative finite number, got \(formatShort(weightDecay))")
         }
     }
 
@@ -167,13 +178,20 @@ public struct OptimizerState: Sendable {
         func zeros(_ ms: [Matrix]) -> [Matrix] { ms.map { Matrix(rows: $0.rows, columns: $0.columns) } }
         switch optimizer.method {
         case .gradientDescent, .stochastic:
-            first = []; firstBias = []; second = []; secondBias = []
+            first = []
+            firstBias = []
+            second = []
+            secondBias = []
         case .momentum:
-            first = zeros(parameters.weights); firstBias = zeros(parameters.biases ?? [])
-            second = []; secondBias = []
+            first = zeros(parameters.weights)
+            firstBias = zeros(parameters.biases ?? [])
+            second = []
+            secondBias = []
         case .adam:
-            first = zeros(parameters.weights); firstBias = zeros(parameters.biases ?? [])
-            second = zeros(parameters.weights); secondBias = zeros(parameters.biases ?? [])
+            first = zeros(parameters.weights)
+            firstBias = zeros(parameters.biases ?? [])
+            second = zeros(parameters.weights)
+            secondBias = zeros(parameters.biases ?? [])
         }
     }
 
@@ -197,7 +215,8 @@ public struct OptimizerState: Sendable {
                 }
             } else {
                 for l in 0..<layers {
-                    updateSquaredNorms[l] = Self.decayedStep(&parameters.weights[l], weightGradients[l], eta: eta, wd: wd)
+                    updateSquaredNorms[l] = Self.decayedStep(
+                        &parameters.weights[l], weightGradients[l], eta: eta, wd: wd)
                     if parameters.biases != nil {
                         _ = Self.decayedStep(&parameters.biases![l], biasGradients![l], eta: eta, wd: wd)
                     }
@@ -205,11 +224,13 @@ public struct OptimizerState: Sendable {
             }
         case .momentum(let beta, let nesterov):
             for l in 0..<layers {
-                updateSquaredNorms[l] = Self.momentumStep(&parameters.weights[l], weightGradients[l], &first[l],
-                                                          eta: eta, wd: wd, beta: beta, nesterov: nesterov)
+                updateSquaredNorms[l] = Self.momentumStep(
+                    &parameters.weights[l], weightGradients[l], &first[l],
+                    eta: eta, wd: wd, beta: beta, nesterov: nesterov)
                 if parameters.biases != nil {
-                    _ = Self.momentumStep(&parameters.biases![l], biasGradients![l], &firstBias[l],
-                                          eta: eta, wd: wd, beta: beta, nesterov: nesterov)
+                    _ = Self.momentumStep(
+                        &parameters.biases![l], biasGradients![l], &firstBias[l],
+                        eta: eta, wd: wd, beta: beta, nesterov: nesterov)
                 }
             }
         case .adam(let beta1, let beta2, let eps):
@@ -218,7 +239,8 @@ public struct OptimizerState: Sendable {
             let bc2Sqrt = (1 - pow(beta2, t)).squareRoot()
             let c = AdamConstants(beta1: beta1, beta2: beta2, eps: eps, wd: wd, stepSize: stepSize, bc2Sqrt: bc2Sqrt)
             for l in 0..<layers {
-                updateSquaredNorms[l] = Self.adamStep(&parameters.weights[l], weightGradients[l], &first[l], &second[l], c)
+                updateSquaredNorms[l] = Self.adamStep(
+                    &parameters.weights[l], weightGradients[l], &first[l], &second[l], c)
                 if parameters.biases != nil {
                     _ = Self.adamStep(&parameters.biases![l], biasGradients![l], &firstBias[l], &secondBias[l], c)
                 }
@@ -243,8 +265,10 @@ public struct OptimizerState: Sendable {
     }
 
     /// d = g + wd·θ; v ← β·v + d; d ← d + β·v (Nesterov) or d ← v; θ ← θ − η·d.
-    private static func momentumStep(_ theta: inout Matrix, _ g: Matrix, _ v: inout Matrix,
-                                     eta: Double, wd: Double, beta: Double, nesterov: Bool) -> Double {
+    private static func momentumStep(
+        _ theta: inout Matrix, _ g: Matrix, _ v: inout Matrix,
+        eta: Double, wd: Double, beta: Double, nesterov: Bool
+    ) -> Double {
         var norm = 0.0
         g.storage.withUnsafeBufferPointer { gp in
             v.storage.withUnsafeMutableBufferPointer { vp in
@@ -271,10 +295,13 @@ public struct OptimizerState: Sendable {
 
     /// PyTorch's single-tensor Adam: d = g + wd·θ; m ← m + (1−β₁)(d − m);
     /// v ← β₂v + (1−β₂)d²; θ ← θ − stepSize·m/(√v/√bc₂ + ε).
-    private static func adamStep(_ theta: inout Matrix, _ g: Matrix, _ m: inout Matrix, _ v: inout Matrix,
-                                 _ c: AdamConstants) -> Double {
+    private static func adamStep(
+        _ theta: inout Matrix, _ g: Matrix, _ m: inout Matrix, _ v: inout Matrix,
+        _ c: AdamConstants
+    ) -> Double {
         var norm = 0.0
-        let a1 = 1 - c.beta1, a2 = 1 - c.beta2
+        let a1 = 1 - c.beta1
+        let a2 = 1 - c.beta2
         g.storage.withUnsafeBufferPointer { gp in
             m.storage.withUnsafeMutableBufferPointer { mp in
                 v.storage.withUnsafeMutableBufferPointer { vp in

@@ -32,7 +32,10 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
+        s0 = splitMix()
+        s1 = splitMix()
+        s2 = splitMix()
+        s3 = splitMix()
     }
 
     /// A generator from a language-level seed (any integer; negative seeds wrap).
@@ -61,7 +64,8 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
 
     /// Standard normal N(0, 1) by Box–Muller (cosine branch).
     public mutating func normal() -> Double {
-        let u1 = uniform(), u2 = uniform()
+        let u1 = uniform()
+        let u2 = uniform()
         return (-2 * log(1 - u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 

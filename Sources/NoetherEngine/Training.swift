@@ -33,9 +33,11 @@ public struct TrainingMonitor: Sendable {
 ///
 /// Throws `invalidArgument` / `shapeMismatch` for a bad step count, options, or a
 /// network that does not fit the data or loss (e.g. an sgd batch larger than n).
-public func train(network: Network, data: Dataset, optimizer: Optimizer, loss: Loss, steps: Int,
-                  options: TrainingOptions = TrainingOptions(),
-                  monitor: TrainingMonitor? = nil) throws(EngineError) -> TrainingRun {
+public func train(
+    network: Network, data: Dataset, optimizer: Optimizer, loss: Loss, steps: Int,
+    options: TrainingOptions = TrainingOptions(),
+    monitor: TrainingMonitor? = nil
+) throws(EngineError) -> TrainingRun {
     guard steps >= 0 else { throw .invalidArgument("'steps' must be non-negative, got \(steps)") }
     try network.checkCompatible(with: data, loss: loss)
     try options.validate(steps: steps, network: network)
@@ -43,8 +45,9 @@ public func train(network: Network, data: Dataset, optimizer: Optimizer, loss: L
         throw .invalidArgument("the sgd batch size \(b) exceeds the \(data.count) samples of '\(data.name)'")
     }
     guard data.count >= 1 else { throw .invalidArgument("'\(data.name)' has no samples") }
-    var loop = TrainingLoop(network: network, data: data, optimizer: optimizer, loss: loss, steps: steps,
-                            options: options)
+    var loop = TrainingLoop(
+        network: network, data: data, optimizer: optimizer, loss: loss, steps: steps,
+        options: options)
     loop.run(monitor: monitor)
     return TrainingRun(loop.finish())
 }
@@ -119,7 +122,9 @@ private struct TrainingLoop {
         if case .stochastic(let b, let seed) = optimizer.method {
             let mb = MiniBatcher(data: data, batchSize: b, seed: seed)
             workspaces = [Backprop(architecture: network.architecture, batchSize: b)]
-            if mb.tailSize > 0 { workspaces.append(Backprop(architecture: network.architecture, batchSize: mb.tailSize)) }
+            if mb.tailSize > 0 {
+                workspaces.append(Backprop(architecture: network.architecture, batchSize: mb.tailSize))
+            }
             batcher = mb
         } else {
             workspaces = [Backprop(architecture: network.architecture, batchSize: data.count)]
@@ -132,8 +137,9 @@ private struct TrainingLoop {
         predictedNow = conservedNow
 
         let capacity = steps / every + 2
-        record = RunRecord(initialNetwork: network, network: network, datasetName: data.name,
-                           optimizer: optimizer, loss: loss)
+        record = RunRecord(
+            initialNetwork: network, network: network, datasetName: data.name,
+            optimizer: optimizer, loss: loss)
         record.stepsRequested = steps
         record.every = every
         record.steps.reserveCapacity(capacity)
@@ -219,8 +225,9 @@ private struct TrainingLoop {
                 record.gradientSquaredNormSum[l] += g
             }
             if batcher != nil {
-                state.step(&parameters, weightGradients: workspaces[current].weightGradients,
-                           biasGradients: workspaces[current].biasGradients)
+                state.step(
+                    &parameters, weightGradients: workspaces[current].weightGradients,
+                    biasGradients: workspaces[current].biasGradients)
             } else {
                 state.step(&parameters, gradient: workspaces[0])
             }
@@ -275,7 +282,8 @@ private struct TrainingLoop {
             measuredNow[l] = measured
             predictedNow[l] = predicted
             record.imbalanceSum[l] += delta
-            record.updateImbalanceSum[l] += tracksUpdates
+            record.updateImbalanceSum[l] +=
+                tracksUpdates
                 ? state.updateSquaredNorms[l + 1] - state.updateSquaredNorms[l] : predicted
             let e = abs(measured - predicted)
             if e.isNaN { ledgerSawNaN = true } else if e > record.ledgerStepError { record.ledgerStepError = e }
@@ -290,8 +298,9 @@ private struct TrainingLoop {
         let ws = workspaces[current]
         for h in 0..<pairs {
             parameters.neuronBalances(hiddenLayer: h, into: &balancesNext[h])
-            unitBalances(incoming: ws.weightGradients[h], outgoing: ws.weightGradients[h + 1],
-                         into: &gradientBalances[h])
+            unitBalances(
+                incoming: ws.weightGradients[h], outgoing: ws.weightGradients[h + 1],
+                into: &gradientBalances[h])
             for j in 0..<balancesNext[h].count {
                 let e = abs((balancesNext[h][j] - balancesNow[h][j]) - eta2 * gradientBalances[h][j])
                 if e.isNaN { neuronSawNaN = true } else if e > neuronError { neuronError = e }
@@ -387,8 +396,9 @@ private struct TrainingLoop {
         }
         if let tracker { record.pattern = tracker.summary() }
         if let probe = options.sharpness {
-            record.sharpness = SharpnessRecord(every: probe.every, steps: sharpSteps, values: sharpValues,
-                                               learningRate: eta, seconds: sharpSeconds)
+            record.sharpness = SharpnessRecord(
+                every: probe.every, steps: sharpSteps, values: sharpValues,
+                learningRate: eta, seconds: sharpSeconds)
         }
         if batcher != nil {
             if record.stopReason != .diverged {
@@ -405,7 +415,9 @@ private struct TrainingLoop {
 
 /// out[j] = ||outgoing[:, j]||² − ||incoming[j, :]||² for the units between two layers.
 func unitBalances(incoming win: Matrix, outgoing wout: Matrix, into out: inout [Double]) {
-    let units = win.rows, inputs = win.columns, outputs = wout.rows
+    let units = win.rows
+    let inputs = win.columns
+    let outputs = wout.rows
     win.storage.withUnsafeBufferPointer { a in
         wout.storage.withUnsafeBufferPointer { b in
             out.withUnsafeMutableBufferPointer { o in
@@ -470,7 +482,8 @@ struct MiniBatcher {
         }
         let size = Swift.min(batchSize, n - position)
         let slot = size == batchSize ? 0 : 1
-        let d = data.inputDimension, k = data.outputDimension
+        let d = data.inputDimension
+        let k = data.outputDimension
         data.inputs.storage.withUnsafeBufferPointer { x in
             data.targets.storage.withUnsafeBufferPointer { y in
                 inputs[slot].storage.withUnsafeMutableBufferPointer { bx in
@@ -496,7 +509,8 @@ struct MiniBatcher {
     func labels(slot: Int) -> [Int]? { hasLabels ? batchLabels[slot] : nil }
 
     func evaluate(_ workspace: inout Backprop, slot: Int, parameters: Parameters, loss: Loss) -> Double {
-        workspace.evaluate(parameters, inputs: inputs[slot], targets: targets[slot],
-                           labels: hasLabels ? batchLabels[slot] : nil, loss: loss)
+        workspace.evaluate(
+            parameters, inputs: inputs[slot], targets: targets[slot],
+            labels: hasLabels ? batchLabels[slot] : nil, loss: loss)
     }
 }

@@ -43,9 +43,11 @@ public struct TrainingOptions: Sendable {
     /// Measure sharpness along the run (see `SharpnessProbe`).
     public var sharpness: SharpnessProbe?
 
-    public init(every: Int = 1, checkpoints: [Int] = [], stopWhenLossBelow: Double? = nil,
-                divergenceLoss: Double? = nil, patternProbe: Bool = false, neuronBalances: Bool = false,
-                recordAccuracy: Bool = true, sharpness: SharpnessProbe? = nil) {
+    public init(
+        every: Int = 1, checkpoints: [Int] = [], stopWhenLossBelow: Double? = nil,
+        divergenceLoss: Double? = nil, patternProbe: Bool = false, neuronBalances: Bool = false,
+        recordAccuracy: Bool = true, sharpness: SharpnessProbe? = nil
+    ) {
         self.every = every
         self.checkpoints = checkpoints
         self.stopWhenLossBelow = stopWhenLossBelow
@@ -105,7 +107,8 @@ public struct SharpnessRecord: Sendable {
         self.seconds = seconds
         threshold = 2 / eta
         firstStepAtEdge = zip(steps, values).first(where: { $0.1 >= 2 / eta })?.0
-        fractionNearEdge = values.isEmpty
+        fractionNearEdge =
+            values.isEmpty
             ? .nan : Double(values.count(where: { $0 >= 0.9 * (2 / eta) })) / Double(values.count)
         var m = -Double.infinity
         for v in values where v.isFinite { m = Swift.max(m, eta * v / 2) }

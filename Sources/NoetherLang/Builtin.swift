@@ -86,8 +86,10 @@ public struct Parameter: Sendable {
     public let help: String
     public let completion: CompletionKind
 
-    public init(_ label: String, _ type: ValueType, _ defaultValue: Default = .required, help: String,
-                completion: CompletionKind = .none) {
+    public init(
+        _ label: String, _ type: ValueType, _ defaultValue: Default = .required, help: String,
+        completion: CompletionKind = .none
+    ) {
         self.label = label
         self.type = type
         self.defaultValue = defaultValue
@@ -146,10 +148,12 @@ public struct Builtin: Sendable {
     public let extraArguments: ExtraArguments?
     public let implementation: @Sendable (inout CallContext) throws(Diagnostic) -> Value
 
-    public init(_ name: String, category: String, abstract: String, discussion: String = "",
-                parameters: [Parameter] = [], returns: String, example: String,
-                takesBlock: Bool = false, variadic: Bool = false, extraArguments: ExtraArguments? = nil,
-                implementation: @escaping @Sendable (inout CallContext) throws(Diagnostic) -> Value) {
+    public init(
+        _ name: String, category: String, abstract: String, discussion: String = "",
+        parameters: [Parameter] = [], returns: String, example: String,
+        takesBlock: Bool = false, variadic: Bool = false, extraArguments: ExtraArguments? = nil,
+        implementation: @escaping @Sendable (inout CallContext) throws(Diagnostic) -> Value
+    ) {
         self.name = name
         self.category = category
         self.abstract = abstract
@@ -189,7 +193,9 @@ public struct Builtin: Sendable {
     public var help: String {
         var out = "\(usage)\n\n  \(abstract)\n"
         if !discussion.isEmpty {
-            out += "\n" + discussion.split(separator: "\n", omittingEmptySubsequences: false)
+            out +=
+                "\n"
+                + discussion.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { $0.isEmpty ? "" : "  \($0)" }.joined(separator: "\n") + "\n"
         }
         if !parameters.isEmpty || extraArguments != nil {

@@ -62,7 +62,8 @@ extension BuiltinRegistry {
                 rows.append("| `\(p.label)` | \(p.type.displayName) | \(d) | \(cell(p.help)) |\n")
             }
             if let e = b.extraArguments {
-                rows.insert("| `\(e.placeholder)=…` | \(e.shownAs) | any number | \(cell(e.help)) |\n", at: afterRequired)
+                rows.insert(
+                    "| `\(e.placeholder)=…` | \(e.shownAs) | any number | \(cell(e.help)) |\n", at: afterRequired)
             }
             out += rows.joined()
             out += "\n"

@@ -85,34 +85,71 @@ public struct BuiltinRegistry: Sendable {
         r.document(NetworkObject.self, abstract: "A fully connected network and its parameters.")
         r.document(RunObject.self, abstract: "The record of one training run, with the conservation ledger.")
         r.document(OptimizerObject.self, abstract: "An optimizer and its hyper-parameters.")
-        r.document(PlotObject.self, abstract: "A plot: prints as a terminal drawing; plot(…, file=\"x.svg\") writes SVG and CSV.")
-        r.document(TableObject.self, abstract: """
-            Named columns over rows (what sweep returns). t.lr is a column as a list, t[0] a row as
-            a record, t[2:5] a table of rows 2…4, len(t) the row count; for row in t { … } visits rows.
-            """)
+        r.document(
+            PlotObject.self,
+            abstract: "A plot: prints as a terminal drawing; plot(…, file=\"x.svg\") writes SVG and CSV.")
+        r.document(
+            TableObject.self,
+            abstract: """
+                Named columns over rows (what sweep returns). t.lr is a column as a list, t[0] a row as
+                a record, t[2:5] a table of rows 2…4, len(t) the row count; for row in t { … } visits rows.
+                """)
         r.document(ActivationObject.self, abstract: "A hidden-layer activation function.")
         r.document(LossObject.self, abstract: "A training loss with the reference normalization.")
         for b in CurvatureBuiltins.all { r.register(b) }
         for e in CurvatureBuiltins.explanations { r.register(e) }
-        r.document(MatrixObject.self, abstract: "A dense matrix: a Hessian, Gauss–Newton matrix, residual, Jacobian or tangent kernel.")
-        r.document(SpectrumObject.self, abstract: "Eigenvalues of a symmetric matrix with their counts, effective rank and width.")
+        r.document(
+            MatrixObject.self,
+            abstract: "A dense matrix: a Hessian, Gauss–Newton matrix, residual, Jacobian or tangent kernel.")
+        r.document(
+            SpectrumObject.self,
+            abstract: "Eigenvalues of a symmetric matrix with their counts, effective rank and width.")
         r.document(LanczosObject.self, abstract: "Extreme Ritz pairs of a Lanczos run, with residual bounds.")
         r.document(DensityObject.self, abstract: "An eigenvalue density by stochastic Lanczos quadrature.")
         r.document(TraceObject.self, abstract: "A Hutchinson trace estimate with its standard error.")
-        r.document(CompressionBoundObject.self, abstract: "The cross-entropy compression bound (theory §5) beside the true λ_max.")
+        r.document(
+            CompressionBoundObject.self,
+            abstract: "The cross-entropy compression bound (theory §5) beside the true λ_max.")
         for b in TheoryBuiltins.all { r.register(b) }
         for e in TheoryBuiltins.explanations { r.register(e) }
-        r.document(PowerLawObject.self, abstract: "A drift power law over seed means (powerlaw): α with its intervals, the points used and why others were not.")
-        r.document(CrossoverObject.self, abstract: "The spectral-crossover prediction S_pred(η) per learning rate (crossover).")
-        r.document(CrossoverComparisonObject.self, abstract: "A crossover prediction against measured S(η): ratios, errors, R with and without unstable η (compare).")
-        r.document(CoefficientsObject.self, abstract: "Mode coefficients c_k with their eigenvalues: projected, derived, uniform or fitted (coefficients).")
-        r.document(CoefficientComparisonObject.self, abstract: "Two coefficient lists compared: sorted-rank R beside a mode-by-mode comparison (ck_compare).")
-        r.document(CompressionObject.self, abstract: "Cross-entropy compression along a run: λ_max(t), q̄(t), the bound's factors, decay and τ fits (compression).")
+        r.document(
+            PowerLawObject.self,
+            abstract:
+                "A drift power law over seed means (powerlaw): α with its intervals, the points used and why others were not."
+        )
+        r.document(
+            CrossoverObject.self, abstract: "The spectral-crossover prediction S_pred(η) per learning rate (crossover)."
+        )
+        r.document(
+            CrossoverComparisonObject.self,
+            abstract:
+                "A crossover prediction against measured S(η): ratios, errors, R with and without unstable η (compare)."
+        )
+        r.document(
+            CoefficientsObject.self,
+            abstract:
+                "Mode coefficients c_k with their eigenvalues: projected, derived, uniform or fitted (coefficients).")
+        r.document(
+            CoefficientComparisonObject.self,
+            abstract: "Two coefficient lists compared: sorted-rank R beside a mode-by-mode comparison (ck_compare).")
+        r.document(
+            CompressionObject.self,
+            abstract:
+                "Cross-entropy compression along a run: λ_max(t), q̄(t), the bound's factors, decay and τ fits (compression)."
+        )
         r.document(TauObject.self, abstract: "A τ fit of 1 − q̄(t) ≈ e^(a − t/τ) over a window of checkpoints (tau).")
-        r.document(LinearFitObject.self, abstract: "A least-squares line with R², standard errors and the slope's interval (fit_linear).")
-        r.document(ExpFitObject.self, abstract: "An exponential fit y ≈ A·e^(k t) (+ c) with R² in log and linear scale (fit_exp).")
-        r.document(RegimeObject.self, abstract: "Where a run sits against the edge of stability 2/η, with the reason (regime).")
-        r.document(SwitchExponentObject.self, abstract: "The switch-rate exponent across widths, rate ∝ m^exponent (switch_exponent).")
+        r.document(
+            LinearFitObject.self,
+            abstract: "A least-squares line with R², standard errors and the slope's interval (fit_linear).")
+        r.document(
+            ExpFitObject.self,
+            abstract: "An exponential fit y ≈ A·e^(k t) (+ c) with R² in log and linear scale (fit_exp).")
+        r.document(
+            RegimeObject.self, abstract: "Where a run sits against the edge of stability 2/η, with the reason (regime)."
+        )
+        r.document(
+            SwitchExponentObject.self,
+            abstract: "The switch-rate exponent across widths, rate ∝ m^exponent (switch_exponent).")
         return r
     }()
 

@@ -110,7 +110,9 @@ public struct CallContext {
     public func integer(_ label: String, in bounds: ClosedRange<Int>) throws(Diagnostic) -> Int {
         let n = integer(label)
         guard bounds.contains(n) else {
-            let text = bounds.upperBound == Int.max ? "at least \(bounds.lowerBound)" : "between \(bounds.lowerBound) and \(bounds.upperBound)"
+            let text =
+                bounds.upperBound == Int.max
+                ? "at least \(bounds.lowerBound)" : "between \(bounds.lowerBound) and \(bounds.upperBound)"
             throw error("'\(label)' must be \(text), got \(n)", at: label)
         }
         return n

@@ -24,7 +24,9 @@ public struct CommandDeclaration: Sendable {
     public var help: String {
         var out = "\(usage)   (command)\n\n  \(abstract)\n"
         if !discussion.isEmpty {
-            out += "\n" + discussion.split(separator: "\n", omittingEmptySubsequences: false)
+            out +=
+                "\n"
+                + discussion.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { $0.isEmpty ? "" : "  \($0)" }.joined(separator: "\n") + "\n"
         }
         out += "\nExample:\n" + example.split(separator: "\n").map { "  \($0)" }.joined(separator: "\n") + "\n"
@@ -39,11 +41,11 @@ enum Commands {
             "help", arguments: "[NAME | \"TEXT\"]",
             abstract: "Lists the builtins by category, shows one builtin, type or command, or searches.",
             discussion: """
-            help alone lists everything. help NAME shows a builtin's signature, every argument
-            with its type, default and meaning, and an example; help TYPE lists a type's fields.
-            A word that names nothing — or any quoted text — searches names, abstracts and
-            fields: help "drift".
-            """,
+                help alone lists everything. help NAME shows a builtin's signature, every argument
+                with its type, default and meaning, and an example; help TYPE lists a type's fields.
+                A word that names nothing — or any quoted text — searches names, abstracts and
+                fields: help "drift".
+                """,
             example: "help train"),
         CommandDeclaration(
             "explain", arguments: "[NAME]",
@@ -54,20 +56,20 @@ enum Commands {
             "save", arguments: "\"FILE.noe\"",
             abstract: "Writes the session so far as a script that replays and checks itself.",
             discussion: """
-            Every cell that ran without error, in the order it ran, each followed by its output as
-            #=> lines, under a header comment (Noether version, date, BLAS threads). Prose lines
-            (## …) you typed are kept. Cells that only ran help, explain, save or quit are left
-            out. Replay with `noether FILE.noe`; verify with `noether check FILE.noe`.
-            An existing file is replaced.
-            """,
+                Every cell that ran without error, in the order it ran, each followed by its output as
+                #=> lines, under a header comment (Noether version, date, BLAS threads). Prose lines
+                (## …) you typed are kept. Cells that only ran help, explain, save or quit are left
+                out. Replay with `noether FILE.noe`; verify with `noether check FILE.noe`.
+                An existing file is replaced.
+                """,
             example: "save \"session.noe\""),
         CommandDeclaration(
             "run", arguments: "\"FILE.noe\"",
             abstract: "Runs a script in this session: its bindings stay, its outputs print.",
             discussion: """
-            Stops at the script's first error; the bindings it made before stay. Relative names
-            are relative to the working directory. `load` is the same command.
-            """,
+                Stops at the script's first error; the bindings it made before stay. Relative names
+                are relative to the working directory. `load` is the same command.
+                """,
             example: "run \"examples/quickstart.noe\""),
         CommandDeclaration(
             "load", arguments: "\"FILE.noe\"",
@@ -77,16 +79,16 @@ enum Commands {
             "lesson", arguments: "[N]",
             abstract: "Lists the lessons with your progress, or takes one step by step at the prompt.",
             discussion: """
-            lesson alone lists the lessons (examples/lessons, or the folder in $NOETHER_LESSONS).
-            lesson 3 starts lesson 3, or resumes it where you left it (replaying the earlier
-            cells first); lesson 3 restart starts it over. Each step shows prose and a cell:
-            Enter runs the cell, and any cell you type runs as your own. On a line of its own:
-            next (run and go on), skip, back, hint, show, quit (leaves the lesson, not Noether).
-            Some steps ask you to predict a number first; the cell then runs and the lesson
-            compares your guess with the engine's value. Progress is saved in the state folder.
-            lesson "my-lesson.noe" takes a lesson from a file. lesson check 3 runs lesson 3
-            unattended and checks its recorded outputs (noether lesson --check does every one).
-            """,
+                lesson alone lists the lessons (examples/lessons, or the folder in $NOETHER_LESSONS).
+                lesson 3 starts lesson 3, or resumes it where you left it (replaying the earlier
+                cells first); lesson 3 restart starts it over. Each step shows prose and a cell:
+                Enter runs the cell, and any cell you type runs as your own. On a line of its own:
+                next (run and go on), skip, back, hint, show, quit (leaves the lesson, not Noether).
+                Some steps ask you to predict a number first; the cell then runs and the lesson
+                compares your guess with the engine's value. Progress is saved in the state folder.
+                lesson "my-lesson.noe" takes a lesson from a file. lesson check 3 runs lesson 3
+                unattended and checks its recorded outputs (noether lesson --check does every one).
+                """,
             example: "lesson 1"),
         CommandDeclaration(
             "quit",

@@ -39,8 +39,14 @@ private extension Double {
     var log10Floor: Double {
         var e = 0.0
         var v = self
-        while v >= 10 { v /= 10; e += 1 }
-        while v < 1 && v > 0 { v *= 10; e -= 1 }
+        while v >= 10 {
+            v /= 10
+            e += 1
+        }
+        while v < 1 && v > 0 {
+            v *= 10
+            e -= 1
+        }
         return e
     }
 }
@@ -68,8 +74,14 @@ func formatScientific(_ x: Double, digits: Int) -> String {
     let a = abs(x)
     var exponent = 0
     var m = a
-    while m >= 10 { m /= 10; exponent += 1 }
-    while m < 1 { m *= 10; exponent -= 1 }
+    while m >= 10 {
+        m /= 10
+        exponent += 1
+    }
+    while m < 1 {
+        m *= 10
+        exponent -= 1
+    }
     var mantissa = formatFixed(m, decimals: digits - 1)
     if mantissa.hasPrefix("10") {
         // rounding carried into a new digit

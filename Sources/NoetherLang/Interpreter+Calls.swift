@@ -9,8 +9,9 @@ extension Interpreter {
         if case .name(let name, let range) = call.callee {
             guard let v = lookup(name) else {
                 let candidates = registry.builtins.keys.map { $0 } + visibleNames
-                throw Diagnostic(.runtime, "unknown function '\(name)'", at: range,
-                                 hint: Suggestions.closest(to: name, in: candidates).map { "did you mean '\($0)'?" })
+                throw Diagnostic(
+                    .runtime, "unknown function '\(name)'", at: range,
+                    hint: Suggestions.closest(to: name, in: candidates).map { "did you mean '\($0)'?" })
             }
             calleeValue = v
         } else {
@@ -35,8 +36,10 @@ extension Interpreter {
     }
 
     /// Binds arguments to a builtin's declaration and runs it.
-    public func callBuiltin(_ builtin: Builtin, arguments: [CallArgument], block: Block?,
-                            range: SourceRange) throws(Diagnostic) -> Value {
+    public func callBuiltin(
+        _ builtin: Builtin, arguments: [CallArgument], block: Block?,
+        range: SourceRange
+    ) throws(Diagnostic) -> Value {
         let params = builtin.parameters
         var bound = [String: (value: Value, range: SourceRange)]()
         var rest = [(value: Value, range: SourceRange)]()
@@ -57,24 +60,29 @@ extension Interpreter {
                 guard let p = params.first(where: { $0.label == label }) else {
                     if let extra = builtin.extraArguments {
                         guard !extras.contains(where: { $0.label == label }) else {
-                            throw Diagnostic(.runtime, "argument '\(label)' given twice in call to '\(builtin.name)'",
-                                             at: labelRange, notes: [usageNote])
+                            throw Diagnostic(
+                                .runtime, "argument '\(label)' given twice in call to '\(builtin.name)'",
+                                at: labelRange, notes: [usageNote])
                         }
                         guard extra.type.accepts(a.value) else {
                             let t = extra.type.displayName
-                            throw Diagnostic(.runtime, "argument '\(label)' of '\(builtin.name)' must be \(article(t)) \(t), got \(a.value.typeName)",
-                                             at: a.range, notes: ["\(extra.placeholder)=…: \(extra.help)"])
+                            throw Diagnostic(
+                                .runtime,
+                                "argument '\(label)' of '\(builtin.name)' must be \(article(t)) \(t), got \(a.value.typeName)",
+                                at: a.range, notes: ["\(extra.placeholder)=…: \(extra.help)"])
                         }
                         extras.append((label, labelRange, a.value, a.range))
                         continue
                     }
                     let hint = Suggestions.closest(to: label, in: params.map(\.label)).map { "did you mean '\($0)'?" }
-                    throw Diagnostic(.runtime, "unknown argument '\(label)' in call to '\(builtin.name)'",
-                                     at: labelRange, hint: hint, notes: [usageNote])
+                    throw Diagnostic(
+                        .runtime, "unknown argument '\(label)' in call to '\(builtin.name)'",
+                        at: labelRange, hint: hint, notes: [usageNote])
                 }
                 if bound[label] != nil || givenNone.contains(label) {
-                    throw Diagnostic(.runtime, "argument '\(label)' given twice in call to '\(builtin.name)'",
-                                     at: labelRange, notes: [usageNote])
+                    throw Diagnostic(
+                        .runtime, "argument '\(label)' given twice in call to '\(builtin.name)'",
+                        at: labelRange, notes: [usageNote])
                 }
                 if meansDefault(p, a.value) {
                     givenNone.insert(label)
@@ -86,7 +94,8 @@ extension Interpreter {
                 // Positional arguments fill the declared parameters in order, skipping
                 // those already given by label.
                 while position < params.count
-                        && (bound[params[position].label] != nil || givenNone.contains(params[position].label)) {
+                    && (bound[params[position].label] != nil || givenNone.contains(params[position].label))
+                {
                     position += 1
                 }
                 if position >= params.count {
@@ -95,8 +104,10 @@ extension Interpreter {
                         continue
                     }
                     let count = params.count
-                    throw Diagnostic(.runtime, "too many arguments to '\(builtin.name)': it takes \(count == 0 ? "none" : "at most \(count)")",
-                                     at: a.range, notes: [usageNote])
+                    throw Diagnostic(
+                        .runtime,
+                        "too many arguments to '\(builtin.name)': it takes \(count == 0 ? "none" : "at most \(count)")",
+                        at: a.range, notes: [usageNote])
                 }
                 let p = params[position]
                 position += 1
@@ -111,28 +122,32 @@ extension Interpreter {
         for p in params where bound[p.label] == nil {
             switch p.defaultValue {
             case .required:
-                throw Diagnostic(.runtime, "missing argument '\(p.label)' in call to '\(builtin.name)'", at: range,
-                                 notes: [usageNote, "\(p.label): \(p.help)"])
+                throw Diagnostic(
+                    .runtime, "missing argument '\(p.label)' in call to '\(builtin.name)'", at: range,
+                    notes: [usageNote, "\(p.label): \(p.help)"])
             case .absent: break
             case .value(let v, _): bound[p.label] = (v, range)
             }
         }
         if builtin.takesBlock && block == nil {
-            throw Diagnostic(.runtime, "'\(builtin.name)' needs a block '{ … }' after its arguments", at: range,
-                             notes: [usageNote])
+            throw Diagnostic(
+                .runtime, "'\(builtin.name)' needs a block '{ … }' after its arguments", at: range,
+                notes: [usageNote])
         }
         if !builtin.takesBlock, let block {
             throw Diagnostic(.runtime, "'\(builtin.name)' does not take a block", at: block.range)
         }
-        var context = CallContext(builtin: builtin, range: range, values: bound, rest: rest, extras: extras,
-                                  block: block, interpreter: self)
+        var context = CallContext(
+            builtin: builtin, range: range, values: bound, rest: rest, extras: extras,
+            block: block, interpreter: self)
         try checkInterrupt(range)
         return try builtin.implementation(&context)
     }
 
     private func checkType(_ p: Parameter, _ value: Value, at range: SourceRange, builtin: Builtin) throws(Diagnostic) {
         guard !p.type.accepts(value) else { return }
-        var message = "argument '\(p.label)' of '\(builtin.name)' must be \(article(p.type.displayName)) \(p.type.displayName), got \(value.typeName)"
+        var message =
+            "argument '\(p.label)' of '\(builtin.name)' must be \(article(p.type.displayName)) \(p.type.displayName), got \(value.typeName)"
         if p.type == .integer, case .number(let x) = value { message += " \(formatNumber(x))" }
         throw Diagnostic(.runtime, message, at: range, notes: ["\(p.label): \(p.help)"])
     }
@@ -144,17 +159,22 @@ extension Interpreter {
         for a in arguments {
             if let label = a.label {
                 guard d.parameters.contains(where: { $0.name == label }) else {
-                    throw Diagnostic(.runtime, "unknown argument '\(label)' in call to '\(d.name)'", at: a.labelRange ?? a.range,
-                                     hint: Suggestions.closest(to: label, in: d.parameters.map(\.name)).map { "did you mean '\($0)'?" })
+                    throw Diagnostic(
+                        .runtime, "unknown argument '\(label)' in call to '\(d.name)'", at: a.labelRange ?? a.range,
+                        hint: Suggestions.closest(to: label, in: d.parameters.map(\.name)).map {
+                            "did you mean '\($0)'?"
+                        })
                 }
                 if bindings[label] != nil {
-                    throw Diagnostic(.runtime, "argument '\(label)' given twice in call to '\(d.name)'", at: a.labelRange ?? a.range)
+                    throw Diagnostic(
+                        .runtime, "argument '\(label)' given twice in call to '\(d.name)'", at: a.labelRange ?? a.range)
                 }
                 bindings[label] = a.value
             } else {
                 while position < d.parameters.count && bindings[d.parameters[position].name] != nil { position += 1 }
                 guard position < d.parameters.count else {
-                    throw Diagnostic(.runtime, "too many arguments to '\(d.name)': it takes \(d.parameters.count)", at: a.range)
+                    throw Diagnostic(
+                        .runtime, "too many arguments to '\(d.name)': it takes \(d.parameters.count)", at: a.range)
                 }
                 bindings[d.parameters[position].name] = a.value
                 position += 1
@@ -163,8 +183,9 @@ extension Interpreter {
         callDepth += 1
         defer { callDepth -= 1 }
         guard callDepth <= Interpreter.maxCallDepth, stack.hasRoom else {
-            throw Diagnostic(.runtime, "too many nested calls (more than \(Interpreter.maxCallDepth)) in '\(d.name)'", at: range,
-                             hint: "is the recursion missing a base case?")
+            throw Diagnostic(
+                .runtime, "too many nested calls (more than \(Interpreter.maxCallDepth)) in '\(d.name)'", at: range,
+                hint: "is the recursion missing a base case?")
         }
         // Function bodies see their parameters and the globals, not the caller's
         // locals, and cannot change the globals (a hard scope).
@@ -190,7 +211,8 @@ extension Interpreter {
             return try runBlock(d.body, bindings: locals)
         } catch var diagnostic {
             if diagnostic.file == nil, let r = diagnostic.range, d.range.start <= r.start, r.end <= d.range.end,
-               f.source != currentSource {
+                f.source != currentSource
+            {
                 diagnostic.file = f.source
             }
             throw diagnostic

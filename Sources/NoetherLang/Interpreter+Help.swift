@@ -19,10 +19,12 @@ extension Interpreter {
             output(matches.rendered(for: topic))
             return
         }
-        let candidates = Array(registry.builtins.keys) + Array(registry.constants.keys) + Array(registry.typeDocs.keys)
+        let candidates =
+            Array(registry.builtins.keys) + Array(registry.constants.keys) + Array(registry.typeDocs.keys)
             + registry.commands.map(\.name)
-        throw Diagnostic(.runtime, "no help for '\(topic)'", at: range,
-                         hint: Suggestions.closest(to: topic, in: candidates).map { "did you mean '\($0)'?" })
+        throw Diagnostic(
+            .runtime, "no help for '\(topic)'", at: range,
+            hint: Suggestions.closest(to: topic, in: candidates).map { "did you mean '\($0)'?" })
     }
 
     func runExplain(_ arguments: [Value], range: SourceRange) throws(Diagnostic) {
@@ -50,9 +52,10 @@ extension Interpreter {
             }
         }
         let names = registry.explanations.map(\.name) + registry.explanations.map { "\($0.owner).\($0.name)" }
-        throw Diagnostic(.runtime, "nothing to explain for '\(topic)'", at: range,
-                         hint: Suggestions.closest(to: topic, in: names).map { "did you mean '\($0)'?" },
-                         notes: ["explain alone lists the quantities"])
+        throw Diagnostic(
+            .runtime, "nothing to explain for '\(topic)'", at: range,
+            hint: Suggestions.closest(to: topic, in: names).map { "did you mean '\($0)'?" },
+            notes: ["explain alone lists the quantities"])
     }
 }
 

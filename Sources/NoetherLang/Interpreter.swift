@@ -39,7 +39,8 @@ public final class Interpreter {
     /// Runs shell commands (`save`, `run`, `vars` …) that the language itself does not
     /// know; `help` and `explain` are handled here. Returns `false` when the command is
     /// unknown.
-    public var commandHandler: ((_ name: String, _ arguments: [Value], _ range: SourceRange) throws(Diagnostic) -> Bool)?
+    public var commandHandler:
+        ((_ name: String, _ arguments: [Value], _ range: SourceRange) throws(Diagnostic) -> Bool)?
     /// Raised to stop the running command.
     public let interrupt: InterruptFlag
     /// Receives progress of long work (steps done, total, what) — the REPL draws a bar.
@@ -63,8 +64,10 @@ public final class Interpreter {
     /// runs its points serially on this thread).
     public internal(set) var isSweepPoint = false
 
-    public init(registry: BuiltinRegistry = .standard, interrupt: InterruptFlag = InterruptFlag(),
-                output: @escaping (String) -> Void = { print($0) }) {
+    public init(
+        registry: BuiltinRegistry = .standard, interrupt: InterruptFlag = InterruptFlag(),
+        output: @escaping (String) -> Void = { print($0) }
+    ) {
         self.registry = registry
         self.interrupt = interrupt
         self.output = output
@@ -146,15 +149,19 @@ public final class Interpreter {
     /// Runs on a thread with a large stack (`WorkerThreads`), moving there from a
     /// smaller one and waiting, so recursion limits hold the same on every thread.
     @discardableResult
-    public func run(_ program: Program, source: SourceFile,
-                    onStatement: ((StatementResult) throws(Diagnostic) -> Void)? = nil) throws(Diagnostic) -> Value {
+    public func run(
+        _ program: Program, source: SourceFile,
+        onStatement: ((StatementResult) throws(Diagnostic) -> Void)? = nil
+    ) throws(Diagnostic) -> Value {
         try WorkerThreads.onLargeStack { () throws(Diagnostic) -> Value in
             try runHere(program, source: source, onStatement: onStatement)
         }
     }
 
-    private func runHere(_ program: Program, source: SourceFile,
-                         onStatement: ((StatementResult) throws(Diagnostic) -> Void)?) throws(Diagnostic) -> Value {
+    private func runHere(
+        _ program: Program, source: SourceFile,
+        onStatement: ((StatementResult) throws(Diagnostic) -> Void)?
+    ) throws(Diagnostic) -> Value {
         let previousSource = currentSource
         currentSource = source
         stack = StackGuard()
@@ -200,8 +207,9 @@ public final class Interpreter {
         switch statement {
         case .assignment(let name, let nameRange, let valueExpression, _):
             if registry.builtins[name] != nil || registry.constants[name] != nil {
-                throw Diagnostic(.runtime, "'\(name)' is a builtin and cannot be reassigned", at: nameRange,
-                                 hint: "choose another name")
+                throw Diagnostic(
+                    .runtime, "'\(name)' is a builtin and cannot be reassigned", at: nameRange,
+                    hint: "choose another name")
             }
             let value = try evaluate(valueExpression)
             assign(name, value)
@@ -213,8 +221,9 @@ public final class Interpreter {
             return StatementResult(statement: statement, value: value, printed: shouldPrint)
         case .function(let declaration):
             if registry.builtins[declaration.name] != nil || registry.constants[declaration.name] != nil {
-                throw Diagnostic(.runtime, "'\(declaration.name)' is a builtin and cannot be redefined",
-                                 at: declaration.nameRange, hint: "choose another name")
+                throw Diagnostic(
+                    .runtime, "'\(declaration.name)' is a builtin and cannot be redefined",
+                    at: declaration.nameRange, hint: "choose another name")
             }
             bind(declaration.name, .function(.user(UserFunction(declaration: declaration, source: currentSource))))
             return StatementResult(statement: statement, value: .nothing, printed: false)
@@ -238,8 +247,9 @@ public final class Interpreter {
             } else if let handler = commandHandler, try handler(name, values, range) {
                 // handled by the shell
             } else {
-                throw Diagnostic(.runtime, "the command '\(name)' is not available here", at: nameRange,
-                                 hint: isSweepPoint ? "commands cannot run inside a sweep body" : nil)
+                throw Diagnostic(
+                    .runtime, "the command '\(name)' is not available here", at: nameRange,
+                    hint: isSweepPoint ? "commands cannot run inside a sweep body" : nil)
             }
             return StatementResult(statement: statement, value: .nothing, printed: false)
         }
@@ -260,8 +270,9 @@ public final class Interpreter {
 
     public func evaluate(_ expression: Expression) throws(Diagnostic) -> Value {
         guard stack.hasRoom else {
-            throw Diagnostic(.runtime, "evaluation nested too deeply", at: expression.range,
-                             hint: "is a recursion missing a base case?")
+            throw Diagnostic(
+                .runtime, "evaluation nested too deeply", at: expression.range,
+                hint: "is a recursion missing a base case?")
         }
         switch expression {
         case .number(let x, _): return .number(x)
@@ -303,9 +314,11 @@ public final class Interpreter {
         case .conditional(let condition, let then, let otherwise, _):
             let c = try evaluate(condition)
             guard case .bool(let b) = c else {
-                let hint: String? = if case .list = c { "combine a list of booleans with all(…) or any(…)" } else { nil }
-                throw Diagnostic(.runtime, "an 'if' condition must be a boolean, got \(c.typeName)", at: condition.range,
-                                 hint: hint)
+                let hint: String? =
+                    if case .list = c { "combine a list of booleans with all(…) or any(…)" } else { nil }
+                throw Diagnostic(
+                    .runtime, "an 'if' condition must be a boolean, got \(c.typeName)", at: condition.range,
+                    hint: hint)
             }
             if b { return try runBlock(then) }
             if let otherwise { return try runBlock(otherwise) }
@@ -317,8 +330,9 @@ public final class Interpreter {
             case .list(let xs): items = xs
             case .object(let table as TableObject): items = table.rowRecords
             default:
-                throw Diagnostic(.runtime, "'for' needs a list (or a table) to iterate over, got \(s.typeName)",
-                                 at: sequence.range)
+                throw Diagnostic(
+                    .runtime, "'for' needs a list (or a table) to iterate over, got \(s.typeName)",
+                    at: sequence.range)
             }
             for item in items {
                 try checkInterrupt(body.range)
@@ -330,8 +344,10 @@ public final class Interpreter {
 
     /// `and` / `or`: on booleans they short-circuit; when either side is a list of
     /// booleans they combine element-wise (both sides evaluated).
-    private func evaluateLogical(_ op: BinaryOperator, _ lhs: Expression, _ rhs: Expression,
-                                 operatorRange: SourceRange) throws(Diagnostic) -> Value {
+    private func evaluateLogical(
+        _ op: BinaryOperator, _ lhs: Expression, _ rhs: Expression,
+        operatorRange: SourceRange
+    ) throws(Diagnostic) -> Value {
         let l = try evaluate(lhs)
         if case .bool(let lb) = l {
             if op == .and && !lb { return .bool(false) }
@@ -339,7 +355,8 @@ public final class Interpreter {
             let r = try evaluate(rhs)
             if case .bool(let rb) = r { return .bool(rb) }
             if case .list = r {
-                return try Operators.logical(op, l, r, operatorRange: operatorRange, lhsRange: lhs.range, rhsRange: rhs.range)
+                return try Operators.logical(
+                    op, l, r, operatorRange: operatorRange, lhsRange: lhs.range, rhsRange: rhs.range)
             }
             throw Diagnostic(.runtime, "'\(op.rawValue)' needs booleans, got \(r.typeName)", at: rhs.range)
         }
@@ -364,8 +381,9 @@ public final class Interpreter {
     private func checkNesting(_ value: Value, at range: SourceRange) throws(Diagnostic) {
         guard value.exceedsLimits(depth: Interpreter.maxValueDepth, size: limits.maxValueSize) else { return }
         if !value.exceedsLimits(depth: Interpreter.maxValueDepth, size: Int.max / 2) {
-            throw Diagnostic(.runtime, "the value would hold more than \(limits.maxValueSize) elements", at: range,
-                             hint: "is a list being doubled, like x = [x, x]?")
+            throw Diagnostic(
+                .runtime, "the value would hold more than \(limits.maxValueSize) elements", at: range,
+                hint: "is a list being doubled, like x = [x, x]?")
         }
         throw Diagnostic(.runtime, "lists and records nested more than \(Interpreter.maxValueDepth) deep", at: range)
     }
@@ -381,15 +399,17 @@ public final class Interpreter {
             if let v = o.field(name) { return v }
             let names = o.fieldNames
             let what = type(of: o).typeName == TableObject.typeName ? "column" : "field"
-            throw Diagnostic(.runtime, "a \(type(of: o).typeName) has no \(what) '\(name)'", at: nameRange,
-                             hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" },
-                             notes: names.isEmpty ? [] : ["\(what)s: " + names.joined(separator: ", ")])
+            throw Diagnostic(
+                .runtime, "a \(type(of: o).typeName) has no \(what) '\(name)'", at: nameRange,
+                hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" },
+                notes: names.isEmpty ? [] : ["\(what)s: " + names.joined(separator: ", ")])
         case .record(let r):
             if let v = r[name] { return v }
             let names = r.fields.map(\.name)
-            throw Diagnostic(.runtime, "the record has no field '\(name)'", at: nameRange,
-                             hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" },
-                             notes: names.isEmpty ? [] : ["fields: " + names.joined(separator: ", ")])
+            throw Diagnostic(
+                .runtime, "the record has no field '\(name)'", at: nameRange,
+                hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" },
+                notes: names.isEmpty ? [] : ["fields: " + names.joined(separator: ", ")])
         default:
             throw Diagnostic(.runtime, "a \(value.typeName) has no fields (no field '\(name)')", at: nameRange)
         }
@@ -407,17 +427,21 @@ public final class Interpreter {
         case (.record, .single(let e)), (.object, .single(let e)):
             let v = try evaluate(e)
             guard case .string(let name) = v else {
-                throw Diagnostic(.runtime, "a \(base.typeName) is indexed by a field name in quotes, got \(v.typeName)",
-                                 at: e.range, hint: "write r[\"name\"] or r.name")
+                throw Diagnostic(
+                    .runtime, "a \(base.typeName) is indexed by a field name in quotes, got \(v.typeName)",
+                    at: e.range, hint: "write r[\"name\"] or r.name")
             }
             return try fieldAccess(base, name: name, nameRange: e.range)
         case (.record, .slice), (.object, .slice):
-            throw Diagnostic(.runtime, "a \(base.typeName) cannot be sliced; it is indexed by a field name in quotes",
-                             at: range, hint: "write r[\"name\"] or r.name")
+            throw Diagnostic(
+                .runtime, "a \(base.typeName) cannot be sliced; it is indexed by a field name in quotes",
+                at: range, hint: "write r[\"name\"] or r.name")
         default: break
         }
         guard case .list(let items) = base else {
-            throw Diagnostic(.runtime, "only lists, tables, records and objects can be indexed, this is a \(base.typeName)", at: range)
+            throw Diagnostic(
+                .runtime, "only lists, tables, records and objects can be indexed, this is a \(base.typeName)",
+                at: range)
         }
         switch sub {
         case .single(let e):
@@ -432,12 +456,17 @@ public final class Interpreter {
 
     /// The elements of `items` a selector list picks: booleans (one per element, kept
     /// where true) or integer positions (negative from the end), in the selector's order.
-    private func select<T>(_ items: [T], by selector: [Value], at range: SourceRange, what: String) throws(Diagnostic) -> [T] {
+    private func select<T>(_ items: [T], by selector: [Value], at range: SourceRange, what: String) throws(Diagnostic)
+        -> [T]
+    {
         let noun = what == "table" ? "a table of \(items.count) rows" : "a list of \(items.count)"
         if selector.allSatisfy({ if case .bool = $0 { true } else { false } }), !selector.isEmpty {
             guard selector.count == items.count else {
-                throw Diagnostic(.runtime, "a mask of \(selector.count) boolean\(selector.count == 1 ? "" : "s") cannot select from \(noun)", at: range,
-                                 hint: "a mask needs one boolean per \(what == "table" ? "row" : "element")")
+                throw Diagnostic(
+                    .runtime,
+                    "a mask of \(selector.count) boolean\(selector.count == 1 ? "" : "s") cannot select from \(noun)",
+                    at: range,
+                    hint: "a mask needs one boolean per \(what == "table" ? "row" : "element")")
             }
             var out = [T]()
             for (item, keep) in zip(items, selector) { if case .bool(true) = keep { out.append(item) } }
@@ -447,12 +476,17 @@ public final class Interpreter {
         out.reserveCapacity(selector.count)
         for v in selector {
             guard case .number(let x) = v, x.isFinite, x == x.rounded(), abs(x) < 1e15 else {
-                throw Diagnostic(.runtime, "a selector is a list of booleans or of integer positions, got \(v.rendered) in it", at: range)
+                throw Diagnostic(
+                    .runtime, "a selector is a list of booleans or of integer positions, got \(v.rendered) in it",
+                    at: range)
             }
-            let i = Int(x), j = i < 0 ? items.count + i : i
+            let i = Int(x)
+            let j = i < 0 ? items.count + i : i
             guard j >= 0 && j < items.count else {
-                throw Diagnostic(.runtime, "index \(i) is out of range for \(noun)", at: range,
-                                 hint: items.isEmpty ? "the \(what) is empty" : "valid indices are 0…\(items.count - 1) or -\(items.count)…-1")
+                throw Diagnostic(
+                    .runtime, "index \(i) is out of range for \(noun)", at: range,
+                    hint: items.isEmpty
+                        ? "the \(what) is empty" : "valid indices are 0…\(items.count - 1) or -\(items.count)…-1")
             }
             out.append(items[j])
         }
@@ -466,13 +500,16 @@ public final class Interpreter {
         case .single(let e):
             let v = try evaluate(e)
             if case .list(let selector) = v {
-                return .object(TableObject(columns: table.columns, rows: try select(table.rows, by: selector, at: e.range, what: "table")))
+                return .object(
+                    TableObject(
+                        columns: table.columns, rows: try select(table.rows, by: selector, at: e.range, what: "table")))
             }
             if case .string(let column) = v {
                 if let c = table.column(column) { return c }
-                throw Diagnostic(.runtime, "the table has no column '\(column)'", at: e.range,
-                                 hint: Suggestions.closest(to: column, in: table.columns).map { "did you mean '\($0)'?" },
-                                 notes: ["columns: " + table.columns.joined(separator: ", ")])
+                throw Diagnostic(
+                    .runtime, "the table has no column '\(column)'", at: e.range,
+                    hint: Suggestions.closest(to: column, in: table.columns).map { "did you mean '\($0)'?" },
+                    notes: ["columns: " + table.columns.joined(separator: ", ")])
             }
             return .record(table.record(at: try position(e, value: v, count: table.rows.count, what: "table")))
         case .slice(let lo, let hi):
@@ -496,8 +533,9 @@ public final class Interpreter {
         let j = i < 0 ? count + i : i
         guard j >= 0 && j < count else {
             let noun = what == "table" ? "a table of \(count) rows" : "a list of \(count)"
-            throw Diagnostic(.runtime, "index \(i) is out of range for \(noun)", at: e.range,
-                             hint: count == 0 ? "the \(what) is empty" : "valid indices are 0…\(count - 1) or -\(count)…-1")
+            throw Diagnostic(
+                .runtime, "index \(i) is out of range for \(noun)", at: e.range,
+                hint: count == 0 ? "the \(what) is empty" : "valid indices are 0…\(count - 1) or -\(count)…-1")
         }
         return j
     }

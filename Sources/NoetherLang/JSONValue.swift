@@ -31,7 +31,10 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .number(let x): out += x.isFinite ? formatNumber(x) : "null"
         case .string(let s): out += JSONValue.quote(s)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             out += "[" + newline
             for (i, item) in items.enumerated() {
                 out += pad
@@ -41,7 +44,10 @@ public indirect enum JSONValue: Sendable, Equatable {
             }
             out += closePad + "]"
         case .object(let pairs):
-            if pairs.isEmpty { out += "{}"; return }
+            if pairs.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{" + newline
             for (i, (key, value)) in pairs.enumerated() {
                 out += pad + JSONValue.quote(key) + (pretty ? ": " : ":")

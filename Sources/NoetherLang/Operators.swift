@@ -33,8 +33,10 @@ enum Operators {
         }
     }
 
-    static func binary(_ op: BinaryOperator, _ l: Value, _ r: Value, operatorRange: SourceRange,
-                       lhsRange: SourceRange, rhsRange: SourceRange) throws(Diagnostic) -> Value {
+    static func binary(
+        _ op: BinaryOperator, _ l: Value, _ r: Value, operatorRange: SourceRange,
+        lhsRange: SourceRange, rhsRange: SourceRange
+    ) throws(Diagnostic) -> Value {
         if op == .equal || op == .notEqual {
             switch (l, r) {
             case (.list, _), (_, .list): break  // element-wise below
@@ -48,7 +50,8 @@ enum Operators {
             switch op {
             case .add:
                 guard a.utf8.count + b.utf8.count <= maxStringBytes else {
-                    throw Diagnostic(.runtime, "the string would be longer than \(maxStringBytes) bytes", at: operatorRange)
+                    throw Diagnostic(
+                        .runtime, "the string would be longer than \(maxStringBytes) bytes", at: operatorRange)
                 }
                 return .string(a + b)
             case .less: return .bool(a < b)
@@ -59,65 +62,93 @@ enum Operators {
             }
         case (.list(let a), .list(let b)):
             guard a.count == b.count else {
-                let hint: String? = op == .equal || op == .notEqual ? "compare lengths first: len(a) == len(b) and all(a == b)" : nil
-                throw Diagnostic(.runtime, "element-wise '\(op.rawValue)' needs lists of equal length, got \(a.count) and \(b.count)",
-                                 at: operatorRange, hint: hint)
+                let hint: String? =
+                    op == .equal || op == .notEqual ? "compare lengths first: len(a) == len(b) and all(a == b)" : nil
+                throw Diagnostic(
+                    .runtime,
+                    "element-wise '\(op.rawValue)' needs lists of equal length, got \(a.count) and \(b.count)",
+                    at: operatorRange, hint: hint)
             }
             var out = [Value]()
             out.reserveCapacity(a.count)
             for i in 0..<a.count {
-                out.append(try binary(op, a[i], b[i], operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange))
+                out.append(
+                    try binary(op, a[i], b[i], operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange))
             }
             return .list(out)
         case (.list(let a), _):
             var out = [Value]()
             out.reserveCapacity(a.count)
-            for x in a { out.append(try binary(op, x, r, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange)) }
+            for x in a {
+                out.append(try binary(op, x, r, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange))
+            }
             return .list(out)
         case (_, .list(let b)):
             var out = [Value]()
             out.reserveCapacity(b.count)
-            for y in b { out.append(try binary(op, l, y, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange)) }
+            for y in b {
+                out.append(try binary(op, l, y, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange))
+            }
             return .list(out)
         default: break
         }
-        throw Diagnostic(.runtime, "cannot apply '\(op.rawValue)' to \(l.typeName) and \(r.typeName)", at: operatorRange)
+        throw Diagnostic(
+            .runtime, "cannot apply '\(op.rawValue)' to \(l.typeName) and \(r.typeName)", at: operatorRange)
     }
 
     /// Element-wise `and` / `or` where at least one side is a list; every element
     /// must be a boolean (or a list of them).
-    static func logical(_ op: BinaryOperator, _ l: Value, _ r: Value, operatorRange: SourceRange,
-                        lhsRange: SourceRange, rhsRange: SourceRange) throws(Diagnostic) -> Value {
+    static func logical(
+        _ op: BinaryOperator, _ l: Value, _ r: Value, operatorRange: SourceRange,
+        lhsRange: SourceRange, rhsRange: SourceRange
+    ) throws(Diagnostic) -> Value {
         switch (l, r) {
         case (.bool(let a), .bool(let b)):
             return .bool(op == .and ? a && b : a || b)
         case (.list(let a), .list(let b)):
             guard a.count == b.count else {
-                throw Diagnostic(.runtime, "element-wise '\(op.rawValue)' needs lists of equal length, got \(a.count) and \(b.count)",
-                                 at: operatorRange)
+                throw Diagnostic(
+                    .runtime,
+                    "element-wise '\(op.rawValue)' needs lists of equal length, got \(a.count) and \(b.count)",
+                    at: operatorRange)
             }
             var out = [Value]()
             out.reserveCapacity(a.count)
             for i in 0..<a.count {
-                out.append(try logical(op, a[i], b[i], operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange))
+                out.append(
+                    try logical(op, a[i], b[i], operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange))
             }
             return .list(out)
         case (.list(let a), .bool):
             var out = [Value]()
-            for x in a { out.append(try logical(op, x, r, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange)) }
+            for x in a {
+                out.append(try logical(op, x, r, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange))
+            }
             return .list(out)
         case (.bool, .list(let b)):
             var out = [Value]()
-            for y in b { out.append(try logical(op, l, y, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange)) }
+            for y in b {
+                out.append(try logical(op, l, y, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange))
+            }
             return .list(out)
         default:
             let bad = { if case .bool = l { return r } else if case .list = l { return r } else { return l } }()
-            let range = { if case .bool = l { return rhsRange } else if case .list = l { return rhsRange } else { return lhsRange } }()
+            let range = {
+                if case .bool = l {
+                    return rhsRange
+                } else if case .list = l {
+                    return rhsRange
+                } else {
+                    return lhsRange
+                }
+            }()
             throw Diagnostic(.runtime, "'\(op.rawValue)' needs booleans, got \(bad.typeName)", at: range)
         }
     }
 
-    private static func numeric(_ op: BinaryOperator, _ a: Double, _ b: Double, operatorRange: SourceRange) throws(Diagnostic) -> Value {
+    private static func numeric(_ op: BinaryOperator, _ a: Double, _ b: Double, operatorRange: SourceRange)
+        throws(Diagnostic) -> Value
+    {
         switch op {
         case .add: return .number(a + b)
         case .subtract: return .number(a - b)

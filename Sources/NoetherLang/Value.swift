@@ -137,7 +137,8 @@ extension Value {
                 return (0, 1)
             }
             if let key, let known = memo[key] { return known }
-            var depth = 0, size = 1
+            var depth = 0
+            var size = 1
             for child in children {
                 let m = measure(child)
                 depth = Swift.max(depth, m.depth)

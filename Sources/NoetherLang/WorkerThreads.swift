@@ -59,11 +59,13 @@ enum WorkerThreads {
             pthread_attr_init(&attributes)
             pthread_attr_setstacksize(&attributes, stackSize)
             var thread = pthread_t()
-            let status = pthread_create(&thread, &attributes, { raw in
-                guard let raw else { return nil }
-                Unmanaged<Job>.fromOpaque(raw).takeRetainedValue().body()
-                return nil
-            }, job.toOpaque())
+            let status = pthread_create(
+                &thread, &attributes,
+                { raw in
+                    guard let raw else { return nil }
+                    Unmanaged<Job>.fromOpaque(raw).takeRetainedValue().body()
+                    return nil
+                }, job.toOpaque())
             pthread_attr_destroy(&attributes)
             if status == 0 {
                 threads.append(thread)

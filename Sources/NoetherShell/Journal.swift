@@ -50,7 +50,9 @@ public final class Journal {
     }
 
     public func appendFailed(text: String, error: String, console: Console) {
-        write("\n" + SessionScript.failedCellLines(text: text, error: error).joined(separator: "\n") + "\n", console: console)
+        write(
+            "\n" + SessionScript.failedCellLines(text: text, error: error).joined(separator: "\n") + "\n",
+            console: console)
     }
 
     private func write(_ text: String, console: Console) {
@@ -59,7 +61,8 @@ public final class Journal {
                 started = true
                 let folder = (path as NSString).deletingLastPathComponent
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                let header = "\(SessionScript.headerPrefix)\(noetherVersion) journal started \(Shell.timestamp()), "
+                let header =
+                    "\(SessionScript.headerPrefix)\(noetherVersion) journal started \(Shell.timestamp()), "
                     + "BLAS threads \(BLASThreads.count)\n\(SessionScript.replayPrefix) noether --recover restores this session\n"
                 try TextFile.write(header, to: path)
                 prune(folder: folder)
@@ -68,7 +71,9 @@ public final class Journal {
         } catch {
             if !warned {
                 warned = true
-                console.err("noether: warning: the session journal cannot be written (\(Journal.describe(error))); continuing without it")
+                console.err(
+                    "noether: warning: the session journal cannot be written (\(Journal.describe(error))); continuing without it"
+                )
             }
         }
     }

@@ -7,41 +7,42 @@ import NoetherSyntax
 public struct NoetherCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "noether",
-        abstract: "A notebook-like shell for exploring how gradient descent breaks the conservation laws of neural networks.",
+        abstract:
+            "A notebook-like shell for exploring how gradient descent breaks the conservation laws of neural networks.",
         usage: """
-        noether [FILE.noe | -] [-e SOURCE] [-i] [-p NAME=VALUE …] [--json]
-          noether check FILE.noe [--rtol X] [--atol X] [-p NAME=VALUE …]
-          noether lesson [N | FILE.noe] [--check]
-          noether --recover
-        """,
+            noether [FILE.noe | -] [-e SOURCE] [-i] [-p NAME=VALUE …] [--json]
+              noether check FILE.noe [--rtol X] [--atol X] [-p NAME=VALUE …]
+              noether lesson [N | FILE.noe] [--check]
+              noether --recover
+            """,
         discussion: """
-        noether FILE.noe        run a script (stops at the first error)
-        noether -i FILE.noe     run a script, then stay at the prompt
-        noether -e 'SOURCE'     run a program given on the command line
-        noether - < FILE        run a script read from standard input
-        noether check FILE.noe  replay a saved session; compare every output
-                                with the #=> lines under it and print a diff
-        noether --recover       replay the last session's journal, then
-                                continue at the prompt
-        noether lesson [N]      list the lessons, or take lesson N at the
-                                prompt; with --check, run every lesson (or
-                                lesson N) unattended and check its cells
-        noether                 read cells from standard input (a prompt on
-                                a terminal)
+            noether FILE.noe        run a script (stops at the first error)
+            noether -i FILE.noe     run a script, then stay at the prompt
+            noether -e 'SOURCE'     run a program given on the command line
+            noether - < FILE        run a script read from standard input
+            noether check FILE.noe  replay a saved session; compare every output
+                                    with the #=> lines under it and print a diff
+            noether --recover       replay the last session's journal, then
+                                    continue at the prompt
+            noether lesson [N]      list the lessons, or take lesson N at the
+                                    prompt; with --check, run every lesson (or
+                                    lesson N) unattended and check its cells
+            noether                 read cells from standard input (a prompt on
+                                    a terminal)
 
-        check compares text exactly and numbers within --rtol (default 1e-9)
-        and --atol (default 0); a cell may set its own: #=> … (rtol=1e-3).
+            check compares text exactly and numbers within --rtol (default 1e-9)
+            and --atol (default 0); a cell may set its own: #=> … (rtol=1e-3).
 
-        -p NAME=VALUE sets NAME before the script runs (VALUE is a number,
-        true or false, a [list], or else a string). When the script assigns
-        a constant to NAME at top level (its default), the parameter
-        replaces it right after that line.
+            -p NAME=VALUE sets NAME before the script runs (VALUE is a number,
+            true or false, a [list], or else a string). When the script assigns
+            a constant to NAME at top level (its default), the parameter
+            replaces it right after that line.
 
-        A prompt session appends every cell to a journal under
-        $NOETHER_STATE_DIR, $XDG_STATE_HOME/noether or ~/.local/state/noether.
+            A prompt session appends every cell to a journal under
+            $NOETHER_STATE_DIR, $XDG_STATE_HOME/noether or ~/.local/state/noether.
 
-        \(ExitStatus.help)
-        """,
+            \(ExitStatus.help)
+            """,
         version: noetherVersion
     )
 
@@ -54,7 +55,9 @@ public struct NoetherCommand: ParsableCommand {
     @Flag(name: [.customShort("i"), .customLong("interactive")], help: "After the script, stay at the prompt.")
     var interactive = false
 
-    @Option(name: [.customShort("p"), .customLong("parameter")], help: "Set NAME to VALUE before the script runs (repeatable).")
+    @Option(
+        name: [.customShort("p"), .customLong("parameter")],
+        help: "Set NAME to VALUE before the script runs (repeatable).")
     var parameter: [String] = []
 
     @Flag(name: .long, help: "Print the final value as JSON instead of its summary.")
@@ -89,7 +92,9 @@ public struct NoetherCommand: ParsableCommand {
         }
         if checkLessons { throw ValidationError("--check applies to 'noether lesson'") }
         if isCheck {
-            guard arguments.count == 2 else { throw ValidationError("usage: noether check FILE.noe [--rtol X] [--atol X]") }
+            guard arguments.count == 2 else {
+                throw ValidationError("usage: noether check FILE.noe [--rtol X] [--atol X]")
+            }
             if source != nil || interactive || json || recover {
                 throw ValidationError("'check' takes a file and tolerances only")
             }
@@ -101,8 +106,12 @@ public struct NoetherCommand: ParsableCommand {
             if let x, !(x.isFinite && x >= 0) { throw ValidationError("--\(name) must be a non-negative number") }
         }
         if source != nil && !arguments.isEmpty { throw ValidationError("give either a FILE or -e SOURCE, not both") }
-        if recover && (source != nil || !arguments.isEmpty) { throw ValidationError("--recover starts a prompt session; give no file") }
-        if interactive && arguments.first == "-" { throw ValidationError("-i cannot read the script from standard input") }
+        if recover && (source != nil || !arguments.isEmpty) {
+            throw ValidationError("--recover starts a prompt session; give no file")
+        }
+        if interactive && arguments.first == "-" {
+            throw ValidationError("-i cannot read the script from standard input")
+        }
         _ = try parsedParameters()
     }
 
@@ -148,8 +157,9 @@ public struct NoetherCommand: ParsableCommand {
         var status: ExitStatus
         if isCheck {
             let text = try Self.readScript(arguments[1])
-            status = shell.check(SourceFile(name: arguments[1], text: text),
-                                 tolerance: Tolerance(rtol: rtol ?? 1e-9, atol: atol ?? 0))
+            status = shell.check(
+                SourceFile(name: arguments[1], text: text),
+                tolerance: Tolerance(rtol: rtol ?? 1e-9, atol: atol ?? 0))
         } else if let source {
             status = shell.runBatch(SourceFile(name: "<-e>", text: source))
             if interactive { status = Self.promptSession(shell, recover: nil, after: status) }
@@ -201,7 +211,8 @@ public struct NoetherCommand: ParsableCommand {
         }
         // On a terminal: the readline REPL (REPL/REPL.swift); otherwise cells read line
         // by line without prompts, as in batch.
-        let session = interactive
+        let session =
+            interactive
             ? REPL.runOnTerminal(shell)
             : shell.runCells(prompt: false) { _ in readLine(strippingNewline: true) }
         return status == .success ? session : status
@@ -211,24 +222,29 @@ public struct NoetherCommand: ParsableCommand {
 /// `-p` values: a number, `true`/`false`, a `[list]` literal, or else the text itself.
 enum Parameters {
     static func isName(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+        guard let first = s.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
+        else { return false }
         guard Keyword(rawValue: s) == nil else { return false }
-        return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil)) }
+        return s.unicodeScalars.allSatisfy {
+            $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil))
+        }
     }
 
     static func value(_ text: String) -> Value {
         if text == "true" { return .bool(true) }
         if text == "false" { return .bool(false) }
         if let first = text.first, first.isNumber || first == "-" || first == "+" || first == ".",
-           let x = Double(text), x.isFinite {
+            let x = Double(text), x.isFinite
+        {
             return .number(x)
         }
         if text.hasPrefix("[") {
             // A list literal of constants, read by the language's own parser.
             let source = SourceFile(name: "-p", text: text)
             if let program = try? Parser.parse(source), program.statements.count == 1,
-               case .expression(let e, _) = program.statements[0], Shell.isConstant(e),
-               let v = try? Interpreter(output: { _ in }).run(program, source: source) {
+                case .expression(let e, _) = program.statements[0], Shell.isConstant(e),
+                let v = try? Interpreter(output: { _ in }).run(program, source: source)
+            {
                 return v
             }
         }

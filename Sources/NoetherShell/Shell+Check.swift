@@ -36,7 +36,9 @@ extension Shell {
                 OutputComparison.linesMatch(a, b, tolerance: t)
             }
             let title = segment.statements.last.map { source.text(of: $0.range) }.map(Shell.hunkTitle) ?? ""
-            hunks.append(UnifiedDiff.hunk(edits, oldStart: segment.outputLine, newStart: segment.outputLine + delta, title: title))
+            hunks.append(
+                UnifiedDiff.hunk(
+                    edits, oldStart: segment.outputLine, newStart: segment.outputLine + delta, title: title))
             delta += new.count - old.count
         }
         if !hunks.isEmpty {
@@ -45,7 +47,9 @@ extension Shell {
         let tol = "rtol=\(formatNumber(tolerance.rtol)), atol=\(formatNumber(tolerance.atol))"
         if let error = outcome.error {
             report(error, source)
-            console.err("noether check: \(source.name): stopped by an error after \(outcome.outputs.count - 1) of \(segments.count) cells")
+            console.err(
+                "noether check: \(source.name): stopped by an error after \(outcome.outputs.count - 1) of \(segments.count) cells"
+            )
             return error.kind == .runtime ? .failure : ExitStatus(error.kind)
         }
         if hunks.isEmpty {

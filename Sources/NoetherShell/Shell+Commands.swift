@@ -24,17 +24,21 @@ extension Shell {
         }
     }
 
-    private func fileArgument(_ command: String, _ arguments: [Value], _ range: SourceRange) throws(Diagnostic) -> String {
+    private func fileArgument(_ command: String, _ arguments: [Value], _ range: SourceRange) throws(Diagnostic)
+        -> String
+    {
         guard arguments.count == 1, case .string(let path) = arguments[0], !path.isEmpty else {
-            throw Diagnostic(.runtime, "'\(command)' needs one file name", at: range,
-                             hint: "e.g. \(command) \"session.noe\"")
+            throw Diagnostic(
+                .runtime, "'\(command)' needs one file name", at: range,
+                hint: "e.g. \(command) \"session.noe\"")
         }
         return path
     }
 
     /// The text `save` writes now: the header, then every recorded cell.
     public func savedText() -> String {
-        let header = SessionScript.header(version: noetherVersion, date: Shell.timestamp(), blasThreads: BLASThreads.count)
+        let header = SessionScript.header(
+            version: noetherVersion, date: Shell.timestamp(), blasThreads: BLASThreads.count)
         return SessionScript.render(cells, header: header)
     }
 
@@ -61,8 +65,9 @@ extension Shell {
         do throws(TextFile.Failure) {
             text = try TextFile.read(resolved)
         } catch {
-            throw Diagnostic(error.isMissing ? .missingFile : .runtime,
-                             error.isMissing ? "no such file '\(path)'" : error.message, at: range)
+            throw Diagnostic(
+                error.isMissing ? .missingFile : .runtime,
+                error.isMissing ? "no such file '\(path)'" : error.message, at: range)
         }
         let source = SourceFile(name: path, text: text)
         runningFiles.append(resolved)
@@ -90,7 +95,9 @@ extension Shell {
 
     /// Where each parameter is set: after the first top-level statement assigning a
     /// constant to its name (the script's default for it), or else before the script.
-    func parameterInjections(_ segments: [ScriptSegment]) -> (before: [(String, Value)], after: [Int: [(String, Value)]]) {
+    func parameterInjections(_ segments: [ScriptSegment]) -> (
+        before: [(String, Value)], after: [Int: [(String, Value)]]
+    ) {
         var before = [(String, Value)]()
         var after = [Int: [(String, Value)]]()
         let statements = segments.flatMap(\.statements)

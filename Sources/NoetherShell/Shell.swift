@@ -65,7 +65,8 @@ public final class Shell {
             report(error, source)
             return ExitStatus(error.kind)
         }
-        let outcome = runSegments(ScriptSegment.split(source, program, mode: .byStatement), source: source, record: true)
+        let outcome = runSegments(
+            ScriptSegment.split(source, program, mode: .byStatement), source: source, record: true)
         if let error = outcome.error {
             report(error, source)
             return ExitStatus(error.kind)
@@ -149,10 +150,11 @@ public final class Shell {
     /// of comments and prose is).
     static func isRecordable(_ statements: [Statement]) -> Bool {
         let passive: Set<String> = ["help", "explain", "save", "quit", "exit", "vars", "history", "lesson", "clear"]
-        return statements.isEmpty || !statements.allSatisfy {
-            if case .command(let name, _, _, _) = $0 { return passive.contains(name) }
-            return false
-        }
+        return statements.isEmpty
+            || !statements.allSatisfy {
+                if case .command(let name, _, _, _) = $0 { return passive.contains(name) }
+                return false
+            }
     }
 
     public func report(_ diagnostic: Diagnostic, _ source: SourceFile) {

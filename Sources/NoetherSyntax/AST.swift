@@ -23,8 +23,8 @@ public indirect enum Expression: Sendable, Equatable {
     public var range: SourceRange {
         switch self {
         case .number(_, let r), .string(_, let r), .boolean(_, let r), .name(_, let r), .list(_, let r),
-             .record(_, let r), .field(_, _, _, let r), .index(_, _, let r), .unary(_, _, let r),
-             .binary(_, _, _, _, let r), .conditional(_, _, _, let r), .loop(_, _, _, _, let r):
+            .record(_, let r), .field(_, _, _, let r), .index(_, _, let r), .unary(_, _, let r),
+            .binary(_, _, _, _, let r), .conditional(_, _, _, let r), .loop(_, _, _, _, let r):
             return r
         case .call(let c): return c.range
         }
@@ -121,8 +121,11 @@ public struct FunctionDeclaration: Sendable {
     public var body: Block
     public var range: SourceRange
 
-    public init(name: String, nameRange: SourceRange, parameters: [(name: String, range: SourceRange, defaultValue: Expression?)],
-                body: Block, range: SourceRange) {
+    public init(
+        name: String, nameRange: SourceRange,
+        parameters: [(name: String, range: SourceRange, defaultValue: Expression?)],
+        body: Block, range: SourceRange
+    ) {
         self.name = name
         self.nameRange = nameRange
         self.parameters = parameters

@@ -28,8 +28,10 @@ public struct Diagnostic: Error, Sendable, Equatable {
     /// declared in an earlier cell); the renderer prefers it.
     public var file: SourceFile?
 
-    public init(_ kind: Kind = .runtime, _ message: String, at range: SourceRange? = nil,
-                hint: String? = nil, notes: [String] = []) {
+    public init(
+        _ kind: Kind = .runtime, _ message: String, at range: SourceRange? = nil,
+        hint: String? = nil, notes: [String] = []
+    ) {
         self.kind = kind
         self.message = message
         self.range = range

@@ -102,26 +102,30 @@ public struct Lexer {
                 while isDigit(peek) { position += 1 }
             } else {
                 position = save
-                throw Diagnostic(.syntax, "malformed number: an exponent needs digits", at: SourceRange(start, save + 1))
+                throw Diagnostic(
+                    .syntax, "malformed number: an exponent needs digits", at: SourceRange(start, save + 1))
             }
         }
         if let c = peek, isIdentifierStart(c) {
             while let d = peek, isIdentifierByte(d) { position += 1 }
-            throw Diagnostic(.syntax, "malformed number '\(String(decoding: bytes[start..<position], as: UTF8.self))'",
-                             at: SourceRange(start, position))
+            throw Diagnostic(
+                .syntax, "malformed number '\(String(decoding: bytes[start..<position], as: UTF8.self))'",
+                at: SourceRange(start, position))
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
         guard let value = Double(text) else {
             throw Diagnostic(.syntax, "malformed number '\(text)'", at: SourceRange(start, position))
         }
         guard value.isFinite else {
-            throw Diagnostic(.syntax, "number '\(text)' is too large for a 64-bit float", at: SourceRange(start, position))
+            throw Diagnostic(
+                .syntax, "number '\(text)' is too large for a 64-bit float", at: SourceRange(start, position))
         }
         tokens.append(Token(.number(value), SourceRange(start, position)))
     }
 
     private func isIdentifierStart(_ c: UInt8) -> Bool {
-        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z")) || c == UInt8(ascii: "_")
+        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+            || c == UInt8(ascii: "_")
     }
 
     private mutating func lexString() throws(Diagnostic) {
@@ -131,12 +135,16 @@ public struct Lexer {
         while true {
             guard let c = peek, c != UInt8(ascii: "\n") else {
                 unterminatedString = peek == nil
-                throw Diagnostic(.syntax, "unterminated string", at: SourceRange(start, position),
-                                 hint: "add a closing '\"'")
+                throw Diagnostic(
+                    .syntax, "unterminated string", at: SourceRange(start, position),
+                    hint: "add a closing '\"'")
             }
             position += 1
             if c == UInt8(ascii: "\"") { break }
-            if c != UInt8(ascii: "\\") { scalars.append(c); continue }
+            if c != UInt8(ascii: "\\") {
+                scalars.append(c)
+                continue
+            }
             guard let e = peek else { continue }
             let escapeStart = position - 1
             position += 1
@@ -148,20 +156,26 @@ public struct Lexer {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): scalars.append(e)
             case UInt8(ascii: "u"):
                 guard peek == UInt8(ascii: "{") else {
-                    throw Diagnostic(.syntax, "malformed unicode escape: expected '\\u{…}'", at: SourceRange(escapeStart, position))
+                    throw Diagnostic(
+                        .syntax, "malformed unicode escape: expected '\\u{…}'", at: SourceRange(escapeStart, position))
                 }
                 position += 1
                 let digitsStart = position
-                while let h = peek, h != UInt8(ascii: "}"), h != UInt8(ascii: "\""), position - digitsStart < 9 { position += 1 }
+                while let h = peek, h != UInt8(ascii: "}"), h != UInt8(ascii: "\""), position - digitsStart < 9 {
+                    position += 1
+                }
                 let hex = String(decoding: bytes[digitsStart..<position], as: UTF8.self)
-                guard peek == UInt8(ascii: "}"), let code = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(code) else {
-                    throw Diagnostic(.syntax, "malformed unicode escape '\\u{\(hex)}'", at: SourceRange(escapeStart, position))
+                guard peek == UInt8(ascii: "}"), let code = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(code)
+                else {
+                    throw Diagnostic(
+                        .syntax, "malformed unicode escape '\\u{\(hex)}'", at: SourceRange(escapeStart, position))
                 }
                 position += 1
                 scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
             default:
-                throw Diagnostic(.syntax, "unknown escape sequence '\\\(Character(Unicode.Scalar(e)))' in string",
-                                 at: SourceRange(escapeStart, position), hint: "use '\\\\' for a backslash")
+                throw Diagnostic(
+                    .syntax, "unknown escape sequence '\\\(Character(Unicode.Scalar(e)))' in string",
+                    at: SourceRange(escapeStart, position), hint: "use '\\\\' for a backslash")
             }
         }
         tokens.append(Token(.string(String(decoding: scalars, as: UTF8.self)), SourceRange(start, position)))
@@ -171,13 +185,21 @@ public struct Lexer {
         let start = position
         let c = bytes[position]
         let next = peek(1)
-        func two(_ s: Symbol) { position += 2; tokens.append(Token(.symbol(s), SourceRange(start, position))) }
-        func one(_ s: Symbol) { position += 1; tokens.append(Token(.symbol(s), SourceRange(start, position))) }
+        func two(_ s: Symbol) {
+            position += 2
+            tokens.append(Token(.symbol(s), SourceRange(start, position)))
+        }
+        func one(_ s: Symbol) {
+            position += 1
+            tokens.append(Token(.symbol(s), SourceRange(start, position)))
+        }
         switch c {
         case UInt8(ascii: "="): next == UInt8(ascii: "=") ? two(.equal) : one(.assign)
         case UInt8(ascii: "!"):
             guard next == UInt8(ascii: "=") else {
-                throw Diagnostic(.syntax, "unexpected character '!'", at: SourceRange(start, start + 1), hint: "use 'not' for negation")
+                throw Diagnostic(
+                    .syntax, "unexpected character '!'", at: SourceRange(start, start + 1),
+                    hint: "use 'not' for negation")
             }
             two(.notEqual)
         case UInt8(ascii: "<"): next == UInt8(ascii: "=") ? two(.lessEqual) : one(.less)
@@ -186,7 +208,9 @@ public struct Lexer {
             openers.append(c)
             one(Symbol(rawValue: String(Character(Unicode.Scalar(c))))!)
         case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
-            let expected: UInt8 = c == UInt8(ascii: ")") ? UInt8(ascii: "(") : c == UInt8(ascii: "]") ? UInt8(ascii: "[") : UInt8(ascii: "{")
+            let expected: UInt8 =
+                c == UInt8(ascii: ")")
+                ? UInt8(ascii: "(") : c == UInt8(ascii: "]") ? UInt8(ascii: "[") : UInt8(ascii: "{")
             if openers.last == expected { openers.removeLast() }
             one(Symbol(rawValue: String(Character(Unicode.Scalar(c))))!)
         case UInt8(ascii: ","): one(.comma)

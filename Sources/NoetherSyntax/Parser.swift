@@ -45,7 +45,9 @@ public struct Parser {
     public static let maxDepth = 256
     private let stack = StackGuard()
 
-    public static func parse(_ source: SourceFile, commands: Set<String> = Parser.defaultCommands) throws(Diagnostic) -> Program {
+    public static func parse(_ source: SourceFile, commands: Set<String> = Parser.defaultCommands) throws(Diagnostic)
+        -> Program
+    {
         let tokens = try Lexer.tokenize(source)
         var parser = Parser(tokens: tokens, commands: commands)
         return try parser.parseProgram()
@@ -92,8 +94,9 @@ public struct Parser {
     private mutating func enter() throws(Diagnostic) {
         depth += 1
         if depth > Parser.maxDepth || !stack.hasRoom {
-            throw Diagnostic(.syntax, "expression nested too deeply (more than \(Parser.maxDepth) levels)", at: current.range,
-                             hint: "split it into smaller expressions with names")
+            throw Diagnostic(
+                .syntax, "expression nested too deeply (more than \(Parser.maxDepth) levels)", at: current.range,
+                hint: "split it into smaller expressions with names")
         }
     }
     private mutating func leave() { depth -= 1 }
@@ -131,13 +134,15 @@ public struct Parser {
         if case .identifier(let name) = peekKind() {
             let nameToken = current
             if isSymbol(.assign, 1) {
-                _ = advance(); _ = advance()
+                _ = advance()
+                _ = advance()
                 if peekKind() == .newline || peekKind() == .endOfFile {
                     throw unexpected("a value after '='")
                 }
                 let value = try parseExpression()
-                return .assignment(name: name, nameRange: nameToken.range, value: value,
-                                   range: nameToken.range.union(value.range))
+                return .assignment(
+                    name: name, nameRange: nameToken.range, value: value,
+                    range: nameToken.range.union(value.range))
             }
             if commands.contains(name) {
                 let next = peekKind(1)
@@ -163,7 +168,9 @@ public struct Parser {
         while true {
             let t = current
             switch t.kind {
-            case .string(let s): _ = advance(); arguments.append(.string(s, t.range))
+            case .string(let s):
+                _ = advance()
+                arguments.append(.string(s, t.range))
             case .identifier(var n):
                 // A dotted name (`explain run.drift`) is one argument.
                 _ = advance()
@@ -176,8 +183,12 @@ public struct Parser {
                 }
                 arguments.append(.name(n, r))
                 range = range.union(r)
-            case .number(let x): _ = advance(); arguments.append(.number(x, t.range))
-            case .keyword(let k): _ = advance(); arguments.append(.name(k.rawValue, t.range))
+            case .number(let x):
+                _ = advance()
+                arguments.append(.number(x, t.range))
+            case .keyword(let k):
+                _ = advance()
+                arguments.append(.name(k.rawValue, t.range))
             default:
                 return .command(name: name, nameRange: nameToken.range, arguments: arguments, range: range)
             }
@@ -204,7 +215,8 @@ public struct Parser {
                 defaultValue = try parseExpression()
                 seenDefault = true
             } else if seenDefault {
-                throw Diagnostic(.syntax, "parameter '\(p)' without a default follows one with a default", at: pToken.range)
+                throw Diagnostic(
+                    .syntax, "parameter '\(p)' without a default follows one with a default", at: pToken.range)
             }
             parameters.append((p, pToken.range, defaultValue))
             if !isSymbol(.comma) { break }
@@ -212,8 +224,9 @@ public struct Parser {
         }
         try expect(.rightParen, "')' to close the parameter list")
         let body = try parseBlock(after: "the function signature")
-        return FunctionDeclaration(name: name, nameRange: nameToken.range, parameters: parameters, body: body,
-                                   range: fnToken.range.union(body.range))
+        return FunctionDeclaration(
+            name: name, nameRange: nameToken.range, parameters: parameters, body: body,
+            range: fnToken.range.union(body.range))
     }
 
     private mutating func parseBlock(after what: String) throws(Diagnostic) -> Block {
@@ -247,7 +260,8 @@ public struct Parser {
         var levels = 0
         defer { leave(levels) }
         while isKeyword(.or) {
-            try enter(); levels += 1
+            try enter()
+            levels += 1
             let op = advance()
             let rhs = try parseAnd(tb)
             lhs = .binary(.or, lhs, rhs, operatorRange: op.range, lhs.range.union(rhs.range))
@@ -260,7 +274,8 @@ public struct Parser {
         var levels = 0
         defer { leave(levels) }
         while isKeyword(.and) {
-            try enter(); levels += 1
+            try enter()
+            levels += 1
             let op = advance()
             let rhs = try parseNot(tb)
             lhs = .binary(.and, lhs, rhs, operatorRange: op.range, lhs.range.union(rhs.range))
@@ -281,14 +296,17 @@ public struct Parser {
 
     private mutating func parseComparison(_ tb: Bool) throws(Diagnostic) -> Expression {
         let lhs = try parseAdditive(tb)
-        let ops: [Symbol: BinaryOperator] = [.equal: .equal, .notEqual: .notEqual, .less: .less,
-                                              .lessEqual: .lessEqual, .greater: .greater, .greaterEqual: .greaterEqual]
+        let ops: [Symbol: BinaryOperator] = [
+            .equal: .equal, .notEqual: .notEqual, .less: .less,
+            .lessEqual: .lessEqual, .greater: .greater, .greaterEqual: .greaterEqual,
+        ]
         if case .symbol(let s) = peekKind(), let op = ops[s] {
             let opToken = advance()
             let rhs = try parseAdditive(tb)
             if case .symbol(let s2) = peekKind(), ops[s2] != nil {
-                throw Diagnostic(.syntax, "comparisons cannot be chained", at: current.range,
-                                 hint: "combine them with 'and'")
+                throw Diagnostic(
+                    .syntax, "comparisons cannot be chained", at: current.range,
+                    hint: "combine them with 'and'")
             }
             return .binary(op, lhs, rhs, operatorRange: opToken.range, lhs.range.union(rhs.range))
         }
@@ -300,7 +318,8 @@ public struct Parser {
         var levels = 0
         defer { leave(levels) }
         while isSymbol(.plus) || isSymbol(.minus) {
-            try enter(); levels += 1
+            try enter()
+            levels += 1
             let opToken = advance()
             let op: BinaryOperator = opToken.kind == .symbol(.plus) ? .add : .subtract
             let rhs = try parseTerm(tb)
@@ -314,7 +333,8 @@ public struct Parser {
         var levels = 0
         defer { leave(levels) }
         while isSymbol(.star) || isSymbol(.slash) {
-            try enter(); levels += 1
+            try enter()
+            levels += 1
             let opToken = advance()
             let op: BinaryOperator = opToken.kind == .symbol(.star) ? .multiply : .divide
             let rhs = try parseUnary(tb)
@@ -356,7 +376,8 @@ public struct Parser {
         defer { leave(levels) }
         while true {
             if isSymbol(.leftParen) || isSymbol(.dot) || isSymbol(.leftBracket) {
-                try enter(); levels += 1
+                try enter()
+                levels += 1
             }
             if isSymbol(.leftParen) {
                 e = try parseCall(callee: e, allowTrailingBlock: tb)
@@ -405,14 +426,17 @@ public struct Parser {
                     throw Diagnostic(.syntax, "argument '\(label)' given twice", at: labelToken.range)
                 }
                 let value = try parseExpression()
-                arguments.append(Argument(label: label, labelRange: labelToken.range, value: value,
-                                          range: labelToken.range.union(value.range)))
+                arguments.append(
+                    Argument(
+                        label: label, labelRange: labelToken.range, value: value,
+                        range: labelToken.range.union(value.range)))
                 sawLabel = true
             } else {
                 let value = try parseExpression()
                 if sawLabel {
-                    throw Diagnostic(.syntax, "positional argument after a labelled one", at: value.range,
-                                     hint: "put positional arguments first")
+                    throw Diagnostic(
+                        .syntax, "positional argument after a labelled one", at: value.range,
+                        hint: "put positional arguments first")
                 }
                 arguments.append(Argument(label: nil, labelRange: nil, value: value, range: value.range))
             }
@@ -441,11 +465,21 @@ public struct Parser {
     private mutating func parsePrimary() throws(Diagnostic) -> Expression {
         let t = current
         switch t.kind {
-        case .number(let x): _ = advance(); return .number(x, t.range)
-        case .string(let s): _ = advance(); return .string(s, t.range)
-        case .keyword(.true): _ = advance(); return .boolean(true, t.range)
-        case .keyword(.false): _ = advance(); return .boolean(false, t.range)
-        case .identifier(let n): _ = advance(); return .name(n, t.range)
+        case .number(let x):
+            _ = advance()
+            return .number(x, t.range)
+        case .string(let s):
+            _ = advance()
+            return .string(s, t.range)
+        case .keyword(.true):
+            _ = advance()
+            return .boolean(true, t.range)
+        case .keyword(.false):
+            _ = advance()
+            return .boolean(false, t.range)
+        case .identifier(let n):
+            _ = advance()
+            return .name(n, t.range)
         case .symbol(.leftParen):
             _ = advance()
             try enter()
@@ -467,7 +501,10 @@ public struct Parser {
                     throw Diagnostic(.syntax, "unclosed '['", at: t.range, hint: "add a matching ']'")
                 }
                 items.append(try parseExpression())
-                if isSymbol(.comma) { _ = advance(); continue }
+                if isSymbol(.comma) {
+                    _ = advance()
+                    continue
+                }
                 if peekKind() == .endOfFile {
                     throw Diagnostic(.syntax, "unclosed '['", at: t.range, hint: "add a matching ']'")
                 }
@@ -509,7 +546,11 @@ public struct Parser {
             let value = try parseExpression()
             fields.append((name, nameToken.range, value))
             skipNewlines()
-            if isSymbol(.comma) { _ = advance(); skipNewlines(); continue }
+            if isSymbol(.comma) {
+                _ = advance()
+                skipNewlines()
+                continue
+            }
             if !isSymbol(.rightBrace) { throw unexpected("',' or '}' in the record") }
         }
         let close = advance()
@@ -546,6 +587,7 @@ public struct Parser {
         _ = advance()
         let sequence = try parseExpression(allowTrailingBlock: false)
         let body = try parseBlock(after: "the loop header")
-        return .loop(variable: variable, variableRange: variableToken.range, sequence, body, forToken.range.union(body.range))
+        return .loop(
+            variable: variable, variableRange: variableToken.range, sequence, body, forToken.range.union(body.range))
     }
 }

@@ -24,8 +24,10 @@ struct CurvatureDenseTests {
     ]
 
     static func fixture(_ c: Config) -> (Network, Dataset) {
-        (CurvatureFixture.network(sizes: c.sizes, activation: c.activation, bias: c.bias, seed: 21, scale: 1.3),
-         CurvatureFixture.data(n: 7, d: 4, classes: 3, seed: 22))
+        (
+            CurvatureFixture.network(sizes: c.sizes, activation: c.activation, bias: c.bias, seed: 21, scale: 1.3),
+            CurvatureFixture.data(n: 7, d: 4, classes: 3, seed: 22)
+        )
     }
 
     /// The assembled Hessian is exactly symmetric and its rows are the single HVPs with
@@ -88,7 +90,10 @@ struct CurvatureDenseTests {
             _ = try hessian(network: net, data: data, loss: .mse, availableBytes: needed - 1)
             Issue.record("expected a memory refusal")
         } catch {
-            guard case .invalidArgument(let message) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .invalidArgument(let message) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(message.contains("needs about") && message.contains("available") && message.contains("'lanczos'"))
         }
         _ = try hessian(network: net, data: data, loss: .mse, availableBytes: needed)
@@ -99,13 +104,16 @@ struct CurvatureDenseTests {
     func jacobianAndKernel(_ c: Config) throws {
         let (net, data) = Self.fixture(c)
         let j = try jacobian(network: net, data: data)
-        let k = net.architecture.sizes.last!, n = data.count, p = net.parameterCount
+        let k = net.architecture.sizes.last!
+        let n = data.count
+        let p = net.parameterCount
         #expect(j.rows == n * k && j.columns == p)
         let theta = net.parameters.flattened
         let h = 1e-6
         var worst = 0.0
         for col in stride(from: 0, to: p, by: 5) {
-            var plus = theta, minus = theta
+            var plus = theta
+            var minus = theta
             plus[col] += h
             minus[col] -= h
             let fp = net.with(parameters: net.parameters.unflattened(plus)).outputs(on: data.inputs)
@@ -125,14 +133,16 @@ struct CurvatureDenseTests {
         let (net, data) = Self.fixture(c)
         let g = try gaussNewton(network: net, data: data, loss: c.loss)
         let j = try jacobian(network: net, data: data)
-        let n = data.count, k = net.architecture.sizes.last!
+        let n = data.count
+        let k = net.architecture.sizes.last!
         // M = blockdiag(M_i), M_i = (1−ε)·2/(nK)·I + ε·(diag p − p pᵀ)/n.
         let f = net.outputs(on: data.inputs)
-        let (wm, wc): (Double, Double) = switch c.loss {
-        case .mse: (1, 0)
-        case .crossEntropy: (0, 1)
-        case .interpolated(let e): (1 - e, e)
-        }
+        let (wm, wc): (Double, Double) =
+            switch c.loss {
+            case .mse: (1, 0)
+            case .crossEntropy: (0, 1)
+            case .interpolated(let e): (1 - e, e)
+            }
         var m = Matrix(rows: n * k, columns: n * k)
         for i in 0..<n {
             let row = f.row(i)
@@ -196,7 +206,8 @@ struct CurvatureDenseTests {
         #expect(CurvatureFixture.maxAbs(parts.residual) <= 1e-14 * max(1, CurvatureFixture.maxAbs(parts.hessian)))
         var shifted = f
         for i in 0..<shifted.count { shifted.storage[i] += 1e-3 * Double(i % 3 - 1) }
-        let near = try gaussNewtonResidual(network: net, data: Dataset(name: "near", inputs: x, targets: shifted), loss: .mse)
+        let near = try gaussNewtonResidual(
+            network: net, data: Dataset(name: "near", inputs: x, targets: shifted), loss: .mse)
         let size = CurvatureFixture.maxAbs(near.residual)
         #expect(size > 0 && size < 1e-2 * CurvatureFixture.maxAbs(near.hessian))
         // And H − G is exactly the Hessian minus the Gauss–Newton matrix.

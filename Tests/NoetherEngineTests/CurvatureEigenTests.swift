@@ -4,9 +4,12 @@ import NoetherEngine
 @Suite("Eigenvalues, Lanczos and sharpness")
 struct CurvatureEigenTests {
     static func fixture(activation: Activation = .tanh, bias: Bool = true, loss: Loss = .crossEntropy)
-        -> (Network, Dataset, Loss) {
-        (CurvatureFixture.network(sizes: [4, 5, 5, 5, 3], activation: activation, bias: bias, seed: 41, scale: 1.4),
-         CurvatureFixture.data(n: 7, d: 4, classes: 3, seed: 42), loss)
+        -> (Network, Dataset, Loss)
+    {
+        (
+            CurvatureFixture.network(sizes: [4, 5, 5, 5, 3], activation: activation, bias: bias, seed: 41, scale: 1.4),
+            CurvatureFixture.data(n: 7, d: 4, classes: 3, seed: 42), loss
+        )
     }
 
     @Test func spectrumStatistics() {
@@ -135,8 +138,9 @@ struct CurvatureEigenTests {
     /// dense value at each point, and with fewer products than a cold start.
     @Test func trackerFollowsTraining() throws {
         let (net, data, loss) = Self.fixture(activation: .relu, bias: false, loss: .mse)
-        var tracker = SharpnessTracker(architecture: net.architecture,
-                                       method: .lanczos(maxSteps: 60, minimumSteps: 6, tolerance: 1e-9))
+        var tracker = SharpnessTracker(
+            architecture: net.architecture,
+            method: .lanczos(maxSteps: 60, minimumSteps: 6, tolerance: 1e-9))
         var theta = net.parameters
         var productsPerStep = [Int]()
         for _ in 0..<6 {

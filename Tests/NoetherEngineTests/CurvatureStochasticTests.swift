@@ -4,8 +4,10 @@ import NoetherEngine
 @Suite("Stochastic spectral estimates, covariance and the CE bound")
 struct CurvatureStochasticTests {
     static func fixture() -> (Network, Dataset) {
-        (CurvatureFixture.network(sizes: [4, 6, 6, 3], activation: .gelu, bias: true, seed: 51, scale: 1.3),
-         CurvatureFixture.data(n: 9, d: 4, classes: 3, seed: 52))
+        (
+            CurvatureFixture.network(sizes: [4, 6, 6, 3], activation: .gelu, bias: true, seed: 51, scale: 1.3),
+            CurvatureFixture.data(n: 9, d: 4, classes: 3, seed: 52)
+        )
     }
 
     /// Rademacher probes as the estimators draw them (seeded RandomSource, probe after probe).
@@ -18,8 +20,12 @@ struct CurvatureStochasticTests {
     static func traceAndVariance(_ a: Matrix, power k: Int) -> (Double, Double) {
         var ak = Matrix.identity(a.rows)
         for _ in 0..<k { ak = ak * a }
-        var trace = 0.0, diag2 = 0.0
-        for i in 0..<a.rows { trace += ak[i, i]; diag2 += ak[i, i] * ak[i, i] }
+        var trace = 0.0
+        var diag2 = 0.0
+        for i in 0..<a.rows {
+            trace += ak[i, i]
+            diag2 += ak[i, i] * ak[i, i]
+        }
         return (trace, 2 * (ak.squaredNorm - diag2))
     }
 
@@ -86,11 +92,12 @@ struct CurvatureStochasticTests {
         for nodes in d.nodes { for t in nodes { #expect(exact.contains { abs($0 - t) < 1e-12 }) } }
         // Σ τ θ = zᵀAz/P for the documented probes.
         let z = Self.probes(3, dimension: 3, seed: 1)
-        let direct = z.reduce(0.0) { acc, v in
-            var av = [0.0, 0.0, 0.0]
-            for i in 0..<3 { for j in 0..<3 { av[i] += a[i, j] * v[j] } }
-            return acc + CurvatureFixture.dot(v, av) / 3
-        } / 3
+        let direct =
+            z.reduce(0.0) { acc, v in
+                var av = [0.0, 0.0, 0.0]
+                for i in 0..<3 { for j in 0..<3 { av[i] += a[i, j] * v[j] } }
+                return acc + CurvatureFixture.dot(v, av) / 3
+            } / 3
         #expect(abs(d.moment(1) - direct) < 1e-12)
     }
 

@@ -43,7 +43,8 @@ enum CurvatureFixture {
     }
 
     /// Central difference of the exact gradient along v: (g(θ+hv) − g(θ−hv)) / 2h.
-    static func finiteDifferenceHVP(_ net: Network, data: Dataset, loss: Loss, v: [Double], step h: Double) -> [Double] {
+    static func finiteDifferenceHVP(_ net: Network, data: Dataset, loss: Loss, v: [Double], step h: Double) -> [Double]
+    {
         let theta = net.parameters.flattened
         let plus = flatGradient(net, parameters: zip(theta, v).map { $0 + h * $1 }, data: data, loss: loss)
         let minus = flatGradient(net, parameters: zip(theta, v).map { $0 - h * $1 }, data: data, loss: loss)

@@ -24,7 +24,8 @@ struct DatasetTests {
         #expect(data.inputDimension == 2 && data.outputDimension == 2)
         var rng = RandomSource(seed: 3)
         for i in 0..<400 {
-            let a = rng.normal(), b = rng.normal()
+            let a = rng.normal()
+            let b = rng.normal()
             #expect(data.inputs[i, 0] == a && data.inputs[i, 1] == b)
             #expect(data.labels![i] == ((a > 0) != (b > 0) ? 1 : 0))
         }
@@ -51,7 +52,9 @@ struct DatasetTests {
         let data = try teacherStudent(n: 50, d: 4, hidden: 7, out: 2, seed: 9)
         #expect(!data.isClassification && data.outputDimension == 2)
         let teacher = try teacherNetwork(d: 4, hidden: 7, out: 2, seed: 9)
-        #expect(teacher.parameters == (try Network.mlp(sizes: [4, 7, 2], activation: .relu, bias: false, seed: 9)).parameters)
+        #expect(
+            teacher.parameters
+                == (try Network.mlp(sizes: [4, 7, 2], activation: .relu, bias: false, seed: 9)).parameters)
         #expect(teacher.outputs(on: data.inputs).maxAbsDifference(data.targets) == 0)
         // Inputs continue the teacher's stream.
         var rng = RandomSource(seed: 9)
@@ -61,12 +64,18 @@ struct DatasetTests {
         #expect(noisy.inputs == data.inputs && noisy.targets != data.targets)
         // A student trains on it with mse, and cross-entropy is refused.
         let student = try Network.mlp(sizes: [4, 7, 2], activation: .relu, bias: false, seed: 1)
-        let r = try train(network: student, data: data, optimizer: try .gradientDescent(learningRate: 0.05), loss: .mse,
-                          steps: 50)
+        let r = try train(
+            network: student, data: data, optimizer: try .gradientDescent(learningRate: 0.05), loss: .mse,
+            steps: 50)
         #expect(r.finalLoss < r.losses[0] && r.accuracy.isNaN)
-        #expect(TrainFixture.error { try train(network: student, data: data, optimizer: try .gradientDescent(learningRate: 0.05),
-                                               loss: .crossEntropy, steps: 5) }
-            == .invalidArgument("cross_entropy needs class labels, but 'teacher_student' has real-valued targets; use mse"))
+        #expect(
+            TrainFixture.error {
+                try train(
+                    network: student, data: data, optimizer: try .gradientDescent(learningRate: 0.05),
+                    loss: .crossEntropy, steps: 5)
+            }
+                == .invalidArgument(
+                    "cross_entropy needs class labels, but 'teacher_student' has real-valued targets; use mse"))
     }
 
     @Test("subset, split and standardize")
@@ -77,9 +86,12 @@ struct DatasetTests {
         let picked = try data.subset(indices: [7, 2, 7])
         #expect(picked.inputs.row(0) == data.inputs.row(7) && picked.inputs.row(1) == data.inputs.row(2))
         #expect(picked.targets.row(2) == data.targets.row(7))
-        #expect(TrainFixture.error { try data.subset(indices: [20]) }
-            == .invalidArgument("index 20 is outside the 20 samples of 'gaussian_mixture' (0…19)"))
-        #expect(TrainFixture.error { try data.subset(first: 0) } == .invalidArgument("'n' must lie in 1…20 for 'gaussian_mixture', got 0"))
+        #expect(
+            TrainFixture.error { try data.subset(indices: [20]) }
+                == .invalidArgument("index 20 is outside the 20 samples of 'gaussian_mixture' (0…19)"))
+        #expect(
+            TrainFixture.error { try data.subset(first: 0) }
+                == .invalidArgument("'n' must lie in 1…20 for 'gaussian_mixture', got 0"))
 
         let (train, test) = try data.split(fraction: 0.75, seed: 4)
         #expect(train.count == 15 && test.count == 5)
@@ -87,8 +99,9 @@ struct DatasetTests {
         let perm = rng.permutation(20)
         let trainRows = perm.prefix(15).sorted()
         for (i, source) in trainRows.enumerated() { #expect(train.inputs.row(i) == data.inputs.row(source)) }
-        #expect(TrainFixture.error { try data.split(fraction: 1, seed: 0) }
-            == .invalidArgument("'fraction' must lie strictly between 0 and 1, got 1"))
+        #expect(
+            TrainFixture.error { try data.split(fraction: 1, seed: 0) }
+                == .invalidArgument("'fraction' must lie strictly between 0 and 1, got 1"))
 
         let z = try data.standardized()
         let stats = z.featureStatistics
@@ -102,7 +115,10 @@ struct DatasetTests {
         #expect(zt.labels! == test.labels!)
         // A constant feature is only centered.
         let constant = Dataset(name: "c", inputs: Matrix([[1, 5], [2, 5], [3, 5]]), labels: [0, 1, 0], classes: 2)
-        #expect(try constant.standardized().inputs.storage.enumerated().filter { $0.offset % 2 == 1 }.allSatisfy { $0.element == 0 })
+        #expect(
+            try constant.standardized().inputs.storage.enumerated().filter { $0.offset % 2 == 1 }.allSatisfy {
+                $0.element == 0
+            })
     }
 
     @Test("load_csv: classification, regression and the label column")
@@ -141,8 +157,9 @@ struct DatasetTests {
         let byName = try loadCSV(path: path, label: "width, cm")
         #expect(byName.targets == Matrix([[1.5], [3]]))
         TrainFixture.write("x,y\n1,\"2\n3,4\n", to: path)
-        #expect(TrainFixture.error { try loadCSV(path: path) }
-            == .file("'\(path)' line 2: a quoted field is not closed (a field may not span lines)"))
+        #expect(
+            TrainFixture.error { try loadCSV(path: path) }
+                == .file("'\(path)' line 2: a quoted field is not closed (a field may not span lines)"))
     }
 
     @Test("load_csv errors name the file, line and column")
@@ -164,9 +181,11 @@ struct DatasetTests {
         #expect(failure("x,y\n") == .file("\(p) has a header but no data rows"))
         #expect(failure("\n\n") == .file("\(p) is empty: expected a header line of column names"))
         #expect(failure("y\n1\n") == .file("\(p) has a single column: expected input columns and a label column"))
-        #expect(failure("x,y\n1,2\n3,0.5\n", kind: .classification)
-            == .file("\(p) line 3, column 'y': '0.5' is not a class label (a non-negative integer)"))
-        #expect(TrainFixture.error { try loadCSV(path: dir + "/missing.csv") }
-            == .file("cannot read '\(dir)/missing.csv': no such file or directory"))
+        #expect(
+            failure("x,y\n1,2\n3,0.5\n", kind: .classification)
+                == .file("\(p) line 3, column 'y': '0.5' is not a class label (a non-negative integer)"))
+        #expect(
+            TrainFixture.error { try loadCSV(path: dir + "/missing.csv") }
+                == .file("cannot read '\(dir)/missing.csv': no such file or directory"))
     }
 }

@@ -21,16 +21,23 @@ struct GradientTests {
                 let h = 1e-6
                 var worst = 0.0
                 for i in theta.indices {
-                    var plus = theta, minus = theta
+                    var plus = theta
+                    var minus = theta
                     plus[i] += h
                     minus[i] -= h
-                    let lp = try net.with(parameters: net.parameters.unflattened(plus)).lossAndGradient(data: data, loss: loss).loss
-                    let lm = try net.with(parameters: net.parameters.unflattened(minus)).lossAndGradient(data: data, loss: loss).loss
+                    let lp = try net.with(parameters: net.parameters.unflattened(plus)).lossAndGradient(
+                        data: data, loss: loss
+                    ).loss
+                    let lm = try net.with(parameters: net.parameters.unflattened(minus)).lossAndGradient(
+                        data: data, loss: loss
+                    ).loss
                     let fd = (lp - lm) / (2 * h)
                     worst = max(worst, abs(fd - g[i]) / max(1e-3, abs(g[i])))
                 }
                 #expect(value.isFinite)
-                #expect(worst < 1e-6, "\(activation.name) \(loss.name) \(sizes) bias=\(bias): worst relative error \(worst)")
+                #expect(
+                    worst < 1e-6, "\(activation.name) \(loss.name) \(sizes) bias=\(bias): worst relative error \(worst)"
+                )
             }
         }
     }

@@ -16,7 +16,9 @@ struct HVPCase: CustomStringConvertible, Sendable {
         for a in activations {
             for l in losses {
                 for b in [false, true] {
-                    for s in [[4, 6, 3], [4, 5, 5, 5, 3]] { cases.append(HVPCase(activation: a, loss: l, bias: b, sizes: s)) }
+                    for s in [[4, 6, 3], [4, 5, 5, 5, 3]] {
+                        cases.append(HVPCase(activation: a, loss: l, bias: b, sizes: s))
+                    }
                 }
             }
         }
@@ -58,7 +60,10 @@ struct HVPTests {
             for j in 0..<p { block[b, j] = v[j] }
         }
         // One direction touching only the last layer's bias/weights, one all zero.
-        for j in 0..<p { block[3, j] = j >= p - 3 ? 1 : 0; block[4, j] = 0 }
+        for j in 0..<p {
+            block[3, j] = j >= p - 3 ? 1 : 0
+            block[4, j] = 0
+        }
         let out = ws.apply(block: block)
         for b in 0..<5 {
             let single = ws.apply(block.row(b))
@@ -74,7 +79,8 @@ struct HVPTests {
         var ws = try HVPWorkspace(network: net, data: data, loss: .crossEntropy)
         let u = CurvatureFixture.randomVector(net.parameterCount, seed: 1)
         let v = CurvatureFixture.randomVector(net.parameterCount, seed: 2)
-        let a = CurvatureFixture.dot(u, ws.apply(v)), b = CurvatureFixture.dot(v, ws.apply(u))
+        let a = CurvatureFixture.dot(u, ws.apply(v))
+        let b = CurvatureFixture.dot(v, ws.apply(u))
         #expect(abs(a - b) <= 1e-12 * max(abs(a), 1))
     }
 

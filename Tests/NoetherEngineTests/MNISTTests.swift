@@ -80,7 +80,8 @@ struct MNISTTests {
 
     @Test("loadMNIST reads raw and gzip IDX files: the first n, pixels/255, labels")
     func loading() throws {
-        let images = Self.idxImages(), labels = Self.idxLabels()
+        let images = Self.idxImages()
+        let labels = Self.idxLabels()
         for variant in ["raw", "gz", "stored", "dotted"] {
             let dir = TrainFixture.temporaryDirectory()
             defer { TrainFixture.removeDirectory(dir) }
@@ -108,10 +109,12 @@ struct MNISTTests {
             }
             let some = try loadMNIST(path: dir + "/", n: 4)
             #expect(some.count == 4 && some.inputs.storage == Array(all.inputs.storage.prefix(4 * 784)))
-            let file = ["raw": "train-images-idx3-ubyte", "dotted": "train-images.idx3-ubyte"][variant]
+            let file =
+                ["raw": "train-images-idx3-ubyte", "dotted": "train-images.idx3-ubyte"][variant]
                 ?? "train-images-idx3-ubyte.gz"
-            #expect(TrainFixture.error { try loadMNIST(path: dir, n: 7) }
-                == .invalidArgument("asked for 7 MNIST images but '\(dir)/\(file)' holds only 6"))
+            #expect(
+                TrainFixture.error { try loadMNIST(path: dir, n: 7) }
+                    == .invalidArgument("asked for 7 MNIST images but '\(dir)/\(file)' holds only 6"))
         }
     }
 
@@ -119,34 +122,50 @@ struct MNISTTests {
     func missing() throws {
         let dir = TrainFixture.temporaryDirectory()
         defer { TrainFixture.removeDirectory(dir) }
-        #expect(TrainFixture.error { try loadMNIST(path: dir) }
-            == .file("MNIST files not found: put train-images-idx3-ubyte and train-labels-idx1-ubyte (raw or .gz) in the folder '\(dir)'"))
+        #expect(
+            TrainFixture.error { try loadMNIST(path: dir) }
+                == .file(
+                    "MNIST files not found: put train-images-idx3-ubyte and train-labels-idx1-ubyte (raw or .gz) in the folder '\(dir)'"
+                ))
         TrainFixture.write(Self.idxLabels(), to: dir + "/train-labels-idx1-ubyte")
-        #expect(TrainFixture.error { try loadMNIST(path: dir) }
-            == .file("MNIST files not found: put train-images-idx3-ubyte (raw or .gz) in the folder '\(dir)'"))
-        #expect(TrainFixture.error { try loadMNIST(path: dir, test: true) }
-            == .file("MNIST files not found: put t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (raw or .gz) in the folder '\(dir)'"))
-        #expect(TrainFixture.error { try loadMNIST(path: dir + "/nope") }
-            == .file("the MNIST folder '\(dir)/nope' does not exist: create it and put train-images-idx3-ubyte and train-labels-idx1-ubyte (raw or .gz, from the MNIST distribution) in it"))
+        #expect(
+            TrainFixture.error { try loadMNIST(path: dir) }
+                == .file("MNIST files not found: put train-images-idx3-ubyte (raw or .gz) in the folder '\(dir)'"))
+        #expect(
+            TrainFixture.error { try loadMNIST(path: dir, test: true) }
+                == .file(
+                    "MNIST files not found: put t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (raw or .gz) in the folder '\(dir)'"
+                ))
+        #expect(
+            TrainFixture.error { try loadMNIST(path: dir + "/nope") }
+                == .file(
+                    "the MNIST folder '\(dir)/nope' does not exist: create it and put train-images-idx3-ubyte and train-labels-idx1-ubyte (raw or .gz, from the MNIST distribution) in it"
+                ))
         // A truncated image file and a wrong magic number.
         TrainFixture.write(Array(Self.idxImages().prefix(3000)), to: dir + "/train-images-idx3-ubyte")
-        #expect(TrainFixture.error { try loadMNIST(path: dir) }
-            == .file("'\(dir)/train-images-idx3-ubyte' is not a valid IDX file: its header announces 6 items but the data end after 3"))
+        #expect(
+            TrainFixture.error { try loadMNIST(path: dir) }
+                == .file(
+                    "'\(dir)/train-images-idx3-ubyte' is not a valid IDX file: its header announces 6 items but the data end after 3"
+                ))
         TrainFixture.write([0, 0, 8, 1, 0, 0, 0, 6], to: dir + "/train-images-idx3-ubyte")
-        #expect(TrainFixture.error { try loadMNIST(path: dir) }
-            == .file("'\(dir)/train-images-idx3-ubyte' is not a valid IDX file: it has 1 dimensions, expected 3"))
+        #expect(
+            TrainFixture.error { try loadMNIST(path: dir) }
+                == .file("'\(dir)/train-images-idx3-ubyte' is not a valid IDX file: it has 1 dimensions, expected 3"))
         var badLabels = Self.idxLabels()
         badLabels[9] = 12
         TrainFixture.write(badLabels, to: dir + "/train-labels-idx1-ubyte")
         TrainFixture.write(Self.idxImages(), to: dir + "/train-images-idx3-ubyte")
-        #expect(TrainFixture.error { try loadMNIST(path: dir) }
-            == .file("'\(dir)/train-labels-idx1-ubyte' is damaged: label 1 is 12, not a digit 0–9"))
+        #expect(
+            TrainFixture.error { try loadMNIST(path: dir) }
+                == .file("'\(dir)/train-labels-idx1-ubyte' is damaged: label 1 is 12, not a digit 0–9"))
         var corrupt = TrainFixture.bytes(hex: GzipVectors.labels)
         corrupt[corrupt.count - 5] ^= 0xFF
         TrainFixture.write(corrupt, to: dir + "/train-labels-idx1-ubyte.gz")
         unlinkLabels(dir)
-        #expect(TrainFixture.error { try loadMNIST(path: dir) }
-            == .file("'\(dir)/train-labels-idx1-ubyte.gz' is not a valid gzip file: crc-32 check failed"))
+        #expect(
+            TrainFixture.error { try loadMNIST(path: dir) }
+                == .file("'\(dir)/train-labels-idx1-ubyte.gz' is not a valid gzip file: crc-32 check failed"))
     }
 
     private func unlinkLabels(_ dir: String) {

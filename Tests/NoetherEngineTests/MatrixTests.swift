@@ -5,7 +5,9 @@ import Testing
 @Suite struct MatrixTests {
     /// A naive triple loop: the reference for every gemm shape.
     private func naiveProduct(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
-        let n = a.count, k = b.count, m = b.first?.count ?? 0
+        let n = a.count
+        let k = b.count
+        let m = b.first?.count ?? 0
         var c = [[Double]](repeating: [Double](repeating: 0, count: m), count: n)
         for i in 0..<n { for j in 0..<m { for p in 0..<k { c[i][j] += a[i][p] * b[p][j] } } }
         return c
@@ -20,7 +22,9 @@ import Testing
 
     private func nested(_ m: Matrix) -> [[Double]] { (0..<m.rows).map { m.row($0) } }
 
-    @Test(arguments: [(Transpose.none, Transpose.none), (.transposed, .none), (.none, .transposed), (.transposed, .transposed)])
+    @Test(arguments: [
+        (Transpose.none, Transpose.none), (.transposed, .none), (.none, .transposed), (.transposed, .transposed),
+    ])
     func gemmMatchesNaiveProductForEveryTransposition(ta: Transpose, tb: Transpose) {
         let a = random(ta == .none ? 5 : 7, ta == .none ? 7 : 5, seed: 1)
         let b = random(tb == .none ? 7 : 3, tb == .none ? 3 : 7, seed: 2)
@@ -32,7 +36,8 @@ import Testing
     }
 
     @Test func gemmAccumulatesWithAlphaAndBeta() {
-        let a = random(4, 3, seed: 3), b = random(3, 2, seed: 4)
+        let a = random(4, 3, seed: 3)
+        let b = random(3, 2, seed: 4)
         var c = random(4, 2, seed: 5)
         let c0 = c
         Matrix.gemm(.none, a, .none, b, into: &c, alpha: 2, beta: -1)
@@ -72,7 +77,10 @@ import Testing
         var a = Matrix(rows: n, columns: n)
         for i in 0..<n {
             a[i, i] = 2
-            if i > 0 { a[i, i - 1] = -1; a[i - 1, i] = -1 }
+            if i > 0 {
+                a[i, i - 1] = -1
+                a[i - 1, i] = -1
+            }
         }
         let exact = (1...n).map { 2 - 2 * cos(Double($0) * Double.pi / Double(n + 1)) }.sorted()
         let eigen = try a.symmetricEigen(vectors: true)
@@ -86,7 +94,8 @@ import Testing
         // Selected eigenvalues by dsyevr agree, and so does the tridiagonal solver.
         let top = try a.symmetricEigen(indices: (n - 3)...(n - 1))
         for (x, y) in zip(top.values, exact.suffix(3)) { #expect(abs(x - y) < 1e-12) }
-        let tri = try tridiagonalEigen(diagonal: [Double](repeating: 2, count: n), offDiagonal: [Double](repeating: -1, count: n - 1))
+        let tri = try tridiagonalEigen(
+            diagonal: [Double](repeating: 2, count: n), offDiagonal: [Double](repeating: -1, count: n - 1))
         for (x, y) in zip(tri.values, exact) { #expect(abs(x - y) < 1e-12) }
     }
 }
@@ -95,7 +104,8 @@ import Testing
     /// Exact reference: the squares summed as a non-overlapping expansion (a double-double
     /// accumulator is enough for these sizes), rounded once.
     private func reference(_ xs: [Double]) -> Double {
-        var hi = 0.0, lo = 0.0
+        var hi = 0.0
+        var lo = 0.0
         for x in xs {
             let p = x * x
             let s = hi + p
@@ -126,7 +136,7 @@ import Testing
         var rng = RandomSource(seed: 21)
         var b = Matrix(rows: n, columns: n)
         for i in 0..<b.count { b.storage[i] = rng.normal() }
-        let a = Matrix.product(.transposed, b, .none, b)   // symmetric positive semi-definite
+        let a = Matrix.product(.transposed, b, .none, b)  // symmetric positive semi-definite
         let fast = try a.symmetricEigenvaluesTwoStage().values
         let reference = try a.symmetricEigen().values
         #expect(n < Matrix.twoStageThreshold)

@@ -16,8 +16,9 @@ struct OptimizerTests {
     static let biasGrads: [[Double]] = [[0.7], [-0.1], [0.2]]
 
     static func parameters() -> Parameters {
-        Parameters(weights: [Matrix(rows: 1, columns: 3, storage: theta0)],
-                   biases: [Matrix(rows: 1, columns: 1, storage: bias0)])
+        Parameters(
+            weights: [Matrix(rows: 1, columns: 3, storage: theta0)],
+            biases: [Matrix(rows: 1, columns: 1, storage: bias0)])
     }
 
     /// Runs `optimizer` for the three gradients; returns θ (weights, bias) after each step.
@@ -26,8 +27,9 @@ struct OptimizerTests {
         var state = OptimizerState(optimizer: optimizer, parameters: p)
         var out = [([Double], [Double], Double)]()
         for s in 0..<3 {
-            state.step(&p, weightGradients: [Matrix(rows: 1, columns: 3, storage: grads[s])],
-                       biasGradients: [Matrix(rows: 1, columns: 1, storage: biasGrads[s])])
+            state.step(
+                &p, weightGradients: [Matrix(rows: 1, columns: 3, storage: grads[s])],
+                biasGradients: [Matrix(rows: 1, columns: 1, storage: biasGrads[s])])
             out.append((p.weights[0].storage, p.biases![0].storage, state.updateSquaredNorms[0]))
         }
         #expect(state.stepCount == 3)
@@ -36,8 +38,10 @@ struct OptimizerTests {
 
     /// The expected scalars, one parameter at a time, as PyTorch's loops write them.
     static func expected(_ rule: (inout [Double], Int, Double, Double) -> Double) -> [([Double], [Double])] {
-        var w = theta0, b = bias0
-        var wState = [[Double]](repeating: [0, 0], count: 3), bState = [[Double]](repeating: [0, 0], count: 1)
+        var w = theta0
+        var b = bias0
+        var wState = [[Double]](repeating: [0, 0], count: 3)
+        var bState = [[Double]](repeating: [0, 0], count: 1)
         var out = [([Double], [Double])]()
         for s in 0..<3 {
             for i in 0..<3 { w[i] -= rule(&wState[i], s + 1, grads[s][i], w[i]) }
@@ -47,16 +51,20 @@ struct OptimizerTests {
         return out
     }
 
-    static func check(_ got: [([Double], [Double], Double)], _ want: [([Double], [Double])], tolerance: Double = 1e-15) {
+    static func check(_ got: [([Double], [Double], Double)], _ want: [([Double], [Double])], tolerance: Double = 1e-15)
+    {
         for s in 0..<3 {
-            for i in 0..<3 { #expect(abs(got[s].0[i] - want[s].0[i]) <= tolerance * max(1, abs(want[s].0[i])), "step \(s + 1) w\(i)") }
+            for i in 0..<3 {
+                #expect(abs(got[s].0[i] - want[s].0[i]) <= tolerance * max(1, abs(want[s].0[i])), "step \(s + 1) w\(i)")
+            }
             #expect(abs(got[s].1[0] - want[s].1[0]) <= tolerance * max(1, abs(want[s].1[0])), "step \(s + 1) bias")
         }
     }
 
     @Test("gd, with and without weight decay")
     func gradientDescent() throws {
-        let eta = 0.1, wd = 0.01
+        let eta = 0.1
+        let wd = 0.01
         let got = Self.trajectory(try .gradientDescent(learningRate: eta))
         Self.check(got, Self.expected { _, _, g, _ in eta * g })
         // Plain gd leaves ||Δθ||² to the caller (it is η²||g||²); with decay it is measured.
@@ -64,26 +72,31 @@ struct OptimizerTests {
         let decayed = Self.trajectory(try .gradientDescent(learningRate: eta, weightDecay: wd))[0].2
         let d = (0..<3).map { Self.grads[0][$0] + wd * Self.theta0[$0] }
         #expect(abs(decayed - eta * eta * d.reduce(0) { $0 + $1 * $1 }) < 1e-17)
-        Self.check(Self.trajectory(try .gradientDescent(learningRate: eta, weightDecay: wd)),
-                   Self.expected { _, _, g, th in eta * (g + wd * th) })
+        Self.check(
+            Self.trajectory(try .gradientDescent(learningRate: eta, weightDecay: wd)),
+            Self.expected { _, _, g, th in eta * (g + wd * th) })
         // Hand-computed first step of w0 with decay: 0.5 − 0.1·(0.1 + 0.01·0.5) = 0.4895.
         #expect(abs(Self.trajectory(try .gradientDescent(learningRate: eta, weightDecay: wd))[0].0[0] - 0.4895) < 1e-15)
     }
 
     @Test("momentum: v ← βv + g, θ ← θ − ηv (first step v = g); nesterov θ ← θ − η(g + βv)")
     func momentum() throws {
-        let eta = 0.1, beta = 0.9, wd = 0.05
-        Self.check(Self.trajectory(try .momentum(learningRate: eta, beta: beta)),
-                   Self.expected { st, _, g, _ in
-                       st[0] = beta * st[0] + g
-                       return eta * st[0]
-                   })
-        Self.check(Self.trajectory(try .momentum(learningRate: eta, beta: beta, nesterov: true, weightDecay: wd)),
-                   Self.expected { st, _, g, th in
-                       let d = g + wd * th
-                       st[0] = beta * st[0] + d
-                       return eta * (d + beta * st[0])
-                   })
+        let eta = 0.1
+        let beta = 0.9
+        let wd = 0.05
+        Self.check(
+            Self.trajectory(try .momentum(learningRate: eta, beta: beta)),
+            Self.expected { st, _, g, _ in
+                st[0] = beta * st[0] + g
+                return eta * st[0]
+            })
+        Self.check(
+            Self.trajectory(try .momentum(learningRate: eta, beta: beta, nesterov: true, weightDecay: wd)),
+            Self.expected { st, _, g, th in
+                let d = g + wd * th
+                st[0] = beta * st[0] + d
+                return eta * (d + beta * st[0])
+            })
         // By hand, w0 over two steps: v₁ = 0.1, θ₁ = 0.49; v₂ = 0.09 + 0.05 = 0.14, θ₂ = 0.476.
         let t = Self.trajectory(try .momentum(learningRate: eta, beta: beta))
         #expect(abs(t[0].0[0] - 0.49) < 1e-15 && abs(t[1].0[0] - 0.476) < 1e-15)
@@ -91,17 +104,22 @@ struct OptimizerTests {
 
     @Test("adam: bias-corrected moments, PyTorch's formula and defaults")
     func adam() throws {
-        let eta = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8, wd = 0.1
+        let eta = 0.01
+        let b1 = 0.9
+        let b2 = 0.999
+        let eps = 1e-8
+        let wd = 0.1
         for decay in [0.0, wd] {
-            Self.check(Self.trajectory(try .adam(learningRate: eta, weightDecay: decay)),
-                       Self.expected { st, t, g, th in
-                           let d = g + decay * th
-                           st[0] = b1 * st[0] + (1 - b1) * d
-                           st[1] = b2 * st[1] + (1 - b2) * d * d
-                           let mHat = st[0] / (1 - pow(b1, Double(t)))
-                           let vHat = st[1] / (1 - pow(b2, Double(t)))
-                           return eta * mHat / (vHat.squareRoot() + eps * 1)
-                       }, tolerance: 1e-12)
+            Self.check(
+                Self.trajectory(try .adam(learningRate: eta, weightDecay: decay)),
+                Self.expected { st, t, g, th in
+                    let d = g + decay * th
+                    st[0] = b1 * st[0] + (1 - b1) * d
+                    st[1] = b2 * st[1] + (1 - b2) * d * d
+                    let mHat = st[0] / (1 - pow(b1, Double(t)))
+                    let vHat = st[1] / (1 - pow(b2, Double(t)))
+                    return eta * mHat / (vHat.squareRoot() + eps * 1)
+                }, tolerance: 1e-12)
         }
         // The first Adam step moves every coordinate by ≈ η·sign(g).
         let first = Self.trajectory(try .adam(learningRate: eta))[0]
@@ -113,9 +131,12 @@ struct OptimizerTests {
     func miniBatches() throws {
         let data = TrainFixture.mixture(n: 10, d: 4, classes: 3, seed: 5)
         let net = try Network.mlp(sizes: [4, 6, 3], activation: .relu, bias: true, seed: 8)
-        let eta = 0.2, batch = 4, seed = 77
-        let run = try train(network: net, data: data, optimizer: try .stochastic(learningRate: eta, batchSize: batch, seed: seed),
-                            loss: .crossEntropy, steps: 7, options: TrainingOptions(checkpoints: Array(0...7)))
+        let eta = 0.2
+        let batch = 4
+        let seed = 77
+        let run = try train(
+            network: net, data: data, optimizer: try .stochastic(learningRate: eta, batchSize: batch, seed: seed),
+            loss: .crossEntropy, steps: 7, options: TrainingOptions(checkpoints: Array(0...7)))
         // By hand: epochs of ⌈10/4⌉ = 3 steps (4, 4, 2 samples), a new permutation per epoch.
         var rng = RandomSource(seed: seed)
         var p = net.parameters
@@ -145,8 +166,9 @@ struct OptimizerTests {
     func momentumInTraining() throws {
         let data = TrainFixture.mixture(n: 12, d: 4, classes: 3, seed: 5)
         let net = try Network.mlp(sizes: [4, 5, 3], activation: .relu, bias: false, seed: 8)
-        let run = try train(network: net, data: data, optimizer: try .momentum(learningRate: 0.1, beta: 0.5),
-                            loss: .mse, steps: 5)
+        let run = try train(
+            network: net, data: data, optimizer: try .momentum(learningRate: 0.1, beta: 0.5),
+            loss: .mse, steps: 5)
         var p = net.parameters
         var v = p.weights.map { Matrix(rows: $0.rows, columns: $0.columns) }
         for _ in 0..<5 {
@@ -164,8 +186,9 @@ struct OptimizerTests {
     @Test("names and validation messages")
     func validation() throws {
         #expect(try Optimizer.momentum(learningRate: 0.1).name == "momentum(lr=0.1, beta=0.9)")
-        #expect(try Optimizer.momentum(learningRate: 0.1, nesterov: true, weightDecay: 0.01).name
-            == "momentum(lr=0.1, beta=0.9, nesterov=true, weight_decay=0.01)")
+        #expect(
+            try Optimizer.momentum(learningRate: 0.1, nesterov: true, weightDecay: 0.01).name
+                == "momentum(lr=0.1, beta=0.9, nesterov=true, weight_decay=0.01)")
         #expect(try Optimizer.adam(learningRate: 0.001).name == "adam(lr=0.001)")
         #expect(try Optimizer.adam(learningRate: 0.001, beta2: 0.99).name == "adam(lr=0.001, beta2=0.99)")
         #expect(try Optimizer.gradientDescent(learningRate: 0.5).name == "gd(lr=0.5)")
@@ -173,15 +196,20 @@ struct OptimizerTests {
         #expect(try !Optimizer.gradientDescent(learningRate: 0.5, weightDecay: 0.1).satisfiesDriftIdentity)
         #expect(try Optimizer.stochastic(learningRate: 0.5, batchSize: 2, seed: 0).satisfiesDriftIdentity)
         #expect(try !Optimizer.adam(learningRate: 0.5).satisfiesDriftIdentity)
-        #expect(TrainFixture.error { try Optimizer.momentum(learningRate: 0.1, beta: 1) }
-            == .invalidArgument("'beta' must lie in [0, 1), got 1"))
-        #expect(TrainFixture.error { try Optimizer.adam(learningRate: 0.1, epsilon: 0) }
-            == .invalidArgument("'eps' must be a positive finite number, got 0"))
-        #expect(TrainFixture.error { try Optimizer.stochastic(learningRate: 0.1, batchSize: 0, seed: 1) }
-            == .invalidArgument("'batch' must be at least 1, got 0"))
-        #expect(TrainFixture.error { try Optimizer.gradientDescent(learningRate: -1) }
-            == .invalidArgument("the learning rate must be a positive finite number, got -1"))
-        #expect(TrainFixture.error { try Optimizer.gradientDescent(learningRate: 1, weightDecay: -0.5) }
-            == .invalidArgument("'weight_decay' must be a non-negative finite number, got -0.5"))
+        #expect(
+            TrainFixture.error { try Optimizer.momentum(learningRate: 0.1, beta: 1) }
+                == .invalidArgument("'beta' must lie in [0, 1), got 1"))
+        #expect(
+            TrainFixture.error { try Optimizer.adam(learningRate: 0.1, epsilon: 0) }
+                == .invalidArgument("'eps' must be a positive finite number, got 0"))
+        #expect(
+            TrainFixture.error { try Optimizer.stochastic(learningRate: 0.1, batchSize: 0, seed: 1) }
+                == .invalidArgument("'batch' must be at least 1, got 0"))
+        #expect(
+            TrainFixture.error { try Optimizer.gradientDescent(learningRate: -1) }
+                == .invalidArgument("the learning rate must be a positive finite number, got -1"))
+        #expect(
+            TrainFixture.error { try Optimizer.gradientDescent(learningRate: 1, weightDecay: -0.5) }
+                == .invalidArgument("'weight_decay' must be a non-negative finite number, got -0.5"))
     }
 }

@@ -15,7 +15,8 @@ struct ProbeTests {
             let w = net.parameters.weights[0]
             let b = net.parameters.biases?[0]
             var rows = [[Bool]]()
-            var minM = Double.infinity, sum = 0.0
+            var minM = Double.infinity
+            var sum = 0.0
             for i in 0..<data.count {
                 var row = [Bool]()
                 for j in 0..<w.rows {
@@ -35,21 +36,26 @@ struct ProbeTests {
         }
     }
 
-    @Test("per-step flips, units, margins and distinct patterns match a naive recomputation",
-          arguments: [false, true])
+    @Test(
+        "per-step flips, units, margins and distinct patterns match a naive recomputation",
+        arguments: [false, true])
     func matchesNaive(stochastic: Bool) throws {
         let data = TrainFixture.mixture(n: 30, d: 5, classes: 3, seed: 9)
         let net = try Network.mlp(sizes: [5, 12, 3], activation: .relu, bias: stochastic, seed: 4)
         let steps = 40
-        let opt = stochastic
+        let opt =
+            stochastic
             ? try Optimizer.stochastic(learningRate: 0.5, batchSize: 8, seed: 2)
             : try Optimizer.gradientDescent(learningRate: 0.5)
-        let r = try train(network: net, data: data, optimizer: opt, loss: .crossEntropy, steps: steps,
-                          options: TrainingOptions(checkpoints: Array(0...steps), patternProbe: true))
+        let r = try train(
+            network: net, data: data, optimizer: opt, loss: .crossEntropy, steps: steps,
+            options: TrainingOptions(checkpoints: Array(0...steps), patternProbe: true))
         let p = try #require(r.pattern)
         #expect(p.samples == 30 && p.units == 12 && p.updates == steps)
         let naive = try (0...steps).map { Naive(try r.at($0), data) }
-        var flipsTotal = 0.0, unitsTotal = 0.0, zero = 0
+        var flipsTotal = 0.0
+        var unitsTotal = 0.0
+        var zero = 0
         for t in 0..<steps {
             var flips = 0
             var units = Set<Int>()
@@ -77,8 +83,11 @@ struct ProbeTests {
             // Correlation of the flip fraction of update t with |δ_t| (gd: δ from the run's norms).
             let x = p.flipFraction
             let y = (0..<steps).map { abs(r.gradientSquaredNorms[1][$0] - r.gradientSquaredNorms[0][$0]) }
-            let mx = x.reduce(0, +) / Double(steps), my = y.reduce(0, +) / Double(steps)
-            var sxy = 0.0, sxx = 0.0, syy = 0.0
+            let mx = x.reduce(0, +) / Double(steps)
+            let my = y.reduce(0, +) / Double(steps)
+            var sxy = 0.0
+            var sxx = 0.0
+            var syy = 0.0
             for i in 0..<steps {
                 sxy += (x[i] - mx) * (y[i] - my)
                 sxx += (x[i] - mx) * (x[i] - mx)
@@ -93,11 +102,15 @@ struct ProbeTests {
         let data = TrainFixture.mixture(n: 30, d: 5, classes: 3, seed: 9)
         let net = try Network.mlp(sizes: [5, 70, 3], activation: .relu, bias: false, seed: 4)
         let opt = try Optimizer.gradientDescent(learningRate: 0.05)
-        let full = try train(network: net, data: data, optimizer: opt, loss: .mse, steps: 33,
-                             options: TrainingOptions(patternProbe: true)).pattern!
+        let full = try train(
+            network: net, data: data, optimizer: opt, loss: .mse, steps: 33,
+            options: TrainingOptions(patternProbe: true)
+        ).pattern!
         try #require(full.flipFraction.count == 33)
-        let thin = try train(network: net, data: data, optimizer: opt, loss: .mse, steps: 33,
-                             options: TrainingOptions(every: 8, patternProbe: true)).pattern!
+        let thin = try train(
+            network: net, data: data, optimizer: opt, loss: .mse, steps: 33,
+            options: TrainingOptions(every: 8, patternProbe: true)
+        ).pattern!
         let steps = [0, 8, 16, 24, 32]
         #expect(thin.flipFraction == steps.map { full.flipFraction[$0] })
         #expect(thin.unitsFlipped == steps.map { full.unitsFlipped[$0] })
@@ -112,8 +125,9 @@ struct ProbeTests {
     func divergedStepHasNoFlip() throws {
         let data = TrainFixture.mixture(n: 30, d: 5, classes: 3, seed: 9)
         let net = try Network.mlp(sizes: [5, 12, 3], activation: .relu, bias: false, seed: 4)
-        let r = try train(network: net, data: data, optimizer: try .gradientDescent(learningRate: 0.1), loss: .mse,
-                          steps: 50, options: TrainingOptions(stopWhenLossBelow: 10, patternProbe: true))
+        let r = try train(
+            network: net, data: data, optimizer: try .gradientDescent(learningRate: 0.1), loss: .mse,
+            steps: 50, options: TrainingOptions(stopWhenLossBelow: 10, patternProbe: true))
         #expect(r.stepsRun == 0)
         #expect(r.pattern!.flipFraction.count == 1 && r.pattern!.flipFraction[0].isNaN)
         #expect(r.pattern!.updates == 0 && r.pattern!.meanFlipFraction.isNaN)

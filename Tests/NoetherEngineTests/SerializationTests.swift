@@ -13,8 +13,9 @@ struct SerializationTests {
         let activations: [Activation] = [.relu, .linear, .interpolated(0.1), .leakyReLU(1e-2), .tanh, .gelu]
         for (i, activation) in activations.enumerated() {
             for bias in [false, true] {
-                let net = try Network.mlp(sizes: [5, 7, 4, 3], activation: activation, bias: bias, seed: i,
-                                          initialization: Initialization(scheme: .kaimingNormal, scale: 1.7))
+                let net = try Network.mlp(
+                    sizes: [5, 7, 4, 3], activation: activation, bias: bias, seed: i,
+                    initialization: Initialization(scheme: .kaimingNormal, scale: 1.7))
                 let path = "\(dir)/net\(i)\(bias).noe-net"
                 try net.save(to: path)
                 let back = try Network.load(from: path)
@@ -38,35 +39,51 @@ struct SerializationTests {
     func damagedFiles() throws {
         let net = try Network.mlp(sizes: [3, 4, 2], activation: .interpolated(0.5), bias: true, seed: 1)
         let good = NetworkFile.text(of: net)
-        func failure(_ text: String) -> EngineError? { TrainFixture.error { try NetworkFile.parse(text, source: "n.net") } }
-        #expect(failure("hello\n") == .file("'n.net' is not a noether network file (its first line should be 'noether-network 1')"))
-        #expect(failure(good.replacing("noether-network 1", with: "noether-network 2"))
-            == .file("'n.net' uses network format 2; this version of noether reads format 1"))
+        func failure(_ text: String) -> EngineError? {
+            TrainFixture.error { try NetworkFile.parse(text, source: "n.net") }
+        }
+        #expect(
+            failure("hello\n")
+                == .file("'n.net' is not a noether network file (its first line should be 'noether-network 1')"))
+        #expect(
+            failure(good.replacing("noether-network 1", with: "noether-network 2"))
+                == .file("'n.net' uses network format 2; this version of noether reads format 1"))
         // Change one digit of one weight: the checksum catches it.
         let lines = good.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var edited = lines
         edited[5] = edited[5].replacing("1", with: "2")
         if edited[5] == lines[5] { edited[5] = edited[5].replacing("3", with: "4") }
-        #expect(failure(edited.joined(separator: "\n")) == .file("'n.net' is damaged: its checksum does not match its parameters"))
+        #expect(
+            failure(edited.joined(separator: "\n"))
+                == .file("'n.net' is damaged: its checksum does not match its parameters"))
         var short = lines
         short[5] = String(short[5].split(separator: " ").dropLast().joined(separator: " "))
         #expect(failure(short.joined(separator: "\n")) == .file("'n.net' line 6: expected 3 numbers, found 2"))
         var word = lines
         word[6] = "0.1 zero 0.3"
         #expect(failure(word.joined(separator: "\n")) == .file("'n.net' line 7: 'zero' is not a number"))
-        #expect(failure(lines.prefix(8).joined(separator: "\n")) == .file("'n.net' is damaged: it ends before the 'end' line"))
+        #expect(
+            failure(lines.prefix(8).joined(separator: "\n"))
+                == .file("'n.net' is damaged: it ends before the 'end' line"))
         var shape = lines
         shape[4] = "W1 4 2"
-        #expect(failure(shape.joined(separator: "\n")) == .file("'n.net' line 5: W1 should be 4×3 for sizes [3, 4, 2], found 4×2"))
+        #expect(
+            failure(shape.joined(separator: "\n"))
+                == .file("'n.net' line 5: W1 should be 4×3 for sizes [3, 4, 2], found 4×2"))
         var act = lines
         act[2] = "activation softplus"
-        #expect(failure(act.joined(separator: "\n"))
-            == .file("'n.net' line 3: expected 'activation' and one of relu, linear, tanh, gelu, interpolated ε, leaky_relu a"))
+        #expect(
+            failure(act.joined(separator: "\n"))
+                == .file(
+                    "'n.net' line 3: expected 'activation' and one of relu, linear, tanh, gelu, interpolated ε, leaky_relu a"
+                ))
         #expect(failure(good + "junk\n") == .file("'n.net' line \(lines.count): unexpected text after 'end'"))
-        #expect(TrainFixture.error { try Network.load(from: "/nonexistent/dir/n.net") }
-            == .file("cannot read '/nonexistent/dir/n.net': no such file or directory"))
-        #expect(TrainFixture.error { try net.save(to: "/nonexistent/dir/n.net") }
-            == .file("cannot write '/nonexistent/dir/n.net': no such file or directory"))
+        #expect(
+            TrainFixture.error { try Network.load(from: "/nonexistent/dir/n.net") }
+                == .file("cannot read '/nonexistent/dir/n.net': no such file or directory"))
+        #expect(
+            TrainFixture.error { try net.save(to: "/nonexistent/dir/n.net") }
+                == .file("cannot write '/nonexistent/dir/n.net': no such file or directory"))
     }
 
     @Test("export writes every recorded series in long format, values round-tripping")
@@ -74,9 +91,12 @@ struct SerializationTests {
         let data = TrainFixture.mixture(n: 30, d: 5, classes: 3, seed: 1)
         let net = try Network.mlp(sizes: [5, 6, 6, 3], activation: .relu, bias: false, seed: 2)
         let probe = SharpnessProbe(every: 4) { p in p.weights[2].squaredNorm }
-        let run = try train(network: net, data: data, optimizer: try .gradientDescent(learningRate: 0.2), loss: .crossEntropy,
-                            steps: 13, options: TrainingOptions(every: 3, patternProbe: true, neuronBalances: true,
-                                                                sharpness: probe))
+        let run = try train(
+            network: net, data: data, optimizer: try .gradientDescent(learningRate: 0.2), loss: .crossEntropy,
+            steps: 13,
+            options: TrainingOptions(
+                every: 3, patternProbe: true, neuronBalances: true,
+                sharpness: probe))
         let dir = TrainFixture.temporaryDirectory()
         defer { TrainFixture.removeDirectory(dir) }
         try run.export(to: dir + "/run.csv")

@@ -12,7 +12,8 @@ import Testing
     /// β = 0 ignores whatever C held before (NaN included), as BLAS defines it, although
     /// `Matrix.gemm` clears C itself and accumulates with β = 1.
     @Test func gemmWithZeroBetaIgnoresPreviousContents() {
-        let a = random(7, 5, seed: 1), b = random(5, 3, seed: 2)
+        let a = random(7, 5, seed: 1)
+        let b = random(5, 3, seed: 2)
         var clean = Matrix(rows: 7, columns: 3)
         Matrix.gemm(.none, a, .none, b, into: &clean)
         var dirty = Matrix(rows: 7, columns: 3, repeating: .nan)
@@ -35,7 +36,8 @@ import Testing
     /// On a strided sub-block, β = 0 clears exactly the block's m×n entries (NaN
     /// ignored) and leaves the rest of the storage alone.
     @Test func stridedGemmClearsOnlyItsBlock() {
-        let a = random(3, 4, seed: 3), b = random(4, 2, seed: 4)
+        let a = random(3, 4, seed: 3)
+        let b = random(4, 2, seed: 4)
         var exact = Matrix(rows: 3, columns: 2)
         Matrix.gemm(.none, a, .none, b, into: &exact)
         var big = Matrix(rows: 5, columns: 6, repeating: 7)
@@ -43,8 +45,9 @@ import Testing
         big.storage.withUnsafeMutableBufferPointer { c in
             a.storage.withUnsafeBufferPointer { pa in
                 b.storage.withUnsafeBufferPointer { pb in
-                    gemmStrided(.none, pa.baseAddress!, lda: 4, .none, pb.baseAddress!, ldb: 2,
-                                c.baseAddress! + 1 * 6 + 2, ldc: 6, m: 3, n: 2, k: 4)
+                    gemmStrided(
+                        .none, pa.baseAddress!, lda: 4, .none, pb.baseAddress!, ldb: 2,
+                        c.baseAddress! + 1 * 6 + 2, ldc: 6, m: 3, n: 2, k: 4)
                 }
             }
         }
@@ -85,19 +88,29 @@ import Testing
         for count in [0, 1, 3, 4, 5, 17] {
             let z = (0..<count).map { i in i % 5 == 0 ? 0 : rng.normal() }
             var delta = (0..<count).map { _ in rng.normal() }
-            if count > 2 { delta[1] = .infinity; delta[2] = .nan }
-            var a = [Double](repeating: 0, count: count), s = a
+            if count > 2 {
+                delta[1] = .infinity
+                delta[2] = .nan
+            }
+            var a = [Double](repeating: 0, count: count)
+            var s = a
             z.withUnsafeBufferPointer { zp in
                 a.withUnsafeMutableBufferPointer { ap in
                     s.withUnsafeMutableBufferPointer { sp in Activation.relu.apply(zp, value: ap, slope: sp) }
                 }
             }
-            var viaSlopes = delta, viaValues = delta
-            viaSlopes.withUnsafeMutableBufferPointer { d in s.withUnsafeBufferPointer { multiplyElementwise(d, by: $0) } }
-            viaValues.withUnsafeMutableBufferPointer { d in a.withUnsafeBufferPointer { multiplyByPositiveIndicator(d, of: $0) } }
+            var viaSlopes = delta
+            var viaValues = delta
+            viaSlopes.withUnsafeMutableBufferPointer { d in s.withUnsafeBufferPointer { multiplyElementwise(d, by: $0) }
+            }
+            viaValues.withUnsafeMutableBufferPointer { d in
+                a.withUnsafeBufferPointer { multiplyByPositiveIndicator(d, of: $0) }
+            }
             for (x, y) in zip(viaSlopes, viaValues) { #expect(x.bitPattern == y.bitPattern || (x.isNaN && y.isNaN)) }
             var valuesOnly = [Double](repeating: -1, count: count)
-            z.withUnsafeBufferPointer { zp in valuesOnly.withUnsafeMutableBufferPointer { Activation.relu.applyValue(zp, value: $0) } }
+            z.withUnsafeBufferPointer { zp in
+                valuesOnly.withUnsafeMutableBufferPointer { Activation.relu.applyValue(zp, value: $0) }
+            }
             #expect(valuesOnly == a)
         }
     }

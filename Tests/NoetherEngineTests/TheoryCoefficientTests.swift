@@ -15,7 +15,9 @@ struct TheoryCoefficientTests {
         let rotated = try projectedCoefficients(eigenvectors: q, gradient: F.normals(5, seed: 6), imbalance: 0.7)
         #expect(F.close(rotated.reduce(0, +), 0.7, 1e-14) && rotated.allSatisfy { $0 >= 0 })
         #expect(try projectedCoefficients(eigenvectors: .identity(2), gradient: [0, 0], imbalance: 1) == [0, 0])
-        #expect(throws: EngineError.self) { try projectedCoefficients(eigenvectors: .identity(2), gradient: [1], imbalance: 1) }
+        #expect(throws: EngineError.self) {
+            try projectedCoefficients(eigenvectors: .identity(2), gradient: [1], imbalance: 1)
+        }
         #expect(try uniformCoefficients(count: 4) == [0.25, 0.25, 0.25, 0.25])
         #expect(throws: EngineError.self) { try uniformCoefficients(count: 0) }
     }
@@ -32,17 +34,20 @@ struct TheoryCoefficientTests {
         #expect(F.close(cross.errors[0], 4) && F.close(cross.errors[1], 0.25))
         #expect(F.close(cross.coefficients[0], 16) && F.close(cross.coefficients[1], 0.0625))
         // Least-squares target Ŷ*_k/λ_k = (½, 0) and (0, 1).
-        let ls = try derivedCoefficients(inputs: x, targets: y, firstLayer: .identity(2), secondLayer: w2, target: .leastSquares)
+        let ls = try derivedCoefficients(
+            inputs: x, targets: y, firstLayer: .identity(2), secondLayer: w2, target: .leastSquares)
         #expect(F.close(ls.errors[0], 6.25) && F.close(ls.coefficients[0], 25) && F.close(ls.coefficients[1], 0.25))
         // ReLU (E21): W_eff = W₂·diag(ā)·W₁ = diag(1.5, 0): e₀² = ¼, c₀ = 1.
-        let relu = try derivedCoefficients(inputs: x, targets: y, firstLayer: .identity(2), secondLayer: w2,
-                                           activeFractions: [0.5, 1])
+        let relu = try derivedCoefficients(
+            inputs: x, targets: y, firstLayer: .identity(2), secondLayer: w2,
+            activeFractions: [0.5, 1])
         #expect(F.close(relu.coefficients[0], 1) && relu.activeFractions == [0.5, 1])
         #expect(throws: EngineError.self) {
             try derivedCoefficients(inputs: x, targets: y, firstLayer: .identity(3), secondLayer: w2)
         }
         #expect(throws: EngineError.self) {
-            try derivedCoefficients(inputs: x, targets: y, firstLayer: .identity(2), secondLayer: w2, activeFractions: [1])
+            try derivedCoefficients(
+                inputs: x, targets: y, firstLayer: .identity(2), secondLayer: w2, activeFractions: [1])
         }
     }
 
@@ -57,7 +62,11 @@ struct TheoryCoefficientTests {
     /// so with W₂W₂ᵀ = s²I the data-mode gradient energy is (4s²/K²)·e_k²λ_{x,k}²
     /// (least-squares target), mode by mode; the gradient comes from backprop.
     @Test func dataModeGradientEnergyMatchesDerived() throws {
-        let n = 30, d = 6, m = 8, k = 3, s = 0.7
+        let n = 30
+        let d = 6
+        let m = 8
+        let k = 3
+        let s = 0.7
         var rng = RandomSource(seed: 41)
         var xs = Matrix(rows: n, columns: d)
         for i in 0..<xs.count { xs.storage[i] = rng.normal() + (i % d == 0 ? 2 : 0) }
@@ -69,8 +78,9 @@ struct TheoryCoefficientTests {
         let base = try Network.mlp(sizes: [d, m, k], activation: .linear, bias: false, seed: 1)
         let net = base.with(parameters: Parameters(weights: [w1, w2], biases: nil))
         let g1 = try net.lossAndGradient(data: data, loss: .mse).gradient.weights[0]
-        let derived = try derivedCoefficients(inputs: xs, targets: data.targets, firstLayer: w1, secondLayer: w2,
-                                              target: .leastSquares)
+        let derived = try derivedCoefficients(
+            inputs: xs, targets: data.targets, firstLayer: w1, secondLayer: w2,
+            target: .leastSquares)
         let energy = try dataModeGradientEnergy(firstLayerGradient: g1, dataEigenvectors: derived.dataEigenvectors)
         let scale = 4 * s * s / Double(k * k)
         for (e, c) in zip(energy, derived.coefficients) { #expect(F.relClose(e, scale * c, 1e-10)) }
@@ -78,7 +88,9 @@ struct TheoryCoefficientTests {
         let comparison = try compareCoefficients(energy, derived.coefficients)
         let matched = try #require(comparison.modeMatched)
         #expect(matched.totalVariation < 1e-10 && F.close(matched.logCorrelation, 1, 1e-10) && matched.sameTopMode)
-        #expect(throws: EngineError.self) { try dataModeGradientEnergy(firstLayerGradient: g1, dataEigenvectors: .identity(3)) }
+        #expect(throws: EngineError.self) {
+            try dataModeGradientEnergy(firstLayerGradient: g1, dataEigenvectors: .identity(3))
+        }
     }
 
     @Test func rankMetricByHand() throws {
@@ -86,8 +98,9 @@ struct TheoryCoefficientTests {
         let c = try compareCoefficients([1, 8, 2, 4, 1], [1, -3, 2])
         #expect(c.rank.count == 3 && c.rank.sortedA == [0.5, 0.25, 0.125])
         #expect(F.close(c.rank.sortedB[1], 1.0 / 3) && c.rank.topA == 0.5 && F.close(c.rank.topRatio, 1))
-        let expected = try pearsonCorrelation([0.5, 0.25, 0.125].map { log($0 + 1e-20) },
-                                              [0.5, 1.0 / 3, 1.0 / 6].map { log($0 + 1e-20) })
+        let expected = try pearsonCorrelation(
+            [0.5, 0.25, 0.125].map { log($0 + 1e-20) },
+            [0.5, 1.0 / 3, 1.0 / 6].map { log($0 + 1e-20) })
         #expect(F.close(c.rank.correlation, expected) && c.modeMatched == nil)
         #expect(c.summary.contains("not one basis"))
         #expect(throws: EngineError.self) { try compareCoefficients([1, 2], [0, 0]) }
@@ -109,11 +122,16 @@ struct TheoryCoefficientTests {
     @Test(arguments: [[0.5, 2.0, 1.0], [0.5, 0.0, 1.0]])
     func fittedCoefficientsRecoverBins(totals: [Double]) throws {
         let groups: [[Double]] = [[0.01, 0.0101, 0.0102], [1, 1.01], [100, 100.5, 101]]
-        var lambdas = [Double](), c = [Double]()
+        var lambdas = [Double]()
+        var c = [Double]()
         for (g, members) in groups.enumerated() {
-            for l in members { lambdas.append(l); c.append(totals[g] / Double(members.count)) }
+            for l in members {
+                lambdas.append(l)
+                c.append(totals[g] / Double(members.count))
+            }
         }
-        lambdas.append(-2); c.append(0)  // a negative mode is skipped and gets 0
+        lambdas.append(-2)
+        c.append(0)  // a negative mode is skipped and gets 0
         let etas = F.logspace(1e-6, 1e-2, 9)
         let measured = try crossover(eigenvalues: lambdas, coefficients: c, learningRates: etas).predicted
         let fit = try fitCoefficients(eigenvalues: lambdas, learningRates: etas, measured: measured, bins: 3)
@@ -146,13 +164,16 @@ struct TheoryCoefficientTests {
     @Test func fittedCoefficientsLeaveOutBadRows() throws {
         let lambdas: [Double] = [0.5, 50]
         let etas: [Double] = [1e-4, 1e-3, 0.01, 0.03, 0.1]
-        var measured = try crossover(eigenvalues: lambdas, coefficients: [1, 1], learningRates: etas, steps: 200).predicted
+        var measured = try crossover(eigenvalues: lambdas, coefficients: [1, 1], learningRates: etas, steps: 200)
+            .predicted
         measured[1] = .nan
-        let fit = try fitCoefficients(eigenvalues: lambdas, learningRates: etas, measured: measured, steps: 200, bins: 2)
+        let fit = try fitCoefficients(
+            eigenvalues: lambdas, learningRates: etas, measured: measured, steps: 200, bins: 2)
         #expect(fit.learningRates == [1e-4, 0.01, 0.03, 0.1] && fit.binCoefficients.allSatisfy { abs($0 - 1) < 1e-8 })
         // η = 0.1 puts λ = 50 at ηλ = 5: `.refuse` leaves it out of the fit.
-        let refused = try fitCoefficients(eigenvalues: lambdas, learningRates: etas, measured: measured, steps: 200,
-                                          bins: 2, unstable: .refuse)
+        let refused = try fitCoefficients(
+            eigenvalues: lambdas, learningRates: etas, measured: measured, steps: 200,
+            bins: 2, unstable: .refuse)
         #expect(refused.learningRates == [1e-4, 0.01, 0.03])
         #expect(throws: EngineError.self) {
             try fitCoefficients(eigenvalues: [-1], learningRates: etas, measured: measured)

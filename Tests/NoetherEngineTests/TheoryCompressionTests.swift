@@ -16,8 +16,9 @@ struct TheoryCompressionTests {
         #expect(F.close(fit.tau, 80, 1e-10) && F.close(fit.r2, 1, 1e-12) && F.close(fit.intercept, log(0.95), 1e-12))
         #expect(fit.scaledTau == nil && fit.note == nil && fit.window == .reference)
         // A window fixed in ηt: η = 0.01, ηt ∈ [0.5, 2] ↔ t ∈ [50, 200].
-        let scaled = try fitTau(steps: Self.checkpoints, meanConfidence: q, learningRate: 0.01,
-                                window: .scaledTime(from: 0.5, to: 2))
+        let scaled = try fitTau(
+            steps: Self.checkpoints, meanConfidence: q, learningRate: 0.01,
+            window: .scaledTime(from: 0.5, to: 2))
         let scaledTau = try #require(scaled.scaledTau)
         #expect(scaled.usedSteps == [50, 75, 100, 150, 200] && F.close(scaledTau, 0.8, 1e-10))
         #expect(throws: EngineError.self) {
@@ -32,9 +33,13 @@ struct TheoryCompressionTests {
     /// τ = 1.33/η + 29 exactly, 3 seeds per η, one NaN and one negative τ left out.
     @Test func tauLaw() throws {
         let grid: [Double] = [0.003, 0.005, 0.01, 0.02, 0.03]
-        var etas = [Double](), taus = [Double]()
+        var etas = [Double]()
+        var taus = [Double]()
         for eta in grid {
-            for s in [-1.0, 0, 1] { etas.append(eta); taus.append(1.33 / eta + 29 + 2 * s) }
+            for s in [-1.0, 0, 1] {
+                etas.append(eta)
+                taus.append(1.33 / eta + 29 + 2 * s)
+            }
         }
         etas += [0.01, 0.02]
         taus += [.nan, -5]
@@ -57,7 +62,9 @@ struct TheoryCompressionTests {
             meanConfidenceVariance: [0.16, 0.2, 0.1, 0.04, 0.001], jacobianGramMax: [100, 110, 120, 130, 140])
         let a = try analyzeCompression(series)
         #expect(a.confidenceFactorIsExact == [false, false, true, true, true])
-        #expect(a.confidenceFactor[0] == 0.25 && F.close(a.confidenceFactor[2], 0.24) && F.close(a.confidenceFactor[4], 0.0099))
+        #expect(
+            a.confidenceFactor[0] == 0.25 && F.close(a.confidenceFactor[2], 0.24)
+                && F.close(a.confidenceFactor[4], 0.0099))
         #expect(F.close(a.bound[3], 130 * 0.09) && F.close(a.meanFieldEstimate[1], 22))
         #expect(F.close(a.boundRatio[0], lambda[0] / 25) && a.boundRatio[2].isNaN)
         let decay = try #require(a.decay)
@@ -102,9 +109,13 @@ struct TheoryCompressionTests {
 
     /// rate = 0.3·m^{−0.5}, three runs per width scattered by (0.9, 1, 1.1).
     @Test func switchRateScaling() throws {
-        var widths = [Double](), rates = [Double]()
+        var widths = [Double]()
+        var rates = [Double]()
         for m in [16.0, 32, 64, 128, 256] {
-            for f in [0.9, 1.0, 1.1] { widths.append(m); rates.append(f * 0.3 / m.squareRoot()) }
+            for f in [0.9, 1.0, 1.1] {
+                widths.append(m)
+                rates.append(f * 0.3 / m.squareRoot())
+            }
         }
         let s = try switchRateExponent(widths: widths, rates: rates)
         #expect(F.close(s.exponent, -0.5, 1e-12) && F.close(s.beta, 0.5, 1e-12) && F.relClose(s.prefactor, 0.3, 1e-12))

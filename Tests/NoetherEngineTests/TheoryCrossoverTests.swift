@@ -41,7 +41,8 @@ struct TheoryCrossoverTests {
         let etas: [Double] = [1e-4, 1e-3, 0.01, 0.05, 0.2]
         let steps = 500
         func simulate(_ eta: Double) -> Double {
-            var theta = theta0, s = 0.0
+            var theta = theta0
+            var s = 0.0
             for _ in 0..<steps {
                 let g = F.matVec(h, theta)
                 s += F.squaredNorm(g)
@@ -66,12 +67,15 @@ struct TheoryCrossoverTests {
     /// energy is Σ_k λ_{x,k}² ‖e_k(t)‖², so the derived c_k (least-squares target)
     /// predict Σ_t ‖∇L_t‖² exactly.
     @Test func matchesLinearModelInDataEigenbasis() throws {
-        let n = 40, d = 5, k = 3
+        let n = 40
+        let d = 5
+        let k = 3
         let x = F.randomMatrix(n, d, seed: 31)
         let y = F.randomMatrix(n, k, seed: 32)
         let w0 = F.randomMatrix(k, d, seed: 33)
-        let derived = try derivedCoefficients(inputs: x, targets: y, firstLayer: w0, secondLayer: .identity(k),
-                                              target: .leastSquares)
+        let derived = try derivedCoefficients(
+            inputs: x, targets: y, firstLayer: w0, secondLayer: .identity(k),
+            target: .leastSquares)
         var sigma = Matrix.product(.transposed, x, .none, x)
         sigma.scale(by: 1 / Double(n))
         var yhat = Matrix.product(.transposed, y, .none, x)
@@ -79,10 +83,12 @@ struct TheoryCrossoverTests {
         let steps = 300
         let lambdaMax = derived.dataEigenvalues[0]
         let etas = [0.001, 0.01, 0.1, 1.5].map { $0 / lambdaMax }
-        let prediction = try crossover(eigenvalues: derived.dataEigenvalues, coefficients: derived.coefficients,
-                                       learningRates: etas, steps: steps)
+        let prediction = try crossover(
+            eigenvalues: derived.dataEigenvalues, coefficients: derived.coefficients,
+            learningRates: etas, steps: steps)
         for (i, eta) in etas.enumerated() {
-            var w = w0, s = 0.0
+            var w = w0
+            var s = 0.0
             for _ in 0..<steps {
                 var g = Matrix.product(.none, w, .none, sigma)
                 g.add(yhat, scaledBy: -1)
@@ -104,22 +110,28 @@ struct TheoryCrossoverTests {
         let cap = try crossover(eigenvalues: lambdas, coefficients: c, learningRates: etas, steps: steps)
         #expect(cap.unstableModes == [0, 0, 0, 1] && cap.hasUnstableModes == [false, false, false, true])
         #expect(cap.includedModes == 3 && cap.skippedModes == 1)
-        #expect(F.close(cap.crossoverRates[0], 0.01) && F.close(cap.crossoverRates[2], 1e-4) && cap.crossoverRates[3].isNaN)
+        #expect(
+            F.close(cap.crossoverRates[0], 0.01) && F.close(cap.crossoverRates[2], 1e-4) && cap.crossoverRates[3].isNaN)
         // At η = 0.005: λ = 10 (η* = 0.001) and 100 (η* = 1e-4) have crossed over.
         #expect(F.close(cap.convergedFraction[1], 2.0 / 3) && F.close(cap.convergedWeight[1], 5.0 / 6))
         #expect(cap.convergedFraction[0] == 0)
-        let expected = 1 * crossoverFactor(learningRate: 0.03, eigenvalue: 1, steps: steps)
+        let expected =
+            1 * crossoverFactor(learningRate: 0.03, eigenvalue: 1, steps: steps)
             + 2 * crossoverFactor(learningRate: 0.03, eigenvalue: 10, steps: steps)
             + 3 * 100.0 / (3 * 1)  // ηλ = 3: T/|3(2 − 3)|
         #expect(F.close(cap.predicted[3], expected, 1e-13))
-        let skip = try crossover(eigenvalues: lambdas, coefficients: c, learningRates: etas, steps: steps, unstable: .skip)
+        let skip = try crossover(
+            eigenvalues: lambdas, coefficients: c, learningRates: etas, steps: steps, unstable: .skip)
         #expect(F.close(skip.predicted[3], expected - 100, 1e-13) && skip.predicted[0] == cap.predicted[0])
-        let refuse = try crossover(eigenvalues: lambdas, coefficients: c, learningRates: etas, steps: steps, unstable: .refuse)
-        #expect(refuse.refused == [false, false, false, true] && refuse.predicted[3].isNaN && refuse.localAlpha[3].isNaN)
+        let refuse = try crossover(
+            eigenvalues: lambdas, coefficients: c, learningRates: etas, steps: steps, unstable: .refuse)
+        #expect(
+            refuse.refused == [false, false, false, true] && refuse.predicted[3].isNaN && refuse.localAlpha[3].isNaN)
         // The capped local α is the derivative of what the cap evaluates.
         let d = 1e-5
-        let around = try crossover(eigenvalues: lambdas, coefficients: c, learningRates: [0.03 * exp(d), 0.03 * exp(-d)],
-                                   steps: steps)
+        let around = try crossover(
+            eigenvalues: lambdas, coefficients: c, learningRates: [0.03 * exp(d), 0.03 * exp(-d)],
+            steps: steps)
         let fd = 2 + (log(around.predicted[0]) - log(around.predicted[1])) / (2 * d)
         #expect(abs(cap.localAlpha[3] - fd) < 1e-6)
     }
@@ -132,10 +144,16 @@ struct TheoryCrossoverTests {
     }
 
     @Test func refusals() {
-        #expect(throws: EngineError.self) { try crossover(eigenvalues: [1, 2], coefficients: [1], learningRates: [0.1]) }
+        #expect(throws: EngineError.self) {
+            try crossover(eigenvalues: [1, 2], coefficients: [1], learningRates: [0.1])
+        }
         #expect(throws: EngineError.self) { try crossover(eigenvalues: [1], coefficients: [1], learningRates: [0]) }
-        #expect(throws: EngineError.self) { try crossover(eigenvalues: [.nan], coefficients: [1], learningRates: [0.1]) }
-        #expect(throws: EngineError.self) { try crossover(eigenvalues: [1], coefficients: [1], learningRates: [0.1], steps: 0) }
+        #expect(throws: EngineError.self) {
+            try crossover(eigenvalues: [.nan], coefficients: [1], learningRates: [0.1])
+        }
+        #expect(throws: EngineError.self) {
+            try crossover(eigenvalues: [1], coefficients: [1], learningRates: [0.1], steps: 0)
+        }
     }
 
     @Test func compareScaleAndShape() throws {
@@ -153,10 +171,12 @@ struct TheoryCrossoverTests {
         let etas6: [Double] = [1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1]
         let meas6: [Double] = [10, 8, 6, 5, 4, 3]
         let pred6: [Double] = [10.5, 7, 6.5, 4, 4.4, 300]
-        let c = try compareCrossover(learningRates: etas6, predicted: pred6, measured: meas6,
-                                     unstable: [false, false, false, false, false, true])
+        let c = try compareCrossover(
+            learningRates: etas6, predicted: pred6, measured: meas6,
+            unstable: [false, false, false, false, false, true])
         let rAll = try pearsonCorrelation(pred6.map { log($0 + 1e-20) }, meas6.map { log($0 + 1e-20) })
-        let rStable = try pearsonCorrelation(pred6.prefix(5).map { log($0 + 1e-20) }, meas6.prefix(5).map { log($0 + 1e-20) })
+        let rStable = try pearsonCorrelation(
+            pred6.prefix(5).map { log($0 + 1e-20) }, meas6.prefix(5).map { log($0 + 1e-20) })
         #expect(F.close(c.correlation, rAll) && F.close(c.correlationStable, rStable))
         #expect(c.pointsCompared == 6 && c.stablePointsCompared == 5)
         #expect(c.verdict.contains("leans on the 1 η with unstable modes"))
@@ -164,11 +184,15 @@ struct TheoryCrossoverTests {
 
         // A diverged measurement is left out and said so.
         let gap = try compareCrossover(learningRates: etas, predicted: [5, 3, 1, 0.5], measured: [5, 3, 1, .nan])
-        #expect(gap.compared == [true, true, true, false] && gap.ratio[3].isNaN && gap.verdict.contains("1 η not compared"))
-        #expect(throws: EngineError.self) { try compareCrossover(learningRates: etas, predicted: [1], measured: measured) }
+        #expect(
+            gap.compared == [true, true, true, false] && gap.ratio[3].isNaN && gap.verdict.contains("1 η not compared"))
+        #expect(throws: EngineError.self) {
+            try compareCrossover(learningRates: etas, predicted: [1], measured: measured)
+        }
 
         // From a prediction: its unstable counts mark the η.
-        let p = try crossover(eigenvalues: [1, 50], coefficients: [1, 1], learningRates: [0.001, 0.01, 0.1], steps: 100)
+        let p = try crossover(
+            eigenvalues: [1, 50], coefficients: [1, 1], learningRates: [0.001, 0.01, 0.1], steps: 100)
         let fromPrediction = try compareCrossover(p, measured: p.predicted)
         #expect(fromPrediction.unstable == [false, false, true] && F.close(fromPrediction.correlation, 1))
     }

@@ -27,8 +27,10 @@ struct TheoryFitTests {
         #expect(throws: EngineError.self) { try trapezoidIntegral([1, 2], x: [1]) }
     }
 
-    @Test(arguments: [(1.0, 12.706204736), (2.0, 4.302652730), (10.0, 2.228138852), (30.0, 2.042272456),
-                      (1e7, 1.959964)])
+    @Test(arguments: [
+        (1.0, 12.706204736), (2.0, 4.302652730), (10.0, 2.228138852), (30.0, 2.042272456),
+        (1e7, 1.959964),
+    ])
     func studentT(nu: Double, expected: Double) throws {
         #expect(F.close(try studentTQuantile(0.975, degreesOfFreedom: nu), expected, 1e-6))
         #expect(F.close(try studentTQuantile(0.025, degreesOfFreedom: nu), -expected, 1e-6))
@@ -66,7 +68,8 @@ struct TheoryFitTests {
         // ln η over LR10-like values: offset and scale as in E19/E22.
         let x = F.logspace(1e-4, 1, 10).map { log($0) }
         let fit = try fitQuadratic(x, x.map { 0.05 * $0 * $0 + 1.3 * $0 - 2 })
-        #expect(F.close(fit.curvature, 0.05, 1e-11) && F.close(fit.linear, 1.3, 1e-10) && F.close(fit.constant, -2, 1e-10))
+        #expect(
+            F.close(fit.curvature, 0.05, 1e-11) && F.close(fit.linear, 1.3, 1e-10) && F.close(fit.constant, -2, 1e-10))
         #expect(F.close(fit.r2, 1, 1e-12) && fit.residuals.allSatisfy { abs($0) < 1e-10 })
         // A straight line has zero curvature.
         #expect(abs(try fitQuadratic([1, 2, 3, 4], [2, 4, 6, 8]).curvature) < 1e-13)
@@ -90,7 +93,8 @@ struct TheoryFitTests {
     /// E18's decay: data a·e^{−bt} + c₀ with c₀ = 9·a·e^{−b·t_max}, so that the
     /// reference's fixed offset 0.9·min λ equals c₀ and the fit is exact.
     @Test func decayFitAsReference() throws {
-        let a = 10.0, b = 0.01
+        let a = 10.0
+        let b = 0.01
         let t: [Double] = [0, 50, 100, 150, 200, 250, 300, 400, 500, 750, 1000]
         let c0 = 9 * a * exp(-b * 1000)
         let lambda = t.map { a * exp(-b * $0) + c0 }

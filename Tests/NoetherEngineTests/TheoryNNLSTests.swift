@@ -28,7 +28,8 @@ struct TheoryNNLSTests {
     /// Against brute force over all 2^n passive sets, and the KKT conditions.
     @Test(arguments: [11, 12, 13, 14])
     func matchesBruteForce(seed: Int) throws {
-        let m = 10, n = 6
+        let m = 10
+        let n = 6
         let a = F.randomMatrix(m, n, seed: seed)
         let b = F.normals(m, seed: seed + 100)
         let r = try nonNegativeLeastSquares(a, b)

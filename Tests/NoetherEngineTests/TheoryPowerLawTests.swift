@@ -15,7 +15,8 @@ struct TheoryPowerLawTests {
         let fit = try fitPowerLaw(runs)
         #expect(F.close(fit.alpha, 1.3, 1e-12) && F.relClose(fit.prefactor, 1.1, 1e-11) && F.close(fit.r2, 1, 1e-12))
         #expect(fit.localSlopes.count == 7 && fit.localSlopes.allSatisfy { F.close($0.slope, 1.3, 1e-11) })
-        #expect(F.close(fit.localSlopes[0].midpoint, (fit.localSlopes[0].lowerX * fit.localSlopes[0].upperX).squareRoot()))
+        #expect(
+            F.close(fit.localSlopes[0].midpoint, (fit.localSlopes[0].lowerX * fit.localSlopes[0].upperX).squareRoot()))
         let curvature = try #require(fit.curvature)
         #expect(abs(curvature) < 1e-12)
         #expect(fit.seedLabels == [0, 1, 2] && fit.seedAlphas.allSatisfy { F.close($0, 1.3, 1e-12) })
@@ -63,8 +64,9 @@ struct TheoryPowerLawTests {
         // Prediction averaged over every seed under B: 2·mean(1, 1.1, 1.2).
         let predicted = try #require(one.predictedMean)
         #expect(F.close(predicted, 2.2, 1e-12))
-        let expected = try fitLinear([1e-3, 1e-2, 1].map { log($0) },
-                                     [1.1 * pow(1e-3, 1.5), 1.1 * pow(1e-2, 1.5), 1.05].map { log($0) })
+        let expected = try fitLinear(
+            [1e-3, 1e-2, 1].map { log($0) },
+            [1.1 * pow(1e-3, 1.5), 1.1 * pow(1e-2, 1.5), 1.05].map { log($0) })
         #expect(F.close(fit.alpha, expected.slope, 1e-12) && F.close(fit.r2, expected.r2, 1e-12))
         // Seed 2 is refitted on its two valid points only.
         #expect(fit.seedLabels == [0, 1, 2] && fit.seedAlphas.allSatisfy { F.close($0, 1.5, 1e-12) })
@@ -116,8 +118,9 @@ struct TheoryPowerLawTests {
     @Test func stabilityMarkingAndStableAlpha() throws {
         let runs = Self.grid.flatMap { eta in
             (0..<2).map { s in
-                SweepRun(x: eta, y: eta == 1 ? 50 : pow(eta, 1.2) * (1 + 0.2 * Double(s)), seed: s,
-                         sharpnessAtStart: 10 + Double(s))
+                SweepRun(
+                    x: eta, y: eta == 1 ? 50 : pow(eta, 1.2) * (1 + 0.2 * Double(s)), seed: s,
+                    sharpnessAtStart: 10 + Double(s))
             }
         }
         let fit = try fitPowerLaw(runs)
@@ -134,7 +137,8 @@ struct TheoryPowerLawTests {
     @Test func bootstrapIntervalFromSeedSpread() throws {
         var rng = RandomSource(seed: 3)
         let runs = (0..<5).flatMap { s -> [SweepRun] in
-            let a = 1 + 0.3 * rng.normal(), bend = 0.05 * rng.normal()
+            let a = 1 + 0.3 * rng.normal()
+            let bend = 0.05 * rng.normal()
             return F.logspace(1e-4, 0.3, 8).map { SweepRun(x: $0, y: a * pow($0, 1.2 + bend), seed: s) }
         }
         let fit = try fitPowerLaw(runs)

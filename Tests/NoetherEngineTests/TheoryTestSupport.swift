@@ -36,7 +36,13 @@ enum TheoryFixture {
         var scaled = q
         for i in 0..<n { for j in 0..<n { scaled[i, j] *= eigenvalues[j] } }
         var h = Matrix.product(.none, scaled, .transposed, q)
-        for i in 0..<n { for j in 0..<i { let v = 0.5 * (h[i, j] + h[j, i]); h[i, j] = v; h[j, i] = v } }
+        for i in 0..<n {
+            for j in 0..<i {
+                let v = 0.5 * (h[i, j] + h[j, i])
+                h[i, j] = v
+                h[j, i] = v
+            }
+        }
         return h
     }
 

@@ -7,16 +7,19 @@ import Testing
 struct TrainingTests {
     static let data = TrainFixture.mixture()
 
-    static func run(_ activation: Activation = .relu, loss: Loss = .crossEntropy, bias: Bool = false,
-                    optimizer: Optimizer? = nil, steps: Int = 200, sizes: [Int] = [6, 16, 3],
-                    options: TrainingOptions = TrainingOptions()) throws -> TrainingRun {
+    static func run(
+        _ activation: Activation = .relu, loss: Loss = .crossEntropy, bias: Bool = false,
+        optimizer: Optimizer? = nil, steps: Int = 200, sizes: [Int] = [6, 16, 3],
+        options: TrainingOptions = TrainingOptions()
+    ) throws -> TrainingRun {
         let net = try Network.mlp(sizes: sizes, activation: activation, bias: bias, seed: 42)
         let opt = try optimizer ?? Optimizer.gradientDescent(learningRate: 0.1)
         return try train(network: net, data: data, optimizer: opt, loss: loss, steps: steps, options: options)
     }
 
-    @Test("ΔC = η²Σδ over 2000 steps (relative ~1e-10) and per step at rounding level",
-          arguments: [Activation.relu, .linear], [Loss.mse, .crossEntropy])
+    @Test(
+        "ΔC = η²Σδ over 2000 steps (relative ~1e-10) and per step at rounding level",
+        arguments: [Activation.relu, .linear], [Loss.mse, .crossEntropy])
     func ledgerIdentity(activation: Activation, loss: Loss) throws {
         for sizes in [[6, 16, 3], [6, 8, 8, 3]] {
             let r = try Self.run(activation, loss: loss, steps: 2000, sizes: sizes)
@@ -71,7 +74,9 @@ struct TrainingTests {
 
     @Test("C_l(θ₀) averages (K − m)/3 over seeds under the default init")
     func initialImbalance() throws {
-        let m = 64, d = 20, k = 5
+        let m = 64
+        let d = 20
+        let k = 5
         var sum = 0.0
         let seeds = 200
         for seed in 0..<seeds {
@@ -83,7 +88,8 @@ struct TrainingTests {
 
         var deep = [Double](repeating: 0, count: 3)
         for seed in 0..<100 {
-            let c = try Network.mlp(sizes: [20, 32, 32, 32, 5], activation: .relu, bias: false, seed: seed).conservedQuantities
+            let c = try Network.mlp(sizes: [20, 32, 32, 32, 5], activation: .relu, bias: false, seed: seed)
+                .conservedQuantities
             for l in 0..<3 { deep[l] += c[l] / 100 }
         }
         // (32·32)/(3·32) − (32·20)/(3·20) = 0 for the square pairs; (5 − 32)/3 for the last.
@@ -126,17 +132,23 @@ struct TrainingTests {
         #expect(try r.at(25).parameters == short.network.parameters)
         #expect(try r.at(0).parameters == r.initialNetwork.parameters)
         #expect(try r.at(60).parameters == r.network.parameters)
-        #expect(TrainFixture.error { try r.at(7) } == .invalidArgument("step 7 is not a checkpoint of this run (checkpoints: 0, 25, 60)"))
-        #expect(TrainFixture.error { try Self.run(steps: 10, options: TrainingOptions(checkpoints: [11])) }
-            == .invalidArgument("checkpoint 11 lies outside the run's steps 0…10"))
+        #expect(
+            TrainFixture.error { try r.at(7) }
+                == .invalidArgument("step 7 is not a checkpoint of this run (checkpoints: 0, 25, 60)"))
+        #expect(
+            TrainFixture.error { try Self.run(steps: 10, options: TrainingOptions(checkpoints: [11])) }
+                == .invalidArgument("checkpoint 11 lies outside the run's steps 0…10"))
     }
 
     @Test("stop_when_loss_below stops before the update of the first step below it")
     func stopBelow() throws {
         let reference = try Self.run(steps: 300)
         let threshold = reference.losses[120]
-        let r = try Self.run(steps: 300, options: TrainingOptions(every: 50, checkpoints: [200],
-                                                                  stopWhenLossBelow: threshold * 1.0000001))
+        let r = try Self.run(
+            steps: 300,
+            options: TrainingOptions(
+                every: 50, checkpoints: [200],
+                stopWhenLossBelow: threshold * 1.0000001))
         let first = reference.losses.firstIndex { $0 < threshold * 1.0000001 }!
         #expect(r.stopReason == .lossBelowThreshold)
         #expect(r.stepsRun == first)
@@ -144,7 +156,9 @@ struct TrainingTests {
         #expect(r.stateSteps.last == first)
         #expect(r.gradientSquaredNorms[0].count == r.steps.count - 1)
         #expect(r.network.parameters == (try Self.run(steps: first)).network.parameters)
-        #expect(TrainFixture.error { try r.at(200) } == .invalidArgument("the run stopped at step \(first) before checkpoint 200"))
+        #expect(
+            TrainFixture.error { try r.at(200) }
+                == .invalidArgument("the run stopped at step \(first) before checkpoint 200"))
         #expect(!r.diverged && !r.drift[0].isNaN)
     }
 
@@ -157,8 +171,9 @@ struct TrainingTests {
         #expect(huge.drift.allSatisfy { $0.isNaN })
         #expect(huge.accuracy.isNaN)
 
-        let limited = try Self.run(loss: .mse, optimizer: try .gradientDescent(learningRate: 3), steps: 500,
-                                   options: TrainingOptions(divergenceLoss: 10))
+        let limited = try Self.run(
+            loss: .mse, optimizer: try .gradientDescent(learningRate: 3), steps: 500,
+            options: TrainingOptions(divergenceLoss: 10))
         #expect(limited.diverged)
         let t = try #require(limited.divergedAt)
         #expect(limited.losses.last! > 10 && limited.stepsRun == t)
@@ -170,8 +185,9 @@ struct TrainingTests {
     func interrupt() throws {
         let net = try Network.mlp(sizes: [6, 16, 3], activation: .relu, bias: false, seed: 42)
         let monitor = TrainingMonitor(interval: 7) { done, _ in done < 21 }
-        let r = try train(network: net, data: Self.data, optimizer: try .gradientDescent(learningRate: 0.1),
-                          loss: .crossEntropy, steps: 100, options: TrainingOptions(every: 10), monitor: monitor)
+        let r = try train(
+            network: net, data: Self.data, optimizer: try .gradientDescent(learningRate: 0.1),
+            loss: .crossEntropy, steps: 100, options: TrainingOptions(every: 10), monitor: monitor)
         #expect(r.interrupted && r.stepsRun == 21)
         #expect(r.steps == [0, 10, 20])
         #expect(r.stateSteps == [0, 10, 20, 21])
@@ -218,14 +234,23 @@ struct TrainingTests {
         let rates = [0.01, 0.03, 0.1, 0.3]
         let net = try Network.mlp(sizes: [6, 16, 3], activation: .relu, bias: false, seed: 1)
         let data = Self.data
-        let serial = try rates.map { try train(network: net, data: data, optimizer: .gradientDescent(learningRate: $0),
-                                               loss: .crossEntropy, steps: 100).network.parameters }
+        let serial = try rates.map {
+            try train(
+                network: net, data: data, optimizer: .gradientDescent(learningRate: $0),
+                loss: .crossEntropy, steps: 100
+            ).network.parameters
+        }
         let parallel = try await withThrowingTaskGroup(of: (Int, Parameters).self) { group in
             for (i, rate) in rates.enumerated() {
                 group.addTask {
                     let opt = try Optimizer.gradientDescent(learningRate: rate)
-                    return (i, try train(network: net, data: data, optimizer: opt, loss: .crossEntropy, steps: 100,
-                                         options: TrainingOptions(patternProbe: true)).network.parameters)
+                    return (
+                        i,
+                        try train(
+                            network: net, data: data, optimizer: opt, loss: .crossEntropy, steps: 100,
+                            options: TrainingOptions(patternProbe: true)
+                        ).network.parameters
+                    )
                 }
             }
             var out = [Parameters?](repeating: nil, count: rates.count)
@@ -237,11 +262,14 @@ struct TrainingTests {
 
     @Test("option errors")
     func optionErrors() throws {
-        #expect(TrainFixture.error { try Self.run(options: TrainingOptions(every: 0)) }
-            == .invalidArgument("'every' must be at least 1, got 0"))
-        #expect(TrainFixture.error { try Self.run(sizes: [6, 3], options: TrainingOptions(patternProbe: true)) }
-            == .invalidArgument("the activation-pattern probe needs a hidden layer, but the network has none"))
-        #expect(TrainFixture.error { try Self.run(optimizer: try .stochastic(learningRate: 0.1, batchSize: 41, seed: 0)) }
-            == .invalidArgument("the sgd batch size 41 exceeds the 40 samples of 'gaussian_mixture'"))
+        #expect(
+            TrainFixture.error { try Self.run(options: TrainingOptions(every: 0)) }
+                == .invalidArgument("'every' must be at least 1, got 0"))
+        #expect(
+            TrainFixture.error { try Self.run(sizes: [6, 3], options: TrainingOptions(patternProbe: true)) }
+                == .invalidArgument("the activation-pattern probe needs a hidden layer, but the network has none"))
+        #expect(
+            TrainFixture.error { try Self.run(optimizer: try .stochastic(learningRate: 0.1, batchSize: 41, seed: 0)) }
+                == .invalidArgument("the sgd batch size 41 exceeds the 40 samples of 'gaussian_mixture'"))
     }
 }

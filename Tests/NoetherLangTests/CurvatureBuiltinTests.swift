@@ -110,7 +110,8 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
         #expect(try h.numbers("H.row(-1)") == entries[41])
         #expect(h.error("H.row(42)")?.contains("row 42 is out of range for a matrix with 42 rows") == true)
         // The batched form gives the same products as one-by-one.
-        let batch = try h.rows("hvp(net, data, v=[\(unitVector(3, count: Self.p)), \(unitVector(40, count: Self.p))], loss=\(loss))")
+        let batch = try h.rows(
+            "hvp(net, data, v=[\(unitVector(3, count: Self.p)), \(unitVector(40, count: Self.p))], loss=\(loss))")
         #expect(batch.count == 2)
         #expect(maxAbsDifference(batch[0], entries.map { $0[3] }) <= 1e-12 * scale)
         #expect(maxAbsDifference(batch[1], entries.map { $0[40] }) <= 1e-12 * scale)
@@ -178,7 +179,8 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
         #expect(maxAbsDifference(top, Array(values.prefix(3))) <= 1e-8 * lambda)
         #expect(maxAbsDifference(bottom, Array(values.reversed().prefix(3))) <= 1e-8 * lambda)
         // Power iteration converges to the same value given enough iterations.
-        #expect(relativeError(try h.number("power_iteration(net, data, \(loss), iterations=2000, seed=3)"), lambda) < 1e-6)
+        #expect(
+            relativeError(try h.number("power_iteration(net, data, \(loss), iterations=2000, seed=3)"), lambda) < 1e-6)
         // eigs(top=k) is the head of the full spectrum, largest first.
         let head = try h.numbers("eigs(hessian(net, data, loss=\(loss)), top=4).values")
         #expect(maxAbsDifference(head, Array(values.prefix(4))) <= 1e-10 * lambda)
@@ -191,7 +193,9 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
         try h.run("s = eigs(hessian(net, data))")
         let values = try h.numbers("s.values")
         #expect(values.count == 42 && zip(values, values.dropFirst()).allSatisfy { $0 >= $1 })
-        let positive = try h.number("s.positive"), negative = try h.number("s.negative"), zero = try h.number("s.zero")
+        let positive = try h.number("s.positive")
+        let negative = try h.number("s.negative")
+        let zero = try h.number("s.zero")
         #expect(positive + negative + zero == 42)
         #expect(positive == Double(values.filter { $0 > 1e-8 }.count))
         let rank = values.filter { $0 > 1e-8 }.reduce(0, +) / values[0]
@@ -208,7 +212,8 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
         // A looser threshold moves eigenvalues into the near-zero count.
         #expect(try h.number("eigs(hessian(net, data), threshold=1e9).zero") == 42)
         // A partial spectrum says what its counts describe.
-        #expect(try h.run("eigs(hessian(net, data), top=3)").rendered.contains("describe the 3 computed eigenvalues only"))
+        #expect(
+            try h.run("eigs(hessian(net, data), top=3)").rendered.contains("describe the 3 computed eigenvalues only"))
         // Eigenvectors are unit vectors, in the order of the values.
         let vectors = try h.rows("eigs(hessian(net, data), vectors=true).vectors")
         #expect(vectors.count == 42)
@@ -226,8 +231,12 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
         #expect(h.error("eigs([[1, 2], [0, 1]])")?.contains("not symmetric") == true)
         #expect(h.error("eigs([[1, 2], [3]])")?.contains("rows of numbers, of equal length") == true)
         #expect(h.error("eigs([1, 2])")?.contains("rows of numbers, of equal length") == true)
-        #expect(h.error("hvp(net, data, mse, [1, \"x\"])")?.contains("numbers or a list of such lists; element 1 is a string") == true)
-        #expect(h.error("hvp(net, data, mse, [[\"x\"], [1]])")?.contains("direction 0 holds something other than numbers") == true)
+        #expect(
+            h.error("hvp(net, data, mse, [1, \"x\"])")?.contains(
+                "numbers or a list of such lists; element 1 is a string") == true)
+        #expect(
+            h.error("hvp(net, data, mse, [[\"x\"], [1]])")?.contains("direction 0 holds something other than numbers")
+                == true)
     }
 
     // MARK: - Stochastic estimates
@@ -237,7 +246,8 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
         let h = CurvatureHarness()
         let exact = try h.number("eigs(hessian(net, data, loss=\(loss))).sum")
         try h.run("t = trace(net, data, \(loss), probes=400, seed=1)")
-        let value = try h.number("t.value"), stderr = try h.number("t.stderr")
+        let value = try h.number("t.value")
+        let stderr = try h.number("t.stderr")
         #expect(stderr > 0)
         #expect(abs(value - exact) <= 4 * stderr, "trace \(value) ± \(stderr), exact \(exact)")
         #expect(try h.numbers("t.samples").count == 400)
@@ -259,7 +269,8 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
         #expect(abs(try h.number("rho.max") - values.first!) <= 1e-8 * values.first!)
         #expect(abs(try h.number("rho.min") - values.last!) <= 1e-8 * values.first!)
         for w in try h.rows("rho.weights") { #expect(abs(w.reduce(0, +) - 1) < 1e-10) }
-        let grid = try h.numbers("rho.grid"), phi = try h.numbers("rho.density")
+        let grid = try h.numbers("rho.grid")
+        let phi = try h.numbers("rho.density")
         #expect(grid.count == 2000 && phi.count == 2000)
         let mass = phi.reduce(0, +) * (grid[1] - grid[0])
         #expect(abs(mass - 1) < 1e-3)
@@ -301,11 +312,15 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
     @Test func compressionBoundBesideTheTrueSharpness() throws {
         let h = CurvatureHarness()
         try h.run("b = ce_bound(net, data)")
-        let jtj = try h.number("b.jtj_max"), qvar = try h.number("b.max_qvar")
+        let jtj = try h.number("b.jtj_max")
+        let qvar = try h.number("b.max_qvar")
         #expect(relativeError(try h.number("b.bound"), jtj * qvar) < 1e-15)
         #expect(qvar > 0 && qvar <= 0.25)
-        #expect(relativeError(try h.number("b.gn_max"), try h.number("eigs(gauss_newton(net, data, cross_entropy)).max")) < 1e-10)
-        #expect(relativeError(try h.number("b.hessian_max"), try h.number("sharpness(net, data, cross_entropy)")) < 1e-10)
+        #expect(
+            relativeError(try h.number("b.gn_max"), try h.number("eigs(gauss_newton(net, data, cross_entropy)).max"))
+                < 1e-10)
+        #expect(
+            relativeError(try h.number("b.hessian_max"), try h.number("sharpness(net, data, cross_entropy)")) < 1e-10)
         #expect(try h.bool("b.rigorous_holds"))
         #expect(try h.bool("b.holds") == (h.number("b.gn_max") <= h.number("b.bound") * (1 + 1e-9)))
         let summary = try h.run("b").rendered
@@ -321,12 +336,15 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
     // MARK: - Refusals and errors
 
     @Test func hugeDenseMatricesAreRefusedBeforeAllocating() throws {
-        let h = CurvatureHarness(setup: """
-            big = mlp([2000, 2000, 10])
-            d2 = gaussian_mixture(n=10, d=2000, classes=10)
-            """)
+        let h = CurvatureHarness(
+            setup: """
+                big = mlp([2000, 2000, 10])
+                d2 = gaussian_mixture(n=10, d=2000, classes=10)
+                """)
         let clock = ContinuousClock()
-        for call in ["hessian(big, d2)", "gauss_newton(big, d2)", "gn_residual(big, d2)", "sharpness(big, d2, method=\"dense\")"] {
+        for call in [
+            "hessian(big, d2)", "gauss_newton(big, d2)", "gn_residual(big, d2)", "sharpness(big, d2, method=\"dense\")",
+        ] {
             var message: String?
             let elapsed = clock.measure { message = h.error(call) }
             #expect(message?.contains("(P = 4020000) needs about") == true, "\(call): \(message ?? "no error")")
@@ -351,10 +369,13 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
 
     @Test func argumentErrors() throws {
         let h = CurvatureHarness()
-        #expect(h.error("hvp(net, data, mse, [1, 2])")?.contains("'v' has 2 entries but the network has P = 42 parameters") == true)
+        #expect(
+            h.error("hvp(net, data, mse, [1, 2])")?.contains("'v' has 2 entries but the network has P = 42 parameters")
+                == true)
         #expect(h.error("hvp(net, data, v=[[1, 2]])")?.contains("direction 0 of 'v' has 2 entries") == true)
         #expect(h.error("hvp(net, data, [1, 2])")?.contains("name v: hvp(net, data, v=v)") == true)
-        #expect(h.error("eigs(hessian(net, data), top=2, bottom=2)")?.contains("give 'top' or 'bottom', not both") == true)
+        #expect(
+            h.error("eigs(hessian(net, data), top=2, bottom=2)")?.contains("give 'top' or 'bottom', not both") == true)
         #expect(h.error("eigs(hessian(net, data), top=50)")?.contains("'top' must be between 1 and 42, got 50") == true)
         let curvature = h.error("lanczos(net, data, curvature=\"gauss-newton\")")
         #expect(curvature?.contains("unknown curvature 'gauss-newton'") == true)
@@ -364,7 +385,9 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
         #expect(h.error("lanczos(net, data, k=0)")?.contains("'k' must be between 1 and") == true)
         #expect(h.error("trace(net, data, probes=0)")?.contains("'probes' must be between 1 and") == true)
         #expect(h.error("density(net, data, sigma=-1)")?.contains("'sigma' must be a positive number") == true)
-        #expect(h.error("hessian(mlp([3, 4, 3]), data)")?.contains("the network takes 3 inputs but the data have 4 features") == true)
+        #expect(
+            h.error("hessian(mlp([3, 4, 3]), data)")?.contains(
+                "the network takes 3 inputs but the data have 4 features") == true)
     }
 
     // MARK: - Progress and Ctrl-C
@@ -376,7 +399,8 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
             labels.add(label)
             #expect(done <= total)
         }
-        try h.run("""
+        try h.run(
+            """
             H = hessian(net, data)
             R = gn_residual(net, data)
             lz = lanczos(net, data, steps=20)
@@ -388,7 +412,9 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
             v = hvp(net, data, v=[\(unitVector(0, count: 42)), \(unitVector(1, count: 42))])
             """)
         let seen = labels.snapshot
-        for label in ["hessian", "gn_residual", "lanczos", "power_iteration", "sharpness", "trace", "density", "ce_bound", "hvp"] {
+        for label in [
+            "hessian", "gn_residual", "lanczos", "power_iteration", "sharpness", "trace", "density", "ce_bound", "hvp",
+        ] {
             #expect((seen[label] ?? 0) > 0, "no progress from \(label)")
         }
         #expect(seen["lanczos"] == 20)
@@ -426,7 +452,9 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
             var m = Matrix(rows: n, columns: n)
             for i in 0..<n { for j in 0..<n { m[i, j] = rng.normal() } }
             let o = MatrixObject(m, kind: "matrix")
-            var asymmetry = 0.0, trace = 0.0, largest = 0.0
+            var asymmetry = 0.0
+            var trace = 0.0
+            var largest = 0.0
             for i in 0..<n {
                 trace += m[i, i]
                 for j in 0..<n {
@@ -447,8 +475,10 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
 
     @Test func everyCurvatureBuiltinIsDocumented() throws {
         let registry = BuiltinRegistry.standard
-        let names = ["hvp", "hessian", "gauss_newton", "gn_residual", "eigs", "lanczos", "power_iteration", "sharpness",
-                     "jacobian", "ntk", "density", "trace", "cov_eigs", "ce_bound"]
+        let names = [
+            "hvp", "hessian", "gauss_newton", "gn_residual", "eigs", "lanczos", "power_iteration", "sharpness",
+            "jacobian", "ntk", "density", "trace", "cov_eigs", "ce_bound",
+        ]
         for name in names {
             let b = try #require(registry.builtins[name], "\(name) is not registered")
             #expect(b.category == "curvature")
@@ -456,13 +486,16 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
             #expect(b.help.contains("Example:"))
             for p in b.parameters { #expect(!p.help.isEmpty, "\(name).\(p.label) has no help") }
         }
-        for type in ["matrix", "spectrum", "lanczos_result", "spectral_density", "trace_estimate", "compression_bound"] {
+        for type in ["matrix", "spectrum", "lanczos_result", "spectral_density", "trace_estimate", "compression_bound"]
+        {
             #expect(registry.typeDocs[type] != nil, "type \(type) is not documented")
             #expect(registry.builtins[type] == nil, "type \(type) is shadowed by a builtin in help")
         }
         let h = CurvatureHarness()
         try h.run("help lanczos")
-        #expect(h.lines.last?.hasPrefix("lanczos(net, data, loss=mse, k=5, steps=80, reorthogonalize=true, tol=none") == true)
+        #expect(
+            h.lines.last?.hasPrefix("lanczos(net, data, loss=mse, k=5, steps=80, reorthogonalize=true, tol=none")
+                == true)
     }
 
     /// Every documented field answers, every object renders and serializes.

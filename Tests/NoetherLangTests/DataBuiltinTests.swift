@@ -12,7 +12,9 @@ import Testing
         for i in 0..<xor.count {
             #expect(xor.labels![i] == ((xor.inputs[i, 0] > 0) != (xor.inputs[i, 1] > 0) ? 1 : 0))
         }
-        #expect(try h.object("xor2d(n=50, seed=3)", as: DatasetObject.self).dataset.inputs == NoetherEngine.xor2d(n: 50, seed: 3).inputs)
+        #expect(
+            try h.object("xor2d(n=50, seed=3)", as: DatasetObject.self).dataset.inputs
+                == NoetherEngine.xor2d(n: 50, seed: 3).inputs)
 
         try h.run("s = spheres(n=41, d=6, seed=2, inner=1, outer=3, noise=0)")
         #expect(try h.numbers("s.class_counts") == [20, 21])
@@ -42,7 +44,8 @@ import Testing
         let folder = try ScratchFolder()
         defer { folder.remove() }
         let file = folder.path("tiny.csv")
-        try "x1,x2,species,x3\n0.5,1,0,-2\n1.5,-1,2,3e-1\r\n2,0,1,4\n\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "x1,x2,species,x3\n0.5,1,0,-2\n1.5,-1,2,3e-1\r\n2,0,1,4\n\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
         let h = ScriptHarness()
         try h.run("d = load_csv(\"\(file)\", label=\"species\")")
         #expect(try h.number("d.n") == 3 && h.number("d.d") == 3 && h.number("d.classes") == 3)
@@ -69,7 +72,9 @@ import Testing
     /// Writes IDX files of `count` 28×28 images (pixel (i, j) of image k = (k + i + j) mod 256)
     /// and their labels.
     static func writeMNIST(to folder: String, prefix: String = "train", count: Int, labels: [UInt8]) throws {
-        func be32(_ x: Int) -> [UInt8] { [UInt8(x >> 24 & 0xFF), UInt8(x >> 16 & 0xFF), UInt8(x >> 8 & 0xFF), UInt8(x & 0xFF)] }
+        func be32(_ x: Int) -> [UInt8] {
+            [UInt8(x >> 24 & 0xFF), UInt8(x >> 16 & 0xFF), UInt8(x >> 8 & 0xFF), UInt8(x & 0xFF)]
+        }
         var images: [UInt8] = [0, 0, 8, 3] + be32(count) + be32(28) + be32(28)
         for k in 0..<count {
             for i in 0..<28 { for j in 0..<28 { images.append(UInt8((k + i + j) % 256)) } }
@@ -99,7 +104,9 @@ import Testing
         #expect(m.inputs[2, 28 * 5 + 7] == Double(2 + 5 + 7) / 255)
         #expect(try h.number("mnist(path=\"\(folder.url.path)\").n") == 4)
         #expect(h.diagnostic("mnist(path=\"\(folder.url.path)\", n=5)")?.message.contains("holds only 4") == true)
-        #expect(h.diagnostic("mnist(path=\"\(folder.url.path)\", test=true)")?.message.contains("t10k-images-idx3-ubyte") == true)
+        #expect(
+            h.diagnostic("mnist(path=\"\(folder.url.path)\", test=true)")?.message.contains("t10k-images-idx3-ubyte")
+                == true)
         try Self.writeMNIST(to: folder.url.path, prefix: "t10k", count: 2, labels: [1, 2])
         #expect(try h.numbers("mnist(path=\"\(folder.url.path)\", test=true).labels") == [1, 2])
         #expect(h.error("mnist(path=\"\(folder.url.path)\", n=0)")?.contains("'n' must be between 1") == true)
@@ -128,7 +135,8 @@ import Testing
         let trainStats = try h.object("parts.train", as: DatasetObject.self).dataset.featureStatistics
         let test = try h.object("parts.test", as: DatasetObject.self).dataset
         let zt = try h.object("standardize(parts.test, reference=parts.train)", as: DatasetObject.self).dataset
-        #expect(abs(zt.inputs[0, 1] - (test.inputs[0, 1] - trainStats.mean[1]) / trainStats.standardDeviation[1]) < 1e-12)
+        #expect(
+            abs(zt.inputs[0, 1] - (test.inputs[0, 1] - trainStats.mean[1]) / trainStats.standardDeviation[1]) < 1e-12)
         #expect(h.error("standardize(data, reference=xor2d(n=5))")?.contains("has 2 features") == true)
     }
 

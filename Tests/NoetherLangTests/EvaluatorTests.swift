@@ -30,20 +30,23 @@ class Harness {
     /// applies (help shows default-less optional parameters as `name=none`).
     @Test func noneSelectsTheDefaultOfAnOptionalParameter() throws {
         let h = Harness()
-        try h.run("""
-        round(2.5, none)
-        round(2.567, digits=none)
-        str(1.5, digits=none)
-        str(none)
-        data = gaussian_mixture(n=20, d=4, classes=2, seed=1)
-        r = train(mlp([4, 8, 2], seed=1), data, gd(lr=0.01), loss=mse, steps=10, every=none)
-        len(r.losses)
-        """)
+        try h.run(
+            """
+            round(2.5, none)
+            round(2.567, digits=none)
+            str(1.5, digits=none)
+            str(none)
+            data = gaussian_mixture(n=20, d=4, classes=2, seed=1)
+            r = train(mlp([4, 8, 2], seed=1), data, gd(lr=0.01), loss=mse, steps=10, every=none)
+            len(r.losses)
+            """)
         #expect(h.lines == ["2", "3", "\"1.5\"", "\"none\"", "10"])
         try h.run("print(\"x\", none, [1, none])")
         #expect(h.lines.last == "x none [1, none]")
         // Still an error where the parameter is required, and a second value is "given twice".
-        #expect(h.error("mlp(none)")?.contains("error: argument 'sizes' of 'mlp' must be a list of integers, got nothing") == true)
+        #expect(
+            h.error("mlp(none)")?.contains("error: argument 'sizes' of 'mlp' must be a list of integers, got nothing")
+                == true)
         #expect(h.error("round(1, digits=none, digits=2)")?.contains("error: argument 'digits' given twice") == true)
     }
 
@@ -55,7 +58,8 @@ class Harness {
 
     @Test func arithmeticAndComparison() throws {
         let h = Harness()
-        try h.run("1 + 2 * 3\n2 ^ 3 ^ 2\n-2 ^ 2\n[1, 2] * 2\n[1, 2] + [3, 4]\n1 < 2 and not (2 < 1)\n\"a\" + \"b\"\n1 / 0")
+        try h.run(
+            "1 + 2 * 3\n2 ^ 3 ^ 2\n-2 ^ 2\n[1, 2] * 2\n[1, 2] + [3, 4]\n1 < 2 and not (2 < 1)\n\"a\" + \"b\"\n1 / 0")
         #expect(h.lines == ["7", "512", "-4", "[2, 4]", "[4, 6]", "true", "\"ab\"", "inf"])
     }
 
@@ -69,17 +73,18 @@ class Harness {
     /// positions; records and objects take a field name in quotes; tables select rows.
     @Test func masksPositionsAndFieldNamesAsIndices() throws {
         let h = Harness()
-        try h.run("""
-        xs = [1, 5, 2, 8]
-        xs[xs > 2]
-        xs[[0, -1, 1]]
-        xs[[]]
-        r = {a=1, b="x"}
-        r["b"]
-        t = table(x=[1, 2, 3], y=[4, 5, 6])
-        t[t["x"] >= 2]["y"]
-        t[[2, 0]]["x"]
-        """)
+        try h.run(
+            """
+            xs = [1, 5, 2, 8]
+            xs[xs > 2]
+            xs[[0, -1, 1]]
+            xs[[]]
+            r = {a=1, b="x"}
+            r["b"]
+            t = table(x=[1, 2, 3], y=[4, 5, 6])
+            t[t["x"] >= 2]["y"]
+            t[[2, 0]]["x"]
+            """)
         #expect(h.lines == ["[5, 8]", "[1, 8, 5]", "[]", "\"x\"", "[5, 6]", "[3, 1]"])
         let errors = [
             ("[1, 5][[true]]", "a mask of 1 boolean cannot select from a list of 2"),
@@ -103,7 +108,8 @@ class Harness {
 
     @Test func functionsLoopsAndConditionals() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             fn square(x, offset=0) { x * x + offset }
             square(3)
             square(3, offset=1)
@@ -130,18 +136,26 @@ class Harness {
 
     @Test func quickstartRunsAndLedgerHolds() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             data = gaussian_mixture(n=60, d=8, classes=3, separation=2.0, seed=1)
             net  = mlp([8, 16, 3], activation=relu, bias=false, seed=2)
             run  = train(net, data, gd(lr=0.01), loss=cross_entropy, steps=200)
             """)
-        guard case .number(let residual) = try h.run("run.ledger_residual") else { Issue.record("not a number"); return }
+        guard case .number(let residual) = try h.run("run.ledger_residual") else {
+            Issue.record("not a number")
+            return
+        }
         #expect(residual < 1e-9)
-        guard case .list(let drift) = try h.run("run.drift") else { Issue.record("not a list"); return }
+        guard case .list(let drift) = try h.run("run.drift") else {
+            Issue.record("not a list")
+            return
+        }
         #expect(drift.count == 1)
         // The network passed in is not modified.
         guard case .list(let c0) = try h.run("net.C"), case .list(let runC0) = try h.run("run.C0") else {
-            Issue.record("no C"); return
+            Issue.record("no C")
+            return
         }
         #expect(Operators.equal(.list(c0), .list(runC0)))
         #expect(try h.run("run.steps").rendered == "200")
@@ -150,12 +164,16 @@ class Harness {
 
     @Test func divergenceIsAResultNotAnError() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             data = gaussian_mixture(n=50, d=10, classes=3, seed=1)
             run = train(mlp([10, 32, 3], seed=1), data, gd(lr=1000), loss=mse, steps=500)
             """)
         #expect(try h.run("run.diverged").rendered == "true")
-        guard case .number(let at) = try h.run("run.diverged_at") else { Issue.record("no step"); return }
+        guard case .number(let at) = try h.run("run.diverged_at") else {
+            Issue.record("no step")
+            return
+        }
         #expect(at > 0 && at < 500)
         #expect(try h.run("run.drift").rendered == "[nan]")
     }

@@ -24,10 +24,14 @@ struct FuzzRandom {
 struct ProgramGenerator {
     var random: FuzzRandom
     let names = ["x", "y", "xs", "t", "r", "s", "k"]
-    let functions = ["len", "sum", "mean", "std", "min", "max", "abs", "sqrt", "log", "exp", "log10", "all", "any",
-                     "sort", "columns", "rows", "print", "range", "linspace", "logspace"]
-    let numbers = ["0", "1", "2", "3", "0.5", "-1", "1e-4", "2.5e3", "1e308", "1e-320", "9007199254740993", "0.1",
-                   "123456789012345678901234567890", ".5"]
+    let functions = [
+        "len", "sum", "mean", "std", "min", "max", "abs", "sqrt", "log", "exp", "log10", "all", "any",
+        "sort", "columns", "rows", "print", "range", "linspace", "logspace",
+    ]
+    let numbers = [
+        "0", "1", "2", "3", "0.5", "-1", "1e-4", "2.5e3", "1e308", "1e-320", "9007199254740993", "0.1",
+        "123456789012345678901234567890", ".5",
+    ]
     let strings = ["\"a\"", "\"\"", "\"η\\u{3b7}\"", "\"tab\\t\"", "\"q\\\"\"", "\"lr\""]
 
     init(seed: UInt64) { random = FuzzRandom(seed: seed) }
@@ -45,7 +49,9 @@ struct ProgramGenerator {
         switch random.below(15) {
         case 0: return "[" + (0..<random.below(5)).map { _ in expression(d) }.joined(separator: ", ") + "]"
         case 1: return "{" + (0..<random.below(3)).map { k in "f\(k)=\(expression(d))" }.joined(separator: ", ") + "}"
-        case 2, 3: return "(\(expression(d))) \(random.pick(["+", "-", "*", "/", "^", "==", "!=", "<", ">=", "and", "or"])) (\(expression(d)))"
+        case 2, 3:
+            return
+                "(\(expression(d))) \(random.pick(["+", "-", "*", "/", "^", "==", "!=", "<", ">=", "and", "or"])) (\(expression(d)))"
         case 4: return "\(random.pick(["-", "not ", "+"]))(\(expression(d)))"
         case 5, 6:
             let f = random.pick(functions)
@@ -71,7 +77,9 @@ struct ProgramGenerator {
     mutating func statement() -> String {
         switch random.below(8) {
         case 0, 1, 2: return "\(random.pick(names)) = \(expression(4))"
-        case 3: return "for \(random.pick(names)) in \(random.pick(["[1, 2, 3]", "range(5)", "xs", "t"])) { \(statement()) }"
+        case 3:
+            return
+                "for \(random.pick(names)) in \(random.pick(["[1, 2, 3]", "range(5)", "xs", "t"])) { \(statement()) }"
         case 4: return "fn \(random.pick(["f", "g"]))(a, b=1) { \(expression(3)) }"
         case 5: return random.pick(["help len", "help \"drift\"", "explain drift", "help", "explain zzz", "save"])
         case 6: return "\(random.pick(["f", "g"]))(\(expression(2)))"
@@ -87,9 +95,11 @@ struct ProgramGenerator {
 /// Mutations of valid scripts: truncation, deletion, insertion, duplication, garbling.
 struct Mutator {
     var random: FuzzRandom
-    let fragments = ["(", ")", "[", "]", "{", "}", ",", "=", "==", ".", ":", ";", "\n", "\"", "\\", "#", "#=> ", "-", "^",
-                     "for ", "in ", "if ", "else ", "fn ", "not ", "and ", "1e", "1e999", "999999999999", "η", "\u{0}",
-                     "\u{FFFD}", "sweep(", "x", "\\u{", "\\u{110000}", "0x1F", "@", "!", "$", "'"]
+    let fragments = [
+        "(", ")", "[", "]", "{", "}", ",", "=", "==", ".", ":", ";", "\n", "\"", "\\", "#", "#=> ", "-", "^",
+        "for ", "in ", "if ", "else ", "fn ", "not ", "and ", "1e", "1e999", "999999999999", "η", "\u{0}",
+        "\u{FFFD}", "sweep(", "x", "\\u{", "\\u{110000}", "0x1F", "@", "!", "$", "'",
+    ]
 
     mutating func mutate(_ text: String) -> String {
         var chars = Array(text)
@@ -178,7 +188,8 @@ struct Mutator {
 
     /// Runs `text` in `interpreter`, interrupting it after `limit`; returns the time taken.
     @discardableResult
-    private func exercise(_ text: String, _ interpreter: Interpreter, limit: Double = 2, tally: inout Tally) -> Duration {
+    private func exercise(_ text: String, _ interpreter: Interpreter, limit: Double = 2, tally: inout Tally) -> Duration
+    {
         let interrupt = interpreter.interrupt
         let watchdog = DispatchWorkItem { interrupt.raise() }
         DispatchQueue.global().asyncAfter(deadline: .now() + limit, execute: watchdog)

@@ -4,8 +4,10 @@ import Testing
 /// Compares `actual` with the golden file `Golden/<name>.txt` beside this file
 /// (`name` may contain a folder: `help/train`).
 /// Run with `RECORD_SNAPSHOTS=1` to (re)write the golden files instead.
-func assertGolden(_ actual: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation,
-                  filePath: String = #filePath) {
+func assertGolden(
+    _ actual: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation,
+    filePath: String = #filePath
+) {
     let directory = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("Golden")
     let url = directory.appendingPathComponent("\(name).txt")
     if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {
@@ -14,11 +16,13 @@ func assertGolden(_ actual: String, named name: String, sourceLocation: SourceLo
         return
     }
     guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-        Issue.record("missing golden file \(url.path); run with RECORD_SNAPSHOTS=1 to create it", sourceLocation: sourceLocation)
+        Issue.record(
+            "missing golden file \(url.path); run with RECORD_SNAPSHOTS=1 to create it", sourceLocation: sourceLocation)
         return
     }
     if expected != actual {
-        Issue.record("""
+        Issue.record(
+            """
             output differs from \(url.lastPathComponent) (re-record with RECORD_SNAPSHOTS=1)
             --- expected
             \(expected)

@@ -94,9 +94,12 @@ import Testing
 
     @Test func generatedSectionMatchesTheRegistry() throws {
         let text = try String(contentsOf: Self.doc, encoding: .utf8)
-        guard let begin = text.range(of: BuiltinRegistry.referenceBegin), let end = text.range(of: BuiltinRegistry.referenceEnd),
-              begin.upperBound <= end.lowerBound else {
-            Issue.record("docs/language.md lacks the generated-reference markers"); return
+        guard let begin = text.range(of: BuiltinRegistry.referenceBegin),
+            let end = text.range(of: BuiltinRegistry.referenceEnd),
+            begin.upperBound <= end.lowerBound
+        else {
+            Issue.record("docs/language.md lacks the generated-reference markers")
+            return
         }
         let expected = "\n" + BuiltinRegistry.standard.markdownReference
         if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {
@@ -105,14 +108,19 @@ import Testing
             return
         }
         let actual = String(text[begin.upperBound..<end.lowerBound])
-        #expect(actual == expected, "docs/language.md is stale: re-record with RECORD_SNAPSHOTS=1 swift test --filter ReferenceDocTests")
+        #expect(
+            actual == expected,
+            "docs/language.md is stale: re-record with RECORD_SNAPSHOTS=1 swift test --filter ReferenceDocTests")
     }
 
     @Test func theGrammarInTheDocMatchesTheParser() throws {
         // The parser's doc comment and the document state the same productions.
         let text = try String(contentsOf: Self.doc, encoding: .utf8)
-        for line in ["unary      := ('-' | '+') unary | power", "postfix    := primary ('(' args ')' block? | '.' NAME | '[' subscript ']')*",
-                     "block      := '{' separator* (statement separator+)* statement? '}'"] {
+        for line in [
+            "unary      := ('-' | '+') unary | power",
+            "postfix    := primary ('(' args ')' block? | '.' NAME | '[' subscript ']')*",
+            "block      := '{' separator* (statement separator+)* statement? '}'",
+        ] {
             #expect(text.contains(line), "\(line)")
         }
     }

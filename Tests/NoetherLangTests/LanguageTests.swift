@@ -84,14 +84,17 @@ import Testing
     func reportsErrors(index: Int) {
         let (source, message) = Self.errors[index]
         let h = Harness()
-        #expect(h.error(source)?.contains("error: \(message)") == true, "source: \(source) gave \(h.error(source) ?? "no error")")
+        #expect(
+            h.error(source)?.contains("error: \(message)") == true,
+            "source: \(source) gave \(h.error(source) ?? "no error")")
     }
 
     // MARK: - Scoping
 
     @Test func loopsAccumulateIntoOuterNames() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             total = 0
             for x in [1, 2, 3] { total = total + x }
             total
@@ -118,7 +121,8 @@ import Testing
 
     @Test func nestedBlocksUpdateTheNearestBinding() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             s = 0
             for i in [1, 2] {
               acc = 0
@@ -132,7 +136,8 @@ import Testing
 
     @Test func functionBodiesNeverChangeGlobals() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             total = 5
             fn f(x) { total = x; total * 2 }
             f(7)
@@ -146,7 +151,8 @@ import Testing
 
     @Test func functionsSeeGlobalsNotCallerLocals() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             k = 3
             fn scale(x) { x * k }
             for k2 in [1] { hidden = 9; scale(2) }
@@ -159,7 +165,8 @@ import Testing
 
     @Test func defaultsMayUseEarlierParametersAndCallsMayBeRecursive() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             fn area(w, h=w) { w * h }
             area(3)
             area(3, h=2)
@@ -186,7 +193,8 @@ import Testing
 
     @Test func tablesIndexAndIterate() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             t = table(a=[1, 2, 3], b=["x", "y", "z"])
             t[1]
             t[-1].b

@@ -8,14 +8,18 @@ import Testing
         let h = Harness()
         let v = try h.run(source)
         if case .number(let x) = v { return [x] }
-        guard let xs = v.numbers else { Issue.record("\(source) is not numbers: \(v.rendered)"); return [] }
+        guard let xs = v.numbers else {
+            Issue.record("\(source) is not numbers: \(v.rendered)")
+            return []
+        }
         return xs
     }
 
     private func close(_ a: [Double], _ b: [Double], rtol: Double = 1e-14) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { x, y in
-            x == y || (x.isNaN && y.isNaN) || abs(x - y) <= rtol * max(abs(x), abs(y))
-        }
+        a.count == b.count
+            && zip(a, b).allSatisfy { x, y in
+                x == y || (x.isNaN && y.isNaN) || abs(x - y) <= rtol * max(abs(x), abs(y))
+            }
     }
 
     @Test func linspaceHitsBothEndpointsExactly() throws {
@@ -127,7 +131,7 @@ import Testing
 
     /// round: the decimal Python's round gives (ties to even on the exact binary value).
     @Test func roundToDecimalPlaces() throws {
-        #expect(try numbers("round(2.675, 2)") == [2.67])          // 2.675 is 2.67499999… in binary
+        #expect(try numbers("round(2.675, 2)") == [2.67])  // 2.675 is 2.67499999… in binary
         #expect(try numbers("round([0.5, 1.5, 2.5, -2.5])") == [0, 2, 2, -2])
         #expect(try numbers("round(1234.5678, 1)") == [1234.6])
         #expect(try numbers("round(1234, -2)") == [1200])
@@ -141,7 +145,10 @@ import Testing
         for (x, places) in [(0.125, 2), (123.456789, 4), (9.995, 2), (1e-10, 12), (-7.25, 1)] {
             let h = Harness()
             let v = try h.run("round(\(x), \(places))")
-            guard case .number(let r) = v else { Issue.record("round(\(x)) not a number"); continue }
+            guard case .number(let r) = v else {
+                Issue.record("round(\(x)) not a number")
+                continue
+            }
             #expect(r == Double(String(format: "%.\(places)f", x)))
         }
         let h = Harness()
@@ -152,14 +159,17 @@ import Testing
     /// str: the printed text, or numbers with a number of significant digits.
     @Test func strGivesTheTextOfAValue() throws {
         let h = Harness()
-        try h.run("""
-        print(str(0.1) + "|" + str(12) + "|" + str("x") + "|" + str([1, 2.5]) + "|" + str({a=1}))
-        print("loss " + str(0.0328897, digits=3))
-        print(str([1.23456, 1.5e-7, 2], digits=2))
-        print(str(1/3))
-        """)
+        try h.run(
+            """
+            print(str(0.1) + "|" + str(12) + "|" + str("x") + "|" + str([1, 2.5]) + "|" + str({a=1}))
+            print("loss " + str(0.0328897, digits=3))
+            print(str([1.23456, 1.5e-7, 2], digits=2))
+            print(str(1/3))
+            """)
         #expect(h.lines == ["0.1|12|x|[1, 2.5]|{a=1}", "loss 0.0329", "[1.2, 1.5e-07, 2]", "0.3333333333333333"])
-        #expect(h.error("str({a=1}, digits=2)")?.contains("error: 'digits' applies to numbers and lists of numbers, got a record") == true)
+        #expect(
+            h.error("str({a=1}, digits=2)")?.contains(
+                "error: 'digits' applies to numbers and lists of numbers, got a record") == true)
         #expect(h.error("str(1, digits=0)")?.contains("error: 'digits' must be between 1 and 17, got 0") == true)
     }
 }

@@ -96,8 +96,9 @@ struct ScratchFolder {
         ]
         for (options, initialization) in cases {
             let net = try h.object("mlp([6, 9, 4, 3], seed=7\(options))", as: NetworkObject.self).network
-            let reference = try Network.mlp(sizes: [6, 9, 4, 3], activation: .relu, bias: false, seed: 7,
-                                            initialization: initialization)
+            let reference = try Network.mlp(
+                sizes: [6, 9, 4, 3], activation: .relu, bias: false, seed: 7,
+                initialization: initialization)
             #expect(net.parameters == reference.parameters, "init options \(options)")
         }
         // scale multiplies every weight: norms scale by s².
@@ -123,8 +124,10 @@ struct ScratchFolder {
         #expect(try h.rendered("gelu") == "activation gelu (not homogeneous: C_l is not conserved)")
         #expect(try h.rendered("relu") == "activation relu")
         #expect(try h.isNothing("relu.parameter"))
-        for (name, activation) in [("linear", Activation.linear), ("tanh", .tanh), ("gelu", .gelu),
-                                   ("interpolated(0.5)", .interpolated(0.5)), ("leaky_relu(0.2)", .leakyReLU(0.2))] {
+        for (name, activation) in [
+            ("linear", Activation.linear), ("tanh", .tanh), ("gelu", .gelu),
+            ("interpolated(0.5)", .interpolated(0.5)), ("leaky_relu(0.2)", .leakyReLU(0.2)),
+        ] {
             let net = try h.object("mlp([3, 4, 2], activation=\(name))", as: NetworkObject.self).network
             #expect(net.architecture.activation == activation)
         }
@@ -154,9 +157,11 @@ struct ScratchFolder {
         defer { folder.remove() }
         let h = ScriptHarness()
         let file = folder.path("net.txt")
-        for (name, spec) in [("a", "mlp([4, 6, 3], seed=5)"),
-                             ("b", "mlp([4, 6, 5, 3], activation=interpolated(0.3), bias=true, seed=6, init=\"kaiming_normal\")"),
-                             ("c", "mlp([4, 3], activation=leaky_relu(0.1), seed=1)")] {
+        for (name, spec) in [
+            ("a", "mlp([4, 6, 3], seed=5)"),
+            ("b", "mlp([4, 6, 5, 3], activation=interpolated(0.3), bias=true, seed=6, init=\"kaiming_normal\")"),
+            ("c", "mlp([4, 3], activation=leaky_relu(0.1), seed=1)"),
+        ] {
             try h.run("\(name) = \(spec)\nsave(\(name), \"\(file)\")\n\(name)2 = load(\"\(file)\")")
             let original = try h.object(name, as: NetworkObject.self).network
             let loaded = try h.object("\(name)2", as: NetworkObject.self).network
@@ -164,11 +169,13 @@ struct ScratchFolder {
             #expect(loaded.parameters == original.parameters)
         }
         // A trained network survives too.
-        try h.run("""
+        try h.run(
+            """
             run = train(mlp([4, 6, 3], seed=2), gaussian_mixture(n=30, d=4, classes=3, seed=1), gd(lr=0.1), steps=20)
             save(run.net, "\(file)")
             """)
-        #expect(try h.object("load(\"\(file)\")", as: NetworkObject.self).network.parameters
+        #expect(
+            try h.object("load(\"\(file)\")", as: NetworkObject.self).network.parameters
                 == h.object("run.net", as: NetworkObject.self).network.parameters)
     }
 
@@ -206,8 +213,9 @@ struct ScratchFolder {
         try "noether-network 1\nsizes 3 4 2\n".write(toFile: file, atomically: true, encoding: .utf8)
         #expect(h.diagnostic("load(\"\(file)\")")?.message.contains("is damaged") == true)
         // Writing into a folder that does not exist.
-        #expect(h.diagnostic("save(mlp([2, 2]), \"\(folder.path("no/such/dir/net.txt"))\")")?.message
-                    .contains("cannot write") == true)
+        #expect(
+            h.diagnostic("save(mlp([2, 2]), \"\(folder.path("no/such/dir/net.txt"))\")")?.message
+                .contains("cannot write") == true)
     }
 
     @Test func badArguments() {
@@ -215,7 +223,9 @@ struct ScratchFolder {
         let initError = h.error("mlp([2, 3], init=\"kaiming\")")
         #expect(initError?.contains("unknown initialization 'kaiming'") == true)
         #expect(initError?.contains("did you mean 'kaiming_normal'?") == true)
-        #expect(h.error("mlp([2, 3], activation=tanh, balanced=true)")?.contains("balanced=true needs a homogeneous activation") == true)
+        #expect(
+            h.error("mlp([2, 3], activation=tanh, balanced=true)")?.contains(
+                "balanced=true needs a homogeneous activation") == true)
         #expect(h.error("mlp([2, 3], scale=1/0)")?.contains("'scale' must be a finite number") == true)
         #expect(h.error("mlp([2])")?.contains("at least an input and an output size") == true)
         #expect(h.error("mlp([2, 3], activation=\"relu\")")?.contains("must be an activation, got string") == true)
@@ -232,8 +242,10 @@ struct ScratchFolder {
             let usage = try #require(BuiltinRegistry.standard.builtins[name]).usage
             #expect(h.lines.first?.hasPrefix(usage) == true)
         }
-        #expect(BuiltinRegistry.standard.builtins["mlp"]?.usage
-                == "mlp(sizes, activation=relu, bias=false, seed=42, init=\"uniform\", scale=1, balanced=false) -> network")
+        #expect(
+            BuiltinRegistry.standard.builtins["mlp"]?.usage
+                == "mlp(sizes, activation=relu, bias=false, seed=42, init=\"uniform\", scale=1, balanced=false) -> network"
+        )
         #expect(BuiltinRegistry.standard.constants["tanh"] != nil && BuiltinRegistry.standard.constants["gelu"] != nil)
     }
 }

@@ -17,7 +17,9 @@ import Testing
         for k in 0..<7 {
             let lr = pow(10, -4 + 0.5 * Double(k))
             for seed in 1...3 {
-                rows.append([.number(lr), .number(Double(seed)), .number(0.5 * pow(lr, 1.5) * (1 + 0.1 * Double(seed - 2)))])
+                rows.append([
+                    .number(lr), .number(Double(seed)), .number(0.5 * pow(lr, 1.5) * (1 + 0.1 * Double(seed - 2))),
+                ])
             }
         }
         return TableObject(columns: ["lr", "seed", "drift"], rows: rows)
@@ -52,7 +54,10 @@ import Testing
     /// The plots whose drawings are pinned by golden files.
     static let goldenPlots: [(name: String, code: String)] = [
         ("loss", #"plot(losses, title="training loss", xlabel="step", ylabel="loss")"#),
-        ("drift-loglog", #"plot(t, x="lr", y="drift", log=true, fit={alpha=1.5, prefactor=0.5}, hline=1e-4, title="drift against η")"#),
+        (
+            "drift-loglog",
+            #"plot(t, x="lr", y="drift", log=true, fit={alpha=1.5, prefactor=0.5}, hline=1e-4, title="drift against η")"#
+        ),
         ("conserved", #"plot(C, labels=["C_1", "C_2", "C_3"], xlabel="step")"#),
         ("spectrum", #"plot(spectrum, kind="hist", bins=20, xlabel="eigenvalue")"#),
         ("scatter", #"plot([1, 2, 3, 4, 5], [[2, 4, 1, 5, 3], [1, 1, 2, 3, 5]], kind="scatter", labels=["a", "b"])"#),
@@ -78,7 +83,9 @@ import Testing
         #expect(parser.parse(), "not well-formed XML: \(parser.parserError.map { "\($0)" } ?? "")")
         #expect(checker.root == "svg" && checker.namespace == "http://www.w3.org/2000/svg")
         // Self-contained: no scripts, no external references, no web fonts.
-        #expect(!checker.elements.contains("script") && !checker.elements.contains("image") && !checker.elements.contains("style"))
+        #expect(
+            !checker.elements.contains("script") && !checker.elements.contains("image")
+                && !checker.elements.contains("style"))
         #expect(checker.references.allSatisfy { $0 == "url(#plot-area)" }, "\(checker.references)")
         #expect(checker.elements.contains("text") && checker.elements.contains("title"))
     }
@@ -87,7 +94,8 @@ import Testing
         let m = try Self.model(Self.goldenPlots[1].code)
         for (w, h) in [(40, 12), (72, 20), (120, 30)] {
             for unicode in [true, false] {
-                let lines = TerminalPlot.render(m, width: w, height: h, unicode: unicode).split(separator: "\n", omittingEmptySubsequences: false)
+                let lines = TerminalPlot.render(m, width: w, height: h, unicode: unicode).split(
+                    separator: "\n", omittingEmptySubsequences: false)
                 #expect(lines.count <= h, "\(w)×\(h)")
                 #expect(lines.allSatisfy { $0.count <= w }, "\(w)×\(h)")
                 if !unicode { #expect(lines.allSatisfy { $0.allSatisfy(\.isASCII) }) }
@@ -114,15 +122,25 @@ import Testing
         #expect(try Self.model("plot(t)").series[0].y == s.y)
         // by= splits series instead of averaging over that column.
         let bySeed = try Self.model(#"plot(t, x="lr", y="drift", by="seed")"#)
-        #expect(bySeed.series.map(\.name) == ["seed=1", "seed=2", "seed=3"] && bySeed.series.allSatisfy { $0.std == nil })
+        #expect(
+            bySeed.series.map(\.name) == ["seed=1", "seed=2", "seed=3"] && bySeed.series.allSatisfy { $0.std == nil })
     }
 
     @Test func listCellsGiveOneSeriesPerElementAndNonFiniteValuesAreLeftOut() throws {
         let h = Harness()
-        h.interpreter.bind("t", .object(TableObject(columns: ["lr", "drift"], rows: [
-            [.number(1), .numbers([1, 10])], [.number(1), .numbers([3, .nan])], [.number(2), .numbers([2, 20])], [.number(3), .nothing],
-        ])))
-        guard case .object(let p as PlotObject) = try h.run(#"plot(t, x="lr", y="drift", log="y")"#) else { Issue.record(); return }
+        h.interpreter.bind(
+            "t",
+            .object(
+                TableObject(
+                    columns: ["lr", "drift"],
+                    rows: [
+                        [.number(1), .numbers([1, 10])], [.number(1), .numbers([3, .nan])],
+                        [.number(2), .numbers([2, 20])], [.number(3), .nothing],
+                    ])))
+        guard case .object(let p as PlotObject) = try h.run(#"plot(t, x="lr", y="drift", log="y")"#) else {
+            Issue.record()
+            return
+        }
         #expect(p.model.series.map(\.name) == ["drift[1]", "drift[2]"])
         #expect(p.model.series[0].y == [2, 2] && p.model.series[1].y == [10, 20])
         #expect(p.model.logY && !p.model.logX)
@@ -133,7 +151,9 @@ import Testing
         let one = try Self.model("plot([3, 1, 2])")
         #expect(one.series.count == 1 && one.series[0].x == [0, 1, 2] && !one.showsLegend)
         let xy = try Self.model("plot([10, 20, 30], [[1, 2, 3], [3, 2, 1]], labels=[\"up\", \"down\"])")
-        #expect(xy.series.map(\.x) == [[10, 20, 30], [10, 20, 30]] && xy.series.map(\.name) == ["up", "down"] && xy.showsLegend)
+        #expect(
+            xy.series.map(\.x) == [[10, 20, 30], [10, 20, 30]] && xy.series.map(\.name) == ["up", "down"]
+                && xy.showsLegend)
         let logged = try Self.model("plot([0, 1, 10, 100], log=true)")
         #expect(logged.notes == ["1 point not shown: ≤ 0 on a log axis"])
         let fitted = try Self.model("plot([1, 2, 4], [1, 4, 16], log=true, fit={alpha=2, prefactor=1, r2=0.99})")
@@ -174,7 +194,9 @@ import Testing
             #expect(TerminalPlot.render(m, width: 60, height: 15, unicode: unicode).split(separator: "\n").count <= 15)
         }
         let svg = SVGPlot.render(m)
-        #expect(XMLParser(data: Data(svg.utf8)).parse() && svg.utf8.count < 100_000 && !svg.contains("nan") && !svg.contains("inf"))
+        #expect(
+            XMLParser(data: Data(svg.utf8)).parse() && svg.utf8.count < 100_000 && !svg.contains("nan")
+                && !svg.contains("inf"))
     }
 
     // MARK: - Axes
@@ -208,11 +230,15 @@ import Testing
         #expect(h.lines == ["wrote drift.svg and drift.csv"])
         let svg = try String(contentsOf: dir.appendingPathComponent("drift.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<?xml") && svg.hasSuffix("</svg>\n"))
-        let csv = try String(contentsOf: dir.appendingPathComponent("drift.csv"), encoding: .utf8).split(separator: "\n")
+        let csv = try String(contentsOf: dir.appendingPathComponent("drift.csv"), encoding: .utf8).split(
+            separator: "\n")
         #expect(csv.first == "series,x,y,std,count" && csv.count == 8)
         #expect(csv[1].hasPrefix("drift,0.0001") && csv[1].hasSuffix(",3") && csv[1].split(separator: ",").count == 5)
         // The data field is the same table.
-        guard case .object(let table as TableObject) = try h.run("p.data") else { Issue.record(); return }
+        guard case .object(let table as TableObject) = try h.run("p.data") else {
+            Issue.record()
+            return
+        }
         #expect(table.rows.count == 7)
         #expect(h.error(#"plot([1, 2], file="x.png")"#)?.contains("'plot' writes SVG only, not PNG") == true)
         #expect(h.error(#"plot(t, x="lrr")"#)?.contains("did you mean 'lr'?") == true)
@@ -226,18 +252,32 @@ import Testing
         let h = Self.harness()
         try h.run(#"p = plot(losses, title="loss")"#)
         #expect(try h.run("p.kind").rendered == "\"line\"" && h.error("p.series") == nil)
-        guard case .object(let p as PlotObject) = try h.run("p") else { Issue.record(); return }
+        guard case .object(let p as PlotObject) = try h.run("p") else {
+            Issue.record()
+            return
+        }
         #expect(p.summary == TerminalPlot.render(p.model, width: 72, height: 20, unicode: true))
-        #expect(p.text(PlotDisplay(width: 50, height: 12, unicode: false)).split(separator: "\n").allSatisfy { $0.count <= 50 })
-        guard case .object(let q as PlotObject) = try h.run("plot(losses, width=40, height=10)") else { Issue.record(); return }
+        #expect(
+            p.text(PlotDisplay(width: 50, height: 12, unicode: false)).split(separator: "\n").allSatisfy {
+                $0.count <= 50
+            })
+        guard case .object(let q as PlotObject) = try h.run("plot(losses, width=40, height=10)") else {
+            Issue.record()
+            return
+        }
         #expect(q.summary.split(separator: "\n").count <= 10)
     }
 
     @Test func displayFollowsTheTerminalAndTheLocale() {
         let utf8 = ["LANG": "en_US.UTF-8", "TERM": "xterm-256color"]
         #expect(PlotDisplay.detect(environment: utf8, terminalColumns: nil, terminalRows: nil) == .standard)
-        #expect(PlotDisplay.detect(environment: utf8, terminalColumns: 120, terminalRows: 40) == PlotDisplay(width: 120, height: 24, unicode: true))
-        #expect(PlotDisplay.detect(environment: utf8.merging(["COLUMNS": "100"]) { $1 }, terminalColumns: nil, terminalRows: nil).width == 100)
+        #expect(
+            PlotDisplay.detect(environment: utf8, terminalColumns: 120, terminalRows: 40)
+                == PlotDisplay(width: 120, height: 24, unicode: true))
+        #expect(
+            PlotDisplay.detect(
+                environment: utf8.merging(["COLUMNS": "100"]) { $1 }, terminalColumns: nil, terminalRows: nil
+            ).width == 100)
         #expect(!PlotDisplay.supportsUnicode(["LANG": "en_US.UTF-8", "TERM": "dumb"]))
         #expect(!PlotDisplay.supportsUnicode(["LANG": "en_US.UTF-8", "LC_ALL": "C"]))
         #expect(PlotDisplay.supportsUnicode(["LC_CTYPE": "C.utf8"]))
@@ -252,20 +292,26 @@ final class SVGChecker: NSObject, XMLParserDelegate {
     var elements = Set<String>()
     var references = [String]()
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         if root == nil {
             root = name
             namespace = attributes["xmlns"]
         }
         elements.insert(name)
-        for (key, value) in attributes where key.hasSuffix("href") || value.contains("url(") { references.append(value) }
+        for (key, value) in attributes where key.hasSuffix("href") || value.contains("url(") {
+            references.append(value)
+        }
     }
 }
 
 /// Compares `actual` with `Golden/<path>` (any extension); `RECORD_SNAPSHOTS=1` rewrites it.
-func assertGoldenFile(_ actual: String, path: String, sourceLocation: SourceLocation = #_sourceLocation,
-                      filePath: String = #filePath) {
+func assertGoldenFile(
+    _ actual: String, path: String, sourceLocation: SourceLocation = #_sourceLocation,
+    filePath: String = #filePath
+) {
     let url = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(path)")
     if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -273,8 +319,10 @@ func assertGoldenFile(_ actual: String, path: String, sourceLocation: SourceLoca
         return
     }
     guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-        Issue.record("missing golden file \(url.path); run with RECORD_SNAPSHOTS=1 to create it", sourceLocation: sourceLocation)
+        Issue.record(
+            "missing golden file \(url.path); run with RECORD_SNAPSHOTS=1 to create it", sourceLocation: sourceLocation)
         return
     }
-    #expect(expected == actual, "differs from \(path) (re-record with RECORD_SNAPSHOTS=1)", sourceLocation: sourceLocation)
+    #expect(
+        expected == actual, "differs from \(path) (re-record with RECORD_SNAPSHOTS=1)", sourceLocation: sourceLocation)
 }

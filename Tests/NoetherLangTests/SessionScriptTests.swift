@@ -10,31 +10,34 @@ import Testing
     }
 
     @Test func renderWritesCellsWithTheirOutput() {
-        let text = SessionScript.render([
-            RecordedCell(text: "x = 1", output: []),
-            RecordedCell(text: "## prose\nx + 1", output: ["2"]),
-            RecordedCell(text: "print(\"a\")\nprint(\"\")", output: ["a", ""]),
-        ], header: ["# Noether 0.1.0 session saved today, BLAS threads 1", "# replay: noether FILE.noe"])
-        #expect(text == """
-            # Noether 0.1.0 session saved today, BLAS threads 1
-            # replay: noether FILE.noe
+        let text = SessionScript.render(
+            [
+                RecordedCell(text: "x = 1", output: []),
+                RecordedCell(text: "## prose\nx + 1", output: ["2"]),
+                RecordedCell(text: "print(\"a\")\nprint(\"\")", output: ["a", ""]),
+            ], header: ["# Noether 0.1.0 session saved today, BLAS threads 1", "# replay: noether FILE.noe"])
+        #expect(
+            text == """
+                # Noether 0.1.0 session saved today, BLAS threads 1
+                # replay: noether FILE.noe
 
-            x = 1
+                x = 1
 
-            ## prose
-            x + 1
-            #=> 2
+                ## prose
+                x + 1
+                #=> 2
 
-            print("a")
-            print("")
-            #=> a
-            #=>
+                print("a")
+                print("")
+                #=> a
+                #=>
 
-            """)
+                """)
     }
 
     @Test func outputSegmentsGroupStatementsUpToRecordedOutput() throws {
-        let s = try segments("""
+        let s = try segments(
+            """
             # Noether 0.1.0 session saved today, BLAS threads 1
             # replay: noether FILE.noe
 
@@ -71,7 +74,8 @@ import Testing
             RecordedCell(text: "for x in xs {\n  print(x)\n}", output: ["1", "2"]),
             RecordedCell(text: "len(xs)", output: ["2"]),
         ]
-        let text = SessionScript.render(cells, header: SessionScript.header(version: "0.1.0", date: "d", blasThreads: 1))
+        let text = SessionScript.render(
+            cells, header: SessionScript.header(version: "0.1.0", date: "d", blasThreads: 1))
         let s = try segments(text)
         #expect(s.map(\.text) == ["## Intro\nxs = [1, 2]\n\nfor x in xs {\n  print(x)\n}", "len(xs)"])
         #expect(s.map(\.expected) == [["1", "2"], ["2"]])
@@ -116,7 +120,8 @@ import Testing
         ("10:30", "10:30", true),
     ])
     func outputComparison(expected: String, actual: String, match: Bool) {
-        #expect(OutputComparison.linesMatch(expected, actual, tolerance: .standard) == match, "\(expected) vs \(actual)")
+        #expect(
+            OutputComparison.linesMatch(expected, actual, tolerance: .standard) == match, "\(expected) vs \(actual)")
     }
 
     @Test func absoluteToleranceHelpsNearZero() {
@@ -127,15 +132,17 @@ import Testing
 
     @Test func unifiedDiffHunks() {
         let edits = UnifiedDiff.lines(["#=> a", "#=> b", "#=> c"], ["#=> a", "#=> B", "#=> c", "#=> d"])
-        #expect(UnifiedDiff.hunk(edits, oldStart: 10, newStart: 10, title: "x") == """
-            @@ -10,3 +10,4 @@ x
-             #=> a
-            -#=> b
-            +#=> B
-             #=> c
-            +#=> d
+        #expect(
+            UnifiedDiff.hunk(edits, oldStart: 10, newStart: 10, title: "x") == """
+                @@ -10,3 +10,4 @@ x
+                 #=> a
+                -#=> b
+                +#=> B
+                 #=> c
+                +#=> d
 
-            """)
-        #expect(UnifiedDiff.hunk(UnifiedDiff.lines([], ["#=> 1"]), oldStart: 5, newStart: 6) == "@@ -4,0 +6 @@\n+#=> 1\n")
+                """)
+        #expect(
+            UnifiedDiff.hunk(UnifiedDiff.lines([], ["#=> 1"]), oldStart: 5, newStart: 6) == "@@ -4,0 +6 @@\n+#=> 1\n")
     }
 }

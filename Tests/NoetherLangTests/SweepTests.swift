@@ -20,13 +20,17 @@ private final class Rendezvous: Sendable {
     @Test func gridOrderIsFirstAxisSlowest() throws {
         let h = Harness()
         try h.run("t = sweep(a=[1, 2], b=[\"x\", \"y\", \"z\"]) { a * 10 }\nt.a\nt.b\nt.value\ncolumns(t)")
-        #expect(h.lines == ["[1, 1, 1, 2, 2, 2]", "[\"x\", \"y\", \"z\", \"x\", \"y\", \"z\"]", "[10, 10, 10, 20, 20, 20]",
-                            "[\"a\", \"b\", \"value\"]"])
+        #expect(
+            h.lines == [
+                "[1, 1, 1, 2, 2, 2]", "[\"x\", \"y\", \"z\", \"x\", \"y\", \"z\"]", "[10, 10, 10, 20, 20, 20]",
+                "[\"a\", \"b\", \"value\"]",
+            ])
     }
 
     @Test func recordFieldsBecomeColumnsAndListsAreCells() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             t = sweep(lr=[0.1, 0.2]) { {twice=lr * 2, pair=[lr, -lr], lr=0} }
             columns(t)
             t.pair
@@ -39,7 +43,8 @@ private final class Rendezvous: Sendable {
 
     @Test func aFailingPointBecomesARowWithItsError() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             t = sweep(x=[1, 0, 2]) {
               if x == 0 { nope } else { {inv=1 / x} }
             }
@@ -54,7 +59,8 @@ private final class Rendezvous: Sendable {
 
     @Test func pointsSeeASnapshotAndNeverChangeTheSession() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             base = 100
             fn shift(v) { v + base }
             t = sweep(i=[1, 2, 3]) { base = base + i; shift(i) }
@@ -106,7 +112,8 @@ private final class Rendezvous: Sendable {
     /// Training sweeps give bit-identical tables whether points run in parallel or not.
     @Test func parallelAndSerialSweepsAreIdentical() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             data = gaussian_mixture(n=40, d=6, classes=3, seed=7)
             fn point(lr, seed) {
               r = train(mlp([6, 12, 3], seed=seed), data, gd(lr=lr), loss=cross_entropy, steps=60)
@@ -116,8 +123,10 @@ private final class Rendezvous: Sendable {
             s = sweep(lr=[0.01, 0.1, 1], seed=[1, 2, 3], parallel=false) { point(lr, seed) }
             """)
         guard case .object(let p as TableObject) = h.interpreter.globals["p"]!,
-              case .object(let s as TableObject) = h.interpreter.globals["s"]! else {
-            Issue.record("not tables"); return
+            case .object(let s as TableObject) = h.interpreter.globals["s"]!
+        else {
+            Issue.record("not tables")
+            return
         }
         #expect(p.columns == s.columns)
         #expect(p.json.serialized() == s.json.serialized())
@@ -136,7 +145,9 @@ private final class Rendezvous: Sendable {
             let clock = ContinuousClock()
             let deadline = clock.now + .seconds(20)
             while r.arrived.load(ordering: .sequentiallyConsistent) < 2 && clock.now < deadline {}
-            if r.arrived.load(ordering: .sequentiallyConsistent) == 2 { r.metEveryone.wrappingAdd(1, ordering: .sequentiallyConsistent) }
+            if r.arrived.load(ordering: .sequentiallyConsistent) == 2 {
+                r.metEveryone.wrappingAdd(1, ordering: .sequentiallyConsistent)
+            }
         }
         #expect(r.metEveryone.load(ordering: .sequentiallyConsistent) == 2)
         #expect(WorkerThreads.processorCount >= 1)
@@ -161,7 +172,8 @@ private final class Rendezvous: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         // Each point loops long enough that the sweep would take minutes.
-        let rendered = h.error("t = sweep(a=range(64), parallel=true) { s = 0; for i in range(1000000) { s = s + i }; s }")
+        let rendered = h.error(
+            "t = sweep(a=range(64), parallel=true) { s = 0; for i in range(1000000) { s = s + i }; s }")
         timer.cancel()
         #expect(rendered?.contains("interrupted: the sweep stopped after") == true, "\(rendered ?? "no error")")
         #expect(clock.now - start < .seconds(20))
@@ -177,13 +189,17 @@ private final class Rendezvous: Sendable {
         try h.run("k = 3")
         let program = try Parser.parse(SourceFile(name: "t", text: "sweep(a=[1, 2], b=[5, 6]) { a * b + k }"))
         guard case .expression(.call(let call), _) = program.statements[0], let block = call.block else {
-            Issue.record("no call"); return
+            Issue.record("no call")
+            return
         }
-        let plan = SweepPlan(axes: [.init(name: "a", values: [.number(1), .number(2)]),
-                                    .init(name: "b", values: [.number(5), .number(6)])],
-                             body: block, source: .init(name: "t", text: ""), globals: h.interpreter.globals,
-                             globalOrder: h.interpreter.globalOrder, locals: [:], registry: .standard, baseDirectory: nil,
-                             limits: .init())
+        let plan = SweepPlan(
+            axes: [
+                .init(name: "a", values: [.number(1), .number(2)]),
+                .init(name: "b", values: [.number(5), .number(6)]),
+            ],
+            body: block, source: .init(name: "t", text: ""), globals: h.interpreter.globals,
+            globalOrder: h.interpreter.globalOrder, locals: [:], registry: .standard, baseDirectory: nil,
+            limits: .init())
         let flag = InterruptFlag()
         let results = [3, 1, 0, 2].map { plan.evaluate(point: $0, interrupt: flag) }
         let table = plan.table(from: results)

@@ -33,15 +33,19 @@ import Testing
 
     @Test func cellsAreShortAndMissingCellsBlank() throws {
         let h = Harness()
-        try h.run("table([{a=1, b=[1.23456789, 2]}, {a=2, c=\"a long string that goes on and on and on past the width\"}])")
+        try h.run(
+            "table([{a=1, b=[1.23456789, 2]}, {a=2, c=\"a long string that goes on and on and on past the width\"}])")
         assertGolden(h.lines.joined(separator: "\n"), named: "table-cells")
     }
 
     @Test func columnsAreLists() throws {
         let h = try harness()
         try h.run("t.lr\nt.diverged\ncolumns(t)\nlen(t)\nrows(t)[1].seed")
-        #expect(h.lines == ["[0.1, 0.1, 0.01, 0.01, 0.001, 0.001]", "[true, false, false, false, false, false]",
-                            "[\"lr\", \"seed\", \"drift\", \"diverged\"]", "6", "2"])
+        #expect(
+            h.lines == [
+                "[0.1, 0.1, 0.01, 0.01, 0.001, 0.001]", "[true, false, false, false, false, false]",
+                "[\"lr\", \"seed\", \"drift\", \"diverged\"]", "6", "2",
+            ])
         #expect(h.error("t.dirft")?.contains("a table has no column 'dirft'") == true)
         #expect(h.error("t.dirft")?.contains("did you mean 'drift'?") == true)
     }
@@ -51,7 +55,9 @@ import Testing
         try h.run("len(where(t, diverged=false))\nwhere(t, lr=0.01, seed=2).drift\nlen(where(t, lr=0.5))")
         #expect(h.lines == ["5", "[0.05]", "0"])
         // Numbers match within a relative 1e-9 (logspace values typed back).
-        try h.run("u = table(lr=logspace(1e-4, 1, 10))\nlen(where(u, lr=0.0002782559402207126))\nlen(where(u, lr=0.00027825594022))")
+        try h.run(
+            "u = table(lr=logspace(1e-4, 1, 10))\nlen(where(u, lr=0.0002782559402207126))\nlen(where(u, lr=0.00027825594022))"
+        )
         #expect(h.lines.suffix(2) == ["1", "1"])
         #expect(h.error("where(t, lrr=1)")?.contains("the table has no column 'lrr'") == true)
         #expect(h.error("where(t)")?.contains("'where' needs a filter such as diverged=false") == true)
@@ -72,12 +78,16 @@ import Testing
     @Test func groupByManyColumnsAndDefaultMeans() throws {
         let h = try harness()
         try h.run("columns(group(t, by=[\"lr\", \"diverged\"]))\nlen(group(t, by=[\"lr\", \"diverged\"]))")
-        #expect(h.lines == ["[\"lr\", \"diverged\", \"seed_mean\", \"seed_std\", \"drift_mean\", \"drift_std\", \"count\"]", "4"])
+        #expect(
+            h.lines == [
+                "[\"lr\", \"diverged\", \"seed_mean\", \"seed_std\", \"drift_mean\", \"drift_std\", \"count\"]", "4",
+            ])
     }
 
     @Test func groupAveragesListCellsElementWiseAndSkipsMissing() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             t = table(lr=[1, 1, 2, 2], d=[[1, 10], [3, 30], [5, 50], [7, 70]])
             group(t, by="lr", mean="d").d_mean
             u = table([{lr=1, d=2}, {lr=1}, {lr=1, d=4}])
@@ -85,14 +95,19 @@ import Testing
             group(u, by="lr", mean="d").d_mean
             """)
         #expect(h.lines == ["[[2, 20], [6, 60]]", "[2]", "[3]"])
-        #expect(h.error("group(table(a=[1], b=[\"x\"]), by=\"a\", mean=\"b\")")?
-            .contains("column 'b' holds a string; group can only average numbers") == true)
-        #expect(h.error("group(t, by=\"lr\", mean=\"lr\")")?.contains("'lr' is a grouping column and cannot be averaged") == true)
+        #expect(
+            h.error("group(table(a=[1], b=[\"x\"]), by=\"a\", mean=\"b\")")?
+                .contains("column 'b' holds a string; group can only average numbers") == true)
+        #expect(
+            h.error("group(t, by=\"lr\", mean=\"lr\")")?.contains("'lr' is a grouping column and cannot be averaged")
+                == true)
     }
 
     @Test func groupNeverMakesDuplicateColumns() throws {
         let h = Harness()
-        try h.run("t = table(count=[1, 1], x=[2, 4], x_mean=[0, 0])\ncolumns(group(t, by=[\"count\", \"x_mean\"], mean=\"x\"))")
+        try h.run(
+            "t = table(count=[1, 1], x=[2, 4], x_mean=[0, 0])\ncolumns(group(t, by=[\"count\", \"x_mean\"], mean=\"x\"))"
+        )
         #expect(h.lines == ["[\"count\", \"x_mean\", \"x_mean_2\", \"x_std\", \"count_2\"]"])
         #expect(h.error("group(t, by=[\"x\", \"x\"])")?.contains("'by' names a column twice") == true)
         #expect(h.error("group(t, by=\"count\", mean=[\"x\", \"x\"])")?.contains("'mean' names a column twice") == true)
@@ -100,7 +115,8 @@ import Testing
 
     @Test func sortIsStableAndPutsNanLast() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             t = table(k=[2, 1, 0/0, 1, 3], tag=["a", "b", "c", "d", "e"])
             sort(t, by="k").tag
             sort(t, by="k", descending=true).tag
@@ -108,14 +124,18 @@ import Testing
             sort([3, 1, 2])
             sort(["b", "a"], descending=true)
             """)
-        #expect(h.lines == ["[\"b\", \"d\", \"a\", \"e\", \"c\"]", "[\"e\", \"a\", \"b\", \"d\", \"c\"]", "[5, 1, 2]",
-                            "[1, 2, 3]", "[\"b\", \"a\"]"])
+        #expect(
+            h.lines == [
+                "[\"b\", \"d\", \"a\", \"e\", \"c\"]", "[\"e\", \"a\", \"b\", \"d\", \"c\"]", "[5, 1, 2]",
+                "[1, 2, 3]", "[\"b\", \"a\"]",
+            ])
         #expect(h.error("sort(t)")?.contains("sorting a table needs by=COLUMN") == true)
     }
 
     @Test func joinMatchesRowsOnSharedColumns() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             a = table(lr=[0.1, 0.01, 0.001], loss=[1, 2, 3])
             b = table(lr=[0.01, 0.1, 0.5], drift=[20, 10, 50], loss=[7, 8, 9])
             j = join(a, b, on="lr")
@@ -135,7 +155,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let h = Harness()
         h.interpreter.baseDirectory = dir.path
-        try h.run("""
+        try h.run(
+            """
             t = table(x=[0.1, 1/3, 1e-300, -2.5e17, 0/0, 1/0], s=["a,b", "say \\"hi\\"", "", " pad", "η", "x"],
                       l=[[1, 2], [0.1], [], [1], [2], [3]])
             export(t, "t.csv")
@@ -151,8 +172,12 @@ import Testing
         #expect(lines[5] == "nan,η,[2]")
         #expect(lines[6] == "inf,x,[3]")
         let xs = lines.dropFirst().map { Double($0.split(separator: ",", maxSplits: 1)[0])! }
-        #expect(xs[0] == 0.1 && xs[1] == 1.0 / 3 && xs[2] == 1e-300 && xs[3] == -2.5e17 && xs[4].isNaN && xs[5] == .infinity)
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("t.json"))) as! [[String: Any]]
+        #expect(
+            xs[0] == 0.1 && xs[1] == 1.0 / 3 && xs[2] == 1e-300 && xs[3] == -2.5e17 && xs[4].isNaN && xs[5] == .infinity
+        )
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("t.json")))
+            as! [[String: Any]]
         #expect(json.count == 6)
         #expect(json[1]["x"] as? Double == 1.0 / 3)
         #expect(json[0]["s"] as? String == "a,b")
@@ -171,7 +196,10 @@ import Testing
         h.interpreter.interrupt.raise()
         // The interrupt is noticed inside join (the call's own check comes first, so
         // go through the operation directly).
-        guard case .object(let t as TableObject) = h.interpreter.globals["t"]! else { Issue.record("no table"); return }
+        guard case .object(let t as TableObject) = h.interpreter.globals["t"]! else {
+            Issue.record("no table")
+            return
+        }
         #expect(throws: TableError.self) { try t.joined(with: t, on: ["a"], shouldStop: { true }) }
         h.interpreter.interrupt.clear()
         try h.run("len(join(t[0:10], t))")
@@ -181,7 +209,11 @@ import Testing
     @Test func tableConstructorChecksItsInput() {
         let h = Harness()
         #expect(h.error("table(a=[1, 2], b=[1])")?.contains("column 'b' has 1 values but 'a' has 2") == true)
-        #expect(h.error("table([1, 2])")?.contains("'rows' must hold records like {lr=0.1, loss=2.3}, got a number") == true)
-        #expect(h.error("table([{a=1}], b=[1])")?.contains("give either a list of records or named columns, not both") == true)
+        #expect(
+            h.error("table([1, 2])")?.contains("'rows' must hold records like {lr=0.1, loss=2.3}, got a number") == true
+        )
+        #expect(
+            h.error("table([{a=1}], b=[1])")?.contains("give either a list of records or named columns, not both")
+                == true)
     }
 }

@@ -46,10 +46,16 @@ private func close(_ a: [Double], _ b: [Double], _ rtol: Double = 1e-12) -> Bool
 
 /// The OLS slope of ln y on ln x (the hand computation the fits are checked against).
 private func logSlope(_ x: [Double], _ y: [Double]) -> Double {
-    let lx = x.map { log($0) }, ly = y.map { log($0) }
-    let mx = lx.reduce(0, +) / Double(lx.count), my = ly.reduce(0, +) / Double(ly.count)
-    var sxy = 0.0, sxx = 0.0
-    for i in lx.indices { sxy += (lx[i] - mx) * (ly[i] - my); sxx += (lx[i] - mx) * (lx[i] - mx) }
+    let lx = x.map { log($0) }
+    let ly = y.map { log($0) }
+    let mx = lx.reduce(0, +) / Double(lx.count)
+    let my = ly.reduce(0, +) / Double(ly.count)
+    var sxy = 0.0
+    var sxx = 0.0
+    for i in lx.indices {
+        sxy += (lx[i] - mx) * (ly[i] - my)
+        sxx += (lx[i] - mx) * (lx[i] - mx)
+    }
     return sxy / sxx
 }
 
@@ -59,7 +65,9 @@ private func logSlope(_ x: [Double], _ y: [Double]) -> Double {
 private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, extra: String = "") -> String {
     let lrs = [1e-3, 1e-2, 1e-1, 1.0]
     let factors = [1.0, 2.0, 4.0]
-    var lr = [String](), drift = [String](), seed = [String]()
+    var lr = [String]()
+    var drift = [String]()
+    var seed = [String]()
     for (i, eta) in lrs.enumerated() {
         for s in 0..<3 {
             lr.append("\(eta)")
@@ -140,7 +148,10 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         }
 
         // A diverged flag column counts even when y is finite.
-        try h.run(sweepSource(extra: ", diverged=[false, false, false, false, false, false, false, false, false, false, false, true]"))
+        try h.run(
+            sweepSource(
+                extra: ", diverged=[false, false, false, false, false, false, false, false, false, false, false, true]")
+        )
         #expect(try h.numbers("powerlaw(t).used") == [1e-3, 1e-2, 1e-1])
         #expect(try h.numbers("powerlaw(t, diverged=\"drop_seed\").points.seeds_used") == [3, 3, 3, 2])
     }
@@ -149,7 +160,8 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         let h = TheoryHarness()
         // λ_max(θ₀) = 5 in every run: η = 1 (ηλ = 5) starts above the edge. The last
         // point breaks the law, as an unstable point would.
-        try h.run("""
+        try h.run(
+            """
             t = table(lr=[0.001, 0.01, 0.1, 1], drift=[2e-3, 2e-2, 0.2, 50], sharpness0=[5, 5, 5, 5], arm=["a", "a", "a", "a"])
             fit = powerlaw(t)
             """)
@@ -175,7 +187,8 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
 
     @Test func powerlawReadsASweepOfRuns() throws {
         let h = TheoryHarness()
-        try h.run("""
+        try h.run(
+            """
             toy = gaussian_mixture(n=20, d=3, classes=2, seed=1)
             runs = sweep(lr=[0.01, 0.03, 0.1], seed=[1, 2]) {
               train(mlp([3, 4, 2], seed=seed), toy, gd(lr=lr), steps=20, sharpness_at_start=true)
@@ -198,15 +211,22 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
 
     @Test func crossoverMatchesTheModeSum() throws {
         let h = TheoryHarness()
-        let lambdas = [4.0, 1.0, 0.25], c = [0.5, 0.3, 0.2], rates = [0.001, 0.01, 0.1, 0.3], steps = 100
+        let lambdas = [4.0, 1.0, 0.25]
+        let c = [0.5, 0.3, 0.2]
+        let rates = [0.001, 0.01, 0.1, 0.3]
+        let steps = 100
         try h.run("p = crossover([4, 1, 0.25], [0.5, 0.3, 0.2], [0.001, 0.01, 0.1, 0.3], steps=100)")
         // A direct simulation of independent modes: each error decays like ρ^t, ρ = 1 − ηλ,
         // and S = Σ_t Σ_k c_k ρ_k^{2t}.
         let direct = rates.map { eta in
             zip(lambdas, c).reduce(0.0) { total, mode in
-                var s = 0.0, rho2t = 1.0
+                var s = 0.0
+                var rho2t = 1.0
                 let rho = 1 - eta * mode.0
-                for _ in 0..<steps { s += rho2t; rho2t *= rho * rho }
+                for _ in 0..<steps {
+                    s += rho2t
+                    rho2t *= rho * rho
+                }
                 return total + mode.1 * s
             }
         }
@@ -221,10 +241,11 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         for (i, eta) in rates.enumerated() {
             let e = 1e-6
             func drift(_ x: Double) -> Double {
-                x * x * zip(lambdas, c).reduce(0.0) { t, m in
-                    let u = x * m.0
-                    return t + m.1 * (1 - pow(1 - u, 2 * Double(steps))) / (u * (2 - u))
-                }
+                x * x
+                    * zip(lambdas, c).reduce(0.0) { t, m in
+                        let u = x * m.0
+                        return t + m.1 * (1 - pow(1 - u, 2 * Double(steps))) / (u * (2 - u))
+                    }
             }
             let numeric = (log(drift(eta * (1 + e))) - log(drift(eta * (1 - e)))) / (log(1 + e) - log(1 - e))
             #expect(close(alpha[i], numeric, 1e-6), "η = \(eta)")
@@ -235,14 +256,19 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         let h = TheoryHarness()
         // η = 1, λ = 4: ηλ = 4 ≥ 2, the reference caps the term at c·T/|ηλ(2 − ηλ)| = 0.5·50/8.
         let stable = [1.0, 0.25].enumerated().reduce(0.0) { t, m in
-            let c = [0.3, 0.2][m.offset], u = m.element
+            let c = [0.3, 0.2][m.offset]
+            let u = m.element
             return t + c * (1 - pow(1 - u, 100)) / (u * (2 - u))
         }
         try h.run("p = crossover([4, 1, 0.25], [0.5, 0.3, 0.2], 1, steps=50)")
         #expect(close(try h.number("p.S_pred[0]"), stable + 0.5 * 50 / 8))
         #expect(try h.numbers("p.unstable_modes") == [1])
-        #expect(close(try h.number("crossover([4, 1, 0.25], [0.5, 0.3, 0.2], 1, steps=50, unstable=\"skip\").S_pred[0]"), stable))
-        #expect(try h.number("crossover([4, 1, 0.25], [0.5, 0.3, 0.2], 1, steps=50, unstable=\"refuse\").S_pred[0]").isNaN)
+        #expect(
+            close(
+                try h.number("crossover([4, 1, 0.25], [0.5, 0.3, 0.2], 1, steps=50, unstable=\"skip\").S_pred[0]"),
+                stable))
+        #expect(
+            try h.number("crossover([4, 1, 0.25], [0.5, 0.3, 0.2], 1, steps=50, unstable=\"refuse\").S_pred[0]").isNaN)
         // "uniform" is 1/P per mode; a spectrum gives its values largest first.
         #expect(try h.numbers("crossover([4, 1], \"uniform\", 0.01).c") == [0.5, 0.5])
         #expect(try h.numbers("crossover(eigs([[2, 0], [0, 1]]), [1, 0], 0.01).eigenvalues") == [2, 1])
@@ -253,7 +279,8 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
 
     @Test func compareGivesRatiosErrorsAndRWithoutUnstablePoints() throws {
         let h = TheoryHarness()
-        try h.run("""
+        try h.run(
+            """
             p = crossover([4, 1, 0.25], [0.5, 0.3, 0.2], [0.01, 0.1, 0.3, 1], steps=100)
             c = compare(p, [30, 6, 3, 2])
             """)
@@ -263,19 +290,28 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         #expect(close(try h.numbers("c.relative_error"), zip(predicted, measured).map { abs($0 - $1) / $1 }))
         #expect(try h.run("c.unstable").rendered == "[false, false, false, true]")
         func pearson(_ a: [Double], _ b: [Double]) -> Double {
-            let ma = a.reduce(0, +) / Double(a.count), mb = b.reduce(0, +) / Double(b.count)
-            var sab = 0.0, saa = 0.0, sbb = 0.0
-            for i in a.indices { sab += (a[i] - ma) * (b[i] - mb); saa += (a[i] - ma) * (a[i] - ma); sbb += (b[i] - mb) * (b[i] - mb) }
+            let ma = a.reduce(0, +) / Double(a.count)
+            let mb = b.reduce(0, +) / Double(b.count)
+            var sab = 0.0
+            var saa = 0.0
+            var sbb = 0.0
+            for i in a.indices {
+                sab += (a[i] - ma) * (b[i] - mb)
+                saa += (a[i] - ma) * (a[i] - ma)
+                sbb += (b[i] - mb) * (b[i] - mb)
+            }
             return sab / (saa * sbb).squareRoot()
         }
-        let lp = predicted.map { log($0 + 1e-20) }, lm = measured.map { log($0 + 1e-20) }
+        let lp = predicted.map { log($0 + 1e-20) }
+        let lm = measured.map { log($0 + 1e-20) }
         #expect(close(try h.number("c.R"), pearson(lp, lm), 1e-10))
         #expect(close(try h.number("c.R_stable"), pearson(Array(lp.prefix(3)), Array(lm.prefix(3))), 1e-10))
         #expect(try h.number("c.points") == 4)
         #expect(try h.number("c.stable_points") == 3)
         #expect(try h.string("c.verdict").contains("R = "))
         // A measured table is seed-averaged per η; a list prediction needs lr.
-        try h.run("""
+        try h.run(
+            """
             m = table(lr=[0.01, 0.01, 0.1, 0.1, 0.3, 1], S=[29, 31, 5, 7, 3, 0/0])
             c2 = compare(p, m)
             """)
@@ -285,7 +321,8 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         #expect(close(try h.number("compare([1, 2], [2, 2], lr=[0.1, 0.2]).ratio[0]"), 0.5))
         #expect(h.error("compare([1, 2], [2, 2])")?.contains("needs its learning rates") == true)
         // A list prediction can say which η rest on unstable modes; R_stable leaves them out.
-        try h.run("""
+        try h.run(
+            """
             rates = [0.01, 0.1, 0.3, 1, 2]
             c3 = compare([30, 7, 3, 1, 9], [31, 7.5, 3.1, 1.2, 0.5], lr=rates, unstable=[false, false, false, false, true])
             c4 = compare([30, 7, 3, 1], [31, 7.5, 3.1, 1.2], lr=[0.01, 0.1, 0.3, 1])
@@ -296,16 +333,25 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         #expect(close(try h.number("c3.R_stable"), try h.number("c4.R")))
         #expect(try h.number("c3.R") < 0.9)
         #expect(try h.number("c4.R_stable") == (try h.number("c4.R")))
-        #expect(h.error("compare([1, 2], [2, 2], lr=[0.1, 0.2], unstable=[true])")?
-            .contains("1 unstable flag for 2 learning rates") == true)
-        #expect(h.error("compare(p, [30, 6, 3, 2], unstable=[true, true, true, true])")?
-            .contains("'unstable' comes from the prediction's mode counts") == true)
+        #expect(
+            h.error("compare([1, 2], [2, 2], lr=[0.1, 0.2], unstable=[true])")?
+                .contains("1 unstable flag for 2 learning rates") == true)
+        #expect(
+            h.error("compare(p, [30, 6, 3, 2], unstable=[true, true, true, true])")?
+                .contains("'unstable' comes from the prediction's mode counts") == true)
     }
 
     private func pearson(_ x: [Double], _ y: [Double]) -> Double {
-        let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for (a, b) in zip(x, y) { sxy += (a - mx) * (b - my); sxx += (a - mx) * (a - mx); syy += (b - my) * (b - my) }
+        let mx = x.reduce(0, +) / Double(x.count)
+        let my = y.reduce(0, +) / Double(y.count)
+        var sxy = 0.0
+        var sxx = 0.0
+        var syy = 0.0
+        for (a, b) in zip(x, y) {
+            sxy += (a - mx) * (b - my)
+            sxx += (a - mx) * (a - mx)
+            syy += (b - my) * (b - my)
+        }
         return sxy / (sxx * syy).squareRoot()
     }
 
@@ -313,7 +359,8 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
 
     @Test func coefficientsOnASmallNetwork() throws {
         let h = TheoryHarness()
-        try h.run("""
+        try h.run(
+            """
             small = mlp([3, 4, 2], activation=linear, seed=1)
             toy = gaussian_mixture(n=20, d=3, classes=2, seed=1)
             ck = coefficients(small, toy, mse)
@@ -331,11 +378,15 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         // The same through a spectrum computed by the curvature builtins.
         try h.run("s = eigs(hessian(small, toy, mse), vectors=true)\nck2 = coefficients(small, toy, mse, spectrum=s)")
         #expect(close(try h.numbers("ck2.c"), try h.numbers("ck.c"), 1e-8))
-        #expect(h.error("coefficients(small, toy, mse, spectrum=eigs(hessian(small, toy, mse)))")?.contains("eigenvectors") == true)
+        #expect(
+            h.error("coefficients(small, toy, mse, spectrum=eigs(hessian(small, toy, mse)))")?.contains("eigenvectors")
+                == true)
 
         // Derived: d = 3 data modes, descending λ_x, c_k = e_k²λ_{x,k}².
         try h.run("d = coefficients(small, toy, mse, method=\"derived\")")
-        let lx = try h.numbers("d.eigenvalues"), e = try h.numbers("d.errors"), c = try h.numbers("d.c")
+        let lx = try h.numbers("d.eigenvalues")
+        let e = try h.numbers("d.errors")
+        let c = try h.numbers("d.c")
         #expect(lx.count == 3 && lx == lx.sorted(by: >))
         #expect(close(c, zip(e, lx).map { $0 * $1 * $1 }))
         #expect(try h.run("d.active_fractions").isNothing)
@@ -345,7 +396,8 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
 
         // Uniform sums to 1; fit reproduces a prediction made with coefficients it can represent.
         #expect(close(try h.number("coefficients(small, toy, mse, method=\"uniform\").sum"), 1))
-        try h.run("""
+        try h.run(
+            """
             lam = [8, 4, 2, 1]
             p = crossover(lam, [0.25, 0.25, 0.25, 0.25], [0.001, 0.003, 0.01, 0.03], steps=200)
             f = coefficients(small, toy, mse, method="fit", spectrum=lam, lr=p.lr, measured=p.S_pred, steps=200, bins=1)
@@ -353,7 +405,9 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         #expect(close(try h.numbers("f.c"), [0.25, 0.25, 0.25, 0.25], 1e-8))
         #expect(try h.number("f.rms_residual") < 1e-10)
         #expect(h.error("coefficients(small, toy, mse, method=\"fit\")")?.contains("needs lr=") == true)
-        #expect(h.error("coefficients(small, toy, mse, method=\"projectd\")")?.contains("did you mean 'projected'?") == true)
+        #expect(
+            h.error("coefficients(small, toy, mse, method=\"projectd\")")?.contains("did you mean 'projected'?") == true
+        )
 
         // ck_compare: the sorted-rank R beside a comparison in the data eigenbasis.
         try h.run("cmp = ck_compare(ck, d)")
@@ -395,15 +449,23 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         #expect(close(try h.number("e.r2"), 1))
         #expect(try h.number("e.offset") == 0)
         // E18's decay: c = 0.9·min y fixed, then the log-linear fit of y − c.
-        let t = [0.0, 10, 20, 30, 40], y = t.map { 3 * exp(-0.1 * $0) + 1 }
-        try h.run("d = fit_exp([\(t.map { "\($0)" }.joined(separator: ", "))], [\(y.map { "\($0)" }.joined(separator: ", "))], offset=true)")
+        let t = [0.0, 10, 20, 30, 40]
+        let y = t.map { 3 * exp(-0.1 * $0) + 1 }
+        try h.run(
+            "d = fit_exp([\(t.map { "\($0)" }.joined(separator: ", "))], [\(y.map { "\($0)" }.joined(separator: ", "))], offset=true)"
+        )
         let c = 0.9 * y.min()!
         #expect(close(try h.number("d.offset"), c))
         let slope = { () -> Double in
             let ly = y.map { log($0 - c) }
-            let mt = t.reduce(0, +) / 5, my = ly.reduce(0, +) / 5
-            var sxy = 0.0, sxx = 0.0
-            for i in t.indices { sxy += (t[i] - mt) * (ly[i] - my); sxx += (t[i] - mt) * (t[i] - mt) }
+            let mt = t.reduce(0, +) / 5
+            let my = ly.reduce(0, +) / 5
+            var sxy = 0.0
+            var sxx = 0.0
+            for i in t.indices {
+                sxy += (t[i] - mt) * (ly[i] - my)
+                sxx += (t[i] - mt) * (t[i] - mt)
+            }
             return sxy / sxx
         }()
         #expect(close(try h.number("d.rate"), slope, 1e-10))
@@ -456,7 +518,8 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         #expect(try h.number("c.first_crossing") == 5)
         #expect(h.error("regime([5, 6])")?.contains("needs the learning rate") == true)
         // A run's own sharpness series and switch statistics.
-        try h.run("""
+        try h.run(
+            """
             toy = gaussian_mixture(n=20, d=3, classes=2, seed=1)
             run = train(mlp([3, 4, 2], seed=1), toy, gd(lr=0.05), steps=6, sharpness_every=3, patterns=true)
             g = regime(run)
@@ -464,12 +527,15 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         #expect(try h.string("g.regime") == "below_edge")
         #expect(try h.numbers("g.table.step") == [0, 3, 6])
         #expect(close(try h.number("g.switch_rate"), try h.number("run.switch_rate")))
-        #expect(h.error("regime(train(mlp([3, 4, 2], seed=1), toy, gd(lr=0.05), steps=2))")?.contains("no sharpness series") == true)
+        #expect(
+            h.error("regime(train(mlp([3, 4, 2], seed=1), toy, gd(lr=0.05), steps=2))")?.contains("no sharpness series")
+                == true)
     }
 
     @Test func switchExponentOnAnExactLaw() throws {
         let h = TheoryHarness()
-        try h.run("s = switch_exponent([16, 32, 64, 128, 16, 32, 64, 128], 0.5 * [16, 32, 64, 128, 16, 32, 64, 128] ^ -0.5)")
+        try h.run(
+            "s = switch_exponent([16, 32, 64, 128, 16, 32, 64, 128], 0.5 * [16, 32, 64, 128, 16, 32, 64, 128] ^ -0.5)")
         #expect(close(try h.number("s.exponent"), -0.5))
         #expect(close(try h.number("s.beta"), 0.5))
         #expect(close(try h.number("s.prefactor"), 0.5))
@@ -483,7 +549,8 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
 
     @Test func compressionAlongACrossEntropyRun() throws {
         let h = TheoryHarness()
-        try h.run("""
+        try h.run(
+            """
             toy = gaussian_mixture(n=30, d=3, classes=3, seed=2)
             r = train(mlp([3, 6, 3], seed=2), toy, gd(lr=0.2), loss=cross_entropy, steps=80, checkpoints=[20, 40, 60])
             c = compression(r, toy, method="dense")
@@ -495,13 +562,16 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         // q̄ against the run's own accuracy bookkeeping: in (0, 1), rising.
         let q = try h.numbers("c.q_mean")
         #expect(q.allSatisfy { $0 > 0 && $0 < 1 } && q.last! > q.first!)
-        let qmin = try h.numbers("c.q_min"), vmax = try h.numbers("c.max_qvar")
+        let qmin = try h.numbers("c.q_min")
+        let vmax = try h.numbers("c.max_qvar")
         for i in q.indices where qmin[i] >= 0.5 { #expect(close(vmax[i], qmin[i] * (1 - qmin[i]), 1e-12)) }
-        let bound = try h.numbers("c.bound"), jtj = try h.numbers("c.jtj_max")
+        let bound = try h.numbers("c.bound")
+        let jtj = try h.numbers("c.jtj_max")
         #expect(close(bound, zip(jtj, vmax).map { $0 * $1 }, 1e-12))
         #expect(close(try h.number("c.compression_ratio"), try h.number("c.sharpness[0] / c.sharpness[4]")))
         // τ of the compression result and of the run agree.
-        let tauOfCompression = try h.number("c.tau.tau"), tauOfRun = try h.number("tau(r, toy).tau")
+        let tauOfCompression = try h.number("c.tau.tau")
+        let tauOfRun = try h.number("tau(r, toy).tau")
         #expect(close(tauOfCompression, tauOfRun, 1e-12))
         #expect(try h.number("len(c.table)") == 5)
         #expect(h.error("compression(r, toy, steps=[30])")?.contains("checkpoint") == true)
@@ -516,7 +586,8 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         let h = TheoryHarness()
         h.interpreter.baseDirectory = dir.path
         try h.run(sweepSource(planted: [(3, 2)]))
-        try h.run("""
+        try h.run(
+            """
             fit = powerlaw(t)
             export(fit, "fit.csv")
             export(fit, "fit.json")
@@ -531,7 +602,9 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         let json = try String(contentsOf: dir.appendingPathComponent("fit.json"), encoding: .utf8)
         #expect(json.contains("\"type\": \"powerlaw_fit\"") && json.contains("\"alpha\": 1.5"), "\(json)")
         let p = try String(contentsOf: dir.appendingPathComponent("p.csv"), encoding: .utf8)
-        #expect(p.hasPrefix("lr,S_pred,drift_pred,local_alpha,converged_fraction,converged_weight,unstable_modes,refused\n"))
+        #expect(
+            p.hasPrefix("lr,S_pred,drift_pred,local_alpha,converged_fraction,converged_weight,unstable_modes,refused\n")
+        )
         let c = try String(contentsOf: dir.appendingPathComponent("c.csv"), encoding: .utf8)
         #expect(c.hasPrefix("lr,S_pred,S_meas,ratio,relative_error,unstable,compared\n"))
         let line = try String(contentsOf: dir.appendingPathComponent("line.json"), encoding: .utf8)
@@ -540,26 +613,31 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
 
     @Test func summariesAndExplanations() throws {
         let h = TheoryHarness()
-        try h.run("""
+        try h.run(
+            """
             p = crossover([4, 1, 0.25], [0.5, 0.3, 0.2], [0.01, 0.1, 1], steps=100)
             p
             compare(p, [30, 6, 2])
             fit_linear([1, 2, 3], [2, 4, 7])
             regime([25, 12, 8], lr=0.1)
             """)
-        #expect(h.lines[0].hasPrefix("crossover prediction S_pred(η) = Σ_k c_k f(η, λ_k, T), T = 100, c_k given: 3 modes"))
+        #expect(
+            h.lines[0].hasPrefix("crossover prediction S_pred(η) = Σ_k c_k f(η, λ_k, T), T = 100, c_k given: 3 modes"))
         #expect(h.lines[0].contains("unstable modes (ηλ_k ≥ 2) at η = 1: capped"))
         #expect(h.lines[1].hasPrefix("crossover comparison: prediction"))
         #expect(h.lines[2].hasPrefix("line y ≈ intercept + slope·x over 3 points: slope = 2.5 ± 0.29"), "\(h.lines[2])")
-        #expect(h.lines[3].hasPrefix("regime at η = 0.1 (2/η = 20): unstable start: ηλ_max(θ₀) = 2.5 > 2"), "\(h.lines[3])")
+        #expect(
+            h.lines[3].hasPrefix("regime at η = 0.1 (2/η = 20): unstable start: ηλ_max(θ₀) = 2.5 > 2"), "\(h.lines[3])")
         h.lines = []
         try h.run("explain alpha\nexplain tau_fit.tau\nexplain S_pred")
         #expect(h.lines[0].hasPrefix("powerlaw_fit.alpha\n"))
         #expect(h.lines[1].hasPrefix("tau_fit.tau\n"))
         #expect(h.lines[2].hasPrefix("crossover_prediction.S_pred\n"))
         // Every result type documents its fields for help.
-        for type in ["powerlaw_fit", "crossover_prediction", "crossover_comparison", "coefficients", "ck_comparison",
-                     "compression", "tau_fit", "linear_fit", "exp_fit", "regime", "switch_exponent"] {
+        for type in [
+            "powerlaw_fit", "crossover_prediction", "crossover_comparison", "coefficients", "ck_comparison",
+            "compression", "tau_fit", "linear_fit", "exp_fit", "regime", "switch_exponent",
+        ] {
             #expect(BuiltinRegistry.standard.typeDocs[type] != nil, "\(type)")
         }
     }
@@ -568,7 +646,8 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
     @Test func documentedFieldsAnswer() throws {
         let h = TheoryHarness()
         try h.run(sweepSource())
-        try h.run("""
+        try h.run(
+            """
             small = mlp([3, 4, 2], activation=linear, seed=1)
             toy = gaussian_mixture(n=20, d=3, classes=2, seed=1)
             run = train(small, toy, gd(lr=0.1), loss=cross_entropy, steps=40, checkpoints=[10, 20], sharpness_every=10)
@@ -577,9 +656,15 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
                       ck_compare([3, 2, 1], [1, 2, 3]), compression(run, toy), tau(run, toy), fit_linear([1, 2, 3], [1, 2, 4]),
                       fit_exp([0, 1, 2], [3, 2, 1]), regime(run), switch_exponent([1, 2, 4], [1, 0.5, 0.25])]
             """)
-        guard case .list(let values) = try h.run("values") else { Issue.record("no list"); return }
+        guard case .list(let values) = try h.run("values") else {
+            Issue.record("no list")
+            return
+        }
         for v in values {
-            guard case .object(let o) = v else { Issue.record("\(v.typeName) is not an object"); continue }
+            guard case .object(let o) = v else {
+                Issue.record("\(v.typeName) is not an object")
+                continue
+            }
             let type = Swift.type(of: o)
             for f in type.fieldDocs { #expect(o.field(f.name) != nil, "\(type.typeName).\(f.name)") }
             #expect(o.field("no_such_field") == nil)

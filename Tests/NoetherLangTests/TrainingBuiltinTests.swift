@@ -28,7 +28,9 @@ import Testing
         #expect(try h.rendered("gd(lr=0.01)") == "optimizer gd(lr=0.01)")
         #expect(try h.string("gd(0.1, weight_decay=0.001).name") == "gd(lr=0.1, weight_decay=0.001)")
         #expect(try h.string("momentum(lr=0.01).name") == "momentum(lr=0.01, beta=0.9)")
-        #expect(try h.string("momentum(lr=0.01, beta=0.5, nesterov=true).name") == "momentum(lr=0.01, beta=0.5, nesterov=true)")
+        #expect(
+            try h.string("momentum(lr=0.01, beta=0.5, nesterov=true).name")
+                == "momentum(lr=0.01, beta=0.5, nesterov=true)")
         #expect(try h.string("adam(lr=0.001).name") == "adam(lr=0.001)")
         #expect(try h.string("adam(lr=0.001, beta2=0.99, eps=1e-6).name") == "adam(lr=0.001, beta2=0.99, eps=1e-06)")
         #expect(try h.string("sgd(lr=0.1, batch=16, seed=3).name") == "sgd(lr=0.1, batch=16, seed=3)")
@@ -39,14 +41,19 @@ import Testing
         #expect(try h.bool("gd(lr=0.1).identity") && h.bool("sgd(lr=0.1, batch=2).identity"))
         #expect(try !h.bool("gd(lr=0.1, weight_decay=0.01).identity") && !h.bool("momentum(lr=0.1).identity"))
 
-        let optimizer = try h.object("momentum(lr=0.02, beta=0.8, nesterov=true, weight_decay=0.1)", as: OptimizerObject.self)
-        #expect(optimizer.optimizer == (try Optimizer.momentum(learningRate: 0.02, beta: 0.8, nesterov: true, weightDecay: 0.1)))
+        let optimizer = try h.object(
+            "momentum(lr=0.02, beta=0.8, nesterov=true, weight_decay=0.1)", as: OptimizerObject.self)
+        #expect(
+            optimizer.optimizer
+                == (try Optimizer.momentum(learningRate: 0.02, beta: 0.8, nesterov: true, weightDecay: 0.1)))
     }
 
     @Test func optimizerAndLossErrors() {
         let h = ScriptHarness()
         #expect(h.error("gd(lr=-1)")?.contains("'lr' must be a positive number, got -1") == true)
-        #expect(h.error("gd(lr=0.1, weight_decay=-1)")?.contains("'weight_decay' must be a finite non-negative number") == true)
+        #expect(
+            h.error("gd(lr=0.1, weight_decay=-1)")?.contains("'weight_decay' must be a finite non-negative number")
+                == true)
         #expect(h.error("momentum(lr=0.1, beta=1)")?.contains("'beta' must lie in [0, 1), got 1") == true)
         #expect(h.error("adam(lr=0.1, beta2=1.5)")?.contains("'beta2' must lie in [0, 1)") == true)
         #expect(h.error("adam(lr=0.1, eps=0)")?.contains("'eps' must be a positive number") == true)
@@ -70,7 +77,8 @@ import Testing
 
     @Test func gdLedgerHoldsAndMomentumShowsTheGap() throws {
         let h = try Self.harness()
-        try h.run("""
+        try h.run(
+            """
             g = train(net, data, gd(lr=0.05), loss=cross_entropy, steps=200)
             m = train(net, data, momentum(lr=0.05, beta=0.9), loss=cross_entropy, steps=200)
             """)
@@ -96,7 +104,9 @@ import Testing
         #expect(abs(totalMeasured - totalPredicted) > 0.5 * abs(totalMeasured))
         #expect(try h.number("m.ledger_residual") > 0.5)
         let gap = try h.numbers("m.ledger_gap")[0]
-        let c0 = try h.numbers("m.C0")[0], cT = try h.numbers("m.C_final")[0], s = try h.numbers("m.S")[0]
+        let c0 = try h.numbers("m.C0")[0]
+        let cT = try h.numbers("m.C_final")[0]
+        let s = try h.numbers("m.S")[0]
         #expect(abs(gap - ((cT - c0) - 0.05 * 0.05 * s)) < 1e-12)
         #expect(try h.number("m.ledger_step_error") > 1e-6)
         let summary = try h.rendered("m")
@@ -153,18 +163,21 @@ import Testing
         let c = try h.series("r.C")[0]
         #expect(try h.numbers("r.at(30).C")[0] == c[30])
         #expect(try h.numbers("at(r, 10).C")[0] == c[10])
-        #expect(try h.object("r.at(0)", as: NetworkObject.self).network.parameters
+        #expect(
+            try h.object("r.at(0)", as: NetworkObject.self).network.parameters
                 == h.object("net", as: NetworkObject.self).network.parameters)
         #expect(try h.numbers("r.at(60).C") == h.numbers("r.net.C"))
         // A checkpoint is exactly the network a shorter run ends with.
-        #expect(try h.object("r.at(30)", as: NetworkObject.self).network.parameters
+        #expect(
+            try h.object("r.at(30)", as: NetworkObject.self).network.parameters
                 == h.object("train(net, data, gd(lr=0.05), loss=cross_entropy, steps=30).net", as: NetworkObject.self)
-                    .network.parameters)
+                .network.parameters)
         #expect(try h.rendered("r.at").hasPrefix("<builtin at(step)"))
         let missing = h.error("r.at(20)")
         #expect(missing?.contains("step 20 is not a checkpoint of this run (checkpoints: 10, 30)") == true)
-        #expect(h.error("train(net, data, gd(lr=0.05), steps=10, checkpoints=[11])")?
-                    .contains("checkpoint 11 lies outside the run's steps 0…10") == true)
+        #expect(
+            h.error("train(net, data, gd(lr=0.05), steps=10, checkpoints=[11])")?
+                .contains("checkpoint 11 lies outside the run's steps 0…10") == true)
     }
 
     @Test func stopAndDivergence() throws {
@@ -181,7 +194,9 @@ import Testing
         #expect(try h.number("d.diverged_at") < 500)
         #expect(try h.rendered("d").contains("diverged at step"))
         #expect(try h.string("train(net, data, gd(lr=0.05), steps=5).stop_reason") == "completed")
-        #expect(h.error("train(net, data, gd(lr=0.1), divergence_loss=0)")?.contains("'divergence_loss' must be a positive number") == true)
+        #expect(
+            h.error("train(net, data, gd(lr=0.1), divergence_loss=0)")?.contains(
+                "'divergence_loss' must be a positive number") == true)
     }
 
     // MARK: - Probes
@@ -205,16 +220,25 @@ import Testing
         // Off by default: the fields are nothing.
         try h.run("plain = train(net, data, gd(lr=0.2), steps=5)")
         #expect(try h.isNothing("plain.flip_fraction") && h.isNothing("plain.switch_rate"))
-        #expect(h.error("train(mlp([8, 3]), data, gd(lr=0.1), patterns=true)")?.contains("needs a hidden layer") == true)
+        #expect(
+            h.error("train(mlp([8, 3]), data, gd(lr=0.1), patterns=true)")?.contains("needs a hidden layer") == true)
     }
 
     @Test func neuronBalances() throws {
         let h = try Self.harness()
-        try h.run("r = train(mlp([8, 16, 6, 3], seed=4), data, gd(lr=0.05), loss=cross_entropy, steps=40, every=10, balances=true)")
+        try h.run(
+            "r = train(mlp([8, 16, 6, 3], seed=4), data, gd(lr=0.05), loss=cross_entropy, steps=40, every=10, balances=true)"
+        )
         let balances = try h.run("r.neuron_balances")
-        guard case .list(let layers) = balances else { Issue.record("not a list"); return }
+        guard case .list(let layers) = balances else {
+            Issue.record("not a list")
+            return
+        }
         #expect(layers.count == 2)
-        guard case .list(let units) = layers[0] else { Issue.record("not a list"); return }
+        guard case .list(let units) = layers[0] else {
+            Issue.record("not a list")
+            return
+        }
         #expect(units.count == 16)
         #expect(units[0].numbers?.count == 5)  // states 0, 10, 20, 30, 40
         // Each hidden layer's balances sum to its C_l at every recorded state.
@@ -241,7 +265,9 @@ import Testing
         #expect(abs(lambdas[0] - exact0) < 1e-6 * exact0)
         #expect(try abs(h.number("r.sharpness0") - exact0) < 1e-6 * exact0)
         // λ at θ_50 against the dense value at the checkpoint-free way: a 50-step run's end.
-        let net50 = try h.object("train(net, data, gd(lr=0.05), loss=cross_entropy, steps=50).net", as: NetworkObject.self).network
+        let net50 = try h.object(
+            "train(net, data, gd(lr=0.05), loss=cross_entropy, steps=50).net", as: NetworkObject.self
+        ).network
         let exact50 = try NoetherEngine.sharpness(network: net50, data: data, loss: .crossEntropy, method: .dense).value
         #expect(abs(lambdas[2] - exact50) < 1e-6 * exact50)
         #expect(try h.number("r.sharpness_threshold") == 2 / 0.05)
@@ -261,10 +287,16 @@ import Testing
         #expect(try h.number("e.max_sharpness_ratio") >= 1.5 - 1e-6)
 
         // Power iteration, the reference's method, agrees with the dense value loosely.
-        let power = try h.number("train(net, data, gd(lr=0.05), loss=cross_entropy, steps=0, sharpness_every=1, sharpness_method=\"power_iteration\").sharpness0")
+        let power = try h.number(
+            "train(net, data, gd(lr=0.05), loss=cross_entropy, steps=0, sharpness_every=1, sharpness_method=\"power_iteration\").sharpness0"
+        )
         #expect(abs(power - exact0) < 1e-2 * exact0)
-        #expect(h.error("train(net, data, gd(lr=0.05), sharpness_method=\"dense\")")?.contains("unknown sharpness method 'dense'") == true)
-        #expect(h.error("train(net, data, gd(lr=0.05), sharpness_every=0)")?.contains("'sharpness_every' must be at least 1") == true)
+        #expect(
+            h.error("train(net, data, gd(lr=0.05), sharpness_method=\"dense\")")?.contains(
+                "unknown sharpness method 'dense'") == true)
+        #expect(
+            h.error("train(net, data, gd(lr=0.05), sharpness_every=0)")?.contains(
+                "'sharpness_every' must be at least 1") == true)
     }
 
     @Test func sharpnessAtStartOnly() throws {
@@ -288,12 +320,15 @@ import Testing
         defer { folder.remove() }
         let h = try Self.harness()
         let file = folder.path("run.csv")
-        try h.run("""
+        try h.run(
+            """
             r = train(net, data, gd(lr=0.05), loss=cross_entropy, steps=30, every=10, patterns=true, balances=true, sharpness_every=15)
             export(r, "\(file)")
             """)
         let text = try String(contentsOfFile: file, encoding: .utf8)
-        var rows = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        var rows = text.split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
         #expect(rows.removeFirst() == ["step", "quantity", "layer", "value"])
         #expect(rows.allSatisfy { $0.count == 4 })
         func column(_ quantity: String, layer: String = "") -> (steps: [Double], values: [Double]) {
@@ -315,21 +350,27 @@ import Testing
         #expect(!column("flip_fraction", layer: "1").values.isEmpty)
         #expect(rows.contains { $0[1].hasPrefix("neuron_balance[") })
         // Only tables and runs go to CSV, and write failures are errors.
-        #expect(h.error("export(net, \"\(folder.path("n.csv"))\")")?.contains("only tables and runs can be written as CSV") == true)
+        #expect(
+            h.error("export(net, \"\(folder.path("n.csv"))\")")?.contains("only tables and runs can be written as CSV")
+                == true)
         // .json writes the run's summary fields.
         try h.run("export(r, \"\(folder.path("run.json"))\")")
         let json = try String(contentsOfFile: folder.path("run.json"), encoding: .utf8)
         #expect(json.contains("\"stop_reason\": \"completed\"") && json.contains("\"edge_fraction\""))
-        #expect(h.diagnostic("export(r, \"\(folder.path("missing/dir/run.csv"))\")")?.message.contains("cannot write") == true)
+        #expect(
+            h.diagnostic("export(r, \"\(folder.path("missing/dir/run.csv"))\")")?.message.contains("cannot write")
+                == true)
     }
 
     // MARK: - Help and summaries
 
     @Test func helpForEveryTrainingBuiltin() throws {
         let h = ScriptHarness()
-        for name in ["interpolated_loss", "gd", "momentum", "adam", "sgd", "train", "at", "export",
-                     "gaussian_mixture", "xor2d", "spheres", "teacher_student", "load_csv", "mnist",
-                     "subset", "split", "standardize"] {
+        for name in [
+            "interpolated_loss", "gd", "momentum", "adam", "sgd", "train", "at", "export",
+            "gaussian_mixture", "xor2d", "spheres", "teacher_student", "load_csv", "mnist",
+            "subset", "split", "standardize",
+        ] {
             h.lines = []
             try h.run("help \(name)")
             let builtin = try #require(BuiltinRegistry.standard.builtins[name])
@@ -348,17 +389,22 @@ import Testing
         #expect(h.lines[0].hasPrefix("run.edge_step\n") && h.lines[0].contains("2/η"))
         #expect(h.lines[1].contains("η²·S_l"))
         #expect(h.lines[2].hasPrefix("network.neuron_balances\n"))
-        #expect(BuiltinRegistry.standard.builtins["momentum"]?.usage
+        #expect(
+            BuiltinRegistry.standard.builtins["momentum"]?.usage
                 == "momentum(lr, beta=0.9, nesterov=false, weight_decay=0) -> optimizer")
-        #expect(BuiltinRegistry.standard.builtins["adam"]?.usage
+        #expect(
+            BuiltinRegistry.standard.builtins["adam"]?.usage
                 == "adam(lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0) -> optimizer")
     }
 
     @Test func trainArgumentErrors() {
         let h = ScriptHarness()
         #expect((try? h.run(Self.setup)) != nil)
-        #expect(h.error("train(net, data, sgd(lr=0.1, batch=100))")?.contains("the sgd batch size 100 exceeds the 60 samples") == true)
-        #expect(h.error("train(net, data, gd(lr=0.1), checkpoints=[1.5])")?.contains("must be a list of integers") == true)
+        #expect(
+            h.error("train(net, data, sgd(lr=0.1, batch=100))")?.contains(
+                "the sgd batch size 100 exceeds the 60 samples") == true)
+        #expect(
+            h.error("train(net, data, gd(lr=0.1), checkpoints=[1.5])")?.contains("must be a list of integers") == true)
         #expect(h.error("train(net, data, gd(lr=0.1), pattern=true)")?.contains("did you mean 'patterns'?") == true)
         #expect(h.error("train(mlp([3, 4, 3]), data, gd(lr=0.1))") != nil)
     }

@@ -24,10 +24,14 @@ import Testing
     }()
 
     /// A state folder for runs that do not name one, so tests never write the user's journal.
-    static let scratchState = FileManager.default.temporaryDirectory.appendingPathComponent("noether-binary-tests-\(UUID().uuidString)").path
+    static let scratchState = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "noether-binary-tests-\(UUID().uuidString)"
+    ).path
 
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    directory: URL? = nil) throws -> Result {
+    static func run(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+        directory: URL? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -37,7 +41,9 @@ import Testing
         env["NOETHER_STATE_DIR"] = scratchState
         for (k, v) in environment { env[k] = v }
         process.environment = env
-        let out = Pipe(), err = Pipe(), input = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
@@ -47,8 +53,9 @@ import Testing
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     @Test func quickstartRunsFromAFile() throws {
@@ -86,10 +93,13 @@ import Testing
     }
 
     @Test func jsonPrintsTheFinalValue() throws {
-        let r = try Self.run(["--json", "-e", """
+        let r = try Self.run([
+            "--json", "-e",
+            """
             data = gaussian_mixture(n=30, d=4, classes=2, seed=3)
             train(mlp([4, 6, 2], seed=3), data, gd(lr=0.05), steps=10)
-            """])
+            """,
+        ])
         #expect(r.status == 0, "stderr: \(r.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         #expect(object?["type"] as? String == "run")
@@ -129,14 +139,16 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("noether-bin-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let session = try Self.run([], stdin: """
-            ## lr scan
-            lrs = logspace(1e-3, 1e-1, 3)
-            lrs
-            t = sweep(lr=lrs) { {sq=lr ^ 2} }
-            t
-            save "s.noe"
-            """, directory: folder)
+        let session = try Self.run(
+            [],
+            stdin: """
+                ## lr scan
+                lrs = logspace(1e-3, 1e-1, 3)
+                lrs
+                t = sweep(lr=lrs) { {sq=lr ^ 2} }
+                t
+                save "s.noe"
+                """, directory: folder)
         #expect(session.status == 0, "\(session.stderr)")
         #expect(session.stderr.contains("saved 5 cells to s.noe"))
         let replay = try Self.run(["s.noe"], directory: folder)
@@ -161,17 +173,21 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("noether-bin-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try "lr = 0.01\nname = \"default\"\nlr * 100\n".write(to: folder.appendingPathComponent("p.noe"), atomically: true, encoding: .utf8)
-        let r = try Self.run(["-i", "-p", "lr=0.5", "-p", "name=x y", "-p", "grid=[1,2]", "p.noe"],
-                             stdin: "name\ngrid * lr\n", directory: folder)
+        try "lr = 0.01\nname = \"default\"\nlr * 100\n".write(
+            to: folder.appendingPathComponent("p.noe"), atomically: true, encoding: .utf8)
+        let r = try Self.run(
+            ["-i", "-p", "lr=0.5", "-p", "name=x y", "-p", "grid=[1,2]", "p.noe"],
+            stdin: "name\ngrid * lr\n", directory: folder)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "50\n\"x y\"\n[0.5, 1]\n")
     }
 
     @Test func anInteractiveRunJournalsTheScriptToo() throws {
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("noether-state-\(UUID().uuidString)").path
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("noether-state-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: state) }
-        let first = try Self.run(["-i", "-e", "base = 40"], stdin: "more = base + 2\n", environment: ["NOETHER_STATE_DIR": state])
+        let first = try Self.run(
+            ["-i", "-e", "base = 40"], stdin: "more = base + 2\n", environment: ["NOETHER_STATE_DIR": state])
         #expect(first.status == 0)
         let second = try Self.run(["--recover"], stdin: "more\n", environment: ["NOETHER_STATE_DIR": state])
         #expect(second.stdout == "42\n", "\(second.stderr)")
@@ -181,7 +197,8 @@ import Testing
     }
 
     @Test func recoverRestoresTheLastSession() throws {
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("noether-state-\(UUID().uuidString)").path
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("noether-state-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: state) }
         let first = try Self.run([], stdin: "a = 6\nb = nope\na * 7\n", environment: ["NOETHER_STATE_DIR": state])
         #expect(first.status == 1)
@@ -191,7 +208,8 @@ import Testing
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout == "42\n7\n")
         #expect(second.stderr.contains("recovering 2 cells from"))
-        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("noether-empty-\(UUID().uuidString)").path
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("noether-empty-\(UUID().uuidString)")
+            .path
         let none = try Self.run(["--recover"], stdin: "", environment: ["NOETHER_STATE_DIR": empty])
         #expect(none.status == 66)
         #expect(none.stderr.contains("no journal to recover"))
@@ -199,7 +217,8 @@ import Testing
 
     @Test func everyExampleRunsAndTheTourChecks() throws {
         let folder = Self.packageRoot.appendingPathComponent("examples")
-        let examples = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".noe") }.sorted()
+        let examples = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".noe") }
+            .sorted()
         #expect(examples.contains("tour.noe"))
         for name in examples {
             let r = try Self.run(["examples/\(name)"])
@@ -221,7 +240,9 @@ import Testing
         let help = try Self.run(["--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("Exit status: 0 success"))
-        for word in ["noether check FILE.noe", "--recover", "-p NAME=VALUE", "64 bad command-line usage", "130 interrupted"] {
+        for word in [
+            "noether check FILE.noe", "--recover", "-p NAME=VALUE", "64 bad command-line usage", "130 interrupted",
+        ] {
             #expect(help.stdout.contains(word), "\(word)")
         }
         let version = try Self.run(["--version"])

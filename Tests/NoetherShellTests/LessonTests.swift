@@ -44,14 +44,17 @@ import Testing
     final class Folder {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("noether-lessons-\(UUID().uuidString)")
         init(_ files: [String: String]) throws {
-            try FileManager.default.createDirectory(at: url.appendingPathComponent("lessons"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.appendingPathComponent("lessons"), withIntermediateDirectories: true)
             for (name, text) in files {
                 try text.write(to: url.appendingPathComponent("lessons/\(name)"), atomically: true, encoding: .utf8)
             }
         }
         deinit { try? FileManager.default.removeItem(at: url) }
         var library: LessonLibrary {
-            LessonLibrary(folders: [url.appendingPathComponent("lessons").path], progressPath: url.appendingPathComponent("state/lessons.json").path)
+            LessonLibrary(
+                folders: [url.appendingPathComponent("lessons").path],
+                progressPath: url.appendingPathComponent("state/lessons.json").path)
         }
     }
 
@@ -74,21 +77,32 @@ import Testing
         let p = try #require(lesson.steps[1].prediction)
         #expect(p.question == "What is y?" && p.answer == "y" && p.tolerance == 0.5 && p.explanation == "y is twice x.")
         #expect(p.accepts(42.4, value: 42) && !p.accepts(43, value: 42))
-        #expect(lesson.steps[2].hints == ["you cannot run this one here"] && lesson.steps[2].requires == ["no_such_builtin"])
+        #expect(
+            lesson.steps[2].hints == ["you cannot run this one here"] && lesson.steps[2].requires == ["no_such_builtin"]
+        )
         #expect(!lesson.steps[4].hasCell && lesson.steps[4].prose == ["The end."])
         // A hint after a cell is that cell's; a hint heading prose is the prose's step's.
-        let hints = try Lesson.parse("## a\nx = 1\n## hint: for a\n\n## b\ny = 2\n## hint: for c\n## c\nz = 3\n", path: "h.noe")
+        let hints = try Lesson.parse(
+            "## a\nx = 1\n## hint: for a\n\n## b\ny = 2\n## hint: for c\n## c\nz = 3\n", path: "h.noe")
         #expect(hints.steps.map(\.hints) == [["for a"], [], ["for c"]])
         // Without a tolerance, within 10%.
         let loose = try Lesson.parse("## q\nx = 1\n#? predict: x?\n#? answer: x\n", path: "l.noe")
-        #expect(loose.steps[0].prediction!.accepts(1.09, value: 1) && !loose.steps[0].prediction!.accepts(1.2, value: 1))
+        #expect(
+            loose.steps[0].prediction!.accepts(1.09, value: 1) && !loose.steps[0].prediction!.accepts(1.2, value: 1))
     }
 
     @Test func formatErrorsNameTheLine() {
-        #expect(throws: Lesson.FormatError(line: 3, message: "unknown lesson annotation '#? answr:' (predict, answer, tolerance, rtol, explain, requires)")) {
+        #expect(
+            throws: Lesson.FormatError(
+                line: 3,
+                message: "unknown lesson annotation '#? answr:' (predict, answer, tolerance, rtol, explain, requires)")
+        ) {
             try Lesson.parse("## a\nx = 1\n#? answr: x\n", path: "l.noe")
         }
-        #expect(throws: Lesson.FormatError(line: 3, message: "a prediction needs '#? answer: EXPRESSION' (the engine's value)")) {
+        #expect(
+            throws: Lesson.FormatError(
+                line: 3, message: "a prediction needs '#? answer: EXPRESSION' (the engine's value)")
+        ) {
             try Lesson.parse("## a\nx = 1\n#? predict: what?\n", path: "l.noe")
         }
         #expect(throws: Lesson.FormatError(line: 2, message: "'tolerance' needs a non-negative number, got 'big'")) {
@@ -102,11 +116,11 @@ import Testing
         let folder = try Folder(["09-test.noe": Self.sample])
         let c = Self.shell(folder)
         let editor = REPLCellTests.ScriptedEditor([
-            .line("lesson 1"), .line("hint"), .line(""),          // step 1: a hint, then run it
-            .line("abc"), .line("42"),                             // step 2: not a number, then a right guess
-            .line(""),                                             // step 3 needs a missing builtin: moves on
-            .line("w = x + 1"), .line("back"), .line("skip"),     // an own cell; back to 3; skip it
-            .line("quit"), .line("w"),                             // leave at step 4; the prompt is normal again
+            .line("lesson 1"), .line("hint"), .line(""),  // step 1: a hint, then run it
+            .line("abc"), .line("42"),  // step 2: not a number, then a right guess
+            .line(""),  // step 3 needs a missing builtin: moves on
+            .line("w = x + 1"), .line("back"), .line("skip"),  // an own cell; back to 3; skip it
+            .line("quit"), .line("w"),  // leave at step 4; the prompt is normal again
         ])
         _ = REPL(shell: c.shell, editor: editor, history: nil).run()
         let out = c.out.joined(separator: "\n")
@@ -130,7 +144,8 @@ import Testing
 
         let progress = folder.library.loadProgress().lessons["09-test"]
         #expect(progress?.step == 3 && progress?.ran == [0, 1] && progress?.done == false)
-        #expect(progress?.predictions["1"] == LessonLibrary.Progress.PredictionRecord(guess: 42, value: 42, correct: true))
+        #expect(
+            progress?.predictions["1"] == LessonLibrary.Progress.PredictionRecord(guess: 42, value: 42, correct: true))
         #expect(folder.library.listing().contains("1  A test lesson  5 steps  at step 4"))
 
         // A new session resumes at step 4, replaying steps 1 and 2 first.
@@ -149,8 +164,10 @@ import Testing
     @Test func aWrongPredictionIsExplainedAndRestartStartsOver() throws {
         let folder = try Folder(["09-test.noe": Self.sample])
         let c = Self.shell(folder)
-        let editor = REPLCellTests.ScriptedEditor([.line("lesson 1"), .line("next"), .line("7"), .line("show"), .line("quit"),
-                                                   .line("lesson 1 restart"), .line("quit")])
+        let editor = REPLCellTests.ScriptedEditor([
+            .line("lesson 1"), .line("next"), .line("7"), .line("show"), .line("quit"),
+            .line("lesson 1 restart"), .line("quit"),
+        ])
         _ = REPL(shell: c.shell, editor: editor, history: nil).run()
         let out = c.out.joined(separator: "\n")
         #expect(out.contains("Not quite: the engine says 42; you said 7. (within ±0.5)\ny is twice x."))
@@ -193,7 +210,8 @@ import Testing
         #expect(report.cellsRun == 3 && report.outputsCompared == 2 && report.predictions.map(\.value) == [42])
         #expect(report.skipped.map(\.missing) == [["no_such_builtin"]])
 
-        let wrong = try Lesson.parse(Self.sample.replacingOccurrences(of: "#=> 43", with: "#=> 44"), path: "09-test.noe")
+        let wrong = try Lesson.parse(
+            Self.sample.replacingOccurrences(of: "#=> 43", with: "#=> 44"), path: "09-test.noe")
         let d = CapturedShell()
         let failed = d.shell.checkLesson(wrong)
         #expect(!failed.passed && failed.failures == ["step 4: output differs at line 28"])
@@ -202,12 +220,17 @@ import Testing
         let broken = try Lesson.parse("## a\nx = undefined_name\n\n## b\ny = 1\n", path: "b.noe")
         let e = CapturedShell()
         let stopped = e.shell.checkLesson(broken)
-        #expect(!stopped.passed && stopped.failures.first?.contains("b.noe:2:5: error: unknown name 'undefined_name'") == true)
+        #expect(
+            !stopped.passed
+                && stopped.failures.first?.contains("b.noe:2:5: error: unknown name 'undefined_name'") == true)
         #expect(stopped.cellsRun == 1)
 
         let badAnswer = try Lesson.parse("## a\nx = 1\n#? predict: ?\n#? answer: \"one\"\n", path: "p.noe")
         let f = CapturedShell()
-        #expect(f.shell.checkLesson(badAnswer).failures == ["p.noe:3: the prediction's answer '\"one\"' gave \"one\", not a finite number"])
+        #expect(
+            f.shell.checkLesson(badAnswer).failures == [
+                "p.noe:3: the prediction's answer '\"one\"' gave \"one\", not a finite number"
+            ])
     }
 
     static let lessonFiles: [String] = {
@@ -239,12 +262,16 @@ import Testing
 
     @Test func theCommandLineListsAndChecks() throws {
         let folder = try Folder(["01-good.noe": Self.sample, "02-bad.noe": "## a\nx = nope\n"])
-        let env = ["NOETHER_LESSONS": folder.url.appendingPathComponent("lessons").path,
-                   "NOETHER_STATE_DIR": folder.url.appendingPathComponent("state").path]
+        let env = [
+            "NOETHER_LESSONS": folder.url.appendingPathComponent("lessons").path,
+            "NOETHER_STATE_DIR": folder.url.appendingPathComponent("state").path,
+        ]
         let list = try BinaryTests.run(["lesson"], environment: env)
         #expect(list.status == 0 && list.stdout.contains("1  A test lesson  5 steps  not started"))
         let one = try BinaryTests.run(["lesson", "--check", "1"], environment: env)
-        #expect(one.status == 0 && one.stderr.contains("01-good.noe: 5 steps, 3 cells run, 2 outputs compared, 1 predictions"))
+        #expect(
+            one.status == 0
+                && one.stderr.contains("01-good.noe: 5 steps, 3 cells run, 2 outputs compared, 1 predictions"))
         let all = try BinaryTests.run(["lesson", "--check"], environment: env)
         #expect(all.status == 1 && all.stderr.contains("02-bad.noe") && all.stderr.contains("FAILED"))
         let missing = try BinaryTests.run(["lesson", "--check", "7"], environment: env)
@@ -252,6 +279,8 @@ import Testing
         let usage = try BinaryTests.run(["--check", "x.noe"], environment: env)
         #expect(usage.status == 64)
         let taken = try BinaryTests.run(["lesson", "1"], stdin: "\n42\n\n\n\n", environment: env)
-        #expect(taken.status == 0 && taken.stdout.contains("Lesson 1 complete. Predictions: 1 of 1 right."), "\(taken.stdout)\n\(taken.stderr)")
+        #expect(
+            taken.status == 0 && taken.stdout.contains("Lesson 1 complete. Predictions: 1 of 1 right."),
+            "\(taken.stdout)\n\(taken.stderr)")
     }
 }

@@ -19,7 +19,7 @@ import Testing
     /// Scripts that cannot run in CI, with the reason. E04 is run separately against small
     /// IDX files the test writes (real MNIST is not available offline).
     static let excluded: [String: String] = [
-        "E04": "needs MNIST; covered by e04RunsOnSmallIDXFiles and e04WithoutMNISTSaysWhereToPutIt",
+        "E04": "needs MNIST; covered by e04RunsOnSmallIDXFiles and e04WithoutMNISTSaysWhereToPutIt"
     ]
 
     static var runnable: [String] { scripts.filter { excluded[String($0.prefix(3))] == nil } }
@@ -46,7 +46,8 @@ import Testing
 
     @Test func e04WithoutMNISTSaysWhereToPutIt() throws {
         let script = try #require(Self.scripts.first { $0.hasPrefix("E04") })
-        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-mnist-\(UUID().uuidString)").path
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-mnist-\(UUID().uuidString)")
+            .path
         let r = try BinaryTests.run(["-p", "scale=quick", "-p", "mnist_path=\(missing)", "examples/paper/\(script)"])
         #expect(r.status == 66, "stderr: \(r.stderr)")
         #expect(r.stderr.contains("train-images-idx3-ubyte"))
@@ -75,7 +76,9 @@ import Testing
             #expect(h.keys.contains("paper") && h.keys.contains("ours") && h.keys.contains("spread"))
             #expect(r.stderr.contains("RESULT \(label) \(name) = "), "\(script): no RESULT line for \(name)")
             if let x = h["ours"] as? Double, x.isFinite { numbers += 1 }
-            if h["relation"] as? String == "qualitative" { #expect(h["agree"] is Bool, "\(script): \(name) not judged") }
+            if h["relation"] as? String == "qualitative" {
+                #expect(h["agree"] is Bool, "\(script): \(name) not judged")
+            }
         }
         #expect(numbers > 0, "\(script): no headline has a finite value")
     }
@@ -89,9 +92,10 @@ import Testing
             return d
         }
         var images = header([2051, UInt32(count), 28, 28])
-        images.append(contentsOf: (0..<(count * 784)).map { _ in
-            UInt8.random(in: 0...4, using: &generator) == 0 ? UInt8.random(in: 0...255, using: &generator) : 0
-        })
+        images.append(
+            contentsOf: (0..<(count * 784)).map { _ in
+                UInt8.random(in: 0...4, using: &generator) == 0 ? UInt8.random(in: 0...255, using: &generator) : 0
+            })
         var labels = header([2049, UInt32(count)])
         labels.append(contentsOf: (0..<count).map { _ in UInt8.random(in: 0...9, using: &generator) })
         try images.write(to: folder.appendingPathComponent("train-images-idx3-ubyte"))

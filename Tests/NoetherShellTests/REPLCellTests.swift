@@ -19,7 +19,8 @@ final class CapturedShell {
     var err: [String] { errBox.lines }
 
     init(interrupt: InterruptFlag = InterruptFlag()) {
-        let o = Box(), e = Box()
+        let o = Box()
+        let e = Box()
         outBox = o
         errBox = e
         shell = Shell(console: Console(out: { o.append($0) }, err: { e.append($0) }), interrupt: interrupt)
@@ -125,12 +126,13 @@ final class CapturedShell {
         c.shell.runCell("long = \"" + String(repeating: "a", count: 100) + "\"")
         c.shell.runCell("x")  // binds _ and out, which vars leaves out
         c.shell.runCell("vars")
-        #expect(c.out.last == """
-            data  dataset   dataset gaussian_mixture: n=20, d=3, 2 classes
-            x     number    1.5
-            f     function  <fn f(a)>
-            long  string    "\(String(repeating: "a", count: 70))…
-            """)
+        #expect(
+            c.out.last == """
+                data  dataset   dataset gaussian_mixture: n=20, d=3, 2 classes
+                x     number    1.5
+                f     function  <fn f(a)>
+                long  string    "\(String(repeating: "a", count: 70))…
+                """)
         c.shell.runCell("vars x f")
         #expect(c.out.last == "x  number    1.5\nf  function  <fn f(a)>")
         c.shell.runCell("vars 3")
@@ -198,7 +200,8 @@ final class CapturedShell {
         let flag = InterruptFlag()
         let c = CapturedShell(interrupt: flag)
         Self.interrupt(flag, after: 0.3)
-        let ok = c.shell.runCell("""
+        let ok = c.shell.runCell(
+            """
             a = 1
             r = train(mlp([20, 64, 5]), gaussian_mixture(), gd(lr=0.001), steps=100000000)
             b = 2
@@ -244,7 +247,8 @@ final class CapturedShell {
         #expect(status == .success)
         #expect(editor.prompts == ["[1]> ", "[2]> ", "[3]> ", "[3]> ", "...> ", "[3]> ", "...> ", "[4]> ", "[5]> "])
         #expect(editor.partials[4] == "xs = [1,")
-        #expect(c.out == ["noether \(noetherVersion) — 'help' lists the builtins, 'quit' or Ctrl-D leaves", "out[2]: 2"])
+        #expect(
+            c.out == ["noether \(noetherVersion) — 'help' lists the builtins, 'quit' or Ctrl-D leaves", "out[2]: 2"])
         #expect(editor.history == ["old cell", "x = 1", "x + 1", "ys = [1,\n 2]", "quit"])
         #expect(store.load().entries == ["old cell", "x = 1", "x + 1", "ys = [1,\n 2]", "quit"])
         #expect(c.shell.interpreter.globals["hidden"] != nil)

@@ -8,8 +8,11 @@ import Testing
     /// A fake file tree: `a.noe`, `data/{x.noe, sub/}`, `.hidden`, and a home with `h.noe`.
     static let files = FileSystemView(home: "/home/me") { directory in
         switch directory {
-        case "": [.init(name: "a.noe", isDirectory: false), .init(name: "data", isDirectory: true),
-                  .init(name: ".hidden", isDirectory: false)]
+        case "":
+            [
+                .init(name: "a.noe", isDirectory: false), .init(name: "data", isDirectory: true),
+                .init(name: ".hidden", isDirectory: false),
+            ]
         case "data/": [.init(name: "x.noe", isDirectory: false), .init(name: "sub", isDirectory: true)]
         case "/home/me/": [.init(name: "h.noe", isDirectory: false)]
         default: nil
@@ -19,7 +22,8 @@ import Testing
     /// A session with a dataset, network, optimizer, run, record, list and function.
     static let context: CompletionContext = {
         let interpreter = Interpreter(output: { _ in })
-        try! interpreter.run("""
+        try! interpreter.run(
+            """
             data = gaussian_mixture(n=20, d=3, classes=2, seed=1)
             net = mlp([3, 4, 2], seed=1)
             opt = gd(lr=0.1)
@@ -35,52 +39,66 @@ import Testing
         Completer.complete(text, in: context).candidates
     }
 
-    @Test(arguments: [
-        // Names: builtins, bindings, constants, keywords; commands at a statement's start.
-        ("gaussian_mi", ["gaussian_mixture"]),
-        ("x = tr", ["trace", "train", "true"]),
-        ("x = cross", ["cross_entropy", "crossover"]),
-        ("he", ["help", "hessian"]),
-        ("x = he", ["hessian"]),
-        ("x = 1; he", ["help", "hessian"]),
-        ("not tr", ["trace", "train", "true"]),
-        ("help tr", ["trace", "trace_estimate", "train"]),
-        ("help dat", ["dataset"]),
-        // Labels inside a call, never one already given by position or label.
-        ("train(net, data, opt, lo", ["loss="]),
-        ("train(net, data, opt, loss=mse, st", ["steps=", "stop_when_loss_below="]),
-        ("train(net, data, opt, loss=mse, ", ["balances=", "checkpoints=", "divergence_loss=", "every=", "patterns=",
-                                             "sharpness_at_start=", "sharpness_every=", "sharpness_method=", "steps=",
-                                             "stop_when_loss_below="]),
-        ("train(net,\n      data,\n      opt,\n      lo", ["loss="]),
-        ("f(a", ["a=", "abs", "adam", "all", "and", "any", "at"]),
-        // Values: declared ones, and bindings of the accepted type.
-        ("train(net, data, opt, loss=", ["cross_entropy", "interpolated_loss", "mse"]),
-        ("train(net, data, opt, loss=c", ["cross_entropy"]),
-        ("train(net, data, opt, c", ["checkpoints=", "cross_entropy"]),
-        ("mlp([20, 64, 5], activation=", ["gelu", "interpolated", "leaky_relu", "linear", "relu", "tanh"]),
-        ("mlp([20, 64, 5], ", ["activation=", "balanced=", "bias=", "gelu", "init=", "interpolated", "leaky_relu", "linear",
-                                "relu", "scale=", "seed=", "tanh"]),
-        ("train(n", ["net", "net="]),
-        ("train(net, d", ["data", "data=", "divergence_loss="]),
-        ("train(net, data, o", ["opt", "optimizer="]),
-        // Fields of bound values, through chains.
-        ("run.dr", ["drift"]),
-        ("x = run.led", ["ledger_gap", "ledger_measured", "ledger_predicted", "ledger_residual", "ledger_step_error"]),
-        ("run.net.si", ["sizes"]),
-        ("data.n", ["n", "name"]),
-        ("r.al", ["alpha"]),
-        ("xs[0].dr", ["drift"]),
-        ("xs[-2].dr", ["drift"]),
-        ("relu.na", ["name"]),
-        ("opt.", ["batch", "identity", "kind", "lr", "name", "options", "weight_decay"]),
-        ("nope.dr", []),
-        ("xs.dr", []),
-        // Nothing in comments, after a literal, or while typing a number.
-        ("x = 1 # tr", []),
-        ("x = 12", []),
-        ("\"abc\" tr", []),
-    ] as [(String, [String])])
+    @Test(
+        arguments: [
+            // Names: builtins, bindings, constants, keywords; commands at a statement's start.
+            ("gaussian_mi", ["gaussian_mixture"]),
+            ("x = tr", ["trace", "train", "true"]),
+            ("x = cross", ["cross_entropy", "crossover"]),
+            ("he", ["help", "hessian"]),
+            ("x = he", ["hessian"]),
+            ("x = 1; he", ["help", "hessian"]),
+            ("not tr", ["trace", "train", "true"]),
+            ("help tr", ["trace", "trace_estimate", "train"]),
+            ("help dat", ["dataset"]),
+            // Labels inside a call, never one already given by position or label.
+            ("train(net, data, opt, lo", ["loss="]),
+            ("train(net, data, opt, loss=mse, st", ["steps=", "stop_when_loss_below="]),
+            (
+                "train(net, data, opt, loss=mse, ",
+                [
+                    "balances=", "checkpoints=", "divergence_loss=", "every=", "patterns=",
+                    "sharpness_at_start=", "sharpness_every=", "sharpness_method=", "steps=",
+                    "stop_when_loss_below=",
+                ]
+            ),
+            ("train(net,\n      data,\n      opt,\n      lo", ["loss="]),
+            ("f(a", ["a=", "abs", "adam", "all", "and", "any", "at"]),
+            // Values: declared ones, and bindings of the accepted type.
+            ("train(net, data, opt, loss=", ["cross_entropy", "interpolated_loss", "mse"]),
+            ("train(net, data, opt, loss=c", ["cross_entropy"]),
+            ("train(net, data, opt, c", ["checkpoints=", "cross_entropy"]),
+            ("mlp([20, 64, 5], activation=", ["gelu", "interpolated", "leaky_relu", "linear", "relu", "tanh"]),
+            (
+                "mlp([20, 64, 5], ",
+                [
+                    "activation=", "balanced=", "bias=", "gelu", "init=", "interpolated", "leaky_relu", "linear",
+                    "relu", "scale=", "seed=", "tanh",
+                ]
+            ),
+            ("train(n", ["net", "net="]),
+            ("train(net, d", ["data", "data=", "divergence_loss="]),
+            ("train(net, data, o", ["opt", "optimizer="]),
+            // Fields of bound values, through chains.
+            ("run.dr", ["drift"]),
+            (
+                "x = run.led",
+                ["ledger_gap", "ledger_measured", "ledger_predicted", "ledger_residual", "ledger_step_error"]
+            ),
+            ("run.net.si", ["sizes"]),
+            ("data.n", ["n", "name"]),
+            ("r.al", ["alpha"]),
+            ("xs[0].dr", ["drift"]),
+            ("xs[-2].dr", ["drift"]),
+            ("relu.na", ["name"]),
+            ("opt.", ["batch", "identity", "kind", "lr", "name", "options", "weight_decay"]),
+            ("nope.dr", []),
+            ("xs.dr", []),
+            // Nothing in comments, after a literal, or while typing a number.
+            ("x = 1 # tr", []),
+            ("x = 12", []),
+            ("\"abc\" tr", []),
+        ] as [(String, [String])])
     func completes(text: String, expected: [String]) {
         #expect(Self.complete(text) == expected, "completing \(text.debugDescription)")
     }
@@ -99,32 +117,40 @@ import Testing
         #expect(unicode.start == "x = \"ü\" + ".utf8.count)
     }
 
-    @Test(arguments: [
-        ("save \"", ["a.noe", "data/"]),
-        ("save \"da", ["data/"]),
-        ("save \"data/", ["data/sub/", "data/x.noe"]),
-        ("run \"data/x", ["data/x.noe"]),
-        ("save \".h", [".hidden"]),
-        ("save \"~/", ["~/h.noe"]),
-        ("save \"nowhere/", []),
-        ("x = 1; save \"a", ["a.noe"]),
-        // Strings elsewhere are not paths.
-        ("print(\"da", []),
-        ("x = \"da", []),
-    ] as [(String, [String])])
+    @Test(
+        arguments: [
+            ("save \"", ["a.noe", "data/"]),
+            ("save \"da", ["data/"]),
+            ("save \"data/", ["data/sub/", "data/x.noe"]),
+            ("run \"data/x", ["data/x.noe"]),
+            ("save \".h", [".hidden"]),
+            ("save \"~/", ["~/h.noe"]),
+            ("save \"nowhere/", []),
+            ("x = 1; save \"a", ["a.noe"]),
+            // Strings elsewhere are not paths.
+            ("print(\"da", []),
+            ("x = \"da", []),
+        ] as [(String, [String])])
     func completesPathsInFileCommands(text: String, expected: [String]) {
         let c = Completer.complete(text, in: Self.context)
         #expect(c.candidates == expected, "completing \(text.debugDescription)")
         #expect(c.kind == .path)
-        #expect(c.start == text.utf8.count - (text.split(separator: "\"", omittingEmptySubsequences: false).last?.utf8.count ?? 0))
+        #expect(
+            c.start == text.utf8.count
+                - (text.split(separator: "\"", omittingEmptySubsequences: false).last?.utf8.count ?? 0))
     }
 
     @Test func completesPathsForFilePathParameters() throws {
         var registry = BuiltinRegistry.standard
-        registry.register(Builtin("load_table", category: "test", abstract: "test",
-                                  parameters: [Parameter("path", .string, help: "a file", completion: .filePath),
-                                               Parameter("name", .string, .absent, help: "a name")],
-                                  returns: "nothing", example: "") { _ throws(Diagnostic) in .nothing })
+        registry.register(
+            Builtin(
+                "load_table", category: "test", abstract: "test",
+                parameters: [
+                    Parameter("path", .string, help: "a file", completion: .filePath),
+                    Parameter("name", .string, .absent, help: "a name"),
+                ],
+                returns: "nothing", example: ""
+            ) { _ throws(Diagnostic) in .nothing })
         let context = CompletionContext(registry: registry, bindings: [:], files: Self.files)
         #expect(Self.complete("load_table(\"da", context) == ["data/"])
         #expect(Self.complete("load_table(path=\"data/x", context) == ["data/x.noe"])
@@ -147,19 +173,23 @@ import Testing
     }
 
     @Test func readlineSeesOnlyTheCurrentLineOfACell() {
-        let w = ReadlineCompletion.candidates(line: "      lo", partial: "train(net, data,\n      opt,",
-                                              readlineStart: 6, context: Self.context)
+        let w = ReadlineCompletion.candidates(
+            line: "      lo", partial: "train(net, data,\n      opt,",
+            readlineStart: 6, context: Self.context)
         #expect(w.words == ["loss="])
     }
 
     @Test func pathsAreShiftedToReadlinesWordAndLoseTheirSlash() {
-        let quoted = ReadlineCompletion.candidates(line: "save \"data/", partial: "", readlineStart: 6, context: Self.context)
+        let quoted = ReadlineCompletion.candidates(
+            line: "save \"data/", partial: "", readlineStart: 6, context: Self.context)
         #expect(quoted == .init(words: ["data/sub", "data/x.noe"], isPath: true))
         // Had readline started the word after the '/', the candidates start there too.
-        let shorter = ReadlineCompletion.candidates(line: "save \"data/", partial: "", readlineStart: 11, context: Self.context)
+        let shorter = ReadlineCompletion.candidates(
+            line: "save \"data/", partial: "", readlineStart: 11, context: Self.context)
         #expect(shorter.words == ["sub", "x.noe"])
         // Had it started earlier, the text in between is kept.
-        let longer = ReadlineCompletion.candidates(line: "x = run.dr", partial: "", readlineStart: 4, context: Self.context)
+        let longer = ReadlineCompletion.candidates(
+            line: "x = run.dr", partial: "", readlineStart: 4, context: Self.context)
         #expect(longer.words == ["run.drift"])
     }
 }

@@ -12,13 +12,16 @@ import Glibc
     final class Folder {
         let path: String
         init() {
-            path = FileManager.default.temporaryDirectory
+            path =
+                FileManager.default.temporaryDirectory
                 .appendingPathComponent("noether-history-\(UUID().uuidString)").path
             try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         }
         deinit { try? FileManager.default.removeItem(atPath: path) }
         func file(_ name: String) -> String { path + "/" + name }
-        func write(_ name: String, _ bytes: [UInt8]) { _ = FileManager.default.createFile(atPath: file(name), contents: Data(bytes)) }
+        func write(_ name: String, _ bytes: [UInt8]) {
+            _ = FileManager.default.createFile(atPath: file(name), contents: Data(bytes))
+        }
         func read(_ name: String) -> String { (try? String(contentsOfFile: file(name), encoding: .utf8)) ?? "" }
     }
 
@@ -42,8 +45,11 @@ import Glibc
     @Test func location() {
         #expect(HistoryStore.defaultPath(environment: ["NOETHER_HISTORY": "/x/h", "HOME": "/home/me"]) == "/x/h")
         #expect(HistoryStore.defaultPath(environment: ["NOETHER_HISTORY": "", "HOME": "/home/me"]) == nil)
-        #expect(HistoryStore.defaultPath(environment: ["XDG_STATE_HOME": "/state", "HOME": "/home/me"]) == "/state/noether/history")
-        #expect(HistoryStore.defaultPath(environment: ["XDG_STATE_HOME": "relative", "HOME": "/home/me"])
+        #expect(
+            HistoryStore.defaultPath(environment: ["XDG_STATE_HOME": "/state", "HOME": "/home/me"])
+                == "/state/noether/history")
+        #expect(
+            HistoryStore.defaultPath(environment: ["XDG_STATE_HOME": "relative", "HOME": "/home/me"])
                 == "/home/me/.local/state/noether/history")
         #expect(HistoryStore.defaultPath(environment: ["HOME": "/home/me"]) == "/home/me/.local/state/noether/history")
         #expect(HistoryStore.defaultPath(environment: [:]) == nil)
@@ -65,7 +71,9 @@ import Glibc
 
     @Test func aDamagedFileWarnsAndKeepsTheRest() {
         let folder = Folder()
-        folder.write("history", Array("#noether-history v1\ngood\n".utf8) + [0xC3, 0x28, 0x0A] + Array("bad\\x\nalso good\n".utf8))
+        folder.write(
+            "history",
+            Array("#noether-history v1\ngood\n".utf8) + [0xC3, 0x28, 0x0A] + Array("bad\\x\nalso good\n".utf8))
         let store = HistoryStore(path: folder.file("history"))
         let loaded = store.load()
         #expect(loaded.entries == ["good", "also good"])
@@ -138,7 +146,9 @@ import Glibc
         #expect(parsed.entries.allSatisfy { $0.hasSuffix(body) && $0.hasPrefix("writer ") })
         for writer in 0..<2 {
             let mine = parsed.entries.filter { $0.hasPrefix("writer \(writer) ") }
-            #expect(mine.map { $0.split(separator: "\n")[0] } == (0..<perWriter).map { "writer \(writer) entry \($0)"[...] })
+            #expect(
+                mine.map { $0.split(separator: "\n")[0] } == (0..<perWriter).map { "writer \(writer) entry \($0)"[...] }
+            )
         }
     }
 

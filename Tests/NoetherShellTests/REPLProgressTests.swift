@@ -9,14 +9,16 @@ import Testing
 
     @Test func oneTaskShowsBarCountRateAndTimeLeft() {
         let t = Task(label: "train", done: 2500, total: 10000, elapsed: 5, rate: 500)
-        #expect(ProgressBar.render([t], width: 79)
+        #expect(
+            ProgressBar.render([t], width: 79)
                 == "train ███████░░░░░░░░░░░░░░░░░░░░░░░  2500/10000  500/s  0:15 left")
     }
 
     @Test func nestedTasksShowTheOuterBarAndTheInnerCount() {
         let sweep = Task(label: "sweep", done: 3, total: 10, elapsed: 30, rate: 0.1)
         let train = Task(label: "train", done: 1200, total: 2000, elapsed: 2, rate: 600)
-        #expect(ProgressBar.render([sweep, train], width: 79)
+        #expect(
+            ProgressBar.render([sweep, train], width: 79)
                 == "sweep █████████░░░░░░░░░░░░░░░░░░░░░  3/10 · train 1200/2000  600/s  1:10 left")
     }
 
@@ -24,7 +26,9 @@ import Testing
         let t = Task(label: "train", done: 1, total: 2, elapsed: 1, rate: nil)
         #expect(ProgressBar.render([t], width: 20) == "train ████░░░░░  1/2")
         #expect(ProgressBar.render([t], width: 12) == "train 1/2")
-        #expect(ProgressBar.render([Task(label: "a-very-long-label", done: 1, total: 2, elapsed: 0, rate: nil)], width: 10).count == 10)
+        #expect(
+            ProgressBar.render([Task(label: "a-very-long-label", done: 1, total: 2, elapsed: 0, rate: nil)], width: 10)
+                .count == 10)
     }
 
     @Test(arguments: [(0.4, "0:01"), (59.0, "0:59"), (61.0, "1:01"), (3725.0, "1:02:05"), (400_000.0, ">99h")])
@@ -100,14 +104,15 @@ import Testing
 
     // MARK: - Colour
 
-    @Test(arguments: [
-        (true, ["TERM": "xterm-256color"], true),
-        (false, ["TERM": "xterm-256color"], false),
-        (true, ["TERM": "xterm", "NO_COLOR": "1"], false),
-        (true, ["TERM": "xterm", "NO_COLOR": ""], true),
-        (true, ["TERM": "dumb"], false),
-        (true, [:], false),
-    ] as [(Bool, [String: String], Bool)])
+    @Test(
+        arguments: [
+            (true, ["TERM": "xterm-256color"], true),
+            (false, ["TERM": "xterm-256color"], false),
+            (true, ["TERM": "xterm", "NO_COLOR": "1"], false),
+            (true, ["TERM": "xterm", "NO_COLOR": ""], true),
+            (true, ["TERM": "dumb"], false),
+            (true, [:], false),
+        ] as [(Bool, [String: String], Bool)])
     func colourOnlyOnATerminalThatWantsIt(isTerminal: Bool, environment: [String: String], colour: Bool) {
         #expect(TerminalStyle.detect(isTerminal: isTerminal, environment: environment).colour == colour)
     }
@@ -116,7 +121,9 @@ import Testing
         let rendered = "In[3]:1:5: error: unknown name 'nope'\n  |\n1 | x = nope ^ 2\n  |     ^~~~ did you mean 'note'?"
         #expect(TerminalStyle.plain.diagnostic(rendered) == rendered)
         let coloured = TerminalStyle(colour: true).diagnostic(rendered)
-        #expect(coloured.hasPrefix("\u{1B}[1mIn[3]:1:5:\u{1B}[0m \u{1B}[1;31merror:\u{1B}[0m \u{1B}[1munknown name 'nope'\u{1B}[0m\n"))
+        #expect(
+            coloured.hasPrefix(
+                "\u{1B}[1mIn[3]:1:5:\u{1B}[0m \u{1B}[1;31merror:\u{1B}[0m \u{1B}[1munknown name 'nope'\u{1B}[0m\n"))
         #expect(coloured.contains("1 | x = nope ^ 2\n"))
         #expect(coloured.hasSuffix("  | \u{1B}[32m    ^~~~ did you mean 'note'?\u{1B}[0m"))
         #expect(TerminalStyle(colour: true).prompt("[1]> ", "32") == "\u{01}\u{1B}[32m\u{02}[1]> \u{01}\u{1B}[0m\u{02}")

@@ -23,11 +23,16 @@ final class PseudoTerminal {
         var description: String
     }
 
-    init(executable: String, arguments: [String] = [], environment: [String: String], directory: String,
-         columns: Int = 200, rows: Int = 40) throws {
-        var master: Int32 = -1, slave: Int32 = -1
+    init(
+        executable: String, arguments: [String] = [], environment: [String: String], directory: String,
+        columns: Int = 200, rows: Int = 40
+    ) throws {
+        var master: Int32 = -1
+        var slave: Int32 = -1
         var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
-        guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw Failure(description: "openpty failed: \(errno)") }
+        guard openpty(&master, &slave, nil, nil, &size) == 0 else {
+            throw Failure(description: "openpty failed: \(errno)")
+        }
         _ = fcntl(master, F_SETFD, FD_CLOEXEC)
         _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
         guard let slaveName = ttyname(slave).map({ String(cString: $0) }) else {
@@ -43,7 +48,8 @@ final class PseudoTerminal {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
+        var none = sigset_t()
+        var all = sigset_t()
         sigemptyset(&none)
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)
@@ -110,7 +116,9 @@ final class PseudoTerminal {
             if String(transcript.dropFirst(mark)).contains(needle) { return true }
             let left = deadline.timeIntervalSinceNow
             if left <= 0 { return false }
-            if !readSome(timeout: left) && exitStatus != nil { return String(transcript.dropFirst(mark)).contains(needle) }
+            if !readSome(timeout: left) && exitStatus != nil {
+                return String(transcript.dropFirst(mark)).contains(needle)
+            }
         }
     }
 

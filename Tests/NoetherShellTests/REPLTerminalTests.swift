@@ -8,7 +8,8 @@ import Testing
     final class Sandbox {
         let path: String
         init() throws {
-            path = FileManager.default.temporaryDirectory.appendingPathComponent("noether-tty-\(UUID().uuidString)").path
+            path =
+                FileManager.default.temporaryDirectory.appendingPathComponent("noether-tty-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: path + "/home", withIntermediateDirectories: true)
             _ = FileManager.default.createFile(atPath: path + "/inputrc", contents: Data())
             _ = FileManager.default.createFile(atPath: path + "/session.noe", contents: Data("y = 7\n".utf8))
@@ -26,21 +27,25 @@ import Testing
         }
 
         func start(colour: Bool) throws -> PseudoTerminal {
-            try PseudoTerminal(executable: BinaryTests.binary.path, environment: environment(colour: colour), directory: path)
+            try PseudoTerminal(
+                executable: BinaryTests.binary.path, environment: environment(colour: colour), directory: path)
         }
     }
 
     /// Sends `input`, then waits for `expected` in what follows; records a failure
     /// with the transcript's tail when it does not come.
     @discardableResult
-    static func step(_ tty: PseudoTerminal, _ input: String, expect expected: [String], timeout: Double = 10,
-                     sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+    static func step(
+        _ tty: PseudoTerminal, _ input: String, expect expected: [String], timeout: Double = 10,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> Bool {
         let mark = tty.mark
         tty.send(input)
         for e in expected {
             guard tty.wait(for: e, after: mark, timeout: timeout) else {
-                Issue.record("after \(input.debugDescription), no \(e.debugDescription) in:\n\(String(tty.transcript.suffix(1500)))",
-                             sourceLocation: sourceLocation)
+                Issue.record(
+                    "after \(input.debugDescription), no \(e.debugDescription) in:\n\(String(tty.transcript.suffix(1500)))",
+                    sourceLocation: sourceLocation)
                 return false
             }
         }
@@ -76,8 +81,9 @@ import Testing
         Self.step(tty, "2]\r", expect: ["[8]> "])
 
         // Ctrl-C during a long training stops it fast and keeps the session.
-        Self.step(tty, "big = train(mlp([20, 256, 5]), gaussian_mixture(), gd(lr=0.001), steps=10000000)\r",
-                  expect: ["/10000000"], timeout: 15)  // the progress bar is up: training runs
+        Self.step(
+            tty, "big = train(mlp([20, 256, 5]), gaussian_mixture(), gd(lr=0.001), steps=10000000)\r",
+            expect: ["/10000000"], timeout: 15)  // the progress bar is up: training runs
         let start = Date()
         Self.step(tty, "\u{03}", expect: ["interrupted: train stopped at step", "[9]> "])
         let seconds = Date().timeIntervalSince(start)

@@ -11,8 +11,9 @@ final class Captured: Sendable {
     var out: [String] { state.withLock { $0.out } }
     var err: [String] { state.withLock { $0.err } }
     var console: Console {
-        Console(out: { line in self.state.withLock { $0.out.append(line) } },
-                err: { line in self.state.withLock { $0.err.append(line) } })
+        Console(
+            out: { line in self.state.withLock { $0.out.append(line) } },
+            err: { line in self.state.withLock { $0.err.append(line) } })
     }
 }
 
@@ -25,7 +26,9 @@ final class TemporaryFolder {
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
     func file(_ name: String) -> String { path + "/" + name }
-    func write(_ name: String, _ text: String) throws { try text.write(toFile: file(name), atomically: true, encoding: .utf8) }
+    func write(_ name: String, _ text: String) throws {
+        try text.write(toFile: file(name), atomically: true, encoding: .utf8)
+    }
     func read(_ name: String) throws -> String { try String(contentsOfFile: file(name), encoding: .utf8) }
 }
 
@@ -90,8 +93,10 @@ final class TemporaryFolder {
         // checks just as well.
         #expect(second.cells.flatMap(\.output) == shell.cells.flatMap(\.output))
         let checker = Captured()
-        #expect(Shell(console: checker.console).check(SourceFile(name: "again.noe", text: second.savedText()),
-                                                      tolerance: .standard) == .success)
+        #expect(
+            Shell(console: checker.console).check(
+                SourceFile(name: "again.noe", text: second.savedText()),
+                tolerance: .standard) == .success)
     }
 
     @Test func checkPassesOnAFaithfulReplay() throws {
@@ -122,45 +127,53 @@ final class TemporaryFolder {
         let captured = Captured()
         let status = Shell(console: captured.console).check(SourceFile(name: "c.noe", text: text), tolerance: .standard)
         #expect(status == .failure)
-        #expect(captured.out.joined(separator: "\n") == """
-            --- c.noe (recorded)
-            +++ c.noe (replayed)
-            @@ -3 +3 @@ x * 2
-            -#=> 1.0000001
-            +#=> 1
-            @@ -6 +6 @@ y + 1
-            -#=> [2, 4]
-            +#=> [2, 3]
-            """)
+        #expect(
+            captured.out.joined(separator: "\n") == """
+                --- c.noe (recorded)
+                +++ c.noe (replayed)
+                @@ -3 +3 @@ x * 2
+                -#=> 1.0000001
+                +#=> 1
+                @@ -6 +6 @@ y + 1
+                -#=> [2, 4]
+                +#=> [2, 3]
+                """)
         #expect(captured.err.last == "noether check: c.noe: 2 of 4 outputs differ (rtol=1e-09, atol=0)")
         // A looser tolerance accepts the first difference but not the second.
         let loose = Captured()
-        #expect(Shell(console: loose.console).check(SourceFile(name: "c.noe", text: text), tolerance: Tolerance(rtol: 1e-6)) == .failure)
+        #expect(
+            Shell(console: loose.console).check(SourceFile(name: "c.noe", text: text), tolerance: Tolerance(rtol: 1e-6))
+                == .failure)
         #expect(loose.err.last == "noether check: c.noe: 1 of 4 outputs differ (rtol=1e-06, atol=0)")
     }
 
     @Test func checkReportsMissingAndUnexpectedOutput() {
         let captured = Captured()
-        let status = Shell(console: captured.console).check(SourceFile(name: "m.noe", text: "1 + 1\nz = 3\n#=> 3\n"), tolerance: .standard)
+        let status = Shell(console: captured.console).check(
+            SourceFile(name: "m.noe", text: "1 + 1\nz = 3\n#=> 3\n"), tolerance: .standard)
         #expect(status == .failure)
-        #expect(captured.out.joined(separator: "\n") == """
-            --- m.noe (recorded)
-            +++ m.noe (replayed)
-            @@ -3 +3 @@ z = 3
-            -#=> 3
-            +#=> 2
-            """)
+        #expect(
+            captured.out.joined(separator: "\n") == """
+                --- m.noe (recorded)
+                +++ m.noe (replayed)
+                @@ -3 +3 @@ z = 3
+                -#=> 3
+                +#=> 2
+                """)
     }
 
     @Test func checkStopsAtARuntimeErrorWithStatusOne() {
         let captured = Captured()
-        let status = Shell(console: captured.console).check(SourceFile(name: "e.noe", text: "x = 1\nx\n#=> 1\ny = nope\ny\n#=> 2\n"),
-                                                              tolerance: .standard)
+        let status = Shell(console: captured.console).check(
+            SourceFile(name: "e.noe", text: "x = 1\nx\n#=> 1\ny = nope\ny\n#=> 2\n"),
+            tolerance: .standard)
         #expect(status == .failure)
         #expect(captured.err.contains { $0.hasPrefix("e.noe:4:5: error: unknown name 'nope'") })
         #expect(captured.err.last == "noether check: e.noe: stopped by an error after 1 of 2 cells")
         let syntax = Captured()
-        #expect(Shell(console: syntax.console).check(SourceFile(name: "p.noe", text: "x = (1"), tolerance: .standard) == .dataError)
+        #expect(
+            Shell(console: syntax.console).check(SourceFile(name: "p.noe", text: "x = (1"), tolerance: .standard)
+                == .dataError)
     }
 
     @Test func runExecutesAFileInTheSession() throws {
@@ -201,14 +214,20 @@ final class TemporaryFolder {
         let captured = Captured()
         let shell = Shell(console: captured.console)
         shell.parameters = [("lr", .number(0.5)), ("tag", .string("run-7")), ("fresh", .bool(true))]
-        let status = shell.runBatch(SourceFile(name: "p.noe", text: "lr = 0.01\nsteps = 10\nlr * steps\ntag\nfresh\nlr = 2\nlr"))
+        let status = shell.runBatch(
+            SourceFile(name: "p.noe", text: "lr = 0.01\nsteps = 10\nlr * steps\ntag\nfresh\nlr = 2\nlr"))
         #expect(status == .success)
         #expect(captured.out == ["5", "\"run-7\"", "true", "2"])
-        #expect(shell.cells.map(\.text) == ["tag = \"run-7\"  # parameter (-p)", "fresh = true  # parameter (-p)", "lr = 0.01",
-                                            "lr = 0.5  # parameter (-p)", "steps = 10", "lr * steps", "tag", "fresh", "lr = 2", "lr"])
+        #expect(
+            shell.cells.map(\.text) == [
+                "tag = \"run-7\"  # parameter (-p)", "fresh = true  # parameter (-p)", "lr = 0.01",
+                "lr = 0.5  # parameter (-p)", "steps = 10", "lr * steps", "tag", "fresh", "lr = 2", "lr",
+            ])
         // The saved session replays with the parameters in place.
         let replay = Captured()
-        #expect(Shell(console: replay.console).check(SourceFile(name: "s.noe", text: shell.savedText()), tolerance: .standard) == .success)
+        #expect(
+            Shell(console: replay.console).check(
+                SourceFile(name: "s.noe", text: shell.savedText()), tolerance: .standard) == .success)
     }
 
     @Test func quitStopsABatch() {
@@ -243,7 +262,9 @@ final class TemporaryFolder {
     @Test func journalsArePrunedToTheNewest() throws {
         let folder = try TemporaryFolder()
         try FileManager.default.createDirectory(atPath: folder.file("journal"), withIntermediateDirectories: true)
-        for k in 0..<25 { try folder.write("journal/2020010\(k / 10)-0000\(String(format: "%02d", k))-1.noe", "x = \(k)\n") }
+        for k in 0..<25 {
+            try folder.write("journal/2020010\(k / 10)-0000\(String(format: "%02d", k))-1.noe", "x = \(k)\n")
+        }
         let shell = Shell(console: Captured().console)
         shell.journal = Journal(directory: folder.path)
         shell.runCell("y = 1")

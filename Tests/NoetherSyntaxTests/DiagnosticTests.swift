@@ -5,14 +5,16 @@ import Testing
     @Test func rendersFileLineColumnSnippetAndCaret() {
         let source = SourceFile(name: "drift.noe", text: "x = 1\nrun = train(net, data, opt, step=2000)\n")
         let offset = Array(source.text.utf8).count - "step=2000)\n".utf8.count
-        let d = Diagnostic(.runtime, "unknown argument 'step' in call to 'train'", at: SourceRange(offset, offset + 4),
-                           hint: "did you mean 'steps'?")
-        #expect(DiagnosticRenderer.render(d, in: source) == """
-            drift.noe:2:29: error: unknown argument 'step' in call to 'train'
-              |
-            2 | run = train(net, data, opt, step=2000)
-              |                             ^~~~ did you mean 'steps'?
-            """)
+        let d = Diagnostic(
+            .runtime, "unknown argument 'step' in call to 'train'", at: SourceRange(offset, offset + 4),
+            hint: "did you mean 'steps'?")
+        #expect(
+            DiagnosticRenderer.render(d, in: source) == """
+                drift.noe:2:29: error: unknown argument 'step' in call to 'train'
+                  |
+                2 | run = train(net, data, opt, step=2000)
+                  |                             ^~~~ did you mean 'steps'?
+                """)
     }
 
     @Test func rendersWithoutPosition() {

@@ -7,9 +7,10 @@ import Testing
     }
 
     @Test func numbersInEveryForm() throws {
-        #expect(try kinds("12 0.5 1e-4 2.5E+3 .25") == [
-            .number(12), .number(0.5), .number(1e-4), .number(2500), .number(0.25), .endOfFile,
-        ])
+        #expect(
+            try kinds("12 0.5 1e-4 2.5E+3 .25") == [
+                .number(12), .number(0.5), .number(1e-4), .number(2500), .number(0.25), .endOfFile,
+            ])
     }
 
     @Test func stringsWithEscapes() throws {
@@ -17,29 +18,37 @@ import Testing
     }
 
     @Test func commentsAndProseAreSkipped() throws {
-        #expect(try kinds("x = 1 # note\n## prose\n#=> 1\ny") == [
-            .identifier("x"), .symbol(.assign), .number(1), .newline, .newline, .newline, .identifier("y"), .endOfFile,
-        ])
+        #expect(
+            try kinds("x = 1 # note\n## prose\n#=> 1\ny") == [
+                .identifier("x"), .symbol(.assign), .number(1), .newline, .newline, .newline, .identifier("y"),
+                .endOfFile,
+            ])
     }
 
     @Test func newlinesInsideParenthesesAndBracketsAreSkipped() throws {
-        #expect(try kinds("f(1,\n 2)\n[3,\n4]") == [
-            .identifier("f"), .symbol(.leftParen), .number(1), .symbol(.comma), .number(2), .symbol(.rightParen),
-            .newline, .symbol(.leftBracket), .number(3), .symbol(.comma), .number(4), .symbol(.rightBracket), .endOfFile,
-        ])
+        #expect(
+            try kinds("f(1,\n 2)\n[3,\n4]") == [
+                .identifier("f"), .symbol(.leftParen), .number(1), .symbol(.comma), .number(2), .symbol(.rightParen),
+                .newline, .symbol(.leftBracket), .number(3), .symbol(.comma), .number(4), .symbol(.rightBracket),
+                .endOfFile,
+            ])
     }
 
     @Test func newlinesInsideBracesSeparateStatements() throws {
-        #expect(try kinds("{\na\n}") == [.symbol(.leftBrace), .newline, .identifier("a"), .newline, .symbol(.rightBrace), .endOfFile])
+        #expect(
+            try kinds("{\na\n}") == [
+                .symbol(.leftBrace), .newline, .identifier("a"), .newline, .symbol(.rightBrace), .endOfFile,
+            ])
     }
 
     @Test func operatorsAndKeywords() throws {
-        #expect(try kinds("a == b != c <= d >= e < f > g and not h or true") == [
-            .identifier("a"), .symbol(.equal), .identifier("b"), .symbol(.notEqual), .identifier("c"),
-            .symbol(.lessEqual), .identifier("d"), .symbol(.greaterEqual), .identifier("e"), .symbol(.less),
-            .identifier("f"), .symbol(.greater), .identifier("g"), .keyword(.and), .keyword(.not), .identifier("h"),
-            .keyword(.or), .keyword(.true), .endOfFile,
-        ])
+        #expect(
+            try kinds("a == b != c <= d >= e < f > g and not h or true") == [
+                .identifier("a"), .symbol(.equal), .identifier("b"), .symbol(.notEqual), .identifier("c"),
+                .symbol(.lessEqual), .identifier("d"), .symbol(.greaterEqual), .identifier("e"), .symbol(.less),
+                .identifier("f"), .symbol(.greater), .identifier("g"), .keyword(.and), .keyword(.not), .identifier("h"),
+                .keyword(.or), .keyword(.true), .endOfFile,
+            ])
     }
 
     @Test(arguments: [

@@ -2,7 +2,9 @@ import Testing
 @testable import NoetherSyntax
 
 @Suite struct ParserTests {
-    private func parse(_ text: String) throws(Diagnostic) -> Program { try Parser.parse(SourceFile(name: "t", text: text)) }
+    private func parse(_ text: String) throws(Diagnostic) -> Program {
+        try Parser.parse(SourceFile(name: "t", text: text))
+    }
 
     private func diagnostic(_ text: String) -> Diagnostic? {
         do {
@@ -14,7 +16,8 @@ import Testing
     }
 
     @Test func quickstartParses() throws {
-        let program = try parse("""
+        let program = try parse(
+            """
             data = gaussian_mixture(n=200, d=20, classes=5, separation=2.0, seed=42)
             net  = mlp([20, 64, 5], activation=relu, bias=false, seed=42)
             run  = train(net, data, gd(lr=0.001), loss=cross_entropy, steps=2000)
@@ -22,24 +25,37 @@ import Testing
             """)
         #expect(program.statements.count == 4)
         guard case .assignment(let name, _, .call(let call), _) = program.statements[2] else {
-            Issue.record("expected an assignment of a call"); return
+            Issue.record("expected an assignment of a call")
+            return
         }
         #expect(name == "run")
         #expect(call.arguments.map(\.label) == [nil, nil, nil, "loss", "steps"])
         guard case .expression(.field(.name("run", _), let field, _, _), false) = program.statements[3] else {
-            Issue.record("expected a field access"); return
+            Issue.record("expected a field access")
+            return
         }
         #expect(field == "C0")
     }
 
     @Test func precedence() throws {
         let program = try parse("-2 ^ 2 + 3 * 4 < 5 and not false")
-        guard case .expression(let e, _) = program.statements[0] else { Issue.record("not an expression"); return }
+        guard case .expression(let e, _) = program.statements[0] else {
+            Issue.record("not an expression")
+            return
+        }
         // ((-(2^2) + (3*4)) < 5) and (not false)
-        guard case .binary(.and, .binary(.less, .binary(.add, .unary(.negate, .binary(.power, _, _, _, _), _),
-                                                        .binary(.multiply, _, _, _, _), _, _), _, _, _),
-                           .unary(.not, _, _), _, _) = e else {
-            Issue.record("wrong tree: \(e)"); return
+        guard
+            case .binary(
+                .and,
+                .binary(
+                    .less,
+                    .binary(
+                        .add, .unary(.negate, .binary(.power, _, _, _, _), _),
+                        .binary(.multiply, _, _, _, _), _, _), _, _, _),
+                .unary(.not, _, _), _, _) = e
+        else {
+            Issue.record("wrong tree: \(e)")
+            return
         }
     }
 
@@ -53,7 +69,8 @@ import Testing
     }
 
     @Test func blocksFunctionsAndControlFlow() throws {
-        let program = try parse("""
+        let program = try parse(
+            """
             fn f(a, b=1) {
               c = a + b
               c * 2
@@ -63,17 +80,24 @@ import Testing
             t = sweep(lr=[1, 2]) { lr * 2 }
             """)
         #expect(program.statements.count == 4)
-        guard case .function(let f) = program.statements[0] else { Issue.record("no function"); return }
+        guard case .function(let f) = program.statements[0] else {
+            Issue.record("no function")
+            return
+        }
         #expect(f.parameters.map(\.name) == ["a", "b"])
         #expect(f.body.statements.count == 2)
-        guard case .assignment(_, _, .call(let call), _) = program.statements[3] else { Issue.record("no sweep"); return }
+        guard case .assignment(_, _, .call(let call), _) = program.statements[3] else {
+            Issue.record("no sweep")
+            return
+        }
         #expect(call.block?.statements.count == 1)
     }
 
     @Test func ifConditionDoesNotSwallowTheBlock() throws {
         let program = try parse("if ok(1) { 2 }")
         guard case .expression(.conditional(.call(let c), let then, nil, _), _) = program.statements[0] else {
-            Issue.record("wrong tree"); return
+            Issue.record("wrong tree")
+            return
         }
         #expect(c.block == nil)
         #expect(then.statements.count == 1)
@@ -81,12 +105,27 @@ import Testing
 
     @Test func commands() throws {
         let program = try parse("save \"s.noe\"\nhelp train\nrun = 3\nrun.x\nhelp")
-        guard case .command("save", _, let args, _) = program.statements[0] else { Issue.record("no save"); return }
+        guard case .command("save", _, let args, _) = program.statements[0] else {
+            Issue.record("no save")
+            return
+        }
         #expect(args.count == 1)
-        guard case .command("help", _, _, _) = program.statements[1] else { Issue.record("no help"); return }
-        guard case .assignment("run", _, _, _) = program.statements[2] else { Issue.record("run assignment"); return }
-        guard case .expression = program.statements[3] else { Issue.record("run field"); return }
-        guard case .command("help", _, [], _) = program.statements[4] else { Issue.record("bare help"); return }
+        guard case .command("help", _, _, _) = program.statements[1] else {
+            Issue.record("no help")
+            return
+        }
+        guard case .assignment("run", _, _, _) = program.statements[2] else {
+            Issue.record("run assignment")
+            return
+        }
+        guard case .expression = program.statements[3] else {
+            Issue.record("run field")
+            return
+        }
+        guard case .command("help", _, [], _) = program.statements[4] else {
+            Issue.record("bare help")
+            return
+        }
     }
 
     @Test func indexingAndSlices() throws {

@@ -45,14 +45,18 @@ public struct CompressionBound: Sendable {
 /// JᵀJ/n, Gauss–Newton and Hessian workspaces. The loss is always pure cross-entropy.
 /// `progress` sees the three computations as one task of 3000 units (1000 each);
 /// returning false stops it with `EngineError.stopped`.
-public func compressionBound(network: Network, data: Dataset, method: SharpnessMethod = .standard,
-                             seed: Int = 0, availableBytes: Int? = nil,
-                             progress: CurvatureProgress? = nil) throws(EngineError) -> CompressionBound {
+public func compressionBound(
+    network: Network, data: Dataset, method: SharpnessMethod = .standard,
+    seed: Int = 0, availableBytes: Int? = nil,
+    progress: CurvatureProgress? = nil
+) throws(EngineError) -> CompressionBound {
     guard let labels = data.labels else {
         throw .invalidArgument("the cross-entropy bound needs class labels, but '\(data.name)' has real-valued targets")
     }
     func phase(_ i: Int) -> CurvatureProgress? {
-        progress.map { p in { done, total in p(1000 * i + (total > 0 ? 1000 * Swift.min(done, total) / total : 0), 3000) } }
+        progress.map { p in
+            { done, total in p(1000 * i + (total > 0 ? 1000 * Swift.min(done, total) / total : 0), 3000) }
+        }
     }
     var gram = try HVPWorkspace(network: network, data: data, loss: .crossEntropy, kind: .jacobianGram)
     let jj = try sharpness(&gram, method: method, seed: seed, availableBytes: availableBytes, progress: phase(0))
@@ -62,9 +66,14 @@ public func compressionBound(network: Network, data: Dataset, method: SharpnessM
     let h = try sharpness(&hs, method: method, seed: seed, availableBytes: availableBytes, progress: phase(2))
 
     let p = hs.pass.probabilities
-    let n = data.count, k = p.columns
-    var qMean = 0.0, qMin = Double.infinity, qMax = -Double.infinity
-    var varMax = 0.0, varMean = 0.0, curvatureMax = 0.0
+    let n = data.count
+    let k = p.columns
+    var qMean = 0.0
+    var qMin = Double.infinity
+    var qMax = -Double.infinity
+    var varMax = 0.0
+    var varMean = 0.0
+    var curvatureMax = 0.0
     var s = Matrix(rows: k, columns: k)
     for i in 0..<n {
         let q = p[i, labels[i]]

@@ -3,7 +3,8 @@
 /// (X − 1μᵀ)ᵀ(X − 1μᵀ)/n with μ the feature means (divided by n, not n − 1).
 /// One gemm (2·n·d² flops); exactly symmetric (the lower triangle is mirrored).
 public func dataCovariance(_ inputs: Matrix, centered: Bool = false) -> Matrix {
-    let n = inputs.rows, d = inputs.columns
+    let n = inputs.rows
+    let d = inputs.columns
     var x = inputs
     if centered && n > 0 {
         var mean = [Double](repeating: 0, count: d)
@@ -20,8 +21,10 @@ public func dataCovariance(_ inputs: Matrix, centered: Bool = false) -> Matrix {
 /// Eigenvalues (ascending) and optionally eigenvectors of the data covariance
 /// (`dataCovariance`), by LAPACK `dsyevd`. For the Gaussian mixture the uncentered
 /// spectrum has K large eigenvalues (the centers) and d − K of order 1.
-public func covarianceSpectrum(data: Dataset, centered: Bool = false, vectors: Bool = false,
-                               threshold: Double = 1e-8) throws(EngineError) -> EigenDecomposition {
+public func covarianceSpectrum(
+    data: Dataset, centered: Bool = false, vectors: Bool = false,
+    threshold: Double = 1e-8
+) throws(EngineError) -> EigenDecomposition {
     guard data.count > 0 else { throw .invalidArgument("the covariance needs at least one sample") }
     return try eigsUnchecked(dataCovariance(data.inputs, centered: centered), .all, vectors, threshold)
 }

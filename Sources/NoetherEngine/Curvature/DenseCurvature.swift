@@ -25,7 +25,10 @@ func formatBytes(_ bytes: Int) -> String {
     let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
     var value = Double(bytes)
     var unit = 0
-    while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
+    while value >= 1024, unit < units.count - 1 {
+        value /= 1024
+        unit += 1
+    }
     if unit == 0 { return "\(bytes) bytes" }
     let rounded = (value * 10).rounded() / 10
     return "\(formatShort(rounded)) \(units[unit])"
@@ -53,8 +56,10 @@ extension HVPWorkspace {
     /// Q×Q result (Q = parameters in the groups), one sweep's buffers, the contraction
     /// scratch (n × the largest layer's parameter count) and the forward/backward
     /// pass. Eigendecomposing the result needs about 2–5 more Q×Q (see `eigs`).
-    public static func denseMemoryEstimate(_ architecture: Architecture, samples n: Int, groups: [String]? = nil,
-                                           blockSize: Int? = nil) throws(EngineError) -> Int {
+    public static func denseMemoryEstimate(
+        _ architecture: Architecture, samples n: Int, groups: [String]? = nil,
+        blockSize: Int? = nil
+    ) throws(EngineError) -> Int {
         let layout = ParameterLayout(architecture)
         let selected = try layout.select(groups)
         let q = selected.reduce(0) { $0 + $1.count }
@@ -74,7 +79,9 @@ extension HVPWorkspace {
     static func checkMemory(needed: Int, available: Int?, what: String, dimension: Int) throws(EngineError) {
         guard let free = available ?? availableMemoryBytes() else { return }
         if needed > free {
-            throw .invalidArgument("the dense \(what) (P = \(dimension)) needs about \(formatBytes(needed)) but only \(formatBytes(free)) of memory are available; use 'lanczos' for its extreme eigenvalues instead")
+            throw .invalidArgument(
+                "the dense \(what) (P = \(dimension)) needs about \(formatBytes(needed)) but only \(formatBytes(free)) of memory are available; use 'lanczos' for its extreme eigenvalues instead"
+            )
         }
     }
 
@@ -106,8 +113,10 @@ extension HVPWorkspace {
     ///
     /// `progress` is told the result rows finished (of Q) after every batched sweep;
     /// when it returns false the assembly throws `EngineError.stopped`.
-    public mutating func dense(groups: [String]? = nil, blockSize: Int? = nil,
-                               availableBytes: Int? = nil, progress: CurvatureProgress? = nil) throws(EngineError) -> Matrix {
+    public mutating func dense(
+        groups: [String]? = nil, blockSize: Int? = nil,
+        availableBytes: Int? = nil, progress: CurvatureProgress? = nil
+    ) throws(EngineError) -> Matrix {
         let selected = try layout.select(groups)
         if let blockSize, blockSize < 1 { throw .invalidArgument("'block_size' must be at least 1, got \(blockSize)") }
         let bMax = blockSize ?? Self.defaultBlockSize(architecture, samples: sampleCount)
@@ -128,20 +137,24 @@ extension HVPWorkspace {
         }
         // Every entry is written exactly once by a gemm, a bias row or the mirror in
         // `symmetrize`, so the Q×Q storage is not zero-filled first.
-        var h = Matrix(rows: q, columns: q, storage: [Double](unsafeUninitializedCapacity: q * q) { _, count in count = q * q })
+        var h = Matrix(
+            rows: q, columns: q, storage: [Double](unsafeUninitializedCapacity: q * q) { _, count in count = q * q })
         // First column each result row computes (everything before it is mirrored).
         var computedStart = [Int](repeating: 0, count: q)
         var maxColumns = 0
         for l in 0..<layers {
-            maxColumns = Swift.max(maxColumns, (weightOffset[l] != nil ? sizes[l] * sizes[l + 1] : 0)
-                + (biasOffset[l] != nil ? sizes[l + 1] : 0))
+            maxColumns = Swift.max(
+                maxColumns,
+                (weightOffset[l] != nil ? sizes[l] * sizes[l + 1] : 0)
+                    + (biasOffset[l] != nil ? sizes[l + 1] : 0))
         }
         var y = [Double](repeating: 0, count: n * maxColumns)
         var rowsDone = 0
         try reportCurvatureProgress(progress, 0, q)
 
         for l in 0..<layers where weightOffset[l] != nil || biasOffset[l] != nil {
-            let mIn = sizes[l], mOut = sizes[l + 1]
+            let mIn = sizes[l]
+            let mOut = sizes[l + 1]
             let layerStart = weightOffset[l] ?? biasOffset[l]!
             for a in 0..<mOut {
                 let start = weightOffset[l].map { $0 + a * mIn } ?? layerStart
@@ -151,8 +164,9 @@ extension HVPWorkspace {
             var a0 = 0
             while a0 < mOut {
                 let b = Swift.min(bMax, mOut - a0)
-                sweepUnits(layer: l, units: a0..<(a0 + b), weightOffset: weightOffset, biasOffset: biasOffset,
-                           scratch: &y, scratchWidth: maxColumns, into: &h)
+                sweepUnits(
+                    layer: l, units: a0..<(a0 + b), weightOffset: weightOffset, biasOffset: biasOffset,
+                    scratch: &y, scratchWidth: maxColumns, into: &h)
                 a0 += b
                 rowsDone += b * ((weightOffset[l] != nil ? mIn : 0) + (biasOffset[l] != nil ? 1 : 0))
                 try reportCurvatureProgress(progress, rowsDone, q)
@@ -165,8 +179,10 @@ extension HVPWorkspace {
     /// One batched sweep with the unit directions e_a (a in `units`) of layer l, and
     /// the contraction of its per-sample products into the rows of H for W_l's units
     /// `units` (all inputs j) and b_l's entries `units`.
-    mutating func sweepUnits(layer l: Int, units: Range<Int>, weightOffset: [Int?], biasOffset: [Int?],
-                             scratch y: inout [Double], scratchWidth ld: Int, into h: inout Matrix) {
+    mutating func sweepUnits(
+        layer l: Int, units: Range<Int>, weightOffset: [Int?], biasOffset: [Int?],
+        scratch y: inout [Double], scratchWidth ld: Int, into h: inout Matrix
+    ) {
         let b = units.count
         ensureBlock(b)
         let layers = architecture.layerCount
@@ -185,15 +201,18 @@ extension HVPWorkspace {
         if l + 1 < layers {
             for lp in (l + 1)..<layers {
                 Matrix.gemm(.none, rA[lp - 1], .transposed, parameters.weights[lp], into: &rZ[lp])
-                if lp < layers - 1 { maskBroadcast(rZ[lp], slope: pass.slopes[lp], into: &rA[lp], count: b, width: sizes[lp + 1]) }
+                if lp < layers - 1 {
+                    maskBroadcast(rZ[lp], slope: pass.slopes[lp], into: &rA[lp], count: b, width: sizes[lp + 1])
+                }
             }
         }
         applyOutputMetric(count: b)
 
         // Backward, contracting each layer's products before its buffers are reused.
         for lp in stride(from: layers - 1, through: l, by: -1) {
-            contract(rowsLayer: l, units: units, columnsLayer: lp, weightOffset: weightOffset, biasOffset: biasOffset,
-                     cross: hessian && lp > l, scratch: &y, scratchWidth: ld, into: &h)
+            contract(
+                rowsLayer: l, units: units, columnsLayer: lp, weightOffset: weightOffset, biasOffset: biasOffset,
+                cross: hessian && lp > l, scratch: &y, scratchWidth: ld, into: &h)
             if lp > l {
                 Matrix.gemm(.none, rZ[lp], .none, parameters.weights[lp], into: &rA[lp - 1])
                 combineBackward(layer: lp - 1, count: b, withCurvature: hessian && smooth)
@@ -204,14 +223,17 @@ extension HVPWorkspace {
     /// For each unit a of the sweep: Y_a = per-sample products in the columns of layer
     /// `lp` (W columns from unit a on when lp is the rows' layer), then
     /// H[W_l rows of a] = A_{l−1}ᵀ Y_a (gemm straight into H) and H[b_l row a] = 1ᵀ Y_a.
-    private func contract(rowsLayer l: Int, units: Range<Int>, columnsLayer lp: Int, weightOffset: [Int?],
-                          biasOffset: [Int?], cross: Bool, scratch y: inout [Double], scratchWidth ld: Int,
-                          into h: inout Matrix) {
+    private func contract(
+        rowsLayer l: Int, units: Range<Int>, columnsLayer lp: Int, weightOffset: [Int?],
+        biasOffset: [Int?], cross: Bool, scratch y: inout [Double], scratchWidth ld: Int,
+        into h: inout Matrix
+    ) {
         let sizes = architecture.sizes
         let n = sampleCount
         let b = units.count
         let q = h.columns
-        let mIn = sizes[lp], mOut = sizes[lp + 1]
+        let mIn = sizes[lp]
+        let mOut = sizes[lp + 1]
         let rowIn = sizes[l]
         let columnInput = lp == 0 ? data.inputs : pass.activations[lp - 1]
         let rowInput = l == 0 ? data.inputs : pass.activations[l - 1]
@@ -226,17 +248,19 @@ extension HVPWorkspace {
             let columns = weightColumns + biasColumns
             if columns == 0 { continue }
             let columnStart = weightOffset[lp].map { $0 + firstUnit * mIn } ?? biasOffset[lp]!
-            formProducts(into: &y, width: ld, samples: n, directions: b, direction: d, firstUnit: firstUnit,
-                         outWidth: mOut, inWidth: mIn, weightColumns: weightColumns, biasColumns: biasColumns,
-                         rDelta: rDelta.storage, input: columnInput.storage, delta: delta.storage,
-                         rInput: cross ? rInput.storage : nil)
+            formProducts(
+                into: &y, width: ld, samples: n, directions: b, direction: d, firstUnit: firstUnit,
+                outWidth: mOut, inWidth: mIn, weightColumns: weightColumns, biasColumns: biasColumns,
+                rDelta: rDelta.storage, input: columnInput.storage, delta: delta.storage,
+                rInput: cross ? rInput.storage : nil)
             y.withUnsafeBufferPointer { yp in
                 h.storage.withUnsafeMutableBufferPointer { hp in
                     if let w = weightOffset[l] {
                         rowInput.storage.withUnsafeBufferPointer { ap in
-                            gemmStrided(.transposed, ap.baseAddress!, lda: rowIn, .none, yp.baseAddress!, ldb: ld,
-                                        hp.baseAddress! + (w + a * rowIn) * q + columnStart, ldc: q,
-                                        m: rowIn, n: columns, k: n)
+                            gemmStrided(
+                                .transposed, ap.baseAddress!, lda: rowIn, .none, yp.baseAddress!, ldb: ld,
+                                hp.baseAddress! + (w + a * rowIn) * q + columnStart, ldc: q,
+                                m: rowIn, n: columns, k: n)
                         }
                     }
                     if let bo = biasOffset[l] {
@@ -257,15 +281,18 @@ extension HVPWorkspace {
 /// Y[i, (bb − firstUnit)·mIn + k] = RΔ[(i·B+d), bb]·A[i, k] (+ Δ[i, bb]·RA[(i·B+d), k])
 /// for bb ≥ firstUnit, then Y[i, weightColumns + bb] = RΔ[(i·B+d), bb]: the per-sample
 /// products of direction d in one layer's columns.
-private func formProducts(into y: inout [Double], width ld: Int, samples n: Int, directions b: Int, direction d: Int,
-                          firstUnit: Int, outWidth mOut: Int, inWidth mIn: Int, weightColumns: Int, biasColumns: Int,
-                          rDelta: [Double], input: [Double], delta: [Double], rInput: [Double]?) {
+private func formProducts(
+    into y: inout [Double], width ld: Int, samples n: Int, directions b: Int, direction d: Int,
+    firstUnit: Int, outWidth mOut: Int, inWidth mIn: Int, weightColumns: Int, biasColumns: Int,
+    rDelta: [Double], input: [Double], delta: [Double], rInput: [Double]?
+) {
     y.withUnsafeMutableBufferPointer { yp in
         rDelta.withUnsafeBufferPointer { rd in
             input.withUnsafeBufferPointer { x in
                 delta.withUnsafeBufferPointer { dl in
                     (rInput ?? []).withUnsafeBufferPointer { ra in
-                        let y0 = yp.baseAddress!, rd0 = rd.baseAddress!
+                        let y0 = yp.baseAddress!
+                        let rd0 = rd.baseAddress!
                         for i in 0..<n {
                             let r = i &* b &+ d
                             let yRow = y0 + i &* ld
@@ -276,7 +303,8 @@ private func formProducts(into y: inout [Double], width ld: Int, samples n: Int,
                                     let dlRow = dl.baseAddress! + i &* mOut
                                     let raRow = ra.baseAddress! + r &* mIn
                                     for bb in firstUnit..<mOut {
-                                        let rv = rdRow[bb], dv = dlRow[bb]
+                                        let rv = rdRow[bb]
+                                        let dv = dlRow[bb]
                                         let out = yRow + (bb &- firstUnit) &* mIn
                                         for k in 0..<mIn { out[k] = rv * xRow[k] + dv * raRow[k] }
                                     }
@@ -318,7 +346,8 @@ func symmetrize(_ h: inout Matrix, computedStart: [Int]) {
                         let lo = Swift.max(j0, i + 1)
                         if lo >= j1 { continue }
                         for j in lo..<j1 {
-                            let upper = i * q + j, lower = j * q + i
+                            let upper = i * q + j
+                            let lower = j * q + i
                             if i >= cs[j] {
                                 let m = 0.5 * (a[upper] + a[lower])
                                 a[upper] = m
@@ -346,39 +375,50 @@ func symmetrize(_ h: inout Matrix, computedStart: [Int]) {
 /// throws `.invalidArgument` saying how much it needs and how much there is when it
 /// exceeds `availableBytes` (default: `MemAvailable` from /proc/meminfo).
 /// `progress`: see `HVPWorkspace.dense`.
-public func hessian(network: Network, data: Dataset, loss: Loss, groups: [String]? = nil,
-                    blockSize: Int? = nil, availableBytes: Int? = nil,
-                    progress: CurvatureProgress? = nil) throws(EngineError) -> Matrix {
-    try denseCurvature(.hessian, network: network, data: data, loss: loss, groups: groups,
-                       blockSize: blockSize, availableBytes: availableBytes, progress: progress)
+public func hessian(
+    network: Network, data: Dataset, loss: Loss, groups: [String]? = nil,
+    blockSize: Int? = nil, availableBytes: Int? = nil,
+    progress: CurvatureProgress? = nil
+) throws(EngineError) -> Matrix {
+    try denseCurvature(
+        .hessian, network: network, data: data, loss: loss, groups: groups,
+        blockSize: blockSize, availableBytes: availableBytes, progress: progress)
 }
 
 /// The dense generalized Gauss–Newton matrix G = Jᵀ M J (M the loss's output Hessian,
 /// experiments.md §1.4) over `groups`, as `hessian` builds H (same order, checks, cost
 /// about half).
-public func gaussNewton(network: Network, data: Dataset, loss: Loss, groups: [String]? = nil,
-                        blockSize: Int? = nil, availableBytes: Int? = nil,
-                        progress: CurvatureProgress? = nil) throws(EngineError) -> Matrix {
-    try denseCurvature(.gaussNewton, network: network, data: data, loss: loss, groups: groups,
-                       blockSize: blockSize, availableBytes: availableBytes, progress: progress)
+public func gaussNewton(
+    network: Network, data: Dataset, loss: Loss, groups: [String]? = nil,
+    blockSize: Int? = nil, availableBytes: Int? = nil,
+    progress: CurvatureProgress? = nil
+) throws(EngineError) -> Matrix {
+    try denseCurvature(
+        .gaussNewton, network: network, data: data, loss: loss, groups: groups,
+        blockSize: blockSize, availableBytes: availableBytes, progress: progress)
 }
 
 /// H, G and the residual H − G (the part of the Hessian carrying the output gradient
 /// and σ″), each dense over `groups`. Needs three Q×Q matrices. `progress` counts
 /// the rows of both assemblies (2·Q in all).
-public func gaussNewtonResidual(network: Network, data: Dataset, loss: Loss, groups: [String]? = nil,
-                                availableBytes: Int? = nil,
-                                progress: CurvatureProgress? = nil) throws(EngineError) -> (hessian: Matrix, gaussNewton: Matrix, residual: Matrix) {
+public func gaussNewtonResidual(
+    network: Network, data: Dataset, loss: Loss, groups: [String]? = nil,
+    availableBytes: Int? = nil,
+    progress: CurvatureProgress? = nil
+) throws(EngineError) -> (hessian: Matrix, gaussNewton: Matrix, residual: Matrix) {
     let q = try ParameterLayout(network.architecture).select(groups).reduce(0) { $0 + $1.count }
     let one = try HVPWorkspace.denseMemoryEstimate(network.architecture, samples: data.count, groups: groups)
-    try HVPWorkspace.checkMemory(needed: one + 2 * 8 * q * q, available: availableBytes, what: "hessian and its gauss-newton part",
-                                 dimension: network.parameterCount)
+    try HVPWorkspace.checkMemory(
+        needed: one + 2 * 8 * q * q, available: availableBytes, what: "hessian and its gauss-newton part",
+        dimension: network.parameterCount)
     let first: CurvatureProgress? = progress.map { p in { done, _ in p(done, 2 * q) } }
     let second: CurvatureProgress? = progress.map { p in { done, _ in p(q + done, 2 * q) } }
-    let h = try hessian(network: network, data: data, loss: loss, groups: groups, availableBytes: availableBytes,
-                        progress: first)
-    let g = try gaussNewton(network: network, data: data, loss: loss, groups: groups, availableBytes: availableBytes,
-                            progress: second)
+    let h = try hessian(
+        network: network, data: data, loss: loss, groups: groups, availableBytes: availableBytes,
+        progress: first)
+    let g = try gaussNewton(
+        network: network, data: data, loss: loss, groups: groups, availableBytes: availableBytes,
+        progress: second)
     var r = h
     r.add(g, scaledBy: -1)
     return (h, g, r)

@@ -194,7 +194,9 @@ public struct HVPWorkspace: Sendable {
     /// row b of `directions` (B × P). `out` is reshaped/resized when needed.
     /// All B directions share each gemm (see the type's discussion).
     public mutating func apply(block directions: Matrix, into out: inout Matrix) {
-        precondition(directions.columns == dimension, "directions have \(directions.columns) columns, the network \(dimension) parameters")
+        precondition(
+            directions.columns == dimension,
+            "directions have \(directions.columns) columns, the network \(dimension) parameters")
         let b = directions.rows
         if out.rows != b || out.columns != dimension { out.resize(rows: b, columns: dimension) }
         if b == 0 { return }
@@ -224,7 +226,8 @@ public struct HVPWorkspace: Sendable {
         let hessian = kind == .hessian
         if packedSize != b {
             for l in 0..<layers {
-                let mIn = sizes[l], mOut = sizes[l + 1]
+                let mIn = sizes[l]
+                let mOut = sizes[l + 1]
                 stacked[l].resize(rows: b * mOut, columns: mIn)
                 if hessian { sideBySide[l].resize(rows: mOut, columns: b * mIn) }
                 if architecture.hasBias { biasDirections[l].resize(rows: 1, columns: b * mOut) }
@@ -233,10 +236,12 @@ public struct HVPWorkspace: Sendable {
         }
         var active = [Bool](repeating: false, count: layers)
         for l in 0..<layers {
-            let mIn = sizes[l], mOut = sizes[l + 1]
+            let mIn = sizes[l]
+            let mOut = sizes[l + 1]
             let w = layout.weights(l)
             let cw = w.count
-            var nonZero = false, biasNonZero = false
+            var nonZero = false
+            var biasNonZero = false
             v.storage.withUnsafeBufferPointer { src in
                 stacked[l].storage.withUnsafeMutableBufferPointer { st in
                     for d in 0..<b {
@@ -285,7 +290,8 @@ public struct HVPWorkspace: Sendable {
         let sizes = architecture.sizes
         let n = sampleCount
         for l in 0..<layers {
-            let mIn = sizes[l], mOut = sizes[l + 1]
+            let mIn = sizes[l]
+            let mOut = sizes[l + 1]
             rZ[l].resize(rows: n * b, columns: mOut)
             rA[l].resize(rows: l < layers - 1 ? n * b : 0, columns: mOut)
             weightScratch[l].resize(rows: b * mOut, columns: mIn)
@@ -345,7 +351,8 @@ public struct HVPWorkspace: Sendable {
 
         // Backward sweep: rZ[l] holds RΔ_l.
         for l in stride(from: layers - 1, through: lowestLayer, by: -1) {
-            let mIn = sizes[l], mOut = sizes[l + 1]
+            let mIn = sizes[l]
+            let mOut = sizes[l + 1]
             let input = l == 0 ? data.inputs : pass.activations[l - 1]
             rZ[l].reshape(rows: n, columns: b * mOut)
             Matrix.gemm(.transposed, rZ[l], .none, input, into: &weightScratch[l])
@@ -381,7 +388,8 @@ public struct HVPWorkspace: Sendable {
     /// RΔ_l = rA[l] ⊙ S_l (+ coupling_l ⊙ RZ_l), written over rZ[l].
     mutating func combineBackward(layer l: Int, count b: Int, withCurvature: Bool) {
         let m = architecture.sizes[l + 1]
-        let t = rA[l].storage, slope = pass.slopes[l].storage
+        let t = rA[l].storage
+        let slope = pass.slopes[l].storage
         let c = withCurvature ? coupling[l].storage : []
         broadcastCombine(t, slope, c, into: &rZ[l].storage, samples: sampleCount, directions: b, width: m)
     }
@@ -422,7 +430,8 @@ public struct HVPWorkspace: Sendable {
     /// Copies layer l's products of the block into rows row … row+B−1 of `out`.
     private func writeLayer(_ l: Int, count b: Int, cross: Bool, into out: inout Matrix, row: Int) {
         let p = dimension
-        let mIn = architecture.sizes[l], mOut = architecture.sizes[l + 1]
+        let mIn = architecture.sizes[l]
+        let mOut = architecture.sizes[l + 1]
         let w = layout.weights(l)
         let cw = w.count
         out.storage.withUnsafeMutableBufferPointer { o in

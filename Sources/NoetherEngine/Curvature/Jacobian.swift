@@ -5,7 +5,8 @@ private func outputSensitivities(_ network: Network, _ inputs: Matrix) -> (pass:
     let architecture = network.architecture
     let layers = architecture.layerCount
     let sizes = architecture.sizes
-    let n = inputs.rows, k = sizes[layers]
+    let n = inputs.rows
+    let k = sizes[layers]
     var pass = Backprop(architecture: architecture, batchSize: n)
     pass.forward(network.parameters, inputs: inputs)
     var d = (0..<layers).map { Matrix(rows: n * k, columns: sizes[$0 + 1]) }
@@ -41,16 +42,21 @@ public func jacobian(network: Network, data: Dataset, availableBytes: Int? = nil
     let layout = ParameterLayout(architecture)
     let sizes = architecture.sizes
     let layers = architecture.layerCount
-    let n = data.count, k = sizes[layers], p = layout.count
+    let n = data.count
+    let k = sizes[layers]
+    let p = layout.count
     let needed = 8 * n * k * (p + 2 * sizes.dropFirst().reduce(0, +))
     if let free = availableBytes ?? availableMemoryBytes(), needed > free {
-        throw .invalidArgument("the jacobian (\(n * k)×\(p)) needs about \(formatBytes(needed)) but only \(formatBytes(free)) of memory are available")
+        throw .invalidArgument(
+            "the jacobian (\(n * k)×\(p)) needs about \(formatBytes(needed)) but only \(formatBytes(free)) of memory are available"
+        )
     }
     let (pass, d) = outputSensitivities(network, data.inputs)
     var j = Matrix(rows: n * k, columns: p)
     j.storage.withUnsafeMutableBufferPointer { out in
         for l in 0..<layers {
-            let mIn = sizes[l], mOut = sizes[l + 1]
+            let mIn = sizes[l]
+            let mOut = sizes[l + 1]
             let w = layout.weights(l)
             let input = l == 0 ? data.inputs : pass.activations[l - 1]
             d[l].storage.withUnsafeBufferPointer { dp in
@@ -83,16 +89,21 @@ public func jacobian(network: Network, data: Dataset, availableBytes: Int? = nil
 /// broadcast over the K×K output blocks, with D_l the per-output sensitivities.
 /// Cost Σ_l 2·(nK)²·m_l + 2·n²·m_{l−1} flops; memory 2·8·(nK)² bytes, checked
 /// against `availableBytes` (default MemAvailable).
-public func neuralTangentKernel(network: Network, data: Dataset, availableBytes: Int? = nil) throws(EngineError) -> Matrix {
+public func neuralTangentKernel(network: Network, data: Dataset, availableBytes: Int? = nil) throws(EngineError)
+    -> Matrix
+{
     try network.checkCompatible(with: data, loss: .mse)
     let architecture = network.architecture
     let sizes = architecture.sizes
     let layers = architecture.layerCount
-    let n = data.count, k = sizes[layers]
+    let n = data.count
+    let k = sizes[layers]
     let nk = n * k
     let needed = 8 * (2 * nk * nk + n * n + nk * sizes.dropFirst().reduce(0, +))
     if let free = availableBytes ?? availableMemoryBytes(), needed > free {
-        throw .invalidArgument("the tangent kernel (\(nk)×\(nk)) needs about \(formatBytes(needed)) but only \(formatBytes(free)) of memory are available")
+        throw .invalidArgument(
+            "the tangent kernel (\(nk)×\(nk)) needs about \(formatBytes(needed)) but only \(formatBytes(free)) of memory are available"
+        )
     }
     let (pass, d) = outputSensitivities(network, data.inputs)
     var theta = Matrix(rows: nk, columns: nk)

@@ -41,7 +41,9 @@ public struct DenseOperator: SymmetricOperator, Sendable {
     }
     /// out = V·A (= (A·Vᵀ)ᵀ, A symmetric): one gemm.
     public mutating func apply(block directions: Matrix, into out: inout Matrix) {
-        if out.rows != directions.rows || out.columns != dimension { out.resize(rows: directions.rows, columns: dimension) }
+        if out.rows != directions.rows || out.columns != dimension {
+            out.resize(rows: directions.rows, columns: dimension)
+        }
         Matrix.gemm(.none, directions, .none, matrix, into: &out)
         productCount += directions.rows
     }
@@ -83,8 +85,10 @@ public struct LanczosOptions: Sendable, Equatable {
 
     public enum End: Sendable, Equatable { case top, bottom, both }
 
-    public init(steps: Int = 80, pairs: Int = 1, reorthogonalize: Bool = true, tolerance: Double? = nil,
-                minimumSteps: Int = 1, which: End = .both, vectors: Bool = false, seed: Int = 0, start: [Double]? = nil) {
+    public init(
+        steps: Int = 80, pairs: Int = 1, reorthogonalize: Bool = true, tolerance: Double? = nil,
+        minimumSteps: Int = 1, which: End = .both, vectors: Bool = false, seed: Int = 0, start: [Double]? = nil
+    ) {
         self.steps = steps
         self.pairs = pairs
         self.reorthogonalize = reorthogonalize
@@ -136,8 +140,10 @@ public struct LanczosResult: Sendable {
 ///
 /// `progress` is told the steps done (of at most m) after every product; when it
 /// returns false the run throws `EngineError.stopped`.
-public func lanczos<Op: SymmetricOperator>(_ op: inout Op, options: LanczosOptions = LanczosOptions(),
-                                           progress: CurvatureProgress? = nil) throws(EngineError) -> LanczosResult {
+public func lanczos<Op: SymmetricOperator>(
+    _ op: inout Op, options: LanczosOptions = LanczosOptions(),
+    progress: CurvatureProgress? = nil
+) throws(EngineError) -> LanczosResult {
     let n = op.dimension
     guard n > 0 else { throw .invalidArgument("lanczos needs a non-empty operator") }
     guard options.steps >= 1 else { throw .invalidArgument("'steps' must be at least 1, got \(options.steps)") }
@@ -200,7 +206,9 @@ public func lanczos<Op: SymmetricOperator>(_ op: inout Op, options: LanczosOptio
         scale = Swift.max(scale, abs(a) + b + betaPrevious)
         lastBeta = b
 
-        if let tol = options.tolerance, j + 1 >= Swift.max(options.minimumSteps, 1), j + 1 >= Swift.min(options.pairs, m) {
+        if let tol = options.tolerance, j + 1 >= Swift.max(options.minimumSteps, 1),
+            j + 1 >= Swift.min(options.pairs, m)
+        {
             let (values, bounds) = try ritzBounds(alpha, beta, lastBeta: b)
             if extremesConverged(values, bounds, pairs: options.pairs, which: options.which, tolerance: tol) {
                 converged = true
@@ -258,13 +266,16 @@ public func lanczos<Op: SymmetricOperator>(_ op: inout Op, options: LanczosOptio
     }
     let top = (0..<k).map { pair(values.count - 1 - $0) }
     let bottom = (0..<k).map { pair($0) }
-    return LanczosResult(steps: steps, products: steps, diagonal: alpha, offDiagonal: Array(beta.prefix(steps - 1)),
-                         ritzValues: values, residualBounds: bounds, top: top, bottom: bottom,
-                         converged: converged)
+    return LanczosResult(
+        steps: steps, products: steps, diagonal: alpha, offDiagonal: Array(beta.prefix(steps - 1)),
+        ritzValues: values, residualBounds: bounds, top: top, bottom: bottom,
+        converged: converged)
 }
 
 /// Ritz values of T (α, β) and their residual bounds |β_last · s_{m,i}|.
-private func ritzBounds(_ alpha: [Double], _ beta: [Double], lastBeta: Double) throws(EngineError) -> ([Double], [Double]) {
+private func ritzBounds(_ alpha: [Double], _ beta: [Double], lastBeta: Double) throws(EngineError) -> (
+    [Double], [Double]
+) {
     let m = alpha.count
     do {
         let e = try tridiagonalEigen(diagonal: alpha, offDiagonal: Array(beta.prefix(m - 1)), vectors: true)
@@ -275,8 +286,10 @@ private func ritzBounds(_ alpha: [Double], _ beta: [Double], lastBeta: Double) t
     }
 }
 
-private func extremesConverged(_ values: [Double], _ bounds: [Double], pairs: Int, which: LanczosOptions.End,
-                               tolerance: Double) -> Bool {
+private func extremesConverged(
+    _ values: [Double], _ bounds: [Double], pairs: Int, which: LanczosOptions.End,
+    tolerance: Double
+) -> Bool {
     let c = values.count
     guard c >= pairs else { return false }
     let size = values.reduce(0) { Swift.max($0, abs($1)) }
@@ -307,14 +320,18 @@ public struct PowerIterationResult: Sendable {
 ///
 /// `progress` is told the products done (of iterations + 1) after each one; when it
 /// returns false the iteration throws `EngineError.stopped`.
-public func powerIteration<Op: SymmetricOperator>(_ op: inout Op, iterations: Int = 30, seed: Int = 0,
-                                                  start: [Double]? = nil,
-                                                  progress: CurvatureProgress? = nil) throws(EngineError) -> PowerIterationResult {
+public func powerIteration<Op: SymmetricOperator>(
+    _ op: inout Op, iterations: Int = 30, seed: Int = 0,
+    start: [Double]? = nil,
+    progress: CurvatureProgress? = nil
+) throws(EngineError) -> PowerIterationResult {
     let n = op.dimension
     guard iterations >= 0 else { throw .invalidArgument("'iterations' must be non-negative, got \(iterations)") }
     var v: [Double]
     if let start {
-        guard start.count == n else { throw .shapeMismatch("the start vector has \(start.count) entries, the operator \(n)") }
+        guard start.count == n else {
+            throw .shapeMismatch("the start vector has \(start.count) entries, the operator \(n)")
+        }
         v = start
     } else {
         var rng = RandomSource(seed: seed)
@@ -327,7 +344,9 @@ public func powerIteration<Op: SymmetricOperator>(_ op: inout Op, iterations: In
         op.apply(v, into: &hv)
         try reportCurvatureProgress(progress, i + 1, iterations + 1)
         let norm = blasNorm(hv)
-        guard norm > 0 else { return PowerIterationResult(value: 0, vector: v, iterations: iterations, products: iterations + 1) }
+        guard norm > 0 else {
+            return PowerIterationResult(value: 0, vector: v, iterations: iterations, products: iterations + 1)
+        }
         swap(&v, &hv)
         blasScale(1 / norm, &v)
     }

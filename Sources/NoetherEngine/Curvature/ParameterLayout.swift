@@ -32,7 +32,8 @@ public struct ParameterLayout: Sendable, Equatable {
         var offset = 0
         let sizes = architecture.sizes
         for l in 0..<architecture.layerCount {
-            let w = Group(name: "W\(l + 1)", layer: l, isBias: false, rows: sizes[l + 1], columns: sizes[l], offset: offset)
+            let w = Group(
+                name: "W\(l + 1)", layer: l, isBias: false, rows: sizes[l + 1], columns: sizes[l], offset: offset)
             groups.append(w)
             offset += w.count
             if architecture.hasBias {

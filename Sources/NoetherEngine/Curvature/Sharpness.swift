@@ -39,17 +39,22 @@ public struct SharpnessEstimate: Sendable {
 /// - `progress`: rows of the dense Hessian, or products of the iteration (see
 ///   `HVPWorkspace.dense`, `lanczos`, `powerIteration`); returning false stops it
 ///   with `EngineError.stopped`.
-public func sharpness(network: Network, data: Dataset, loss: Loss, method: SharpnessMethod = .standard,
-                      start: [Double]? = nil, seed: Int = 0, availableBytes: Int? = nil,
-                      progress: CurvatureProgress? = nil) throws(EngineError) -> SharpnessEstimate {
+public func sharpness(
+    network: Network, data: Dataset, loss: Loss, method: SharpnessMethod = .standard,
+    start: [Double]? = nil, seed: Int = 0, availableBytes: Int? = nil,
+    progress: CurvatureProgress? = nil
+) throws(EngineError) -> SharpnessEstimate {
     var ws = try HVPWorkspace(network: network, data: data, loss: loss)
-    return try sharpness(&ws, method: method, start: start, seed: seed, availableBytes: availableBytes, progress: progress)
+    return try sharpness(
+        &ws, method: method, start: start, seed: seed, availableBytes: availableBytes, progress: progress)
 }
 
 /// The sharpness of the Hessian (or Gauss–Newton / JᵀJ/n matrix) a workspace applies.
-public func sharpness(_ ws: inout HVPWorkspace, method: SharpnessMethod = .standard, start: [Double]? = nil,
-                      seed: Int = 0, availableBytes: Int? = nil,
-                      progress: CurvatureProgress? = nil) throws(EngineError) -> SharpnessEstimate {
+public func sharpness(
+    _ ws: inout HVPWorkspace, method: SharpnessMethod = .standard, start: [Double]? = nil,
+    seed: Int = 0, availableBytes: Int? = nil,
+    progress: CurvatureProgress? = nil
+) throws(EngineError) -> SharpnessEstimate {
     let p = ws.dimension
     var chosen = method
     if case .automatic(let limit) = method {
@@ -71,18 +76,21 @@ public func sharpness(_ ws: inout HVPWorkspace, method: SharpnessMethod = .stand
         blasAxpy(-e.values[0], v, &hv)
         return SharpnessEstimate(value: e.values[0], vector: v, method: "dense", products: p, residual: blasNorm(hv))
     case .lanczos(let steps, let tolerance):
-        let options = LanczosOptions(steps: steps, pairs: 1, reorthogonalize: true, tolerance: tolerance,
-                                     minimumSteps: Swift.min(10, p), which: .top, vectors: true, seed: seed, start: start)
+        let options = LanczosOptions(
+            steps: steps, pairs: 1, reorthogonalize: true, tolerance: tolerance,
+            minimumSteps: Swift.min(10, p), which: .top, vectors: true, seed: seed, start: start)
         let r = try lanczos(&ws, options: options, progress: progress)
         let top = r.top[0]
-        return SharpnessEstimate(value: top.value, vector: top.vector!, method: "lanczos", products: r.products,
-                                 residual: top.residual)
+        return SharpnessEstimate(
+            value: top.value, vector: top.vector!, method: "lanczos", products: r.products,
+            residual: top.residual)
     case .powerIteration(let iterations):
         let r = try powerIteration(&ws, iterations: iterations, seed: seed, start: start, progress: progress)
         var hv = ws.apply(r.vector)
         blasAxpy(-r.value, r.vector, &hv)
-        return SharpnessEstimate(value: r.value, vector: r.vector, method: "power_iteration", products: r.products + 1,
-                                 residual: blasNorm(hv))
+        return SharpnessEstimate(
+            value: r.value, vector: r.vector, method: "power_iteration", products: r.products + 1,
+            residual: blasNorm(hv))
     }
 }
 
@@ -117,8 +125,10 @@ public struct SharpnessTracker: Sendable {
     var workspace: HVPWorkspace?
 
     /// Default: Lanczos with at most 40 and at least 8 products, tolerance 1e-6.
-    public init(architecture: Architecture, method: Method = .lanczos(maxSteps: 40, minimumSteps: 8, tolerance: 1e-6),
-                seed: Int = 0) {
+    public init(
+        architecture: Architecture, method: Method = .lanczos(maxSteps: 40, minimumSteps: 8, tolerance: 1e-6),
+        seed: Int = 0
+    ) {
         self.architecture = architecture
         self.method = method
         self.seed = seed
@@ -145,9 +155,10 @@ public struct SharpnessTracker: Sendable {
         let value: Double
         switch method {
         case .lanczos(let maxSteps, let minimumSteps, let tolerance):
-            let options = LanczosOptions(steps: maxSteps, pairs: 1, reorthogonalize: true, tolerance: tolerance,
-                                         minimumSteps: minimumSteps, which: .top, vectors: true,
-                                         seed: seed &+ measurements, start: start)
+            let options = LanczosOptions(
+                steps: maxSteps, pairs: 1, reorthogonalize: true, tolerance: tolerance,
+                minimumSteps: minimumSteps, which: .top, vectors: true,
+                seed: seed &+ measurements, start: start)
             let r = try lanczos(&ws, options: options)
             value = r.top[0].value
             lastVector = r.top[0].vector

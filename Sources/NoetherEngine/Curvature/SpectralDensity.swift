@@ -52,10 +52,12 @@ public struct SpectralDensity: Sendable {
 /// reorthogonalization. LAPACK (`dstevr`) failures become `.numerical`.
 /// `progress` is told the Lanczos steps done (of m) after each block product; when
 /// it returns false the estimate throws `EngineError.stopped`.
-public func spectralDensity<Op: SymmetricOperator>(_ op: inout Op, probes: Int = 10, steps: Int = 60, gridPoints: Int = 400,
-                                                   sigma: Double? = nil, seed: Int = 0,
-                                                   reorthogonalize: Bool = true,
-                                                   progress: CurvatureProgress? = nil) throws(EngineError) -> SpectralDensity {
+public func spectralDensity<Op: SymmetricOperator>(
+    _ op: inout Op, probes: Int = 10, steps: Int = 60, gridPoints: Int = 400,
+    sigma: Double? = nil, seed: Int = 0,
+    reorthogonalize: Bool = true,
+    progress: CurvatureProgress? = nil
+) throws(EngineError) -> SpectralDensity {
     let n = op.dimension
     guard n > 0 else { throw .invalidArgument("the density needs a non-empty operator") }
     guard probes >= 1 else { throw .invalidArgument("'probes' must be at least 1, got \(probes)") }
@@ -161,9 +163,11 @@ public func spectralDensity<Op: SymmetricOperator>(_ op: inout Op, probes: Int =
         }
     }
     let all = nodes.flatMap { $0 }
-    let lo = all.min()!, hi = all.max()!
+    let lo = all.min()!
+    let hi = all.max()!
     let width = sigma ?? (hi > lo ? 0.01 * (hi - lo) : 1e-3 * Swift.max(1, abs(hi)))
-    let start = lo - 5 * width, end = hi + 5 * width
+    let start = lo - 5 * width
+    let end = hi + 5 * width
     let grid = (0..<gridPoints).map { start + (end - start) * Double($0) / Double(gridPoints - 1) }
     var density = [Double](repeating: 0, count: gridPoints)
     let norm = 1 / (width * (2 * Double.pi).squareRoot() * Double(probes))
@@ -175,7 +179,8 @@ public func spectralDensity<Op: SymmetricOperator>(_ op: inout Op, probes: Int =
             }
         }
     }
-    return SpectralDensity(nodes: nodes, weights: weights, grid: grid, density: density, sigma: width, steps: m, dimension: n)
+    return SpectralDensity(
+        nodes: nodes, weights: weights, grid: grid, density: density, sigma: width, steps: m, dimension: n)
 }
 
 /// A Hutchinson trace estimate with its standard error.
@@ -195,8 +200,10 @@ public struct TraceEstimate: Sendable {
 /// directions (batched products). Cost: N products. `progress` is told the probes
 /// done (of N) after each block; when it returns false the estimate throws
 /// `EngineError.stopped`.
-public func hutchinsonTrace<Op: SymmetricOperator>(_ op: inout Op, probes: Int = 30, seed: Int = 0,
-                                                   progress: CurvatureProgress? = nil) throws(EngineError) -> TraceEstimate {
+public func hutchinsonTrace<Op: SymmetricOperator>(
+    _ op: inout Op, probes: Int = 30, seed: Int = 0,
+    progress: CurvatureProgress? = nil
+) throws(EngineError) -> TraceEstimate {
     let n = op.dimension
     guard probes >= 1 else { throw .invalidArgument("'probes' must be at least 1, got \(probes)") }
     var rng = RandomSource(seed: seed)

@@ -94,8 +94,10 @@ public struct EigenDecomposition: Sendable {
 /// must be symmetric: an asymmetry above 1e-8·max|a_ij| is refused, as are non-finite
 /// entries and k outside 1…n. LAPACK failures become `.numerical`. With vectors, the
 /// memory (≈ 5·n² doubles) is checked against `availableBytes` (default MemAvailable).
-public func eigs(_ a: Matrix, selection: EigenSelection = .all, vectors: Bool = false, threshold: Double = 1e-8,
-                 availableBytes: Int? = nil) throws(EngineError) -> EigenDecomposition {
+public func eigs(
+    _ a: Matrix, selection: EigenSelection = .all, vectors: Bool = false, threshold: Double = 1e-8,
+    availableBytes: Int? = nil
+) throws(EngineError) -> EigenDecomposition {
     guard a.rows == a.columns else {
         throw .shapeMismatch("eigenvalues need a square matrix, got \(a.rows)×\(a.columns)")
     }
@@ -103,20 +105,28 @@ public func eigs(_ a: Matrix, selection: EigenSelection = .all, vectors: Bool = 
     try checkSymmetric(a)
     let estimate = 8 * n * n * (vectors ? 5 : 2)
     if n > 512 {
-        guard let free = availableBytes ?? availableMemoryBytes() else { return try eigsUnchecked(a, selection, vectors, threshold) }
+        guard let free = availableBytes ?? availableMemoryBytes() else {
+            return try eigsUnchecked(a, selection, vectors, threshold)
+        }
         if estimate > free {
-            throw .invalidArgument("the eigendecomposition of a \(n)×\(n) matrix needs about \(formatBytes(estimate)) but only \(formatBytes(free)) of memory are available; use 'lanczos' instead")
+            throw .invalidArgument(
+                "the eigendecomposition of a \(n)×\(n) matrix needs about \(formatBytes(estimate)) but only \(formatBytes(free)) of memory are available; use 'lanczos' instead"
+            )
         }
     }
     return try eigsUnchecked(a, selection, vectors, threshold)
 }
 
-func eigsUnchecked(_ a: Matrix, _ selection: EigenSelection, _ vectors: Bool, _ threshold: Double) throws(EngineError) -> EigenDecomposition {
+func eigsUnchecked(_ a: Matrix, _ selection: EigenSelection, _ vectors: Bool, _ threshold: Double) throws(EngineError)
+    -> EigenDecomposition
+{
     let n = a.rows
     switch selection {
     case .all: break
     case .top(let k), .bottom(let k):
-        guard k >= 1, k <= n else { throw .invalidArgument("the number of eigenvalues must be between 1 and \(n), got \(k)") }
+        guard k >= 1, k <= n else {
+            throw .invalidArgument("the number of eigenvalues must be between 1 and \(n), got \(k)")
+        }
     }
     let result: SymmetricEigen
     do {
@@ -128,8 +138,9 @@ func eigsUnchecked(_ a: Matrix, _ selection: EigenSelection, _ vectors: Bool, _ 
     } catch {
         throw .numerical(error.description)
     }
-    return EigenDecomposition(values: result.values, vectors: result.vectors,
-                              spectrum: Spectrum(eigenvalues: result.values, dimension: n, threshold: threshold))
+    return EigenDecomposition(
+        values: result.values, vectors: result.vectors,
+        spectrum: Spectrum(eigenvalues: result.values, dimension: n, threshold: threshold))
 }
 
 /// Refuses non-finite or visibly asymmetric input (LAPACK would read one triangle).
@@ -147,7 +158,8 @@ func checkSymmetric(_ a: Matrix) throws(EngineError) {
             while j0 <= i0 {
                 for i in i0..<Swift.min(i0 + tile, n) {
                     for j in j0..<Swift.min(j0 + tile, i + 1) {
-                        let x = s[i * n + j], y = s[j * n + i]
+                        let x = s[i * n + j]
+                        let y = s[j * n + i]
                         if !x.isFinite || !y.isFinite { finite = false }
                         largest = Swift.max(largest, abs(x), abs(y))
                         asymmetry = Swift.max(asymmetry, abs(x - y))

@@ -34,11 +34,14 @@ func blasScale(_ alpha: Double, _ x: inout [Double]) {
 /// y ← α·op(A[0..<rows, :])·x + β·y over the first `rows` rows of the row-major
 /// `a` (`cblas_dgemv`). `.none`: y has `rows` entries, x has `a.columns`;
 /// `.transposed`: y has `a.columns`, x has `rows`.
-func blasGemv(_ trans: Transpose, _ a: Matrix, rows: Int, _ x: [Double], _ y: inout [Double],
-              alpha: Double = 1, beta: Double = 0) {
+func blasGemv(
+    _ trans: Transpose, _ a: Matrix, rows: Int, _ x: [Double], _ y: inout [Double],
+    alpha: Double = 1, beta: Double = 0
+) {
     let cols = a.columns
     precondition(rows <= a.rows, "gemv row count beyond the matrix")
-    precondition(x.count >= (trans == .none ? cols : rows) && y.count >= (trans == .none ? rows : cols), "gemv vector sizes")
+    precondition(
+        x.count >= (trans == .none ? cols : rows) && y.count >= (trans == .none ? rows : cols), "gemv vector sizes")
     if rows == 0 || cols == 0 {
         if beta == 0 { for i in 0..<y.count { y[i] = 0 } } else { blasScale(beta, &y) }
         return
@@ -46,8 +49,9 @@ func blasGemv(_ trans: Transpose, _ a: Matrix, rows: Int, _ x: [Double], _ y: in
     a.storage.withUnsafeBufferPointer { pa in
         x.withUnsafeBufferPointer { px in
             y.withUnsafeMutableBufferPointer { py in
-                cblas_dgemv(CblasRowMajor, trans.cblas, blasint(rows), blasint(cols), alpha, pa.baseAddress,
-                            blasint(Swift.max(cols, 1)), px.baseAddress, 1, beta, py.baseAddress, 1)
+                cblas_dgemv(
+                    CblasRowMajor, trans.cblas, blasint(rows), blasint(cols), alpha, pa.baseAddress,
+                    blasint(Swift.max(cols, 1)), px.baseAddress, 1, beta, py.baseAddress, 1)
             }
         }
     }
@@ -75,10 +79,12 @@ func rademacherVector(_ n: Int, _ rng: inout RandomSource) -> [Double] {
 /// 200×64 output (a tenth of the training step); its kernel then adds α·op(A)op(B) to C
 /// either way, so the result is bit-identical, and C's old contents (NaN included) are
 /// ignored as BLAS defines.
-func gemmStrided(_ transA: Transpose, _ a: UnsafePointer<Double>, lda: Int,
-                 _ transB: Transpose, _ b: UnsafePointer<Double>, ldb: Int,
-                 _ c: UnsafeMutablePointer<Double>, ldc: Int, m: Int, n: Int, k: Int,
-                 alpha: Double = 1, beta: Double = 0) {
+func gemmStrided(
+    _ transA: Transpose, _ a: UnsafePointer<Double>, lda: Int,
+    _ transB: Transpose, _ b: UnsafePointer<Double>, ldb: Int,
+    _ c: UnsafeMutablePointer<Double>, ldc: Int, m: Int, n: Int, k: Int,
+    alpha: Double = 1, beta: Double = 0
+) {
     guard m > 0, n > 0, k > 0 else { return }
     var beta = beta
     if beta == 0 {
@@ -89,8 +95,9 @@ func gemmStrided(_ transA: Transpose, _ a: UnsafePointer<Double>, lda: Int,
         }
         beta = 1
     }
-    cblas_dgemm(CblasRowMajor, transA.cblas, transB.cblas, blasint(m), blasint(n), blasint(k),
-                alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    cblas_dgemm(
+        CblasRowMajor, transA.cblas, transB.cblas, blasint(m), blasint(n), blasint(k),
+        alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
 }
 
 // Broadcast kernels over a block of B directions stored sample-major: row i·B + d of
@@ -98,17 +105,22 @@ func gemmStrided(_ transA: Transpose, _ a: UnsafePointer<Double>, lda: Int,
 // compiler vectorizes the inner dimension.
 
 /// out[(i·B+d), j] = z[(i·B+d), j] · s[i, j].
-func broadcastMultiply(_ z: [Double], _ s: [Double], into out: inout [Double], samples n: Int, directions b: Int, width m: Int) {
+func broadcastMultiply(
+    _ z: [Double], _ s: [Double], into out: inout [Double], samples n: Int, directions b: Int, width m: Int
+) {
     guard n > 0, b > 0, m > 0 else { return }
     z.withUnsafeBufferPointer { zp in
         s.withUnsafeBufferPointer { sp in
             out.withUnsafeMutableBufferPointer { op in
-                let z0 = zp.baseAddress!, s0 = sp.baseAddress!, o0 = op.baseAddress!
+                let z0 = zp.baseAddress!
+                let s0 = sp.baseAddress!
+                let o0 = op.baseAddress!
                 for i in 0..<n {
                     let sr = s0 + i &* m
                     for d in 0..<b {
                         let off = (i &* b &+ d) &* m
-                        let zr = z0 + off, orow = o0 + off
+                        let zr = z0 + off
+                        let orow = o0 + off
                         for j in 0..<m { orow[j] = zr[j] * sr[j] }
                     }
                 }
@@ -119,20 +131,25 @@ func broadcastMultiply(_ z: [Double], _ s: [Double], into out: inout [Double], s
 
 /// z[(i·B+d), j] ← t[(i·B+d), j] · s[i, j] + c[i, j] · z[(i·B+d), j] (the c term only
 /// when `c` is non-empty).
-func broadcastCombine(_ t: [Double], _ s: [Double], _ c: [Double], into z: inout [Double],
-                      samples n: Int, directions b: Int, width m: Int) {
+func broadcastCombine(
+    _ t: [Double], _ s: [Double], _ c: [Double], into z: inout [Double],
+    samples n: Int, directions b: Int, width m: Int
+) {
     guard n > 0, b > 0, m > 0 else { return }
     let withC = !c.isEmpty
     t.withUnsafeBufferPointer { tp in
         s.withUnsafeBufferPointer { sp in
             c.withUnsafeBufferPointer { cp in
                 z.withUnsafeMutableBufferPointer { zp in
-                    let t0 = tp.baseAddress!, s0 = sp.baseAddress!, z0 = zp.baseAddress!
+                    let t0 = tp.baseAddress!
+                    let s0 = sp.baseAddress!
+                    let z0 = zp.baseAddress!
                     for i in 0..<n {
                         let sr = s0 + i &* m
                         for d in 0..<b {
                             let off = (i &* b &+ d) &* m
-                            let tr = t0 + off, zr = z0 + off
+                            let tr = t0 + off
+                            let zr = z0 + off
                             if withC {
                                 let cr = cp.baseAddress! + i &* m
                                 for j in 0..<m { zr[j] = tr[j] * sr[j] + cr[j] * zr[j] }

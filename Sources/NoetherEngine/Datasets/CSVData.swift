@@ -98,8 +98,9 @@ public func loadCSV(path: String, label: String? = nil, kind: LabelKind = .autom
     case .regression: classification = false
     case .classification:
         if let bad = targets.firstIndex(where: { !isClassLabel($0) }) {
-            throw .file("'\(path)' line \(targetLines[bad]), column '\(labelName)': "
-                + "'\(formatShort(targets[bad]))' is not a class label (a non-negative integer)")
+            throw .file(
+                "'\(path)' line \(targetLines[bad]), column '\(labelName)': "
+                    + "'\(formatShort(targets[bad]))' is not a class label (a non-negative integer)")
         }
         classification = true
     }
@@ -117,8 +118,8 @@ public func loadCSV(path: String, label: String? = nil, kind: LabelKind = .autom
 func splitCSVFields(_ line: Substring) -> [String]? {
     var fields = [String]()
     var field = ""
-    var quoted = false          // inside a quoted section
-    var trailing = ""           // spaces seen after text, kept only if more text follows
+    var quoted = false  // inside a quoted section
+    var trailing = ""  // spaces seen after text, kept only if more text follows
     let chars = Array(line)
     var i = 0
     while i < chars.count {
@@ -126,7 +127,12 @@ func splitCSVFields(_ line: Substring) -> [String]? {
         i += 1
         if quoted {
             if c == "\"" {
-                if i < chars.count && chars[i] == "\"" { field.append("\""); i += 1 } else { quoted = false }
+                if i < chars.count && chars[i] == "\"" {
+                    field.append("\"")
+                    i += 1
+                } else {
+                    quoted = false
+                }
             } else {
                 field.append(c)
             }

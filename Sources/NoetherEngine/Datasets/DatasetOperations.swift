@@ -40,7 +40,8 @@ extension Dataset {
         }
         let k = Int((fraction * Double(count)).rounded())
         guard k >= 1, k < count else {
-            throw .invalidArgument("a split of \(count) samples at fraction \(formatShort(fraction)) leaves one part empty")
+            throw .invalidArgument(
+                "a split of \(count) samples at fraction \(formatShort(fraction)) leaves one part empty")
         }
         var rng = RandomSource(seed: seed)
         let perm = rng.permutation(count)
@@ -49,7 +50,8 @@ extension Dataset {
 
     /// Mean and population standard deviation of every input feature.
     public var featureStatistics: FeatureStatistics {
-        let n = Double(count), d = inputDimension
+        let n = Double(count)
+        let d = inputDimension
         var mean = [Double](repeating: 0, count: d)
         var std = mean
         for i in 0..<count { for j in 0..<d { mean[j] += inputs[i, j] } }

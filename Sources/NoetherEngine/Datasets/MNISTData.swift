@@ -14,14 +14,16 @@
 public func loadMNIST(path: String, n: Int? = nil, test: Bool = false) throws(EngineError) -> Dataset {
     if let n, n < 1 { throw .invalidArgument("'n' must be at least 1, got \(n)") }
     let prefix = test ? "t10k" : "train"
-    let imagesName = "\(prefix)-images-idx3-ubyte", labelsName = "\(prefix)-labels-idx1-ubyte"
+    let imagesName = "\(prefix)-images-idx3-ubyte"
+    let labelsName = "\(prefix)-labels-idx1-ubyte"
     let folder = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
     guard FileBytes.isDirectory(folder) else {
         if FileBytes.isRegularFile(folder) {
             throw .file("'\(path)' is a file; give the folder that holds \(imagesName) and \(labelsName)")
         }
-        throw .file("the MNIST folder '\(path)' does not exist: create it and put \(imagesName) and "
-            + "\(labelsName) (raw or .gz, from the MNIST distribution) in it")
+        throw .file(
+            "the MNIST folder '\(path)' does not exist: create it and put \(imagesName) and "
+                + "\(labelsName) (raw or .gz, from the MNIST distribution) in it")
     }
     func locate(_ name: String) -> String? {
         let dotted = name.replacing("-idx", with: ".idx", maxReplacements: 1)
@@ -31,15 +33,18 @@ public func loadMNIST(path: String, n: Int? = nil, test: Bool = false) throws(En
         }
         return nil
     }
-    let imagesPath = locate(imagesName), labelsPath = locate(labelsName)
+    let imagesPath = locate(imagesName)
+    let labelsPath = locate(labelsName)
     guard let imagesPath, let labelsPath else {
         let missing = [imagesPath == nil ? imagesName : nil, labelsPath == nil ? labelsName : nil].compactMap { $0 }
-        throw .file("MNIST files not found: put \(missing.joined(separator: " and ")) (raw or .gz) in the folder '\(path)'")
+        throw .file(
+            "MNIST files not found: put \(missing.joined(separator: " and ")) (raw or .gz) in the folder '\(path)'")
     }
     let labels = try readIDX(labelsPath, expectedDimensions: 1, count: n)
     let images = try readIDX(imagesPath, expectedDimensions: 3, count: n)
     guard images.shape[0] == labels.shape[0] else {
-        throw .file("'\(imagesPath)' holds \(images.shape[0]) images but '\(labelsPath)' holds \(labels.shape[0]) labels")
+        throw .file(
+            "'\(imagesPath)' holds \(images.shape[0]) images but '\(labelsPath)' holds \(labels.shape[0]) labels")
     }
     let available = images.shape[0]
     let count = n ?? available

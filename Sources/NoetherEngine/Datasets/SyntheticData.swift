@@ -8,7 +8,8 @@ public func xor2d(n: Int, seed: Int) throws(EngineError) -> Dataset {
     var x = Matrix(rows: n, columns: 2)
     var labels = [Int](repeating: 0, count: n)
     for i in 0..<n {
-        let a = rng.normal(), b = rng.normal()
+        let a = rng.normal()
+        let b = rng.normal()
         x[i, 0] = a
         x[i, 1] = b
         labels[i] = (a > 0) != (b > 0) ? 1 : 0
@@ -24,8 +25,10 @@ public func xor2d(n: Int, seed: Int) throws(EngineError) -> Dataset {
 /// block's directions (rows × d standard normals, row-major; each row normalized),
 /// then its noise (rows × d, row-major); finally `permutation(n)`, applied so that
 /// sample i of the result is pre-shuffle sample perm[i].
-public func spheres(n: Int, d: Int = 10, innerRadius: Double = 1, outerRadius: Double = 2, noise: Double = 0.1,
-                    seed: Int) throws(EngineError) -> Dataset {
+public func spheres(
+    n: Int, d: Int = 10, innerRadius: Double = 1, outerRadius: Double = 2, noise: Double = 0.1,
+    seed: Int
+) throws(EngineError) -> Dataset {
     guard n >= 2 else { throw .invalidArgument("'n' must be at least 2, got \(n)") }
     guard d >= 1 else { throw .invalidArgument("'d' must be at least 1, got \(d)") }
     for (label, v) in [("inner_radius", innerRadius), ("outer_radius", outerRadius), ("noise", noise)]
@@ -70,8 +73,10 @@ public func teacherNetwork(d: Int, hidden: Int, out: Int, seed: Int) throws(Engi
 /// U(±1/√fan_in)); then X (n × d standard normals, row-major); then, when `noise`
 /// is positive, the target noise (n × out, row-major). Targets are the teacher's
 /// outputs, not labels: train with `mse`.
-public func teacherStudent(n: Int, d: Int, hidden: Int, out: Int, noise: Double = 0,
-                           seed: Int) throws(EngineError) -> Dataset {
+public func teacherStudent(
+    n: Int, d: Int, hidden: Int, out: Int, noise: Double = 0,
+    seed: Int
+) throws(EngineError) -> Dataset {
     guard n >= 1 else { throw .invalidArgument("'n' must be at least 1, got \(n)") }
     guard d >= 1 else { throw .invalidArgument("'d' must be at least 1, got \(d)") }
     guard hidden >= 1 else { throw .invalidArgument("'hidden' must be at least 1, got \(hidden)") }

@@ -15,21 +15,31 @@ struct InflateError: Error, Sendable, Equatable {
 /// one of their unused codes is an error. Every length, distance and count is
 /// checked against the data, so a damaged stream is an `InflateError`, never a crash.
 enum Inflate {
-    static let lengthBase: [Int] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99,
-                                    115, 131, 163, 195, 227, 258]
-    static let lengthExtra: [Int] = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
-    static let distanceBase: [Int] = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769,
-                                      1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577]
-    static let distanceExtra: [Int] = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11,
-                                       12, 12, 13, 13]
+    static let lengthBase: [Int] = [
+        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99,
+        115, 131, 163, 195, 227, 258,
+    ]
+    static let lengthExtra: [Int] = [
+        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+    ]
+    static let distanceBase: [Int] = [
+        1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769,
+        1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
+    ]
+    static let distanceExtra: [Int] = [
+        0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11,
+        12, 12, 13, 13,
+    ]
     static let codeLengthOrder: [Int] = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
 
     /// Decodes the raw DEFLATE stream that starts at byte `start` of `input`,
     /// appending to `output`. Stops after the final block, or as soon as `output`
     /// holds at least `limit` bytes. Returns the index of the first byte after the
     /// stream (meaningful when complete) and whether the final block was reached.
-    static func decode(_ input: [UInt8], start: Int, into output: inout [UInt8],
-                       limit: Int = .max) throws(InflateError) -> (end: Int, complete: Bool) {
+    static func decode(
+        _ input: [UInt8], start: Int, into output: inout [UInt8],
+        limit: Int = .max
+    ) throws(InflateError) -> (end: Int, complete: Bool) {
         try input.withUnsafeBufferPointer { (buffer) throws(InflateError) -> (end: Int, complete: Bool) in
             var decoder = Decoder(input: buffer, position: start)
             let complete = try decoder.run(into: &output, limit: limit)
@@ -58,7 +68,9 @@ enum Inflate {
                 break
             }
             let size = 1 << maxLength
-            if table.count != size { table = [UInt32](repeating: 0, count: size) } else {
+            if table.count != size {
+                table = [UInt32](repeating: 0, count: size)
+            } else {
                 for i in 0..<size { table[i] = 0 }
             }
             if maxLength == 0 { return }
@@ -238,7 +250,9 @@ enum Inflate {
                     let di = try symbol(distances)
                     if di >= 30 { throw InflateError(message: "invalid distance code \(di)") }
                     let distance = Inflate.distanceBase[di] + (try take(Inflate.distanceExtra[di]))
-                    if distance > out.count { throw InflateError(message: "distance \(distance) reaches before the start") }
+                    if distance > out.count {
+                        throw InflateError(message: "distance \(distance) reaches before the start")
+                    }
                     var from = out.count - distance
                     for _ in 0..<length {
                         out.append(out[from])
@@ -275,7 +289,8 @@ enum Gzip {
             let (end, complete) = try Inflate.decode(bytes, start: dataStart, into: &out, limit: limit)
             if !complete { return Array(out.prefix(limit)) }
             guard end + 8 <= bytes.count else { throw InflateError(message: "the gzip trailer is missing") }
-            let crc = le32(bytes, end), size = le32(bytes, end + 4)
+            let crc = le32(bytes, end)
+            let size = le32(bytes, end + 4)
             let actual = out.withUnsafeBufferPointer { crc32(UnsafeBufferPointer(rebasing: $0[start...])) }
             if crc != actual { throw InflateError(message: "crc-32 check failed") }
             if size != UInt32(truncatingIfNeeded: out.count - start) {

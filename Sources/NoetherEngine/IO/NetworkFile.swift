@@ -81,7 +81,8 @@ public enum NetworkFile {
         func keyword(_ tokens: [Substring], _ word: String, count: Int) throws(EngineError) {
             guard tokens.first == Substring(word), tokens.count == count else {
                 let found = tokens.joined(separator: " ")
-                throw fail("expected '\(word)' followed by \(count - 1) value\(count == 2 ? "" : "s"), found '\(found)'")
+                throw fail(
+                    "expected '\(word)' followed by \(count - 1) value\(count == 2 ? "" : "s"), found '\(found)'")
             }
         }
         func integer(_ token: Substring) throws(EngineError) -> Int {
@@ -121,7 +122,8 @@ public enum NetworkFile {
         var sizes = [Int]()
         for t in sizesLine.dropFirst() { sizes.append(try integer(t)) }
         let activationLine = try nextLine()
-        guard activationLine.first == "activation", let activation = parseActivation(Array(activationLine.dropFirst())) else {
+        guard activationLine.first == "activation", let activation = parseActivation(Array(activationLine.dropFirst()))
+        else {
             index -= 1
             throw fail("expected 'activation' and one of relu, linear, tanh, gelu, interpolated ε, leaky_relu a")
         }
@@ -134,7 +136,8 @@ public enum NetworkFile {
         var weights = [Matrix]()
         var biases = [Matrix]()
         for l in 0..<(sizes.count - 1) {
-            let rows = sizes[l + 1], columns = sizes[l]
+            let rows = sizes[l + 1]
+            let columns = sizes[l]
             let head = try nextLine()
             index -= 1
             try keyword(head, "W\(l + 1)", count: 3)
@@ -172,8 +175,9 @@ public enum NetworkFile {
             guard lines[index].isEmpty else { throw fail("unexpected text after 'end'") }
             index += 1
         }
-        return Network(architecture: Architecture(sizes: sizes, activation: activation, hasBias: hasBias),
-                       parameters: parameters)
+        return Network(
+            architecture: Architecture(sizes: sizes, activation: activation, hasBias: hasBias),
+            parameters: parameters)
     }
 
     static func activationToken(_ a: Activation) -> String {

@@ -100,8 +100,10 @@ struct PatternTracker {
     mutating func observe(_ z: Matrix, step: Int, previousAbsDelta: Double) {
         swap(&previous, &current)
         let hadPrevious = hasCurrent
-        let m = self.m, words = self.words
-        var minAbs = Double.infinity, sumAbs = 0.0
+        let m = self.m
+        let words = self.words
+        var minAbs = Double.infinity
+        var sumAbs = 0.0
         var flips = 0
         z.storage.withUnsafeBufferPointer { zp in
             current.withUnsafeMutableBufferPointer { cur in
@@ -112,7 +114,8 @@ struct PatternTracker {
                             let row = i * m
                             for w in 0..<words {
                                 var bits: UInt64 = 0
-                                let lo = w * 64, hi = Swift.min(m, lo + 64)
+                                let lo = w * 64
+                                let hi = Swift.min(m, lo + 64)
                                 for j in lo..<hi {
                                     let v = zp[row + j]
                                     if v > 0 { bits |= 1 << UInt64(j - lo) }
@@ -148,7 +151,8 @@ struct PatternTracker {
         if flips == 0 { zeroChanges += 1 }
         sumFlip += fraction
         sumUnits += Double(units)
-        let dx = fraction - meanX, dy = previousAbsDelta - meanY
+        let dx = fraction - meanX
+        let dy = previousAbsDelta - meanY
         meanX += dx / Double(updates)
         meanY += dy / Double(updates)
         m2x += dx * (fraction - meanX)
@@ -180,7 +184,8 @@ struct PatternTracker {
                 for i in 0..<n { idx[i] = i }
                 func less(_ a: Int, _ b: Int) -> Bool {
                     for w in 0..<words {
-                        let x = rows[a * words + w], y = rows[b * words + w]
+                        let x = rows[a * words + w]
+                        let y = rows[b * words + w]
                         if x != y { return x < y }
                     }
                     return false
@@ -199,7 +204,10 @@ struct PatternTracker {
                     }
                 }
                 var start = n / 2
-                while start > 0 { start -= 1; siftDown(start, n) }
+                while start > 0 {
+                    start -= 1
+                    siftDown(start, n)
+                }
                 var end = n
                 while end > 1 {
                     end -= 1

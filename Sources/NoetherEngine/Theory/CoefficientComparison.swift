@@ -62,17 +62,22 @@ public struct CoefficientComparison: Sendable, Equatable {
 ///     min(d, number of positive Hessian eigenvalues)).
 /// - Throws: `.invalidArgument` for an empty list, non-finite values, a list that
 ///   sums to 0, or K′ outside 2…min(a.count, b.count).
-public func compareCoefficients(_ a: [Double], _ b: [Double], top: Int? = nil) throws(EngineError) -> CoefficientComparison {
+public func compareCoefficients(_ a: [Double], _ b: [Double], top: Int? = nil) throws(EngineError)
+    -> CoefficientComparison
+{
     guard !a.isEmpty, !b.isEmpty else { throw .invalidArgument("both coefficient lists must be non-empty") }
     guard a.allSatisfy(\.isFinite), b.allSatisfy(\.isFinite) else {
         throw .invalidArgument("the coefficients must be finite")
     }
     let k = top ?? Swift.min(a.count, b.count)
     guard k >= 2, k <= Swift.min(a.count, b.count) else {
-        throw .invalidArgument("the number of coefficients to compare must lie between 2 and \(Swift.min(a.count, b.count)), got \(k)")
+        throw .invalidArgument(
+            "the number of coefficients to compare must lie between 2 and \(Swift.min(a.count, b.count)), got \(k)")
     }
-    let absA = a.map(abs), absB = b.map(abs)
-    let sumA = TheoryMath.sum(absA), sumB = TheoryMath.sum(absB)
+    let absA = a.map(abs)
+    let absB = b.map(abs)
+    let sumA = TheoryMath.sum(absA)
+    let sumB = TheoryMath.sum(absB)
     guard sumA > 0, sumB > 0 else { throw .invalidArgument("a coefficient list is all zero") }
     let sortedA = absA.sorted(by: >).prefix(k).map { $0 / sumA }
     let sortedB = absB.sorted(by: >).prefix(k).map { $0 / sumB }
@@ -83,7 +88,8 @@ public func compareCoefficients(_ a: [Double], _ b: [Double], top: Int? = nil) t
 
     var matched: ModeMatchedComparison? = nil
     if a.count == b.count {
-        let sa = absA.map { $0 / sumA }, sb = absB.map { $0 / sumB }
+        let sa = absA.map { $0 / sumA }
+        let sb = absB.map { $0 / sumB }
         let topA = sa.indices.max { sa[$0] < sa[$1] }!
         let topB = sb.indices.max { sb[$0] < sb[$1] }!
         matched = ModeMatchedComparison(
@@ -94,9 +100,11 @@ public func compareCoefficients(_ a: [Double], _ b: [Double], top: Int? = nil) t
             topModeA: topA, topModeB: topB)
     }
     let f = { (x: Double) in TheoryMath.format(x) }
-    var summary = "sorted-rank R = \(f(rank.correlation)) over the top \(k) (top shares \(f(rank.topA)) vs \(f(rank.topB)))"
+    var summary =
+        "sorted-rank R = \(f(rank.correlation)) over the top \(k) (top shares \(f(rank.topA)) vs \(f(rank.topB)))"
     if let m = matched {
-        summary += "; mode by mode: log R = \(f(m.logCorrelation)), Spearman \(f(m.rankCorrelation)), "
+        summary +=
+            "; mode by mode: log R = \(f(m.logCorrelation)), Spearman \(f(m.rankCorrelation)), "
             + "total variation \(f(m.totalVariation)), largest mode \(m.topModeA) vs \(m.topModeB)"
     } else {
         summary += "; no mode-by-mode comparison (\(a.count) vs \(b.count) modes are not one basis)"

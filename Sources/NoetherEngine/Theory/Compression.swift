@@ -21,9 +21,11 @@ public struct CompressionSeries: Sendable, Equatable {
     /// max_i q_i(1 − q_i), when recorded (else derived from q_min, see `analyzeCompression`).
     public var maxConfidenceVariance: [Double]?
 
-    public init(steps: [Double], sharpness: [Double], meanConfidence: [Double], minConfidence: [Double],
-                meanConfidenceVariance: [Double], jacobianGramMax: [Double]? = nil,
-                maxConfidenceVariance: [Double]? = nil) {
+    public init(
+        steps: [Double], sharpness: [Double], meanConfidence: [Double], minConfidence: [Double],
+        meanConfidenceVariance: [Double], jacobianGramMax: [Double]? = nil,
+        maxConfidenceVariance: [Double]? = nil
+    ) {
         self.steps = steps
         self.sharpness = sharpness
         self.meanConfidence = meanConfidence
@@ -67,26 +69,38 @@ public struct CompressionAnalysis: Sendable, Equatable {
 ///   - tauWindow: the τ fit's window (the reference's by default).
 /// - Throws: `.shapeMismatch` when the series differ in length; `.invalidArgument` for
 ///   an empty series, or as `fitTau`.
-public func analyzeCompression(_ series: CompressionSeries, learningRate: Double? = nil,
-                               tauWindow: TauWindow = .reference) throws(EngineError) -> CompressionAnalysis {
+public func analyzeCompression(
+    _ series: CompressionSeries, learningRate: Double? = nil,
+    tauWindow: TauWindow = .reference
+) throws(EngineError) -> CompressionAnalysis {
     let n = series.steps.count
     guard n >= 1 else { throw .invalidArgument("the compression series is empty") }
-    let lengths = [series.sharpness.count, series.meanConfidence.count, series.minConfidence.count,
-                   series.meanConfidenceVariance.count, series.jacobianGramMax?.count ?? n,
-                   series.maxConfidenceVariance?.count ?? n]
+    let lengths = [
+        series.sharpness.count, series.meanConfidence.count, series.minConfidence.count,
+        series.meanConfidenceVariance.count, series.jacobianGramMax?.count ?? n,
+        series.maxConfidenceVariance?.count ?? n,
+    ]
     guard lengths.allSatisfy({ $0 == n }) else {
         throw .shapeMismatch("every compression series needs one value per checkpoint (\(n))")
     }
-    var factor = [Double](), exact = [Bool](), bound = [Double](), meanField = [Double](), ratio = [Double]()
+    var factor = [Double]()
+    var exact = [Bool]()
+    var bound = [Double]()
+    var meanField = [Double]()
+    var ratio = [Double]()
     for i in 0..<n {
-        let f: Double, isExact: Bool
+        let f: Double
+        let isExact: Bool
         if let recorded = series.maxConfidenceVariance?[i], recorded.isFinite {
-            f = recorded; isExact = true
+            f = recorded
+            isExact = true
         } else if series.minConfidence[i] >= 0.5 {
             let q = series.minConfidence[i]
-            f = q * (1 - q); isExact = true
+            f = q * (1 - q)
+            isExact = true
         } else {
-            f = series.minConfidence[i].isFinite ? 0.25 : .nan; isExact = false
+            f = series.minConfidence[i].isFinite ? 0.25 : .nan
+            isExact = false
         }
         factor.append(f)
         exact.append(isExact)
@@ -97,7 +111,8 @@ public func analyzeCompression(_ series: CompressionSeries, learningRate: Double
     }
     let measured = (0..<n).filter { series.sharpness[$0].isFinite && series.steps[$0].isFinite }
         .sorted { series.steps[$0] < series.steps[$1] }
-    let compression = measured.count >= 1
+    let compression =
+        measured.count >= 1
         ? series.sharpness[measured.first!] / series.sharpness[measured.last!] : .nan
     var decay: DecayFit? = nil
     var note: String? = nil
@@ -110,11 +125,13 @@ public func analyzeCompression(_ series: CompressionSeries, learningRate: Double
             note = error.description
         }
     }
-    let tau = try fitTau(steps: series.steps, meanConfidence: series.meanConfidence, learningRate: learningRate,
-                         window: tauWindow)
-    return CompressionAnalysis(steps: series.steps, confidenceFactor: factor, confidenceFactorIsExact: exact,
-                               bound: bound, meanFieldEstimate: meanField, boundRatio: ratio,
-                               compressionRatio: compression, decay: decay, decayNote: note, tau: tau)
+    let tau = try fitTau(
+        steps: series.steps, meanConfidence: series.meanConfidence, learningRate: learningRate,
+        window: tauWindow)
+    return CompressionAnalysis(
+        steps: series.steps, confidenceFactor: factor, confidenceFactorIsExact: exact,
+        bound: bound, meanFieldEstimate: meanField, boundRatio: ratio,
+        compressionRatio: compression, decay: decay, decayNote: note, tau: tau)
 }
 
 /// The checkpoints a τ fit uses: t in [start, end] and lowerGap < 1 − q̄ < upperGap,
@@ -127,8 +144,10 @@ public struct TauWindow: Sendable, Equatable {
     public var lowerGap: Double
     public var upperGap: Double
 
-    public init(clock: Clock = .steps, start: Double = 25, end: Double = .infinity, lowerGap: Double = 0.01,
-                upperGap: Double = 0.9) {
+    public init(
+        clock: Clock = .steps, start: Double = 25, end: Double = .infinity, lowerGap: Double = 0.01,
+        upperGap: Double = 0.9
+    ) {
         self.clock = clock
         self.start = start
         self.end = end
@@ -141,7 +160,9 @@ public struct TauWindow: Sendable, Equatable {
 
     /// A window fixed in gradient-flow time, ηt ∈ [from, to], so that every η is fitted
     /// over the same stretch of the dynamics (experiments.md §4), with the gap bounds.
-    public static func scaledTime(from: Double, to: Double, lowerGap: Double = 0.01, upperGap: Double = 0.9) -> TauWindow {
+    public static func scaledTime(from: Double, to: Double, lowerGap: Double = 0.01, upperGap: Double = 0.9)
+        -> TauWindow
+    {
         TauWindow(clock: .scaledTime, start: from, end: to, lowerGap: lowerGap, upperGap: upperGap)
     }
 }
@@ -170,8 +191,10 @@ public struct TauFit: Sendable, Equatable {
 /// note (not an error: a sweep may hold such runs).
 /// - Throws: `.shapeMismatch` when the series differ in length; `.invalidArgument` for
 ///   a `.scaledTime` window without a positive η.
-public func fitTau(steps: [Double], meanConfidence: [Double], learningRate: Double? = nil,
-                   window: TauWindow = .reference) throws(EngineError) -> TauFit {
+public func fitTau(
+    steps: [Double], meanConfidence: [Double], learningRate: Double? = nil,
+    window: TauWindow = .reference
+) throws(EngineError) -> TauFit {
     guard steps.count == meanConfidence.count else {
         throw .shapeMismatch("the τ fit needs one q̄ per checkpoint, got \(meanConfidence.count) for \(steps.count)")
     }
@@ -181,9 +204,11 @@ public func fitTau(steps: [Double], meanConfidence: [Double], learningRate: Doub
         }
     }
     let scale = window.clock == .scaledTime ? learningRate! : 1
-    var ts = [Double](), ys = [Double]()
+    var ts = [Double]()
+    var ys = [Double]()
     for i in steps.indices {
-        let t = steps[i], gap = 1 - meanConfidence[i]
+        let t = steps[i]
+        let gap = 1 - meanConfidence[i]
         guard t.isFinite, gap.isFinite else { continue }
         let clock = t * scale
         if clock >= window.start, clock <= window.end, gap > window.lowerGap, gap < window.upperGap {
@@ -193,13 +218,15 @@ public func fitTau(steps: [Double], meanConfidence: [Double], learningRate: Doub
     }
     let scaled = { (tau: Double) -> Double? in learningRate.map { $0 * tau } }
     guard ts.count >= 2, let line = TheoryMath.line(ts, ys) else {
-        return TauFit(tau: .nan, scaledTau: learningRate.map { _ in .nan }, slope: .nan, intercept: .nan, r2: .nan,
-                      points: ts.count, usedSteps: ts, window: window,
-                      note: "\(ts.count) checkpoint(s) with distinct t lie in the window; a τ fit needs 2")
+        return TauFit(
+            tau: .nan, scaledTau: learningRate.map { _ in .nan }, slope: .nan, intercept: .nan, r2: .nan,
+            points: ts.count, usedSteps: ts, window: window,
+            note: "\(ts.count) checkpoint(s) with distinct t lie in the window; a τ fit needs 2")
     }
     let tau = -1 / line.slope
-    return TauFit(tau: tau, scaledTau: scaled(tau), slope: line.slope, intercept: line.intercept, r2: line.r2,
-                  points: ts.count, usedSteps: ts, window: window, note: nil)
+    return TauFit(
+        tau: tau, scaledTau: scaled(tau), slope: line.slope, intercept: line.intercept, r2: line.r2,
+        points: ts.count, usedSteps: ts, window: window, note: nil)
 }
 
 /// τ against the learning rate across a sweep (E23): τ̄(η) = C·(1/η) + b and
@@ -240,9 +267,11 @@ public func fitTauLaw(learningRates: [Double], taus: [Double]) throws(EngineErro
     let groups = etas.map { eta in usable.filter { learningRates[$0] == eta }.map { taus[$0] } }
     let means = groups.map { TheoryMath.mean($0) }
     guard let inverse = TheoryMath.line(etas.map { 1 / $0 }, means),
-          let power = TheoryMath.line(etas.map { log($0) }, means.map { log($0) }) else {
+        let power = TheoryMath.line(etas.map { log($0) }, means.map { log($0) })
+    else {
         throw .numerical("the τ law could not be fitted")
     }
-    return TauLaw(learningRates: etas, meanTau: means, counts: groups.map(\.count), inverseFit: inverse,
-                  exponentFit: power, excludedRuns: learningRates.count - usable.count)
+    return TauLaw(
+        learningRates: etas, meanTau: means, counts: groups.map(\.count), inverseFit: inverse,
+        exponentFit: power, excludedRuns: learningRates.count - usable.count)
 }

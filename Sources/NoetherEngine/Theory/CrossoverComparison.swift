@@ -38,9 +38,12 @@ public struct CrossoverComparison: Sendable, Equatable {
 /// Compares a `crossover` prediction with measured S(η) on the same grid (the
 /// prediction's unstable-mode counts mark the unstable η).
 /// - Throws: `.shapeMismatch` when `measured` has a different length.
-public func compareCrossover(_ prediction: CrossoverPrediction, measured: [Double]) throws(EngineError) -> CrossoverComparison {
-    try compareCrossover(learningRates: prediction.learningRates, predicted: prediction.predicted,
-                         measured: measured, unstable: prediction.hasUnstableModes)
+public func compareCrossover(_ prediction: CrossoverPrediction, measured: [Double]) throws(EngineError)
+    -> CrossoverComparison
+{
+    try compareCrossover(
+        learningRates: prediction.learningRates, predicted: prediction.predicted,
+        measured: measured, unstable: prediction.hasUnstableModes)
 }
 
 /// Compares predicted with measured values per learning rate.
@@ -55,14 +58,20 @@ public func compareCrossover(_ prediction: CrossoverPrediction, measured: [Doubl
 /// - Parameters:
 ///   - unstable: per η, whether the prediction used unstable modes (all false if nil).
 /// - Throws: `.shapeMismatch` when the lists differ in length.
-public func compareCrossover(learningRates: [Double], predicted: [Double], measured: [Double],
-                             unstable: [Bool]? = nil) throws(EngineError) -> CrossoverComparison {
+public func compareCrossover(
+    learningRates: [Double], predicted: [Double], measured: [Double],
+    unstable: [Bool]? = nil
+) throws(EngineError) -> CrossoverComparison {
     let n = learningRates.count
     guard predicted.count == n, measured.count == n, (unstable?.count ?? n) == n else {
-        throw .shapeMismatch("the comparison needs one prediction and one measurement per learning rate (\(n)), got \(predicted.count) and \(measured.count)")
+        throw .shapeMismatch(
+            "the comparison needs one prediction and one measurement per learning rate (\(n)), got \(predicted.count) and \(measured.count)"
+        )
     }
     let flags = unstable ?? [Bool](repeating: false, count: n)
-    var ratio = [Double](), relative = [Double](), compared = [Bool]()
+    var ratio = [Double]()
+    var relative = [Double]()
+    var compared = [Bool]()
     for i in 0..<n {
         let ok = predicted[i].isFinite && predicted[i] >= 0 && measured[i].isFinite && measured[i] > 0
         compared.append(ok)
@@ -74,7 +83,8 @@ public func compareCrossover(learningRates: [Double], predicted: [Double], measu
     func r(_ idx: [Int]) -> Double {
         TheoryMath.pearson(idx.map { log(predicted[$0] + 1e-20) }, idx.map { log(measured[$0] + 1e-20) })
     }
-    let rAll = r(all), rStable = r(stable)
+    let rAll = r(all)
+    let rStable = r(stable)
     let ratios = all.map { ratio[$0] }
     let logs = ratios.map { log(Swift.max($0, 1e-300)) }
     let geometric = all.isEmpty ? Double.nan : exp(TheoryMath.mean(logs))
@@ -96,9 +106,11 @@ public func compareCrossover(learningRates: [Double], predicted: [Double], measu
 }
 
 enum TheoryCrossoverVerdict {
-    static func line(rAll: Double, rStable: Double, compared: Int, stableCompared: Int, unstableCompared: Int,
-                     geometric: Double, worst: Double, minRatio: Double, maxRatio: Double, medianError: Double,
-                     left: Int) -> String {
+    static func line(
+        rAll: Double, rStable: Double, compared: Int, stableCompared: Int, unstableCompared: Int,
+        geometric: Double, worst: Double, minRatio: Double, maxRatio: Double, medianError: Double,
+        left: Int
+    ) -> String {
         let f = { (x: Double) in TheoryMath.format(x) }
         guard compared >= 2 else {
             return "not enough points to compare (\(compared) with a finite prediction and a positive measurement)"
@@ -106,14 +118,23 @@ enum TheoryCrossoverVerdict {
         let useStable = unstableCompared > 0 && stableCompared >= 3
         let rShape = useStable ? rStable : rAll
         let shape: String
-        if !rShape.isFinite { shape = "shape undetermined (a constant series)" }
-        else if rShape >= 0.95 { shape = "tracks the shape" }
-        else if rShape >= 0.8 { shape = "roughly tracks the shape" }
-        else { shape = "does not track the shape" }
+        if !rShape.isFinite {
+            shape = "shape undetermined (a constant series)"
+        } else if rShape >= 0.95 {
+            shape = "tracks the shape"
+        } else if rShape >= 0.8 {
+            shape = "roughly tracks the shape"
+        } else {
+            shape = "does not track the shape"
+        }
         let scale: String
-        if worst <= 1.25 { scale = "matches the scale within 25%" }
-        else if worst <= 2 { scale = "matches the scale within a factor 2" }
-        else { scale = "is off in scale by up to a factor \(f(worst)) (typical S_pred/S_meas \(f(geometric)))" }
+        if worst <= 1.25 {
+            scale = "matches the scale within 25%"
+        } else if worst <= 2 {
+            scale = "matches the scale within a factor 2"
+        } else {
+            scale = "is off in scale by up to a factor \(f(worst)) (typical S_pred/S_meas \(f(geometric)))"
+        }
         var text = "prediction \(shape) and \(scale): R = \(f(rAll)) over \(compared) η"
         if unstableCompared > 0 {
             text += " (\(f(rStable)) over the \(stableCompared) without unstable modes)"

@@ -27,8 +27,10 @@ public enum UnstableModePolicy: String, Sendable, CaseIterable {
 ///
 /// Note: below crossover (ηλT ≪ 1) a mode contributes ≈ T·c_k by this formula, not the
 /// 2T·c_k that theory.md §3 states in passing; the local α = 2 there either way.
-public func crossoverFactor(learningRate eta: Double, eigenvalue lambda: Double, steps: Int,
-                            policy: UnstableModePolicy = .cap) -> Double {
+public func crossoverFactor(
+    learningRate eta: Double, eigenvalue lambda: Double, steps: Int,
+    policy: UnstableModePolicy = .cap
+) -> Double {
     TheoryCrossover.factor(eta, lambda, Double(steps), policy).value
 }
 
@@ -77,10 +79,13 @@ public struct CrossoverPrediction: Sendable, Equatable {
 /// - Cost: O(modes × rates).
 /// - Throws: `.shapeMismatch` when the counts differ; `.invalidArgument` for non-finite
 ///   input, η ≤ 0 or T < 1.
-public func crossover(eigenvalues: [Double], coefficients: [Double], learningRates: [Double], steps: Int = 2000,
-                      unstable policy: UnstableModePolicy = .cap) throws(EngineError) -> CrossoverPrediction {
+public func crossover(
+    eigenvalues: [Double], coefficients: [Double], learningRates: [Double], steps: Int = 2000,
+    unstable policy: UnstableModePolicy = .cap
+) throws(EngineError) -> CrossoverPrediction {
     guard eigenvalues.count == coefficients.count else {
-        throw .shapeMismatch("the formula needs one coefficient per eigenvalue, got \(coefficients.count) for \(eigenvalues.count)")
+        throw .shapeMismatch(
+            "the formula needs one coefficient per eigenvalue, got \(coefficients.count) for \(eigenvalues.count)")
     }
     guard eigenvalues.allSatisfy(\.isFinite), coefficients.allSatisfy(\.isFinite) else {
         throw .invalidArgument("the eigenvalues and coefficients must be finite")
@@ -93,19 +98,31 @@ public func crossover(eigenvalues: [Double], coefficients: [Double], learningRat
     let included = eigenvalues.indices.filter { TheoryCrossover.includes(eigenvalues[$0]) }
     let rates = eigenvalues.map { TheoryCrossover.includes($0) ? 1 / ($0 * t) : Double.nan }
     let totalWeight = included.reduce(0.0) { $0 + coefficients[$1] }
-    var predicted = [Double](), alpha = [Double](), unstableCounts = [Int]()
-    var fraction = [Double](), weight = [Double](), refused = [Bool]()
+    var predicted = [Double]()
+    var alpha = [Double]()
+    var unstableCounts = [Int]()
+    var fraction = [Double]()
+    var weight = [Double]()
+    var refused = [Bool]()
     for eta in learningRates {
-        var s = 0.0, ds = 0.0, count = 0, crossed = 0, crossedWeight = 0.0
+        var s = 0.0
+        var ds = 0.0
+        var count = 0
+        var crossed = 0
+        var crossedWeight = 0.0
         var refuse = false
         for k in included {
-            let lambda = eigenvalues[k], c = coefficients[k]
+            let lambda = eigenvalues[k]
+            let c = coefficients[k]
             let term = TheoryCrossover.factor(eta, lambda, t, policy)
             if term.unstable { count += 1 }
             if term.value.isNaN { refuse = true }
             s += c * term.value
             ds += c * term.logDerivative
-            if eta > rates[k] { crossed += 1; crossedWeight += c }
+            if eta > rates[k] {
+                crossed += 1
+                crossedWeight += c
+            }
         }
         predicted.append(refuse ? .nan : s)
         alpha.append(refuse || s == 0 ? .nan : 2 + ds / s)
@@ -114,10 +131,11 @@ public func crossover(eigenvalues: [Double], coefficients: [Double], learningRat
         weight.append(totalWeight != 0 ? crossedWeight / totalWeight : .nan)
         refused.append(refuse)
     }
-    return CrossoverPrediction(learningRates: learningRates, steps: steps, policy: policy, predicted: predicted,
-                               localAlpha: alpha, unstableModes: unstableCounts, convergedFraction: fraction,
-                               convergedWeight: weight, refused: refused, crossoverRates: rates,
-                               includedModes: included.count, skippedModes: eigenvalues.count - included.count)
+    return CrossoverPrediction(
+        learningRates: learningRates, steps: steps, policy: policy, predicted: predicted,
+        localAlpha: alpha, unstableModes: unstableCounts, convergedFraction: fraction,
+        convergedWeight: weight, refused: refused, crossoverRates: rates,
+        includedModes: included.count, skippedModes: eigenvalues.count - included.count)
 }
 
 enum TheoryCrossover {
@@ -127,7 +145,8 @@ enum TheoryCrossover {
     /// f(η, λ, T) and η·∂f/∂η (the numerator of the local α), and whether the mode
     /// is unstable.
     static func factor(_ eta: Double, _ lambda: Double, _ t: Double, _ policy: UnstableModePolicy)
-        -> (value: Double, logDerivative: Double, unstable: Bool) {
+        -> (value: Double, logDerivative: Double, unstable: Bool)
+    {
         guard includes(lambda) else { return (0, 0, false) }
         let u = eta * lambda
         if abs(1 - u) < 1 {

@@ -34,10 +34,15 @@ public func fitExp(_ t: [Double], _ y: [Double]) throws(EngineError) -> Exponent
     guard t.count == y.count else {
         throw .shapeMismatch("an exponential fit needs paired lists, got \(t.count) t and \(y.count) y values")
     }
-    var ts = [Double](), ly = [Double](), ys = [Double](), masked = [Int]()
+    var ts = [Double]()
+    var ly = [Double]()
+    var ys = [Double]()
+    var masked = [Int]()
     for i in t.indices {
         if t[i].isFinite, y[i].isFinite, y[i] > 0 {
-            ts.append(t[i]); ly.append(log(y[i])); ys.append(y[i])
+            ts.append(t[i])
+            ly.append(log(y[i]))
+            ys.append(y[i])
         } else {
             masked.append(i)
         }
@@ -50,9 +55,10 @@ public func fitExp(_ t: [Double], _ y: [Double]) throws(EngineError) -> Exponent
     }
     let amplitude = exp(line.intercept)
     let predicted = ts.map { amplitude * exp(line.slope * $0) }
-    return ExponentialFit(rate: line.slope, amplitude: amplitude, timescale: -1 / line.slope,
-                          r2Log: line.r2, r2Linear: TheoryMath.r2(ys, predicted),
-                          count: ts.count, maskedIndices: masked, line: line)
+    return ExponentialFit(
+        rate: line.slope, amplitude: amplitude, timescale: -1 / line.slope,
+        r2Log: line.r2, r2Linear: TheoryMath.r2(ys, predicted),
+        count: ts.count, maskedIndices: masked, line: line)
 }
 
 /// E18's decay fit of a sharpness series: λ(t) ≈ a·e^{−b t} + c.
@@ -94,19 +100,23 @@ public func fitDecay(_ t: [Double], _ values: [Double]) throws(EngineError) -> D
         throw .invalidArgument("a decay fit needs finite values; mask NaN and infinite entries first")
     }
     let order = t.indices.sorted { t[$0] < t[$1] }
-    let ts = order.map { t[$0] }, vs = order.map { values[$0] }
+    let ts = order.map { t[$0] }
+    let vs = order.map { values[$0] }
     let smallest = vs.min()!
     guard smallest > 0 else {
-        throw .invalidArgument("a decay fit needs positive values (c = 0.9·min λ), but the minimum is \(TheoryMath.format(smallest))")
+        throw .invalidArgument(
+            "a decay fit needs positive values (c = 0.9·min λ), but the minimum is \(TheoryMath.format(smallest))")
     }
     let c = 0.9 * smallest
     guard let line = TheoryMath.line(ts, vs.map { log($0 - c) }) else {
         throw .invalidArgument("the t values are all equal, so no decay is determined")
     }
-    let a = exp(line.intercept), b = -line.slope
+    let a = exp(line.intercept)
+    let b = -line.slope
     let predicted = ts.map { a * exp(-b * $0) + c }
-    return DecayFit(offset: c, rate: b, amplitude: a, r2: TheoryMath.r2(vs, predicted), r2Log: line.r2,
-                    compressionRatio: vs.first! / vs.last!, count: ts.count)
+    return DecayFit(
+        offset: c, rate: b, amplitude: a, r2: TheoryMath.r2(vs, predicted), r2Log: line.r2,
+        compressionRatio: vs.first! / vs.last!, count: ts.count)
 }
 
 extension TheoryMath {

@@ -57,10 +57,13 @@ public struct FittedCoefficients: Sendable, Equatable {
 /// - Throws: `.shapeMismatch` for grids of different lengths; `.invalidArgument` for no
 ///   included mode, no usable η, bins < 1, or non-finite eigenvalues; `.numerical`
 ///   if NNLS does not converge.
-public func fitCoefficients(eigenvalues: [Double], learningRates: [Double], measured: [Double], steps: Int = 2000,
-                            bins: Int? = nil, unstable policy: UnstableModePolicy = .cap) throws(EngineError) -> FittedCoefficients {
+public func fitCoefficients(
+    eigenvalues: [Double], learningRates: [Double], measured: [Double], steps: Int = 2000,
+    bins: Int? = nil, unstable policy: UnstableModePolicy = .cap
+) throws(EngineError) -> FittedCoefficients {
     guard learningRates.count == measured.count else {
-        throw .shapeMismatch("one measurement per learning rate is needed, got \(measured.count) for \(learningRates.count)")
+        throw .shapeMismatch(
+            "one measurement per learning rate is needed, got \(measured.count) for \(learningRates.count)")
     }
     guard eigenvalues.allSatisfy(\.isFinite) else { throw .invalidArgument("the eigenvalues must be finite") }
     guard learningRates.allSatisfy({ $0 > 0 && $0.isFinite }) else {
@@ -83,10 +86,12 @@ public func fitCoefficients(eigenvalues: [Double], learningRates: [Double], meas
 
     // Log-spaced bins over the included eigenvalues.
     let lambdas = included.map { eigenvalues[$0] }
-    let lo = lambdas.min()!, hi = lambdas.max()!
+    let lo = lambdas.min()!
+    let hi = lambdas.max()!
     var edges = [Double]()
     if hi > lo {
-        let a = log(lo), b = log(hi)
+        let a = log(lo)
+        let b = log(hi)
         edges = (0...binCount).map { exp(a + (b - a) * Double($0) / Double(binCount)) }
         edges[0] = lo
         edges[binCount] = hi
@@ -129,7 +134,9 @@ public func fitCoefficients(eigenvalues: [Double], learningRates: [Double], meas
     var fitted = [Double]()
     for i in rows {
         var s = 0.0
-        for k in included { s += coefficients[k] * TheoryCrossover.factor(learningRates[i], eigenvalues[k], t, policy).value }
+        for k in included {
+            s += coefficients[k] * TheoryCrossover.factor(learningRates[i], eigenvalues[k], t, policy).value
+        }
         fitted.append(s)
     }
     let residuals = rows.enumerated().map { (fitted[$0.offset] - measured[$0.element]) / measured[$0.element] }

@@ -95,7 +95,8 @@ extension TheoryMath {
     static func line(_ x: [Double], _ y: [Double]) -> LinearFit? {
         let n = x.count
         guard n >= 2, y.count == n else { return nil }
-        let mx = mean(x), my = mean(y)
+        let mx = mean(x)
+        let my = mean(y)
         let sxx = sum(x.map { ($0 - mx) * ($0 - mx) })
         guard sxx > 0 else { return nil }
         let sxy = sum((0..<n).map { (x[$0] - mx) * (y[$0] - my) })
@@ -106,10 +107,11 @@ extension TheoryMath {
         let ssTot = sum(y.map { ($0 - my) * ($0 - my) })
         let r2 = ssTot > 0 ? 1 - ssRes / ssTot : Double.nan
         let s = n > 2 ? (ssRes / Double(n - 2)).squareRoot() : Double.nan
-        return LinearFit(slope: slope, intercept: intercept, r2: r2,
-                         slopeStandardError: s / sxx.squareRoot(),
-                         interceptStandardError: s * (1 / Double(n) + mx * mx / sxx).squareRoot(),
-                         residualStandardError: s, residuals: residuals, count: n)
+        return LinearFit(
+            slope: slope, intercept: intercept, r2: r2,
+            slopeStandardError: s / sxx.squareRoot(),
+            interceptStandardError: s * (1 / Double(n) + mx * mx / sxx).squareRoot(),
+            residualStandardError: s, residuals: residuals, count: n)
     }
 
     static func quadratic(_ x: [Double], _ y: [Double]) -> QuadraticFit? {
@@ -136,8 +138,9 @@ extension TheoryMath {
         let my = mean(y)
         let ssRes = sum(residuals.map { $0 * $0 })
         let ssTot = sum(y.map { ($0 - my) * ($0 - my) })
-        return QuadraticFit(curvature: a, linear: b, constant: c0,
-                            r2: ssTot > 0 ? 1 - ssRes / ssTot : .nan, residuals: residuals, count: n)
+        return QuadraticFit(
+            curvature: a, linear: b, constant: c0,
+            r2: ssTot > 0 ? 1 - ssRes / ssTot : .nan, residuals: residuals, count: n)
     }
 
     /// The least-squares solution of A x ≈ b for a row-major `rows × columns` A with
@@ -154,7 +157,10 @@ extension TheoryMath {
             var norm = 0.0
             for i in j..<m { norm += q[j * m + i] * q[j * m + i] }
             norm = norm.squareRoot()
-            if norm == 0 { diagonal[j] = 0; continue }
+            if norm == 0 {
+                diagonal[j] = 0
+                continue
+            }
             let alpha = q[j * m + j] > 0 ? -norm : norm
             var v = [Double](repeating: 0, count: m - j)
             for i in j..<m { v[i - j] = q[j * m + i] }

@@ -17,9 +17,12 @@
 ///   every column. Cost: one P × k matrix–vector product.
 /// - Throws: `.shapeMismatch` when g does not have P entries; `.invalidArgument` for
 ///   non-finite input.
-public func projectedCoefficients(eigenvectors: Matrix, gradient: [Double], imbalance: Double) throws(EngineError) -> [Double] {
+public func projectedCoefficients(eigenvectors: Matrix, gradient: [Double], imbalance: Double) throws(EngineError)
+    -> [Double]
+{
     guard gradient.count == eigenvectors.rows else {
-        throw .shapeMismatch("the gradient has \(gradient.count) entries but the eigenvectors have \(eigenvectors.rows)")
+        throw .shapeMismatch(
+            "the gradient has \(gradient.count) entries but the eigenvectors have \(eigenvectors.rows)")
     }
     guard gradient.allSatisfy(\.isFinite), imbalance.isFinite, eigenvectors.isFinite else {
         throw .invalidArgument("the gradient, imbalance and eigenvectors must be finite")
@@ -83,10 +86,15 @@ public struct DerivedCoefficients: Sendable, Equatable {
 ///   - activeFractions: ā, m values in [0, 1] (nil: all 1).
 /// - Throws: `.shapeMismatch` for inconsistent shapes; `.invalidArgument` for no
 ///   samples or non-finite input; `.numerical` if the eigensolver fails.
-public func derivedCoefficients(inputs: Matrix, targets: Matrix, firstLayer: Matrix, secondLayer: Matrix,
-                                activeFractions: [Double]? = nil,
-                                target: DerivedTarget = .crossCovariance) throws(EngineError) -> DerivedCoefficients {
-    let n = inputs.rows, d = inputs.columns, k = targets.columns, m = firstLayer.rows
+public func derivedCoefficients(
+    inputs: Matrix, targets: Matrix, firstLayer: Matrix, secondLayer: Matrix,
+    activeFractions: [Double]? = nil,
+    target: DerivedTarget = .crossCovariance
+) throws(EngineError) -> DerivedCoefficients {
+    let n = inputs.rows
+    let d = inputs.columns
+    let k = targets.columns
+    let m = firstLayer.rows
     guard n >= 1 else { throw .invalidArgument("the derived coefficients need at least one sample") }
     guard targets.rows == n else {
         throw .shapeMismatch("the targets have \(targets.rows) rows but the inputs \(n)")
@@ -101,7 +109,8 @@ public func derivedCoefficients(inputs: Matrix, targets: Matrix, firstLayer: Mat
         throw .shapeMismatch("\(a.count) active fractions for \(m) hidden units")
     }
     guard inputs.isFinite, targets.isFinite, firstLayer.isFinite, secondLayer.isFinite,
-          activeFractions?.allSatisfy(\.isFinite) ?? true else {
+        activeFractions?.allSatisfy(\.isFinite) ?? true
+    else {
         throw .invalidArgument("the derived coefficients need finite inputs, targets and weights")
     }
     let decomposition = try eigs(dataCovariance(inputs), vectors: true)
@@ -121,7 +130,8 @@ public func derivedCoefficients(inputs: Matrix, targets: Matrix, firstLayer: Mat
     }
     let wEff = Matrix.product(.none, Matrix.product(.none, secondLayer, .none, w1), .none, u)
     let largest = lambdas.map(abs).max() ?? 0
-    var errors = [Double](), coefficients = [Double]()
+    var errors = [Double]()
+    var coefficients = [Double]()
     for col in 0..<d {
         let lambda = lambdas[col]
         var e2 = 0.0
@@ -134,8 +144,9 @@ public func derivedCoefficients(inputs: Matrix, targets: Matrix, firstLayer: Mat
         errors.append(e2)
         coefficients.append(e2 * lambda * lambda)
     }
-    return DerivedCoefficients(dataEigenvalues: lambdas, dataEigenvectors: u, errors: errors,
-                               coefficients: coefficients, target: target, activeFractions: activeFractions)
+    return DerivedCoefficients(
+        dataEigenvalues: lambdas, dataEigenvectors: u, errors: errors,
+        coefficients: coefficients, target: target, activeFractions: activeFractions)
 }
 
 /// ā_j: the fraction of samples on which hidden unit j is active, (XW₁ᵀ)_ij > 0
@@ -164,9 +175,12 @@ public func activeFractions(inputs: Matrix, firstLayer: Matrix) throws(EngineErr
 /// ‖G₁u_k‖² = (4/K²)·λ_{x,k}²·‖W₂ᵀ e_k‖² with e_k the `.leastSquares` error: e_k²λ_{x,k}²
 /// up to W₂ᵀ (a multiple of it when W₂W₂ᵀ ∝ I, the balanced case of the theorem).
 /// - Throws: `.shapeMismatch` when G₁ (m × d) and U_x (d × k) do not fit.
-public func dataModeGradientEnergy(firstLayerGradient: Matrix, dataEigenvectors: Matrix) throws(EngineError) -> [Double] {
+public func dataModeGradientEnergy(firstLayerGradient: Matrix, dataEigenvectors: Matrix) throws(EngineError) -> [Double]
+{
     guard firstLayerGradient.columns == dataEigenvectors.rows else {
-        throw .shapeMismatch("the gradient has \(firstLayerGradient.columns) input columns but the eigenvectors \(dataEigenvectors.rows) rows")
+        throw .shapeMismatch(
+            "the gradient has \(firstLayerGradient.columns) input columns but the eigenvectors \(dataEigenvectors.rows) rows"
+        )
     }
     let projected = Matrix.product(.none, firstLayerGradient, .none, dataEigenvectors)  // m × k
     var energy = [Double](repeating: 0, count: projected.columns)

@@ -30,11 +30,15 @@ public struct NNLSResult: Sendable, Equatable {
 /// - Cost: each inner solve is a Householder QR of the passive columns, O(m·p²).
 /// - Throws: `.shapeMismatch` when b does not have m entries; `.invalidArgument` for
 ///   non-finite input; `.numerical` when the iteration limit is reached.
-public func nonNegativeLeastSquares(_ a: Matrix, _ b: [Double], tolerance: Double? = nil,
-                                    maxIterations: Int? = nil) throws(EngineError) -> NNLSResult {
-    let m = a.rows, n = a.columns
+public func nonNegativeLeastSquares(
+    _ a: Matrix, _ b: [Double], tolerance: Double? = nil,
+    maxIterations: Int? = nil
+) throws(EngineError) -> NNLSResult {
+    let m = a.rows
+    let n = a.columns
     guard b.count == m else {
-        throw .shapeMismatch("non-negative least squares needs \(m) right-hand sides for a \(m)×\(n) matrix, got \(b.count)")
+        throw .shapeMismatch(
+            "non-negative least squares needs \(m) right-hand sides for a \(m)×\(n) matrix, got \(b.count)")
     }
     guard m >= 1, n >= 1 else { throw .invalidArgument("non-negative least squares needs a non-empty matrix") }
     guard a.isFinite, b.allSatisfy(\.isFinite) else {
@@ -74,7 +78,10 @@ public func nonNegativeLeastSquares(_ a: Matrix, _ b: [Double], tolerance: Doubl
     while true {
         var best = -1
         var bestValue = tol
-        for j in 0..<n where !passive[j] && !excluded[j] && w[j] > bestValue { best = j; bestValue = w[j] }
+        for j in 0..<n where !passive[j] && !excluded[j] && w[j] > bestValue {
+            best = j
+            bestValue = w[j]
+        }
         if best < 0 { break }
         guard iterations < limit else {
             throw .numerical("non-negative least squares did not converge in \(limit) iterations")
@@ -106,7 +113,10 @@ public func nonNegativeLeastSquares(_ a: Matrix, _ b: [Double], tolerance: Doubl
                 x[j] = 0
                 removedAny = true
             }
-            if !passive.contains(true) { z = [Double](repeating: 0, count: n); break }
+            if !passive.contains(true) {
+                z = [Double](repeating: 0, count: n)
+                break
+            }
             guard let next = solvePassive() else {
                 throw .numerical("non-negative least squares met a rank-deficient passive set")
             }
@@ -120,6 +130,7 @@ public func nonNegativeLeastSquares(_ a: Matrix, _ b: [Double], tolerance: Doubl
     }
     var residual = b
     for i in 0..<m { for j in 0..<n where x[j] != 0 { residual[i] -= a[i, j] * x[j] } }
-    return NNLSResult(solution: x, residualNorm: residual.reduce(0) { $0 + $1 * $1 }.squareRoot(),
-                      dual: w, active: (0..<n).filter { x[$0] == 0 }, iterations: iterations)
+    return NNLSResult(
+        solution: x, residualNorm: residual.reduce(0) { $0 + $1 * $1 }.squareRoot(),
+        dual: w, active: (0..<n).filter { x[$0] == 0 }, iterations: iterations)
 }

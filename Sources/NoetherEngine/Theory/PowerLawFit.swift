@@ -23,9 +23,11 @@ public struct PowerLawOptions: Sendable, Equatable {
     /// The bootstrap's random seed (fixed, so a fit is reproducible).
     public var bootstrapSeed: Int
 
-    public init(rule: DivergenceRule = .dropPoint, floor: Double = 1e-10, range: ClosedRange<Double>? = nil,
-                grid: [Double]? = nil, confidenceLevel: Double = 0.95, bootstrapSamples: Int = 2000,
-                bootstrapSeed: Int = 0) {
+    public init(
+        rule: DivergenceRule = .dropPoint, floor: Double = 1e-10, range: ClosedRange<Double>? = nil,
+        grid: [Double]? = nil, confidenceLevel: Double = 0.95, bootstrapSamples: Int = 2000,
+        bootstrapSeed: Int = 0
+    ) {
         self.rule = rule
         self.floor = floor
         self.range = range
@@ -147,7 +149,9 @@ public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) 
         let p = points[i]
         if let range = options.range, !range.contains(p.x) {
             points[i].status = .outsideRange
-        } else if let grid = options.grid, !grid.contains(where: { abs($0 - p.x) <= 1e-9 * Swift.max(abs($0), abs(p.x)) }) {
+        } else if let grid = options.grid,
+            !grid.contains(where: { abs($0 - p.x) <= 1e-9 * Swift.max(abs($0), abs(p.x)) })
+        {
             points[i].status = .outsideRange
         } else if p.status == .diverged {
             continue
@@ -163,25 +167,30 @@ public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) 
     guard used.count >= 2 else {
         let reasons = points.filter { $0.status != .used }
             .map { "\(TheoryMath.format($0.x)) \(TheoryPowerLaw.describe($0.status))" }
-        throw .invalidArgument("a power law needs at least 2 usable points, got \(used.count)"
-            + (reasons.isEmpty ? "" : " (left out: \(reasons.joined(separator: ", ")))"))
+        throw .invalidArgument(
+            "a power law needs at least 2 usable points, got \(used.count)"
+                + (reasons.isEmpty ? "" : " (left out: \(reasons.joined(separator: ", ")))"))
     }
-    let lx = used.map { log($0.x) }, ly = used.map { log($0.mean) }
+    let lx = used.map { log($0.x) }
+    let ly = used.map { log($0.mean) }
     guard let line = TheoryMath.line(lx, ly) else {
         throw .invalidArgument("the usable points share one x, so no power law is determined")
     }
     let quadratic = Set(lx).count >= 3 ? TheoryMath.quadratic(lx, ly) : nil
     var slopes = [LocalSlope]()
     for i in 0..<(used.count - 1) {
-        slopes.append(LocalSlope(lowerX: used[i].x, upperX: used[i + 1].x,
-                                 slope: (ly[i + 1] - ly[i]) / (lx[i + 1] - lx[i])))
+        slopes.append(
+            LocalSlope(
+                lowerX: used[i].x, upperX: used[i + 1].x,
+                slope: (ly[i + 1] - ly[i]) / (lx[i + 1] - lx[i])))
     }
     var stable: PowerLawLine? = nil
     if aggregate.hasStabilityInformation {
         let s = used.filter { !$0.unstable }
         if s.count >= 2, let l = TheoryMath.line(s.map { log($0.x) }, s.map { log($0.mean) }) {
-            stable = PowerLawLine(alpha: l.slope, prefactor: exp(l.intercept), r2: l.r2,
-                                  alphaStandardError: l.slopeStandardError, xs: s.map(\.x))
+            stable = PowerLawLine(
+                alpha: l.slope, prefactor: exp(l.intercept), r2: l.r2,
+                alphaStandardError: l.slopeStandardError, xs: s.map(\.x))
         }
     }
 
@@ -191,7 +200,8 @@ public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) 
         usedX.contains(run.x) && !run.hasDiverged
     }
     let seeds = Array(Set(runs.filter { usedX.contains($0.x) }.map(\.seed))).sorted()
-    var labels = [Int](), alphas = [Double]()
+    var labels = [Int]()
+    var alphas = [Double]()
     for seed in seeds {
         let mine = valid.filter { $0.seed == seed && $0.y > options.floor }
         let xs = Dictionary(grouping: mine, by: \.x).keys.sorted()
@@ -222,20 +232,32 @@ public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) 
             for _ in seeds.indices { counts[rng.integer(below: seeds.count)] += 1 }
             var ok = true
             for p in usedX.indices {
-                var total = 0.0, n = 0
+                var total = 0.0
+                var n = 0
                 for s in seeds.indices where counts[s] > 0 {
-                    for v in table[p][s] { total += Double(counts[s]) * v; n += counts[s] }
+                    for v in table[p][s] {
+                        total += Double(counts[s]) * v
+                        n += counts[s]
+                    }
                 }
                 let m = n > 0 ? total / Double(n) : .nan
-                guard m.isFinite, m > options.floor else { ok = false; break }
+                guard m.isFinite, m > options.floor else {
+                    ok = false
+                    break
+                }
                 ys[p] = log(m)
             }
-            guard ok, let l = TheoryMath.line(lx, ys) else { skipped += 1; continue }
+            guard ok, let l = TheoryMath.line(lx, ys) else {
+                skipped += 1
+                continue
+            }
             estimates.append(l.slope)
         }
         if estimates.count * 2 >= options.bootstrapSamples, !estimates.isEmpty {
             estimates.sort()
-            ci = TheoryMath.quantile(sorted: estimates, (1 - level) / 2)...TheoryMath.quantile(sorted: estimates, (1 + level) / 2)
+            ci =
+                TheoryMath.quantile(
+                    sorted: estimates, (1 - level) / 2)...TheoryMath.quantile(sorted: estimates, (1 + level) / 2)
         }
     }
     return PowerLawFit(
@@ -251,7 +273,8 @@ public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) 
 /// `fitPowerLaw` on one value per x (already averaged, or a single seed): NaN values
 /// count as diverged points. No seed interval (`ci` is nil).
 /// - Throws: `.shapeMismatch` for lists of different lengths, else as `fitPowerLaw`.
-public func fitPowerLaw(x: [Double], y: [Double], options: PowerLawOptions = .init()) throws(EngineError) -> PowerLawFit {
+public func fitPowerLaw(x: [Double], y: [Double], options: PowerLawOptions = .init()) throws(EngineError) -> PowerLawFit
+{
     guard x.count == y.count else {
         throw .shapeMismatch("a power law needs paired lists, got \(x.count) x and \(y.count) y values")
     }

@@ -67,10 +67,14 @@ public struct RegimeClassification: Sendable, Equatable {
 ///   - switchRate: e.g. `ActivationPatternRecord.switchRate`, reported in the reason.
 /// - Throws: `.shapeMismatch` when `steps` has a different length; `.invalidArgument`
 ///   for η ≤ 0, no finite measurement, or bad options.
-public func classifyRegime(sharpness: [Double], learningRate eta: Double, steps: [Double]? = nil,
-                           sharpnessAtStart: Double? = nil, switchRate: Double? = nil,
-                           options: RegimeOptions = .init()) throws(EngineError) -> RegimeClassification {
-    guard eta > 0, eta.isFinite else { throw .invalidArgument("the learning rate must be finite and positive, got \(eta)") }
+public func classifyRegime(
+    sharpness: [Double], learningRate eta: Double, steps: [Double]? = nil,
+    sharpnessAtStart: Double? = nil, switchRate: Double? = nil,
+    options: RegimeOptions = .init()
+) throws(EngineError) -> RegimeClassification {
+    guard eta > 0, eta.isFinite else {
+        throw .invalidArgument("the learning rate must be finite and positive, got \(eta)")
+    }
     if let steps, steps.count != sharpness.count {
         throw .shapeMismatch("one step per sharpness measurement is needed, got \(steps.count) for \(sharpness.count)")
     }
@@ -97,7 +101,8 @@ public func classifyRegime(sharpness: [Double], learningRate eta: Double, steps:
         reason = "unstable start: ηλ_max(θ₀) = \(f(eta * start)) > 2; then \(tail)"
     } else if finalRatio >= options.edgeFraction {
         regime = .atEdge
-        reason = "at the edge: \(tail) ≥ \(f(options.edgeFraction)); \(f(100 * near))% of measurements within "
+        reason =
+            "at the edge: \(tail) ≥ \(f(options.edgeFraction)); \(f(100 * near))% of measurements within "
             + "\(f(100 * (1 - options.nearFraction)))% of 2/η"
         if let crossing { reason += "; first reaches 2/η at \(steps == nil ? "measurement" : "step") \(f(crossing))" }
     } else {
@@ -107,10 +112,11 @@ public func classifyRegime(sharpness: [Double], learningRate eta: Double, steps:
     if let switchRate { reason += "; switch rate \(f(switchRate))" }
     let bad = sharpness.count - finite.count
     if bad > 0 { reason += "; \(bad) non-finite measurement(s) ignored" }
-    return RegimeClassification(regime: regime, reason: reason, edge: edge, initialProduct: eta * start,
-                                finalRatio: finalRatio, maxRatio: maxRatio, nearEdgeFraction: near,
-                                firstCrossing: crossing, measurements: finite.count, nonFinite: bad,
-                                switchRate: switchRate)
+    return RegimeClassification(
+        regime: regime, reason: reason, edge: edge, initialProduct: eta * start,
+        finalRatio: finalRatio, maxRatio: maxRatio, nearEdgeFraction: near,
+        firstCrossing: crossing, measurements: finite.count, nonFinite: bad,
+        switchRate: switchRate)
 }
 
 /// The per-neuron switch-rate exponent across widths (theory.md §6, E15): a log–log

@@ -84,7 +84,8 @@ public func studentTQuantile(_ p: Double, degreesOfFreedom nu: Double) throws(En
 enum TheoryMath {
     /// Neumaier-compensated sum in input order.
     static func sum(_ values: [Double]) -> Double {
-        var s = 0.0, c = 0.0
+        var s = 0.0
+        var c = 0.0
         for v in values {
             let t = s + v
             if abs(s) >= abs(v) { c += (s - t) + v } else { c += (v - t) + s }
@@ -108,15 +109,20 @@ enum TheoryMath {
     /// is constant or the lists are too short.
     static func pearson(_ x: [Double], _ y: [Double]) -> Double {
         guard x.count == y.count, x.count >= 2 else { return .nan }
-        let mx = mean(x), my = mean(y)
-        var sxy = [Double](), sxx = [Double](), syy = [Double]()
+        let mx = mean(x)
+        let my = mean(y)
+        var sxy = [Double]()
+        var sxx = [Double]()
+        var syy = [Double]()
         for i in 0..<x.count {
-            let dx = x[i] - mx, dy = y[i] - my
+            let dx = x[i] - mx
+            let dy = y[i] - my
             sxy.append(dx * dy)
             sxx.append(dx * dx)
             syy.append(dy * dy)
         }
-        let a = sum(sxx), b = sum(syy)
+        let a = sum(sxx)
+        let b = sum(syy)
         guard a > 0, b > 0 else { return .nan }
         return Swift.min(1, Swift.max(-1, sum(sxy) / (a * b).squareRoot()))
     }
@@ -145,7 +151,8 @@ enum TheoryMath {
     static func quantile(sorted v: [Double], _ q: Double) -> Double {
         guard !v.isEmpty else { return .nan }
         let h = q * Double(v.count - 1)
-        let lo = Int(h.rounded(.down)), hi = Swift.min(lo + 1, v.count - 1)
+        let lo = Int(h.rounded(.down))
+        let hi = Swift.min(lo + 1, v.count - 1)
         return v[lo] + (h - Double(lo)) * (v[hi] - v[lo])
     }
 
@@ -156,8 +163,12 @@ enum TheoryMath {
     static func studentTQuantile(_ p: Double, _ nu: Double) -> Double {
         if p < 0.5 { return -studentTQuantile(1 - p, nu) }
         if p == 0.5 { return 0 }
-        var lo = 0.0, hi = 1.0
-        while studentTCDF(hi, nu) < p, hi < 1e300 { lo = hi; hi *= 2 }
+        var lo = 0.0
+        var hi = 1.0
+        while studentTCDF(hi, nu) < p, hi < 1e300 {
+            lo = hi
+            hi *= 2
+        }
         for _ in 0..<200 {
             let mid = 0.5 * (lo + hi)
             if studentTCDF(mid, nu) < p { lo = mid } else { hi = mid }
@@ -185,14 +196,17 @@ enum TheoryMath {
 
     static func betaContinuedFraction(_ x: Double, _ a: Double, _ b: Double) -> Double {
         let tiny = 1e-300
-        let qab = a + b, qap = a + 1, qam = a - 1
+        let qab = a + b
+        let qap = a + 1
+        let qam = a - 1
         var c = 1.0
         var d = 1 - qab * x / qap
         if abs(d) < tiny { d = tiny }
         d = 1 / d
         var h = d
         for m in 1...500 {
-            let mm = Double(m), m2 = 2 * mm
+            let mm = Double(m)
+            let m2 = 2 * mm
             var aa = mm * (b - mm) * x / ((qam + m2) * (a + m2))
             d = 1 + aa * d
             if abs(d) < tiny { d = tiny }

@@ -30,8 +30,10 @@ public struct SweepRun: Sendable, Equatable {
     /// λ_max(θ₀) of the run, when recorded: marks x·λ₀ > 2 (an unstable start).
     public var sharpnessAtStart: Double?
 
-    public init(x: Double, y: Double, seed: Int = 0, diverged: Bool = false, predicted: Double? = nil,
-                sharpnessAtStart: Double? = nil) {
+    public init(
+        x: Double, y: Double, seed: Int = 0, diverged: Bool = false, predicted: Double? = nil,
+        sharpnessAtStart: Double? = nil
+    ) {
         self.x = x
         self.y = y
         self.seed = seed
@@ -101,7 +103,8 @@ public struct SweepAggregate: Sendable, Equatable {
 /// Aggregates the runs of a sweep by x (runs with exactly equal x form one point)
 /// under `rule`. Points get `.used` or `.diverged`; the fits add the other statuses.
 /// - Throws: `.invalidArgument` for no runs or a non-finite x.
-public func aggregateSweep(_ runs: [SweepRun], rule: DivergenceRule = .dropPoint) throws(EngineError) -> SweepAggregate {
+public func aggregateSweep(_ runs: [SweepRun], rule: DivergenceRule = .dropPoint) throws(EngineError) -> SweepAggregate
+{
     guard !runs.isEmpty else { throw .invalidArgument("the sweep has no runs") }
     guard runs.allSatisfy({ $0.x.isFinite }) else { throw .invalidArgument("every run needs a finite x") }
     let xs = Array(Set(runs.map(\.x))).sorted()
@@ -126,14 +129,16 @@ public func aggregateSweep(_ runs: [SweepRun], rule: DivergenceRule = .dropPoint
         let predictions = predictionSource.compactMap(\.predicted).filter(\.isFinite)
         let sharpness = here.compactMap(\.sharpnessAtStart).filter(\.isFinite)
         let product = sharpness.isEmpty ? nil : sharpness.map { $0 * x }.max()
-        points.append(SweepPoint(
-            x: x, mean: dropped ? .nan : TheoryMath.mean(values), std: dropped ? .nan : TheoryMath.std(values),
-            runs: here.count, converged: good.count, seedsUsed: entering.count,
-            predictedMean: predictions.isEmpty ? nil : TheoryMath.mean(predictions),
-            sharpnessAtStart: sharpness.isEmpty ? nil : TheoryMath.mean(sharpness),
-            stabilityProduct: product, unstable: (product ?? 0) > 2,
-            status: dropped ? .diverged : .used))
+        points.append(
+            SweepPoint(
+                x: x, mean: dropped ? .nan : TheoryMath.mean(values), std: dropped ? .nan : TheoryMath.std(values),
+                runs: here.count, converged: good.count, seedsUsed: entering.count,
+                predictedMean: predictions.isEmpty ? nil : TheoryMath.mean(predictions),
+                sharpnessAtStart: sharpness.isEmpty ? nil : TheoryMath.mean(sharpness),
+                stabilityProduct: product, unstable: (product ?? 0) > 2,
+                status: dropped ? .diverged : .used))
     }
-    return SweepAggregate(rule: rule, points: points, divergedRuns: runs.filter(\.hasDiverged).count,
-                          excludedRuns: excluded)
+    return SweepAggregate(
+        rule: rule, points: points, divergedRuns: runs.filter(\.hasDiverged).count,
+        excludedRuns: excluded)
 }

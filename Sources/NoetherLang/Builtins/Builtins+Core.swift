@@ -5,9 +5,10 @@ enum CoreBuiltins {
     static let all: [Builtin] = [print, len, str]
 
     static let constants: [Constant] = [
-        Constant("none", category: "language",
-                 help: "the missing value: an empty table cell (a failed sweep point), an absent result",
-                 value: .nothing),
+        Constant(
+            "none", category: "language",
+            help: "the missing value: an empty table cell (a failed sweep point), an absent result",
+            value: .nothing)
     ]
 
     static let print = Builtin(
@@ -25,10 +26,10 @@ enum CoreBuiltins {
         "str", category: "language",
         abstract: "A value as text, as print shows it; digits= gives numbers that many significant digits.",
         discussion: """
-        Join texts with +: "loss " + str(run.loss, digits=3). Without digits a number keeps
-        the shortest text that reads back to the same Float64 (0.1, 1e-05); with digits it
-        is rounded for reading (0.0329, 1.46e-05), also inside lists.
-        """,
+            Join texts with +: "loss " + str(run.loss, digits=3). Without digits a number keeps
+            the shortest text that reads back to the same Float64 (0.1, 1e-05); with digits it
+            is rounded for reading (0.0329, 1.46e-05), also inside lists.
+            """,
         parameters: [
             Parameter("x", .any, help: "any value"),
             Parameter("digits", .integer, .absent, help: "significant digits for numbers, 1 to 17"),
@@ -47,7 +48,9 @@ enum CoreBuiltins {
                 for item in items { parts.append(try text(item)) }
                 return "[" + parts.joined(separator: ", ") + "]"
             default:
-                throw ctx.error("'digits' applies to numbers and lists of numbers, got \(article(v.typeName)) \(v.typeName)", at: "x")
+                throw ctx.error(
+                    "'digits' applies to numbers and lists of numbers, got \(article(v.typeName)) \(v.typeName)",
+                    at: "x")
             }
         }
         return .string(try text(x))

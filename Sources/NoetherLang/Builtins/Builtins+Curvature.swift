@@ -16,40 +16,58 @@ enum CurvatureBuiltins {
 
     /// `explain` topics for the curvature values' derived quantities.
     static let explanations: [Explanation] = [
-        Explanation("spectrum", "effective_rank", formula: "effective_rank = Σ_{λ_i > τ} λ_i / λ_max,  τ = threshold (1e-8 unless given)", """
+        Explanation(
+            "spectrum", "effective_rank",
+            formula: "effective_rank = Σ_{λ_i > τ} λ_i / λ_max,  τ = threshold (1e-8 unless given)",
+            """
             How many eigenvalues of the size of λ_max the positive part of the spectrum holds
             (experiments.md §1.10). For a partial spectrum (top=, bottom=, lanczos) the sum runs
             over the computed eigenvalues only. nan without a positive eigenvalue.
             """),
-        Explanation("spectrum", "width", formula: "width = λ_max / median{λ_i : λ_i > τ}", """
+        Explanation(
+            "spectrum", "width", formula: "width = λ_max / median{λ_i : λ_i > τ}",
+            """
             The spread of the positive spectrum; the median of an even count is the mean of the
             two middle values (NumPy's). nan without a positive eigenvalue.
             """),
-        Explanation("spectrum", "zero", formula: "zero = #{i : |λ_i| ≤ τ},  positive = #{λ_i > τ},  negative = #{λ_i < −τ}", """
+        Explanation(
+            "spectrum", "zero", formula: "zero = #{i : |λ_i| ≤ τ},  positive = #{λ_i > τ},  negative = #{λ_i < −τ}",
+            """
             Counts at the threshold τ shown in the summary. Exact null directions (the rescaling
             symmetry, dead units, linear networks) land near zero only to rounding, so these
             counts move with τ: read them as precision-dependent, not as physics.
             """),
-        Explanation("compression_bound", "bound", formula: "bound = λ_max(JᵀJ/n) · max_i q_i(1 − q_i)", """
+        Explanation(
+            "compression_bound", "bound", formula: "bound = λ_max(JᵀJ/n) · max_i q_i(1 − q_i)",
+            """
             The paper's cross-entropy bound (theory §5) on λ_max of the Gauss–Newton matrix
             G = Jᵀ S J / n, S_i = diag(p_i) − p_i p_iᵀ, q_i the correct-class probability.
             Not a theorem for every p (λ_max(S_i) can exceed q_i(1 − q_i): for K = 2 it is twice
             that); it becomes accurate as q_i → 1. 'holds' says whether it held here.
             """),
-        Explanation("compression_bound", "rigorous_bound", formula: "rigorous_bound = λ_max(JᵀJ/n) · max_i λ_max(diag p_i − p_i p_iᵀ) ≥ λ_max(G)", """
+        Explanation(
+            "compression_bound", "rigorous_bound",
+            formula: "rigorous_bound = λ_max(JᵀJ/n) · max_i λ_max(diag p_i − p_i p_iᵀ) ≥ λ_max(G)",
+            """
             Always true, since G = Σ_i J_iᵀ S_i J_i / n ⪯ max_i λ_max(S_i) · JᵀJ/n. Neither bound
             covers the Hessian's residual H − G (see hessian_max).
             """),
-        Explanation("trace_estimate", "value", formula: "value = (1/N) Σ_{p=1…N} z_pᵀ A z_p,  z_p ∈ {±1}^P (Rademacher)", """
+        Explanation(
+            "trace_estimate", "value", formula: "value = (1/N) Σ_{p=1…N} z_pᵀ A z_p,  z_p ∈ {±1}^P (Rademacher)",
+            """
             Hutchinson's unbiased estimator of tr(A); each term has variance 2(‖A‖_F² − Σ_i A_ii²).
             stderr = sample standard deviation (ddof 1) of the N terms / √N.
             """),
-        Explanation("lanczos_result", "top_residuals", formula: "r_j = |β_m · s_{m,j}| = ‖A y_j − θ_j y_j‖", """
+        Explanation(
+            "lanczos_result", "top_residuals", formula: "r_j = |β_m · s_{m,j}| = ‖A y_j − θ_j y_j‖",
+            """
             The residual of Ritz pair j from the last Lanczos coefficient β_m and the last
             component of the j-th eigenvector s_j of the tridiagonal matrix T_m. Some eigenvalue
             of A lies within r_j of θ_j (exact arithmetic; full reorthogonalization keeps it so).
             """),
-        Explanation("spectral_density", "density", formula: "φ(t) = (1/N) Σ_p Σ_j τ_pj · N(t; θ_pj, σ²)", """
+        Explanation(
+            "spectral_density", "density", formula: "φ(t) = (1/N) Σ_p Σ_j τ_pj · N(t; θ_pj, σ²)",
+            """
             Stochastic Lanczos quadrature: for each of N Rademacher probes, the Ritz values θ_pj
             and squared first eigenvector components τ_pj of its Lanczos tridiagonal matrix are
             Gauss quadrature nodes and weights of the spectral measure (1/P) Σ_i δ(t − λ_i).
@@ -58,12 +76,15 @@ enum CurvatureBuiltins {
 
     // MARK: - Shared parameters
 
-    static let netParameter = Parameter("net", .object("network"), help: "the network; curvature is taken at its current parameters θ",
-                                        completion: .variables)
-    static let dataParameter = Parameter("data", .object("dataset"), help: "the data; the loss is the full-batch mean over it",
-                                         completion: .variables)
-    static let lossParameter = Parameter("loss", .object("loss"), .value(.object(LossObject(.mse)), text: "mse"),
-                                         help: "the loss whose curvature is taken", completion: .values(["mse", "cross_entropy"]))
+    static let netParameter = Parameter(
+        "net", .object("network"), help: "the network; curvature is taken at its current parameters θ",
+        completion: .variables)
+    static let dataParameter = Parameter(
+        "data", .object("dataset"), help: "the data; the loss is the full-batch mean over it",
+        completion: .variables)
+    static let lossParameter = Parameter(
+        "loss", .object("loss"), .value(.object(LossObject(.mse)), text: "mse"),
+        help: "the loss whose curvature is taken", completion: .values(["mse", "cross_entropy"]))
     static let blockParameter = Parameter(
         "block", .oneOf([.string, .list(.string)]), .absent,
         help: "parameter blocks, e.g. \"W1\" or [\"W1\", \"W2\"] (\"b1\" … with biases); all parameters when absent",
@@ -72,7 +93,8 @@ enum CurvatureBuiltins {
         "curvature", .string, .value(.string("hessian"), text: "\"hessian\""),
         help: "the matrix: \"hessian\" (∇²L), \"gauss_newton\" (JᵀMJ, M the loss's output Hessian) or \"jtj\" (JᵀJ/n)",
         completion: .values(["\"hessian\"", "\"gauss_newton\"", "\"jtj\""]))
-    static let seedParameter = Parameter("seed", .integer, .value(.number(0), text: "0"), help: "seed of the random start or probe vectors")
+    static let seedParameter = Parameter(
+        "seed", .integer, .value(.number(0), text: "0"), help: "seed of the random start or probe vectors")
 
     static let curvatureNames: [(name: String, kind: CurvatureKind)] = [
         ("hessian", .hessian), ("gauss_newton", .gaussNewton), ("jtj", .jacobianGram),
@@ -85,27 +107,30 @@ enum CurvatureBuiltins {
         "hvp", category: "curvature",
         abstract: "The exact Hessian–vector product H·v of the full-batch loss (R-operator, forward-over-reverse).",
         discussion: """
-        v has P entries in the order of the parameters: W1 row-major (out × in), b1, W2, ….
-        A list of vectors is applied as one block, with matrix products (faster than one
-        by one), and gives a list of products. Exact to rounding for every depth,
-        activation, loss and bias setting; σ″ = 0 almost everywhere for relu and linear.
-        curvature="gauss_newton" or "jtj" gives G·v or (JᵀJ/n)·v instead.
-        The loss comes before v: hvp(net, data, mse, v), or name v: hvp(net, data, v=v).
-        """,
+            v has P entries in the order of the parameters: W1 row-major (out × in), b1, W2, ….
+            A list of vectors is applied as one block, with matrix products (faster than one
+            by one), and gives a list of products. Exact to rounding for every depth,
+            activation, loss and bias setting; σ″ = 0 almost everywhere for relu and linear.
+            curvature="gauss_newton" or "jtj" gives G·v or (JᵀJ/n)·v instead.
+            The loss comes before v: hvp(net, data, mse, v), or name v: hvp(net, data, v=v).
+            """,
         parameters: [
             netParameter, dataParameter,
-            Parameter("loss", .object("loss"), .value(.object(LossObject(.mse)), text: "mse"),
-                      help: "the loss whose curvature is taken; it comes before v: hvp(net, data, mse, v), or name v: hvp(net, data, v=v)",
-                      completion: .values(["mse", "cross_entropy"])),
-            Parameter("v", .list(.any),
-                      help: "a direction of P numbers, or a list of such directions", completion: .variables),
+            Parameter(
+                "loss", .object("loss"), .value(.object(LossObject(.mse)), text: "mse"),
+                help:
+                    "the loss whose curvature is taken; it comes before v: hvp(net, data, mse, v), or name v: hvp(net, data, v=v)",
+                completion: .values(["mse", "cross_entropy"])),
+            Parameter(
+                "v", .list(.any),
+                help: "a direction of P numbers, or a list of such directions", completion: .variables),
             curvatureParameter,
         ],
         returns: "list",
         example: """
-        top = eigs(hessian(net, data), top=1, vectors=true)
-        Hv = hvp(net, data, mse, top.vectors[0])   # = top.max · top.vectors[0]
-        """
+            top = eigs(hessian(net, data), top=1, vectors=true)
+            Hv = hvp(net, data, mse, top.vectors[0])   # = top.max · top.vectors[0]
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let (net, data, loss) = ctx.networkDataLoss()
         let (kind, _) = try ctx.curvatureKind()
@@ -133,7 +158,8 @@ enum CurvatureBuiltins {
                 throw ctx.error("\(shape); direction \(i) holds something other than numbers", at: "v")
             }
             guard v.count == p else {
-                throw ctx.error("direction \(i) of 'v' has \(v.count) entries but the network has P = \(p) parameters", at: "v")
+                throw ctx.error(
+                    "direction \(i) of 'v' has \(v.count) entries but the network has P = \(p) parameters", at: "v")
             }
             vectors.append(v)
         }
@@ -161,18 +187,18 @@ enum CurvatureBuiltins {
         "hessian", category: "curvature",
         abstract: "The dense P×P Hessian ∇²L(θ) of the full-batch loss, assembled from batched exact HVPs.",
         discussion: """
-        Rows and columns follow the parameter order (W1 row-major, b1, W2, …); block="W1"
-        gives the W1–W1 block, block=["W1", "W2"] the 2×2 block matrix over W1 and W2.
-        Symmetric to the last bit. Before allocating, the memory is estimated; when it
-        does not fit the call is refused with how much it needs and how much there is:
-        use lanczos (or sharpness, density, trace) for large networks.
-        """,
+            Rows and columns follow the parameter order (W1 row-major, b1, W2, …); block="W1"
+            gives the W1–W1 block, block=["W1", "W2"] the 2×2 block matrix over W1 and W2.
+            Symmetric to the last bit. Before allocating, the memory is estimated; when it
+            does not fit the call is refused with how much it needs and how much there is:
+            use lanczos (or sharpness, density, trace) for large networks.
+            """,
         parameters: [netParameter, dataParameter, lossParameter, blockParameter],
         returns: "matrix",
         example: """
-        H = hessian(net, data, loss=mse)
-        eigs(H, top=5)
-        """
+            H = hessian(net, data, loss=mse)
+            eigs(H, top=5)
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         try denseMatrix(&ctx, .hessian, name: "hessian")
     }
@@ -181,11 +207,11 @@ enum CurvatureBuiltins {
         "gauss_newton", category: "curvature",
         abstract: "The dense generalized Gauss–Newton matrix G = JᵀMJ (M the loss's output Hessian).",
         discussion: """
-        J = ∂F/∂θ is the (nK × P) output Jacobian; M is block-diagonal over samples:
-        2/(nK)·I for mse, (diag p_i − p_i p_iᵀ)/n for cross-entropy. G is the Hessian
-        without the terms carrying the output gradient or σ″; it is positive
-        semi-definite. Same order, blocks and memory check as hessian.
-        """,
+            J = ∂F/∂θ is the (nK × P) output Jacobian; M is block-diagonal over samples:
+            2/(nK)·I for mse, (diag p_i − p_i p_iᵀ)/n for cross-entropy. G is the Hessian
+            without the terms carrying the output gradient or σ″; it is positive
+            semi-definite. Same order, blocks and memory check as hessian.
+            """,
         parameters: [netParameter, dataParameter, lossParameter, blockParameter],
         returns: "matrix",
         example: "G = gauss_newton(net, data, loss=cross_entropy)\neigs(G).max"
@@ -197,10 +223,10 @@ enum CurvatureBuiltins {
         "gn_residual", category: "curvature",
         abstract: "The residual H − G of the Hessian beyond its Gauss–Newton part.",
         discussion: """
-        The part of the Hessian carrying the output gradient (and σ″ for smooth
-        activations); it vanishes where the loss is zero. Needs three P×P matrices at
-        once, checked before allocating.
-        """,
+            The part of the Hessian carrying the output gradient (and σ″ for smooth
+            activations); it vanishes where the loss is zero. Needs three P×P matrices at
+            once, checked before allocating.
+            """,
         parameters: [netParameter, dataParameter, lossParameter, blockParameter],
         returns: "matrix",
         example: "R = gn_residual(net, data)\neigs(R, bottom=3)"
@@ -228,28 +254,32 @@ enum CurvatureBuiltins {
         "eigs", category: "curvature",
         abstract: "Eigenvalues (and optionally eigenvectors) of a symmetric matrix.",
         discussion: """
-        All eigenvalues by LAPACK dsyevd; top=k or bottom=k computes only the k largest
-        or smallest by dsyevr (same O(P³) reduction, less work after it). The spectrum
-        prints its extremes, the counts of positive, negative and near-zero eigenvalues
-        (|λ| ≤ threshold, shown), the effective rank Σ_{λ>threshold} λ / λ_max and the
-        width λ_max / median(positive λ). The matrix must be symmetric (to 1e-8 of its
-        largest entry). A list of rows is accepted too: eigs([[2, 1], [1, 2]]).
-        """,
+            All eigenvalues by LAPACK dsyevd; top=k or bottom=k computes only the k largest
+            or smallest by dsyevr (same O(P³) reduction, less work after it). The spectrum
+            prints its extremes, the counts of positive, negative and near-zero eigenvalues
+            (|λ| ≤ threshold, shown), the effective rank Σ_{λ>threshold} λ / λ_max and the
+            width λ_max / median(positive λ). The matrix must be symmetric (to 1e-8 of its
+            largest entry). A list of rows is accepted too: eigs([[2, 1], [1, 2]]).
+            """,
         parameters: [
-            Parameter("H", .oneOf([.object("matrix"), .list(.any)]),
-                      help: "a symmetric matrix: hessian(…), gauss_newton(…), ntk(…), or a list of rows", completion: .variables),
+            Parameter(
+                "H", .oneOf([.object("matrix"), .list(.any)]),
+                help: "a symmetric matrix: hessian(…), gauss_newton(…), ntk(…), or a list of rows",
+                completion: .variables),
             Parameter("top", .integer, .absent, help: "compute only the k largest eigenvalues"),
             Parameter("bottom", .integer, .absent, help: "compute only the k smallest eigenvalues"),
-            Parameter("vectors", .bool, .value(.bool(false), text: "false"), help: "also compute unit eigenvectors (.vectors)"),
+            Parameter(
+                "vectors", .bool, .value(.bool(false), text: "false"), help: "also compute unit eigenvectors (.vectors)"
+            ),
             Parameter.number("threshold", default: 1e-8, help: "|λ| at or below it counts as near zero"),
         ],
         returns: "spectrum",
         example: """
-        H = hessian(net, data)
-        s = eigs(H)
-        {max=s.max, positive=s.positive, rank=s.effective_rank}
-        eigs(H, top=5, vectors=true).vector(0)
-        """
+            H = hessian(net, data)
+            s = eigs(H)
+            {max=s.max, positive=s.positive, rank=s.effective_rank}
+            eigs(H, top=5, vectors=true).vector(0)
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let matrix: Matrix
         let source: String
@@ -270,7 +300,8 @@ enum CurvatureBuiltins {
         let n = matrix.rows
         let threshold = ctx.number("threshold")
         guard threshold.isFinite, threshold >= 0 else {
-            throw ctx.error("'threshold' must be a non-negative number, got \(formatNumber(threshold))", at: "threshold")
+            throw ctx.error(
+                "'threshold' must be a non-negative number, got \(formatNumber(threshold))", at: "threshold")
         }
         var selection = EigenSelection.all
         if ctx.has("top") && ctx.has("bottom") {
@@ -289,14 +320,14 @@ enum CurvatureBuiltins {
         "lanczos", category: "curvature",
         abstract: "The k largest and k smallest eigenvalues from Hessian–vector products only (Lanczos).",
         discussion: """
-        For networks too big for a dense Hessian: `steps` products build a Krylov space
-        (capped at P) whose Ritz values approximate the extreme eigenvalues first. Each
-        Ritz value lies within its residual bound of a true eigenvalue. With
-        reorthogonalize=true (default) every new vector is orthogonalized against all
-        previous ones (memory steps·P numbers); without it, converged eigenvalues
-        reappear as spurious copies. tol stops early once the top and bottom k pairs
-        have residual bounds ≤ tol·max|θ|.
-        """,
+            For networks too big for a dense Hessian: `steps` products build a Krylov space
+            (capped at P) whose Ritz values approximate the extreme eigenvalues first. Each
+            Ritz value lies within its residual bound of a true eigenvalue. With
+            reorthogonalize=true (default) every new vector is orthogonalized against all
+            previous ones (memory steps·P numbers); without it, converged eigenvalues
+            reappear as spurious copies. tol stops early once the top and bottom k pairs
+            have residual bounds ≤ tol·max|θ|.
+            """,
         parameters: [
             netParameter, dataParameter, lossParameter,
             Parameter("k", .integer, .value(.number(5), text: "5"), help: "Ritz pairs returned at each end"),
@@ -308,9 +339,9 @@ enum CurvatureBuiltins {
         ],
         returns: "lanczos_result",
         example: """
-        lz = lanczos(net, data, loss=mse, k=5, steps=80)
-        {top=lz.top, bounds=lz.top_residuals}
-        """
+            lz = lanczos(net, data, loss=mse, k=5, steps=80)
+            {top=lz.top, bounds=lz.top_residuals}
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let (net, data, loss) = ctx.networkDataLoss()
         let (kind, name) = try ctx.curvatureKind()
@@ -323,30 +354,35 @@ enum CurvatureBuiltins {
         let p = net.parameterCount
         let m = Swift.min(steps, p)
         if reorthogonalize || vectors {
-            try ctx.checkMemory(8 * m * p, what: "lanczos keeps \(m) vectors of P = \(p) numbers, which",
-                                hint: "lower 'steps'")
+            try ctx.checkMemory(
+                8 * m * p, what: "lanczos keeps \(m) vectors of P = \(p) numbers, which",
+                hint: "lower 'steps'")
         }
         var ws = try ctx.workspace(net, data, loss, kind)
-        let options = LanczosOptions(steps: steps, pairs: k, reorthogonalize: reorthogonalize, tolerance: tolerance,
-                                     which: .both, vectors: vectors, seed: ctx.integer("seed"))
+        let options = LanczosOptions(
+            steps: steps, pairs: k, reorthogonalize: reorthogonalize, tolerance: tolerance,
+            which: .both, vectors: vectors, seed: ctx.integer("seed"))
         let r = try ctx.tracked("lanczos") { (progress) throws(EngineError) in
             try NoetherEngine.lanczos(&ws, options: options, progress: progress)
         }
-        return .object(LanczosObject(r, curvature: name, dimension: p, reorthogonalized: reorthogonalize, tolerance: tolerance))
+        return .object(
+            LanczosObject(r, curvature: name, dimension: p, reorthogonalized: reorthogonalize, tolerance: tolerance))
     }
 
     static let powerIteration = Builtin(
         "power_iteration", category: "curvature",
         abstract: "The dominant eigenvalue by power iteration, exactly as the reference code runs it.",
         discussion: """
-        v = a random normal vector (seed), normalized; then `iterations` times
-        v ← Hv/‖Hv‖; the result is the Rayleigh quotient vᵀHv (iterations + 1 products).
-        It converges to the eigenvalue of largest |λ| (near a minimum, λ_max) at the rate
-        |λ₂/λ₁| per iteration, with no convergence test: compare with sharpness.
-        """,
+            v = a random normal vector (seed), normalized; then `iterations` times
+            v ← Hv/‖Hv‖; the result is the Rayleigh quotient vᵀHv (iterations + 1 products).
+            It converges to the eigenvalue of largest |λ| (near a minimum, λ_max) at the rate
+            |λ₂/λ₁| per iteration, with no convergence test: compare with sharpness.
+            """,
         parameters: [
             netParameter, dataParameter, lossParameter,
-            Parameter("iterations", .integer, .value(.number(30), text: "30"), help: "number of products before the Rayleigh quotient"),
+            Parameter(
+                "iterations", .integer, .value(.number(30), text: "30"),
+                help: "number of products before the Rayleigh quotient"),
             seedParameter, curvatureParameter,
         ],
         returns: "number",
@@ -367,24 +403,25 @@ enum CurvatureBuiltins {
         "sharpness", category: "curvature",
         abstract: "The sharpness λ_max of the Hessian: dense up to P = 2500 (when it fits in memory), else Lanczos.",
         discussion: """
-        method="auto" (default) takes the dense Hessian and LAPACK's top eigenvalue up to
-        P = 2500, and Lanczos with full reorthogonalization above (at most 100 products,
-        stopping at a residual bound ≤ 1e-8·λ_max). "dense", "lanczos" and "power"
-        (the reference's 30-step power iteration) force a method. Gradient descent with
-        learning rate η is stable along the top direction while λ_max < 2/η.
-        """,
+            method="auto" (default) takes the dense Hessian and LAPACK's top eigenvalue up to
+            P = 2500, and Lanczos with full reorthogonalization above (at most 100 products,
+            stopping at a residual bound ≤ 1e-8·λ_max). "dense", "lanczos" and "power"
+            (the reference's 30-step power iteration) force a method. Gradient descent with
+            learning rate η is stable along the top direction while λ_max < 2/η.
+            """,
         parameters: [
             netParameter, dataParameter, lossParameter,
-            Parameter("method", .string, .value(.string("auto"), text: "\"auto\""),
-                      help: "\"auto\", \"dense\", \"lanczos\" or \"power\"",
-                      completion: .values(methodNames.map { "\"\($0)\"" })),
+            Parameter(
+                "method", .string, .value(.string("auto"), text: "\"auto\""),
+                help: "\"auto\", \"dense\", \"lanczos\" or \"power\"",
+                completion: .values(methodNames.map { "\"\($0)\"" })),
             seedParameter,
         ],
         returns: "number",
         example: """
-        lam = sharpness(net, data, loss=mse)
-        2 / lam        # the largest stable learning rate
-        """
+            lam = sharpness(net, data, loss=mse)
+            2 / lam        # the largest stable learning rate
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let (net, data, loss) = ctx.networkDataLoss()
         let method = try ctx.sharpnessMethod(allowPower: true)
@@ -416,9 +453,9 @@ enum CurvatureBuiltins {
         "ntk", category: "curvature",
         abstract: "The empirical neural tangent kernel Θ = JJᵀ: (n·K) × (n·K), index i·K + k.",
         discussion: """
-        Computed layer by layer without forming J. Its non-zero eigenvalues are those of
-        JᵀJ (so eigs(ntk(net, data)).max / n = λ_max(JᵀJ/n), the first factor of ce_bound).
-        """,
+            Computed layer by layer without forming J. Its non-zero eigenvalues are those of
+            JᵀJ (so eigs(ntk(net, data)).max / n = λ_max(JᵀJ/n), the first factor of ce_bound).
+            """,
         parameters: [netParameter, dataParameter],
         returns: "matrix",
         example: "K = ntk(net, data)\neigs(K, top=5)"
@@ -435,28 +472,31 @@ enum CurvatureBuiltins {
         "density", category: "curvature",
         abstract: "The eigenvalue density of the Hessian by stochastic Lanczos quadrature (SLQ).",
         discussion: """
-        Each of `probes` Rademacher vectors starts `steps` Lanczos steps (all probes in
-        one batched product per step); the Ritz values and squared first components are
-        Gauss quadrature nodes and weights of the spectral measure (1/P) Σ δ(λ − λ_i),
-        averaged over probes and broadened by a Gaussian of width sigma (default 1% of
-        the node range) on `points` grid points. Its .trace (P·Σ τθ) is a Hutchinson
-        estimate of the trace.
-        """,
+            Each of `probes` Rademacher vectors starts `steps` Lanczos steps (all probes in
+            one batched product per step); the Ritz values and squared first components are
+            Gauss quadrature nodes and weights of the spectral measure (1/P) Σ δ(λ − λ_i),
+            averaged over probes and broadened by a Gaussian of width sigma (default 1% of
+            the node range) on `points` grid points. Its .trace (P·Σ τθ) is a Hutchinson
+            estimate of the trace.
+            """,
         parameters: [
             netParameter, dataParameter, lossParameter,
             Parameter("probes", .integer, .value(.number(10), text: "10"), help: "number of random probe vectors"),
-            Parameter("steps", .integer, .value(.number(60), text: "60"), help: "Lanczos steps per probe (capped at P)"),
-            Parameter("points", .integer, .value(.number(400), text: "400"), help: "number of grid points of the density"),
+            Parameter(
+                "steps", .integer, .value(.number(60), text: "60"), help: "Lanczos steps per probe (capped at P)"),
+            Parameter(
+                "points", .integer, .value(.number(400), text: "400"), help: "number of grid points of the density"),
             Parameter("sigma", .number, .absent, help: "Gaussian broadening (default 1% of the node range)"),
             seedParameter,
-            Parameter("reorthogonalize", .bool, .value(.bool(true), text: "true"), help: "full reorthogonalization per probe"),
+            Parameter(
+                "reorthogonalize", .bool, .value(.bool(true), text: "true"), help: "full reorthogonalization per probe"),
             curvatureParameter,
         ],
         returns: "spectral_density",
         example: """
-        rho = density(net, data, loss=mse, probes=10, steps=60)
-        {min=rho.min, max=rho.max, trace=rho.trace}
-        """
+            rho = density(net, data, loss=mse, probes=10, steps=60)
+            {min=rho.min, max=rho.max, trace=rho.trace}
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let (net, data, loss) = ctx.networkDataLoss()
         let (kind, name) = try ctx.curvatureKind()
@@ -469,13 +509,15 @@ enum CurvatureBuiltins {
         let reorthogonalize = ctx.bool("reorthogonalize")
         let p = net.parameterCount
         let m = Swift.min(steps, p)
-        try ctx.checkMemory(8 * probes * p * (reorthogonalize ? m + 4 : 4),
-                            what: "\(probes) probes of \(m) steps over P = \(p) parameters",
-                            hint: reorthogonalize ? "lower 'probes' or 'steps', or set reorthogonalize=false" : "lower 'probes'")
+        try ctx.checkMemory(
+            8 * probes * p * (reorthogonalize ? m + 4 : 4),
+            what: "\(probes) probes of \(m) steps over P = \(p) parameters",
+            hint: reorthogonalize ? "lower 'probes' or 'steps', or set reorthogonalize=false" : "lower 'probes'")
         var ws = try ctx.workspace(net, data, loss, kind)
         let d = try ctx.tracked("density") { (progress) throws(EngineError) in
-            try spectralDensity(&ws, probes: probes, steps: steps, gridPoints: points, sigma: sigma, seed: seed,
-                                reorthogonalize: reorthogonalize, progress: progress)
+            try spectralDensity(
+                &ws, probes: probes, steps: steps, gridPoints: points, sigma: sigma, seed: seed,
+                reorthogonalize: reorthogonalize, progress: progress)
         }
         return .object(DensityObject(d, curvature: name))
     }
@@ -484,10 +526,10 @@ enum CurvatureBuiltins {
         "trace", category: "curvature",
         abstract: "Hutchinson's estimate of the trace of the Hessian, with its standard error.",
         discussion: """
-        tr(H) ≈ (1/N) Σ_p z_pᵀ H z_p over N Rademacher vectors z_p (applied in blocks of
-        64 with batched products). Unbiased; the standard error is the sample standard
-        deviation over √N, so the truth is within ±2·stderr about 95% of the time.
-        """,
+            tr(H) ≈ (1/N) Σ_p z_pᵀ H z_p over N Rademacher vectors z_p (applied in blocks of
+            64 with batched products). Unbiased; the standard error is the sample standard
+            deviation over √N, so the truth is within ±2·stderr about 95% of the time.
+            """,
         parameters: [
             netParameter, dataParameter, lossParameter,
             Parameter("probes", .integer, .value(.number(30), text: "30"), help: "number of random probe vectors N"),
@@ -495,9 +537,9 @@ enum CurvatureBuiltins {
         ],
         returns: "trace_estimate",
         example: """
-        t = trace(net, data, loss=mse, probes=100)
-        {value=t.value, stderr=t.stderr}
-        """
+            t = trace(net, data, loss=mse, probes=100)
+            {value=t.value, stderr=t.stderr}
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let (net, data, loss) = ctx.networkDataLoss()
         let (kind, name) = try ctx.curvatureKind()
@@ -516,11 +558,11 @@ enum CurvatureBuiltins {
         "cov_eigs", category: "curvature",
         abstract: "The spectrum of the input covariance: uncentered XᵀX/n as the paper uses it, or centered.",
         discussion: """
-        Uncentered (default): Σ_x = XᵀX/n, whose trace is the mean ‖x‖². centered=true
-        subtracts the feature means first (dividing by n). All d eigenvalues by dsyevd.
-        For the Gaussian mixture the uncentered spectrum has K large eigenvalues (the
-        centers) and d − K of order 1.
-        """,
+            Uncentered (default): Σ_x = XᵀX/n, whose trace is the mean ‖x‖². centered=true
+            subtracts the feature means first (dividing by n). All d eigenvalues by dsyevd.
+            For the Gaussian mixture the uncentered spectrum has K large eigenvalues (the
+            centers) and d − K of order 1.
+            """,
         parameters: [
             dataParameter,
             Parameter("centered", .bool, .value(.bool(false), text: "false"), help: "subtract the feature means first"),
@@ -535,39 +577,42 @@ enum CurvatureBuiltins {
         let vectors = ctx.bool("vectors")
         let threshold = ctx.number("threshold")
         guard threshold.isFinite, threshold >= 0 else {
-            throw ctx.error("'threshold' must be a non-negative number, got \(formatNumber(threshold))", at: "threshold")
+            throw ctx.error(
+                "'threshold' must be a non-negative number, got \(formatNumber(threshold))", at: "threshold")
         }
         let e = try ctx.engine(at: "data") { () throws(EngineError) in
             try covarianceSpectrum(data: data, centered: centered, vectors: vectors, threshold: threshold)
         }
-        return .object(SpectrumObject(e, source: centered ? "centered covariance of the inputs" : "input covariance XᵀX/n"))
+        return .object(
+            SpectrumObject(e, source: centered ? "centered covariance of the inputs" : "input covariance XᵀX/n"))
     }
 
     static let ceBound = Builtin(
         "ce_bound", category: "curvature",
         abstract: "The cross-entropy compression bound of theory §5 beside the true λ_max.",
         discussion: """
-        For cross-entropy the Gauss–Newton matrix is G = Jᵀ S J / n with per-sample
-        blocks S_i = diag(p_i) − p_i p_iᵀ. The paper bounds λ_max by
-        λ_max(JᵀJ/n) · max_i q_i(1 − q_i), q_i the correct-class probability. That is
-        not a theorem for every p (for K = 2, λ_max(S_i) = 2·q_i(1 − q_i)); the rigorous
-        bound uses max_i λ_max(S_i) instead. Both are shown beside the true λ_max of G
-        and of the full Hessian (whose H − G part neither bound covers), with which
-        holds. The loss is always cross-entropy; the data need class labels.
-        method: "auto" (dense up to P = 2500, else Lanczos), "dense" or "lanczos".
-        """,
+            For cross-entropy the Gauss–Newton matrix is G = Jᵀ S J / n with per-sample
+            blocks S_i = diag(p_i) − p_i p_iᵀ. The paper bounds λ_max by
+            λ_max(JᵀJ/n) · max_i q_i(1 − q_i), q_i the correct-class probability. That is
+            not a theorem for every p (for K = 2, λ_max(S_i) = 2·q_i(1 − q_i)); the rigorous
+            bound uses max_i λ_max(S_i) instead. Both are shown beside the true λ_max of G
+            and of the full Hessian (whose H − G part neither bound covers), with which
+            holds. The loss is always cross-entropy; the data need class labels.
+            method: "auto" (dense up to P = 2500, else Lanczos), "dense" or "lanczos".
+            """,
         parameters: [
             netParameter, dataParameter,
-            Parameter("method", .string, .value(.string("auto"), text: "\"auto\""),
-                      help: "\"auto\", \"dense\" or \"lanczos\" for the three λ_max",
-                      completion: .values(["\"auto\"", "\"dense\"", "\"lanczos\""])),
+            Parameter(
+                "method", .string, .value(.string("auto"), text: "\"auto\""),
+                help: "\"auto\", \"dense\" or \"lanczos\" for the three λ_max",
+                completion: .values(["\"auto\"", "\"dense\"", "\"lanczos\""])),
             seedParameter,
         ],
         returns: "compression_bound",
         example: """
-        b = ce_bound(net, data)
-        {bound=b.bound, gn_max=b.gn_max, holds=b.holds}
-        """
+            b = ce_bound(net, data)
+            {bound=b.bound, gn_max=b.gn_max, holds=b.holds}
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let net = ctx.object("net", as: NetworkObject.self).network
         let data = ctx.object("data", as: DatasetObject.self).dataset
@@ -586,8 +631,10 @@ enum CurvatureBuiltins {
 extension CallContext {
     /// `net`, `data` and `loss`, as every curvature builtin takes them.
     fileprivate func networkDataLoss() -> (Network, Dataset, Loss) {
-        (object("net", as: NetworkObject.self).network, object("data", as: DatasetObject.self).dataset,
-         object("loss", as: LossObject.self).loss)
+        (
+            object("net", as: NetworkObject.self).network, object("data", as: DatasetObject.self).dataset,
+            object("loss", as: LossObject.self).loss
+        )
     }
 
     /// The `curvature` argument as a kind and its name.
@@ -595,8 +642,9 @@ extension CallContext {
         let name = string("curvature")
         if let entry = CurvatureBuiltins.curvatureNames.first(where: { $0.name == name }) { return (entry.kind, name) }
         let names = CurvatureBuiltins.curvatureNames.map(\.name)
-        throw error("unknown curvature '\(name)'; use " + names.map { "'\($0)'" }.joined(separator: ", "), at: "curvature",
-                    hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" })
+        throw error(
+            "unknown curvature '\(name)'; use " + names.map { "'\($0)'" }.joined(separator: ", "), at: "curvature",
+            hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" })
     }
 
     /// The `method` argument of sharpness and ce_bound.
@@ -609,8 +657,9 @@ extension CallContext {
         case "power" where allowPower: return .powerIteration(iterations: 30)
         default:
             let names = allowPower ? CurvatureBuiltins.methodNames : ["auto", "dense", "lanczos"]
-            throw error("unknown method '\(name)'; use " + names.map { "'\($0)'" }.joined(separator: ", "), at: "method",
-                        hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" })
+            throw error(
+                "unknown method '\(name)'; use " + names.map { "'\($0)'" }.joined(separator: ", "), at: "method",
+                hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" })
         }
     }
 
@@ -630,22 +679,29 @@ extension CallContext {
             var hint = Suggestions.closest(to: name, in: valid).map { "did you mean '\($0)'?" }
             // "W3" on a 2-layer network: the number is the mistake, not the spelling.
             if let letter = name.first, letter == "W" || letter == "b", let l = Int(name.dropFirst()),
-               valid.contains("\(letter)1"), l < 1 || l > net.layerCount {
+                valid.contains("\(letter)1"), l < 1 || l > net.layerCount
+            {
                 hint = "blocks are numbered from 1 to \(net.layerCount), one per layer"
             }
-            throw error("unknown parameter block '\(name)'; this network has " + valid.map { "'\($0)'" }.joined(separator: ", "),
-                        at: "block", hint: hint)
+            throw error(
+                "unknown parameter block '\(name)'; this network has "
+                    + valid.map { "'\($0)'" }.joined(separator: ", "),
+                at: "block", hint: hint)
         }
         return names.isEmpty ? nil : names
     }
 
     /// The group names a dense matrix over `groups` covers, in parameter order.
     fileprivate func blockNames(of net: Network, _ groups: [String]?) throws(Diagnostic) -> [String] {
-        try engine(at: "block") { () throws(EngineError) in try ParameterLayout(net.architecture).select(groups).map(\.name) }
+        try engine(at: "block") { () throws(EngineError) in
+            try ParameterLayout(net.architecture).select(groups).map(\.name)
+        }
     }
 
     /// A product workspace at the network's θ (refusing data the network cannot read).
-    fileprivate func workspace(_ net: Network, _ data: Dataset, _ loss: Loss, _ kind: CurvatureKind) throws(Diagnostic) -> HVPWorkspace {
+    fileprivate func workspace(_ net: Network, _ data: Dataset, _ loss: Loss, _ kind: CurvatureKind) throws(Diagnostic)
+        -> HVPWorkspace
+    {
         try engine { () throws(EngineError) in
             try HVPWorkspace(network: net, data: data, loss: kind == .jacobianGram ? .mse : loss, kind: kind)
         }
@@ -654,8 +710,9 @@ extension CallContext {
     /// Refuses work whose memory (`bytes`) exceeds what the system has available.
     fileprivate func checkMemory(_ bytes: Int, what: String, hint: String) throws(Diagnostic) {
         guard let free = availableMemoryBytes(), bytes > free else { return }
-        throw error("\(what) needs about \(formatByteCount(bytes)) but only \(formatByteCount(free)) of memory are available",
-                    hint: hint)
+        throw error(
+            "\(what) needs about \(formatByteCount(bytes)) but only \(formatByteCount(free)) of memory are available",
+            hint: hint)
     }
 
     /// Throws `interrupted` (clearing the flag) when the user pressed Ctrl-C.
@@ -669,7 +726,9 @@ extension CallContext {
     /// Runs a long engine computation that reports progress under `label` and stops
     /// when the user presses Ctrl-C (then this throws `interrupted`; nothing is kept).
     /// Shared by every builtin whose engine work takes a `CurvatureProgress`.
-    func tracked<T>(_ label: String, _ body: (@escaping CurvatureProgress) throws(EngineError) -> T) throws(Diagnostic) -> T {
+    func tracked<T>(_ label: String, _ body: (@escaping CurvatureProgress) throws(EngineError) -> T) throws(Diagnostic)
+        -> T
+    {
         let interrupt = interpreter.interrupt
         let report = interpreter.progress
         let progress: CurvatureProgress = { done, total in

@@ -32,12 +32,12 @@ enum DataBuiltins {
         "gaussian_mixture", category: "data",
         abstract: "The Gaussian mixture GM(n, d, K, s) of the paper: K centers at radius s·√d, unit noise.",
         discussion: """
-        Centers: a K×d matrix of standard normals, each row rescaled to norm separation·√d
-        (a radius, not a distance between centers). Class k gets ⌊n/K⌋ samples, plus one for
-        each of the first n mod K classes; a sample is its center plus N(0, I_d) noise. The
-        rows are then shuffled jointly with their labels. X is not centered or scaled.
-        Same seed, same data, on every machine.
-        """,
+            Centers: a K×d matrix of standard normals, each row rescaled to norm separation·√d
+            (a radius, not a distance between centers). Class k gets ⌊n/K⌋ samples, plus one for
+            each of the first n mod K classes; a sample is its center plus N(0, I_d) noise. The
+            rows are then shuffled jointly with their labels. X is not centered or scaled.
+            Same seed, same data, on every machine.
+            """,
         parameters: [
             Parameter("n", .integer, .value(.number(200), text: "200"), help: "number of samples"),
             Parameter("d", .integer, .value(.number(20), text: "20"), help: "input dimension"),
@@ -64,9 +64,9 @@ enum DataBuiltins {
         "xor2d", category: "data",
         abstract: "XOR in two dimensions: x ~ N(0, I₂), class 1[x₀ > 0] XOR 1[x₁ > 0].",
         discussion: """
-        Two classes, samples in draw order (not shuffled): for each sample x₀ then x₁ from
-        one seeded stream. A classic non-linearly-separable problem for the universality sweeps.
-        """,
+            Two classes, samples in draw order (not shuffled): for each sample x₀ then x₁ from
+            one seeded stream. A classic non-linearly-separable problem for the universality sweeps.
+            """,
         parameters: [
             Parameter("n", .integer, .value(.number(200), text: "200"), help: "number of samples"),
             seedParameter,
@@ -76,16 +76,17 @@ enum DataBuiltins {
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let n = try sampleCount(ctx)
         let seed = ctx.integer("seed")
-        return .object(DatasetObject(try ctx.engine { () throws(EngineError) in try NoetherEngine.xor2d(n: n, seed: seed) }))
+        return .object(
+            DatasetObject(try ctx.engine { () throws(EngineError) in try NoetherEngine.xor2d(n: n, seed: seed) }))
     }
 
     static let spheres = Builtin(
         "spheres", category: "data",
         abstract: "Two concentric spheres in d dimensions: class 0 at radius `inner`, class 1 at `outer`.",
         discussion: """
-        The first ⌊n/2⌋ points are inner·u + noise·N(0, I_d), the rest outer·u + noise·N(0, I_d),
-        u a normalized standard normal; then one joint shuffle. Defaults as experiments.md §1.1.
-        """,
+            The first ⌊n/2⌋ points are inner·u + noise·N(0, I_d), the rest outer·u + noise·N(0, I_d),
+            u a normalized standard normal; then one joint shuffle. Defaults as experiments.md §1.1.
+            """,
         parameters: [
             Parameter("n", .integer, .value(.number(200), text: "200"), help: "number of samples (at least 2)"),
             Parameter("d", .integer, .value(.number(10), text: "10"), help: "dimension"),
@@ -114,10 +115,10 @@ enum DataBuiltins {
         "teacher_student", category: "data",
         abstract: "Regression data from a random teacher: x ~ N(0, I_d), y = W₂ relu(W₁ x) (+ noise).",
         discussion: """
-        The teacher is exactly mlp([d, hidden, out], activation=relu, bias=false, seed=seed);
-        then X (n×d standard normals) and, when noise > 0, the target noise, from the same
-        stream. Targets are real-valued (no labels): train with loss=mse.
-        """,
+            The teacher is exactly mlp([d, hidden, out], activation=relu, bias=false, seed=seed);
+            then X (n×d standard normals) and, when noise > 0, the target noise, from the same
+            stream. Targets are real-valued (no labels): train with loss=mse.
+            """,
         parameters: [
             Parameter("n", .integer, .value(.number(200), text: "200"), help: "number of samples"),
             Parameter("d", .integer, .value(.number(20), text: "20"), help: "input dimension"),
@@ -128,9 +129,9 @@ enum DataBuiltins {
         ],
         returns: "dataset",
         example: """
-        data = teacher_student(n=200, d=20, hidden=16, out=1, seed=42)
-        run = train(mlp([20, 64, 1]), data, gd(lr=0.01), loss=mse, steps=500)
-        """
+            data = teacher_student(n=200, d=20, hidden=16, out=1, seed=42)
+            run = train(mlp([20, 64, 1]), data, gd(lr=0.01), loss=mse, steps=500)
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let n = try sampleCount(ctx)
         let d = try ctx.integer("d", in: 1...1_000_000)
@@ -151,24 +152,25 @@ enum DataBuiltins {
         "load_csv", category: "data",
         abstract: "Reads a numeric CSV file with a header line: one column is the target, the others the inputs.",
         discussion: """
-        The first line names the columns; every further line holds one number per column,
-        separated by commas; a field may be quoted ("width, cm"; "" inside quotes is one
-        quote) within its line. `label` names the target column (default: the last);
-        the other columns, in file order, are the inputs. task="auto" makes classification
-        data (K = max label + 1 classes) when every label is a non-negative integer, and
-        regression data otherwise. Errors name the file, the line and the column.
-        """,
+            The first line names the columns; every further line holds one number per column,
+            separated by commas; a field may be quoted ("width, cm"; "" inside quotes is one
+            quote) within its line. `label` names the target column (default: the last);
+            the other columns, in file order, are the inputs. task="auto" makes classification
+            data (K = max label + 1 classes) when every label is a non-negative integer, and
+            regression data otherwise. Errors name the file, the line and the column.
+            """,
         parameters: [
             Parameter("path", .string, help: "the CSV file", completion: .filePath),
             Parameter("label", .string, .absent, help: "the target column's name (default: the last column)"),
-            Parameter("task", .string, .value(.string("auto"), text: "\"auto\""),
-                      help: "\"auto\", \"classification\" or \"regression\"", completion: .values(taskNames)),
+            Parameter(
+                "task", .string, .value(.string("auto"), text: "\"auto\""),
+                help: "\"auto\", \"classification\" or \"regression\"", completion: .values(taskNames)),
         ],
         returns: "dataset",
         example: """
-        export(table(x1=[0.5, 1.5, 2], x2=[1, -1, 0], species=[0, 2, 1]), "tiny.csv")
-        data2 = load_csv("tiny.csv", label="species")
-        """
+            export(table(x1=[0.5, 1.5, 2], x2=[1, -1, 0], species=[0, 2, 1]), "tiny.csv")
+            data2 = load_csv("tiny.csv", label="species")
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let path = ctx.interpreter.resolvePath(ctx.string("path"))
         let label = ctx.optionalString("label")
@@ -178,9 +180,10 @@ enum DataBuiltins {
         case "classification": kind = .classification
         case "regression": kind = .regression
         case let other:
-            throw Diagnostic(.runtime, "unknown task '\(other)'", at: ctx.range(of: "task"),
-                             hint: Suggestions.closest(to: other, in: taskNames).map { "did you mean '\($0)'?" },
-                             notes: ["task is one of \"auto\", \"classification\", \"regression\""])
+            throw Diagnostic(
+                .runtime, "unknown task '\(other)'", at: ctx.range(of: "task"),
+                hint: Suggestions.closest(to: other, in: taskNames).map { "did you mean '\($0)'?" },
+                notes: ["task is one of \"auto\", \"classification\", \"regression\""])
         }
         let data = try ctx.engine(at: "path") { () throws(EngineError) in
             try NoetherEngine.loadCSV(path: path, label: label, kind: kind)
@@ -192,13 +195,13 @@ enum DataBuiltins {
         "mnist", category: "data",
         abstract: "MNIST from the standard IDX files in a folder you give (nothing is downloaded).",
         discussion: """
-        The folder must hold train-images-idx3-ubyte and train-labels-idx1-ubyte (test=true:
-        t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte), raw or gzip-compressed with a .gz
-        suffix. As experiments.md §1.1: the first n images in file order (no shuffling),
-        pixels /255 into [0, 1], flattened row-major to 784 inputs, 10 classes, no further
-        normalization. Only the bytes the first n images need are read.
-        A missing folder or file is a missing-file error naming what to put where.
-        """,
+            The folder must hold train-images-idx3-ubyte and train-labels-idx1-ubyte (test=true:
+            t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte), raw or gzip-compressed with a .gz
+            suffix. As experiments.md §1.1: the first n images in file order (no shuffling),
+            pixels /255 into [0, 1], flattened row-major to 784 inputs, 10 classes, no further
+            normalization. Only the bytes the first n images need are read.
+            A missing folder or file is a missing-file error naming what to put where.
+            """,
         parameters: [
             Parameter("path", .string, help: "the folder holding the IDX files", completion: .filePath),
             Parameter("n", .integer, .absent, help: "the first n images (default: all)"),
@@ -206,10 +209,10 @@ enum DataBuiltins {
         ],
         returns: "dataset",
         example: """
-        # with train-images-idx3-ubyte(.gz) and train-labels-idx1-ubyte(.gz) in data/mnist:
-        # data = mnist(path="data/mnist", n=2000)
-        # net = mlp([784, 32, 32, 32, 32, 10])
-        """
+            # with train-images-idx3-ubyte(.gz) and train-labels-idx1-ubyte(.gz) in data/mnist:
+            # data = mnist(path="data/mnist", n=2000)
+            # net = mlp([784, 32, 32, 32, 32, 10])
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let path = ctx.interpreter.resolvePath(ctx.string("path"))
         let n = ctx.has("n") ? try sampleCount(ctx) : nil
@@ -236,12 +239,15 @@ enum DataBuiltins {
         switch (ctx.has("n"), ctx.has("indices")) {
         case (true, false):
             let n = ctx.integer("n")
-            return .object(DatasetObject(try ctx.engine(at: "n") { () throws(EngineError) in try data.subset(first: n) }))
+            return .object(
+                DatasetObject(try ctx.engine(at: "n") { () throws(EngineError) in try data.subset(first: n) }))
         case (false, true):
             let indices = (ctx.value("indices")?.numbers ?? []).map { Int($0) }
-            return .object(DatasetObject(try ctx.engine(at: "indices") { () throws(EngineError) in
-                try data.subset(indices: indices)
-            }))
+            return .object(
+                DatasetObject(
+                    try ctx.engine(at: "indices") { () throws(EngineError) in
+                        try data.subset(indices: indices)
+                    }))
         case (true, true):
             throw ctx.error("give either n= or indices=, not both", at: "indices")
         case (false, false):
@@ -253,51 +259,58 @@ enum DataBuiltins {
         "split", category: "data",
         abstract: "A random train/test split: a record {train=…, test=…}.",
         discussion: """
-        A seeded permutation of the samples; its first round(fraction·n) entries go to train,
-        the rest to test, each part in the original sample order.
-        """,
+            A seeded permutation of the samples; its first round(fraction·n) entries go to train,
+            the rest to test, each part in the original sample order.
+            """,
         parameters: [
             Parameter("data", .object("dataset"), help: "the dataset", completion: .variables),
-            Parameter.number("fraction", default: 0.8, help: "share of samples for training (strictly between 0 and 1)"),
+            Parameter.number(
+                "fraction", default: 0.8, help: "share of samples for training (strictly between 0 and 1)"),
             seedParameter,
         ],
         returns: "record",
         example: """
-        parts = split(data, fraction=0.8, seed=1)
-        run = train(net, parts.train, gd(lr=0.01))
-        """
+            parts = split(data, fraction=0.8, seed=1)
+            run = train(net, parts.train, gd(lr=0.01))
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let data = ctx.object("data", as: DatasetObject.self).dataset
         let fraction = ctx.number("fraction")
         let seed = ctx.integer("seed")
-        let parts = try ctx.engine(at: "fraction") { () throws(EngineError) in try data.split(fraction: fraction, seed: seed) }
-        return .record(Record([("train", .object(DatasetObject(parts.train))), ("test", .object(DatasetObject(parts.test)))]))
+        let parts = try ctx.engine(at: "fraction") { () throws(EngineError) in
+            try data.split(fraction: fraction, seed: seed)
+        }
+        return .record(
+            Record([("train", .object(DatasetObject(parts.train))), ("test", .object(DatasetObject(parts.test)))]))
     }
 
     static let standardize = Builtin(
         "standardize", category: "data",
         abstract: "Inputs standardized per feature, x′ = (x − mean)/std; targets unchanged.",
         discussion: """
-        The statistics (population std, ddof 0) come from `reference` when given (standardize a
-        test set like its training set), else from the data itself. A feature with zero spread
-        is only centered.
-        """,
+            The statistics (population std, ddof 0) come from `reference` when given (standardize a
+            test set like its training set), else from the data itself. A feature with zero spread
+            is only centered.
+            """,
         parameters: [
             Parameter("data", .object("dataset"), help: "the dataset", completion: .variables),
-            Parameter("reference", .object("dataset"), .absent, help: "take mean and std from this dataset instead",
-                      completion: .variables),
+            Parameter(
+                "reference", .object("dataset"), .absent, help: "take mean and std from this dataset instead",
+                completion: .variables),
         ],
         returns: "dataset",
         example: """
-        parts = split(data)
-        train_set = standardize(parts.train)
-        test_set = standardize(parts.test, reference=parts.train)
-        """
+            parts = split(data)
+            train_set = standardize(parts.train)
+            test_set = standardize(parts.test, reference=parts.train)
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let data = ctx.object("data", as: DatasetObject.self).dataset
         let reference = ctx.optionalObject("reference", as: DatasetObject.self)?.dataset
-        return .object(DatasetObject(try ctx.engine(at: reference == nil ? "data" : "reference") { () throws(EngineError) in
-            try data.standardized(using: reference)
-        }))
+        return .object(
+            DatasetObject(
+                try ctx.engine(at: reference == nil ? "data" : "reference") { () throws(EngineError) in
+                    try data.standardized(using: reference)
+                }))
     }
 }

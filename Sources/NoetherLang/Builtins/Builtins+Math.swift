@@ -30,9 +30,12 @@ enum MathBuiltins {
         returns: "list",
         example: "linspace(0, 1, 5)   # [0, 0.25, 0.5, 0.75, 1]"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let a = ctx.number("start"), b = ctx.number("stop")
+        let a = ctx.number("start")
+        let b = ctx.number("stop")
         let n = try ctx.integer("n", in: 1...ctx.interpreter.limits.maxListLength)
-        guard a.isFinite && b.isFinite else { throw ctx.error("'linspace' needs finite endpoints", at: a.isFinite ? "stop" : "start") }
+        guard a.isFinite && b.isFinite else {
+            throw ctx.error("'linspace' needs finite endpoints", at: a.isFinite ? "stop" : "start")
+        }
         if n == 1 { return .numbers([a]) }
         let step = (b - a) / Double(n - 1)
         var xs = (0..<n).map { a + Double($0) * step }
@@ -44,11 +47,11 @@ enum MathBuiltins {
         "logspace", category: "math",
         abstract: "Numbers from start to stop evenly spaced on a log scale; the endpoints are values, not exponents.",
         discussion: """
-        Element i is 10^(log10(start) + i·(log10(stop) − log10(start))/(n − 1)); the first is
-        exactly start and the last exactly stop. Both must be positive. Unlike NumPy's
-        logspace, the endpoints are the values themselves: logspace(1e-4, 1, 5) is
-        [0.0001, 0.001, 0.01, 0.1, 1].
-        """,
+            Element i is 10^(log10(start) + i·(log10(stop) − log10(start))/(n − 1)); the first is
+            exactly start and the last exactly stop. Both must be positive. Unlike NumPy's
+            logspace, the endpoints are the values themselves: logspace(1e-4, 1, 5) is
+            [0.0001, 0.001, 0.01, 0.1, 1].
+            """,
         parameters: [
             Parameter("start", .number, help: "the first value (positive)"),
             Parameter("stop", .number, help: "the last value (positive)"),
@@ -57,14 +60,17 @@ enum MathBuiltins {
         returns: "list",
         example: "lrs = logspace(1e-4, 1, 10)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let a = ctx.number("start"), b = ctx.number("stop")
+        let a = ctx.number("start")
+        let b = ctx.number("stop")
         let n = try ctx.integer("n", in: 1...ctx.interpreter.limits.maxListLength)
         for (label, x) in [("start", a), ("stop", b)] where !(x.isFinite && x > 0) {
-            throw ctx.error("'\(label)' of 'logspace' must be a positive number, got \(formatNumber(x))", at: label,
-                            hint: "the endpoints are values, not exponents: logspace(1e-4, 1, 10)")
+            throw ctx.error(
+                "'\(label)' of 'logspace' must be a positive number, got \(formatNumber(x))", at: label,
+                hint: "the endpoints are values, not exponents: logspace(1e-4, 1, 10)")
         }
         if n == 1 { return .numbers([a]) }
-        let la = Glibc.log10(a), lb = Glibc.log10(b)
+        let la = Glibc.log10(a)
+        let lb = Glibc.log10(b)
         let step = (lb - la) / Double(n - 1)
         var xs = (0..<n).map { pow(10.0, la + Double($0) * step) }
         xs[0] = a
@@ -76,9 +82,9 @@ enum MathBuiltins {
         "range", category: "math",
         abstract: "The integers from start up to (not including) stop, by step: range(5) is [0, 1, 2, 3, 4].",
         discussion: """
-        range(stop) counts from 0; range(start, stop) and range(start, stop, step) as in Python.
-        A negative step counts down. At most 10000000 elements.
-        """,
+            range(stop) counts from 0; range(start, stop) and range(start, stop, step) as in Python.
+            A negative step counts down. At most 10000000 elements.
+            """,
         parameters: [
             Parameter("start", .integer, help: "the first integer, or the stop when it is the only argument"),
             Parameter("stop", .integer, .absent, help: "the end (excluded)"),
@@ -89,14 +95,21 @@ enum MathBuiltins {
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         var start = ctx.integer("start")
         var stop: Int
-        if let s = ctx.optionalInteger("stop") { stop = s } else { stop = start; start = 0 }
+        if let s = ctx.optionalInteger("stop") {
+            stop = s
+        } else {
+            stop = start
+            start = 0
+        }
         let step = ctx.integer("step")
         guard step != 0 else { throw ctx.error("'step' of 'range' must not be 0", at: "step") }
         // Integers are below 9e15 here, so the arithmetic cannot overflow.
-        let count = step > 0 ? Swift.max(0, (stop - start + step - 1) / step) : Swift.max(0, (start - stop - step - 1) / -step)
+        let count =
+            step > 0 ? Swift.max(0, (stop - start + step - 1) / step) : Swift.max(0, (start - stop - step - 1) / -step)
         let limit = ctx.interpreter.limits.maxListLength
         guard count <= limit else {
-            throw ctx.error("'range' would make \(count) numbers; at most \(limit)", at: ctx.has("stop") ? "stop" : "start")
+            throw ctx.error(
+                "'range' would make \(count) numbers; at most \(limit)", at: ctx.has("stop") ? "stop" : "start")
         }
         return .numbers((0..<count).map { Double(start + $0 * step) })
     }
@@ -125,14 +138,17 @@ enum MathBuiltins {
 
     static let std = Builtin(
         "std", category: "math",
-        abstract: "The standard deviation of a list of numbers; the population one (ddof=0) unless ddof says otherwise.",
+        abstract:
+            "The standard deviation of a list of numbers; the population one (ddof=0) unless ddof says otherwise.",
         discussion: """
-        √(Σ(xᵢ − x̄)² / (n − ddof)): ddof=0 (the default, like NumPy) is the population standard
-        deviation, ddof=1 the sample one. nan when n ≤ ddof. Element-wise over a list of lists.
-        """,
+            √(Σ(xᵢ − x̄)² / (n − ddof)): ddof=0 (the default, like NumPy) is the population standard
+            deviation, ddof=1 the sample one. nan when n ≤ ddof. Element-wise over a list of lists.
+            """,
         parameters: [
             Parameter("x", .list(.any), help: "numbers, or equal-length lists of numbers"),
-            Parameter("ddof", .integer, .value(.number(0), text: "0"), help: "delta degrees of freedom: the divisor is n − ddof"),
+            Parameter(
+                "ddof", .integer, .value(.number(0), text: "0"),
+                help: "delta degrees of freedom: the divisor is n − ddof"),
         ],
         returns: "number or list",
         example: "std([1, 2, 3, 4])   # 1.118…; std([1, 2, 3, 4], ddof=1) is 1.29…"
@@ -144,7 +160,8 @@ enum MathBuiltins {
     static let min = Builtin(
         "min", category: "math",
         abstract: "The smallest of a list of numbers, or of several arguments: min(xs), min(a, b).",
-        discussion: "nan when any value is nan. Over lists of equal length, element-wise: min([1, 5], [3, 2]) is [1, 2].",
+        discussion:
+            "nan when any value is nan. Over lists of equal length, element-wise: min([1, 5], [3, 2]) is [1, 2].",
         parameters: [Parameter("x", .any, help: "a list of numbers, or the first of several numbers")],
         returns: "number or list",
         example: "min([3, 1, 2])   # 1",
@@ -156,7 +173,8 @@ enum MathBuiltins {
     static let max = Builtin(
         "max", category: "math",
         abstract: "The largest of a list of numbers, or of several arguments: max(xs), max(a, b).",
-        discussion: "nan when any value is nan. Over lists of equal length, element-wise: max([1, 5], [3, 2]) is [3, 5].",
+        discussion:
+            "nan when any value is nan. Over lists of equal length, element-wise: max([1, 5], [3, 2]) is [3, 5].",
         parameters: [Parameter("x", .any, help: "a list of numbers, or the first of several numbers")],
         returns: "number or list",
         example: "max(run.losses)",
@@ -187,24 +205,32 @@ enum MathBuiltins {
 
     // MARK: - Element-wise functions
 
-    static let log = elementWise("log", "The natural logarithm, element-wise (nan below 0, -inf at 0).",
-                                 example: "log(exp(1))   # 1") { Glibc.log($0) }
-    static let log10 = elementWise("log10", "The base-10 logarithm, element-wise (nan below 0, -inf at 0).",
-                                   example: "log10([1, 10, 100])   # [0, 1, 2]") { Glibc.log10($0) }
+    static let log = elementWise(
+        "log", "The natural logarithm, element-wise (nan below 0, -inf at 0).",
+        example: "log(exp(1))   # 1"
+    ) { Glibc.log($0) }
+    static let log10 = elementWise(
+        "log10", "The base-10 logarithm, element-wise (nan below 0, -inf at 0).",
+        example: "log10([1, 10, 100])   # [0, 1, 2]"
+    ) { Glibc.log10($0) }
     static let exp = elementWise("exp", "The exponential eˣ, element-wise.", example: "exp(0)   # 1") { Glibc.exp($0) }
-    static let sqrt = elementWise("sqrt", "The square root, element-wise (nan below 0).",
-                                  example: "sqrt([4, 9])   # [2, 3]") { $0.squareRoot() }
-    static let abs = elementWise("abs", "The absolute value, element-wise.",
-                                 example: "abs(run.C0 - run.net.C)") { Swift.abs($0) }
+    static let sqrt = elementWise(
+        "sqrt", "The square root, element-wise (nan below 0).",
+        example: "sqrt([4, 9])   # [2, 3]"
+    ) { $0.squareRoot() }
+    static let abs = elementWise(
+        "abs", "The absolute value, element-wise.",
+        example: "abs(run.C0 - run.net.C)"
+    ) { Swift.abs($0) }
 
     static let round = Builtin(
         "round", category: "math",
         abstract: "Rounds to a number of decimal places (default 0), element-wise; ties to even, like Python.",
         discussion: """
-        The exact binary value is rounded, so round(2.675, 2) is 2.67 (2.675 is stored as
-        2.67499999…), and exact ties go to the even neighbour: round(0.5) is 0, round(1.5) is 2.
-        Negative places round to tens, hundreds, …: round(1234, -2) is 1200. nan and ±inf stay.
-        """,
+            The exact binary value is rounded, so round(2.675, 2) is 2.67 (2.675 is stored as
+            2.67499999…), and exact ties go to the even neighbour: round(0.5) is 0, round(1.5) is 2.
+            Negative places round to tens, hundreds, …: round(1234, -2) is 1200. nan and ±inf stay.
+            """,
         parameters: [
             Parameter("x", .oneOf([.number, .list(.any)]), help: "a number or a list of numbers"),
             Parameter("digits", .integer, .value(.number(0), text: "0"), help: "decimal places, -15 to 17"),
@@ -217,8 +243,10 @@ enum MathBuiltins {
     }
 
     /// A function of one number applied to a number or to every number of a (nested) list.
-    private static func elementWise(_ name: String, _ abstract: String, example: String,
-                                    _ f: @escaping @Sendable (Double) -> Double) -> Builtin {
+    private static func elementWise(
+        _ name: String, _ abstract: String, example: String,
+        _ f: @escaping @Sendable (Double) -> Double
+    ) -> Builtin {
         Builtin(
             name, category: "math", abstract: abstract,
             parameters: [Parameter("x", .oneOf([.number, .list(.any)]), help: "a number or a list of numbers")],
@@ -231,8 +259,10 @@ enum MathBuiltins {
 
     /// `f` applied to a number or to every number of a (nested) list; any other value
     /// is an error at argument `x` of builtin `name`.
-    private static func mapNumbers(_ v: Value, _ name: String, _ ctx: CallContext,
-                                   _ f: (Double) -> Double) throws(Diagnostic) -> Value {
+    private static func mapNumbers(
+        _ v: Value, _ name: String, _ ctx: CallContext,
+        _ f: (Double) -> Double
+    ) throws(Diagnostic) -> Value {
         switch v {
         case .number(let x): return .number(f(x))
         case .list(let items):
@@ -255,8 +285,10 @@ enum MathBuiltins {
     }
 
     /// Reduces numbers to a number, or equal-length number lists element-wise to a list.
-    private static func reduce(_ items: [Value], ctx: CallContext, label: String, allowEmpty: Bool = false,
-                               _ f: ([Double]) -> Double) throws(Diagnostic) -> Value {
+    private static func reduce(
+        _ items: [Value], ctx: CallContext, label: String, allowEmpty: Bool = false,
+        _ f: ([Double]) -> Double
+    ) throws(Diagnostic) -> Value {
         let name = ctx.builtin.name
         guard let first = items.first else {
             if allowEmpty { return .number(f([])) }
@@ -274,7 +306,8 @@ enum MathBuiltins {
         }
         guard let numbers = Value.list(items).numbers else {
             let bad = items.first { if case .number = $0 { false } else { true } }!
-            throw ctx.error("'\(name)' needs numbers, got \(article(bad.typeName)) \(bad.typeName) in the list", at: label)
+            throw ctx.error(
+                "'\(name)' needs numbers, got \(article(bad.typeName)) \(bad.typeName) in the list", at: label)
         }
         return .number(f(numbers))
     }

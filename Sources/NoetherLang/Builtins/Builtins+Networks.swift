@@ -8,16 +8,20 @@ enum NetworkBuiltins {
     static let activationNames = ["relu", "linear", "tanh", "gelu", "interpolated", "leaky_relu"]
 
     static let constants: [Constant] = [
-        Constant("relu", category: "networks", help: "ReLU activation max(0, z), with ReLU′(0) = 0 (homogeneous)",
-                 value: .object(ActivationObject(.relu))),
-        Constant("linear", category: "networks", help: "the identity activation: a linear network (homogeneous)",
-                 value: .object(ActivationObject(.linear))),
-        Constant("tanh", category: "networks",
-                 help: "tanh activation; not homogeneous, so C_l is not conserved (the ledger shows by how much)",
-                 value: .object(ActivationObject(.tanh))),
-        Constant("gelu", category: "networks",
-                 help: "GELU activation z·Φ(z), exact via erf; not homogeneous, so C_l is not conserved",
-                 value: .object(ActivationObject(.gelu))),
+        Constant(
+            "relu", category: "networks", help: "ReLU activation max(0, z), with ReLU′(0) = 0 (homogeneous)",
+            value: .object(ActivationObject(.relu))),
+        Constant(
+            "linear", category: "networks", help: "the identity activation: a linear network (homogeneous)",
+            value: .object(ActivationObject(.linear))),
+        Constant(
+            "tanh", category: "networks",
+            help: "tanh activation; not homogeneous, so C_l is not conserved (the ledger shows by how much)",
+            value: .object(ActivationObject(.tanh))),
+        Constant(
+            "gelu", category: "networks",
+            help: "GELU activation z·Φ(z), exact via erf; not homogeneous, so C_l is not conserved",
+            value: .object(ActivationObject(.gelu))),
     ]
 
     static let initNames = ["uniform", "kaiming_normal", "xavier_uniform"]
@@ -26,35 +30,38 @@ enum NetworkBuiltins {
         "mlp", category: "networks",
         abstract: "A fully connected network, by default with PyTorch's nn.Linear initialization.",
         discussion: """
-        sizes = [d, m₁, …, K]: the activation follows every layer but the last. Draws, from
-        one seeded stream: layers in order, each W (out×in) row-major, then its bias.
-        init="uniform" (default): every weight U(−1/√in, +1/√in), PyTorch's nn.Linear default.
-        init="kaiming_normal": N(0, 2/in). init="xavier_uniform": U(±√(6/(in+out))).
-        Biases are always U(±1/√in). Then every weight (not bias) is multiplied by `scale`,
-        and with balanced=true the layers are rescaled so every C_l(θ₀) = 0 without
-        changing the function (homogeneous activations only).
-        Without bias and with a homogeneous activation (relu, linear, interpolated,
-        leaky_relu), C_l = ||W_{l+1}||² − ||W_l||² is conserved by gradient flow.
-        """,
+            sizes = [d, m₁, …, K]: the activation follows every layer but the last. Draws, from
+            one seeded stream: layers in order, each W (out×in) row-major, then its bias.
+            init="uniform" (default): every weight U(−1/√in, +1/√in), PyTorch's nn.Linear default.
+            init="kaiming_normal": N(0, 2/in). init="xavier_uniform": U(±√(6/(in+out))).
+            Biases are always U(±1/√in). Then every weight (not bias) is multiplied by `scale`,
+            and with balanced=true the layers are rescaled so every C_l(θ₀) = 0 without
+            changing the function (homogeneous activations only).
+            Without bias and with a homogeneous activation (relu, linear, interpolated,
+            leaky_relu), C_l = ||W_{l+1}||² − ||W_l||² is conserved by gradient flow.
+            """,
         parameters: [
             Parameter("sizes", .list(.integer), help: "layer widths [d, m₁, …, K]"),
-            Parameter("activation", .object("activation"), .value(.object(ActivationObject(.relu)), text: "relu"),
-                      help: "hidden-layer activation: relu, linear, tanh, gelu, interpolated(ε), leaky_relu(a)",
-                      completion: .values(activationNames)),
+            Parameter(
+                "activation", .object("activation"), .value(.object(ActivationObject(.relu)), text: "relu"),
+                help: "hidden-layer activation: relu, linear, tanh, gelu, interpolated(ε), leaky_relu(a)",
+                completion: .values(activationNames)),
             Parameter("bias", .bool, .value(.bool(false), text: "false"), help: "whether every layer has a bias"),
             Parameter("seed", .integer, .value(.number(42), text: "42"), help: "random seed of the initialization"),
-            Parameter("init", .string, .value(.string("uniform"), text: "\"uniform\""),
-                      help: "weight distribution: \"uniform\", \"kaiming_normal\" or \"xavier_uniform\"",
-                      completion: .values(initNames)),
+            Parameter(
+                "init", .string, .value(.string("uniform"), text: "\"uniform\""),
+                help: "weight distribution: \"uniform\", \"kaiming_normal\" or \"xavier_uniform\"",
+                completion: .values(initNames)),
             Parameter.number("scale", default: 1, help: "multiply every weight by this after drawing (not the biases)"),
-            Parameter("balanced", .bool, .value(.bool(false), text: "false"),
-                      help: "rescale layers so every C_l(θ₀) = 0, keeping the function"),
+            Parameter(
+                "balanced", .bool, .value(.bool(false), text: "false"),
+                help: "rescale layers so every C_l(θ₀) = 0, keeping the function"),
         ],
         returns: "network",
         example: """
-        net = mlp([20, 64, 5], activation=relu, bias=false, seed=42)
-        mlp([20, 64, 5], init="kaiming_normal", scale=0.5, balanced=true).C
-        """
+            net = mlp([20, 64, 5], activation=relu, bias=false, seed=42)
+            mlp([20, 64, 5], init="kaiming_normal", scale=0.5, balanced=true).C
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let sizes = ctx.list("sizes").compactMap { v -> Int? in
             if case .number(let x) = v { return Int(x) }
@@ -82,21 +89,26 @@ enum NetworkBuiltins {
         case "kaiming_normal": scheme = .kaimingNormal
         case "xavier_uniform": scheme = .xavierUniform
         case let other:
-            throw Diagnostic(.runtime, "unknown initialization '\(other)'", at: ctx.range(of: "init"),
-                             hint: Suggestions.closest(to: other, in: initNames).map { "did you mean '\($0)'?" },
-                             notes: ["init is one of " + initNames.map { "\"\($0)\"" }.joined(separator: ", ")])
+            throw Diagnostic(
+                .runtime, "unknown initialization '\(other)'", at: ctx.range(of: "init"),
+                hint: Suggestions.closest(to: other, in: initNames).map { "did you mean '\($0)'?" },
+                notes: ["init is one of " + initNames.map { "\"\($0)\"" }.joined(separator: ", ")])
         }
         let scale = ctx.number("scale")
-        guard scale.isFinite else { throw ctx.error("'scale' must be a finite number, got \(formatNumber(scale))", at: "scale") }
+        guard scale.isFinite else {
+            throw ctx.error("'scale' must be a finite number, got \(formatNumber(scale))", at: "scale")
+        }
         let balanced = ctx.bool("balanced")
         if balanced && !activation.isPositivelyHomogeneous {
-            throw ctx.error("balanced=true needs a homogeneous activation; rescaling the layers of a "
-                            + "'\(activation.name)' network would change its function", at: "balanced",
-                            hint: "use relu, linear, interpolated(ε) or leaky_relu(a)")
+            throw ctx.error(
+                "balanced=true needs a homogeneous activation; rescaling the layers of a "
+                    + "'\(activation.name)' network would change its function", at: "balanced",
+                hint: "use relu, linear, interpolated(ε) or leaky_relu(a)")
         }
         let initialization = Initialization(scheme: scheme, scale: scale, balanced: balanced)
         let net = try ctx.engine { () throws(EngineError) in
-            try Network.mlp(sizes: sizes, activation: activation, bias: bias, seed: seed, initialization: initialization)
+            try Network.mlp(
+                sizes: sizes, activation: activation, bias: bias, seed: seed, initialization: initialization)
         }
         return .object(NetworkObject(net))
     }
@@ -105,16 +117,18 @@ enum NetworkBuiltins {
         "interpolated", category: "networks",
         abstract: "The activation σ_ε(z) = (1 − ε)·z + ε·max(0, z): ε = 0 linear, ε = 1 relu.",
         discussion: """
-        σ_ε′(z) = (1 − ε) + ε·1[z > 0] (so σ_ε′(0) = 1 − ε, ReLU′(0) = 0 as in PyTorch).
-        Every σ_ε is positively homogeneous, so C_l is conserved for all ε: ε measures
-        the degree of nonlinearity, not of homogeneity.
-        """,
+            σ_ε′(z) = (1 − ε) + ε·1[z > 0] (so σ_ε′(0) = 1 − ε, ReLU′(0) = 0 as in PyTorch).
+            Every σ_ε is positively homogeneous, so C_l is conserved for all ε: ε measures
+            the degree of nonlinearity, not of homogeneity.
+            """,
         parameters: [Parameter("eps", .number, help: "the degree of nonlinearity ε (0 = linear, 1 = relu)")],
         returns: "activation",
         example: "net = mlp([20, 64, 5], activation=interpolated(0.5))"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let eps = ctx.number("eps")
-        guard eps.isFinite else { throw ctx.error("'eps' must be a finite number, got \(formatNumber(eps))", at: "eps") }
+        guard eps.isFinite else {
+            throw ctx.error("'eps' must be a finite number, got \(formatNumber(eps))", at: "eps")
+        }
         return .object(ActivationObject(.interpolated(eps)))
     }
 
@@ -122,9 +136,9 @@ enum NetworkBuiltins {
         "leaky_relu", category: "networks",
         abstract: "The activation z for z > 0, a·z otherwise (homogeneous, so C_l is conserved).",
         discussion: """
-        The default slope 0.01 is PyTorch's nn.LeakyReLU default; the paper's universality
-        sweeps use leaky_relu(0.1). The derivative at 0 is a (PyTorch's convention).
-        """,
+            The default slope 0.01 is PyTorch's nn.LeakyReLU default; the paper's universality
+            sweeps use leaky_relu(0.1). The derivative at 0 is a (PyTorch's convention).
+            """,
         parameters: [Parameter.number("a", default: 0.01, help: "the slope for z ≤ 0")],
         returns: "activation",
         example: "net = mlp([20, 64, 5], activation=leaky_relu(0.1))"
@@ -138,12 +152,15 @@ enum NetworkBuiltins {
         "balance", category: "networks",
         abstract: "The same function with balanced layers: every ||W_l||² equal, so every C_l = 0.",
         discussion: """
-        W_l is multiplied by a_l = √(c/||W_l||²) with c the geometric mean of the ||W_l||², so
-        Π a_l = 1 and, for a homogeneous activation, the outputs are unchanged (biases are
-        rescaled by Π_{k≤l} a_k). Refused for tanh and gelu, whose function would change.
-        """,
-        parameters: [Parameter("net", .object("network"), help: "the network to balance (not modified)",
-                               completion: .variables)],
+            W_l is multiplied by a_l = √(c/||W_l||²) with c the geometric mean of the ||W_l||², so
+            Π a_l = 1 and, for a homogeneous activation, the outputs are unchanged (biases are
+            rescaled by Π_{k≤l} a_k). Refused for tanh and gelu, whose function would change.
+            """,
+        parameters: [
+            Parameter(
+                "net", .object("network"), help: "the network to balance (not modified)",
+                completion: .variables)
+        ],
         returns: "network",
         example: "balance(mlp([20, 64, 5])).C   # [0] up to rounding"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
@@ -155,21 +172,21 @@ enum NetworkBuiltins {
         "save", category: "networks",
         abstract: "Writes a network to a file in the versioned noether-network text format.",
         discussion: """
-        Format version \(NetworkFile.version): a header line 'noether-network \(NetworkFile.version)', the sizes, the
-        activation and bias, then every weight matrix (and bias) as text with round-trip
-        precision, and a checksum over the parameters. `load` reads it back bit for bit.
-        The file is replaced if it exists. A relative path is relative to the running
-        script's folder. (`save "session.noe"`, without parentheses, is the session command.)
-        """,
+            Format version \(NetworkFile.version): a header line 'noether-network \(NetworkFile.version)', the sizes, the
+            activation and bias, then every weight matrix (and bias) as text with round-trip
+            precision, and a checksum over the parameters. `load` reads it back bit for bit.
+            The file is replaced if it exists. A relative path is relative to the running
+            script's folder. (`save "session.noe"`, without parentheses, is the session command.)
+            """,
         parameters: [
             Parameter("net", .object("network"), help: "the network to save", completion: .variables),
             Parameter("path", .string, help: "the file to write, e.g. \"net.txt\"", completion: .filePath),
         ],
         returns: "nothing",
         example: """
-        save(run.net, "trained.net")
-        net2 = load("trained.net")
-        """
+            save(run.net, "trained.net")
+            net2 = load("trained.net")
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let net = ctx.object("net", as: NetworkObject.self).network
         let path = ctx.interpreter.resolvePath(ctx.string("path"))
@@ -181,24 +198,27 @@ enum NetworkBuiltins {
         "load", category: "networks",
         abstract: "Reads a network written by `save`.",
         discussion: """
-        A missing file is a missing-file error (exit status 66 in batch). A file that is not
-        a noether network, has another format version, or is damaged (a bad number, a wrong
-        count, a checksum mismatch, truncation) is refused with a message saying what and where.
-        (`load "setup.noe"`, without parentheses, is the session command that runs a script.)
-        """,
+            A missing file is a missing-file error (exit status 66 in batch). A file that is not
+            a noether network, has another format version, or is damaged (a bad number, a wrong
+            count, a checksum mismatch, truncation) is refused with a message saying what and where.
+            (`load "setup.noe"`, without parentheses, is the session command that runs a script.)
+            """,
         parameters: [Parameter("path", .string, help: "the file to read", completion: .filePath)],
         returns: "network",
         example: """
-        save(net, "start.net")
-        net2 = load("start.net")
-        """
+            save(net, "start.net")
+            net2 = load("start.net")
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let path = ctx.interpreter.resolvePath(ctx.string("path"))
         do throws(Diagnostic) {
-            return .object(NetworkObject(try ctx.engine(at: "path") { () throws(EngineError) in try Network.load(from: path) }))
+            return .object(
+                NetworkObject(try ctx.engine(at: "path") { () throws(EngineError) in try Network.load(from: path) }))
         } catch var d {
             if d.kind == .runtime {
-                d.notes.append("network files are written by save(net, \"file\") in the noether-network format, version \(NetworkFile.version)")
+                d.notes.append(
+                    "network files are written by save(net, \"file\") in the noether-network format, version \(NetworkFile.version)"
+                )
             }
             throw d
         }

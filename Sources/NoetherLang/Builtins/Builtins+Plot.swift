@@ -8,56 +8,69 @@ enum PlotBuiltins {
         "plot", category: "output",
         abstract: "Plots series or a table: in the terminal as it prints, and to an SVG file with its data as CSV.",
         discussion: """
-        What it draws:
-          plot(xs)                  a list of numbers against its index (run.losses against step)
-          plot(xss)                 a list of lists: one series each (run.C: C_l(t) per l)
-          plot(xs, ys)              ys against xs (ys may be a list of series)
-          plot(t, x="lr", y="drift")  a table: rows with the same x (and the same by= values)
-                                    are averaged, the error bar is ± the standard deviation
-                                    over them (the seed spread); a cell holding a list
-                                    (drift per layer pair) gives one series per element
-          plot(values, kind="hist") a histogram (bins=); a spectrum object plots as one
-        Non-finite points, and points ≤ 0 on a log axis, are left out and counted in a note
-        under the plot. fit= overlays y = prefactor·x^alpha from any record or result with
-        those fields (what powerlaw returns). hline= draws reference lines such as 2/η.
-        The plot prints as braille characters (ASCII when TERM=dumb or the locale is not
-        UTF-8), sized to the terminal, 72×20 when unknown; width= and height= fix the size.
-        file="x.svg" writes a self-contained SVG (720×450) and the plotted data beside it
-        as x.csv (columns series, x, y, std, count; for a histogram series, bin_left,
-        bin_right, count). PNG is not written: convert the SVG (rsvg-convert, inkscape).
-        """,
+            What it draws:
+              plot(xs)                  a list of numbers against its index (run.losses against step)
+              plot(xss)                 a list of lists: one series each (run.C: C_l(t) per l)
+              plot(xs, ys)              ys against xs (ys may be a list of series)
+              plot(t, x="lr", y="drift")  a table: rows with the same x (and the same by= values)
+                                        are averaged, the error bar is ± the standard deviation
+                                        over them (the seed spread); a cell holding a list
+                                        (drift per layer pair) gives one series per element
+              plot(values, kind="hist") a histogram (bins=); a spectrum object plots as one
+            Non-finite points, and points ≤ 0 on a log axis, are left out and counted in a note
+            under the plot. fit= overlays y = prefactor·x^alpha from any record or result with
+            those fields (what powerlaw returns). hline= draws reference lines such as 2/η.
+            The plot prints as braille characters (ASCII when TERM=dumb or the locale is not
+            UTF-8), sized to the terminal, 72×20 when unknown; width= and height= fix the size.
+            file="x.svg" writes a self-contained SVG (720×450) and the plotted data beside it
+            as x.csv (columns series, x, y, std, count; for a histogram series, bin_left,
+            bin_right, count). PNG is not written: convert the SVG (rsvg-convert, inkscape).
+            """,
         parameters: [
-            Parameter("data", .any, help: "a list of numbers, a list of lists, a table, or a spectrum", completion: .variables),
-            Parameter("y", .oneOf([.string, .list(.any)]), .absent,
-                      help: "a table's column(s) to plot; or the y values when data holds the x values"),
-            Parameter("x", .oneOf([.string, .list(.number)]), .absent,
-                      help: "a table's x column (default: its first); or x values for a list"),
-            Parameter("by", .oneOf([.string, .list(.string)]), .absent,
-                      help: "table columns whose values make separate series (e.g. \"width\")"),
-            Parameter("kind", .string, .absent,
-                      help: "\"line\" (the default), \"scatter\" or \"hist\" (the default for a spectrum)",
-                      completion: .values(["\"line\"", "\"scatter\"", "\"hist\""])),
-            Parameter("log", .oneOf([.bool, .string]), .value(.bool(false), text: "false"),
-                      help: "log axes: true for both, or \"x\" or \"y\""),
+            Parameter(
+                "data", .any, help: "a list of numbers, a list of lists, a table, or a spectrum", completion: .variables
+            ),
+            Parameter(
+                "y", .oneOf([.string, .list(.any)]), .absent,
+                help: "a table's column(s) to plot; or the y values when data holds the x values"),
+            Parameter(
+                "x", .oneOf([.string, .list(.number)]), .absent,
+                help: "a table's x column (default: its first); or x values for a list"),
+            Parameter(
+                "by", .oneOf([.string, .list(.string)]), .absent,
+                help: "table columns whose values make separate series (e.g. \"width\")"),
+            Parameter(
+                "kind", .string, .absent,
+                help: "\"line\" (the default), \"scatter\" or \"hist\" (the default for a spectrum)",
+                completion: .values(["\"line\"", "\"scatter\"", "\"hist\""])),
+            Parameter(
+                "log", .oneOf([.bool, .string]), .value(.bool(false), text: "false"),
+                help: "log axes: true for both, or \"x\" or \"y\""),
             Parameter("title", .string, .absent, help: "the title"),
             Parameter("xlabel", .string, .absent, help: "the x axis label (a table's x column by default)"),
             Parameter("ylabel", .string, .absent, help: "the y axis label (a table's y column by default)"),
-            Parameter("labels", .oneOf([.string, .list(.string)]), .absent, help: "legend names of the series, in order"),
-            Parameter("hline", .oneOf([.number, .list(.number)]), .absent, help: "horizontal reference line(s), e.g. 2/lr"),
-            Parameter("fit", .any, .absent,
-                      help: "a power law to overlay: a record or result with fields alpha and prefactor"),
+            Parameter(
+                "labels", .oneOf([.string, .list(.string)]), .absent, help: "legend names of the series, in order"),
+            Parameter(
+                "hline", .oneOf([.number, .list(.number)]), .absent, help: "horizontal reference line(s), e.g. 2/lr"),
+            Parameter(
+                "fit", .any, .absent,
+                help: "a power law to overlay: a record or result with fields alpha and prefactor"),
             Parameter("bins", .integer, .absent, help: "histogram bins (default: Sturges' rule, 5 to 40)"),
-            Parameter("errorbars", .bool, .value(.bool(true), text: "true"), help: "draw ± std bars on averaged points"),
+            Parameter(
+                "errorbars", .bool, .value(.bool(true), text: "true"), help: "draw ± std bars on averaged points"),
             Parameter("width", .integer, .absent, help: "columns of the terminal drawing (default: the terminal's)"),
-            Parameter("height", .integer, .absent, help: "lines of the terminal drawing (default: 20, or fits the terminal)"),
-            Parameter("file", .string, .absent, help: "an .svg file to write (the data goes beside it as .csv)",
-                      completion: .filePath),
+            Parameter(
+                "height", .integer, .absent, help: "lines of the terminal drawing (default: 20, or fits the terminal)"),
+            Parameter(
+                "file", .string, .absent, help: "an .svg file to write (the data goes beside it as .csv)",
+                completion: .filePath),
         ],
         returns: "plot",
         example: """
-        plot(run.losses, xlabel="step", ylabel="loss")
-        plot(t, x="lr", y="drift", log=true, fit={alpha=1.5, prefactor=0.1}, hline=1e-3)
-        """
+            plot(run.losses, xlabel="step", ylabel="loss")
+            plot(t, x="lr", y="drift", log=true, fit={alpha=1.5, prefactor=0.1}, hline=1e-3)
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         var b = PlotBuilder(data: ctx.value("data")!)
         b.y = ctx.value("y")
@@ -70,12 +83,16 @@ enum PlotBuiltins {
             b.kind = kind
         }
         switch ctx.value("log")! {
-        case .bool(let on): b.logX = on; b.logY = on
+        case .bool(let on):
+            b.logX = on
+            b.logY = on
         case .string(let axes):
             switch axes {
             case "x": b.logX = true
             case "y": b.logY = true
-            case "xy", "both": b.logX = true; b.logY = true
+            case "xy", "both":
+                b.logX = true
+                b.logY = true
             default: throw ctx.error("'log' must be true, false, \"x\" or \"y\", got \"\(axes)\"", at: "log")
             }
         default: break
@@ -119,12 +136,14 @@ enum PlotBuiltins {
             return nil
         }
         guard let alpha = number("alpha"), let prefactor = number("prefactor") else {
-            throw ctx.error("'fit' needs numbers alpha and prefactor, e.g. fit={alpha=1.5, prefactor=0.1}", at: "fit",
-                            hint: "a powerlaw(…) result has both")
+            throw ctx.error(
+                "'fit' needs numbers alpha and prefactor, e.g. fit={alpha=1.5, prefactor=0.1}", at: "fit",
+                hint: "a powerlaw(…) result has both")
         }
         guard alpha.isFinite, prefactor.isFinite else {
-            throw ctx.error("the fit's alpha and prefactor must be finite, got \(formatNumber(alpha)) and \(formatNumber(prefactor))",
-                            at: "fit")
+            throw ctx.error(
+                "the fit's alpha and prefactor must be finite, got \(formatNumber(alpha)) and \(formatNumber(prefactor))",
+                at: "fit")
         }
         var name = "fit: α = \(formatShort(alpha))"
         if let r2 = number("r2"), r2.isFinite { name += ", R² = \(formatSummary(r2, digits: 4))" }
@@ -136,8 +155,9 @@ enum PlotBuiltins {
         let lower = file.lowercased()
         guard lower.hasSuffix(".svg") else {
             if lower.hasSuffix(".png") || lower.hasSuffix(".pdf") {
-                throw ctx.error("'plot' writes SVG only, not \(String(lower.suffix(3)).uppercased())", at: "file",
-                                hint: "write \"\(file.dropLast(4)).svg\" and convert it, e.g. rsvg-convert -w 2000 -o x.png x.svg")
+                throw ctx.error(
+                    "'plot' writes SVG only, not \(String(lower.suffix(3)).uppercased())", at: "file",
+                    hint: "write \"\(file.dropLast(4)).svg\" and convert it, e.g. rsvg-convert -w 2000 -o x.png x.svg")
             }
             throw ctx.error("'plot' writes .svg files, not '\(file)'", at: "file")
         }

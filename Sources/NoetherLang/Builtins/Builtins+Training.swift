@@ -9,12 +9,14 @@ enum TrainingBuiltins {
     static let lossNames = ["mse", "cross_entropy", "interpolated_loss"]
 
     static let constants: [Constant] = [
-        Constant("mse", category: "training",
-                 help: "mean squared error over all n·K entries, no ½: L = (1/(nK)) Σ (F − Y)², one-hot targets",
-                 value: .object(LossObject(.mse))),
-        Constant("cross_entropy", category: "training",
-                 help: "softmax cross-entropy, mean over samples (stable log-softmax); needs class labels",
-                 value: .object(LossObject(.crossEntropy))),
+        Constant(
+            "mse", category: "training",
+            help: "mean squared error over all n·K entries, no ½: L = (1/(nK)) Σ (F − Y)², one-hot targets",
+            value: .object(LossObject(.mse))),
+        Constant(
+            "cross_entropy", category: "training",
+            help: "softmax cross-entropy, mean over samples (stable log-softmax); needs class labels",
+            value: .object(LossObject(.crossEntropy))),
     ]
 
     static let interpolatedLoss = Builtin(
@@ -35,13 +37,17 @@ enum TrainingBuiltins {
     // MARK: - Optimizers
 
     static let weightDecayParameter = Parameter.number(
-        "weight_decay", default: 0, help: "coupled L2 weight decay: g ← g + wd·θ before the update (PyTorch's weight_decay)")
+        "weight_decay", default: 0,
+        help: "coupled L2 weight decay: g ← g + wd·θ before the update (PyTorch's weight_decay)")
 
-    static func makeOptimizer(_ ctx: CallContext, _ body: () throws(EngineError) -> Optimizer) throws(Diagnostic) -> Value {
+    static func makeOptimizer(_ ctx: CallContext, _ body: () throws(EngineError) -> Optimizer) throws(Diagnostic)
+        -> Value
+    {
         _ = try ctx.positiveNumber("lr")
         let wd = ctx.number("weight_decay")
         guard wd.isFinite, wd >= 0 else {
-            throw ctx.error("'weight_decay' must be a finite non-negative number, got \(formatNumber(wd))", at: "weight_decay")
+            throw ctx.error(
+                "'weight_decay' must be a finite non-negative number, got \(formatNumber(wd))", at: "weight_decay")
         }
         return .object(OptimizerObject(try ctx.engine(body)))
     }
@@ -50,25 +56,27 @@ enum TrainingBuiltins {
         "gd", category: "optimizers",
         abstract: "Full-batch gradient descent θ ← θ − η·∇L(θ).",
         discussion: """
-        The only full-batch rule for which ΔC_l = η²δ_l holds exactly (without weight decay,
-        for a homogeneous activation and no bias).
-        """,
+            The only full-batch rule for which ΔC_l = η²δ_l holds exactly (without weight decay,
+            for a homogeneous activation and no bias).
+            """,
         parameters: [Parameter("lr", .number, help: "the learning rate η (positive)"), weightDecayParameter],
         returns: "optimizer",
         example: "opt = gd(lr=0.01)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let (lr, wd) = (ctx.number("lr"), ctx.number("weight_decay"))
-        return try makeOptimizer(ctx) { () throws(EngineError) in try Optimizer.gradientDescent(learningRate: lr, weightDecay: wd) }
+        return try makeOptimizer(ctx) { () throws(EngineError) in
+            try Optimizer.gradientDescent(learningRate: lr, weightDecay: wd)
+        }
     }
 
     static let momentum = Builtin(
         "momentum", category: "optimizers",
         abstract: "Full-batch gradient descent with momentum, PyTorch's form: v ← β·v + g, θ ← θ − η·v.",
         discussion: """
-        v₀ = 0, so the first step uses v = g; no dampening. With nesterov=true the step is
-        θ ← θ − η·(g + β·v). ΔC_l = η²δ_l does not hold: the run's ledger shows how much of
-        the drift η²S no longer explains (run.ledger_gap, run.ledger_residual).
-        """,
+            v₀ = 0, so the first step uses v = g; no dampening. With nesterov=true the step is
+            θ ← θ − η·(g + β·v). ΔC_l = η²δ_l does not hold: the run's ledger shows how much of
+            the drift η²S no longer explains (run.ledger_gap, run.ledger_residual).
+            """,
         parameters: [
             Parameter("lr", .number, help: "the learning rate η (positive)"),
             Parameter.number("beta", default: 0.9, help: "the momentum β, in [0, 1)"),
@@ -78,7 +86,9 @@ enum TrainingBuiltins {
         returns: "optimizer",
         example: "run = train(net, data, momentum(lr=0.01, beta=0.9), loss=cross_entropy)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let (lr, wd, beta, nesterov) = (ctx.number("lr"), ctx.number("weight_decay"), ctx.number("beta"), ctx.bool("nesterov"))
+        let (lr, wd, beta, nesterov) = (
+            ctx.number("lr"), ctx.number("weight_decay"), ctx.number("beta"), ctx.bool("nesterov")
+        )
         guard beta.isFinite, beta >= 0, beta < 1 else {
             throw ctx.error("'beta' must lie in [0, 1), got \(formatNumber(beta))", at: "beta")
         }
@@ -91,10 +101,10 @@ enum TrainingBuiltins {
         "adam", category: "optimizers",
         abstract: "Full-batch Adam with bias correction, PyTorch's defaults and conventions.",
         discussion: """
-        m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², θ ← θ − η·m̂/(√v̂ + eps) with the bias
-        corrections m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ). weight_decay is coupled into g (Adam,
-        not AdamW). ΔC_l = η²δ_l does not hold; the ledger shows the gap.
-        """,
+            m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², θ ← θ − η·m̂/(√v̂ + eps) with the bias
+            corrections m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ). weight_decay is coupled into g (Adam,
+            not AdamW). ΔC_l = η²δ_l does not hold; the ledger shows the gap.
+            """,
         parameters: [
             Parameter("lr", .number, help: "the learning rate η (positive)"),
             Parameter.number("beta1", default: 0.9, help: "first-moment decay β₁, in [0, 1)"),
@@ -110,7 +120,9 @@ enum TrainingBuiltins {
         for (label, x) in [("beta1", b1), ("beta2", b2)] where !(x.isFinite && x >= 0 && x < 1) {
             throw ctx.error("'\(label)' must lie in [0, 1), got \(formatNumber(x))", at: label)
         }
-        guard eps.isFinite, eps > 0 else { throw ctx.error("'eps' must be a positive number, got \(formatNumber(eps))", at: "eps") }
+        guard eps.isFinite, eps > 0 else {
+            throw ctx.error("'eps' must be a positive number, got \(formatNumber(eps))", at: "eps")
+        }
         return try makeOptimizer(ctx) { () throws(EngineError) in
             try Optimizer.adam(learningRate: lr, beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd)
         }
@@ -120,11 +132,11 @@ enum TrainingBuiltins {
         "sgd", category: "optimizers",
         abstract: "Mini-batch SGD: θ ← θ − η·∇L_B(θ) on batches of `batch` samples, reshuffled every epoch.",
         discussion: """
-        Every epoch (⌈n/batch⌉ steps) draws a fresh permutation from one seeded stream; the
-        last batch of an epoch is smaller when batch does not divide n (PyTorch's DataLoader
-        with shuffle=True). A step's loss, accuracy and δ are those of its mini-batch, so
-        ΔC_l = η²δ_l still holds exactly; run.full_loss is the full-batch loss at the end.
-        """,
+            Every epoch (⌈n/batch⌉ steps) draws a fresh permutation from one seeded stream; the
+            last batch of an epoch is smaller when batch does not divide n (PyTorch's DataLoader
+            with shuffle=True). A step's loss, accuracy and δ are those of its mini-batch, so
+            ΔC_l = η²δ_l still holds exactly; run.full_loss is the full-batch loss at the end.
+            """,
         parameters: [
             Parameter("lr", .number, help: "the learning rate η (positive)"),
             Parameter("batch", .integer, help: "the mini-batch size (at most n)"),
@@ -149,51 +161,67 @@ enum TrainingBuiltins {
         "train", category: "training",
         abstract: "Trains a copy of a network and records the loss, every C_l and the exact drift ledger.",
         discussion: """
-        Step t = 0…T−1: forward pass and loss at θ_t, the gradient, the step's statistics
-        (taken at θ_t before the update), then the update. The ledger compares the measured
-        ΔC_l(t) = C_l(t+1) − C_l(t) with η²δ_l(t), δ_l = ||∂L/∂W_{l+1}||² − ||∂L/∂W_l||², at
-        every step (also with every=k, which thins only the stored series).
-        The network passed in is not changed: the trained one is run.net.
-        A run whose loss or parameters become non-finite (or whose loss exceeds
-        divergence_loss) stops there with diverged=true: a result, not an error.
-        Probes: patterns=true records the first hidden layer's activation pattern (flips per
-        update, margins, distinct patterns); balances=true the per-neuron balances and their
-        own ledger; sharpness_every=k measures λ_max of the Hessian (Lanczos, warm-started)
-        at θ_0, θ_k, θ_2k, … against 2/η; sharpness_at_start=true measures λ_max(θ₀) only.
-        """,
+            Step t = 0…T−1: forward pass and loss at θ_t, the gradient, the step's statistics
+            (taken at θ_t before the update), then the update. The ledger compares the measured
+            ΔC_l(t) = C_l(t+1) − C_l(t) with η²δ_l(t), δ_l = ||∂L/∂W_{l+1}||² − ||∂L/∂W_l||², at
+            every step (also with every=k, which thins only the stored series).
+            The network passed in is not changed: the trained one is run.net.
+            A run whose loss or parameters become non-finite (or whose loss exceeds
+            divergence_loss) stops there with diverged=true: a result, not an error.
+            Probes: patterns=true records the first hidden layer's activation pattern (flips per
+            update, margins, distinct patterns); balances=true the per-neuron balances and their
+            own ledger; sharpness_every=k measures λ_max of the Hessian (Lanczos, warm-started)
+            at θ_0, θ_k, θ_2k, … against 2/η; sharpness_at_start=true measures λ_max(θ₀) only.
+            """,
         parameters: [
-            Parameter("net", .object("network"), help: "the network to start from (not modified)", completion: .variables),
-            Parameter("data", .object("dataset"), help: "the training data (full batch, or sgd's pool)", completion: .variables),
-            Parameter("optimizer", .object("optimizer"), help: "gd(…), momentum(…), adam(…) or sgd(…)", completion: .variables),
-            Parameter("loss", .object("loss"), .value(.object(LossObject(.mse)), text: "mse"),
-                      help: "the training loss: mse, cross_entropy or interpolated_loss(ε)", completion: .values(lossNames)),
+            Parameter(
+                "net", .object("network"), help: "the network to start from (not modified)", completion: .variables),
+            Parameter(
+                "data", .object("dataset"), help: "the training data (full batch, or sgd's pool)",
+                completion: .variables),
+            Parameter(
+                "optimizer", .object("optimizer"), help: "gd(…), momentum(…), adam(…) or sgd(…)", completion: .variables
+            ),
+            Parameter(
+                "loss", .object("loss"), .value(.object(LossObject(.mse)), text: "mse"),
+                help: "the training loss: mse, cross_entropy or interpolated_loss(ε)", completion: .values(lossNames)),
             Parameter("steps", .integer, .value(.number(2000), text: "2000"), help: "number of updates T"),
-            Parameter("every", .integer, .value(.number(1), text: "1"),
-                      help: "record the series at every k-th step only (the ledger still checks every step)"),
-            Parameter("checkpoints", .list(.integer), .value(.list([]), text: "[]"),
-                      help: "steps t whose network θ_t is kept, read back with run.at(t)"),
-            Parameter("stop_when_loss_below", .number, .absent, help: "stop before the update of the first step whose loss is below this"),
-            Parameter("divergence_loss", .number, .absent,
-                      help: "also count a loss above this as divergence (E4 uses 1e6); non-finite always is"),
-            Parameter("patterns", .bool, .value(.bool(false), text: "false"),
-                      help: "record the activation pattern of the first hidden layer (flips, margins)"),
-            Parameter("balances", .bool, .value(.bool(false), text: "false"),
-                      help: "record per-neuron balances and check their per-step ledger"),
-            Parameter("sharpness_every", .integer, .absent, help: "measure λ_max of the Hessian every k steps (and at θ₀)"),
-            Parameter("sharpness_at_start", .bool, .value(.bool(false), text: "false"),
-                      help: "measure λ_max(θ₀) (run.sharpness0) even without sharpness_every"),
-            Parameter("sharpness_method", .string, .value(.string("lanczos"), text: "\"lanczos\""),
-                      help: "\"lanczos\" (≤ 40 products, warm-started) or \"power_iteration\" (30 + 1, the reference's)",
-                      completion: .values(sharpnessMethods)),
+            Parameter(
+                "every", .integer, .value(.number(1), text: "1"),
+                help: "record the series at every k-th step only (the ledger still checks every step)"),
+            Parameter(
+                "checkpoints", .list(.integer), .value(.list([]), text: "[]"),
+                help: "steps t whose network θ_t is kept, read back with run.at(t)"),
+            Parameter(
+                "stop_when_loss_below", .number, .absent,
+                help: "stop before the update of the first step whose loss is below this"),
+            Parameter(
+                "divergence_loss", .number, .absent,
+                help: "also count a loss above this as divergence (E4 uses 1e6); non-finite always is"),
+            Parameter(
+                "patterns", .bool, .value(.bool(false), text: "false"),
+                help: "record the activation pattern of the first hidden layer (flips, margins)"),
+            Parameter(
+                "balances", .bool, .value(.bool(false), text: "false"),
+                help: "record per-neuron balances and check their per-step ledger"),
+            Parameter(
+                "sharpness_every", .integer, .absent, help: "measure λ_max of the Hessian every k steps (and at θ₀)"),
+            Parameter(
+                "sharpness_at_start", .bool, .value(.bool(false), text: "false"),
+                help: "measure λ_max(θ₀) (run.sharpness0) even without sharpness_every"),
+            Parameter(
+                "sharpness_method", .string, .value(.string("lanczos"), text: "\"lanczos\""),
+                help: "\"lanczos\" (≤ 40 products, warm-started) or \"power_iteration\" (30 + 1, the reference's)",
+                completion: .values(sharpnessMethods)),
         ],
         returns: "run",
         example: """
-        run = train(net, data, gd(lr=0.001), loss=cross_entropy, steps=2000)
-        run.drift
-        run = train(net, data, gd(lr=0.05), steps=1000, every=10, checkpoints=[0, 500],
-                    patterns=true, sharpness_every=50)
-        run.at(500).C
-        """
+            run = train(net, data, gd(lr=0.001), loss=cross_entropy, steps=2000)
+            run.drift
+            run = train(net, data, gd(lr=0.05), steps=1000, every=10, checkpoints=[0, 500],
+                        patterns=true, sharpness_every=50)
+            run.at(500).C
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let net = ctx.object("net", as: NetworkObject.self).network
         let data = ctx.object("data", as: DatasetObject.self).dataset
@@ -211,14 +239,18 @@ enum TrainingBuiltins {
             checkpoints.append(c)
         }
         let stopBelow = ctx.optionalNumber("stop_when_loss_below")
-        if let x = stopBelow, x.isNaN { throw ctx.error("'stop_when_loss_below' must be a number, got nan", at: "stop_when_loss_below") }
+        if let x = stopBelow, x.isNaN {
+            throw ctx.error("'stop_when_loss_below' must be a number, got nan", at: "stop_when_loss_below")
+        }
         let divergence = ctx.optionalNumber("divergence_loss")
         if let x = divergence, !(x > 0) {
-            throw ctx.error("'divergence_loss' must be a positive number, got \(formatNumber(x))", at: "divergence_loss")
+            throw ctx.error(
+                "'divergence_loss' must be a positive number, got \(formatNumber(x))", at: "divergence_loss")
         }
         let patterns = ctx.bool("patterns")
         if patterns && net.layerCount < 2 {
-            throw ctx.error("patterns=true needs a hidden layer, but the network has a single weight matrix", at: "patterns")
+            throw ctx.error(
+                "patterns=true needs a hidden layer, but the network has a single weight matrix", at: "patterns")
         }
         var sharpnessEvery: Int?
         if ctx.has("sharpness_every") { sharpnessEvery = try ctx.integer("sharpness_every", in: 1...Int.max) }
@@ -231,20 +263,23 @@ enum TrainingBuiltins {
         case "lanczos": method = .lanczos(maxSteps: 40, minimumSteps: 8, tolerance: 1e-6)
         case "power_iteration", "power": method = .powerIteration(iterations: 30)
         case let other:
-            throw Diagnostic(.runtime, "unknown sharpness method '\(other)'", at: ctx.range(of: "sharpness_method"),
-                             hint: Suggestions.closest(to: other, in: sharpnessMethods).map { "did you mean '\($0)'?" },
-                             notes: ["sharpness_method is \"lanczos\" or \"power_iteration\""])
+            throw Diagnostic(
+                .runtime, "unknown sharpness method '\(other)'", at: ctx.range(of: "sharpness_method"),
+                hint: Suggestions.closest(to: other, in: sharpnessMethods).map { "did you mean '\($0)'?" },
+                notes: ["sharpness_method is \"lanczos\" or \"power_iteration\""])
         }
         try ctx.engine { () throws(EngineError) in try net.checkCompatible(with: data, loss: loss) }
         if let b = optimizer.batchSize, b > data.count {
-            throw ctx.error("the sgd batch size \(b) exceeds the \(data.count) samples of '\(data.name)'", at: "optimizer")
+            throw ctx.error(
+                "the sgd batch size \(b) exceeds the \(data.count) samples of '\(data.name)'", at: "optimizer")
         }
         let sharpness = sharpnessEvery.map { k in
             SharpnessMeter(architecture: net.architecture, data: data, loss: loss, method: method).probe(every: k)
         }
-        let options = TrainingOptions(every: every, checkpoints: checkpoints, stopWhenLossBelow: stopBelow,
-                                      divergenceLoss: divergence, patternProbe: patterns,
-                                      neuronBalances: ctx.bool("balances"), recordAccuracy: true, sharpness: sharpness)
+        let options = TrainingOptions(
+            every: every, checkpoints: checkpoints, stopWhenLossBelow: stopBelow,
+            divergenceLoss: divergence, patternProbe: patterns,
+            neuronBalances: ctx.bool("balances"), recordAccuracy: true, sharpness: sharpness)
         let interpreter = ctx.interpreter
         let interrupt = interpreter.interrupt
         let progress = interpreter.progress
@@ -262,8 +297,9 @@ enum TrainingBuiltins {
             return !interrupt.isRaised
         }
         let run = try ctx.engine { () throws(EngineError) in
-            try NoetherEngine.train(network: net, data: data, optimizer: optimizer, loss: loss, steps: steps,
-                                    options: options, monitor: monitor)
+            try NoetherEngine.train(
+                network: net, data: data, optimizer: optimizer, loss: loss, steps: steps,
+                options: options, monitor: monitor)
         }
         return .object(RunObject(run))
     }
@@ -274,19 +310,19 @@ enum TrainingBuiltins {
         "at", category: "training",
         abstract: "The network θ_t a run kept at checkpoint t; the same as run.at(t).",
         discussion: """
-        t must be one of the run's checkpoints=[…], or 0 (the starting network), or the
-        run's last step (the trained network).
-        """,
+            t must be one of the run's checkpoints=[…], or 0 (the starting network), or the
+            run's last step (the trained network).
+            """,
         parameters: [
             Parameter("run", .object("run"), help: "a training run", completion: .variables),
             Parameter("step", .integer, help: "the checkpoint step t"),
         ],
         returns: "network",
         example: """
-        run = train(net, data, gd(lr=0.01), steps=1000, checkpoints=[250, 500])
-        at(run, 250).C
-        run.at(500).C
-        """
+            run = train(net, data, gd(lr=0.01), steps=1000, checkpoints=[250, 500])
+            at(run, 250).C
+            run.at(500).C
+            """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let run = ctx.object("run", as: RunObject.self).run
         let step = ctx.integer("step")

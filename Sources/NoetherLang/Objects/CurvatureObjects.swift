@@ -37,9 +37,14 @@ public struct MatrixObject: NoetherObject {
         self.matrix = matrix
         self.kind = kind
         self.blocks = blocks
-        let r = matrix.rows, c = matrix.columns
-        var maxAbs = 0.0, sumSquares = 0.0, asymmetry = 0.0
-        var trace = 0.0, dMin = Double.infinity, dMax = -Double.infinity
+        let r = matrix.rows
+        let c = matrix.columns
+        var maxAbs = 0.0
+        var sumSquares = 0.0
+        var asymmetry = 0.0
+        var trace = 0.0
+        var dMin = Double.infinity
+        var dMax = -Double.infinity
         matrix.storage.withUnsafeBufferPointer { a in
             for x in a {
                 maxAbs = Swift.max(maxAbs, abs(x))
@@ -59,7 +64,8 @@ public struct MatrixObject: NoetherObject {
                     var j0 = i0
                     while j0 < c {
                         for i in i0..<Swift.min(i0 + tile, r) {
-                            let lo = Swift.max(j0, i + 1), hi = Swift.min(j0 + tile, c)
+                            let lo = Swift.max(j0, i + 1)
+                            let hi = Swift.min(j0 + tile, c)
                             if lo >= hi { continue }
                             for j in lo..<hi { asymmetry = Swift.max(asymmetry, abs(a[i * c + j] - a[j * c + i])) }
                         }
@@ -94,7 +100,8 @@ public struct MatrixObject: NoetherObject {
         FieldDoc("frobenius", "the Frobenius norm (Σ a_ij²)^½"),
         FieldDoc("row", "row(i): row i as a list (0-based; negative counts from the end)"),
         FieldDoc("column", "column(j): column j as a list (for a Hessian, H·e_j)"),
-        FieldDoc("entries", "every entry, as a list of rows (P² numbers: large; nothing above 10⁷ entries, use row(i))"),
+        FieldDoc(
+            "entries", "every entry, as a list of rows (P² numbers: large; nothing above 10⁷ entries, use row(i))"),
     ]
 
     public func field(_ name: String) -> Value? {
@@ -110,7 +117,8 @@ public struct MatrixObject: NoetherObject {
         case "frobenius": .number(frobenius)
         case "row": .function(.builtin(Self.lineMethod(matrix, row: true)))
         case "column": .function(.builtin(Self.lineMethod(matrix, row: false)))
-        case "entries": matrix.count > listEntryLimit ? .nothing : .list((0..<matrix.rows).map { .numbers(matrix.row($0)) })
+        case "entries":
+            matrix.count > listEntryLimit ? .nothing : .list((0..<matrix.rows).map { .numbers(matrix.row($0)) })
         default: nil
         }
     }
@@ -129,8 +137,9 @@ public struct MatrixObject: NoetherObject {
             let i = ctx.integer("index")
             let j = i < 0 ? count + i : i
             guard j >= 0 && j < count else {
-                throw ctx.error("\(what) \(i) is out of range for a matrix with \(count) \(what)s", at: "index",
-                                hint: "valid indices are 0…\(count - 1) or -\(count)…-1")
+                throw ctx.error(
+                    "\(what) \(i) is out of range for a matrix with \(count) \(what)s", at: "index",
+                    hint: "valid indices are 0…\(count - 1) or -\(count)…-1")
             }
             return .numbers(row ? matrix.row(j) : (0..<matrix.rows).map { matrix[$0, j] })
         }
@@ -201,7 +210,9 @@ public struct SpectrumObject: NoetherObject {
         FieldDoc("dimension", "the size of the matrix"),
         FieldDoc("complete", "whether every eigenvalue was computed"),
         FieldDoc("source", "what the eigenvalues belong to"),
-        FieldDoc("vectors", "unit eigenvectors, one list per value in the order of 'values' (when vectors=true; up to 10⁷ numbers)"),
+        FieldDoc(
+            "vectors",
+            "unit eigenvectors, one list per value in the order of 'values' (when vectors=true; up to 10⁷ numbers)"),
         FieldDoc("vector", "vector(i): the unit eigenvector of values[i] (when vectors=true)"),
     ]
 
@@ -224,7 +235,9 @@ public struct SpectrumObject: NoetherObject {
         case "complete": .bool(spectrum.isComplete)
         case "source": .string(source)
         case "vectors":
-            decomposition.vectors.map { $0.count > listEntryLimit ? .nothing : .list(vectorsDescending.map { .numbers($0) }) } ?? .nothing
+            decomposition.vectors.map {
+                $0.count > listEntryLimit ? .nothing : .list(vectorsDescending.map { .numbers($0) })
+            } ?? .nothing
         case "vector": decomposition.vectors == nil ? .nothing : .function(.builtin(Self.vectorMethod(decomposition)))
         default: nil
         }
@@ -236,15 +249,18 @@ public struct SpectrumObject: NoetherObject {
         return Builtin(
             "vector", category: "curvature",
             abstract: "The unit eigenvector of values[i] (largest eigenvalue first).",
-            parameters: [Parameter("index", .integer, help: "0-based index into 'values'; negative counts from the end")],
+            parameters: [
+                Parameter("index", .integer, help: "0-based index into 'values'; negative counts from the end")
+            ],
             returns: "list",
             example: "eigs(H, top=3, vectors=true).vector(0)"
         ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
             let i = ctx.integer("index")
             let j = i < 0 ? count + i : i
             guard j >= 0 && j < count else {
-                throw ctx.error("eigenvector \(i) is out of range for \(count) eigenvalues", at: "index",
-                                hint: "valid indices are 0…\(count - 1) or -\(count)…-1")
+                throw ctx.error(
+                    "eigenvector \(i) is out of range for \(count) eigenvalues", at: "index",
+                    hint: "valid indices are 0…\(count - 1) or -\(count)…-1")
             }
             return .numbers(e.vector(count - 1 - j))
         }
@@ -257,7 +273,9 @@ public struct SpectrumObject: NoetherObject {
 
     public var summary: String {
         let count = decomposition.values.count
-        guard let hi = spectrum.largest, let lo = spectrum.smallest else { return "spectrum of \(source): no eigenvalues" }
+        guard let hi = spectrum.largest, let lo = spectrum.smallest else {
+            return "spectrum of \(source): no eigenvalues"
+        }
         var s = "spectrum of \(source): "
         s += spectrum.isComplete ? "\(count) eigenvalues" : "\(count) of \(spectrum.dimension) eigenvalues"
         s += " in [\(formatSummary(lo)), \(formatSummary(hi))]\n"
@@ -265,7 +283,8 @@ public struct SpectrumObject: NoetherObject {
         if count > 5 { s += "  bottom \(formatSummary(Array(decomposition.values.prefix(3))))" }
         s += "\n  \(spectrum.positiveCount) positive, \(spectrum.negativeCount) negative, "
         s += "\(spectrum.nearZeroCount) near zero (|λ| ≤ \(formatSummary(spectrum.threshold)))"
-        s += "; effective rank \(formatSummary(spectrum.effectiveRank, digits: 4)), width \(formatSummary(spectrum.spectralWidth, digits: 4))"
+        s +=
+            "; effective rank \(formatSummary(spectrum.effectiveRank, digits: 4)), width \(formatSummary(spectrum.spectralWidth, digits: 4))"
         if !spectrum.isComplete { s += "\n  (counts, rank and width describe the \(count) computed eigenvalues only)" }
         if decomposition.vectors != nil { s += "\n  with eigenvectors (.vectors)" }
         return s
@@ -276,7 +295,8 @@ public struct SpectrumObject: NoetherObject {
             ("type", .string("spectrum")), ("source", .string(source)),
             ("values", .numbers(descending)), ("dimension", .number(Double(spectrum.dimension))),
             ("complete", .bool(spectrum.isComplete)), ("threshold", .number(spectrum.threshold)),
-            ("positive", .number(Double(spectrum.positiveCount))), ("negative", .number(Double(spectrum.negativeCount))),
+            ("positive", .number(Double(spectrum.positiveCount))),
+            ("negative", .number(Double(spectrum.negativeCount))),
             ("zero", .number(Double(spectrum.nearZeroCount))), ("effective_rank", .number(spectrum.effectiveRank)),
             ("width", .number(spectrum.spectralWidth)),
         ]
@@ -297,7 +317,8 @@ public struct LanczosObject: NoetherObject {
     /// The stopping tolerance, when one was given.
     public let tolerance: Double?
 
-    public init(_ result: LanczosResult, curvature: String, dimension: Int, reorthogonalized: Bool, tolerance: Double?) {
+    public init(_ result: LanczosResult, curvature: String, dimension: Int, reorthogonalized: Bool, tolerance: Double?)
+    {
         self.result = result
         self.curvature = curvature
         self.dimension = dimension
@@ -354,21 +375,30 @@ public struct LanczosObject: NoetherObject {
     public var summary: String {
         var s = "lanczos on \(curvature): \(result.steps) steps (P = \(dimension), "
         s += reorthogonalized ? "full reorthogonalization)" : "no reorthogonalization: expect spurious copies)"
-        if let tolerance { s += result.converged ? ", converged to tol \(formatSummary(tolerance))" : ", not converged to tol \(formatSummary(tolerance))" }
+        if let tolerance {
+            s +=
+                result.converged
+                ? ", converged to tol \(formatSummary(tolerance))"
+                : ", not converged to tol \(formatSummary(tolerance))"
+        }
         let topBound = result.top.map(\.residual).max() ?? .nan
         let bottomBound = result.bottom.map(\.residual).max() ?? .nan
-        s += "\n  top    \(formatSummary(result.top.map(\.value)))  residual bounds ≤ \(formatSummary(topBound, digits: 2))"
-        s += "\n  bottom \(formatSummary(result.bottom.map(\.value)))  residual bounds ≤ \(formatSummary(bottomBound, digits: 2))"
+        s +=
+            "\n  top    \(formatSummary(result.top.map(\.value)))  residual bounds ≤ \(formatSummary(topBound, digits: 2))"
+        s +=
+            "\n  bottom \(formatSummary(result.bottom.map(\.value)))  residual bounds ≤ \(formatSummary(bottomBound, digits: 2))"
         return s
     }
 
     public var json: JSONValue {
         var pairs: [(String, JSONValue)] = [
-            ("type", .string("lanczos_result")), ("curvature", .string(curvature)), ("dimension", .number(Double(dimension))),
+            ("type", .string("lanczos_result")), ("curvature", .string(curvature)),
+            ("dimension", .number(Double(dimension))),
             ("steps", .number(Double(result.steps))), ("reorthogonalize", .bool(reorthogonalized)),
             ("converged", .bool(result.converged)),
             ("top", .numbers(result.top.map(\.value))), ("top_residuals", .numbers(result.top.map(\.residual))),
-            ("bottom", .numbers(result.bottom.map(\.value))), ("bottom_residuals", .numbers(result.bottom.map(\.residual))),
+            ("bottom", .numbers(result.bottom.map(\.value))),
+            ("bottom_residuals", .numbers(result.bottom.map(\.residual))),
             ("ritz", .numbers(result.ritzValues)), ("residuals", .numbers(result.residualBounds)),
         ]
         if result.top.first?.vector != nil, 2 * result.top.count * dimension <= jsonEntryLimit {
@@ -433,10 +463,12 @@ public struct DensityObject: NoetherObject {
 
     public var summary: String {
         let (lo, hi) = support
-        var s = "spectral density of \(curvature) (SLQ): \(density.probes) probes × \(density.steps) steps, P = \(density.dimension)"
+        var s =
+            "spectral density of \(curvature) (SLQ): \(density.probes) probes × \(density.steps) steps, P = \(density.dimension)"
         s += "\n  support [\(formatSummary(lo)), \(formatSummary(hi))], σ = \(formatSummary(density.sigma, digits: 3))"
         s += ", trace ≈ \(formatSummary(traceEstimate))"
-        s += "\n  \(sparkline(density.density)) (log scale, \(formatSummary(density.grid.first ?? .nan)) … \(formatSummary(density.grid.last ?? .nan)))"
+        s +=
+            "\n  \(sparkline(density.density)) (log scale, \(formatSummary(density.grid.first ?? .nan)) … \(formatSummary(density.grid.last ?? .nan)))"
         return s
     }
 
@@ -447,7 +479,8 @@ public struct DensityObject: NoetherObject {
             ("steps", .number(Double(density.steps))), ("sigma", .number(density.sigma)),
             ("trace", .number(traceEstimate)),
             ("grid", .numbers(density.grid)), ("density", .numbers(density.density)),
-            ("nodes", .array(density.nodes.map { .numbers($0) })), ("weights", .array(density.weights.map { .numbers($0) })),
+            ("nodes", .array(density.nodes.map { .numbers($0) })),
+            ("weights", .array(density.weights.map { .numbers($0) })),
         ])
     }
 }
@@ -461,7 +494,8 @@ func sparkline(_ ys: [Double], width: Int = 48) -> String {
     let span = log10(top) - log10(floor)
     var out = ""
     for c in 0..<width {
-        let lo = c * ys.count / width, hi = Swift.max(lo + 1, (c + 1) * ys.count / width)
+        let lo = c * ys.count / width
+        let hi = Swift.max(lo + 1, (c + 1) * ys.count / width)
         let y = ys[lo..<Swift.min(hi, ys.count)].max() ?? 0
         if y <= floor {
             out.append(" ")
@@ -514,7 +548,8 @@ public struct TraceObject: NoetherObject {
 
     public var json: JSONValue {
         .object([
-            ("type", .string("trace_estimate")), ("curvature", .string(curvature)), ("dimension", .number(Double(dimension))),
+            ("type", .string("trace_estimate")), ("curvature", .string(curvature)),
+            ("dimension", .number(Double(dimension))),
             ("value", .number(estimate.estimate)), ("stderr", .number(estimate.standardError)),
             ("probes", .number(Double(estimate.probes))), ("samples", .numbers(estimate.samples)),
         ])
@@ -576,12 +611,16 @@ public struct CompressionBoundObject: NoetherObject {
     public var summary: String {
         let b = bound
         func verdict(_ ok: Bool) -> String { ok ? "holds" : "fails" }
-        var s = "cross-entropy compression bound (\(b.method), P = \(dimension)), q̄ = \(formatSummary(b.meanConfidence, digits: 4))"
-        s += "\n  λ_max(JᵀJ/n) \(formatSummary(b.jacobianGramMax)) × max q(1−q) \(formatSummary(b.maxConfidenceVariance))"
+        var s =
+            "cross-entropy compression bound (\(b.method), P = \(dimension)), q̄ = \(formatSummary(b.meanConfidence, digits: 4))"
+        s +=
+            "\n  λ_max(JᵀJ/n) \(formatSummary(b.jacobianGramMax)) × max q(1−q) \(formatSummary(b.maxConfidenceVariance))"
         s += " = bound \(formatSummary(b.bound))"
-        s += "\n  rigorous: λ_max(JᵀJ/n) × max λ_max(S_i) \(formatSummary(b.outputCurvatureMax)) = \(formatSummary(b.rigorousBound))"
+        s +=
+            "\n  rigorous: λ_max(JᵀJ/n) × max λ_max(S_i) \(formatSummary(b.outputCurvatureMax)) = \(formatSummary(b.rigorousBound))"
         s += "\n  true λ_max: gauss-newton \(formatSummary(b.gaussNewtonMax)), hessian \(formatSummary(b.hessianMax))"
-        s += "\n  paper's bound \(verdict(b.paperBoundHolds)) for G, rigorous bound \(verdict(b.rigorousBoundHolds)) for G"
+        s +=
+            "\n  paper's bound \(verdict(b.paperBoundHolds)) for G, rigorous bound \(verdict(b.rigorousBoundHolds)) for G"
         s += "; paper's bound \(verdict(hessianHolds)) for H"
         return s
     }
@@ -589,13 +628,15 @@ public struct CompressionBoundObject: NoetherObject {
     public var json: JSONValue {
         let b = bound
         return .object([
-            ("type", .string("compression_bound")), ("dimension", .number(Double(dimension))), ("method", .string(b.method)),
+            ("type", .string("compression_bound")), ("dimension", .number(Double(dimension))),
+            ("method", .string(b.method)),
             ("jtj_max", .number(b.jacobianGramMax)), ("max_qvar", .number(b.maxConfidenceVariance)),
             ("bound", .number(b.bound)), ("output_curvature_max", .number(b.outputCurvatureMax)),
             ("rigorous_bound", .number(b.rigorousBound)), ("gn_max", .number(b.gaussNewtonMax)),
             ("hessian_max", .number(b.hessianMax)), ("holds", .bool(b.paperBoundHolds)),
             ("rigorous_holds", .bool(b.rigorousBoundHolds)), ("hessian_holds", .bool(hessianHolds)),
-            ("q_mean", .number(b.meanConfidence)), ("q_min", .number(b.minConfidence)), ("q_max", .number(b.maxConfidence)),
+            ("q_mean", .number(b.meanConfidence)), ("q_min", .number(b.minConfidence)),
+            ("q_max", .number(b.maxConfidence)),
             ("qvar_mean", .number(b.meanConfidenceVariance)),
         ])
     }

@@ -19,7 +19,8 @@ extension EngineError {
     /// `missingFile` for a file or folder that does not exist, `runtime` otherwise.
     var diagnosticKind: Diagnostic.Kind {
         guard case .file(let m) = self else { return .runtime }
-        let missing = m.hasPrefix("no such file") || m.contains(": no such file or directory")
+        let missing =
+            m.hasPrefix("no such file") || m.contains(": no such file or directory")
             || m.contains("does not exist") || m.contains("files not found")
         return missing ? .missingFile : .runtime
     }
@@ -72,9 +73,11 @@ public struct DatasetObject: NoetherObject {
     }
 
     public var json: JSONValue {
-        .object([("type", .string("dataset")), ("name", .string(dataset.name)), ("n", .number(Double(dataset.count))),
-                 ("d", .number(Double(dataset.inputDimension))), ("classes", .number(Double(dataset.outputDimension))),
-                 ("classification", .bool(dataset.isClassification))])
+        .object([
+            ("type", .string("dataset")), ("name", .string(dataset.name)), ("n", .number(Double(dataset.count))),
+            ("d", .number(Double(dataset.inputDimension))), ("classes", .number(Double(dataset.outputDimension))),
+            ("classification", .bool(dataset.isClassification)),
+        ])
     }
 }
 
@@ -92,8 +95,9 @@ public struct NetworkObject: NoetherObject {
         FieldDoc("layers", "number of weight matrices L"),
         FieldDoc("C", "conserved quantities C_l = ||W_{l+1}||² − ||W_l||², l = 1…L−1"),
         FieldDoc("norms", "||W_l||²_F per layer"),
-        FieldDoc("neuron_balances",
-                 "per hidden layer, ||outgoing||² − ||incoming||² of each unit (they sum to C_l)"),
+        FieldDoc(
+            "neuron_balances",
+            "per hidden layer, ||outgoing||² − ||incoming||² of each unit (they sum to C_l)"),
         FieldDoc("conserving", "whether gradient flow conserves C_l: a homogeneous activation and no bias"),
     ]
 
@@ -120,9 +124,11 @@ public struct NetworkObject: NoetherObject {
 
     public var json: JSONValue {
         let a = network.architecture
-        return .object([("type", .string("network")), ("sizes", .numbers(a.sizes.map(Double.init))),
-                        ("activation", .string(a.activation.name)), ("bias", .bool(a.hasBias)),
-                        ("P", .number(Double(a.parameterCount))), ("C", .numbers(network.conservedQuantities))])
+        return .object([
+            ("type", .string("network")), ("sizes", .numbers(a.sizes.map(Double.init))),
+            ("activation", .string(a.activation.name)), ("bias", .bool(a.hasBias)),
+            ("P", .number(Double(a.parameterCount))), ("C", .numbers(network.conservedQuantities)),
+        ])
     }
 }
 
@@ -158,7 +164,8 @@ public struct ActivationObject: NoetherObject {
     }
 
     public var summary: String {
-        "activation \(activation.name)" + (activation.isPositivelyHomogeneous ? "" : " (not homogeneous: C_l is not conserved)")
+        "activation \(activation.name)"
+            + (activation.isPositivelyHomogeneous ? "" : " (not homogeneous: C_l is not conserved)")
     }
     public var json: JSONValue { .string(activation.name) }
 }
@@ -171,7 +178,8 @@ public struct LossObject: NoetherObject {
     public static let typeName = "loss"
     public static let fieldDocs: [FieldDoc] = [
         FieldDoc("name", "the loss's name"),
-        FieldDoc("ce_weight", "the weight ε of cross-entropy: 0 for mse, 1 for cross_entropy, ε for interpolated_loss(ε)"),
+        FieldDoc(
+            "ce_weight", "the weight ε of cross-entropy: 0 for mse, 1 for cross_entropy, ε for interpolated_loss(ε)"),
         FieldDoc("needs_labels", "whether the loss needs class labels (any cross-entropy part)"),
     ]
 
@@ -206,7 +214,8 @@ public struct OptimizerObject: NoetherObject {
         FieldDoc("weight_decay", "the coupled L2 weight decay (0 for none)"),
         FieldDoc("batch", "the mini-batch size (sgd; nothing for the full-batch methods)"),
         FieldDoc("options", "the method's own hyper-parameters as a record, e.g. {beta=0.9, nesterov=false}"),
-        FieldDoc("identity", "whether ΔC_l = η²δ_l holds exactly under this update rule (gd and sgd without weight decay)"),
+        FieldDoc(
+            "identity", "whether ΔC_l = η²δ_l holds exactly under this update rule (gd and sgd without weight decay)"),
     ]
 
     public func field(_ name: String) -> Value? {
@@ -226,15 +235,19 @@ public struct OptimizerObject: NoetherObject {
         switch optimizer.method {
         case .gradientDescent: Record([])
         case .momentum(let beta, let nesterov): Record([("beta", .number(beta)), ("nesterov", .bool(nesterov))])
-        case .adam(let b1, let b2, let eps): Record([("beta1", .number(b1)), ("beta2", .number(b2)), ("eps", .number(eps))])
-        case .stochastic(let batch, let seed): Record([("batch", .number(Double(batch))), ("seed", .number(Double(seed)))])
+        case .adam(let b1, let b2, let eps):
+            Record([("beta1", .number(b1)), ("beta2", .number(b2)), ("eps", .number(eps))])
+        case .stochastic(let batch, let seed):
+            Record([("batch", .number(Double(batch))), ("seed", .number(Double(seed)))])
         }
     }
 
     public var summary: String { "optimizer \(optimizer.name)" }
     public var json: JSONValue {
-        .object([("type", .string("optimizer")), ("name", .string(optimizer.name)), ("kind", .string(optimizer.kind)),
-                 ("lr", .number(optimizer.learningRate)), ("weight_decay", .number(optimizer.weightDecay))])
+        .object([
+            ("type", .string("optimizer")), ("name", .string(optimizer.name)), ("kind", .string(optimizer.kind)),
+            ("lr", .number(optimizer.learningRate)), ("weight_decay", .number(optimizer.weightDecay)),
+        ])
     }
 }
 

@@ -19,7 +19,8 @@ public struct RunObject: NoetherObject {
         FieldDoc("loss", "loss of the last forward pass (at θ_{T−1}; the mini-batch loss under sgd)"),
         FieldDoc("losses", "loss at every recorded step"),
         FieldDoc("full_loss", "sgd only: the full-batch loss at the final θ (nothing otherwise)"),
-        FieldDoc("accuracy", "accuracy of the last forward pass (sgd: on the full data at the final θ); nan for regression"),
+        FieldDoc(
+            "accuracy", "accuracy of the last forward pass (sgd: on the full data at the final θ); nan for regression"),
         FieldDoc("accuracies", "accuracy at every recorded step (classification data; nothing otherwise)"),
         // Axes.
         FieldDoc("step_axis", "the steps t of the per-step series (losses, grad_norms, ledger, patterns)"),
@@ -44,21 +45,29 @@ public struct RunObject: NoetherObject {
         FieldDoc("ledger_gap", "(C_l(T) − C_l(0)) − η²S_l per l: the change the identity does not explain"),
         FieldDoc("ledger_residual", "max_l |(C_l(T) − C_l(0)) − η²S_l| / |C_l(T) − C_l(0)|"),
         FieldDoc("ledger_step_error", "max over every step t and l of |ΔC_l(t) − η²δ_l(t)|"),
-        FieldDoc("identity_applies",
-                 "whether ΔC_l = η²δ_l holds exactly here: gd or sgd, no weight decay, no bias, homogeneous activation"),
-        FieldDoc("update_imbalance", "Σ_t (||Δθ_{l+1}||² − ||Δθ_l||²) per l over the updates actually applied (weights)"),
+        FieldDoc(
+            "identity_applies",
+            "whether ΔC_l = η²δ_l holds exactly here: gd or sgd, no weight decay, no bias, homogeneous activation"),
+        FieldDoc(
+            "update_imbalance", "Σ_t (||Δθ_{l+1}||² − ||Δθ_l||²) per l over the updates actually applied (weights)"),
         // Neuron balances.
-        FieldDoc("neuron_balances",
-                 "balances=true: per hidden layer, one series per unit of ||outgoing||² − ||incoming||², at the recorded states"),
+        FieldDoc(
+            "neuron_balances",
+            "balances=true: per hidden layer, one series per unit of ||outgoing||² − ||incoming||², at the recorded states"
+        ),
         FieldDoc("neuron_balance_drift", "per hidden layer, |b_j(T) − b_j(0)| of every unit"),
-        FieldDoc("neuron_ledger_error",
-                 "balances=true: max over steps and units of |Δb_j(t) − η²(||∂L/∂W_{h+1}[:,j]||² − ||∂L/∂W_h[j,:]||²)|"),
+        FieldDoc(
+            "neuron_ledger_error",
+            "balances=true: max over steps and units of |Δb_j(t) − η²(||∂L/∂W_{h+1}[:,j]||² − ||∂L/∂W_h[j,:]||²)|"),
         // Activation patterns.
-        FieldDoc("flip_fraction", "patterns=true: share of the n·m (sample, unit) signs of layer 1 flipped by each recorded step's update"),
+        FieldDoc(
+            "flip_fraction",
+            "patterns=true: share of the n·m (sample, unit) signs of layer 1 flipped by each recorded step's update"),
         FieldDoc("units_flipped", "patterns=true: units with at least one flipped sample, per recorded step"),
         FieldDoc("margin_min", "patterns=true: min |pre-activation| of layer 1 at each recorded step"),
         FieldDoc("margin_mean", "patterns=true: mean |pre-activation| of layer 1 at each recorded step"),
-        FieldDoc("distinct_patterns", "patterns=true: distinct activation patterns (rows of 1[Z > 0]) at each recorded step"),
+        FieldDoc(
+            "distinct_patterns", "patterns=true: distinct activation patterns (rows of 1[Z > 0]) at each recorded step"),
         FieldDoc("mean_flip_fraction", "patterns=true: mean over every update of the flip fraction"),
         FieldDoc("switch_rate", "patterns=true: mean units flipped per update, divided by the width m"),
         FieldDoc("zero_change_fraction", "patterns=true: share of updates that flipped no sign"),
@@ -122,13 +131,15 @@ public struct RunObject: NoetherObject {
         case "update_imbalance": return .numbers(r.updateImbalanceSum)
         case "neuron_balances":
             guard let series = r.neuronBalanceSeries else { return .nothing }
-            return .list(series.map { m in
-                .list((0..<m.columns).map { j in .numbers((0..<m.rows).map { m[$0, j] }) })
-            })
+            return .list(
+                series.map { m in
+                    .list((0..<m.columns).map { j in .numbers((0..<m.rows).map { m[$0, j] }) })
+                })
         case "neuron_balance_drift":
-            return .list(zip(r.initialNeuronBalances, r.finalNeuronBalances).map { b0, b1 in
-                .numbers(zip(b0, b1).map { r.diverged ? .nan : abs($1 - $0) })
-            })
+            return .list(
+                zip(r.initialNeuronBalances, r.finalNeuronBalances).map { b0, b1 in
+                    .numbers(zip(b0, b1).map { r.diverged ? .nan : abs($1 - $0) })
+                })
         case "neuron_ledger_error": return r.neuronLedgerStepError.map { .number($0) } ?? .nothing
         case "flip_fraction": return pattern { .numbers($0.flipFraction) }
         case "units_flipped": return pattern { .numbers($0.unitsFlipped) }
@@ -179,7 +190,9 @@ public struct RunObject: NoetherObject {
         Builtin(
             "at", category: "training",
             abstract: "The network θ_t this run kept at checkpoint t (t = 0 and the last step always work).",
-            parameters: [Parameter("step", .integer, help: "a step listed in checkpoints=[…], 0, or the run's last step")],
+            parameters: [
+                Parameter("step", .integer, help: "a step listed in checkpoints=[…], 0, or the run's last step")
+            ],
             returns: "network",
             example: "run.at(250).C"
         ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
@@ -192,7 +205,8 @@ public struct RunObject: NoetherObject {
 
     public var summary: String {
         let r = run
-        var head = "run \(r.optimizer.name), \(r.loss.name) on \(r.datasetName): \(r.stepsRun)/\(r.stepsRequested) steps"
+        var head =
+            "run \(r.optimizer.name), \(r.loss.name) on \(r.datasetName): \(r.stepsRun)/\(r.stepsRequested) steps"
         switch r.stopReason {
         case .completed: break
         case .diverged: head += ", diverged at step \(r.divergedAt.map(String.init) ?? "?")"
@@ -223,15 +237,18 @@ public struct RunObject: NoetherObject {
             if s.values.count == 1 {
                 text += "(θ\(s.steps[0] == 0 ? "₀" : "_\(s.steps[0])")) \(formatSummary(s.values[0], digits: 4))"
             } else {
-                text += " \(formatSummary(s.values[0], digits: 4)) → \(formatSummary(s.values[s.values.count - 1], digits: 4))"
+                text +=
+                    " \(formatSummary(s.values[0], digits: 4)) → \(formatSummary(s.values[s.values.count - 1], digits: 4))"
             }
-            text += " (2/η = \(formatSummary(s.threshold, digits: 4)), max ηλ/2 = \(formatSummary(s.maxRatio, digits: 3))"
+            text +=
+                " (2/η = \(formatSummary(s.threshold, digits: 4)), max ηλ/2 = \(formatSummary(s.maxRatio, digits: 3))"
             if let edge = s.firstStepAtEdge, s.values.count > 1 { text += ", at the edge from step \(edge)" }
             probes.append(text + ")")
         }
         if let p = r.pattern {
-            probes.append("switch rate \(formatSummary(p.switchRate, digits: 3)), "
-                + "\(formatSummary(100 * p.zeroChangeFraction, digits: 3))% of updates flip nothing")
+            probes.append(
+                "switch rate \(formatSummary(p.switchRate, digits: 3)), "
+                    + "\(formatSummary(100 * p.zeroChangeFraction, digits: 3))% of updates flip nothing")
         }
         if let e = r.neuronLedgerStepError { probes.append("neuron ledger error \(formatSummary(e, digits: 2))") }
         if !r.checkpointSteps.isEmpty {

@@ -23,8 +23,9 @@ extension TableObject {
     func requireColumn(_ name: String, argument: String) throws(TableError) -> Int {
         if let j = columnIndex(name) { return j }
         let hint = closestName(name, in: columns).map { "did you mean '\($0)'?" }
-        throw TableError("the table has no column '\(name)' (columns: \(columns.joined(separator: ", ")))",
-                         argument: argument, hint: hint)
+        throw TableError(
+            "the table has no column '\(name)' (columns: \(columns.joined(separator: ", ")))",
+            argument: argument, hint: hint)
     }
 
     /// Whether a cell equals a filter value: numbers within a relative 1e-9 (so a
@@ -63,7 +64,8 @@ extension TableObject {
 
     /// −1, 0 or 1; missing cells and nan sort last whatever the direction.
     static func compare(_ a: Value, _ b: Value, descending: Bool) -> Int {
-        let ra = rank(a), rb = rank(b)
+        let ra = rank(a)
+        let rb = rank(b)
         if ra != rb { return ra < rb ? -1 : 1 }
         let sign = descending ? -1 : 1
         switch (a, b) {
@@ -114,7 +116,9 @@ extension TableObject {
         var meanIndices = [Int]()
         for m in meanColumns {
             let j = try requireColumn(m, argument: "mean")
-            if keys.contains(m) { throw TableError("'\(m)' is a grouping column and cannot be averaged", argument: "mean") }
+            if keys.contains(m) {
+                throw TableError("'\(m)' is a grouping column and cannot be averaged", argument: "mean")
+            }
             meanIndices.append(j)
         }
         // Groups in sorted key order.
@@ -159,8 +163,9 @@ extension TableObject {
             var columnsOfValues = [[Double]](repeating: [], count: items.count)
             for cell in cells {
                 guard case .list(let xs) = cell, xs.count == items.count, let numbers = Value.list(xs).numbers else {
-                    throw TableError("column '\(column)' mixes lists of different lengths or non-numbers; group can only average numbers",
-                                     argument: "mean")
+                    throw TableError(
+                        "column '\(column)' mixes lists of different lengths or non-numbers; group can only average numbers",
+                        argument: "mean")
                 }
                 for (k, x) in numbers.enumerated() { columnsOfValues[k].append(x) }
             }
@@ -170,8 +175,9 @@ extension TableObject {
         var numbers = [Double]()
         for cell in cells {
             guard case .number(let x) = cell else {
-                throw TableError("column '\(column)' holds \(article(cell.typeName)) \(cell.typeName); group can only average numbers",
-                                 argument: "mean")
+                throw TableError(
+                    "column '\(column)' holds \(article(cell.typeName)) \(cell.typeName); group can only average numbers",
+                    argument: "mean")
             }
             numbers.append(x)
         }
@@ -184,17 +190,21 @@ extension TableObject {
     /// columns then `other`'s other columns (a name already taken gets `_2`).
     /// Compares every pair: O(rows × other rows); `shouldStop` is asked before each row
     /// of `self` (Ctrl-C).
-    public func joined(with other: TableObject, on keys: [String],
-                       shouldStop: () -> Bool = { false }) throws(TableError) -> TableObject {
+    public func joined(
+        with other: TableObject, on keys: [String],
+        shouldStop: () -> Bool = { false }
+    ) throws(TableError) -> TableObject {
         guard !keys.isEmpty else {
             throw TableError("the tables share no column to join on", argument: "on", hint: "name the columns with on=")
         }
-        var left = [Int](), right = [Int]()
+        var left = [Int]()
+        var right = [Int]()
         for k in keys {
             left.append(try requireColumn(k, argument: "on"))
             guard let j = other.columnIndex(k) else {
-                throw TableError("the second table has no column '\(k)' (columns: \(other.columns.joined(separator: ", ")))",
-                                 argument: "on")
+                throw TableError(
+                    "the second table has no column '\(k)' (columns: \(other.columns.joined(separator: ", ")))",
+                    argument: "on")
             }
             right.append(j)
         }

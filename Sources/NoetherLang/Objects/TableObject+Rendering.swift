@@ -37,7 +37,9 @@ extension TableObject {
         }
         let numeric = columns.indices.map { j in
             rows.contains { if case .number = $0[j] { true } else { false } }
-                && rows.allSatisfy { if case .number = $0[j] { true } else if case .nothing = $0[j] { true } else { false } }
+                && rows.allSatisfy {
+                    if case .number = $0[j] { true } else if case .nothing = $0[j] { true } else { false }
+                }
         }
         func line(_ cells: [String]) -> String {
             var parts = [String]()
@@ -74,7 +76,8 @@ extension TableObject {
         case .bool(let b): text = b ? "true" : "false"
         case .string(let s): text = s.map { $0 == "\n" || $0 == "\t" ? " " : $0 }.reduce(into: "") { $0.append($1) }
         case .list(let items): text = "[" + items.map(cellText).joined(separator: ", ") + "]"
-        case .record(let r): text = "{" + r.fields.map { "\($0.name)=\(cellText($0.value))" }.joined(separator: ", ") + "}"
+        case .record(let r):
+            text = "{" + r.fields.map { "\($0.name)=\(cellText($0.value))" }.joined(separator: ", ") + "}"
         case .object(let o): text = o.summary.split(separator: "\n").first.map(String.init) ?? ""
         case .function: text = v.rendered
         }

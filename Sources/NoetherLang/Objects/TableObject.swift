@@ -19,7 +19,7 @@ public struct TableObject: NoetherObject {
 
     public static let typeName = "table"
     public static let fieldDocs: [FieldDoc] = [
-        FieldDoc("COLUMN", "any column by name, as a list: t.lr, t.drift (t[\"lr\"] also works)"),
+        FieldDoc("COLUMN", "any column by name, as a list: t.lr, t.drift (t[\"lr\"] also works)")
     ]
 
     public var fieldNames: [String] { columns }

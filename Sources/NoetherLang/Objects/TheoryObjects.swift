@@ -39,7 +39,8 @@ func theoryTable(_ columns: [(String, [Value])]) -> TableObject {
 
 /// `x ± e` for summaries (`± e` left out when e is not finite).
 func withUncertainty(_ x: Double, _ e: Double, digits: Int = 4) -> String {
-    e.isFinite ? "\(formatSummary(x, digits: digits)) ± \(formatSummary(e, digits: 2))" : formatSummary(x, digits: digits)
+    e.isFinite
+        ? "\(formatSummary(x, digits: digits)) ± \(formatSummary(e, digits: 2))" : formatSummary(x, digits: digits)
 }
 
 /// `[lo, hi]` of a range for summaries, or nil.
@@ -97,8 +98,10 @@ public struct PowerLawObject: CSVExportable {
     /// Whether some y cells were lists averaged over their entries (per-layer drift).
     public let averagedLists: Bool
 
-    public init(fit: PowerLawFit, xName: String, yName: String, seedName: String?, rowTable: TableObject,
-                missingRows: Int, averagedLists: Bool) {
+    public init(
+        fit: PowerLawFit, xName: String, yName: String, seedName: String?, rowTable: TableObject,
+        missingRows: Int, averagedLists: Bool
+    ) {
         self.fit = fit
         self.xName = xName
         self.yName = yName
@@ -110,7 +113,8 @@ public struct PowerLawObject: CSVExportable {
 
     public static let typeName = "powerlaw_fit"
     public static let fieldDocs: [FieldDoc] = [
-        FieldDoc("alpha", "the exponent α: OLS slope of ln ȳ on ln x over the used points (ȳ = seed mean, mean before log)"),
+        FieldDoc(
+            "alpha", "the exponent α: OLS slope of ln ȳ on ln x over the used points (ȳ = seed mean, mean before log)"),
         FieldDoc("prefactor", "e^intercept: ȳ ≈ prefactor·x^α"),
         FieldDoc("r2", "R² of the log–log line"),
         FieldDoc("alpha_se", "the OLS standard error of α (nan with 2 points)"),
@@ -119,8 +123,11 @@ public struct PowerLawObject: CSVExportable {
         FieldDoc("ols_ci", "[lo, hi]: α ± t·SE from the line's residuals (not the seed spread; nothing with 2 points)"),
         FieldDoc("seed_alphas", "α refitted on each seed's own values at the used points"),
         FieldDoc("seed_alpha_std", "population std of seed_alphas"),
-        FieldDoc("local_slopes", "table lower, upper, midpoint, slope: the log–log slope between neighbouring used points"),
-        FieldDoc("points", "table: one row per x with its seed mean, std, runs, converged, used and the reason it was left out"),
+        FieldDoc(
+            "local_slopes", "table lower, upper, midpoint, slope: the log–log slope between neighbouring used points"),
+        FieldDoc(
+            "points",
+            "table: one row per x with its seed mean, std, runs, converged, used and the reason it was left out"),
         FieldDoc("rows", "table: every input row with its x, y, seed, diverged flag and what happened to it"),
         FieldDoc("used", "the x values that entered the fit"),
         FieldDoc("dropped", "record of how many points were left out, by reason"),
@@ -132,7 +139,8 @@ public struct PowerLawObject: CSVExportable {
         FieldDoc("stable_points", "the x values of the stable-points fit"),
         FieldDoc("unstable_points", "used x values with x·λ_max(θ₀) > 2: starting above the edge of stability"),
         FieldDoc("has_stability", "whether the table carried λ_max(θ₀)"),
-        FieldDoc("curvature", "leading coefficient of a quadratic fit of ln ȳ on ln x (E19/E22; nothing with < 3 points)"),
+        FieldDoc(
+            "curvature", "leading coefficient of a quadratic fit of ln ȳ on ln x (E19/E22; nothing with < 3 points)"),
         FieldDoc("rule", "the divergence rule: drop_point, drop_seed or exclude_runs"),
         FieldDoc("floor", "seed means at or below it were left out"),
         FieldDoc("x", "the x column's name"),
@@ -190,8 +198,10 @@ public struct PowerLawObject: CSVExportable {
 
     public var slopesTable: TableObject {
         let s = fit.localSlopes
-        return theoryTable([("lower", s.map { .number($0.lowerX) }), ("upper", s.map { .number($0.upperX) }),
-                            ("midpoint", s.map { .number($0.midpoint) }), ("slope", s.map { .number($0.slope) })])
+        return theoryTable([
+            ("lower", s.map { .number($0.lowerX) }), ("upper", s.map { .number($0.upperX) }),
+            ("midpoint", s.map { .number($0.midpoint) }), ("slope", s.map { .number($0.slope) }),
+        ])
     }
 
     var droppedRecord: Record {
@@ -237,9 +247,13 @@ public struct PowerLawObject: CSVExportable {
 
     public var summary: String {
         let used = fit.used
-        var lines = ["power law \(yName) ≈ \(formatSummary(fit.prefactor, digits: 4))·\(xName)^α over \(used.count) of "
-            + "\(fit.points.count) points (rule \(ruleName)\(averagedLists ? "; list cells averaged over layers" : ""))"]
-        var line = "  α = \(withUncertainty(fit.alpha, fit.alphaStandardError))" + (fit.alphaStandardError.isFinite ? " (OLS SE)" : "")
+        var lines = [
+            "power law \(yName) ≈ \(formatSummary(fit.prefactor, digits: 4))·\(xName)^α over \(used.count) of "
+                + "\(fit.points.count) points (rule \(ruleName)\(averagedLists ? "; list cells averaged over layers" : ""))"
+        ]
+        var line =
+            "  α = \(withUncertainty(fit.alpha, fit.alphaStandardError))"
+            + (fit.alphaStandardError.isFinite ? " (OLS SE)" : "")
         let level = formatSummary(100 * fit.confidenceLevel, digits: 3) + "%"
         if let ci = rangeText(fit.ci) {
             line += ", \(level) CI \(ci) from \(fit.bootstrapSamples) seed resamples"
@@ -251,12 +265,15 @@ public struct PowerLawObject: CSVExportable {
         line += ", R² = \(formatSummary(fit.r2, digits: 4))"
         lines.append(line)
         if fit.seedAlphas.count >= 2 {
-            lines.append("  per-seed α \(shortList(fit.seedAlphas, digits: 4)) (std \(formatSummary(fit.seedAlphaStd, digits: 2)))")
+            lines.append(
+                "  per-seed α \(shortList(fit.seedAlphas, digits: 4)) (std \(formatSummary(fit.seedAlphaStd, digits: 2)))"
+            )
         }
         if fit.hasStabilityInformation {
             var s = "  stable points (x·λ_max(θ₀) ≤ 2): "
             if let stable = fit.stable {
-                s += "α = \(withUncertainty(stable.alpha, stable.alphaStandardError)), R² = \(formatSummary(stable.r2, digits: 4)) over \(stable.xs.count)"
+                s +=
+                    "α = \(withUncertainty(stable.alpha, stable.alphaStandardError)), R² = \(formatSummary(stable.r2, digits: 4)) over \(stable.xs.count)"
             } else {
                 s += "fewer than 2, no α"
             }
@@ -264,12 +281,14 @@ public struct PowerLawObject: CSVExportable {
             s += unstable.isEmpty ? "; no used point starts above the edge" : "; above the edge: \(shortList(unstable))"
             lines.append(s)
         } else {
-            lines.append("  no λ_max(θ₀) in the table: unstable points cannot be marked (train with sharpness_at_start=true)")
+            lines.append(
+                "  no λ_max(θ₀) in the table: unstable points cannot be marked (train with sharpness_at_start=true)")
         }
         let left = fit.points.filter { $0.status != .used }
         if !left.isEmpty {
             let grouped = Dictionary(grouping: left, by: \.status)
-            let parts = [SweepPointStatus.diverged, .outsideRange, .nonPositiveX, .nonFinite, .belowFloor].compactMap { st -> String? in
+            let parts = [SweepPointStatus.diverged, .outsideRange, .nonPositiveX, .nonFinite, .belowFloor].compactMap {
+                st -> String? in
                 guard let ps = grouped[st] else { return nil }
                 return "\(shortList(ps.map(\.x))) (\(TheoryPowerLawText.describe(st)))"
             }
@@ -293,7 +312,8 @@ public struct PowerLawObject: CSVExportable {
         .object([
             ("type", .string(Self.typeName)), ("x", .string(xName)), ("y", .string(yName)),
             ("alpha", .number(fit.alpha)), ("prefactor", .number(fit.prefactor)), ("r2", .number(fit.r2)),
-            ("alpha_se", .number(fit.alphaStandardError)), ("ci", .range(fit.ci)), ("level", .number(fit.confidenceLevel)),
+            ("alpha_se", .number(fit.alphaStandardError)), ("ci", .range(fit.ci)),
+            ("level", .number(fit.confidenceLevel)),
             ("ols_ci", .range(fit.olsInterval)), ("seed_alphas", .numbers(fit.seedAlphas)),
             ("seed_alpha_std", .number(fit.seedAlphaStd)), ("stable_alpha", .optional(fit.stableAlpha)),
             ("stable_r2", .optional(fit.stable?.r2)), ("stable_points", fit.stable.map { .numbers($0.xs) } ?? .null),
@@ -342,7 +362,8 @@ public struct CrossoverObject: CSVExportable {
         FieldDoc("lr", "the learning rates η"),
         FieldDoc("S_pred", "S_pred(η) = Σ_k c_k f(η, λ_k, T) per η (nan where unstable=\"refuse\" refused)"),
         FieldDoc("drift_pred", "η²·S_pred: the predicted drift per η"),
-        FieldDoc("local_alpha", "the predicted local exponent d ln(η²S_pred)/d ln η per η: 2 before crossover, → 1 after"),
+        FieldDoc(
+            "local_alpha", "the predicted local exponent d ln(η²S_pred)/d ln η per η: 2 before crossover, → 1 after"),
         FieldDoc("converged_fraction", "per η, the share of included modes past their crossover η > 1/(λ_k T)"),
         FieldDoc("converged_weight", "per η, Σ c_k over crossed-over modes / Σ c_k over included modes"),
         FieldDoc("unstable_modes", "per η, included modes with ηλ_k ≥ 2"),
@@ -354,7 +375,9 @@ public struct CrossoverObject: CSVExportable {
         FieldDoc("skipped_modes", "modes with λ_k < 0 or |λ_k| < 1e-12"),
         FieldDoc("steps", "T of the formula"),
         FieldDoc("unstable", "the policy for modes with ηλ_k ≥ 2: cap, skip or refuse"),
-        FieldDoc("table", "table lr, S_pred, drift_pred, local_alpha, converged_fraction, converged_weight, unstable_modes, refused"),
+        FieldDoc(
+            "table",
+            "table lr, S_pred, drift_pred, local_alpha, converged_fraction, converged_weight, unstable_modes, refused"),
     ]
 
     var drift: [Double] { zip(prediction.learningRates, prediction.predicted).map { $0 * $0 * $1 } }
@@ -395,20 +418,24 @@ public struct CrossoverObject: CSVExportable {
 
     public var summary: String {
         let p = prediction
-        var lines = ["crossover prediction S_pred(η) = Σ_k c_k f(η, λ_k, T), T = \(p.steps), c_k \(source): "
-            + "\(p.includedModes) mode\(p.includedModes == 1 ? "" : "s")"
-            + (p.skippedModes > 0 ? " (\(p.skippedModes) skipped: λ < 0 or |λ| < 1e-12)" : "")]
+        var lines = [
+            "crossover prediction S_pred(η) = Σ_k c_k f(η, λ_k, T), T = \(p.steps), c_k \(source): "
+                + "\(p.includedModes) mode\(p.includedModes == 1 ? "" : "s")"
+                + (p.skippedModes > 0 ? " (\(p.skippedModes) skipped: λ < 0 or |λ| < 1e-12)" : "")
+        ]
         let rates = p.crossoverRates.filter(\.isFinite)
         if let lo = rates.min(), let hi = rates.max() {
-            lines.append("  crossover rates 1/(λ_k T) from \(formatSummary(lo, digits: 3)) to \(formatSummary(hi, digits: 3))")
+            lines.append(
+                "  crossover rates 1/(λ_k T) from \(formatSummary(lo, digits: 3)) to \(formatSummary(hi, digits: 3))")
         }
         let unstable = p.unstableModes.enumerated().filter { $0.element > 0 }
         if !unstable.isEmpty {
             let etas = shortList(unstable.map { p.learningRates[$0.offset] })
             switch p.policy {
             case .cap:
-                lines.append("  unstable modes (ηλ_k ≥ 2) at η = \(etas): capped at c_k·T/|ηλ(2 − ηλ)| as the reference does "
-                    + "(no basis in the formula; see compare's R without them)")
+                lines.append(
+                    "  unstable modes (ηλ_k ≥ 2) at η = \(etas): capped at c_k·T/|ηλ(2 − ηλ)| as the reference does "
+                        + "(no basis in the formula; see compare's R without them)")
             case .skip: lines.append("  unstable modes (ηλ_k ≥ 2) at η = \(etas): left out of S_pred")
             case .refuse: lines.append("  unstable modes (ηλ_k ≥ 2) at η = \(etas): no prediction there (refused)")
             }
@@ -422,12 +449,14 @@ public struct CrossoverObject: CSVExportable {
     public var json: JSONValue {
         let p = prediction
         return .object([
-            ("type", .string(Self.typeName)), ("steps", .number(Double(p.steps))), ("unstable", .string(p.policy.rawValue)),
+            ("type", .string(Self.typeName)), ("steps", .number(Double(p.steps))),
+            ("unstable", .string(p.policy.rawValue)),
             ("source", .string(source)), ("included_modes", .number(Double(p.includedModes))),
             ("skipped_modes", .number(Double(p.skippedModes))),
             ("lr", .numbers(p.learningRates)), ("S_pred", .numbers(p.predicted)), ("drift_pred", .numbers(drift)),
             ("local_alpha", .numbers(p.localAlpha)), ("converged_fraction", .numbers(p.convergedFraction)),
-            ("converged_weight", .numbers(p.convergedWeight)), ("unstable_modes", .numbers(p.unstableModes.map(Double.init))),
+            ("converged_weight", .numbers(p.convergedWeight)),
+            ("unstable_modes", .numbers(p.unstableModes.map(Double.init))),
             ("refused", .bools(p.refused)), ("eigenvalues", .numbers(eigenvalues)), ("c", .numbers(coefficients)),
             ("crossover_rates", .numbers(p.crossoverRates)),
         ])
@@ -448,7 +477,8 @@ public struct CrossoverComparisonObject: CSVExportable {
         FieldDoc("ratio", "S_pred/S_meas per η (nan where not compared)"),
         FieldDoc("relative_error", "|S_pred − S_meas|/S_meas per η (nan where not compared)"),
         FieldDoc("unstable", "per η, whether the prediction used unstable modes (ηλ_k ≥ 2)"),
-        FieldDoc("compared", "per η, whether it entered the statistics (finite prediction, finite positive measurement)"),
+        FieldDoc(
+            "compared", "per η, whether it entered the statistics (finite prediction, finite positive measurement)"),
         FieldDoc("R", "the reference's R: Pearson of ln(S_pred + 1e-20) and ln(S_meas + 1e-20) over the compared η"),
         FieldDoc("R_stable", "the same R without the η whose prediction used unstable modes"),
         FieldDoc("points", "η compared"),
@@ -498,10 +528,11 @@ public struct CrossoverComparisonObject: CSVExportable {
     public var summary: String {
         let c = comparison
         var lines = ["crossover comparison: \(c.verdict)"]
-        lines.append("  R = \(formatSummary(c.correlation, digits: 4)) over \(c.pointsCompared) η, "
-            + "\(formatSummary(c.correlationStable, digits: 4)) over the \(c.stablePointsCompared) without unstable modes; "
-            + "S_pred/S_meas typically \(formatSummary(c.geometricMeanRatio, digits: 3)), worst factor \(formatSummary(c.worstFactor, digits: 3)), "
-            + "median relative error \(formatSummary(c.medianRelativeError, digits: 3))")
+        lines.append(
+            "  R = \(formatSummary(c.correlation, digits: 4)) over \(c.pointsCompared) η, "
+                + "\(formatSummary(c.correlationStable, digits: 4)) over the \(c.stablePointsCompared) without unstable modes; "
+                + "S_pred/S_meas typically \(formatSummary(c.geometricMeanRatio, digits: 3)), worst factor \(formatSummary(c.worstFactor, digits: 3)), "
+                + "median relative error \(formatSummary(c.medianRelativeError, digits: 3))")
         lines.append(indented(table.summary))
         return lines.joined(separator: "\n")
     }
@@ -515,7 +546,8 @@ public struct CrossoverComparisonObject: CSVExportable {
             ("R", .number(c.correlation)), ("R_stable", .number(c.correlationStable)),
             ("points", .number(Double(c.pointsCompared))), ("stable_points", .number(Double(c.stablePointsCompared))),
             ("geometric_mean_ratio", .number(c.geometricMeanRatio)), ("worst_factor", .number(c.worstFactor)),
-            ("median_relative_error", .number(c.medianRelativeError)), ("max_relative_error", .number(c.maxRelativeError)),
+            ("median_relative_error", .number(c.medianRelativeError)),
+            ("max_relative_error", .number(c.maxRelativeError)),
             ("lr", .numbers(c.learningRates)), ("S_pred", .numbers(c.predicted)), ("S_meas", .numbers(c.measured)),
             ("ratio", .numbers(c.ratio)), ("relative_error", .numbers(c.relativeError)),
             ("unstable", .bools(c.unstable)), ("compared", .bools(c.compared)),
@@ -564,11 +596,15 @@ public struct CoefficientsObject: CSVExportable {
         FieldDoc("basis", "hessian (P Hessian modes) or data (d data modes)"),
         FieldDoc("modes", "number of modes"),
         FieldDoc("sum", "Σ c_k (projected: |δ(θ)| over a complete eigenbasis)"),
-        FieldDoc("delta", "projected/derived: δ = ‖∂L/∂W₂‖² − ‖∂L/∂W₁‖² at θ (signed; mean over layer pairs for deep nets)"),
+        FieldDoc(
+            "delta", "projected/derived: δ = ‖∂L/∂W₂‖² − ‖∂L/∂W₁‖² at θ (signed; mean over layer pairs for deep nets)"),
         FieldDoc("positive_share", "projected: Σ_{λ_k > 1e-12} (v_kᵀg)² / ‖g‖², the gradient energy in positive modes"),
-        FieldDoc("data_mode_energy", "‖G₁u_k‖² per data mode k (2-layer nets): the gradient in the derived c_k's basis"),
+        FieldDoc(
+            "data_mode_energy", "‖G₁u_k‖² per data mode k (2-layer nets): the gradient in the derived c_k's basis"),
         FieldDoc("errors", "derived: e_k(0)² = ‖W_eff[:, k] − target_k‖² per data mode"),
-        FieldDoc("active_fractions", "derived: ā_j, the mean slope σ′ of hidden unit j over the samples (nothing for linear nets)"),
+        FieldDoc(
+            "active_fractions",
+            "derived: ā_j, the mean slope σ′ of hidden unit j over the samples (nothing for linear nets)"),
         FieldDoc("target", "derived: cross_covariance (the reference's Ŷ* = YᵀXU/n) or least_squares"),
         FieldDoc("bins", "fit: table of the λ bins: lower, upper, modes, eigenvalue, C (the bin's total c)"),
         FieldDoc("lr", "fit: the learning rates that entered the fit"),
@@ -585,7 +621,9 @@ public struct CoefficientsObject: CSVExportable {
             ("eigenvalue", eigenvalues.map { .number($0) }), ("c", coefficients.map { .number($0) }),
         ]
         if let d = derived { columns.append(("error", d.errors.map { .number($0) })) }
-        if let e = dataModeEnergy, e.count == coefficients.count { columns.append(("data_mode_energy", e.map { .number($0) })) }
+        if let e = dataModeEnergy, e.count == coefficients.count {
+            columns.append(("data_mode_energy", e.map { .number($0) }))
+        }
         return theoryTable(columns)
     }
 
@@ -593,7 +631,8 @@ public struct CoefficientsObject: CSVExportable {
         guard let f = fitted else { return nil }
         return theoryTable([
             ("lower", f.binLower.map { .number($0) }), ("upper", f.binUpper.map { .number($0) }),
-            ("modes", f.binModeCounts.map { .number(Double($0)) }), ("eigenvalue", f.binEigenvalues.map { .number($0) }),
+            ("modes", f.binModeCounts.map { .number(Double($0)) }),
+            ("eigenvalue", f.binEigenvalues.map { .number($0) }),
             ("C", f.binCoefficients.map { .number($0) }),
         ])
     }
@@ -613,7 +652,8 @@ public struct CoefficientsObject: CSVExportable {
         case "data_mode_energy": dataModeEnergy.map { .numbers($0) } ?? .nothing
         case "errors": derived.map { .numbers($0.errors) } ?? .nothing
         case "active_fractions": derived?.activeFractions.map { .numbers($0) } ?? .nothing
-        case "target": derived.map { .string($0.target == .crossCovariance ? "cross_covariance" : "least_squares") } ?? .nothing
+        case "target":
+            derived.map { .string($0.target == .crossCovariance ? "cross_covariance" : "least_squares") } ?? .nothing
         case "bins": binsTable.map { .object($0) } ?? .nothing
         case "lr": fitted.map { .numbers($0.learningRates) } ?? .nothing
         case "fitted": fitted.map { .numbers($0.fitted) } ?? .nothing
@@ -629,7 +669,8 @@ public struct CoefficientsObject: CSVExportable {
         switch method {
         case "projected": "the reference's c_k = (v_kᵀg)²·|δ|/Σ_j (v_jᵀg)², gradient energy per Hessian mode"
         case "derived":
-            (derived?.activeFractions == nil ? "c_k = e_k(0)²·λ_{x,k}² in the data eigenbasis"
+            (derived?.activeFractions == nil
+                ? "c_k = e_k(0)²·λ_{x,k}² in the data eigenbasis"
                 : "c_k = e_k(0)²·λ_{x,k}² with W_eff = W₂·diag(ā)·W₁ (active fractions)")
                 + (derived?.target == .leastSquares ? ", least-squares target" : ", target Ŷ* = YᵀXU/n")
         case "uniform": "c_k = 1/P for every mode"
@@ -638,10 +679,14 @@ public struct CoefficientsObject: CSVExportable {
     }
 
     public var summary: String {
-        var lines = ["coefficients \(method) (\(methodDescription)): \(coefficients.count) \(basis) modes, Σc_k = \(formatSummary(sum, digits: 4))"]
+        var lines = [
+            "coefficients \(method) (\(methodDescription)): \(coefficients.count) \(basis) modes, Σc_k = \(formatSummary(sum, digits: 4))"
+        ]
         if let delta = imbalance {
             var s = "  δ(θ) = \(formatSummary(delta, digits: 4))"
-            if let share = positiveShare { s += ", gradient energy in positive modes \(formatSummary(100 * share, digits: 3))%" }
+            if let share = positiveShare {
+                s += ", gradient energy in positive modes \(formatSummary(100 * share, digits: 3))%"
+            }
             lines.append(s)
         }
         if !completeBasis {
@@ -649,12 +694,15 @@ public struct CoefficientsObject: CSVExportable {
         }
         let order = coefficients.indices.sorted { coefficients[$0] > coefficients[$1] }.prefix(5)
         if !order.isEmpty {
-            let parts = order.map { "c = \(formatSummary(coefficients[$0], digits: 3)) at λ = \(formatSummary(eigenvalues[$0], digits: 3))" }
+            let parts = order.map {
+                "c = \(formatSummary(coefficients[$0], digits: 3)) at λ = \(formatSummary(eigenvalues[$0], digits: 3))"
+            }
             lines.append("  largest: " + parts.joined(separator: "; "))
         }
         if let f = fitted {
-            lines.append("  fit over \(f.learningRates.count) η, \(f.binCoefficients.count) λ bins (\(f.activeBins.count) held at 0): "
-                + "rms relative residual \(formatSummary(f.rmsRelativeResidual, digits: 3))")
+            lines.append(
+                "  fit over \(f.learningRates.count) η, \(f.binCoefficients.count) λ bins (\(f.activeBins.count) held at 0): "
+                    + "rms relative residual \(formatSummary(f.rmsRelativeResidual, digits: 3))")
             if let b = binsTable { lines.append(indented(b.summary)) }
         }
         return lines.joined(separator: "\n")
@@ -705,7 +753,9 @@ public struct CoefficientComparisonObject: CSVExportable {
 
     public static let typeName = "ck_comparison"
     public static let fieldDocs: [FieldDoc] = [
-        FieldDoc("R", "the reference's R: Pearson of the logs of both lists sorted descending independently (paired by rank)"),
+        FieldDoc(
+            "R", "the reference's R: Pearson of the logs of both lists sorted descending independently (paired by rank)"
+        ),
         FieldDoc("top", "K′, the entries the sorted-rank R keeps"),
         FieldDoc("sorted_a", "a's top K′ normalized values, descending"),
         FieldDoc("sorted_b", "b's top K′ normalized values, descending"),
@@ -730,7 +780,9 @@ public struct CoefficientComparisonObject: CSVExportable {
         let r = comparison.rank
         let m = comparison.modeMatched
         let n = Swift.max(r.count, m?.sharesA.count ?? 0)
-        func cell(_ xs: [Double]?, _ i: Int) -> Value { xs.map { i < $0.count ? .number($0[i]) : .nothing } ?? .nothing }
+        func cell(_ xs: [Double]?, _ i: Int) -> Value {
+            xs.map { i < $0.count ? .number($0[i]) : .nothing } ?? .nothing
+        }
         var columns: [(String, [Value])] = [
             ("rank", (0..<n).map { $0 < r.count ? .number(Double($0)) : .nothing }),
             ("sorted_a", (0..<n).map { cell(r.sortedA, $0) }), ("sorted_b", (0..<n).map { cell(r.sortedB, $0) }),
@@ -773,13 +825,18 @@ public struct CoefficientComparisonObject: CSVExportable {
 
     public var summary: String {
         let r = comparison.rank
-        var lines = [nameA == "a" && nameB == "b" ? "ck comparison of a and b" : "ck comparison of \(nameA) (a) and \(nameB) (b)"]
-        lines.append("  sorted-rank R (the reference's, paired by rank only) = \(formatSummary(r.correlation, digits: 4)) over the top \(r.count); "
-            + "top shares \(formatSummary(r.topA, digits: 3)) vs \(formatSummary(r.topB, digits: 3)) (ratio \(formatSummary(r.topRatio, digits: 3)))")
+        var lines = [
+            nameA == "a" && nameB == "b" ? "ck comparison of a and b" : "ck comparison of \(nameA) (a) and \(nameB) (b)"
+        ]
+        lines.append(
+            "  sorted-rank R (the reference's, paired by rank only) = \(formatSummary(r.correlation, digits: 4)) over the top \(r.count); "
+                + "top shares \(formatSummary(r.topA, digits: 3)) vs \(formatSummary(r.topB, digits: 3)) (ratio \(formatSummary(r.topRatio, digits: 3)))"
+        )
         if let m = comparison.modeMatched {
-            lines.append("  mode by mode\(basis.map { " (\($0))" } ?? ""): log R = \(formatSummary(m.logCorrelation, digits: 4)), "
-                + "Spearman \(formatSummary(m.rankCorrelation, digits: 4)), total variation \(formatSummary(m.totalVariation, digits: 3)), "
-                + "largest mode \(m.topModeA) vs \(m.topModeB)\(m.sameTopMode ? " (the same)" : "")")
+            lines.append(
+                "  mode by mode\(basis.map { " (\($0))" } ?? ""): log R = \(formatSummary(m.logCorrelation, digits: 4)), "
+                    + "Spearman \(formatSummary(m.rankCorrelation, digits: 4)), total variation \(formatSummary(m.totalVariation, digits: 3)), "
+                    + "largest mode \(m.topModeA) vs \(m.topModeB)\(m.sameTopMode ? " (the same)" : "")")
         } else {
             lines.append("  no mode-by-mode comparison: the lists are in different bases (\(nameA) vs \(nameB))")
         }
@@ -799,10 +856,12 @@ public struct CoefficientComparisonObject: CSVExportable {
             ("summary", .string(comparison.summary)),
         ]
         if let m = comparison.modeMatched {
-            pairs += [("basis", basis.map { .string($0) } ?? .null), ("log_R", .number(m.logCorrelation)),
-                      ("spearman", .number(m.rankCorrelation)), ("total_variation", .number(m.totalVariation)),
-                      ("top_mode_a", .number(Double(m.topModeA))), ("top_mode_b", .number(Double(m.topModeB))),
-                      ("shares_a", .numbers(m.sharesA)), ("shares_b", .numbers(m.sharesB)), ("ratios", .numbers(m.ratios))]
+            pairs += [
+                ("basis", basis.map { .string($0) } ?? .null), ("log_R", .number(m.logCorrelation)),
+                ("spearman", .number(m.rankCorrelation)), ("total_variation", .number(m.totalVariation)),
+                ("top_mode_a", .number(Double(m.topModeA))), ("top_mode_b", .number(Double(m.topModeB))),
+                ("shares_a", .numbers(m.sharesA)), ("shares_b", .numbers(m.sharesB)), ("ratios", .numbers(m.ratios)),
+            ]
         }
         return .object(pairs)
     }
@@ -853,7 +912,9 @@ public struct TauObject: CSVExportable {
         return theoryTable(columns)
     }
 
-    var windowValue: Value { .list([.number(fit.window.start), fit.window.end.isFinite ? .number(fit.window.end) : .nothing]) }
+    var windowValue: Value {
+        .list([.number(fit.window.start), fit.window.end.isFinite ? .number(fit.window.end) : .nothing])
+    }
     var clockName: String { fit.window.clock == .steps ? "steps" : "time" }
 
     public func field(_ name: String) -> Value? {
@@ -877,7 +938,8 @@ public struct TauObject: CSVExportable {
 
     var windowText: String {
         let unit = fit.window.clock == .steps ? "t" : "ηt"
-        let range = fit.window.end.isFinite
+        let range =
+            fit.window.end.isFinite
             ? "\(formatSummary(fit.window.start)) ≤ \(unit) ≤ \(formatSummary(fit.window.end))"
             : "\(unit) ≥ \(formatSummary(fit.window.start))"
         return "\(range), \(formatSummary(fit.window.lowerGap)) < 1 − q̄ < \(formatSummary(fit.window.upperGap))"
@@ -923,8 +985,10 @@ public struct CompressionObject: CSVExportable {
     /// How λ_max was computed (`lanczos`, `dense` …; `none` when sharpness=false).
     public let method: String
 
-    public init(series: CompressionSeries, analysis: CompressionAnalysis, maxConfidence: [Double], accuracy: [Double],
-                losses: [Double], learningRate: Double, lossName: String, method: String) {
+    public init(
+        series: CompressionSeries, analysis: CompressionAnalysis, maxConfidence: [Double], accuracy: [Double],
+        losses: [Double], learningRate: Double, lossName: String, method: String
+    ) {
         self.series = series
         self.analysis = analysis
         self.maxConfidence = maxConfidence
@@ -950,7 +1014,9 @@ public struct CompressionObject: CSVExportable {
         FieldDoc("bound_ratio", "sharpness/bound at each checkpoint"),
         FieldDoc("mean_field", "jtj_max · qvar_mean: a typical-sample estimate, not a bound"),
         FieldDoc("compression_ratio", "λ_max at the first checkpoint / λ_max at the last (E18)"),
-        FieldDoc("decay", "E18's fit λ_max(t) ≈ a·e^(−bt) + c, c = 0.9·min λ: record {rate=b, amplitude=a, offset=c, r2, r2_log}"),
+        FieldDoc(
+            "decay",
+            "E18's fit λ_max(t) ≈ a·e^(−bt) + c, c = 0.9·min λ: record {rate=b, amplitude=a, offset=c, r2, r2_log}"),
         FieldDoc("decay_note", "why there is no decay fit, when there is none"),
         FieldDoc("tau", "E23's τ fit of 1 − q̄(t) (a tau_fit; the reference's window unless given)"),
         FieldDoc("accuracy", "training accuracy at each checkpoint"),
@@ -964,7 +1030,8 @@ public struct CompressionObject: CSVExportable {
         return theoryTable([
             ("step", series.steps.map { .number($0) }), ("sharpness", series.sharpness.map { .number($0) }),
             ("q_mean", series.meanConfidence.map { .number($0) }), ("q_min", series.minConfidence.map { .number($0) }),
-            ("q_max", maxConfidence.map { .number($0) }), ("qvar_mean", series.meanConfidenceVariance.map { .number($0) }),
+            ("q_max", maxConfidence.map { .number($0) }),
+            ("qvar_mean", series.meanConfidenceVariance.map { .number($0) }),
             ("max_qvar", a.confidenceFactor.map { .number($0) }),
             ("jtj_max", (series.jacobianGramMax ?? series.steps.map { _ in .nan }).map { .number($0) }),
             ("bound", a.bound.map { .number($0) }), ("bound_ratio", a.boundRatio.map { .number($0) }),
@@ -974,8 +1041,11 @@ public struct CompressionObject: CSVExportable {
 
     var decayValue: Value {
         guard let d = analysis.decay else { return .nothing }
-        return .record(Record([("rate", .number(d.rate)), ("amplitude", .number(d.amplitude)), ("offset", .number(d.offset)),
-                               ("r2", .number(d.r2)), ("r2_log", .number(d.r2Log))]))
+        return .record(
+            Record([
+                ("rate", .number(d.rate)), ("amplitude", .number(d.amplitude)), ("offset", .number(d.offset)),
+                ("r2", .number(d.r2)), ("r2_log", .number(d.r2Log)),
+            ]))
     }
 
     var tauObject: TauObject {
@@ -1011,21 +1081,26 @@ public struct CompressionObject: CSVExportable {
 
     public var summary: String {
         let a = analysis
-        var lines = ["compression along a \(lossName) run at η = \(formatSummary(learningRate)): \(series.steps.count) checkpoints, "
-            + (method == "none" ? "λ_max not computed" : "λ_max by \(method)")]
+        var lines = [
+            "compression along a \(lossName) run at η = \(formatSummary(learningRate)): \(series.steps.count) checkpoints, "
+                + (method == "none" ? "λ_max not computed" : "λ_max by \(method)")
+        ]
         if a.compressionRatio.isFinite {
-            var s = "  λ_max \(formatSummary(series.sharpness.first ?? .nan, digits: 4)) → \(formatSummary(series.sharpness.last ?? .nan, digits: 4)): "
+            var s =
+                "  λ_max \(formatSummary(series.sharpness.first ?? .nan, digits: 4)) → \(formatSummary(series.sharpness.last ?? .nan, digits: 4)): "
                 + "compression ×\(formatSummary(a.compressionRatio, digits: 3))"
             if let d = a.decay {
-                s += "; decay a·e^(−bt) + c with b = \(formatSummary(d.rate, digits: 3)), a = \(formatSummary(d.amplitude, digits: 3)), "
+                s +=
+                    "; decay a·e^(−bt) + c with b = \(formatSummary(d.rate, digits: 3)), a = \(formatSummary(d.amplitude, digits: 3)), "
                     + "c = \(formatSummary(d.offset, digits: 3)), R² = \(formatSummary(d.r2, digits: 3)) (log-scale \(formatSummary(d.r2Log, digits: 3)))"
             } else if let note = a.decayNote {
                 s += "; no decay fit (\(note))"
             }
             lines.append(s)
         }
-        lines.append("  q̄ \(formatSummary(series.meanConfidence.first ?? .nan, digits: 4)) → \(formatSummary(series.meanConfidence.last ?? .nan, digits: 4)); "
-            + tauObject.summary.split(separator: "\n").first.map(String.init)!)
+        lines.append(
+            "  q̄ \(formatSummary(series.meanConfidence.first ?? .nan, digits: 4)) → \(formatSummary(series.meanConfidence.last ?? .nan, digits: 4)); "
+                + tauObject.summary.split(separator: "\n").first.map(String.init)!)
         lines.append(indented(table.summary))
         return lines.joined(separator: "\n")
     }
@@ -1072,8 +1147,10 @@ public struct LinearFitObject: CSVExportable {
     ]
 
     public var table: TableObject {
-        theoryTable([("x", x.map { .number($0) }), ("y", y.map { .number($0) }),
-                     ("fitted", x.map { .number(fit.predict($0)) }), ("residual", fit.residuals.map { .number($0) })])
+        theoryTable([
+            ("x", x.map { .number($0) }), ("y", y.map { .number($0) }),
+            ("fitted", x.map { .number(fit.predict($0)) }), ("residual", fit.residuals.map { .number($0) }),
+        ])
     }
 
     public func field(_ name: String) -> Value? {
@@ -1093,7 +1170,8 @@ public struct LinearFitObject: CSVExportable {
     }
 
     public var summary: String {
-        var s = "line y ≈ intercept + slope·x over \(fit.count) points: slope = \(withUncertainty(fit.slope, fit.slopeStandardError)), "
+        var s =
+            "line y ≈ intercept + slope·x over \(fit.count) points: slope = \(withUncertainty(fit.slope, fit.slopeStandardError)), "
             + "intercept = \(withUncertainty(fit.intercept, fit.interceptStandardError)), R² = \(formatSummary(fit.r2, digits: 4))"
         if let ci = rangeText(fit.slopeInterval()) { s += "\n  95% CI of the slope \(ci)" }
         return s
@@ -1134,7 +1212,9 @@ public struct ExpFitObject: CSVExportable {
         FieldDoc("amplitude", "A"),
         FieldDoc("tau", "the timescale −1/k (positive for a decay)"),
         FieldDoc("offset", "c: 0 for the plain fit, 0.9·min y for offset=true (fixed, not fitted)"),
-        FieldDoc("r2", "the headline R²: log scale for the plain fit (what OLS minimizes), linear scale for offset=true (E18's)"),
+        FieldDoc(
+            "r2",
+            "the headline R²: log scale for the plain fit (what OLS minimizes), linear scale for offset=true (E18's)"),
         FieldDoc("r2_log", "R² of the OLS of ln(y − c) on t"),
         FieldDoc("r2_linear", "R² in linear scale, y against A·e^(kt) + c"),
         FieldDoc("points", "points fitted"),
@@ -1184,7 +1264,9 @@ public struct ExpFitObject: CSVExportable {
     func predict(_ x: Double) -> Double { amplitude * exp(rate * x) + offset }
 
     public var table: TableObject {
-        theoryTable([("t", t.map { .number($0) }), ("y", y.map { .number($0) }), ("fitted", t.map { .number(predict($0)) })])
+        theoryTable([
+            ("t", t.map { .number($0) }), ("y", y.map { .number($0) }), ("fitted", t.map { .number(predict($0)) }),
+        ])
     }
 
     public func field(_ name: String) -> Value? {
@@ -1212,12 +1294,17 @@ public struct ExpFitObject: CSVExportable {
         var s: String
         switch kind {
         case .plain(let f):
-            s = "exponential y ≈ A·e^(k t) over \(f.count) points: k = \(withUncertainty(f.rate, f.line.slopeStandardError)) "
+            s =
+                "exponential y ≈ A·e^(k t) over \(f.count) points: k = \(withUncertainty(f.rate, f.line.slopeStandardError)) "
                 + "(τ = −1/k = \(formatSummary(f.timescale, digits: 4))), A = \(formatSummary(f.amplitude, digits: 4)), "
                 + "R² = \(formatSummary(f.r2Log, digits: 4)) in log scale, \(formatSummary(f.r2Linear, digits: 4)) in linear scale"
-            if !f.maskedIndices.isEmpty { s += "\n  left out (y ≤ 0 or not finite): indices \(f.maskedIndices.map(String.init).joined(separator: ", "))" }
+            if !f.maskedIndices.isEmpty {
+                s +=
+                    "\n  left out (y ≤ 0 or not finite): indices \(f.maskedIndices.map(String.init).joined(separator: ", "))"
+            }
         case .offset(let d):
-            s = "decay y ≈ a·e^(−bt) + c over \(d.count) points (c = 0.9·min y, fixed): b = \(formatSummary(d.rate, digits: 4)) "
+            s =
+                "decay y ≈ a·e^(−bt) + c over \(d.count) points (c = 0.9·min y, fixed): b = \(formatSummary(d.rate, digits: 4)) "
                 + "(τ = \(formatSummary(1 / d.rate, digits: 4))), a = \(formatSummary(d.amplitude, digits: 4)), c = \(formatSummary(d.offset, digits: 4)), "
                 + "R² = \(formatSummary(d.r2, digits: 4)) in linear scale (\(formatSummary(d.r2Log, digits: 4)) in log scale), "
                 + "ratio first/last \(formatSummary(d.compressionRatio, digits: 3))"
@@ -1229,8 +1316,10 @@ public struct ExpFitObject: CSVExportable {
 
     public var json: JSONValue {
         var pairs: [(String, JSONValue)] = [
-            ("type", .string(Self.typeName)), ("offset_fit", .bool({ if case .offset = kind { true } else { false } }())),
-            ("rate", .number(rate)), ("amplitude", .number(amplitude)), ("tau", .number(-1 / rate)), ("offset", .number(offset)),
+            ("type", .string(Self.typeName)),
+            ("offset_fit", .bool({ if case .offset = kind { true } else { false } }())),
+            ("rate", .number(rate)), ("amplitude", .number(amplitude)), ("tau", .number(-1 / rate)),
+            ("offset", .number(offset)),
             ("r2", .number(headlineR2)), ("r2_log", .number(r2Log)), ("r2_linear", .number(r2Linear)),
             ("points", .number(Double(count))), ("t", .numbers(t)), ("y", .numbers(y)),
         ]
@@ -1250,8 +1339,10 @@ public struct RegimeObject: CSVExportable {
     /// The run's activation-switch statistics (patterns=true), when recorded.
     public let switchStatistics: Record?
 
-    public init(_ classification: RegimeClassification, sharpness: [Double], steps: [Double]?, learningRate: Double,
-                switchStatistics: Record?) {
+    public init(
+        _ classification: RegimeClassification, sharpness: [Double], steps: [Double]?, learningRate: Double,
+        switchStatistics: Record?
+    ) {
         self.classification = classification
         self.sharpness = sharpness
         self.steps = steps
@@ -1265,7 +1356,9 @@ public struct RegimeObject: CSVExportable {
         FieldDoc("reason", "one line: the regime and the numbers that decided it"),
         FieldDoc("edge", "2/η, the stability threshold"),
         FieldDoc("eta_lambda0", "η·λ_max(θ₀) (> 2: an unstable start)"),
-        FieldDoc("final_ratio", "mean of the last measurements of λ_max divided by 2/η (E4's criterion: ≥ 0.6 is at the edge)"),
+        FieldDoc(
+            "final_ratio",
+            "mean of the last measurements of λ_max divided by 2/η (E4's criterion: ≥ 0.6 is at the edge)"),
         FieldDoc("max_ratio", "max λ_max/(2/η)"),
         FieldDoc("near_edge_fraction", "share of measurements with λ_max ≥ near_fraction·(2/η)"),
         FieldDoc("first_crossing", "the first step after the start with λ_max ≥ 2/η (nothing if none)"),
@@ -1287,8 +1380,10 @@ public struct RegimeObject: CSVExportable {
 
     public var table: TableObject {
         let s = steps ?? sharpness.indices.map(Double.init)
-        return theoryTable([("step", s.map { .number($0) }), ("sharpness", sharpness.map { .number($0) }),
-                            ("ratio", sharpness.map { .number($0 / classification.edge) })])
+        return theoryTable([
+            ("step", s.map { .number($0) }), ("sharpness", sharpness.map { .number($0) }),
+            ("ratio", sharpness.map { .number($0 / classification.edge) }),
+        ])
     }
 
     public func field(_ name: String) -> Value? {
@@ -1314,11 +1409,17 @@ public struct RegimeObject: CSVExportable {
 
     public var summary: String {
         let c = classification
-        var lines = ["regime at η = \(formatSummary(learningRate)) (2/η = \(formatSummary(c.edge, digits: 4))): \(c.reason)"]
-        lines.append("  ηλ_max(θ₀) = \(formatSummary(c.initialProduct, digits: 3)), final λ/(2/η) = \(formatSummary(c.finalRatio, digits: 3)), "
-            + "max \(formatSummary(c.maxRatio, digits: 3)), \(c.measurements) measurement\(c.measurements == 1 ? "" : "s")")
+        var lines = [
+            "regime at η = \(formatSummary(learningRate)) (2/η = \(formatSummary(c.edge, digits: 4))): \(c.reason)"
+        ]
+        lines.append(
+            "  ηλ_max(θ₀) = \(formatSummary(c.initialProduct, digits: 3)), final λ/(2/η) = \(formatSummary(c.finalRatio, digits: 3)), "
+                + "max \(formatSummary(c.maxRatio, digits: 3)), \(c.measurements) measurement\(c.measurements == 1 ? "" : "s")"
+        )
         if let s = switchStatistics {
-            lines.append("  switches: " + s.fields.map { "\($0.name) \(TableObject.cellText($0.value))" }.joined(separator: ", "))
+            lines.append(
+                "  switches: " + s.fields.map { "\($0.name) \(TableObject.cellText($0.value))" }.joined(separator: ", ")
+            )
         }
         return lines.joined(separator: "\n")
     }
@@ -1333,7 +1434,8 @@ public struct RegimeObject: CSVExportable {
             ("final_ratio", .number(c.finalRatio)), ("max_ratio", .number(c.maxRatio)),
             ("near_edge_fraction", .number(c.nearEdgeFraction)), ("first_crossing", .optional(c.firstCrossing)),
             ("measurements", .number(Double(c.measurements))), ("non_finite", .number(Double(c.nonFinite))),
-            ("switch_rate", .optional(c.switchRate)), ("switches", switchStatistics.map { Value.record($0).json } ?? .null),
+            ("switch_rate", .optional(c.switchRate)),
+            ("switches", switchStatistics.map { Value.record($0).json } ?? .null),
             ("steps", steps.map { .numbers($0) } ?? .null), ("sharpness", .numbers(sharpness)),
         ])
     }
@@ -1357,7 +1459,9 @@ public struct SwitchExponentObject: CSVExportable {
         FieldDoc("prefactor", "rate ≈ prefactor·m^exponent"),
         FieldDoc("r2", "R² of the log–log fit"),
         FieldDoc("exponent_se", "the OLS standard error of the exponent"),
-        FieldDoc("ci", "[lo, hi]: bootstrap interval over the runs at each width (the i-th run at each width is replicate i)"),
+        FieldDoc(
+            "ci", "[lo, hi]: bootstrap interval over the runs at each width (the i-th run at each width is replicate i)"
+        ),
         FieldDoc("local_slopes", "table lower, upper, midpoint, slope between neighbouring widths"),
         FieldDoc("points", "table: one row per width with its mean rate, runs and status"),
     ]
@@ -1377,11 +1481,14 @@ public struct SwitchExponentObject: CSVExportable {
     }
 
     public var summary: String {
-        var s = "switch rate ∝ m^exponent over \(scaling.fit.used.count) widths: exponent = "
+        var s =
+            "switch rate ∝ m^exponent over \(scaling.fit.used.count) widths: exponent = "
             + "\(withUncertainty(scaling.exponent, scaling.fit.alphaStandardError)) (β = \(formatSummary(scaling.beta, digits: 4)))"
         if let ci = rangeText(scaling.fit.ci) { s += ", 95% CI \(ci)" }
         s += ", R² = \(formatSummary(scaling.r2, digits: 4))"
-        if !scaling.fit.localSlopes.isEmpty { s += "\n  local slopes \(shortList(scaling.fit.localSlopes.map(\.slope), limit: 9))" }
+        if !scaling.fit.localSlopes.isEmpty {
+            s += "\n  local slopes \(shortList(scaling.fit.localSlopes.map(\.slope), limit: 9))"
+        }
         return s + "\n" + indented(powerLaw.pointsTable.summary)
     }
 

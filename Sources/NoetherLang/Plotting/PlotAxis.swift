@@ -28,15 +28,21 @@ public struct PlotAxis: Sendable, Equatable {
     /// A `tight` linear axis ends at the data, widened by `margin` of its range at each
     /// end (ticks fall inside); otherwise a linear
     /// axis ends at ticks. A log axis always ends at whole decades.
-    public init(covering values: [Double], log: Bool, targetTicks: Int, unicode: Bool, includeZero: Bool = false,
-                tight: Bool = false, margin: Double = 0) {
+    public init(
+        covering values: [Double], log: Bool, targetTicks: Int, unicode: Bool, includeZero: Bool = false,
+        tight: Bool = false, margin: Double = 0
+    ) {
         let usable = values.filter { PlotAxis.isPlottable($0, log: log) }
         var lo = usable.min() ?? (log ? 1 : 0)
         var hi = usable.max() ?? (log ? 10 : 1)
-        if includeZero && !log { lo = Swift.min(lo, 0); hi = Swift.max(hi, 0) }
+        if includeZero && !log {
+            lo = Swift.min(lo, 0)
+            hi = Swift.max(hi, 0)
+        }
         let n = Swift.max(2, targetTicks)
         if log {
-            var a = Glibc.floor(lo.log10Value + 1e-9), b = Glibc.ceil(hi.log10Value - 1e-9)
+            var a = Glibc.floor(lo.log10Value + 1e-9)
+            var b = Glibc.ceil(hi.log10Value - 1e-9)
             if a >= b { b = a + 1 }
             let decades = Int(b - a)
             var ticks = [Tick]()
@@ -57,7 +63,10 @@ public struct PlotAxis: Sendable, Equatable {
                 b = Swift.min(Glibc.ceil(b / Double(every)) * Double(every), 307)
                 var e = Int(a)
                 while Double(e) <= b + 1e-9 {
-                    ticks.append(Tick(value: Glibc.pow(10, Double(e)), label: PlotAxis.decadeLabel(e, unicode: unicode), decade: e))
+                    ticks.append(
+                        Tick(
+                            value: Glibc.pow(10, Double(e)), label: PlotAxis.decadeLabel(e, unicode: unicode), decade: e
+                        ))
                     e += every
                 }
             }
@@ -100,8 +109,11 @@ public struct PlotAxis: Sendable, Equatable {
         var candidate = step
         for _ in 0..<2 {
             candidate = PlotAxis.finer(candidate)
-            let (a, b) = span(candidate), (a0, b0) = span(step)
-            if Int(((b - a) / candidate).rounded()) + 1 <= n + 2, b - a < b0 - a0 - candidate * 1e-9 { step = candidate }
+            let (a, b) = span(candidate)
+            let (a0, b0) = span(step)
+            if Int(((b - a) / candidate).rounded()) + 1 <= n + 2, b - a < b0 - a0 - candidate * 1e-9 {
+                step = candidate
+            }
         }
         let (first, last) = span(step)
         var ticks = [Tick]()

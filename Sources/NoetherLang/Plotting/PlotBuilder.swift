@@ -54,8 +54,9 @@ struct PlotBuilder {
         case .list(let items):
             model = try fromList(items)
         default:
-            throw Failure("'plot' needs a list of numbers, a list of series or a table, got \(article(data.typeName)) \(data.typeName)",
-                          at: "data")
+            throw Failure(
+                "'plot' needs a list of numbers, a list of series or a table, got \(article(data.typeName)) \(data.typeName)",
+                at: "data")
         }
         model.logX = logX
         model.logY = logY
@@ -92,7 +93,8 @@ struct PlotBuilder {
         if kind == .hist {
             guard y == nil else { throw Failure("a histogram takes one list of values; 'y' does not apply", at: "y") }
             guard let values = Value.list(items).numbers else {
-                throw Failure("a histogram needs a list of numbers", at: "data", hint: "for several lists, plot each one")
+                throw Failure(
+                    "a histogram needs a list of numbers", at: "data", hint: "for several lists, plot each one")
             }
             return histogram(values, name: "")
         }
@@ -101,30 +103,37 @@ struct PlotBuilder {
             guard let xs = Value.list(items).numbers else {
                 throw Failure("with y given, the first argument is the x values and must be numbers", at: "data")
             }
-            guard case .list(let ys) = y else { throw Failure("y must be a list of numbers (or of series) here", at: "y") }
+            guard case .list(let ys) = y else {
+                throw Failure("y must be a list of numbers (or of series) here", at: "y")
+            }
             let series = try seriesList(ys, label: "y")
             for (k, s) in series.enumerated() where s.count != xs.count {
                 throw Failure("series \(k + 1) has \(s.count) values but there are \(xs.count) x values", at: "y")
             }
-            return PlotModel(kind: kind, series: series.enumerated().map { k, s in
-                PlotSeries(name: series.count == 1 ? "y" : String(k + 1), x: xs, y: s, style: style(kind))
-            })
+            return PlotModel(
+                kind: kind,
+                series: series.enumerated().map { k, s in
+                    PlotSeries(name: series.count == 1 ? "y" : String(k + 1), x: xs, y: s, style: style(kind))
+                })
         }
         var xs: [Double]?
         if let x {
             guard let numbers = x.numbers else {
-                throw Failure("x must be a list of numbers when plotting lists", at: "x", hint: "x=\"name\" picks a table column")
+                throw Failure(
+                    "x must be a list of numbers when plotting lists", at: "x", hint: "x=\"name\" picks a table column")
             }
             xs = numbers
         }
         let series = try seriesList(items, label: "data")
-        return PlotModel(kind: kind, series: try series.enumerated().map { (k, s) throws(Failure) -> PlotSeries in
-            let xv = xs ?? (0..<s.count).map(Double.init)
-            guard xv.count == s.count else {
-                throw Failure("x has \(xv.count) values but series \(k + 1) has \(s.count)", at: "x")
-            }
-            return PlotSeries(name: String(k + 1), x: xv, y: s, style: style(kind))
-        })
+        return PlotModel(
+            kind: kind,
+            series: try series.enumerated().map { (k, s) throws(Failure) -> PlotSeries in
+                let xv = xs ?? (0..<s.count).map(Double.init)
+                guard xv.count == s.count else {
+                    throw Failure("x has \(xv.count) values but series \(k + 1) has \(s.count)", at: "x")
+                }
+                return PlotSeries(name: String(k + 1), x: xv, y: s, style: style(kind))
+            })
     }
 
     /// One series (a list of numbers) or several (a list of lists of numbers).
@@ -133,8 +142,9 @@ struct PlotBuilder {
         var out = [[Double]]()
         for (k, item) in items.enumerated() {
             guard let numbers = item.numbers else {
-                throw Failure("element \(k) is \(article(item.typeName)) \(item.typeName); plot needs numbers, or lists of numbers (one per series)",
-                              at: label)
+                throw Failure(
+                    "element \(k) is \(article(item.typeName)) \(item.typeName); plot needs numbers, or lists of numbers (one per series)",
+                    at: label)
             }
             out.append(numbers)
         }
@@ -145,17 +155,26 @@ struct PlotBuilder {
 
     func histogram(_ values: [Double], name: String) -> PlotModel {
         var model = PlotModel(kind: .hist)
-        model.histogram = PlotHistogram.binning(values, bins: bins ?? PlotHistogram.defaultBins(count: values.count),
-                                                log: logX, name: name)
+        model.histogram = PlotHistogram.binning(
+            values, bins: bins ?? PlotHistogram.defaultBins(count: values.count),
+            log: logX, name: name)
         let nonFinite = values.filter { !PlotAxis.isPlottable($0, log: false) }.count
-        if nonFinite > 0 { model.notes.append("\(nonFinite) non-finite (or beyond ±1e300) \(plural(nonFinite, "value")) not counted") }
+        if nonFinite > 0 {
+            model.notes.append("\(nonFinite) non-finite (or beyond ±1e300) \(plural(nonFinite, "value")) not counted")
+        }
         if logX {
-            let nonPositive = values.filter { PlotAxis.isPlottable($0, log: false) && !PlotAxis.isPlottable($0, log: true) }.count
-            if nonPositive > 0 { model.notes.append("\(nonPositive) \(plural(nonPositive, "value")) ≤ 0 not counted on the log axis") }
+            let nonPositive = values.filter {
+                PlotAxis.isPlottable($0, log: false) && !PlotAxis.isPlottable($0, log: true)
+            }.count
+            if nonPositive > 0 {
+                model.notes.append("\(nonPositive) \(plural(nonPositive, "value")) ≤ 0 not counted on the log axis")
+            }
         }
         model.ylabel = model.ylabel ?? "count"
         let counted = model.histogram!.counts.reduce(0, +)
-        if counted > 0 { model.notes.append("\(counted) \(plural(counted, "value")) in \(model.histogram!.counts.count) bins") }
+        if counted > 0 {
+            model.notes.append("\(counted) \(plural(counted, "value")) in \(model.histogram!.counts.count) bins")
+        }
         return model
     }
 
@@ -166,7 +185,9 @@ struct PlotBuilder {
     func fromObject(_ o: any NoetherObject) throws(Failure) -> PlotModel {
         let type = Swift.type(of: o).typeName
         if let grid = o.field("grid")?.numbers, let density = o.field("density")?.numbers, grid.count == density.count {
-            var model = PlotModel(kind: kind ?? .line, series: [PlotSeries(name: "density", x: grid, y: density, style: style(kind ?? .line))])
+            var model = PlotModel(
+                kind: kind ?? .line,
+                series: [PlotSeries(name: "density", x: grid, y: density, style: style(kind ?? .line))])
             model.xlabel = "λ"
             model.ylabel = "density"
             return model
@@ -180,13 +201,20 @@ struct PlotBuilder {
             return try fromList(values.map { .number($0) })
         }
         let series = o.fieldNames.filter { name in
-            if case .list(let items)? = o.field(name), !items.isEmpty, Value.list(items).numbers != nil
-                || items.allSatisfy({ $0.numbers != nil }) { return true }
+            if case .list(let items)? = o.field(name), !items.isEmpty,
+                Value.list(items).numbers != nil
+                    || items.allSatisfy({ $0.numbers != nil })
+            {
+                return true
+            }
             return false
         }
-        throw Failure("cannot plot \(article(type)) \(type) as a whole", at: "data",
-                      hint: series.isEmpty ? nil : "plot one of its series, e.g. plot(x.\(series[0]))"
-                          + (series.count > 1 ? " (series: \(series.prefix(6).joined(separator: ", ")))" : ""))
+        throw Failure(
+            "cannot plot \(article(type)) \(type) as a whole", at: "data",
+            hint: series.isEmpty
+                ? nil
+                : "plot one of its series, e.g. plot(x.\(series[0]))"
+                    + (series.count > 1 ? " (series: \(series.prefix(6).joined(separator: ", ")))" : ""))
     }
 
     // MARK: - Tables
@@ -197,24 +225,29 @@ struct PlotBuilder {
     func fromTable(_ t: TableObject) throws(Failure) -> PlotModel {
         guard !t.rows.isEmpty else { throw Failure("nothing to plot: the table has no rows", at: "data") }
         guard kind != .hist else {
-            throw Failure("a histogram takes a list of values, not a table", at: "kind", hint: "e.g. plot(t.drift, kind=\"hist\")")
+            throw Failure(
+                "a histogram takes a list of values, not a table", at: "kind", hint: "e.g. plot(t.drift, kind=\"hist\")"
+            )
         }
         func column(_ name: String, _ label: String) throws(Failure) -> Int {
             guard let j = t.columnIndex(name) else {
-                let hint = closestName(name, in: t.columns).map { "did you mean '\($0)'?" } ?? "columns: \(t.columns.joined(separator: ", "))"
+                let hint =
+                    closestName(name, in: t.columns).map { "did you mean '\($0)'?" }
+                    ?? "columns: \(t.columns.joined(separator: ", "))"
                 throw Failure("the table has no column '\(name)'", at: label, hint: hint)
             }
             return j
         }
         let byColumns = try (by ?? []).map { (name: String) throws(Failure) -> Int in try column(name, "by") }
         let numeric = t.columns.indices.filter { j in
-            t.rows.contains { !$0[j].isNothing } && t.rows.allSatisfy { row in
-                switch row[j] {
-                case .number, .nothing: true
-                case .list(let items): Value.list(items).numbers != nil
-                default: false
+            t.rows.contains { !$0[j].isNothing }
+                && t.rows.allSatisfy { row in
+                    switch row[j] {
+                    case .number, .nothing: true
+                    case .list(let items): Value.list(items).numbers != nil
+                    default: false
+                    }
                 }
-            }
         }
         var xColumn: Int
         switch x {
@@ -247,7 +280,10 @@ struct PlotBuilder {
         }
 
         // Groups keyed by series (by values + y component) and x, in order of first appearance.
-        struct Group { var values: [Double] = []; var nonFinite = 0 }
+        struct Group {
+            var values: [Double] = []
+            var nonFinite = 0
+        }
         var seriesOrder = [String]()
         var groups = [String: [Double: Group]]()
         var missingX = 0
@@ -256,7 +292,9 @@ struct PlotBuilder {
             for j in yColumns {
                 if case .list(let items) = row[j] {
                     if let n = components[j], n != items.count {
-                        throw Failure("column '\(t.columns[j])' holds lists of different lengths (\(n) and \(items.count))", at: "y")
+                        throw Failure(
+                            "column '\(t.columns[j])' holds lists of different lengths (\(n) and \(items.count))",
+                            at: "y")
                     }
                     components[j] = items.count
                 } else if components[j] == nil, case .number = row[j] {
@@ -266,9 +304,13 @@ struct PlotBuilder {
         }
         for row in t.rows {
             guard case .number(let xv) = row[xColumn] else {
-                if row[xColumn].isNothing { missingX += 1; continue }
-                throw Failure("column '\(t.columns[xColumn])' does not hold numbers; x must", at: x == nil ? "data" : "x",
-                              hint: x == nil ? "name the x column: x=\"…\"" : nil)
+                if row[xColumn].isNothing {
+                    missingX += 1
+                    continue
+                }
+                throw Failure(
+                    "column '\(t.columns[xColumn])' does not hold numbers; x must", at: x == nil ? "data" : "x",
+                    hint: x == nil ? "name the x column: x=\"…\"" : nil)
             }
             let byName = byColumns.map { "\(t.columns[$0])=\(cellText(row[$0]))" }.joined(separator: ", ")
             for j in yColumns {
@@ -285,9 +327,16 @@ struct PlotBuilder {
                         nameParts.append((components[j] ?? 1) > 1 ? "\(t.columns[j])[\(k + 1)]" : t.columns[j])
                     }
                     let key = nameParts.joined(separator: " ")
-                    if groups[key] == nil { seriesOrder.append(key); groups[key] = [:] }
+                    if groups[key] == nil {
+                        seriesOrder.append(key)
+                        groups[key] = [:]
+                    }
                     guard let v else { continue }
-                    if v.isFinite { groups[key]![xv, default: Group()].values.append(v) } else { groups[key]![xv, default: Group()].nonFinite += 1 }
+                    if v.isFinite {
+                        groups[key]![xv, default: Group()].values.append(v)
+                    } else {
+                        groups[key]![xv, default: Group()].nonFinite += 1
+                    }
                 }
             }
         }
@@ -297,7 +346,9 @@ struct PlotBuilder {
         for key in seriesOrder {
             let g = groups[key]!
             let xs = g.keys.sorted()
-            var ys = [Double](), stds = [Double](), ns = [Int]()
+            var ys = [Double]()
+            var stds = [Double]()
+            var ns = [Int]()
             for xv in xs {
                 let group = g[xv]!
                 nonFinite += group.nonFinite
@@ -308,16 +359,21 @@ struct PlotBuilder {
             }
             counts += ns
             let averaged = ns.contains { $0 > 1 }
-            series.append(PlotSeries(name: key, x: xs, y: ys, std: averaged ? stds : nil, count: ns, style: style(kind ?? .line)))
+            series.append(
+                PlotSeries(name: key, x: xs, y: ys, std: averaged ? stds : nil, count: ns, style: style(kind ?? .line)))
         }
         var model = PlotModel(kind: kind ?? .line, series: series)
         model.xlabel = t.columns[xColumn]
         if yColumns.count == 1 { model.ylabel = t.columns[yColumns[0]] }
         if let lo = counts.min(), let hi = counts.max(), hi > 1 {
             let rows = lo == hi ? "\(hi) rows" : "\(lo)–\(hi) rows"
-            model.notes.append("each point: the mean over \(rows)" + (errorBars ? ", error bars ± one standard deviation" : ""))
+            model.notes.append(
+                "each point: the mean over \(rows)" + (errorBars ? ", error bars ± one standard deviation" : ""))
         }
-        if nonFinite > 0 { model.notes.append("\(nonFinite) non-finite \(plural(nonFinite, "value")) left out of the means (diverged runs?)") }
+        if nonFinite > 0 {
+            model.notes.append(
+                "\(nonFinite) non-finite \(plural(nonFinite, "value")) left out of the means (diverged runs?)")
+        }
         if missingX > 0 { model.notes.append("\(missingX) \(plural(missingX, "row")) without an x value left out") }
         return model
     }
@@ -331,7 +387,8 @@ struct PlotBuilder {
 
     /// Says how many points of the data series the axes cannot show.
     func hiddenPointNotes(_ model: PlotModel) -> [String] {
-        var nonFinite = 0, nonPositive = 0
+        var nonFinite = 0
+        var nonPositive = 0
         for s in model.dataSeries {
             for (x, y) in zip(s.x, s.y) {
                 if !PlotAxis.isPlottable(x, log: false) || !PlotAxis.isPlottable(y, log: false) {
@@ -343,7 +400,9 @@ struct PlotBuilder {
         }
         var notes = [String]()
         if nonFinite > 0 { notes.append("\(nonFinite) \(plural(nonFinite, "point")) not shown: not finite") }
-        if nonPositive > 0 { notes.append("\(nonPositive) \(plural(nonPositive, "point")) not shown: ≤ 0 on a log axis") }
+        if nonPositive > 0 {
+            notes.append("\(nonPositive) \(plural(nonPositive, "point")) not shown: ≤ 0 on a log axis")
+        }
         return notes
     }
 
@@ -355,7 +414,8 @@ struct PlotBuilder {
             throw Failure("a power-law fit needs data with positive x values to span", at: "fit")
         }
         let n = lo == hi ? 1 : 64
-        var fx = [Double](), fy = [Double]()
+        var fx = [Double]()
+        var fy = [Double]()
         for i in 0..<n {
             let t = n == 1 ? 0 : Double(i) / Double(n - 1)
             let xv = logX ? Glibc.pow(10, lo.log10Value + t * (hi.log10Value - lo.log10Value)) : lo + t * (hi - lo)

@@ -55,9 +55,11 @@ public struct PlotSeries: Sendable, Equatable {
     public var count: [Int]?
     public var style: Style
 
-    public init(name: String, x: [Double], y: [Double], std: [Double]? = nil, count: [Int]? = nil, style: Style = .line) {
-        precondition(x.count == y.count && (std?.count ?? x.count) == x.count && (count?.count ?? x.count) == x.count,
-                     "plot series of unequal lengths")
+    public init(name: String, x: [Double], y: [Double], std: [Double]? = nil, count: [Int]? = nil, style: Style = .line)
+    {
+        precondition(
+            x.count == y.count && (std?.count ?? x.count) == x.count && (count?.count ?? x.count) == x.count,
+            "plot series of unequal lengths")
         self.name = name
         self.x = x
         self.y = y
@@ -81,7 +83,10 @@ public struct PlotHistogram: Sendable, Equatable {
         guard var lo = finite.min(), var hi = finite.max() else {
             return PlotHistogram(name: name, edges: [0, 1], counts: [0])
         }
-        if log { lo = lo.log10Value; hi = hi.log10Value }
+        if log {
+            lo = lo.log10Value
+            hi = hi.log10Value
+        }
         if lo == hi {
             let pad = lo == 0 ? 0.5 : Swift.abs(lo) * 0.05
             lo -= pad
@@ -140,7 +145,8 @@ extension PlotModel {
     /// The values the axes must cover: every point, its error bar, the histogram's
     /// edges and counts, and the reference lines.
     var axisCoverage: (x: [Double], y: [Double]) {
-        var xs = [Double](), ys = [Double]()
+        var xs = [Double]()
+        var ys = [Double]()
         if let h = histogram {
             xs += h.edges
             ys += h.counts.map(Double.init)

@@ -39,7 +39,8 @@ public struct PlotObject: NoetherObject {
 
     /// The terminal drawing for a display (the explicit size wins).
     public func text(_ display: PlotDisplay) -> String {
-        TerminalPlot.render(model, width: width ?? display.width, height: height ?? display.height, unicode: display.unicode)
+        TerminalPlot.render(
+            model, width: width ?? display.width, height: height ?? display.height, unicode: display.unicode)
     }
 
     public var summary: String { text(PlotDisplay.current) }
@@ -50,15 +51,28 @@ public struct PlotObject: NoetherObject {
         fields.append(("log_x", .bool(model.logX)))
         fields.append(("log_y", .bool(model.logY)))
         if let h = model.histogram {
-            fields.append(("histogram", .object([("name", .string(h.name)), ("edges", .numbers(h.edges)),
-                                                 ("counts", .numbers(h.counts.map(Double.init)))])))
+            fields.append(
+                (
+                    "histogram",
+                    .object([
+                        ("name", .string(h.name)), ("edges", .numbers(h.edges)),
+                        ("counts", .numbers(h.counts.map(Double.init))),
+                    ])
+                ))
         } else {
-            fields.append(("series", .array(model.series.map { s in
-                var f: [(String, JSONValue)] = [("name", .string(s.name)), ("x", .numbers(s.x)), ("y", .numbers(s.y))]
-                if let std = s.std { f.append(("std", .numbers(std))) }
-                if s.style == .fit { f.append(("fit", .bool(true))) }
-                return .object(f)
-            })))
+            fields.append(
+                (
+                    "series",
+                    .array(
+                        model.series.map { s in
+                            var f: [(String, JSONValue)] = [
+                                ("name", .string(s.name)), ("x", .numbers(s.x)), ("y", .numbers(s.y)),
+                            ]
+                            if let std = s.std { f.append(("std", .numbers(std))) }
+                            if s.style == .fit { f.append(("fit", .bool(true))) }
+                            return .object(f)
+                        })
+                ))
         }
         if !model.hlines.isEmpty { fields.append(("hlines", .numbers(model.hlines))) }
         return .object(fields)

@@ -36,8 +36,9 @@ public enum SVGPlot {
             let (xs, ys) = plot.axisCoverage
             let margin = plot.kind == .hist ? 0 : 0.03
             xAxis = PlotAxis(covering: xs, log: plot.logX, targetTicks: 8, unicode: true, tight: true, margin: margin)
-            yAxis = PlotAxis(covering: ys, log: plot.logY, targetTicks: 6, unicode: true, includeZero: plot.kind == .hist,
-                             tight: true, margin: 0.05)
+            yAxis = PlotAxis(
+                covering: ys, log: plot.logY, targetTicks: 6, unicode: true, includeZero: plot.kind == .hist,
+                tight: true, margin: 0.05)
             let yLabelChars = yAxis.ticks.map { $0.decade != nil ? 4 : $0.label.count }.max() ?? 1
             left = 18 + (plot.ylabel != nil ? 22 : 0) + Double(yLabelChars) * 7.2 + 8
             let hlineChars = plot.hlines.map { formatShort($0).count }.max() ?? 0
@@ -46,34 +47,38 @@ public enum SVGPlot {
             bottom = SVGPlot.height - 44 - (plot.xlabel != nil ? 22 : 0) - Double(plot.notes.count) * 16
 
             out = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(f(SVGPlot.width))" height="\(f(SVGPlot.height))" \
-            viewBox="0 0 \(f(SVGPlot.width)) \(f(SVGPlot.height))" font-family="\(SVGPlot.fontFamily)" font-size="12">
+                <?xml version="1.0" encoding="UTF-8"?>
+                <svg xmlns="http://www.w3.org/2000/svg" width="\(f(SVGPlot.width))" height="\(f(SVGPlot.height))" \
+                viewBox="0 0 \(f(SVGPlot.width)) \(f(SVGPlot.height))" font-family="\(SVGPlot.fontFamily)" font-size="12">
 
-            """
+                """
             out += "<title>\(escape(plot.title ?? "Noether plot"))</title>\n"
             out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-            out += "<defs><clipPath id=\"plot-area\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(right - left))\" "
+            out +=
+                "<defs><clipPath id=\"plot-area\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(right - left))\" "
                 + "height=\"\(f(bottom - top))\"/></clipPath></defs>\n"
             drawGridAndAxes()
             drawText()
             out += "<g clip-path=\"url(#plot-area)\">\n"
             for v in plot.hlines where yAxis.shows(v) {
                 let y = py(v)
-                out += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(right))\" y2=\"\(f(y))\" stroke=\"#666666\" "
+                out +=
+                    "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(right))\" y2=\"\(f(y))\" stroke=\"#666666\" "
                     + "stroke-width=\"1.2\" stroke-dasharray=\"5 4\"/>\n"
             }
             if let h = plot.histogram { drawHistogram(h) }
             let data = plot.dataSeries
             for (k, s) in data.enumerated() where s.style == .line { drawLine(s, index: k) }
             for s in plot.series where s.style == .fit {
-                out += "<path d=\"\(path(s))\" fill=\"none\" stroke=\"#000000\" stroke-width=\"1.6\" stroke-dasharray=\"7 4\"/>\n"
+                out +=
+                    "<path d=\"\(path(s))\" fill=\"none\" stroke=\"#000000\" stroke-width=\"1.6\" stroke-dasharray=\"7 4\"/>\n"
             }
             out += "</g>\n"
             // Markers and error bars are not clipped: a point on the frame shows whole.
             for (k, s) in data.enumerated() { drawPoints(s, index: k) }
             for v in plot.hlines where yAxis.shows(v) {
-                out += "<text x=\"\(f(right + 5))\" y=\"\(f(py(v) + 4))\" fill=\"#444444\">\(escape(formatShort(v)))</text>\n"
+                out +=
+                    "<text x=\"\(f(right + 5))\" y=\"\(f(py(v) + 4))\" fill=\"#444444\">\(escape(formatShort(v)))</text>\n"
             }
             if plot.showsLegend { drawLegend() }
             out += "</svg>\n"
@@ -90,7 +95,10 @@ public enum SVGPlot {
             var d = [String]()
             var pen = false
             for i in s.x.indices {
-                guard xAxis.shows(s.x[i]), yAxis.shows(s.y[i]) else { pen = false; continue }
+                guard xAxis.shows(s.x[i]), yAxis.shows(s.y[i]) else {
+                    pen = false
+                    continue
+                }
                 d.append("\(pen ? "L" : "M")\(f(px(s.x[i]))) \(f(py(s.y[i])))")
                 pen = true
             }
@@ -101,25 +109,42 @@ public enum SVGPlot {
 
         mutating func drawGridAndAxes() {
             out += "<g stroke=\"#e6e6e6\" stroke-width=\"1\">\n"
-            for t in xAxis.ticks { out += "<line x1=\"\(f(px(t.value)))\" y1=\"\(f(top))\" x2=\"\(f(px(t.value)))\" y2=\"\(f(bottom))\"/>\n" }
-            for t in yAxis.ticks { out += "<line x1=\"\(f(left))\" y1=\"\(f(py(t.value)))\" x2=\"\(f(right))\" y2=\"\(f(py(t.value)))\"/>\n" }
+            for t in xAxis.ticks {
+                out +=
+                    "<line x1=\"\(f(px(t.value)))\" y1=\"\(f(top))\" x2=\"\(f(px(t.value)))\" y2=\"\(f(bottom))\"/>\n"
+            }
+            for t in yAxis.ticks {
+                out +=
+                    "<line x1=\"\(f(left))\" y1=\"\(f(py(t.value)))\" x2=\"\(f(right))\" y2=\"\(f(py(t.value)))\"/>\n"
+            }
             out += "</g>\n"
-            out += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(right - left))\" height=\"\(f(bottom - top))\" "
+            out +=
+                "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(right - left))\" height=\"\(f(bottom - top))\" "
                 + "fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"/>\n"
             out += "<g stroke=\"#333333\" stroke-width=\"1\">\n"
-            for t in xAxis.ticks { out += "<line x1=\"\(f(px(t.value)))\" y1=\"\(f(bottom))\" x2=\"\(f(px(t.value)))\" y2=\"\(f(bottom + 5))\"/>\n" }
-            for t in yAxis.ticks { out += "<line x1=\"\(f(left - 5))\" y1=\"\(f(py(t.value)))\" x2=\"\(f(left))\" y2=\"\(f(py(t.value)))\"/>\n" }
+            for t in xAxis.ticks {
+                out +=
+                    "<line x1=\"\(f(px(t.value)))\" y1=\"\(f(bottom))\" x2=\"\(f(px(t.value)))\" y2=\"\(f(bottom + 5))\"/>\n"
+            }
+            for t in yAxis.ticks {
+                out +=
+                    "<line x1=\"\(f(left - 5))\" y1=\"\(f(py(t.value)))\" x2=\"\(f(left))\" y2=\"\(f(py(t.value)))\"/>\n"
+            }
             // Minor ticks at 2…9 times each decade of a log axis labelled by decades (up to 12 decades).
             for (axis, horizontal) in [(xAxis, true), (yAxis, false)]
-            where axis.log && axis.ticks.contains(where: { $0.decade != nil }) && axis.hi.log10Value - axis.lo.log10Value <= 12 {
+            where axis.log && axis.ticks.contains(where: { $0.decade != nil })
+                && axis.hi.log10Value - axis.lo.log10Value <= 12
+            {
                 var e = Int(axis.lo.log10Value.rounded())
                 while Double(e) < axis.hi.log10Value.rounded() {
                     for m in 2...9 {
                         let v = Double(m) * Double(e).exp10Value
                         if horizontal {
-                            out += "<line x1=\"\(f(px(v)))\" y1=\"\(f(bottom))\" x2=\"\(f(px(v)))\" y2=\"\(f(bottom + 3))\"/>\n"
+                            out +=
+                                "<line x1=\"\(f(px(v)))\" y1=\"\(f(bottom))\" x2=\"\(f(px(v)))\" y2=\"\(f(bottom + 3))\"/>\n"
                         } else {
-                            out += "<line x1=\"\(f(left - 3))\" y1=\"\(f(py(v)))\" x2=\"\(f(left))\" y2=\"\(f(py(v)))\"/>\n"
+                            out +=
+                                "<line x1=\"\(f(left - 3))\" y1=\"\(f(py(v)))\" x2=\"\(f(left))\" y2=\"\(f(py(v)))\"/>\n"
                         }
                     }
                     e += 1
@@ -131,26 +156,32 @@ public enum SVGPlot {
         mutating func drawText() {
             out += "<g fill=\"#222222\">\n"
             for t in xAxis.ticks {
-                out += "<text x=\"\(f(px(t.value)))\" y=\"\(f(bottom + 19))\" text-anchor=\"middle\">\(tickText(t))</text>\n"
+                out +=
+                    "<text x=\"\(f(px(t.value)))\" y=\"\(f(bottom + 19))\" text-anchor=\"middle\">\(tickText(t))</text>\n"
             }
             for t in yAxis.ticks {
-                out += "<text x=\"\(f(left - 8))\" y=\"\(f(py(t.value) + 4))\" text-anchor=\"end\">\(tickText(t))</text>\n"
+                out +=
+                    "<text x=\"\(f(left - 8))\" y=\"\(f(py(t.value) + 4))\" text-anchor=\"end\">\(tickText(t))</text>\n"
             }
             let midX = (left + right) / 2
             if let title = plot.title {
-                out += "<text x=\"\(f(midX))\" y=\"28\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">\(escape(title))</text>\n"
+                out +=
+                    "<text x=\"\(f(midX))\" y=\"28\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">\(escape(title))</text>\n"
             }
             if let xlabel = plot.xlabel {
-                out += "<text x=\"\(f(midX))\" y=\"\(f(bottom + 40))\" text-anchor=\"middle\" font-size=\"14\">\(escape(xlabel))</text>\n"
+                out +=
+                    "<text x=\"\(f(midX))\" y=\"\(f(bottom + 40))\" text-anchor=\"middle\" font-size=\"14\">\(escape(xlabel))</text>\n"
             }
             if let ylabel = plot.ylabel {
                 let midY = (top + bottom) / 2
-                out += "<text x=\"20\" y=\"\(f(midY))\" text-anchor=\"middle\" font-size=\"14\" "
+                out +=
+                    "<text x=\"20\" y=\"\(f(midY))\" text-anchor=\"middle\" font-size=\"14\" "
                     + "transform=\"rotate(-90 20 \(f(midY)))\">\(escape(ylabel))</text>\n"
             }
             let notesTop = bottom + (plot.xlabel != nil ? 62 : 40)
             for (k, note) in plot.notes.enumerated() {
-                out += "<text x=\"10\" y=\"\(f(notesTop + Double(k) * 16))\" font-size=\"11\" fill=\"#555555\">\(escape(note))</text>\n"
+                out +=
+                    "<text x=\"10\" y=\"\(f(notesTop + Double(k) * 16))\" font-size=\"11\" fill=\"#555555\">\(escape(note))</text>\n"
             }
             out += "</g>\n"
         }
@@ -165,7 +196,8 @@ public enum SVGPlot {
             out += "<g fill=\"\(SVGPlot.palette[0])\" fill-opacity=\"0.75\" stroke=\"white\" stroke-width=\"0.5\">\n"
             let base = yAxis.log ? bottom : py(0)
             for k in h.counts.indices where h.counts[k] > 0 && xAxis.shows(h.edges[k]) && xAxis.shows(h.edges[k + 1]) {
-                let x0 = px(h.edges[k]), x1 = px(h.edges[k + 1])
+                let x0 = px(h.edges[k])
+                let x1 = px(h.edges[k + 1])
                 let y = py(Double(h.counts[k]))
                 out += "<rect x=\"\(f(x0))\" y=\"\(f(y))\" width=\"\(f(x1 - x0))\" height=\"\(f(base - y))\"/>\n"
             }
@@ -177,7 +209,8 @@ public enum SVGPlot {
         mutating func drawLine(_ s: PlotSeries, index k: Int) {
             let colour = SVGPlot.palette[k % SVGPlot.palette.count]
             let dash = isMarked(s) ? "" : SVGPlot.dashes[k % SVGPlot.dashes.count]
-            out += "<path class=\"series\" d=\"\(path(s))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" "
+            out +=
+                "<path class=\"series\" d=\"\(path(s))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" "
                 + "stroke-linejoin=\"round\"" + (dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") + "/>\n"
         }
 
@@ -192,7 +225,8 @@ public enum SVGPlot {
                     let y1 = py(s.y[i] + std[i])
                     let lowValue = s.y[i] - std[i]
                     let y0 = yAxis.shows(lowValue) ? py(lowValue) : bottom
-                    out += "<path d=\"M\(f(x)) \(f(y0)) L\(f(x)) \(f(y1)) M\(f(x - 4)) \(f(y0)) L\(f(x + 4)) \(f(y0)) "
+                    out +=
+                        "<path d=\"M\(f(x)) \(f(y0)) L\(f(x)) \(f(y1)) M\(f(x - 4)) \(f(y0)) L\(f(x + 4)) \(f(y0)) "
                         + "M\(f(x - 4)) \(f(y1)) L\(f(x + 4)) \(f(y1))\" fill=\"none\" stroke-width=\"1.2\"/>\n"
                 }
             }
@@ -208,12 +242,22 @@ public enum SVGPlot {
         func marker(_ k: Int, x: Double, y: Double, size r: Double = 4.5) -> String {
             switch k % 7 {
             case 0: return "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"\(f(r))\" stroke=\"none\"/>"
-            case 1: return "<rect x=\"\(f(x - r))\" y=\"\(f(y - r))\" width=\"\(f(2 * r))\" height=\"\(f(2 * r))\" stroke=\"none\"/>"
-            case 2: return "<path d=\"M\(f(x)) \(f(y - r * 1.2)) L\(f(x + r * 1.1)) \(f(y + r * 0.8)) L\(f(x - r * 1.1)) \(f(y + r * 0.8)) Z\" stroke=\"none\"/>"
-            case 3: return "<path d=\"M\(f(x)) \(f(y - r * 1.3)) L\(f(x + r * 1.3)) \(f(y)) L\(f(x)) \(f(y + r * 1.3)) L\(f(x - r * 1.3)) \(f(y)) Z\" stroke=\"none\"/>"
-            case 4: return "<path d=\"M\(f(x)) \(f(y + r * 1.2)) L\(f(x + r * 1.1)) \(f(y - r * 0.8)) L\(f(x - r * 1.1)) \(f(y - r * 0.8)) Z\" stroke=\"none\"/>"
+            case 1:
+                return
+                    "<rect x=\"\(f(x - r))\" y=\"\(f(y - r))\" width=\"\(f(2 * r))\" height=\"\(f(2 * r))\" stroke=\"none\"/>"
+            case 2:
+                return
+                    "<path d=\"M\(f(x)) \(f(y - r * 1.2)) L\(f(x + r * 1.1)) \(f(y + r * 0.8)) L\(f(x - r * 1.1)) \(f(y + r * 0.8)) Z\" stroke=\"none\"/>"
+            case 3:
+                return
+                    "<path d=\"M\(f(x)) \(f(y - r * 1.3)) L\(f(x + r * 1.3)) \(f(y)) L\(f(x)) \(f(y + r * 1.3)) L\(f(x - r * 1.3)) \(f(y)) Z\" stroke=\"none\"/>"
+            case 4:
+                return
+                    "<path d=\"M\(f(x)) \(f(y + r * 1.2)) L\(f(x + r * 1.1)) \(f(y - r * 0.8)) L\(f(x - r * 1.1)) \(f(y - r * 0.8)) Z\" stroke=\"none\"/>"
             case 5: return "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"\(f(r))\" fill=\"white\" stroke-width=\"1.5\"/>"
-            default: return "<rect x=\"\(f(x - r))\" y=\"\(f(y - r))\" width=\"\(f(2 * r))\" height=\"\(f(2 * r))\" fill=\"white\" stroke-width=\"1.5\"/>"
+            default:
+                return
+                    "<rect x=\"\(f(x - r))\" y=\"\(f(y - r))\" width=\"\(f(2 * r))\" height=\"\(f(2 * r))\" fill=\"white\" stroke-width=\"1.5\"/>"
             }
         }
 
@@ -229,38 +273,51 @@ public enum SVGPlot {
             let rowHeight = 18.0
             let boxWidth = 44 + Double(entries.map(\.name.count).max() ?? 0) * 6.8
             let boxHeight = Double(entries.count) * rowHeight + 8
-            let corners = [(right - boxWidth - 8, top + 8), (left + 8, top + 8),
-                           (right - boxWidth - 8, bottom - boxHeight - 8), (left + 8, bottom - boxHeight - 8)]
+            let corners = [
+                (right - boxWidth - 8, top + 8), (left + 8, top + 8),
+                (right - boxWidth - 8, bottom - boxHeight - 8), (left + 8, bottom - boxHeight - 8),
+            ]
             var best = corners[0]
             var fewest = Int.max
             for c in corners {
                 var n = 0
                 for s in plot.series {
                     for i in s.x.indices where xAxis.shows(s.x[i]) && yAxis.shows(s.y[i]) {
-                        let x = px(s.x[i]), y = py(s.y[i])
-                        if x >= c.0 - 12 && x <= c.0 + boxWidth + 12 && y >= c.1 - 12 && y <= c.1 + boxHeight + 12 { n += 1 }
+                        let x = px(s.x[i])
+                        let y = py(s.y[i])
+                        if x >= c.0 - 12 && x <= c.0 + boxWidth + 12 && y >= c.1 - 12 && y <= c.1 + boxHeight + 12 {
+                            n += 1
+                        }
                     }
                 }
-                if n < fewest { fewest = n; best = c }
+                if n < fewest {
+                    fewest = n
+                    best = c
+                }
             }
             let (x0, y0) = best
             out += "<g class=\"legend\">\n"
-            out += "<rect x=\"\(f(x0))\" y=\"\(f(y0))\" width=\"\(f(boxWidth))\" height=\"\(f(boxHeight))\" fill=\"white\" "
+            out +=
+                "<rect x=\"\(f(x0))\" y=\"\(f(y0))\" width=\"\(f(boxWidth))\" height=\"\(f(boxHeight))\" fill=\"white\" "
                 + "fill-opacity=\"0.9\" stroke=\"#999999\" stroke-width=\"0.8\"/>\n"
             for (j, e) in entries.enumerated() {
                 let y = y0 + 4 + rowHeight * (Double(j) + 0.5)
-                let lx0 = x0 + 8, lx1 = x0 + 32
+                let lx0 = x0 + 8
+                let lx1 = x0 + 32
                 switch e.kind {
                 case -1:
-                    out += "<line x1=\"\(f(lx0))\" y1=\"\(f(y))\" x2=\"\(f(lx1))\" y2=\"\(f(y))\" stroke=\"#000000\" stroke-width=\"1.6\" stroke-dasharray=\"7 4\"/>\n"
+                    out +=
+                        "<line x1=\"\(f(lx0))\" y1=\"\(f(y))\" x2=\"\(f(lx1))\" y2=\"\(f(y))\" stroke=\"#000000\" stroke-width=\"1.6\" stroke-dasharray=\"7 4\"/>\n"
                 case -2:
-                    out += "<rect x=\"\(f(lx0 + 4))\" y=\"\(f(y - 6))\" width=\"16\" height=\"12\" fill=\"\(SVGPlot.palette[0])\" fill-opacity=\"0.75\"/>\n"
+                    out +=
+                        "<rect x=\"\(f(lx0 + 4))\" y=\"\(f(y - 6))\" width=\"16\" height=\"12\" fill=\"\(SVGPlot.palette[0])\" fill-opacity=\"0.75\"/>\n"
                 default:
                     let colour = SVGPlot.palette[e.kind % SVGPlot.palette.count]
                     out += "<g stroke=\"\(colour)\" fill=\"\(colour)\">"
                     if plot.dataSeries[e.kind].style == .line {
                         let dash = e.dense ? SVGPlot.dashes[e.kind % SVGPlot.dashes.count] : ""
-                        out += "<line x1=\"\(f(lx0))\" y1=\"\(f(y))\" x2=\"\(f(lx1))\" y2=\"\(f(y))\" stroke-width=\"2\""
+                        out +=
+                            "<line x1=\"\(f(lx0))\" y1=\"\(f(y))\" x2=\"\(f(lx1))\" y2=\"\(f(y))\" stroke-width=\"2\""
                             + (dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") + "/>"
                     }
                     if !e.dense { out += marker(e.kind, x: (lx0 + lx1) / 2, y: y) }

@@ -24,7 +24,8 @@ public enum TerminalPlot {
     /// The plot in `width` columns and at most `height` lines (the plot box shrinks to
     /// make room for the title, labels, legend and notes, but keeps 4 rows at least).
     public static func render(_ plot: PlotModel, width: Int, height: Int, unicode: Bool) -> String {
-        var renderer = Renderer(plot: plot, width: Swift.max(30, width), height: Swift.max(10, height), unicode: unicode)
+        var renderer = Renderer(
+            plot: plot, width: Swift.max(30, width), height: Swift.max(10, height), unicode: unicode)
         return renderer.render()
     }
 
@@ -73,15 +74,17 @@ public enum TerminalPlot {
             rows = Swift.max(minimumRows, height - reserved)
 
             let (xValues, yValues) = plot.axisCoverage
-            let yAxis = PlotAxis(covering: yValues, log: plot.logY, targetTicks: Swift.min(6, Swift.max(3, rows / 3)),
-                                 unicode: unicode, includeZero: plot.kind == .hist)
+            let yAxis = PlotAxis(
+                covering: yValues, log: plot.logY, targetTicks: Swift.min(6, Swift.max(3, rows / 3)),
+                unicode: unicode, includeZero: plot.kind == .hist)
             let yLabels = yAxis.ticks.map(\.label)
             let labelWidth = yLabels.map(\.count).max() ?? 1
             let hlineLabels = plot.hlines.map { " " + formatShort($0) }
             let rightWidth = hlineLabels.map(\.count).max() ?? 0
             columns = Swift.max(10, width - labelWidth - 3 - rightWidth)
-            let xAxis = PlotAxis(covering: xValues, log: plot.logX, targetTicks: Swift.min(10, Swift.max(2, columns / 12)),
-                                 unicode: unicode, tight: true)
+            let xAxis = PlotAxis(
+                covering: xValues, log: plot.logX, targetTicks: Swift.min(10, Swift.max(2, columns / 12)),
+                unicode: unicode, tight: true)
 
             cells = Array(repeating: Array(repeating: Cell(), count: columns), count: rows)
             var hlineRows = [Int: String]()
@@ -93,7 +96,9 @@ public enum TerminalPlot {
             if let h = plot.histogram { drawHistogram(h, xAxis: xAxis, yAxis: yAxis) }
             let data = plot.dataSeries
             for (k, s) in data.enumerated() {
-                if s.style == .line { drawLine(s, xAxis: xAxis, yAxis: yAxis, dotted: false, glyph: markers[k % markers.count]) }
+                if s.style == .line {
+                    drawLine(s, xAxis: xAxis, yAxis: yAxis, dotted: false, glyph: markers[k % markers.count])
+                }
                 if let std = s.std { drawErrorBars(s, std: std, xAxis: xAxis, yAxis: yAxis) }
             }
             for s in plot.series where s.style == .fit {
@@ -109,7 +114,8 @@ public enum TerminalPlot {
             let boxWidth = columns + 2
             if let title = plot.title { lines.append(left + centered(text(title), in: boxWidth)) }
             if let ylabel = plot.ylabel { lines.append(text(ylabel)) }
-            let (h, v, tl, tr, bl, br, lt, bt) = unicode
+            let (h, v, tl, tr, bl, br, lt, bt) =
+                unicode
                 ? ("─", "│", "┌", "┐", "└", "┘", "┤", "┬") : ("-", "|", "+", "+", "+", "+", "+", "+")
             lines.append(left + tl + String(repeating: h, count: columns) + tr)
             var yTickRows = [Int: String]()
@@ -177,10 +183,12 @@ public enum TerminalPlot {
         }
 
         mutating func setPixel(_ px: Int, _ py: Int, glyph: Character) {
-            let c = px / subX, r = py / subY
+            let c = px / subX
+            let r = py / subY
             guard r >= 0, r < rows, c >= 0, c < columns else { return }
             if unicode {
-                let dx = px % 2, dy = py % 4
+                let dx = px % 2
+                let dy = py % 4
                 let bit: UInt8 = dy == 3 ? (dx == 0 ? 0x40 : 0x80) : UInt8(1 << (dy + 3 * dx))
                 cells[r][c].bits |= bit
             } else {
@@ -194,7 +202,8 @@ public enum TerminalPlot {
             var step = 0
             for i in s.x.indices {
                 guard xAxis.shows(s.x[i]), yAxis.shows(s.y[i]),
-                      let px = pixelX(xAxis.fraction(s.x[i])), let py = pixelY(yAxis.fraction(s.y[i])) else {
+                    let px = pixelX(xAxis.fraction(s.x[i])), let py = pixelY(yAxis.fraction(s.y[i]))
+                else {
                     previous = nil
                     continue
                 }
@@ -217,7 +226,9 @@ public enum TerminalPlot {
                 let low = s.y[i] - std[i]
                 let fTop = Swift.min(1, yAxis.fraction(top))
                 let fLow = yAxis.shows(low) ? Swift.max(0, yAxis.fraction(low)) : 0
-                guard let rTop = pixelY(fTop).map({ $0 / subY }), let rLow = pixelY(fLow).map({ $0 / subY }), rLow > rTop else {
+                guard let rTop = pixelY(fTop).map({ $0 / subY }), let rLow = pixelY(fLow).map({ $0 / subY }),
+                    rLow > rTop
+                else {
                     continue
                 }
                 for r in rTop...rLow { put(unicode ? "│" : "|", row: r, column: px / subX, layer: .errorBar) }
@@ -226,8 +237,10 @@ public enum TerminalPlot {
 
         /// Markers at every point of a sparse series (or a scatter); on a dense series
         /// among several, at six points staggered per series so each can be told apart.
-        mutating func drawMarkers(_ s: PlotSeries, index k: Int, of count: Int, glyph: Character, xAxis: PlotAxis,
-                                  yAxis: PlotAxis) {
+        mutating func drawMarkers(
+            _ s: PlotSeries, index k: Int, of count: Int, glyph: Character, xAxis: PlotAxis,
+            yAxis: PlotAxis
+        ) {
             let shown = s.x.indices.filter { xAxis.shows(s.x[$0]) && yAxis.shows(s.y[$0]) }
             var chosen = [Int]()
             if s.style == .scatter || shown.count * 3 <= columns {
@@ -250,18 +263,22 @@ public enum TerminalPlot {
             for c in 0..<columns {
                 // The bin under the middle of this column.
                 let f = (Double(c) + 0.5) / Double(columns)
-                let x = xAxis.log
+                let x =
+                    xAxis.log
                     ? (xAxis.lo.log10Value + f * (xAxis.hi.log10Value - xAxis.lo.log10Value)).exp10Value
                     : xAxis.lo + f * (xAxis.hi - xAxis.lo)
                 guard let k = h.edges.indices.dropLast().last(where: { h.edges[$0] <= x }), x <= h.edges.last!,
-                      h.counts[k] > 0 else { continue }
+                    h.counts[k] > 0
+                else { continue }
                 let fy = Swift.min(1, Swift.max(0, yAxis.fraction(Double(h.counts[k]))))
                 guard fy.isFinite else { continue }
                 let height = fy * Double(rows)
                 if unicode {
                     let eighths = Swift.max(1, Int((height * 8).rounded()))
                     for r in 0..<(eighths / 8) { put("█", row: rows - 1 - r, column: c, layer: .bar) }
-                    if eighths % 8 > 0 { put(blocks[eighths % 8 - 1], row: rows - 1 - eighths / 8, column: c, layer: .bar) }
+                    if eighths % 8 > 0 {
+                        put(blocks[eighths % 8 - 1], row: rows - 1 - eighths / 8, column: c, layer: .bar)
+                    }
                 } else {
                     let full = Swift.max(1, Int(height.rounded()))
                     for r in 0..<full { put("#", row: rows - 1 - r, column: c, layer: .bar) }
@@ -377,16 +394,25 @@ private func trimmingTrailingSpaces(_ s: String) -> String {
 /// The pixels of the segment from (x0, y0) to (x1, y1), both ends included, in order.
 func bresenham(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int) -> [(Int, Int)] {
     var points = [(Int, Int)]()
-    let dx = Swift.abs(x1 - x0), dy = -Swift.abs(y1 - y0)
-    let sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
+    let dx = Swift.abs(x1 - x0)
+    let dy = -Swift.abs(y1 - y0)
+    let sx = x0 < x1 ? 1 : -1
+    let sy = y0 < y1 ? 1 : -1
     var err = dx + dy
-    var x = x0, y = y0
+    var x = x0
+    var y = y0
     while true {
         points.append((x, y))
         if x == x1 && y == y1 { break }
         let e2 = 2 * err
-        if e2 >= dy { err += dy; x += sx }
-        if e2 <= dx { err += dx; y += sy }
+        if e2 >= dy {
+            err += dy
+            x += sx
+        }
+        if e2 <= dx {
+            err += dx
+            y += sy
+        }
     }
     return points
 }

@@ -23,7 +23,8 @@ public struct Tolerance: Sendable, Equatable {
     /// standard values). nil when the line has no such note.
     public static func parseNote(_ line: String) -> (String, Tolerance)? {
         guard line.hasSuffix(")"), let paren = line.lastIndex(of: "("), paren > line.startIndex,
-              line[line.index(before: paren)] == " " else { return nil }
+            line[line.index(before: paren)] == " "
+        else { return nil }
         let inside = line[line.index(after: paren)..<line.index(before: line.endIndex)]
         var t = Tolerance.standard
         for part in inside.split(separator: ",") {
@@ -56,7 +57,8 @@ public enum OutputComparison {
 
     public static func linesMatch(_ expected: String, _ actual: String, tolerance: Tolerance) -> Bool {
         if expected == actual { return true }
-        let e = pieces(expected), a = pieces(actual)
+        let e = pieces(expected)
+        let a = pieces(actual)
         guard e.count == a.count else { return false }
         for (x, y) in zip(e, a) {
             switch (x, y) {
@@ -74,10 +76,17 @@ public enum OutputComparison {
         var out = [Piece]()
         var text = ""
         func flush() {
-            if !text.isEmpty { out.append(.text(text)); text = "" }
+            if !text.isEmpty {
+                out.append(.text(text))
+                text = ""
+            }
         }
-        func isDigit(_ i: Int) -> Bool { i < chars.count && chars[i].properties.numericType == .decimal && chars[i].isASCII }
-        func isWordChar(_ c: Unicode.Scalar) -> Bool { c.properties.isAlphabetic || c == "_" || (c.isASCII && c.properties.numericType == .decimal) }
+        func isDigit(_ i: Int) -> Bool {
+            i < chars.count && chars[i].properties.numericType == .decimal && chars[i].isASCII
+        }
+        func isWordChar(_ c: Unicode.Scalar) -> Bool {
+            c.properties.isAlphabetic || c == "_" || (c.isASCII && c.properties.numericType == .decimal)
+        }
         var i = 0
         while i < chars.count {
             let c = chars[i]
@@ -88,9 +97,14 @@ public enum OutputComparison {
             }
             if c.properties.isAlphabetic || c == "_" {
                 var word = ""
-                while i < chars.count && isWordChar(chars[i]) { word.unicodeScalars.append(chars[i]); i += 1 }
+                while i < chars.count && isWordChar(chars[i]) {
+                    word.unicodeScalars.append(chars[i])
+                    i += 1
+                }
                 if word == "nan" || word == "inf" {
-                    if word == "inf", text.hasSuffix("-"), !(text.dropLast().last.map { $0.isLetter || $0.isNumber } ?? false) {
+                    if word == "inf", text.hasSuffix("-"),
+                        !(text.dropLast().last.map { $0.isLetter || $0.isNumber } ?? false)
+                    {
                         text.removeLast()
                         flush()
                         out.append(.number(-.infinity))
@@ -106,18 +120,26 @@ public enum OutputComparison {
             // A number: digits, or '.' then a digit, optionally after a sign that does
             // not follow a word, a number or a closing bracket.
             var j = i
-            if (c == "-" || c == "+") && (isDigit(i + 1) || (i + 2 < chars.count && chars[i + 1] == "." && isDigit(i + 2))) {
+            if (c == "-" || c == "+")
+                && (isDigit(i + 1) || (i + 2 < chars.count && chars[i + 1] == "." && isDigit(i + 2)))
+            {
                 let previous = i > 0 ? chars[i - 1] : " "
                 if !(isWordChar(previous) || previous == ")" || previous == "]" || previous == ".") { j = i + 1 }
             }
             if isDigit(j) || (j < chars.count && chars[j] == "." && isDigit(j + 1)) {
                 var k = j
                 while isDigit(k) { k += 1 }
-                if k < chars.count && chars[k] == "." { k += 1; while isDigit(k) { k += 1 } }
+                if k < chars.count && chars[k] == "." {
+                    k += 1
+                    while isDigit(k) { k += 1 }
+                }
                 if k < chars.count && (chars[k] == "e" || chars[k] == "E") {
                     var m = k + 1
                     if m < chars.count && (chars[m] == "+" || chars[m] == "-") { m += 1 }
-                    if isDigit(m) { while isDigit(m) { m += 1 }; k = m }
+                    if isDigit(m) {
+                        while isDigit(m) { m += 1 }
+                        k = m
+                    }
                 }
                 var literal = ""
                 for s in chars[i..<k] { literal.unicodeScalars.append(s) }

@@ -40,7 +40,8 @@ public struct ScriptSegment: Sendable {
         for (k, statement) in statements.enumerated() {
             current.append(statement)
             let endLine = source.location(of: Swift.max(statement.range.start, statement.range.end - 1)).line
-            let nextStart = k + 1 < statements.count ? source.location(of: statements[k + 1].range.start).line : lines.count + 1
+            let nextStart =
+                k + 1 < statements.count ? source.location(of: statements[k + 1].range.start).line : lines.count + 1
             // Recorded output between this statement and the next one closes the segment.
             var expected = [String]()
             var firstOutput: Int?
@@ -63,19 +64,25 @@ public struct ScriptSegment: Sendable {
             // outputs stay with it); what follows belongs to the next segment.
             var lastOutput = endLine
             if firstOutput != nil {
-                for n in (endLine + 1)..<nextStart where SessionScript.recordedOutput(lines[n]) != nil { lastOutput = n }
+                for n in (endLine + 1)..<nextStart where SessionScript.recordedOutput(lines[n]) != nil {
+                    lastOutput = n
+                }
             }
             let textEnd = isLast ? lines.count : lastOutput
-            segments.append(ScriptSegment(statements: current, text: lines.text(from: textStart, through: textEnd),
-                                          expected: expected, outputLine: firstOutput ?? endLine + 1, tolerance: tolerance))
+            segments.append(
+                ScriptSegment(
+                    statements: current, text: lines.text(from: textStart, through: textEnd),
+                    expected: expected, outputLine: firstOutput ?? endLine + 1, tolerance: tolerance))
             current = []
             textStart = lastOutput + 1
         }
         if statements.isEmpty {
             let text = lines.text(from: 1, through: lines.count)
             if !text.isEmpty {
-                segments.append(ScriptSegment(statements: [], text: text, expected: [], outputLine: lines.count + 1,
-                                              tolerance: nil))
+                segments.append(
+                    ScriptSegment(
+                        statements: [], text: text, expected: [], outputLine: lines.count + 1,
+                        tolerance: nil))
             }
         }
         return segments
@@ -93,7 +100,9 @@ struct SourceLines {
         if lines.last == "" { lines.removeLast() }
         all = lines
         var h = 0
-        if let first = lines.first, first.hasPrefix(SessionScript.headerPrefix), first.contains(" session saved ") || first.contains(" journal ") {
+        if let first = lines.first, first.hasPrefix(SessionScript.headerPrefix),
+            first.contains(" session saved ") || first.contains(" journal ")
+        {
             h = 1
             if lines.count > 1, lines[1].hasPrefix(SessionScript.replayPrefix) { h = 2 }
         }
@@ -107,7 +116,8 @@ struct SourceLines {
     /// Lines first…last without recorded output, failed-cell and header lines, blank lines at
     /// either end trimmed, joined with newlines.
     func text(from first: Int, through last: Int) -> String {
-        let lo = Swift.max(first, headerLines + 1), hi = Swift.min(last, all.count)
+        let lo = Swift.max(first, headerLines + 1)
+        let hi = Swift.min(last, all.count)
         guard lo <= hi else { return "" }
         var kept = [String]()
         for n in lo...hi {

@@ -33,8 +33,10 @@ public enum SessionScript {
 
     /// The header `save` writes.
     public static func header(version: String, date: String, blasThreads: Int) -> [String] {
-        ["\(headerPrefix)\(version) session saved \(date), BLAS threads \(blasThreads)",
-         "\(replayPrefix) noether FILE.noe    verify: noether check FILE.noe"]
+        [
+            "\(headerPrefix)\(version) session saved \(date), BLAS threads \(blasThreads)",
+            "\(replayPrefix) noether FILE.noe    verify: noether check FILE.noe",
+        ]
     }
 
     /// The text of a session file.
@@ -54,7 +56,8 @@ public enum SessionScript {
 
     /// A failed cell as journal lines: its error, then its text, each line commented.
     public static func failedCellLines(text: String, error: String) -> [String] {
-        ["\(failedPrefix) error: \(error)"] + text.split(separator: "\n", omittingEmptySubsequences: false).map { "\(failedPrefix) \($0)" }
+        ["\(failedPrefix) error: \(error)"]
+            + text.split(separator: "\n", omittingEmptySubsequences: false).map { "\(failedPrefix) \($0)" }
     }
 
     static func isFailedCellLine(_ line: String) -> Bool {

@@ -20,8 +20,10 @@ enum SweepRunner {
         let results = Mutex<[SweepPointResult]>([])
     }
 
-    static func run(_ plan: SweepPlan, workers: Int, interrupt: InterruptFlag,
-                    progress: (@Sendable (Int, Int, String) -> Void)?) -> Outcome {
+    static func run(
+        _ plan: SweepPlan, workers: Int, interrupt: InterruptFlag,
+        progress: (@Sendable (Int, Int, String) -> Void)?
+    ) -> Outcome {
         let total = plan.pointCount
         let state = State()
         WorkerThreads.run(count: Swift.max(1, Swift.min(workers, total))) { _ in

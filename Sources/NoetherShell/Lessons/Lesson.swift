@@ -101,15 +101,20 @@ public struct Lesson: Sendable {
         if let c = current { steps.append(c) }
         for k in steps.indices {
             while steps[k].prose.last == "" { steps[k].prose.removeLast() }
-            while let last = steps[k].codeLines.last, last.text.trimmingSpaces.isEmpty { steps[k].codeLines.removeLast() }
+            while let last = steps[k].codeLines.last, last.text.trimmingSpaces.isEmpty {
+                steps[k].codeLines.removeLast()
+            }
             if let p = steps[k].prediction, p.answer.isEmpty {
-                throw FormatError(line: p.line, message: "a prediction needs '#? answer: EXPRESSION' (the engine's value)")
+                throw FormatError(
+                    line: p.line, message: "a prediction needs '#? answer: EXPRESSION' (the engine's value)")
             }
             if let p = steps[k].prediction, p.question.isEmpty {
                 throw FormatError(line: p.line, message: "a prediction needs '#? predict: QUESTION'")
             }
         }
-        guard !steps.isEmpty else { throw FormatError(line: 1, message: "the lesson has no steps (no ## prose and no cells)") }
+        guard !steps.isEmpty else {
+            throw FormatError(line: 1, message: "the lesson has no steps (no ## prose and no cells)")
+        }
         return Lesson(title: title, path: path, id: Lesson.id(of: path), steps: steps, text: text)
     }
 
@@ -167,14 +172,18 @@ public struct LessonStep: Sendable {
 
     /// Whether the step has code to run (not only comments).
     public var hasCell: Bool {
-        codeLines.contains { let t = $0.text.trimmingSpaces; return !t.isEmpty && !t.hasPrefix("#") }
+        codeLines.contains {
+            let t = $0.text.trimmingSpaces
+            return !t.isEmpty && !t.hasPrefix("#")
+        }
     }
 
     /// Reads one `#? key: value` line.
     mutating func annotate(_ body: String, line: Int) throws(Lesson.FormatError) {
         let trimmed = body.trimmingSpaces
         guard let colon = trimmed.firstIndex(of: ":") else {
-            throw Lesson.FormatError(line: line, message: "expected '#? KEY: VALUE' (predict, answer, tolerance, explain, requires)")
+            throw Lesson.FormatError(
+                line: line, message: "expected '#? KEY: VALUE' (predict, answer, tolerance, explain, requires)")
         }
         let key = String(trimmed[..<colon]).trimmingSpaces
         let value = String(trimmed[trimmed.index(after: colon)...]).trimmingSpaces
@@ -201,7 +210,9 @@ public struct LessonStep: Sendable {
         case "requires":
             requires += value.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
         default:
-            throw Lesson.FormatError(line: line, message: "unknown lesson annotation '#? \(key):' (predict, answer, tolerance, rtol, explain, requires)")
+            throw Lesson.FormatError(
+                line: line,
+                message: "unknown lesson annotation '#? \(key):' (predict, answer, tolerance, rtol, explain, requires)")
         }
     }
 }

@@ -28,12 +28,14 @@ public final class LessonLibrary {
         var folders = [String]()
         if let dir = environment["NOETHER_LESSONS"], !dir.isEmpty { folders.append(dir) }
         folders.append(FileManager.default.currentDirectoryPath + "/examples/lessons")
-        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         for _ in 0..<6 {
             folders.append(dir.path + "/examples/lessons")
             dir = dir.deletingLastPathComponent()
         }
-        return LessonLibrary(folders: folders, progressPath: StateDirectory.path(environment: environment) + "/lessons.json")
+        return LessonLibrary(
+            folders: folders, progressPath: StateDirectory.path(environment: environment) + "/lessons.json")
     }
 
     /// Whether a lesson is being taken at the prompt.
@@ -98,7 +100,8 @@ public final class LessonLibrary {
     /// The saved progress (empty when there is none or the file is unreadable).
     public func loadProgress() -> Progress {
         guard let data = FileManager.default.contents(atPath: progressPath),
-              let p = try? JSONDecoder().decode(Progress.self, from: data) else { return Progress() }
+            let p = try? JSONDecoder().decode(Progress.self, from: data)
+        else { return Progress() }
         return p
     }
 
@@ -107,7 +110,8 @@ public final class LessonLibrary {
     public func saveProgress(_ progress: Progress) -> String? {
         let url = URL(fileURLWithPath: progressPath)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(progress).write(to: url, options: .atomic)
@@ -131,7 +135,8 @@ public final class LessonLibrary {
     public func listing() -> String {
         let files = self.files
         guard !files.isEmpty else {
-            return "no lessons found (looked in \(folders.prefix(2).joined(separator: ", ")); set NOETHER_LESSONS to a folder of .noe lessons)"
+            return
+                "no lessons found (looked in \(folders.prefix(2).joined(separator: ", ")); set NOETHER_LESSONS to a folder of .noe lessons)"
         }
         let progress = loadProgress()
         var rows = [(String, String, String, String)]()
@@ -152,10 +157,13 @@ public final class LessonLibrary {
                 rows.append(("\(k + 1)", Lesson.id(of: file), "", "cannot be read: \(error.message)"))
             }
         }
-        let w0 = rows.map(\.0.count).max()!, w1 = rows.map(\.1.count).max()!, w2 = rows.map(\.2.count).max()!
+        let w0 = rows.map(\.0.count).max()!
+        let w1 = rows.map(\.1.count).max()!
+        let w2 = rows.map(\.2.count).max()!
         var out = "Lessons (lesson N starts or resumes one; lesson N restart starts it over):\n"
         out += rows.map { r in
-            "  " + String(repeating: " ", count: w0 - r.0.count) + r.0 + "  " + r.1.padded(w1) + "  " + r.2.padded(w2) + "  " + r.3
+            "  " + String(repeating: " ", count: w0 - r.0.count) + r.0 + "  " + r.1.padded(w1) + "  " + r.2.padded(w2)
+                + "  " + r.3
         }.joined(separator: "\n")
         return out
     }

@@ -87,7 +87,9 @@ final class LessonSession {
             switch word {
             case "", "skip", "next": runStep(guess: nil)
             case "hint": showHint()
-            case "back": awaitingPrediction = false; go(to: index - 1)
+            case "back":
+                awaitingPrediction = false
+                go(to: index - 1)
             case "show": show()
             case "quit": quit()
             default:
@@ -138,12 +140,16 @@ final class LessonSession {
             say("")
         }
         if !missing.isEmpty {
-            say("(this step needs \(missing.joined(separator: ", ")), which this build of Noether lacks: Enter moves on)")
+            say(
+                "(this step needs \(missing.joined(separator: ", ")), which this build of Noether lacks: Enter moves on)"
+            )
             return
         }
         if let p = s.prediction, s.hasCell {
             say(shell.notebook.outputStyle.bold("Predict: ") + p.question)
-            say(shell.notebook.outputStyle.dim("(type a number and press Enter; the cell then runs — Enter alone skips the question)"))
+            say(
+                shell.notebook.outputStyle.dim(
+                    "(type a number and press Enter; the cell then runs — Enter alone skips the question)"))
             awaitingPrediction = true
         } else {
             let action = s.hasCell ? "Enter runs it" : "Enter goes on"
@@ -177,9 +183,12 @@ final class LessonSession {
         var correct = false
         if let guess {
             correct = p.accepts(guess, value: value)
-            say(correct
-                ? style.green("Right:") + " the engine says \(shown); you said \(formatSummary(guess)).\(p.toleranceNote)"
-                : style.yellow("Not quite:") + " the engine says \(shown); you said \(formatSummary(guess)).\(p.toleranceNote)")
+            say(
+                correct
+                    ? style.green("Right:")
+                        + " the engine says \(shown); you said \(formatSummary(guess)).\(p.toleranceNote)"
+                    : style.yellow("Not quite:")
+                        + " the engine says \(shown); you said \(formatSummary(guess)).\(p.toleranceNote)")
         } else {
             say("The engine says \(shown).")
         }
@@ -193,12 +202,19 @@ final class LessonSession {
         index += 1
         hintsShown = 0
         let count = lesson.steps.count
-        report(library.updateProgress(lesson.id) { e in
-            e.steps = count
-            e.step = Swift.min(finished + 1, count - 1)
-            if ran, !e.ran.contains(finished) { e.ran.append(finished); e.ran.sort() }
-            if finished + 1 == count { e.done = true; e.step = 0 }
-        })
+        report(
+            library.updateProgress(lesson.id) { e in
+                e.steps = count
+                e.step = Swift.min(finished + 1, count - 1)
+                if ran, !e.ran.contains(finished) {
+                    e.ran.append(finished)
+                    e.ran.sort()
+                }
+                if finished + 1 == count {
+                    e.done = true
+                    e.step = 0
+                }
+            })
         guard index < count else {
             finish()
             return
@@ -243,12 +259,16 @@ final class LessonSession {
             line += " Predictions: \(predictions.filter(\.correct).count) of \(predictions.count) right."
         }
         say("")
-        say(shell.notebook.outputStyle.bold(line) + " `lesson` lists the others; your cells stay in this session (`save` keeps them).")
+        say(
+            shell.notebook.outputStyle.bold(line)
+                + " `lesson` lists the others; your cells stay in this session (`save` keeps them).")
         library.session = nil
     }
 
     func missingRequirements(_ s: LessonStep) -> [String] {
-        s.requires.filter { shell.interpreter.registry.builtins[$0] == nil && shell.interpreter.registry.constants[$0] == nil }
+        s.requires.filter {
+            shell.interpreter.registry.builtins[$0] == nil && shell.interpreter.registry.constants[$0] == nil
+        }
     }
 
     private func say(_ text: String) { shell.console.out(text) }

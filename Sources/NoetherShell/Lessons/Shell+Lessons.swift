@@ -26,13 +26,17 @@ extension Shell {
             args.removeLast()
         }
         guard args.count == 1 else {
-            throw Diagnostic(.runtime, "'lesson' takes a lesson number or file", at: range,
-                             hint: "lesson lists them; lesson 2 starts the second; lesson 2 restart starts it over")
+            throw Diagnostic(
+                .runtime, "'lesson' takes a lesson number or file", at: range,
+                hint: "lesson lists them; lesson 2 starts the second; lesson 2 restart starts it over")
         }
         let (lesson, number) = try resolveLesson(args[0], range)
         if check {
             let report = checkLesson(lesson)
-            if !report.passed { throw Diagnostic(.runtime, "lesson \(number) does not check: \(report.failures.count) problem(s)", at: range) }
+            if !report.passed {
+                throw Diagnostic(
+                    .runtime, "lesson \(number) does not check: \(report.failures.count) problem(s)", at: range)
+            }
             return
         }
         library.session = LessonSession(lesson: lesson, number: number, shell: self, library: library)
@@ -47,8 +51,11 @@ extension Shell {
         case .number(let x):
             let files = lessons.files
             guard x == x.rounded(), x >= 1, x <= Double(files.count) else {
-                throw Diagnostic(.runtime, files.isEmpty ? "no lessons found" : "there are lessons 1 to \(files.count), not \(formatNumber(x))",
-                                 at: range, hint: "lesson lists them")
+                throw Diagnostic(
+                    .runtime,
+                    files.isEmpty
+                        ? "no lessons found" : "there are lessons 1 to \(files.count), not \(formatNumber(x))",
+                    at: range, hint: "lesson lists them")
             }
             number = Int(x)
             path = files[number - 1]
@@ -147,13 +154,16 @@ extension Shell {
         echo = false
         defer { echo = saved }
         stepLoop: for (k, step) in lesson.steps.enumerated() {
-            let missing = step.requires.filter { interpreter.registry.builtins[$0] == nil && interpreter.registry.constants[$0] == nil }
+            let missing = step.requires.filter {
+                interpreter.registry.builtins[$0] == nil && interpreter.registry.constants[$0] == nil
+            }
             if !missing.isEmpty {
                 report.skipped.append((k + 1, missing))
                 continue
             }
             if step.hasCell {
-                let source = SourceFile(name: lesson.path, text: lesson.masked(keeping: Set(step.codeLines.map(\.line))))
+                let source = SourceFile(
+                    name: lesson.path, text: lesson.masked(keeping: Set(step.codeLines.map(\.line))))
                 let program: Program
                 do {
                     program = try Parser.parse(source)
@@ -165,15 +175,19 @@ extension Shell {
                 let outcome = runSegments(segments, source: source, record: false)
                 report.cellsRun += 1
                 let failed = outcome.error != nil ? outcome.outputs.count - 1 : -1
-                for (j, (segment, actual)) in zip(segments, outcome.outputs).enumerated() where j != failed && !segment.expected.isEmpty {
+                for (j, (segment, actual)) in zip(segments, outcome.outputs).enumerated()
+                where j != failed && !segment.expected.isEmpty {
                     report.outputsCompared += 1
                     let t = segment.tolerance ?? tolerance
                     guard !OutputComparison.match(segment.expected, actual, tolerance: t) else { continue }
-                    let edits = UnifiedDiff.lines(segment.expected.map(SessionScript.outputLine), actual.map(SessionScript.outputLine)) {
+                    let edits = UnifiedDiff.lines(
+                        segment.expected.map(SessionScript.outputLine), actual.map(SessionScript.outputLine)
+                    ) {
                         OutputComparison.linesMatch($0, $1, tolerance: t)
                     }
-                    let hunk = UnifiedDiff.hunk(edits, oldStart: segment.outputLine, newStart: segment.outputLine,
-                                                title: "step \(k + 1)")
+                    let hunk = UnifiedDiff.hunk(
+                        edits, oldStart: segment.outputLine, newStart: segment.outputLine,
+                        title: "step \(k + 1)")
                     console.out("--- \(lesson.path) (recorded)\n+++ \(lesson.path) (replayed)\n" + hunk.dropLast())
                     report.failures.append("step \(k + 1): output differs at line \(segment.outputLine)")
                 }
@@ -196,26 +210,33 @@ extension Shell {
                 case .success(.number(let x)) where x.isFinite:
                     report.predictions.append((k + 1, x))
                 case .success(let v):
-                    report.failures.append("\(lesson.path):\(p.line): the prediction's answer '\(p.answer)' gave \(v.rendered), not a finite number")
+                    report.failures.append(
+                        "\(lesson.path):\(p.line): the prediction's answer '\(p.answer)' gave \(v.rendered), not a finite number"
+                    )
                 case .failure(let d):
-                    report.failures.append("\(lesson.path):\(p.line): the prediction's answer '\(p.answer)' failed: \(d.message)")
+                    report.failures.append(
+                        "\(lesson.path):\(p.line): the prediction's answer '\(p.answer)' failed: \(d.message)")
                 }
             }
         }
         let elapsed = clock.now - started
         report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        var summary = "noether lesson --check: \(lesson.path): \(report.steps) steps, \(report.cellsRun) cells run, "
+        var summary =
+            "noether lesson --check: \(lesson.path): \(report.steps) steps, \(report.cellsRun) cells run, "
             + "\(report.outputsCompared) outputs compared, \(report.predictions.count) predictions"
         if !report.skipped.isEmpty {
             let names = Set(report.skipped.flatMap(\.missing)).sorted().joined(separator: ", ")
             summary += ", \(report.skipped.count) steps skipped (missing: \(names))"
         }
         if !report.predictions.isEmpty {
-            summary += "; answers: " + report.predictions.map { "step \($0.step) → \(formatSummary($0.value, digits: 4))" }
+            summary +=
+                "; answers: "
+                + report.predictions.map { "step \($0.step) → \(formatSummary($0.value, digits: 4))" }
                 .joined(separator: ", ")
         }
         for f in report.failures { console.err(f) }
-        console.err(summary + (report.passed ? " — ok" : " — FAILED") + " (\(formatSummary(report.seconds, digits: 2)) s)")
+        console.err(
+            summary + (report.passed ? " — ok" : " — FAILED") + " (\(formatSummary(report.seconds, digits: 2)) s)")
         return report
     }
 }

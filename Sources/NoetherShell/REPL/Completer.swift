@@ -40,21 +40,25 @@ public enum Completer {
     /// Keywords after which an expression follows (`not x`, `for i in xs`).
     private static let operatorKeywords: Set<String> = ["and", "or", "not", "in", "if", "else"]
 
-    private static func codeCandidates(scan: CompletionScanner, wordIndex: Int, context: CompletionContext) -> [String] {
+    private static func codeCandidates(scan: CompletionScanner, wordIndex: Int, context: CompletionContext) -> [String]
+    {
         let tokens = scan.tokens
         func symbol(_ i: Int, _ s: String) -> Bool {
             i >= 0 && i < tokens.count && tokens[i].kind == .symbol && tokens[i].text == s
         }
         // `base.field`
         if symbol(wordIndex - 1, ".") {
-            guard let value = resolveChain(tokens: tokens, endingBefore: wordIndex - 1, context: context) else { return [] }
+            guard let value = resolveChain(tokens: tokens, endingBefore: wordIndex - 1, context: context) else {
+                return []
+            }
             return fieldNames(of: value)
         }
         // A number being typed, or a word right after a name or literal: nothing sensible.
         if wordIndex > 0 {
             let previous = tokens[wordIndex - 1]
             let isOperatorWord = previous.kind == .identifier && operatorKeywords.contains(previous.text)
-            if !isOperatorWord && (previous.kind == .identifier || previous.kind == .number || previous.kind == .string) {
+            if !isOperatorWord && (previous.kind == .identifier || previous.kind == .number || previous.kind == .string)
+            {
                 if wordIndex - 1 == scan.statementStart, previous.kind == .identifier {
                     return commandArgumentCandidates(command: previous.text, context: context)
                 }
@@ -63,11 +67,13 @@ public enum Completer {
         }
         let atStatementStart = wordIndex == scan.statementStart
         if let frame = scan.frames.last, frame.opener == UInt8(ascii: "("), let callee = frame.callee,
-           let parameters = parameters(of: callee, context: context) {
+            let parameters = parameters(of: callee, context: context)
+        {
             if wordIndex == frame.argumentStart {
                 // The start of an argument: a label, or a positional value.
                 var out = parameters.labels.filter { label in
-                    !frame.usedLabels.contains(label) && !parameters.labels.prefix(frame.positionalCount).contains(label)
+                    !frame.usedLabels.contains(label)
+                        && !parameters.labels.prefix(frame.positionalCount).contains(label)
                 }.map { $0 + "=" }
                 if frame.usedLabels.isEmpty {
                     if frame.positionalCount < parameters.completions.count {
@@ -79,7 +85,8 @@ public enum Completer {
                 return out
             }
             if let label = frame.currentLabel, wordIndex == frame.argumentStart + 2,
-               let i = parameters.labels.firstIndex(of: label) {
+                let i = parameters.labels.firstIndex(of: label)
+            {
                 return valueCandidates(parameters.completions[i], context: context)
             }
         }
@@ -151,8 +158,10 @@ public enum Completer {
 
     /// The value of the chain `name(.field | [integer])*` ending just before token
     /// `end`, looked up in the session (constants too); `nil` when it is anything else.
-    private static func resolveChain(tokens: [CompletionScanner.Token], endingBefore end: Int,
-                                     context: CompletionContext) -> Value? {
+    private static func resolveChain(
+        tokens: [CompletionScanner.Token], endingBefore end: Int,
+        context: CompletionContext
+    ) -> Value? {
         // Walk back to the chain's first name.
         var i = end - 1
         var steps: [(field: String?, index: Int?)] = []
@@ -166,14 +175,16 @@ public enum Completer {
                 }
                 break
             }
-            if t.kind == .symbol, t.text == "]", i >= 2, tokens[i - 1].kind == .number, let n = Int(tokens[i - 1].text) {
+            if t.kind == .symbol, t.text == "]", i >= 2, tokens[i - 1].kind == .number, let n = Int(tokens[i - 1].text)
+            {
                 if tokens[i - 2].kind == .symbol, tokens[i - 2].text == "[" {
                     steps.append((nil, n))
                     i -= 3
                     continue
                 }
                 if i >= 3, tokens[i - 2].kind == .symbol, tokens[i - 2].text == "-",
-                   tokens[i - 3].kind == .symbol, tokens[i - 3].text == "[" {
+                    tokens[i - 3].kind == .symbol, tokens[i - 3].text == "["
+                {
                     steps.append((nil, -n))
                     i -= 4
                     continue
@@ -217,31 +228,37 @@ public enum Completer {
 
     // MARK: - Strings
 
-    private static func completeInString(_ string: CompletionScanner.Token, scan: CompletionScanner,
-                                         context: CompletionContext) -> Completion {
+    private static func completeInString(
+        _ string: CompletionScanner.Token, scan: CompletionScanner,
+        context: CompletionContext
+    ) -> Completion {
         let contentStart = string.start + 1
         let none = Completion(start: contentStart, candidates: [], kind: .path)
         let stringIndex = scan.tokens.count - 1
         var wantsPath = false
         // `save "…` / `run "…`: a file command's first argument.
         if stringIndex == scan.statementStart + 1, scan.tokens[scan.statementStart].kind == .identifier,
-           context.fileCommands.contains(scan.tokens[scan.statementStart].text) {
+            context.fileCommands.contains(scan.tokens[scan.statementStart].text)
+        {
             wantsPath = true
         }
         // A `.filePath` parameter of a builtin.
         if let frame = scan.frames.last, frame.opener == UInt8(ascii: "("), let callee = frame.callee,
-           let builtin = context.registry.builtins[callee] {
+            let builtin = context.registry.builtins[callee]
+        {
             var parameter: Parameter?
             if let label = frame.currentLabel, stringIndex == frame.argumentStart + 2 {
                 parameter = builtin.parameters.first { $0.label == label }
             } else if frame.currentLabel == nil, frame.usedLabels.isEmpty, stringIndex == frame.argumentStart,
-                      frame.positionalCount < builtin.parameters.count {
+                frame.positionalCount < builtin.parameters.count
+            {
                 parameter = builtin.parameters[frame.positionalCount]
             }
             if parameter?.completion == .filePath { wantsPath = true }
         }
         guard wantsPath else { return none }
-        return Completion(start: contentStart, candidates: paths(matching: string.text, files: context.files), kind: .path)
+        return Completion(
+            start: contentStart, candidates: paths(matching: string.text, files: context.files), kind: .path)
     }
 
     /// Paths that extend `typed`: `dir/pre` lists `dir` for names starting `pre`;

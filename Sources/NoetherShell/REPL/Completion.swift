@@ -53,9 +53,11 @@ public struct CompletionContext: Sendable {
     public var fileCommands: Set<String>
     public var files: FileSystemView
 
-    public init(registry: BuiltinRegistry = .standard, bindings: [String: Value] = [:],
-                commands: Set<String> = Parser.defaultCommands, fileCommands: Set<String> = ["save", "run", "load"],
-                files: FileSystemView = .current) {
+    public init(
+        registry: BuiltinRegistry = .standard, bindings: [String: Value] = [:],
+        commands: Set<String> = Parser.defaultCommands, fileCommands: Set<String> = ["save", "run", "load"],
+        files: FileSystemView = .current
+    ) {
         self.registry = registry
         self.bindings = bindings
         self.commands = commands

@@ -104,8 +104,15 @@ struct CompletionScanner {
                 var closed = false
                 while i < bytes.count {
                     let d = bytes[i]
-                    if d == UInt8(ascii: "\\") { i += 2; continue }
-                    if d == UInt8(ascii: "\"") { closed = true; i += 1; break }
+                    if d == UInt8(ascii: "\\") {
+                        i += 2
+                        continue
+                    }
+                    if d == UInt8(ascii: "\"") {
+                        closed = true
+                        i += 1
+                        break
+                    }
                     if d == UInt8(ascii: "\n") { break }
                     i += 1
                 }
@@ -126,7 +133,8 @@ struct CompletionScanner {
                     while i < bytes.count, Self.isIdentifierByte(bytes[i]) { i += 1 }
                     tokens.append(Token(kind: .identifier, text: text(start, i), start: start, end: i))
                 } else if (c == UInt8(ascii: "=") || c == UInt8(ascii: "!") || c == UInt8(ascii: "<")
-                           || c == UInt8(ascii: ">")) && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "=") {
+                    || c == UInt8(ascii: ">")) && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "=")
+                {
                     i += 2
                     tokens.append(Token(kind: .symbol, text: text(start, i), start: start, end: i))
                 } else {
@@ -181,7 +189,8 @@ struct CompletionScanner {
             case (.symbol, "="):
                 // `label=` at the start of an argument.
                 if var frame = frames.last, frame.opener == UInt8(ascii: "("), index == frame.argumentStart + 1,
-                   tokens[index - 1].kind == .identifier {
+                    tokens[index - 1].kind == .identifier
+                {
                     frame.currentLabel = tokens[index - 1].text
                     frame.usedLabels.append(tokens[index - 1].text)
                     frames[frames.count - 1] = frame

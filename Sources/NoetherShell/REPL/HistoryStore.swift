@@ -54,19 +54,25 @@ public struct HistoryStore: Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return Loaded(entries: [], warnings: []) }
-            return Loaded(entries: [], warnings: ["cannot read the history file '\(path)': \(Self.errorText()); history starts empty"])
+            return Loaded(
+                entries: [],
+                warnings: ["cannot read the history file '\(path)': \(Self.errorText()); history starts empty"])
         }
         defer { close(fd) }
         Self.lock(fd, LOCK_SH)
         let read = Self.readAll(fd)
         Self.lock(fd, LOCK_UN)
         guard let bytes = read.bytes else {
-            return Loaded(entries: [], warnings: ["cannot read the history file '\(path)': \(read.problem); history starts empty"])
+            return Loaded(
+                entries: [], warnings: ["cannot read the history file '\(path)': \(read.problem); history starts empty"]
+            )
         }
         var (entries, damaged) = HistoryFormat.parse(bytes)
         var warnings: [String] = []
         if damaged > 0 {
-            warnings.append("the history file '\(path)' has \(damaged) damaged line\(damaged == 1 ? "" : "s"); \(damaged == 1 ? "it was" : "they were") skipped")
+            warnings.append(
+                "the history file '\(path)' has \(damaged) damaged line\(damaged == 1 ? "" : "s"); \(damaged == 1 ? "it was" : "they were") skipped"
+            )
         }
         if entries.count > limit + limit / 4 { compact() }
         if entries.count > limit { entries.removeFirst(entries.count - limit) }

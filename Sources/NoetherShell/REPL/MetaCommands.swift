@@ -77,7 +77,8 @@ extension Shell {
         let typeWidth = types.map(\.count).max()!
         return zip(rows, zip(types, values)).map { name, typed in
             let (type, value) = typed
-            var summary = value.rendered.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            var summary =
+                value.rendered.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
             if value.rendered.contains("\n") { summary += " …" }
             if summary.count > summaryWidth { summary = String(summary.prefix(summaryWidth - 1)) + "…" }
             return name.padding(nameWidth) + "  " + type.padding(typeWidth) + "  " + summary
@@ -92,7 +93,8 @@ extension Shell {
         return cells.map { cell in
             let label = "[\(cell.number)] "
             let indent = String(repeating: " ", count: label.count)
-            return label + cell.text.split(separator: "\n", omittingEmptySubsequences: false)
+            return label
+                + cell.text.split(separator: "\n", omittingEmptySubsequences: false)
                 .joined(separator: "\n" + indent)
         }.joined(separator: "\n")
     }

@@ -29,8 +29,10 @@ public final class ProgressBar: Sendable {
     /// - Parameters:
     ///   - write: writes raw text to the terminal (no newline added).
     ///   - width: the terminal's width in columns.
-    public init(delay: Double = 0.3, interval: Double = 0.1,
-                width: @escaping @Sendable () -> Int, write: @escaping @Sendable (String) -> Void) {
+    public init(
+        delay: Double = 0.3, interval: Double = 0.1,
+        width: @escaping @Sendable () -> Int, write: @escaping @Sendable (String) -> Void
+    ) {
         self.delay = delay
         self.interval = interval
         self.width = width
@@ -101,7 +103,9 @@ public final class ProgressBar: Sendable {
         guard seconds.isFinite else { return "?" }
         if seconds >= 99 * 3600 { return ">99h" }
         let s = Int(seconds.rounded(.up))
-        let h = s / 3600, m = (s % 3600) / 60, r = s % 60
+        let h = s / 3600
+        let m = (s % 3600) / 60
+        let r = s % 60
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return h > 0 ? "\(h):\(two(m)):\(two(r))" : "\(m):\(two(r))"
     }

@@ -53,13 +53,15 @@ public final class ProgressTracker: Sendable {
                 if done < entries[i].done || total != entries[i].total {
                     // A new run of the same kind: it and everything inside it restart.
                     entries.removeSubrange(i...)
-                    entries.append(Entry(label: label, done: done, total: total, firstDone: done, started: now, updated: now))
+                    entries.append(
+                        Entry(label: label, done: done, total: total, firstDone: done, started: now, updated: now))
                 } else {
                     entries[i].done = done
                     entries[i].updated = now
                 }
             } else {
-                entries.append(Entry(label: label, done: done, total: total, firstDone: done, started: now, updated: now))
+                entries.append(
+                    Entry(label: label, done: done, total: total, firstDone: done, started: now, updated: now))
             }
             if done >= total, let i = entries.firstIndex(where: { $0.label == label }) {
                 entries.removeSubrange(i...)
@@ -89,7 +91,8 @@ public final class ProgressTracker: Sendable {
     }
 
     private static func task(_ e: Entry) -> Task {
-        let elapsed = Double((e.updated - e.started).components.attoseconds) * 1e-18
+        let elapsed =
+            Double((e.updated - e.started).components.attoseconds) * 1e-18
             + Double((e.updated - e.started).components.seconds)
         let rate = elapsed > 0 && e.done > e.firstDone ? Double(e.done - e.firstDone) / elapsed : nil
         return Task(label: e.label, done: e.done, total: e.total, elapsed: elapsed, rate: rate)

@@ -36,12 +36,15 @@ public final class REPL {
     /// Runs a session on the process's terminal: readline, the history file, colour
     /// where allowed, a progress bar when standard error is a terminal, and Ctrl-C
     /// wired to `shell.interpreter.interrupt`. Standard input must be a terminal.
-    public static func runOnTerminal(_ shell: Shell,
-                                     environment: [String: String] = ProcessInfo.processInfo.environment) -> ExitStatus {
+    public static func runOnTerminal(
+        _ shell: Shell,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> ExitStatus {
         let notebook = shell.notebook
         notebook.outputStyle = TerminalStyle.detect(isTerminal: Console.isTerminal(1), environment: environment)
         notebook.errorStyle = TerminalStyle.detect(isTerminal: Console.isTerminal(2), environment: environment)
-        notebook.canClearScreen = Console.isTerminal(1) && !(environment["TERM"] ?? "dumb").isEmpty
+        notebook.canClearScreen =
+            Console.isTerminal(1) && !(environment["TERM"] ?? "dumb").isEmpty
             && environment["TERM"] != "dumb"
         if Console.isTerminal(2) {
             let bar = ProgressBar(width: { Terminal.columns(2) }, write: { Console.writeAll(2, $0) })

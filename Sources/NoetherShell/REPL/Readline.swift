@@ -82,26 +82,28 @@ enum Readline {
     /// Tab: completes the text before the cursor with `Completer` and hands
     /// readline a malloc'ed, NULL-terminated array (the common prefix, then every
     /// candidate), or NULL when nothing fits.
-    private static let completionCallback: @convention(c) (UnsafePointer<CChar>?, Int32, Int32)
-        -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { _, start, _ in
-        guard let raw = noether_rl_line_before_point() else { return nil }
-        let line = String(cString: raw)
-        free(raw)
-        let (partial, context) = Readline.shared.withLock { ($0.partial, $0.context) }
-        guard let context else { return nil }
-        let candidates = ReadlineCompletion.candidates(line: line, partial: partial, readlineStart: Int(start),
-                                                       context: context)
-        noether_rl_completion_flags(candidates.isPath ? 1 : 0)
-        guard !candidates.words.isEmpty else { return nil }
-        let words = candidates.words
-        let count = words.count == 1 ? 1 : words.count + 1
-        guard let matches = noether_rl_matches_alloc(Int32(count)) else { return nil }
-        if words.count == 1 {
-            noether_rl_matches_set(matches, 0, words[0])
-        } else {
-            noether_rl_matches_set(matches, 0, Completion(start: 0, candidates: words).commonPrefix)
-            for (i, w) in words.enumerated() { noether_rl_matches_set(matches, Int32(i + 1), w) }
-        }
-        return matches
-    }
+    private static let completionCallback:
+        @convention(c) (UnsafePointer<CChar>?, Int32, Int32)
+            -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { _, start, _ in
+                guard let raw = noether_rl_line_before_point() else { return nil }
+                let line = String(cString: raw)
+                free(raw)
+                let (partial, context) = Readline.shared.withLock { ($0.partial, $0.context) }
+                guard let context else { return nil }
+                let candidates = ReadlineCompletion.candidates(
+                    line: line, partial: partial, readlineStart: Int(start),
+                    context: context)
+                noether_rl_completion_flags(candidates.isPath ? 1 : 0)
+                guard !candidates.words.isEmpty else { return nil }
+                let words = candidates.words
+                let count = words.count == 1 ? 1 : words.count + 1
+                guard let matches = noether_rl_matches_alloc(Int32(count)) else { return nil }
+                if words.count == 1 {
+                    noether_rl_matches_set(matches, 0, words[0])
+                } else {
+                    noether_rl_matches_set(matches, 0, Completion(start: 0, candidates: words).commonPrefix)
+                    for (i, w) in words.enumerated() { noether_rl_matches_set(matches, Int32(i + 1), w) }
+                }
+                return matches
+            }
 }

@@ -35,7 +35,8 @@ extension Shell {
             var program = try Parser.parse(source)
             var printLast = false
             if notebook.labelsOutputs, let last = program.statements.indices.last,
-               case .expression(let e, silent: false) = program.statements[last] {
+                case .expression(let e, silent: false) = program.statements[last]
+            {
                 program.statements[last] = .expression(e, silent: true)
                 printLast = true
             }

@@ -43,7 +43,8 @@ public struct TerminalStyle: Sendable, Equatable {
             if let r = lines[0].range(of: label) {
                 let location = String(lines[0][..<r.lowerBound])
                 let message = String(lines[0][r.upperBound...])
-                lines[0] = bold(location + ":") + " " + red(String(label.dropFirst(2).dropLast(2)) + ":") + " " + bold(message)
+                lines[0] =
+                    bold(location + ":") + " " + red(String(label.dropFirst(2).dropLast(2)) + ":") + " " + bold(message)
                 break
             }
         }
@@ -51,7 +52,8 @@ public struct TerminalStyle: Sendable, Equatable {
         for i in lines.indices.dropFirst() {
             // The caret line: `  | ^~~~ hint`.
             if let bar = lines[i].range(of: " | "), lines[i][bar.upperBound...].contains("^"),
-               lines[i][..<bar.lowerBound].allSatisfy({ $0 == " " }) {
+                lines[i][..<bar.lowerBound].allSatisfy({ $0 == " " })
+            {
                 lines[i] = String(lines[i][..<bar.upperBound]) + green(String(lines[i][bar.upperBound...]))
             }
         }
