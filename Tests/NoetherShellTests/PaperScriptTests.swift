@@ -16,10 +16,10 @@ import Testing
         return names.filter { $0.hasPrefix("E") && $0.hasSuffix(".noe") }.sorted()
     }()
 
-    /// Scripts that cannot run in CI, with the reason. E04 is run separately against small
-    /// IDX files the test writes (real MNIST is not available offline).
+    /// Scripts that the loop below leaves out, with the reason. E04 runs separately: on the
+    /// shared real MNIST when present, and always on small IDX files the test writes.
     static let excluded: [String: String] = [
-        "E04": "needs MNIST; covered by e04RunsOnSmallIDXFiles and e04WithoutMNISTSaysWhereToPutIt"
+        "E04": "needs MNIST; covered by e04RunsOnRealMNIST, e04RunsOnSmallIDXFiles and e04WithoutMNISTSaysWhereToPutIt"
     ]
 
     static var runnable: [String] { scripts.filter { excluded[String($0.prefix(3))] == nil } }
@@ -44,6 +44,43 @@ import Testing
         try Self.check(script: script, extra: ["-p", "mnist_path=\(folder.path)"])
     }
 
+    /// The shared copy of MNIST's original IDX files (gzip), beside the project's root: CI has it.
+    static let sharedMNIST = BinaryTests.packageRoot.deletingLastPathComponent()
+        .appendingPathComponent("shared/data/mnist")
+    static var sharedMNISTPresent: Bool {
+        FileManager.default.fileExists(atPath: sharedMNIST.appendingPathComponent("train-images-idx3-ubyte.gz").path)
+    }
+
+    /// E04 at quick scale on the real MNIST (first 200 training images, η = 0.1 and 2, 200 steps):
+    /// the edge-of-stability run must drift thousands of times more than the stable one, as the
+    /// paper's 5500× says, and its sharpness must have reached the edge (λ_max ≥ 0.6·2/η).
+    @Test(
+        .timeLimit(.minutes(5)),
+        .enabled(if: sharedMNISTPresent, "../shared/data/mnist is absent: E04 on real MNIST is not run"))
+    func e04RunsOnRealMNIST() throws {
+        let script = try #require(Self.scripts.first { $0.hasPrefix("E04") })
+        let record = try #require(try Self.check(script: script, extra: ["-p", "mnist_path=\(Self.sharedMNIST.path)"]))
+        let headlines = try #require(record["headlines"] as? [[String: Any]])
+        func ours(_ name: String) -> Double? { headlines.first { $0["name"] as? String == name }?["ours"] as? Double }
+        let ratio = try #require(ours("ratio_sum_step1"))
+        #expect(ratio > 1000 && ratio < 20000, "drift ratio η = 2 vs 0.1 on MNIST: \(ratio)")
+        let edge = try #require(ours("eos_final_ratio_top_lr"))
+        #expect(edge >= 0.6, "λ_max/(2/η) at η = 2: \(edge)")
+    }
+
+    @Test func mnistRefusesATruncatedFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("noether-mnist-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.writeIDX(to: folder, count: 50)
+        let images = folder.appendingPathComponent("train-images-idx3-ubyte")
+        let whole = try Data(contentsOf: images)
+        try whole.prefix(16 + 784 * 20 + 100).write(to: images)
+        let r = try BinaryTests.run(["-e", "mnist(path=\"\(folder.path)\", n=30)"])
+        #expect(r.status == 1, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("announces 50 items but the data end after 20"), "stderr: \(r.stderr)")
+    }
+
     @Test func e04WithoutMNISTSaysWhereToPutIt() throws {
         let script = try #require(Self.scripts.first { $0.hasPrefix("E04") })
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-mnist-\(UUID().uuidString)")
@@ -57,11 +94,12 @@ import Testing
     // MARK: - helpers
 
     /// Runs one script at quick scale and checks its exit status, RESULT lines and final record.
-    static func check(script: String, extra: [String]) throws {
+    @discardableResult
+    static func check(script: String, extra: [String]) throws -> [String: Any]? {
         let label = String(script.prefix(3))
         let r = try BinaryTests.run(["--json", "-p", "scale=quick"] + extra + ["examples/paper/\(script)"])
         #expect(r.status == 0, "\(script) exited \(r.status); stderr tail: \(r.stderr.suffix(2000))")
-        guard r.status == 0 else { return }
+        guard r.status == 0 else { return nil }
         // --json: the final value on stdout, everything the script printed on stderr.
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8))
         let record = try #require(object as? [String: Any], "\(script): the final value is not a record")
@@ -81,6 +119,7 @@ import Testing
             }
         }
         #expect(numbers > 0, "\(script): no headline has a finite value")
+        return record
     }
 
     /// Writes train-images-idx3-ubyte and train-labels-idx1-ubyte with `count` random images.
