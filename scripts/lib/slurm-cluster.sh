@@ -5,6 +5,8 @@
 #                          SLURM_CONF=DIR/slurm.conf on success
 #   cluster.sh stop DIR    stops the daemons started in DIR, by the pids they wrote
 # Needs root and Debian's slurm-wlm and munge (apt-get install -y slurm-wlm munge).
+# The daemons' standard streams go to DIR/log, so a caller reading this script's
+# output through a pipe sees it end.
 set -u
 cmd=${1:?start or stop}
 dir=${2:?a directory}
@@ -48,7 +50,7 @@ start)
     socket="$dir/munge/munge.socket"
     munged --key-file="$dir/munge/munge.key" --socket="$socket" \
         --pid-file="$dir/munged.pid" --log-file="$dir/log/munged.log" \
-        --seed-file="$dir/munge/munge.seed" -f || { echo "cluster.sh: munged did not start" >&2; cat "$dir/log/munged.log" >&2; exit 1; }
+        --seed-file="$dir/munge/munge.seed" -f </dev/null >>"$dir/log/start.log" 2>&1 || { echo "cluster.sh: munged did not start" >&2; cat "$dir/log/munged.log" >&2; exit 1; }
     host=$(hostname -s)
     cpus=$(nproc)
     mem=$(awk '/MemTotal/ {print int($2 / 1024 / 2)}' /proc/meminfo)
@@ -91,8 +93,8 @@ NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=noethertest Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
     export SLURM_CONF="$dir/slurm.conf"
-    slurmctld -c -f "$SLURM_CONF" -L "$dir/log/slurmctld.log" 2>>"$dir/log/start.log" || { echo "cluster.sh: slurmctld did not start" >&2; tail -20 "$dir/log/slurmctld.log" >&2; stop; exit 1; }
-    slurmd -f "$SLURM_CONF" -L "$dir/log/slurmd.log" 2>>"$dir/log/start.log" || { echo "cluster.sh: slurmd did not start" >&2; tail -20 "$dir/log/slurmd.log" >&2; stop; exit 1; }
+    slurmctld -c -f "$SLURM_CONF" -L "$dir/log/slurmctld.log" </dev/null >>"$dir/log/start.log" 2>&1 || { echo "cluster.sh: slurmctld did not start" >&2; tail -20 "$dir/log/slurmctld.log" >&2; stop; exit 1; }
+    slurmd -f "$SLURM_CONF" -L "$dir/log/slurmd.log" </dev/null >>"$dir/log/start.log" 2>&1 || { echo "cluster.sh: slurmd did not start" >&2; tail -20 "$dir/log/slurmd.log" >&2; stop; exit 1; }
     for _ in $(seq 1 100); do
         state=$(sinfo -h -N -o '%T' 2>/dev/null | head -1)
         case "$state" in idle*) echo "SLURM_CONF=$SLURM_CONF"; exit 0 ;; esac
