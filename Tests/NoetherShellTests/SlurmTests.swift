@@ -188,6 +188,8 @@ import Testing
         // The gathered output and table are the local run's, bit for bit.
         let gathered = try String(contentsOfFile: results + "/slurm/logs/gather-\(gather2).out", encoding: .utf8)
         #expect(gathered == local.stdout)
+        let result = try String(contentsOfFile: results + "/result.json", encoding: .utf8)
+        #expect(result == localJSON.stdout)
         let json = try BinaryTests.run(["--json", "gather", results], directory: work)
         #expect(json.status == 0, "\(json.stderr)")
         #expect(json.stdout == localJSON.stdout)

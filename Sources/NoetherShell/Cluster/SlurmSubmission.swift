@@ -162,12 +162,17 @@ struct SlurmSubmission {
     }
 
     func gatherText(_ folder: ResultsDirectory, run: ResultsDirectory.Run) -> String {
-        header(name(of: run) + "-gather", folder, log: "gather-%j.out", cpus: cpusPerTask) + """
+        let result = Self.quote(folder.path + "/result.json")
+        return header(name(of: run) + "-gather", folder, log: "gather-%j.out", cpus: cpusPerTask) + """
             # Written by noether submit. Runs after the array (afterany): reads every point
-            # back and runs the rest of the script; lists the missing points if a task failed.
+            # back and runs the rest of the script, printing what a local run prints; the
+            # final value goes to result.json. Lists the missing points if a task failed.
             export OPENBLAS_NUM_THREADS=\(cpusPerTask)
             cd \(Self.quote(run.workingDirectory)) || exit 66
-            exec \(Self.quote(executable)) gather \(Self.quote(folder.path))
+            \(Self.quote(executable)) --json gather \(Self.quote(folder.path)) 2>&1 >\(result).tmp-$$
+            status=$?
+            if [ $status = 0 ]; then mv \(result).tmp-$$ \(result); else rm -f \(result).tmp-$$; fi
+            exit $status
 
             """
     }
