@@ -91,7 +91,7 @@ public struct NoetherCommand: ParsableCommand {
     @Flag(name: .long, help: .hidden)
     var dumpReference = false
 
-    @OptionGroup(title: "Sweeps on a cluster (docs/cluster.md)")
+    @OptionGroup(title: "Sweeps on a cluster")
     var cluster: ClusterOptions
 
     public init() {}

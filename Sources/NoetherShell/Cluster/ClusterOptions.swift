@@ -16,19 +16,23 @@ struct ClusterOptions: ParsableArguments {
         help: ArgumentHelp("--shard, submit: the results directory (default: NAME.results).", valueName: "DIR"))
     var results: String?
 
-    @Flag(name: .long, help: "submit: to Slurm, as a job array and a gather job.")
+    @Flag(name: .long, help: "submit: to Slurm, as a job array and a gather job (docs/cluster.md).")
     var slurm = false
 
-    @Option(name: .customLong("array-size"), help: "submit: the number of shards, one array task each (default 10).")
+    @Option(
+        name: .customLong("array-size"),
+        help: ArgumentHelp("submit: the number of shards, one array task each (default 10).", valueName: "N"))
     var arraySize: Int?
 
-    @Option(name: .long, help: "submit: the Slurm partition.")
+    @Option(name: .long, help: ArgumentHelp("submit: the Slurm partition.", valueName: "P"))
     var partition: String?
 
-    @Option(name: .long, help: "submit: the time limit of each task (Slurm's --time).")
+    @Option(name: .long, help: ArgumentHelp("submit: the time limit of each task (Slurm's --time).", valueName: "T"))
     var time: String?
 
-    @Option(name: .customLong("cpus-per-task"), help: "submit: CPUs per task (and OPENBLAS_NUM_THREADS); default 1.")
+    @Option(
+        name: .customLong("cpus-per-task"),
+        help: ArgumentHelp("submit: CPUs per task (and OPENBLAS_NUM_THREADS); default 1.", valueName: "C"))
     var cpusPerTask: Int?
 
     @Flag(name: .customLong("dry-run"), help: "submit: write the sbatch scripts, submit nothing.")
@@ -91,6 +95,7 @@ struct ClusterOptions: ParsableArguments {
         default:
             if usesSubmitOptions { throw ValidationError("--slurm, --array-size … apply to 'noether submit'") }
             if shard != nil {
+                guard !other else { throw ValidationError("--shard runs a script in batch; it takes -p only") }
                 guard arguments.count == 1, arguments[0] != "-", arguments[0] != "check", arguments[0] != "lesson"
                 else {
                     throw ValidationError("usage: noether --shard I/N [--results DIR] FILE.noe")
