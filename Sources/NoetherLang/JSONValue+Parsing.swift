@@ -2,7 +2,7 @@ extension JSONValue {
     /// Reads a JSON document (RFC 8259: objects keep their key order, numbers become
     /// Doubles); `nil` when the text is not exactly one JSON value — truncated, say.
     /// Nesting deeper than `maxDepth` is refused rather than overflowing the stack.
-    public static func parse(_ text: String, maxDepth: Int = 200) -> JSONValue? {
+    public static func parse(_ text: String, maxDepth: Int = 1000) -> JSONValue? {
         var reader = Reader(bytes: Array(text.utf8), maxDepth: maxDepth)
         guard let value = reader.value(depth: 0) else { return nil }
         reader.skipSpace()

@@ -168,4 +168,39 @@ import Testing
         // Nothing was overwritten by the refusals.
         #expect(try String(contentsOfFile: p1, encoding: .utf8).contains("0123456789abcdef"))
     }
+
+    @Test func aLaterSweepThatNeedsTheFirstRunsAtGather() throws {
+        let folder = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let script = """
+            t = sweep(a=[1, 2, 3], b=[10, 20]) { {x=a * b} }
+            u = sweep(b=[10, 20]) { sum(where(t, b=b).x) }
+            u.value
+            """
+        let local = try Self.run(nil, folder, script: script)
+        for i in 0..<2 {
+            let shard = try Self.run(.shard(index: i, count: 2), folder, script: script)
+            #expect(shard.store?.reports.map(\.sweep) == [1])
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/sweep-2.json"))
+        let gathered = try Self.run(.gather, folder, script: script)
+        #expect(Self.bits(gathered.value) == Self.bits(local.value))
+        #expect(gathered.lines == ["[60, 120]"])
+        guard case .ranHere? = gathered.store?.reports.last?.action else {
+            Issue.record("the second sweep was not run at gather")
+            return
+        }
+        // With nothing written at all, gather says so instead of running everything.
+        let empty = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        #expect(throws: Diagnostic.self) { try Self.run(.gather, empty, script: script) }
+    }
+
+    @Test func deeplyNestedValuesRoundTrip() throws {
+        var v = Value.number(1)
+        for i in 0..<99 { v = i % 2 == 0 ? .list([v]) : .record(Record([("f", v)])) }
+        let text = try SweepValueCodec.encode(v).get().serialized()
+        let back = try #require(JSONValue.parse(text).flatMap(SweepValueCodec.decode))
+        #expect(Self.bits(back) == Self.bits(v))
+    }
 }
