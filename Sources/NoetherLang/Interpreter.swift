@@ -63,6 +63,9 @@ public final class Interpreter {
     /// Whether this interpreter evaluates one point of a sweep (a nested sweep then
     /// runs its points serially on this thread).
     public internal(set) var isSweepPoint = false
+    /// Where top-level sweeps keep their points, or are read back from (`noether
+    /// --shard`, `noether gather`: Sweep/ShardedSweeps.swift); nil runs them as usual.
+    public var shardedSweeps: ShardedSweeps?
 
     public init(
         registry: BuiltinRegistry = .standard, interrupt: InterruptFlag = InterruptFlag(),

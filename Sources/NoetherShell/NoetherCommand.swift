@@ -14,6 +14,10 @@ public struct NoetherCommand: ParsableCommand {
               noether check FILE.noe [--rtol X] [--atol X] [-p NAME=VALUE …]
               noether lesson [N | FILE.noe] [--check]
               noether --recover
+              noether --shard I/N [--results DIR] FILE.noe
+              noether gather DIR
+              noether submit FILE.noe --slurm [--array-size N] [--partition P] [--time T] [--cpus-per-task C] [--dry-run]
+              noether submit --resume DIR
             """,
         discussion: """
             noether FILE.noe        run a script (stops at the first error)
@@ -29,6 +33,15 @@ public struct NoetherCommand: ParsableCommand {
                                     lesson N) unattended and check its cells
             noether                 read cells from standard input (a prompt on
                                     a terminal)
+            noether --shard I/N FILE.noe
+                                    run the sweep points whose index is I mod N,
+                                    one file per point in --results DIR
+            noether gather DIR      run the script of DIR with its sweeps read
+                                    back from the points; list missing points
+            noether submit FILE.noe --slurm
+                                    a Slurm job array of shards and a gather
+                                    job (docs/cluster.md); --resume DIR
+                                    resubmits only the missing points
 
             check compares text exactly and numbers within --rtol (default 1e-9)
             and --atol (default 0); a cell may set its own: #=> … (rtol=1e-3).
@@ -78,12 +91,25 @@ public struct NoetherCommand: ParsableCommand {
     @Flag(name: .long, help: .hidden)
     var dumpReference = false
 
+    @OptionGroup(title: "Sweeps on a cluster")
+    var cluster: ClusterOptions
+
     public init() {}
 
     private var isCheck: Bool { arguments.first == "check" }
     private var isLesson: Bool { arguments.first == "lesson" }
 
     public func validate() throws {
+        try cluster.validate(
+            arguments,
+            other: source != nil || interactive || json || recover || rtol != nil || atol != nil || checkLessons)
+        if ["gather", "submit"].contains(arguments.first) || cluster.shard != nil {
+            if !parameter.isEmpty && arguments.first == "gather" {
+                throw ValidationError("'gather' runs with the parameters the shards had")
+            }
+            _ = try parsedParameters()
+            return
+        }
         if isLesson {
             guard arguments.count <= 2, source == nil, !interactive, !json, !recover, rtol == nil, atol == nil else {
                 throw ValidationError("usage: noether lesson [N | FILE.noe] [--check]")
@@ -142,6 +168,18 @@ public struct NoetherCommand: ParsableCommand {
                 Self.promptSession(shell, recover: nil, after: .success)
             }
             if status != .success { throw ExitCode(status.rawValue) }
+            return
+        }
+        let clusterStatus = try cluster.run(
+            arguments,
+            shell: {
+                let shell = Shell()
+                shell.jsonOutput = json
+                shell.parameters = try parsedParameters()
+                return shell
+            }, parameters: parameter)
+        if let clusterStatus {
+            if clusterStatus != .success { throw ExitCode(clusterStatus.rawValue) }
             return
         }
         let shell = Shell()

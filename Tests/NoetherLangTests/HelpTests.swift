@@ -144,6 +144,14 @@ import Testing
         let h = Harness()
         h.interpreter.baseDirectory = dir.path
         try h.run(Self.prelude, name: "prelude.noe")
+        if name == "gather" {
+            // gather reads what shards wrote: write drift.results first, as one shard.
+            let shard = Interpreter(output: { _ in })
+            shard.shardedSweeps = ShardedSweeps(
+                results: SweepResults(directory: dir.path + "/drift.results"), mode: .shard(index: 0, count: 1),
+                script: "example")
+            _ = try? shard.run("sweep(lr=[0.1, 0.01]) { {drift=lr * lr} }", name: "drift.noe")
+        }
         let example = BuiltinRegistry.standard.builtins[name]!.example
         #expect(h.error(example, name: "example-\(name).noe") == nil, "\(h.error(example) ?? "")")
     }

@@ -33,3 +33,22 @@ noether_ensure_system_packages() {
     return 1
   fi
 }
+
+# Packages only the tests need: a real single-node Slurm for the cluster tests
+# (Tests/NoetherShellTests/SlurmTests.swift). Installed when running as root; otherwise
+# those tests are skipped and say what to install.
+NOETHER_TEST_PACKAGES=(slurm-wlm munge)
+
+noether_ensure_test_packages() {
+  command -v dpkg-query >/dev/null 2>&1 || return 0
+  [ "$(id -u)" = 0 ] || return 0
+  local missing=()
+  for p in "${NOETHER_TEST_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} = 0 ] && return 0
+  echo "scripts/test: installing ${missing[*]} (for the Slurm tests) …" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 && apt-get install -y -qq "${missing[@]}" >&2 ||
+    echo "scripts/test: apt-get could not install ${missing[*]}; the Slurm tests will be skipped" >&2
+}

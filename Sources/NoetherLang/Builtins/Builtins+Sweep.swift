@@ -3,7 +3,7 @@ import NoetherSyntax
 
 /// `sweep`: run a block over a grid of values and collect a table.
 enum SweepBuiltins {
-    static let all: [Builtin] = [sweep]
+    static let all: [Builtin] = [sweep, gather]
 
     static let sweep = Builtin(
         "sweep", category: "tables",
@@ -79,6 +79,13 @@ enum SweepBuiltins {
         let savedThreads = BLASThreads.count
         if points > 1 && savedThreads != 1 { BLASThreads.set(1) }
         defer { if points > 1 && savedThreads != 1 { BLASThreads.set(savedThreads) } }
+        if let store = interpreter.shardedSweeps, !interpreter.isSweepPoint,
+            let table = try store.run(
+                plan, range: ctx.range, workers: workers, interrupt: interpreter.interrupt,
+                progress: interpreter.progress, output: interpreter.output)
+        {
+            return table
+        }
         let outcome = SweepRunner.run(
             plan, workers: workers, interrupt: interpreter.interrupt,
             progress: interpreter.isSweepPoint ? nil : interpreter.progress)
@@ -92,5 +99,44 @@ enum SweepBuiltins {
             for line in r.output { interpreter.output(line) }
         }
         return .object(plan.table(from: outcome.results))
+    }
+
+    static let gather = Builtin(
+        "gather", category: "tables",
+        abstract: "Reads a sweep back from a results directory that shards wrote, as the table a local run gives.",
+        discussion: """
+            noether --shard I/N FILE.noe (or noether submit FILE.noe --slurm) writes every finished
+            point of the script's sweeps to a results directory, one file per point; gather(DIR)
+            builds the table of the first sweep from them (sweep=2 the second, in the order the
+            script runs them): the same rows in grid order, the same columns and the same numbers,
+            bit for bit. A point without its file is an error that lists every missing point by
+            index and axis values; a file that is truncated, of another version, or of another
+            script or grid is refused, naming it. Nothing in the directory is written.
+            docs/cluster.md has the layout of a results directory.
+            """,
+        parameters: [
+            Parameter("directory", .string, help: "the results directory", completion: .filePath),
+            Parameter(
+                "sweep", .integer, .value(.number(1), text: "1"),
+                help: "which sweep of the script: 1 for the first it runs"),
+        ],
+        returns: "table",
+        example: """
+            d = gather("drift.results")
+            """
+    ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
+        let directory = ctx.interpreter.resolvePath(ctx.string("directory"))
+        let k = try ctx.integer("sweep", in: 1...1_000_000)
+        let results = SweepResults(directory: directory)
+        do throws(SweepResults.Failure) {
+            guard let manifest = try results.readManifest(sweep: k) else {
+                let what = TextFile.exists(directory) ? "has no sweep \(k)" : "does not exist"
+                throw SweepResults.Failure("the results directory '\(directory)' \(what)")
+            }
+            let points = try results.readAll(manifest)
+            return .object(SweepPlan.table(axes: manifest.axes, from: points))
+        } catch {
+            throw Diagnostic(.runtime, error.message, at: ctx.range, hint: error.hint, notes: error.notes)
+        }
     }
 }

@@ -41,6 +41,11 @@ public struct SweepPlan: Sendable {
 
     /// The axis values of point `index` (0 ≤ index < pointCount), in axis order.
     public func coordinates(of index: Int) -> [(name: String, value: Value)] {
+        SweepPlan.coordinates(axes: axes, of: index)
+    }
+
+    /// The axis values of point `index` of a grid over `axes`.
+    public static func coordinates(axes: [Axis], of index: Int) -> [(name: String, value: Value)] {
         var rest = index
         var out = [(name: String, value: Value)](repeating: ("", .nothing), count: axes.count)
         for k in axes.indices.reversed() {
@@ -78,7 +83,17 @@ public struct SweepPlan: Sendable {
     /// then `error`, the failure's message, when some point failed.
     /// Contract: `results` holds exactly one result per point (any order).
     public func table(from results: [SweepPointResult]) -> TableObject {
+        SweepPlan.table(axes: axes, from: results)
+    }
+
+    /// The table of a sweep over `axes` from every point's result (what `table(from:)`
+    /// builds; `gather` builds it from point files without the plan).
+    public static func table(axes: [Axis], from results: [SweepPointResult]) -> TableObject {
+        let pointCount = axes.reduce(1) { $0 * $1.values.count }
         precondition(results.count == pointCount, "a sweep table needs every point's result")
+        func coordinates(of index: Int) -> [(name: String, value: Value)] {
+            SweepPlan.coordinates(axes: axes, of: index)
+        }
         let ordered = results.sorted { $0.index < $1.index }
         var columns = axes.map(\.name)
         var valueColumn = [String: String]()  // field (or "value") → column name
@@ -132,6 +147,12 @@ public struct SweepPointResult: Sendable {
     public let outcome: Outcome
     /// The lines the body printed, in order.
     public let output: [String]
+
+    public init(index: Int, outcome: Outcome, output: [String]) {
+        self.index = index
+        self.outcome = outcome
+        self.output = output
+    }
 }
 
 extension Interpreter {

@@ -20,16 +20,23 @@ enum SweepRunner {
         let results = Mutex<[SweepPointResult]>([])
     }
 
+    /// Evaluates the points `indices` (every point when nil), in any order; `finished`
+    /// sees each completed point on the worker thread that ran it (a sharded sweep
+    /// writes its point file there, as soon as the point is done).
     static func run(
-        _ plan: SweepPlan, workers: Int, interrupt: InterruptFlag,
-        progress: (@Sendable (Int, Int, String) -> Void)?
+        _ plan: SweepPlan, indices: [Int]? = nil, workers: Int, interrupt: InterruptFlag,
+        progress: (@Sendable (Int, Int, String) -> Void)?,
+        finished: (@Sendable (SweepPointResult) -> Void)? = nil
     ) -> Outcome {
-        let total = plan.pointCount
+        let indices = indices ?? Array(0..<plan.pointCount)
+        let total = indices.count
+        guard total > 0 else { return Outcome(results: [], interrupted: false) }
         let state = State()
         WorkerThreads.run(count: Swift.max(1, Swift.min(workers, total))) { _ in
             while !state.stopped.load(ordering: .relaxed) && !interrupt.isRaised {
-                let index = state.next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < total else { return }
+                let claimed = state.next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard claimed < total else { return }
+                let index = indices[claimed]
                 let result = plan.evaluate(point: index, interrupt: interrupt)
                 if case .interrupted = result.outcome {
                     // The point's interpreter lowered the flag; raise it again so the
@@ -38,6 +45,7 @@ enum SweepRunner {
                     interrupt.raise()
                     return
                 }
+                finished?(result)
                 state.results.withLock { $0.append(result) }
                 let done = state.done.wrappingAdd(1, ordering: .relaxed).newValue
                 progress?(done, total, "sweep")
