@@ -13,6 +13,7 @@ public struct NoetherCommand: ParsableCommand {
             noether [FILE.noe | -] [-e SOURCE] [-i] [-p NAME=VALUE …] [--json]
               noether check FILE.noe [--rtol X] [--atol X] [-p NAME=VALUE …]
               noether lesson [N | FILE.noe] [--check]
+              noether kernel install [--user | --prefix DIR | --sys-prefix] | -f FILE
               noether --recover
             """,
         discussion: """
@@ -27,6 +28,9 @@ public struct NoetherCommand: ParsableCommand {
             noether lesson [N]      list the lessons, or take lesson N at the
                                     prompt; with --check, run every lesson (or
                                     lesson N) unattended and check its cells
+            noether kernel install  install the Jupyter kernel; 'noether kernel
+                                    -f FILE' is what Jupyter then starts (see
+                                    docs/jupyter.md)
             noether                 read cells from standard input (a prompt on
                                     a terminal)
 

@@ -1,3 +1,11 @@
 import NoetherShell
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// `noether kernel …` (the Jupyter kernel) has flags of its own: parsed before the main command line.
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "kernel" {
+    exit(KernelCommandLine.run(Array(CommandLine.arguments.dropFirst(2))))
+}
 NoetherCommand.main()

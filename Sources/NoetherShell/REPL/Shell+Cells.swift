@@ -61,7 +61,12 @@ extension Shell {
                 diagnostic.notes.append(what)
             }
             notebook.progress.reset()
-            console.err(notebook.errorStyle.diagnostic(DiagnosticRenderer.render(diagnostic, in: source)))
+            let rendered = DiagnosticRenderer.render(diagnostic, in: source)
+            if let show = notebook.showError {
+                show(diagnostic, rendered)
+            } else {
+                console.err(notebook.errorStyle.diagnostic(rendered))
+            }
             journal?.appendFailed(text: text, error: diagnostic.message, console: console)
             return false
         }
@@ -73,6 +78,7 @@ extension Shell {
         if case .nothing = value { return }
         let rendered = value.rendered
         capture?.append(contentsOf: SessionScript.lines(of: rendered))
+        if let show = notebook.showValue { return show(value, number) }
         let label = notebook.outputStyle.dim("out[\(number)]:")
         let saved = capture
         capture = nil  // the labelled line is for the screen only
