@@ -104,6 +104,7 @@ import Testing
 
         #expect(JupyterRequests.isComplete(["code": "xs = [1,"])["status"] as? String == "incomplete")
         #expect(JupyterRequests.isComplete(["code": "xs = [1, 2]"])["status"] as? String == "complete")
+        #expect(JupyterRequests.isComplete(["code": "xs = )"])["status"] as? String == "invalid")
 
         shell.runCell("learning_rate * 2")
         let history = JupyterRequests.history(["hist_access_type": "tail", "n": 1], shell: shell)

@@ -60,6 +60,8 @@ final class JupyterKernel: @unchecked Sendable {
             out: { [unowned self] text in self.stream("stdout", text + "\n") },
             err: { [unowned self] text in self.stream("stderr", text + "\n") })
         shell = Shell(console: console)
+        // Journalled like a prompt session: a kernel that dies loses no finished cell.
+        shell.journal = Journal(directory: StateDirectory.path())
         let notebook = shell.notebook
         notebook.labelsOutputs = true
         notebook.showValue = { [unowned self] value, number in self.showValue(value, number: number) }

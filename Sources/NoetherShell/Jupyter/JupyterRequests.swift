@@ -66,10 +66,13 @@ enum JupyterRequests {
         return word.isEmpty ? nil : word
     }
 
-    /// `is_complete_request`: open brackets, braces or strings wait for more, as at the prompt.
+    /// `is_complete_request`: open brackets, braces or strings wait for more, as at the
+    /// prompt; text that cannot parse is invalid.
     static func isComplete(_ content: [String: Any]) -> [String: Any] {
         let code = content["code"] as? String ?? ""
         if Lexer.needsContinuation(code) { return ["status": "incomplete", "indent": ""] }
+        // Closed but not a program (`x = )`): running it would only report the error.
+        if (try? Parser.parse(SourceFile(name: "In", text: code))) == nil { return ["status": "invalid"] }
         return ["status": "complete"]
     }
 

@@ -1,0 +1,87 @@
+"""The kernel as a session: interrupts, restarts, `_`/`out[n]`, errors, progress, the journal."""
+
+import glob
+import os
+import signal
+import threading
+import time
+
+from conftest import noether, run_cell
+
+SETUP = """data = gaussian_mixture(n=200, d=20, classes=5, separation=2.0, seed=42)
+net = mlp([20, 64, 5], activation=relu, bias=false, seed=42)
+keep = 41"""
+LONG = "run = train(net, data, gd(lr=0.001), loss=cross_entropy, steps=100000000)"
+
+
+def test_interrupt_stops_a_long_training_and_keeps_the_bindings(kernel):
+    km, kc = kernel
+    reply, _ = run_cell(kc, SETUP)
+    assert reply["status"] == "ok"
+    sent = {}
+
+    def interrupt_later():
+        time.sleep(1.5)
+        sent["at"] = time.monotonic()
+        km.interrupt_kernel()
+
+    threading.Thread(target=interrupt_later).start()
+    reply, outputs = run_cell(kc, LONG, timeout=60)
+    stopped_after = time.monotonic() - sent["at"]
+    assert stopped_after < 1.0, f"the training went on {stopped_after:.2f} s after the interrupt"
+    assert reply["status"] == "error" and reply["ename"] == "Interrupted"
+    stderr = "".join(c["text"] for t, c in outputs if t == "stream" and c["name"] == "stderr")
+    assert "train stopped at step" in stderr
+    # Progress was one display updated in place, not a flood of lines.
+    kinds = [t for t, _ in outputs]
+    assert kinds.count("display_data") == 1 and kinds.count("update_display_data") >= 1
+    assert "stream" not in [t for t, c in outputs if t == "stream" and c["name"] == "stdout"]
+
+    reply, outputs = run_cell(kc, "keep + 1")
+    assert reply["status"] == "ok"
+    assert outputs[-1][1]["data"]["text/plain"] == "42"
+    reply, outputs = run_cell(kc, "run.steps > 0")
+    assert outputs[-1][1]["data"]["text/plain"] == "true"
+
+
+def test_cells_are_numbered_like_the_repl_and_errors_show_the_caret(kernel):
+    _, kc = kernel
+    reply, outputs = run_cell(kc, "x = 20\nx + 1")
+    assert reply["execution_count"] == 1
+    assert outputs[-1] == ("execute_result", {"data": {"text/plain": "21"}, "execution_count": 1, "metadata": {}})
+    reply, outputs = run_cell(kc, "out[1] * 2 + _")
+    assert reply["execution_count"] == 2 and outputs[-1][1]["data"]["text/plain"] == "63"
+    reply, outputs = run_cell(kc, "x + nope")
+    assert reply["status"] == "error" and reply["execution_count"] == 3
+    assert reply["traceback"][:3] == ["In[3]:1:5: error: unknown name 'nope'", "  |", "1 | x + nope"]
+    assert reply["traceback"][3].startswith("  |     ^~~~")
+    assert [t for t, _ in outputs] == ["execute_input", "error"]
+
+
+def test_restart_starts_a_fresh_session(kernel):
+    km, kc = kernel
+    run_cell(kc, "y = 5")
+    km.restart_kernel(now=False)
+    kc.wait_for_ready(timeout=30)
+    reply, _ = run_cell(kc, "y")
+    assert reply["status"] == "error" and "unknown name 'y'" in reply["evalue"]
+    assert reply["execution_count"] == 1
+
+
+def test_a_kernel_killed_mid_cell_leaves_a_journal_that_replays(kernel):
+    km, kc = kernel
+    state = os.environ["NOETHER_STATE_DIR"]
+    before = set(glob.glob(os.path.join(state, "journal", "*.noe")))
+    run_cell(kc, SETUP)
+    run_cell(kc, "keep * 2")
+    kc.execute(LONG)
+    time.sleep(1.5)
+    os.kill(km.provisioner.process.pid, signal.SIGKILL)
+    time.sleep(0.5)
+    journals = sorted(set(glob.glob(os.path.join(state, "journal", "*.noe"))) - before)
+    assert len(journals) == 1
+    text = open(journals[0], encoding="utf-8").read()
+    assert "keep = 41" in text and "keep * 2\n#=> 82" in text
+    assert "100000000" not in text  # the killed cell never finished: not journalled
+    checked = noether("check", journals[0])
+    assert checked.returncode == 0, checked.stderr
