@@ -229,7 +229,8 @@ final class JupyterKernel: @unchecked Sendable {
         publish(
             action.type,
             content: [
-                "data": ["text/plain": action.text], "metadata": [String: Any](),
+                // Marked, so a saved notebook's record leaves the progress display out.
+                "data": ["text/plain": action.text], "metadata": ["noether": ["progress": true]],
                 "transient": ["display_id": action.id],
             ])
     }
