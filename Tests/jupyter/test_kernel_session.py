@@ -85,3 +85,39 @@ def test_a_kernel_killed_mid_cell_leaves_a_journal_that_replays(kernel):
     assert "100000000" not in text  # the killed cell never finished: not journalled
     checked = noether("check", journals[0])
     assert checked.returncode == 0, checked.stderr
+
+
+def test_forged_and_malformed_messages_are_logged_and_never_run(tmp_path):
+    import zmq
+    from jupyter_client.manager import KernelManager
+    from jupyter_client.session import Session
+
+    log = open(tmp_path / "kernel.log", "w")
+    km = KernelManager(kernel_name="noether")
+    km.start_kernel(stderr=log)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=30)
+        info = km.get_connection_info()
+        socket = zmq.Context.instance().socket(zmq.DEALER)
+        socket.linger = 0
+        socket.connect("%s://%s:%d" % (info["transport"], info["ip"], info["shell_port"]))
+        # Signed with another key, not signed at all, and not a message.
+        for key in (b"not-the-key", b""):
+            forged = Session(key=key, username="mallory")
+            forged.send(socket, "execute_request", {"code": "pwned = 1", "silent": False})
+        socket.send_multipart([b"<IDS|MSG>", b"sig", b"{", b"{}", b"{}", b"{}"])
+        socket.send_multipart([b"just one frame"])
+        time.sleep(0.5)
+        reply, _ = run_cell(kc, "pwned")
+        assert reply["status"] == "error" and "unknown name 'pwned'" in reply["evalue"]
+        assert reply["execution_count"] == 1  # nothing else ran
+        socket.close()
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+        log.close()
+    logged = (tmp_path / "kernel.log").read_text()
+    assert logged.count("rejected a message on the shell channel") == 4, logged
+    assert "bad signature" in logged
