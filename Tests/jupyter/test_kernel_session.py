@@ -37,6 +37,9 @@ def test_interrupt_stops_a_long_training_and_keeps_the_bindings(kernel):
     assert kinds.count("display_data") == 1 and kinds.count("update_display_data") >= 1
     assert "stream" not in [t for t, c in outputs if t == "stream" and c["name"] == "stdout"]
 
+    # An interrupt while idle does not stop the next cell.
+    km.interrupt_kernel()
+    time.sleep(0.3)
     reply, outputs = run_cell(kc, "keep + 1")
     assert reply["status"] == "ok"
     assert outputs[-1][1]["data"]["text/plain"] == "42"

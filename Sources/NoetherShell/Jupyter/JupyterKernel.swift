@@ -106,6 +106,13 @@ final class JupyterKernel: @unchecked Sendable {
 
     private func handle(_ request: JupyterMessage, on socket: ZMQSocket, channel: String) {
         let content = request.content
+        // Control answers only what must be heard while a cell runs: the shell's state
+        // belongs to the main thread.
+        let controlTypes: Set = ["kernel_info_request", "interrupt_request", "shutdown_request"]
+        if channel == "control" && !controlTypes.contains(request.type) {
+            log("noether kernel: ignored a '\(request.type)' message on the control channel")
+            return
+        }
         switch request.type {
         case "kernel_info_request":
             reply(request, on: socket, content: kernelInfo)
@@ -185,6 +192,8 @@ final class JupyterKernel: @unchecked Sendable {
                 JupyterRequests.errorName(diagnostic.kind), diagnostic.message, rendered.components(separatedBy: "\n")
             )
         }
+        // An interrupt that came while the kernel was idle is not this cell's.
+        shell.interpreter.interrupt.clear()
         let succeeded = shell.runCell(code)
         notebook.showError = nil
         if shell.quitRequested {
