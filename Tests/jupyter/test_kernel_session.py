@@ -124,3 +124,17 @@ def test_forged_and_malformed_messages_are_logged_and_never_run(tmp_path):
     logged = (tmp_path / "kernel.log").read_text()
     assert logged.count("rejected a message on the shell channel") == 4, logged
     assert "bad signature" in logged
+
+
+def test_a_lesson_runs_in_the_kernel_with_empty_cells_as_enter(kernel):
+    _, kc = kernel
+    reply, outputs = run_cell(kc, "lesson 1 restart")
+    assert reply["status"] == "ok"
+    assert "step 1 of 10" in "".join(c.get("text", "") for _, c in outputs)
+    reply, outputs = run_cell(kc, "")  # Enter: runs the step's cell
+    results = [c["data"]["text/plain"] for t, c in outputs if t == "execute_result"]
+    assert results == ["network mlp 10→32→3, relu, no bias, P=416, C=[-10.2146]"]
+    reply, outputs = run_cell(kc, "quit")
+    assert "Left lesson 1 at step 2" in "".join(c.get("text", "") for _, c in outputs)
+    reply, outputs = run_cell(kc, "net.C")  # the lesson's bindings stay in the session
+    assert outputs[-1][1]["data"]["text/plain"].startswith("[-10.2146")

@@ -194,7 +194,12 @@ final class JupyterKernel: @unchecked Sendable {
         }
         // An interrupt that came while the kernel was idle is not this cell's.
         shell.interpreter.interrupt.clear()
-        let succeeded = shell.runCell(code)
+        // During a lesson (`lesson 1`), an empty cell is Enter and `next`, `hint` … its
+        // words, as at the prompt; any other cell runs as usual.
+        var succeeded = true
+        if !shell.lessonTakes(code.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            succeeded = shell.runCell(code)
+        }
         notebook.showError = nil
         if shell.quitRequested {
             shell.quitRequested = false
