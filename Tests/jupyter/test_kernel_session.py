@@ -138,3 +138,23 @@ def test_a_lesson_runs_in_the_kernel_with_empty_cells_as_enter(kernel):
     assert "Left lesson 1 at step 2" in "".join(c.get("text", "") for _, c in outputs)
     reply, outputs = run_cell(kc, "net.C")  # the lesson's bindings stay in the session
     assert outputs[-1][1]["data"]["text/plain"].startswith("[-10.2146")
+
+
+def test_cells_queued_behind_an_error_are_aborted(kernel):
+    _, kc = kernel
+    # The failing cell works a little first, so the second one is surely queued behind it.
+    first = kc.execute(SETUP + "\nrun = train(net, data, gd(lr=0.001), steps=300)\nnope")
+    second = kc.execute("ran = 1")
+    replies = {}
+    while len(replies) < 2:
+        msg = kc.get_shell_msg(timeout=30)
+        replies[msg["parent_header"]["msg_id"]] = msg["content"]
+    assert replies[first]["status"] == "error"
+    assert replies[second]["status"] == "aborted"
+    reply, _ = run_cell(kc, "ran")
+    assert reply["status"] == "error" and "unknown name 'ran'" in reply["evalue"]
+    # Without stop_on_error, the next cell runs.
+    kc.execute("nope", stop_on_error=False)
+    kc.execute("ran = 2")
+    statuses = [kc.get_shell_msg(timeout=30)["content"]["status"] for _ in range(2)]
+    assert statuses == ["error", "ok"]

@@ -117,7 +117,11 @@ final class JupyterKernel: @unchecked Sendable {
         case "kernel_info_request":
             reply(request, on: socket, content: kernelInfo)
         case "execute_request" where channel == "shell":
-            reply(request, on: socket, content: execute(request))
+            let content = execute(request)
+            reply(request, on: socket, content: content)
+            if content["status"] as? String == "error", request.content["stop_on_error"] as? Bool ?? true {
+                abortQueuedCells()
+            }
         case "complete_request":
             reply(request, on: socket, content: JupyterRequests.complete(content, shell: shell))
         case "inspect_request":
@@ -138,6 +142,30 @@ final class JupyterKernel: @unchecked Sendable {
             exit(0)
         default:
             log("noether kernel: ignored a '\(request.type)' message on the \(channel) channel")
+        }
+    }
+
+    /// After a failed cell, the cells already queued behind it ("Run All") are
+    /// answered `aborted` without running, as ipykernel does; other requests are served.
+    private func abortQueuedCells() {
+        // What is queued now, taken before any answer: a cell sent after seeing an
+        // answer is not "behind" the error and runs.
+        var queued = [[[UInt8]]]()
+        while let frames = try? shellSocket.receive(timeoutMilliseconds: 0) { queued.append(frames) }
+        for frames in queued {
+            guard let request = try? JupyterMessage.decode(frames, signer: signer) else {
+                log("noether kernel: rejected a message on the shell channel: bad signature or framing")
+                continue
+            }
+            publish("status", content: ["execution_state": "busy"], parent: request.header)
+            if request.type == "execute_request" {
+                reply(
+                    request, on: shellSocket,
+                    content: ["status": "aborted", "execution_count": shell.notebook.nextNumber - 1])
+            } else {
+                handle(request, on: shellSocket, channel: "shell")
+            }
+            publish("status", content: ["execution_state": "idle"], parent: request.header)
         }
     }
 
