@@ -69,10 +69,18 @@ import Testing
 
     @Test func executingRecordsWhatTheKernelSends() throws {
         var notebook = NotebookFile(
-            noe: "t = table(a=[1, 2], b=[3, 4])\n\nt\n\nplot([1, 4, 9])\n\nprint(\"hi\")\n6 * 7\n\nnope\n")
+            noe:
+                "t = table(a=[1, 2], b=[3, 4])\n\nt\n\nplot([1, 4, 9])\n\nprint(\"hi\")\n6 * 7\n\nnope\n\nplot([1, 2])\n2 * 3\n6 * 7\n"
+        )
         notebook.execute()
         let outputs = notebook.cells.map { $0.outputs.map { $0["output_type"] as? String ?? "" } }
-        #expect(outputs == [[], ["execute_result"], ["display_data"], ["stream", "execute_result"], ["error"]])
+        #expect(
+            outputs == [
+                [], ["execute_result"], ["display_data"], ["stream", "execute_result"], ["error"],
+                ["display_data", "stream", "execute_result"],
+            ])
+        // A plot before the cell's last statement is a display too; the record keeps its text.
+        #expect(NotebookFile.outputLines(notebook.cells[5].outputs).count > 3)
         let table = notebook.cells[1].outputs[0]["data"] as? [String: Any]
         #expect(table?["text/html"] != nil)
         let plot = notebook.cells[2].outputs[0]["data"] as? [String: Any]

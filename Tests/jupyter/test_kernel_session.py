@@ -158,3 +158,15 @@ def test_cells_queued_behind_an_error_are_aborted(kernel):
     kc.execute("ran = 2")
     statuses = [kc.get_shell_msg(timeout=30)["content"]["status"] for _ in range(2)]
     assert statuses == ["error", "ok"]
+
+
+def test_a_plot_before_the_last_statement_is_an_svg_display_too(kernel):
+    _, kc = kernel
+    reply, outputs = run_cell(kc, 'plot([1, 4, 9], title="squares")\n6 * 7')
+    assert reply["status"] == "ok"
+    kinds = [t for t, _ in outputs]
+    assert kinds == ["execute_input", "display_data", "execute_result"]
+    data = outputs[1][1]["data"]
+    assert "<svg" in data["image/svg+xml"] and "squares" in data["image/svg+xml"]
+    assert "squares" in data["text/plain"]  # the terminal drawing as the fallback
+    assert outputs[2][1]["data"]["text/plain"] == "42"

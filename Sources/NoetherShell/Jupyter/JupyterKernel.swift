@@ -65,6 +65,7 @@ final class JupyterKernel: @unchecked Sendable {
         let notebook = shell.notebook
         notebook.labelsOutputs = true
         notebook.showValue = { [unowned self] value, number in self.showValue(value, number: number) }
+        notebook.showDisplay = { [unowned self] value in self.showDisplay(value) }
         notebook.progress.observe { [unowned self] tasks in self.showProgress(tasks) }
     }
 
@@ -259,6 +260,14 @@ final class JupyterKernel: @unchecked Sendable {
         } else {
             publish("execute_result", content: ["execution_count": number, "data": data, "metadata": [String: Any]()])
         }
+    }
+
+    /// A plot printed before a cell's last statement: displayed as SVG, not drawn as text.
+    private func showDisplay(_ value: Value) -> Bool {
+        let data = JupyterRequests.mimeBundle(value)
+        guard data["image/svg+xml"] != nil else { return false }
+        publish("display_data", content: ["data": data, "metadata": [String: Any]()])
+        return true
     }
 
     /// Long work as one display updated in place (`update_display_data`), never a

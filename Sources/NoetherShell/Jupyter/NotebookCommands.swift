@@ -48,6 +48,12 @@ extension NotebookFile {
                 ])
             }
         }
+        shell.notebook.showDisplay = { value in
+            let data = JupyterRequests.mimeBundle(value)
+            guard data["image/svg+xml"] != nil else { return false }
+            outputs.append(["output_type": "display_data", "data": data, "metadata": [String: Any]()])
+            return true
+        }
         shell.notebook.showError = { diagnostic, rendered in
             outputs.append([
                 "output_type": "error", "ename": JupyterRequests.errorName(diagnostic.kind),

@@ -40,7 +40,7 @@ extension Shell {
                 program.statements[last] = .expression(e, silent: true)
                 printLast = true
             }
-            var value = try interpreter.run(program, source: source)
+            var value = try runStatements(program, source: source)
             if case .expression? = program.statements.last {} else { value = .nothing }
             let assigned = program.statements.compactMap { s -> String? in
                 if case .assignment(let name, _, _, _) = s { return name }
@@ -70,6 +70,29 @@ extension Shell {
             journal?.appendFailed(text: text, error: diagnostic.message, console: console)
             return false
         }
+    }
+
+    /// Runs a cell's statements. With `notebook.showDisplay` (the Jupyter kernel), each
+    /// bare expression before the last is offered to it first — a plot becomes a
+    /// display, not text — and printed as usual when it declines; its lines are
+    /// recorded either way.
+    private func runStatements(_ program: Program, source: SourceFile) throws(Diagnostic) -> Value {
+        guard let display = notebook.showDisplay else { return try interpreter.run(program, source: source) }
+        var value = Value.nothing
+        for statement in program.statements {
+            guard case .expression(let e, silent: false) = statement else {
+                value = try interpreter.run(Program(statements: [statement]), source: source)
+                continue
+            }
+            value = try interpreter.run(Program(statements: [.expression(e, silent: true)]), source: source)
+            if case .nothing = value { continue }
+            if display(value) {
+                capture?.append(contentsOf: SessionScript.lines(of: value.rendered))
+            } else {
+                interpreter.output(value.rendered)
+            }
+        }
+        return value
     }
 
     /// Prints a cell's value after its label: `out[3]: 42`, or the label on a line of
