@@ -26,6 +26,10 @@ let package = Package(
             name: "CReadline",
             providers: [.apt(["libreadline-dev"])]
         ),
+        // The Jupyter kernel (Sources/NoetherShell/Jupyter): ZeroMQ sockets, and libcrypto's
+        // HMAC-SHA256 for the protocol's message signatures.
+        .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "NoetherEngine", dependencies: ["COpenBLAS"]),
         .target(name: "NoetherSyntax"),
         .target(name: "NoetherLang", dependencies: ["NoetherSyntax", "NoetherEngine"]),
@@ -34,6 +38,8 @@ let package = Package(
             dependencies: [
                 "NoetherLang",
                 "CReadline",
+                "CZeroMQ",
+                "CCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

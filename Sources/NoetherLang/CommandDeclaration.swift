@@ -60,7 +60,8 @@ enum Commands {
                 #=> lines, under a header comment (Noether version, date, BLAS threads). Prose lines
                 (## …) you typed are kept. Cells that only ran help, explain, save or quit are left
                 out. Replay with `noether FILE.noe`; verify with `noether check FILE.noe`.
-                An existing file is replaced.
+                A name ending in .ipynb writes a Jupyter notebook instead, one code cell per cell
+                with its output (docs/jupyter.md). An existing file is replaced.
                 """,
             example: "save \"session.noe\""),
         CommandDeclaration(

@@ -13,6 +13,8 @@ public struct NoetherCommand: ParsableCommand {
             noether [FILE.noe | -] [-e SOURCE] [-i] [-p NAME=VALUE …] [--json]
               noether check FILE.noe [--rtol X] [--atol X] [-p NAME=VALUE …]
               noether lesson [N | FILE.noe] [--check]
+              noether kernel install [--user | --prefix DIR | --sys-prefix] | -f FILE
+              noether convert INPUT OUTPUT [--execute]
               noether --recover
               noether --shard I/N [--results DIR] FILE.noe
               noether gather DIR
@@ -31,6 +33,11 @@ public struct NoetherCommand: ParsableCommand {
             noether lesson [N]      list the lessons, or take lesson N at the
                                     prompt; with --check, run every lesson (or
                                     lesson N) unattended and check its cells
+            noether check NB.ipynb  the same for a notebook's cells and outputs
+            noether convert A B     convert a session between .noe and .ipynb
+            noether kernel install  install the Jupyter kernel; 'noether kernel
+                                    -f FILE' is what Jupyter then starts (see
+                                    docs/jupyter.md)
             noether                 read cells from standard input (a prompt on
                                     a terminal)
             noether --shard I/N FILE.noe
@@ -194,7 +201,10 @@ public struct NoetherCommand: ParsableCommand {
         }
         var status: ExitStatus
         if isCheck {
-            let text = try Self.readScript(arguments[1])
+            // A notebook is checked as the session script of its cells and outputs.
+            let text =
+                try arguments[1].hasSuffix(".ipynb")
+                ? NotebookFile.checkText(arguments[1]) : Self.readScript(arguments[1])
             status = shell.check(
                 SourceFile(name: arguments[1], text: text),
                 tolerance: Tolerance(rtol: rtol ?? 1e-9, atol: atol ?? 0))

@@ -44,7 +44,9 @@ extension Shell {
 
     func save(to path: String, range: SourceRange) throws(Diagnostic) {
         do throws(TextFile.Failure) {
-            try TextFile.write(savedText(), to: interpreter.resolvePath(path))
+            // `save "x.ipynb"` writes the session as a notebook (Jupyter/NotebookFile.swift).
+            let text = path.hasSuffix(".ipynb") ? NotebookFile(recorded: cells).json() : savedText()
+            try TextFile.write(text, to: interpreter.resolvePath(path))
         } catch {
             throw Diagnostic(error.isMissing ? .missingFile : .runtime, error.message, at: range)
         }

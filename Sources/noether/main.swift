@@ -1,3 +1,15 @@
 import NoetherShell
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// `noether kernel …` (the Jupyter kernel) and `noether convert A B` have flags of their own:
+// parsed before the main command line.
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "kernel" {
+    exit(KernelCommandLine.run(Array(CommandLine.arguments.dropFirst(2))))
+}
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "convert" {
+    exit(NotebookCommandLine.run(Array(CommandLine.arguments.dropFirst(2))))
+}
 NoetherCommand.main()

@@ -1,4 +1,5 @@
 import NoetherLang
+import NoetherSyntax
 
 /// The session as numbered cells, like a notebook's:
 ///
@@ -33,6 +34,15 @@ public final class Notebook {
     public var canClearScreen = false
     /// Long work of the running cell (always tracked: it names what a Ctrl-C stopped).
     public let progress = ProgressTracker()
+    /// Where a labelled cell's value goes instead of the `out[3]:` line (the Jupyter
+    /// kernel's `execute_result`); nil prints it.
+    public var showValue: ((_ value: Value, _ number: Int) -> Void)?
+    /// Offered each printed value of a cell but the last; true when it displayed it
+    /// (the kernel's plots as SVG) instead of the printed text. Nil prints them all.
+    public var showDisplay: ((_ value: Value) -> Bool)?
+    /// Where a failed cell's diagnostic goes, rendered, instead of standard error (the
+    /// kernel's error reply); nil prints it.
+    public var showError: ((_ diagnostic: Diagnostic, _ rendered: String) -> Void)?
 
     public init() {}
 

@@ -40,7 +40,7 @@ extension Shell {
                 program.statements[last] = .expression(e, silent: true)
                 printLast = true
             }
-            var value = try interpreter.run(program, source: source)
+            var value = try runStatements(program, source: source)
             if case .expression? = program.statements.last {} else { value = .nothing }
             let assigned = program.statements.compactMap { s -> String? in
                 if case .assignment(let name, _, _, _) = s { return name }
@@ -61,10 +61,38 @@ extension Shell {
                 diagnostic.notes.append(what)
             }
             notebook.progress.reset()
-            console.err(notebook.errorStyle.diagnostic(DiagnosticRenderer.render(diagnostic, in: source)))
+            let rendered = DiagnosticRenderer.render(diagnostic, in: source)
+            if let show = notebook.showError {
+                show(diagnostic, rendered)
+            } else {
+                console.err(notebook.errorStyle.diagnostic(rendered))
+            }
             journal?.appendFailed(text: text, error: diagnostic.message, console: console)
             return false
         }
+    }
+
+    /// Runs a cell's statements. With `notebook.showDisplay` (the Jupyter kernel), each
+    /// bare expression before the last is offered to it first — a plot becomes a
+    /// display, not text — and printed as usual when it declines; its lines are
+    /// recorded either way.
+    private func runStatements(_ program: Program, source: SourceFile) throws(Diagnostic) -> Value {
+        guard let display = notebook.showDisplay else { return try interpreter.run(program, source: source) }
+        var value = Value.nothing
+        for statement in program.statements {
+            guard case .expression(let e, silent: false) = statement else {
+                value = try interpreter.run(Program(statements: [statement]), source: source)
+                continue
+            }
+            value = try interpreter.run(Program(statements: [.expression(e, silent: true)]), source: source)
+            if case .nothing = value { continue }
+            if display(value) {
+                capture?.append(contentsOf: SessionScript.lines(of: value.rendered))
+            } else {
+                interpreter.output(value.rendered)
+            }
+        }
+        return value
     }
 
     /// Prints a cell's value after its label: `out[3]: 42`, or the label on a line of
@@ -73,6 +101,7 @@ extension Shell {
         if case .nothing = value { return }
         let rendered = value.rendered
         capture?.append(contentsOf: SessionScript.lines(of: rendered))
+        if let show = notebook.showValue { return show(value, number) }
         let label = notebook.outputStyle.dim("out[\(number)]:")
         let saved = capture
         capture = nil  // the labelled line is for the screen only
