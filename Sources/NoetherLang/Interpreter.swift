@@ -36,6 +36,21 @@ public final class Interpreter {
 
     /// Receives every line the program prints (results of bare expressions, `print`).
     public var output: (String) -> Void
+    /// Receives reports that are not part of the program's output and must stay out of
+    /// a session's record (`time`'s and `timeit`'s timings); nil sends them to `output`.
+    public var noticeOutput: ((String) -> Void)?
+    /// Help text to show (`help`, `explain`): the shell may page it on a terminal
+    /// (`Pager`) and returns true then; nil or false prints it to `output`.
+    public var helpPager: ((String) -> Bool)?
+
+    /// Reports a line through `noticeOutput` (or `output` when unset).
+    public func notice(_ text: String) { (noticeOutput ?? output)(text) }
+
+    /// Shows help text, through the pager when there is one and it took the text.
+    func showHelp(_ text: String) {
+        if let helpPager, helpPager(text) { return }
+        output(text)
+    }
     /// Runs shell commands (`save`, `run`, `vars` …) that the language itself does not
     /// know; `help` and `explain` are handled here. Returns `false` when the command is
     /// unknown.
@@ -365,6 +380,16 @@ public final class Interpreter {
         }
         let r = try evaluate(rhs)
         return try Operators.logical(op, l, r, operatorRange: operatorRange, lhsRange: lhs.range, rhsRange: rhs.range)
+    }
+
+    /// Runs a block's statements in the current scope (as if written without braces):
+    /// what it assigns stays bound. Its value is the last statement's value.
+    public func runInEnclosingScope(_ block: Block) throws(Diagnostic) -> Value {
+        var last = Value.nothing
+        for statement in block.statements {
+            last = try execute(statement, topLevel: false).value
+        }
+        return last
     }
 
     /// Runs a block in a new scope; its value is the last statement's value.

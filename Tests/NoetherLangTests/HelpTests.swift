@@ -118,7 +118,8 @@ import Testing
         let text = try String(contentsOf: Self.doc, encoding: .utf8)
         for line in [
             "unary      := ('-' | '+') unary | power",
-            "postfix    := primary ('(' args ')' block? | '.' NAME | '[' subscript ']')*",
+            "postfix    := NAME block",
+            "| primary ('(' args ')' block? | '.' NAME | '[' subscript ']')*",
             "block      := '{' separator* (statement separator+)* statement? '}'",
         ] {
             #expect(text.contains(line), "\(line)")

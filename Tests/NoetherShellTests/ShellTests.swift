@@ -257,6 +257,8 @@ final class TemporaryFolder {
         #expect(next.out == ["42"])
         #expect(recovered.interpreter.globals["a"]?.rendered == "2")
         #expect(recovered.cells.map(\.text) == ["a = 2", "a * 21"])
+        // Numbering continues after the recovered cells, the failed one included.
+        #expect(recovered.notebook.nextNumber == 4)
     }
 
     @Test func journalsArePrunedToTheNewest() throws {

@@ -54,6 +54,11 @@ public final class REPL {
                 bar.clear()
                 output(line)
             }
+            let notice = shell.interpreter.noticeOutput
+            shell.interpreter.noticeOutput = { line in
+                bar.clear()
+                notice?(line)
+            }
         }
         let history = HistoryStore.defaultPath(environment: environment).map { HistoryStore(path: $0) }
         let interpreter = shell.interpreter
@@ -63,9 +68,13 @@ public final class REPL {
         return repl.run()
     }
 
+    /// The first line of a session at the prompt.
+    public static let banner =
+        "noether \(noetherVersion) — 'lesson' lists the lessons, 'help' the builtins, 'quit' or Ctrl-D leaves"
+
     /// Reads and runs cells until Ctrl-D or `quit`.
     public func run() -> ExitStatus {
-        shell.console.out("noether \(noetherVersion) — 'help' lists the builtins, 'quit' or Ctrl-D leaves")
+        shell.console.out(Self.banner)
         if let history {
             let loaded = history.load()
             for w in loaded.warnings { warn(w) }
