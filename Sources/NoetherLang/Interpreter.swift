@@ -22,6 +22,9 @@ public final class Interpreter {
     public internal(set) var globals: [String: Value] = [:]
     public internal(set) var globalOrder: [String] = []
     var scopes: [[String: Value]] = []
+    /// Where each global was last bound at top level: `In[3]: data = gaussian_mixture(…)`
+    /// (what `help NAME` shows as the cell that made it).
+    public internal(set) var bindingOrigins: [String: String] = [:]
     /// How many hard scopes (function bodies, sweep bodies) enclose the code running now.
     var hardScopes = 0
     var callDepth = 0
@@ -46,10 +49,16 @@ public final class Interpreter {
     /// Reports a line through `noticeOutput` (or `output` when unset).
     public func notice(_ text: String) { (noticeOutput ?? output)(text) }
 
-    /// Shows help text, through the pager when there is one and it took the text.
+    /// The terminal's width in columns, for wrapping help text; nil (pipes, files)
+    /// leaves help as written.
+    public var textWidth: (() -> Int?)?
+
+    /// Shows help text wrapped at the terminal's width, through the pager when there is
+    /// one and it took the text.
     func showHelp(_ text: String) {
-        if let helpPager, helpPager(text) { return }
-        output(text)
+        let wrapped = textWidth?().map { wrapText(text, width: $0) } ?? text
+        if let helpPager, helpPager(wrapped) { return }
+        output(wrapped)
     }
     /// Runs shell commands (`save`, `run`, `vars` …) that the language itself does not
     /// know; `help` and `explain` are handled here. Returns `false` when the command is
@@ -126,6 +135,7 @@ public final class Interpreter {
     public func resetBindings() {
         globals = [:]
         globalOrder = []
+        bindingOrigins = [:]
         scopes = []
     }
 
@@ -228,6 +238,7 @@ public final class Interpreter {
             }
             let value = try evaluate(valueExpression)
             assign(name, value)
+            if scopes.isEmpty { noteOrigin(of: name, statement) }
             return StatementResult(statement: statement, value: .nothing, printed: false)
         case .expression(let e, let silent):
             let value = try evaluate(e)
@@ -241,6 +252,7 @@ public final class Interpreter {
                     at: declaration.nameRange, hint: "choose another name")
             }
             bind(declaration.name, .function(.user(UserFunction(declaration: declaration, source: currentSource))))
+            if scopes.isEmpty { noteOrigin(of: declaration.name, statement) }
             return StatementResult(statement: statement, value: .nothing, printed: false)
         case .command(let name, let nameRange, let arguments, let range):
             // A zero-argument command word that is also a binding prints the binding.
@@ -255,7 +267,12 @@ public final class Interpreter {
                 default: values.append(try evaluate(a))
                 }
             }
-            if name == "help" {
+            if name == "help", arguments.count == 1, case .name(let path, let pathRange) = arguments[0],
+                let root = path.split(separator: ".").first, lookupVariable(String(root)) != nil
+            {
+                // `help data`, `help run.C`: a bound name is described as a value.
+                showHelp(try describeBinding(path, range: pathRange))
+            } else if name == "help" {
                 try runHelp(values, range: range)
             } else if name == "explain" {
                 try runExplain(values, range: range)
@@ -271,7 +288,7 @@ public final class Interpreter {
     }
 
     /// A binding the user made (not a builtin), innermost first.
-    private func lookupVariable(_ name: String) -> Value? {
+    func lookupVariable(_ name: String) -> Value? {
         for scope in scopes.reversed() {
             if let v = scope[name] { return v }
         }

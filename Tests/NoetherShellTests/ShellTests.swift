@@ -261,6 +261,25 @@ final class TemporaryFolder {
         #expect(recovered.notebook.nextNumber == 4)
     }
 
+    @Test func questionMarksAskForHelp() {
+        #expect(Shell.helpShorthand("?x") == "help x")
+        #expect(Shell.helpShorthand("x?") == "help x")
+        #expect(Shell.helpShorthand(" ?run.C \n") == "help run.C")
+        #expect(Shell.helpShorthand("η?") == "help η")
+        #expect(Shell.helpShorthand("?") == "help")
+        #expect(Shell.helpShorthand("x ? y") == nil)
+        #expect(Shell.helpShorthand("f(x)?") == nil)
+        #expect(Shell.helpShorthand("x = 1") == nil)
+        let captured = Captured()
+        let shell = Shell(console: captured.console)
+        shell.runCell("lr = 0.5")
+        #expect(shell.runCell("lr?"))
+        #expect(captured.out.first?.hasPrefix("lr: a number") == true)
+        #expect(shell.runCell("?train"))
+        #expect(captured.out.last?.hasPrefix("train(") == true)
+        #expect(shell.cells.map(\.text) == ["lr = 0.5"])  // help is not part of the record
+    }
+
     @Test func journalsArePrunedToTheNewest() throws {
         let folder = try TemporaryFolder()
         try FileManager.default.createDirectory(atPath: folder.file("journal"), withIntermediateDirectories: true)

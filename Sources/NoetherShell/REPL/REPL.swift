@@ -62,6 +62,16 @@ public final class REPL {
         }
         let history = HistoryStore.defaultPath(environment: environment).map { HistoryStore(path: $0) }
         let interpreter = shell.interpreter
+        if Console.isTerminal(1) {
+            // Help wraps at the window's width and long help goes through a pager.
+            interpreter.textWidth = { Terminal.columns(1) }
+            let pager = Pager(environment: environment, rows: { Terminal.rows(1) })
+            interpreter.helpPager = { text in
+                let paged = pager.page(text)
+                if paged { interpreter.interrupt.clear() }  // a Ctrl-C in the pager stopped the pager
+                return paged
+            }
+        }
         let editor = ReadlineEditor { CompletionContext(interpreter: interpreter) }
         Signals.install(raising: interpreter.interrupt)
         let repl = REPL(shell: shell, editor: editor, history: history, promptStyle: notebook.outputStyle)
