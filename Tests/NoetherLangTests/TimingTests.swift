@@ -50,6 +50,14 @@ import Testing
         #expect(!report.contains("× 1 loop)"), "\(report)")
     }
 
+    @Test func timingsInsideASweepStayOutOfItsOutput() throws {
+        let h = Timed()
+        try h.interpreter.run("t = sweep(a=[1, 2], parallel=false) { print(a); time { a * 2 } }")
+        #expect(h.lines == ["1", "2"])
+        #expect(h.notices.count == 2 && h.notices.allSatisfy { $0.hasPrefix("time: wall ") })
+        #expect(h.interpreter.globals["t"].map { "\($0.rendered)" }?.contains("4") == true)
+    }
+
     @Test func ctrlCStopsTimeit() throws {
         let h = Timed()
         h.interpreter.interrupt.raise()
