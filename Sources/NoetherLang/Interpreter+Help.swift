@@ -108,9 +108,10 @@ extension Interpreter {
                     let pad = String(repeating: " ", count: width - f.name.count)
                     out += "  \(f.name)\(pad)  \(f.help)\(explainHint(typeName, f.name))\n"
                 }
-            } else if !o.fieldNames.isEmpty {
-                out += "\nColumns: " + o.fieldNames.joined(separator: ", ") + "\n"
             }
+            // A table answers its columns besides its documented fields.
+            let extra = o.fieldNames.filter { name in !docs.contains { $0.name == name } }
+            if !extra.isEmpty { out += "\nColumns: " + extra.joined(separator: ", ") + "\n" }
         case .record(let r) where !r.fields.isEmpty:
             let width = r.fields.map(\.name.count).max() ?? 0
             out += "\nFields:\n"

@@ -82,6 +82,10 @@ import Testing
         #expect(h.lines.first?.hasPrefix("run.drift: a list\n\n  |C_l(T) − C_l(0)| per l") == true)
         #expect(h.lines.first?.contains("(explain drift)") == true)
         #expect(h.error("help run.drfit")?.contains("did you mean 'drift'?") == true)
+        // A table lists its columns.
+        h.lines = []
+        try h.run("t = sweep(a=[1, 2], parallel=false) { a * 2 }\nhelp t")
+        #expect(h.lines.last?.contains("\nColumns: a, value\n") == true, "\(h.lines)")
         // A quoted name still searches the docs; a record lists its fields.
         h.lines = []
         try h.run("help \"run\"")
