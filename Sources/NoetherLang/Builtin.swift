@@ -171,6 +171,8 @@ public struct Builtin: Sendable {
     /// (`…`) and extra labelled ones (`axis=list, …`) show after the last required
     /// parameter.
     public var signatureSuffix: String {
+        // `time { … }`: a block-taking builtin without arguments is written without parentheses.
+        if parameters.isEmpty && takesBlock && !variadic && extraArguments == nil { return " { … }" }
         var parts = parameters.map { p -> String in
             switch p.defaultValue {
             case .required: p.label

@@ -67,6 +67,7 @@ public struct BuiltinRegistry: Sendable {
     public static let standard: BuiltinRegistry = {
         var r = BuiltinRegistry()
         for b in CoreBuiltins.all { r.register(b) }
+        for b in TimingBuiltins.all { r.register(b) }
         for c in CoreBuiltins.constants { r.register(c) }
         for b in MathBuiltins.all { r.register(b) }
         for b in DataBuiltins.all { r.register(b) }

@@ -44,7 +44,9 @@ enum Commands {
                 help alone lists everything. help NAME shows a builtin's signature, every argument
                 with its type, default and meaning, and an example; help TYPE lists a type's fields.
                 A word that names nothing — or any quoted text — searches names, abstracts and
-                fields: help "drift".
+                fields: help "drift". On a name you bound, help NAME describes its value: type,
+                summary, fields and the cell that bound it (help run.C: one field); at the prompt
+                ?NAME and NAME? are shorthands for it.
                 """,
             example: "help train"),
         CommandDeclaration(

@@ -4,19 +4,19 @@ import NoetherSyntax
 extension Interpreter {
     func runHelp(_ arguments: [Value], range: SourceRange) throws(Diagnostic) {
         guard let first = arguments.first else {
-            output(registry.overview)
+            showHelp(registry.overview)
             return
         }
         guard case .string(let topic) = first, arguments.count == 1 else {
             throw Diagnostic(.runtime, "'help' takes one name or quoted text, e.g. 'help train'", at: range)
         }
         if let text = registry.helpText(for: topic) {
-            output(text)
+            showHelp(text)
             return
         }
         let matches = registry.search(topic)
         guard matches.isEmpty else {
-            output(matches.rendered(for: topic))
+            showHelp(matches.rendered(for: topic))
             return
         }
         let candidates =
@@ -30,7 +30,7 @@ extension Interpreter {
     func runExplain(_ arguments: [Value], range: SourceRange) throws(Diagnostic) {
         guard let first = arguments.first else {
             let topics = registry.explanations.map { "\($0.owner).\($0.name)" }
-            output("explain NAME gives the exact definition of:\n  " + topics.joined(separator: ", ") + "\n")
+            showHelp("explain NAME gives the exact definition of:\n  " + topics.joined(separator: ", ") + "\n")
             return
         }
         guard case .string(let topic) = first, arguments.count == 1 else {
@@ -38,7 +38,7 @@ extension Interpreter {
         }
         let found = registry.explanations(for: topic)
         guard found.isEmpty else {
-            output(found.map(\.rendered).joined(separator: "\n"))
+            showHelp(found.map(\.rendered).joined(separator: "\n"))
             return
         }
         // A documented field without a recorded formula still gets its one-line meaning.
@@ -47,7 +47,7 @@ extension Interpreter {
         for (owner, fields) in registry.typeFields.sorted(by: { $0.key < $1.key })
         where parts.count == 1 || parts[0] == owner {
             if let f = fields.first(where: { $0.name == fieldName }) {
-                output("\(owner).\(f.name)\n\n  \(f.help)\n\n  (no formula is recorded for it yet)\n")
+                showHelp("\(owner).\(f.name)\n\n  \(f.help)\n\n  (no formula is recorded for it yet)\n")
                 return
             }
         }
@@ -56,6 +56,87 @@ extension Interpreter {
             .runtime, "nothing to explain for '\(topic)'", at: range,
             hint: Suggestions.closest(to: topic, in: names).map { "did you mean '\($0)'?" },
             notes: ["explain alone lists the quantities"])
+    }
+}
+
+// MARK: - Help on a value
+
+extension Interpreter {
+    /// Records where a top-level binding was made: the source (`In[3]` for a cell) and,
+    /// for a file, the line, with the statement's text on one line.
+    func noteOrigin(of name: String, _ statement: Statement) {
+        let source = currentSource
+        var text = source.text(of: statement.range).split(separator: "\n").map {
+            $0.trimmingSpaces
+        }.joined(separator: " ")
+        if text.count > 100 { text = String(text.prefix(99)) + "…" }
+        let line = source.location(of: statement.range.start).line
+        let place = source.name.hasPrefix("In[") && line == 1 ? source.name : "\(source.name):\(line)"
+        bindingOrigins[name] = "\(place): \(text)"
+    }
+
+    /// `help NAME` for a bound name (or a dotted path from one, `run.C`): what the value
+    /// is — its type, summary and fields (with `explain` hints) — and the cell that bound it.
+    func describeBinding(_ path: String, range: SourceRange) throws(Diagnostic) -> String {
+        let parts = path.split(separator: ".").map(String.init)
+        var value = lookupVariable(parts[0]) ?? .nothing
+        var owner: Value?
+        for part in parts.dropFirst() {
+            owner = value
+            value = try fieldAccess(value, name: part, nameRange: range)
+        }
+        var out = "\(path): \(article(value.typeName)) \(value.typeName)\n"
+        // What it is, when it is a documented field of its owner.
+        if case .object(let o)? = owner, let doc = type(of: o).fieldDocs.first(where: { $0.name == parts.last }) {
+            out += "\n  \(doc.help)\(explainHint(type(of: o).typeName, doc.name))\n"
+        }
+        var summary = value.rendered
+        let lines = summary.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.count > 12 { summary = lines.prefix(12).joined(separator: "\n") + "\n…" }
+        out +=
+            "\n"
+            + summary.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)" }
+            .joined(separator: "\n") + "\n"
+        switch value {
+        case .object(let o):
+            let typeName = type(of: o).typeName
+            let docs = type(of: o).fieldDocs
+            if !docs.isEmpty {
+                let width = docs.map(\.name.count).max() ?? 0
+                out += "\nFields (\(parts.last!).NAME):\n"
+                for f in docs {
+                    let pad = String(repeating: " ", count: width - f.name.count)
+                    out += "  \(f.name)\(pad)  \(f.help)\(explainHint(typeName, f.name))\n"
+                }
+            }
+            // A table answers its columns besides its documented fields.
+            let extra = o.fieldNames.filter { name in !docs.contains { $0.name == name } }
+            if !extra.isEmpty { out += "\nColumns: " + extra.joined(separator: ", ") + "\n" }
+        case .record(let r) where !r.fields.isEmpty:
+            let width = r.fields.map(\.name.count).max() ?? 0
+            out += "\nFields:\n"
+            for f in r.fields {
+                out += "  \(f.name)\(String(repeating: " ", count: width - f.name.count))  \(f.value.typeName)\n"
+            }
+        default:
+            break
+        }
+        if let origin = bindingOrigins[parts[0]] {
+            out += "\nBound by \(origin)\n"
+        }
+        var seeAlso = [String]()
+        if case .object(let o) = value, type(of: o).typeName != path, registry.typeDocs[type(of: o).typeName] != nil {
+            seeAlso.append("help \(type(of: o).typeName) for the type")
+        }
+        if parts.count == 1, registry.helpText(for: path) != nil {
+            seeAlso.append("help \"\(path)\" for the documentation of '\(path)'")
+        }
+        if !seeAlso.isEmpty { out += "(" + seeAlso.joined(separator: "; ") + ")\n" }
+        return out
+    }
+
+    private func explainHint(_ owner: String, _ field: String) -> String {
+        registry.explanations.contains { $0.owner == owner && $0.name == field } ? "  (explain \(field))" : ""
     }
 }
 

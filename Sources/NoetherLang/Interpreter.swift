@@ -22,6 +22,9 @@ public final class Interpreter {
     public internal(set) var globals: [String: Value] = [:]
     public internal(set) var globalOrder: [String] = []
     var scopes: [[String: Value]] = []
+    /// Where each global was last bound at top level: `In[3]: data = gaussian_mixture(…)`
+    /// (what `help NAME` shows as the cell that made it).
+    public internal(set) var bindingOrigins: [String: String] = [:]
     /// How many hard scopes (function bodies, sweep bodies) enclose the code running now.
     var hardScopes = 0
     var callDepth = 0
@@ -36,6 +39,27 @@ public final class Interpreter {
 
     /// Receives every line the program prints (results of bare expressions, `print`).
     public var output: (String) -> Void
+    /// Receives reports that are not part of the program's output and must stay out of
+    /// a session's record (`time`'s and `timeit`'s timings); nil sends them to `output`.
+    public var noticeOutput: ((String) -> Void)?
+    /// Help text to show (`help`, `explain`): the shell may page it on a terminal
+    /// (`Pager`) and returns true then; nil or false prints it to `output`.
+    public var helpPager: ((String) -> Bool)?
+
+    /// Reports a line through `noticeOutput` (or `output` when unset).
+    public func notice(_ text: String) { (noticeOutput ?? output)(text) }
+
+    /// The terminal's width in columns, for wrapping help text; nil (pipes, files)
+    /// leaves help as written.
+    public var textWidth: (() -> Int?)?
+
+    /// Shows help text wrapped at the terminal's width, through the pager when there is
+    /// one and it took the text.
+    func showHelp(_ text: String) {
+        let wrapped = textWidth?().map { wrapText(text, width: $0) } ?? text
+        if let helpPager, helpPager(wrapped) { return }
+        output(wrapped)
+    }
     /// Runs shell commands (`save`, `run`, `vars` …) that the language itself does not
     /// know; `help` and `explain` are handled here. Returns `false` when the command is
     /// unknown.
@@ -114,6 +138,7 @@ public final class Interpreter {
     public func resetBindings() {
         globals = [:]
         globalOrder = []
+        bindingOrigins = [:]
         scopes = []
     }
 
@@ -216,6 +241,7 @@ public final class Interpreter {
             }
             let value = try evaluate(valueExpression)
             assign(name, value)
+            if scopes.isEmpty { noteOrigin(of: name, statement) }
             return StatementResult(statement: statement, value: .nothing, printed: false)
         case .expression(let e, let silent):
             let value = try evaluate(e)
@@ -229,6 +255,7 @@ public final class Interpreter {
                     at: declaration.nameRange, hint: "choose another name")
             }
             bind(declaration.name, .function(.user(UserFunction(declaration: declaration, source: currentSource))))
+            if scopes.isEmpty { noteOrigin(of: declaration.name, statement) }
             return StatementResult(statement: statement, value: .nothing, printed: false)
         case .command(let name, let nameRange, let arguments, let range):
             // A zero-argument command word that is also a binding prints the binding.
@@ -243,7 +270,12 @@ public final class Interpreter {
                 default: values.append(try evaluate(a))
                 }
             }
-            if name == "help" {
+            if name == "help", arguments.count == 1, case .name(let path, let pathRange) = arguments[0],
+                let root = path.split(separator: ".").first, lookupVariable(String(root)) != nil
+            {
+                // `help data`, `help run.C`: a bound name is described as a value.
+                showHelp(try describeBinding(path, range: pathRange))
+            } else if name == "help" {
                 try runHelp(values, range: range)
             } else if name == "explain" {
                 try runExplain(values, range: range)
@@ -259,7 +291,7 @@ public final class Interpreter {
     }
 
     /// A binding the user made (not a builtin), innermost first.
-    private func lookupVariable(_ name: String) -> Value? {
+    func lookupVariable(_ name: String) -> Value? {
         for scope in scopes.reversed() {
             if let v = scope[name] { return v }
         }
@@ -368,6 +400,16 @@ public final class Interpreter {
         }
         let r = try evaluate(rhs)
         return try Operators.logical(op, l, r, operatorRange: operatorRange, lhsRange: lhs.range, rhsRange: rhs.range)
+    }
+
+    /// Runs a block's statements in the current scope (as if written without braces):
+    /// what it assigns stays bound. Its value is the last statement's value.
+    public func runInEnclosingScope(_ block: Block) throws(Diagnostic) -> Value {
+        var last = Value.nothing
+        for statement in block.statements {
+            last = try execute(statement, topLevel: false).value
+        }
+        return last
     }
 
     /// Runs a block in a new scope; its value is the last statement's value.

@@ -153,7 +153,7 @@ public struct NoetherCommand: ParsableCommand {
         var out = [(name: String, value: Value)]()
         for p in parameter {
             guard let eq = p.firstIndex(of: "=") else { throw ValidationError("-p needs NAME=VALUE, got '\(p)'") }
-            let name = String(p[..<eq])
+            let name = Lexer.nfc(String(p[..<eq]))
             let registry = BuiltinRegistry.standard
             guard Parameters.isName(name), registry.builtins[name] == nil, registry.constants[name] == nil else {
                 throw ValidationError("-p: '\(name)' cannot be set (not a name, or a builtin's)")
@@ -269,14 +269,7 @@ public struct NoetherCommand: ParsableCommand {
 
 /// `-p` values: a number, `true`/`false`, a `[list]` literal, or else the text itself.
 enum Parameters {
-    static func isName(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
-        else { return false }
-        guard Keyword(rawValue: s) == nil else { return false }
-        return s.unicodeScalars.allSatisfy {
-            $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil))
-        }
-    }
+    static func isName(_ s: String) -> Bool { Lexer.isIdentifier(s) }
 
     static func value(_ text: String) -> Value {
         if text == "true" { return .bool(true) }

@@ -158,6 +158,14 @@ extension Shell {
         let segments = ScriptSegment.split(source, program, mode: .byStatement)
         console.err("noether: recovering \(segments.count) cell\(segments.count == 1 ? "" : "s") from \(path)")
         let outcome = runSegments(segments, source: source, record: true)
+        // The recovered cells keep their numbers (failed ones too, journalled as `#✗`
+        // comments before the next cell): the next prompt continues after them.
+        let ran = segments.prefix(outcome.outputs.count)
+        let end = ran.last?.statements.last?.range.end ?? 0
+        let failed = text.utf8.prefix(end).split(separator: UInt8(ascii: "\n"))
+            .filter { $0.starts(with: (SessionScript.failedPrefix + " error:").utf8) }.count
+        for _ in 0..<failed { notebook.skipNumber() }
+        for segment in ran { notebook.begin(segment.text) }
         if let error = outcome.error {
             report(error, source)
             return ExitStatus(error.kind)

@@ -39,6 +39,8 @@ public final class Shell {
         self.console = console
         self.interpreter = Interpreter(interrupt: interrupt, output: { _ in })
         interpreter.output = { [unowned self] text in self.emit(text) }
+        // Timings are for the screen: never in the record a saved session is checked against.
+        interpreter.noticeOutput = { [unowned self] text in self.console.err(text) }
         interpreter.commandHandler = { [unowned self] name, arguments, range throws(Diagnostic) in
             try self.handleCommand(name, arguments, range)
         }

@@ -62,19 +62,69 @@ public struct Lexer {
             case UInt8(ascii: "\""):
                 try lexString()
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"):
-                while let d = peek, isIdentifierByte(d) { position += 1 }
-                let word = String(decoding: bytes[start..<position], as: UTF8.self)
-                if let k = Keyword(rawValue: word) {
-                    tokens.append(Token(.keyword(k), SourceRange(start, position)))
-                } else {
-                    tokens.append(Token(.identifier(word), SourceRange(start, position)))
-                }
+                lexIdentifier()
             default:
-                try lexSymbol()
+                if c >= 0x80, let (scalar, _) = scalar(at: position), scalar.properties.isXIDStart {
+                    lexIdentifier()
+                } else {
+                    try lexSymbol()
+                }
             }
         }
         tokens.append(Token(.endOfFile, SourceRange(bytes.count, bytes.count)))
         return tokens
+    }
+
+    /// A name: an ASCII letter, `_` or a Unicode letter (UAX #31 XID_Start: `η`, `λ`,
+    /// `θ`), then letters, digits, `_` and combining marks (XID_Continue). The name is
+    /// NFC-normalised, so `é` typed precomposed or as `e` + U+0301 is one name.
+    private mutating func lexIdentifier() {
+        let start = position
+        while let d = peek {
+            if isIdentifierByte(d) {
+                position += 1
+            } else if d >= 0x80, let (scalar, length) = scalar(at: position), scalar.properties.isXIDContinue {
+                position += length
+            } else {
+                break
+            }
+        }
+        var word = String(decoding: bytes[start..<position], as: UTF8.self)
+        if !word.utf8.allSatisfy({ $0 < 0x80 }) { word = Lexer.nfc(word) }
+        if let k = Keyword(rawValue: word) {
+            tokens.append(Token(.keyword(k), SourceRange(start, position)))
+        } else {
+            tokens.append(Token(.identifier(word), SourceRange(start, position)))
+        }
+    }
+
+    /// `text` in Unicode Normalization Form C.
+    public static func nfc(_ text: String) -> String {
+        // The standard library's own NFC (what String comparison uses); Foundation's
+        // precomposedStringWithCanonicalMapping would pull Foundation into the syntax layer.
+        String(decoding: Array(text._nfcCodeUnits), as: UTF8.self)
+    }
+
+    /// Whether `text` is a name the lexer reads as one identifier (not a keyword).
+    public static func isIdentifier(_ text: String) -> Bool {
+        guard let tokens = try? tokenize(SourceFile(name: "", text: text)), tokens.count == 2,
+            case .identifier(let name) = tokens[0].kind
+        else { return false }
+        return name == nfc(text)
+    }
+
+    /// The scalar whose UTF-8 encoding starts at `offset`, and its length in bytes.
+    private func scalar(at offset: Int) -> (Unicode.Scalar, Int)? {
+        let lead = bytes[offset]
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        guard length > 1, offset + length <= bytes.count else { return nil }
+        var value = UInt32(lead) & (0xFF >> (length + 1))
+        for k in 1..<length {
+            let b = bytes[offset + k]
+            guard b & 0xC0 == 0x80 else { return nil }
+            value = value << 6 | UInt32(b & 0x3F)
+        }
+        return Unicode.Scalar(value).map { ($0, length) }
     }
 
     private func isIdentifierByte(_ c: UInt8) -> Bool {
@@ -106,8 +156,8 @@ public struct Lexer {
                     .syntax, "malformed number: an exponent needs digits", at: SourceRange(start, save + 1))
             }
         }
-        if let c = peek, isIdentifierStart(c) {
-            while let d = peek, isIdentifierByte(d) { position += 1 }
+        if let c = peek, isIdentifierStart(c) || (c >= 0x80 && scalar(at: position)?.0.properties.isXIDStart == true) {
+            while let d = peek, isIdentifierByte(d) || d >= 0x80 { position += 1 }
             throw Diagnostic(
                 .syntax, "malformed number '\(String(decoding: bytes[start..<position], as: UTF8.self))'",
                 at: SourceRange(start, position))

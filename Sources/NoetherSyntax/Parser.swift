@@ -17,7 +17,7 @@
 /// term       := unary (('*'|'/') unary)*
 /// unary      := ('-' | '+') unary | power
 /// power      := postfix ('^' unary)?
-/// postfix    := primary ('(' args ')' block? | '.' NAME | '[' subscript ']')*
+/// postfix    := NAME block | primary ('(' args ')' block? | '.' NAME | '[' subscript ']')*
 /// primary    := NUMBER | STRING | 'true' | 'false' | NAME | '[' exprs ']'
 ///             | '{' (NAME '=' expr),* '}' | '(' expr ')'
 ///             | 'if' expr block ('else' (block | if))? | 'for' NAME 'in' expr block
@@ -374,6 +374,13 @@ public struct Parser {
         var e = try parsePrimary()
         var levels = 0
         defer { leave(levels) }
+        // `time { … }`: a name followed by a block on the same line is a call with no
+        // arguments and that trailing block (not in an `if`/`for` header, whose `{`
+        // opens the body).
+        if tb, case .name = e, isSymbol(.leftBrace) {
+            let block = try parseBlock(after: "the name")
+            e = .call(Call(callee: e, arguments: [], block: block, range: e.range.union(block.range)))
+        }
         while true {
             if isSymbol(.leftParen) || isSymbol(.dot) || isSymbol(.leftBracket) {
                 try enter()

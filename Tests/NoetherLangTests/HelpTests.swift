@@ -55,6 +55,49 @@ import Testing
         #expect(h.error("help trian")?.contains("did you mean 'train'?") == true)
     }
 
+    @Test func helpOnABoundNameDescribesTheValue() throws {
+        let h = Harness()
+        try h.run(
+            "data = gaussian_mixture(n=20, d=3, classes=2, seed=1)\nrun = train(mlp([3, 4, 2], seed=1), data, gd(lr=0.1), steps=5)",
+            name: "In[2]")
+        h.lines = []
+        try h.run("help data")
+        let data = h.lines.joined(separator: "\n")
+        #expect(data.hasPrefix("data: a dataset\n\n  dataset gaussian_mixture: n=20"))
+        #expect(data.contains("\nFields (data.NAME):\n  n "))
+        #expect(data.contains("Bound by In[2]: data = gaussian_mixture(n=20, d=3, classes=2, seed=1)"))
+        #expect(data.contains("(help dataset for the type)"))
+        // `run` is also a type and a command: the binding wins, the docs stay a step away.
+        h.lines = []
+        try h.run("help run")
+        let run = h.lines.joined(separator: "\n")
+        #expect(run.hasPrefix("run: a run\n"))
+        #expect(run.contains("  drift "))
+        #expect(run.contains("(explain drift)"))
+        #expect(run.contains("(help \"run\" for the documentation of 'run')"))
+        #expect(!run.contains("help run for the type"))
+        // A field of a bound object: its meaning, its value.
+        h.lines = []
+        try h.run("help run.drift")
+        #expect(h.lines.first?.hasPrefix("run.drift: a list\n\n  |C_l(T) − C_l(0)| per l") == true)
+        #expect(h.lines.first?.contains("(explain drift)") == true)
+        #expect(h.error("help run.drfit")?.contains("did you mean 'drift'?") == true)
+        // A table lists its columns.
+        h.lines = []
+        try h.run("t = sweep(a=[1, 2], parallel=false) { a * 2 }\nhelp t")
+        #expect(h.lines.last?.contains("\nColumns: a, value\n") == true, "\(h.lines)")
+        // A quoted name still searches the docs; a record lists its fields.
+        h.lines = []
+        try h.run("help \"run\"")
+        #expect(h.lines.first?.hasPrefix("run: a run") == false)
+        h.lines = []
+        try h.run("η = {a = 1, b = [2]}\nhelp η", name: "In[5]")
+        #expect(
+            h.lines == [
+                "η: a record\n\n  {a=1, b=[2]}\n\nFields:\n  a  number\n  b  list\n\nBound by In[5]: η = {a = 1, b = [2]}\n"
+            ])
+    }
+
     @Test func typesAndConstantsHaveHelp() throws {
         let h = Harness()
         try h.run("help table\nhelp run\nhelp mse")
@@ -118,7 +161,8 @@ import Testing
         let text = try String(contentsOf: Self.doc, encoding: .utf8)
         for line in [
             "unary      := ('-' | '+') unary | power",
-            "postfix    := primary ('(' args ')' block? | '.' NAME | '[' subscript ']')*",
+            "postfix    := NAME block",
+            "| primary ('(' args ')' block? | '.' NAME | '[' subscript ']')*",
             "block      := '{' separator* (statement separator+)* statement? '}'",
         ] {
             #expect(text.contains(line), "\(line)")

@@ -6,6 +6,9 @@ import Testing
 @Suite struct LanguageTests {
     /// Each source's printed lines.
     static let printed: [(String, [String])] = [
+        // Unicode names
+        ("η = 0.1\nλ = 2\nη * λ", ["0.2"]),
+        ("fn σ(x) { 2 * x }\nσ(3)", ["6"]),
         // arithmetic and precedence
         ("1 + 2 * 3 - 4 / 2", ["5"]),
         ("-2 ^ 2", ["-4"]),

@@ -61,7 +61,37 @@ import Testing
         ("conserved", #"plot(C, labels=["C_1", "C_2", "C_3"], xlabel="step")"#),
         ("spectrum", #"plot(spectrum, kind="hist", bins=20, xlabel="eigenvalue")"#),
         ("scatter", #"plot([1, 2, 3, 4, 5], [[2, 4, 1, 5, 3], [1, 1, 2, 3, 5]], kind="scatter", labels=["a", "b"])"#),
+        // Labelled by default: a run's series against its steps, named per layer; a named
+        // list against its index; log axes as powers over the data's decades.
+        ("run-C", runCode + "plot(run.C)"),
+        ("run-losses", runCode + #"plot(run.losses, log="y")"#),
+        ("named-list", "plot(losses)"),
+        ("log-decades", "small = 10 ^ linspace(log10(6e-7), log10(2e-2), 40)\nplot(small, log=\"y\")"),
+        ("one-series-legend", #"plot(losses, fit={alpha=-0.5, prefactor=1})"#),
     ]
+
+    static let runCode = """
+        data = gaussian_mixture(n=40, d=4, classes=3, seed=1)
+        run = train(mlp([4, 8, 8, 3], seed=1), data, gd(lr=0.05), steps=60, every=5)
+
+        """
+
+    @Test func axesAreTitledFromWhatIsPlotted() throws {
+        let c = try Self.model(Self.runCode + "plot(run.C)")
+        #expect(c.xlabel == "step" && c.ylabel == "C_l")
+        #expect(c.dataSeries.map(\.name) == ["C₁", "C₂"])
+        #expect(c.dataSeries[0].x == (0...12).map { Double($0 * 5) })
+        let loss = try Self.model(Self.runCode + "plot(run.losses)")
+        #expect(loss.xlabel == "step" && loss.ylabel == "loss" && !loss.showsLegend)
+        let named = try Self.model("plot(losses)")
+        #expect(named.xlabel == "index" && named.ylabel == "losses")
+        let xy = try Self.model("xs = range(120)\nplot(xs, losses)")
+        #expect(xy.xlabel == "xs" && xy.ylabel == "losses")
+        let given = try Self.model(Self.runCode + #"plot(run.C, xlabel="t", ylabel="C")"#)
+        #expect(given.xlabel == "t" && given.ylabel == "C")
+        let literal = try Self.model("plot([1, 2, 3])")
+        #expect(literal.xlabel == nil && literal.ylabel == nil)
+    }
 
     // MARK: - Goldens
 
@@ -207,12 +237,18 @@ import Testing
         }
         #expect(ticks([0, 0.6], n: 3) == ["0", "0.2", "0.4", "0.6"])
         #expect(ticks([0, 300], n: 5) == ["0", "100", "200", "300"])
-        #expect(ticks([-9.4, -9.376], n: 6) == ["-9.400", "-9.395", "-9.390", "-9.385", "-9.380", "-9.375"])
-        #expect(ticks([2e-5, 9e-5], n: 4) == ["2e-5", "4e-5", "6e-5", "8e-5", "1e-4"])
+        #expect(ticks([-9.4, -9.376], n: 6) == ["−9.400", "−9.395", "−9.390", "−9.385", "−9.380", "−9.375"])
+        #expect(ticks([-9.4, -9.376], n: 6, unicode: false).first == "-9.400")
+        #expect(ticks([2e-5, 9e-5], n: 4) == ["2e−5", "4e−5", "6e−5", "8e−5", "1e−4"])
         #expect(ticks([1e-4, 0.1], log: true) == ["10⁻⁴", "10⁻³", "10⁻²", "10⁻¹"])
         #expect(ticks([1e-4, 0.1], log: true, unicode: false) == ["1e-4", "1e-3", "1e-2", "1e-1"])
         #expect(ticks([0.02, 0.08], log: true) == ["0.01", "0.02", "0.05", "0.1"])
-        #expect(ticks([1e-12, 1], log: true, n: 4) == ["10⁻¹²", "10⁻⁸", "10⁻⁴", "1"])
+        #expect(ticks([1e-12, 1], log: true, n: 4) == ["10⁻¹²", "10⁻⁸", "10⁻⁴", "10⁰"])
+        #expect(ticks([1e-12, 1], log: true, n: 4, unicode: false) == ["1e-12", "1e-8", "1e-4", "1"])
+        // The range fits the data's decades (6e-7…2e-2 → 10⁻⁷…10⁻¹, not 10⁻⁸…1).
+        let fitted = PlotAxis(covering: [6e-7, 2e-2], log: true, targetTicks: 5, unicode: true)
+        #expect(fitted.lo == 1e-7 && fitted.hi == 1e-1)
+        #expect(fitted.ticks.map(\.label) == ["10⁻⁶", "10⁻⁴", "10⁻²"])
         #expect(ticks([], n: 3) == ["0", "0.5", "1"] || ticks([], n: 3).first == "0")
         let axis = PlotAxis(covering: [3, 3], log: false, targetTicks: 3, unicode: true)
         #expect(axis.lo < 3 && axis.hi > 3)

@@ -189,6 +189,18 @@ import Testing
         #expect(out.contains("1  A test lesson  5 steps  done"))
     }
 
+    @Test func proseWrapsAtTheTerminalsWidth() throws {
+        let long = "## " + Array(repeating: "conservation", count: 12).joined(separator: " ")
+        let folder = try Folder(["09-test.noe": Self.sample.replacingOccurrences(of: "## Make a number.", with: long)])
+        let c = Self.shell(folder)
+        c.shell.interpreter.textWidth = { 30 }
+        var lines = ["lesson 1", "quit"]
+        _ = c.shell.runCells(prompt: false) { _ in lines.isEmpty ? nil : lines.removeFirst() }
+        let prose = c.out.joined(separator: "\n").split(separator: "\n").filter { $0.hasPrefix("conservation") }
+        #expect(prose.count == 6, "\(c.out)")
+        #expect(prose.allSatisfy { $0 == "conservation conservation" })
+    }
+
     @Test func lessonCommandErrors() throws {
         let folder = try Folder(["09-test.noe": Self.sample])
         let c = Self.shell(folder)

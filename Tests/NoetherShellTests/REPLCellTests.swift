@@ -248,7 +248,7 @@ final class CapturedShell {
         #expect(editor.prompts == ["[1]> ", "[2]> ", "[3]> ", "[3]> ", "...> ", "[3]> ", "...> ", "[4]> ", "[5]> "])
         #expect(editor.partials[4] == "xs = [1,")
         #expect(
-            c.out == ["noether \(noetherVersion) — 'help' lists the builtins, 'quit' or Ctrl-D leaves", "out[2]: 2"])
+            c.out == ["\(REPL.banner)", "out[2]: 2"])
         #expect(editor.history == ["old cell", "x = 1", "x + 1", "ys = [1,\n 2]", "quit"])
         #expect(store.load().entries == ["old cell", "x = 1", "x + 1", "ys = [1,\n 2]", "quit"])
         #expect(c.shell.interpreter.globals["hidden"] != nil)

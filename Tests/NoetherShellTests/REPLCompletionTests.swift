@@ -43,6 +43,8 @@ import Testing
         arguments: [
             // Names: builtins, bindings, constants, keywords; commands at a statement's start.
             ("gaussian_mi", ["gaussian_mixture"]),
+            ("x = tim", ["time", "timeit"]),
+            ("help timei", ["timeit"]),
             ("x = tr", ["trace", "train", "true"]),
             ("x = cross", ["cross_entropy", "crossover"]),
             ("he", ["help", "hessian"]),
@@ -101,6 +103,14 @@ import Testing
         ] as [(String, [String])])
     func completes(text: String, expected: [String]) {
         #expect(Self.complete(text) == expected, "completing \(text.debugDescription)")
+    }
+
+    @Test func unicodeNamesComplete() throws {
+        let interpreter = Interpreter(output: { _ in })
+        try interpreter.run("η_max = 0.1\nηs = [1]\nλ = 2")
+        let context = CompletionContext(interpreter: interpreter, files: Self.files)
+        #expect(Self.complete("x = η", context) == ["η_max", "ηs"])
+        #expect(Self.complete("x = 2 * λ", context) == ["λ"])
     }
 
     @Test func everyRunFieldAfterADot() {

@@ -1,4 +1,5 @@
 import Foundation
+import NoetherLang
 import Testing
 
 /// End to end: the real `noether` binary at a prompt on a pseudo-terminal — typing,
@@ -122,5 +123,54 @@ import Testing
         #expect(second.waitForExit(timeout: 10) == 0)
         #expect(!second.rawOutput.contains("\u{1B}[1;32m"))
         #expect(!second.rawOutput.contains("\u{1B}[1;31m"))
+    }
+
+    /// The banner names `lesson`; long help goes through `$PAGER` wrapped at the
+    /// window's width (never cutting a word); short help and `?x` print in place.
+    @Test func helpIsWrappedAndPagedAtATerminal() throws {
+        let sandbox = try Sandbox()
+        var environment = sandbox.environment(colour: false)
+        environment["PAGER"] = "sed 's/^/PAGED|/'"
+        let tty = try PseudoTerminal(
+            executable: BinaryTests.binary.path, environment: environment, directory: sandbox.path, columns: 60,
+            rows: 20)
+        #expect(tty.wait(for: "[1]> ", timeout: 20), "no prompt:\n\(tty.transcript)")
+        #expect(tty.transcript.contains("'lesson' lists the lessons"))
+
+        var mark = tty.mark
+        Self.step(tty, "help\r", expect: ["PAGED|Noether builtins", "PAGED|  train", "[2]> "])
+        let paged = String(tty.transcript.dropFirst(mark)).split(separator: "\n").filter { $0.hasPrefix("PAGED|") }
+        #expect(paged.count > 20)
+        for line in paged {
+            #expect(line.count <= 60 + "PAGED|".count, "too wide: \(line)")
+        }
+        // Wrapped at spaces only: the same words as the unwrapped overview, in order, and
+        // continuation lines indented under the abstracts' column.
+        func words(_ text: String) -> [Substring] { text.split(whereSeparator: { $0 == " " || $0 == "\n" }) }
+        let shown = paged.map { $0.dropFirst("PAGED|".count) }.joined(separator: "\n")
+        #expect(words(shown) == words(BuiltinRegistry.standard.overview))
+        #expect(paged.contains { $0.dropFirst("PAGED|".count).hasPrefix("        ") })
+
+        // Short help is not paged; ?x and x? describe a binding.
+        Self.step(tty, "x = 3\r", expect: ["[3]> "])
+        mark = tty.mark
+        Self.step(tty, "?x\r", expect: ["x: a number", "Bound by In[2]: x = 3", "[4]> "])
+        Self.step(tty, "x?\r", expect: ["x: a number", "[5]> "])
+        #expect(!String(tty.transcript.dropFirst(mark)).contains("PAGED|"))
+        tty.send("\u{04}")
+        #expect(tty.waitForExit(timeout: 10) == 0)
+
+        // Without $PAGER, `less -R` (where installed): q leaves it, the session goes on.
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/less") else { return }
+        environment["PAGER"] = nil
+        let less = try PseudoTerminal(
+            executable: BinaryTests.binary.path, environment: environment, directory: sandbox.path, columns: 60,
+            rows: 20)
+        #expect(less.wait(for: "[1]> ", timeout: 20))
+        Self.step(less, "help\r", expect: ["Noether builtins"])
+        Self.step(less, "q", expect: ["[2]> "])
+        Self.step(less, "1 + 1\r", expect: ["out[2]: 2", "[3]> "])
+        less.send("\u{04}")
+        #expect(less.waitForExit(timeout: 10) == 0)
     }
 }

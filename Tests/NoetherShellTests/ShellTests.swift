@@ -257,6 +257,27 @@ final class TemporaryFolder {
         #expect(next.out == ["42"])
         #expect(recovered.interpreter.globals["a"]?.rendered == "2")
         #expect(recovered.cells.map(\.text) == ["a = 2", "a * 21"])
+        // Numbering continues after the recovered cells, the failed one included.
+        #expect(recovered.notebook.nextNumber == 4)
+    }
+
+    @Test func questionMarksAskForHelp() {
+        #expect(Shell.helpShorthand("?x") == "help x")
+        #expect(Shell.helpShorthand("x?") == "help x")
+        #expect(Shell.helpShorthand(" ?run.C \n") == "help run.C")
+        #expect(Shell.helpShorthand("η?") == "help η")
+        #expect(Shell.helpShorthand("?") == "help")
+        #expect(Shell.helpShorthand("x ? y") == nil)
+        #expect(Shell.helpShorthand("f(x)?") == nil)
+        #expect(Shell.helpShorthand("x = 1") == nil)
+        let captured = Captured()
+        let shell = Shell(console: captured.console)
+        shell.runCell("lr = 0.5")
+        #expect(shell.runCell("lr?"))
+        #expect(captured.out.first?.hasPrefix("lr: a number") == true)
+        #expect(shell.runCell("?train"))
+        #expect(captured.out.last?.hasPrefix("train(") == true)
+        #expect(shell.cells.map(\.text) == ["lr = 0.5"])  // help is not part of the record
     }
 
     @Test func journalsArePrunedToTheNewest() throws {

@@ -17,6 +17,22 @@ import Testing
         #expect(try kinds(#""a\n\t\"b\\" "\u{3b7}""#) == [.string("a\n\t\"b\\"), .string("η"), .endOfFile])
     }
 
+    @Test func unicodeLettersMakeNames() throws {
+        #expect(
+            try kinds("η = 0.1\nλ_2 θ lr") == [
+                .identifier("η"), .symbol(.assign), .number(0.1), .newline, .identifier("λ_2"), .identifier("θ"),
+                .identifier("lr"), .endOfFile,
+            ])
+        // NFC: "é" precomposed and "e" + combining acute are the same name.
+        #expect(try kinds("e\u{301}") == [.identifier("\u{e9}"), .endOfFile])
+        #expect(try kinds("\u{e9}") == [.identifier("\u{e9}"), .endOfFile])
+        // Not letters: symbols and digits cannot start a name.
+        #expect(throws: Diagnostic.self) { try kinds("∂ = 1") }
+        #expect(throws: Diagnostic.self) { try kinds("2η") }
+        #expect(Lexer.isIdentifier("η") && Lexer.isIdentifier("_x1") && !Lexer.isIdentifier("if"))
+        #expect(!Lexer.isIdentifier("1x") && !Lexer.isIdentifier("a b") && !Lexer.isIdentifier("∂"))
+    }
+
     @Test func commentsAndProseAreSkipped() throws {
         #expect(
             try kinds("x = 1 # note\n## prose\n#=> 1\ny") == [

@@ -75,6 +75,9 @@ enum PlotBuiltins {
         var b = PlotBuilder(data: ctx.value("data")!)
         b.y = ctx.value("y")
         b.x = ctx.value("x")
+        b.dataOrigin = PlotOrigin.of("data", in: ctx)
+        b.xOrigin = PlotOrigin.of("x", in: ctx)
+        b.yOrigin = PlotOrigin.of("y", in: ctx)
         b.by = ctx.names("by")
         if let kindText = ctx.optionalString("kind") {
             guard let kind = PlotModel.Kind(rawValue: kindText) else {
@@ -145,7 +148,7 @@ enum PlotBuiltins {
                 "the fit's alpha and prefactor must be finite, got \(formatNumber(alpha)) and \(formatNumber(prefactor))",
                 at: "fit")
         }
-        var name = "fit: α = \(formatShort(alpha))"
+        var name = "fit: α = " + PlotAxis.minus(formatShort(alpha), true)
         if let r2 = number("r2"), r2.isFinite { name += ", R² = \(formatSummary(r2, digits: 4))" }
         return PlotBuilder.Fit(alpha: alpha, prefactor: prefactor, name: name)
     }

@@ -97,6 +97,7 @@ enum SweepBuiltins {
         }
         for r in outcome.results {
             for line in r.output { interpreter.output(line) }
+            for line in r.notices { interpreter.notice(line) }
         }
         return .object(plan.table(from: outcome.results))
     }

@@ -53,21 +53,25 @@ public struct PlotAxis: Sendable, Equatable {
                     for m in [1.0, 2.0, 5.0] {
                         let v = m * Glibc.pow(10, Double(e))
                         guard Double(e) + m.log10Value <= b + 1e-9 else { continue }
-                        ticks.append(Tick(value: v, label: PlotAxis.plainLabel(v), decade: nil))
+                        ticks.append(
+                            Tick(value: v, label: PlotAxis.minus(PlotAxis.plainLabel(v), unicode), decade: nil))
                     }
                 }
             } else {
-                let every = Swift.max(1, Int((Double(decades) / Double(n - 1)).rounded(.up)))
-                // Whole multiples of `every`, kept where 10^e is a normal Double.
-                a = Swift.max(Glibc.floor(a / Double(every)) * Double(every), -307)
-                b = Swift.min(Glibc.ceil(b / Double(every)) * Double(every), 307)
-                var e = Int(a)
-                while Double(e) <= b + 1e-9 {
+                // The axis spans the data's decades (not rounded out to multiples of the tick
+                // spacing: data in 6e-7…2e-2 gets 10⁻⁷…10⁻¹, not 10⁻⁸…1), kept where 10^e is a
+                // normal Double; ticks at the multiples of `every` inside it, or at both ends
+                // when fewer than two multiples fall inside.
+                a = Swift.max(a, -307)
+                b = Swift.min(b, 307)
+                let every = Swift.max(1, Int((Double(Int(b - a)) / Double(n - 1)).rounded(.up)))
+                var exponents = (Int(a)...Int(b)).filter { $0 % every == 0 }
+                if exponents.count < 2 { exponents = [Int(a), Int(b)] }
+                for e in exponents {
                     ticks.append(
                         Tick(
                             value: Glibc.pow(10, Double(e)), label: PlotAxis.decadeLabel(e, unicode: unicode), decade: e
                         ))
-                    e += every
                 }
             }
             self.lo = Glibc.pow(10, a)
@@ -91,7 +95,8 @@ public struct PlotAxis: Sendable, Equatable {
             var k = Glibc.ceil(lo / step - 1e-9)
             while k * step <= hi + step * 1e-9 {
                 let v = Swift.abs(k * step) < step * 1e-9 ? 0 : k * step
-                ticks.append(Tick(value: v, label: PlotAxis.linearLabel(v, step: step), decade: nil))
+                ticks.append(
+                    Tick(value: v, label: PlotAxis.minus(PlotAxis.linearLabel(v, step: step), unicode), decade: nil))
                 k += 1
             }
             self.lo = lo
@@ -122,7 +127,8 @@ public struct PlotAxis: Sendable, Equatable {
             var v = first + Double(k) * step
             if v > last + step * 1e-6 { break }
             if Swift.abs(v) < step * 1e-9 { v = 0 }
-            ticks.append(Tick(value: v, label: PlotAxis.linearLabel(v, step: step), decade: nil))
+            ticks.append(
+                Tick(value: v, label: PlotAxis.minus(PlotAxis.linearLabel(v, step: step), unicode), decade: nil))
             k += 1
         }
         self.lo = first
@@ -212,11 +218,14 @@ public struct PlotAxis: Sendable, Equatable {
         return linearLabel(v, step: Glibc.pow(10, Double(Swift.min(e, 0))))
     }
 
-    /// `10⁻³` (Unicode) or `1e-3` (ASCII); `1` and `10` plainly.
+    /// A label with the true minus sign (U+2212) where Unicode is shown: `−0.5`, `2e−5`.
+    static func minus(_ label: String, _ unicode: Bool) -> String {
+        unicode ? String(label.map { $0 == "-" ? "\u{2212}" : $0 }) : label
+    }
+
+    /// `10⁻³`, `10⁰`, `10¹` (Unicode: every decade as a power) or `1e-3`, `1`, `10` (ASCII).
     static func decadeLabel(_ e: Int, unicode: Bool) -> String {
-        if e == 0 { return "1" }
-        if e == 1 { return "10" }
-        guard unicode else { return "1e\(e)" }
+        guard unicode else { return e == 0 ? "1" : e == 1 ? "10" : "1e\(e)" }
         let superscripts: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
         var s = "10"
         if e < 0 { s.append("⁻") }

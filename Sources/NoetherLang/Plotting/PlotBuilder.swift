@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NoetherSyntax
 
 /// Turns the arguments of `plot(…)` into a `PlotModel`: lists of numbers, lists of
 /// series, x/y lists, tables (grouped into means with error bars), spectra and
@@ -43,6 +44,10 @@ struct PlotBuilder {
     var fit: Fit?
     var bins: Int?
     var errorBars = true
+    /// What the call named for `data`, `x` and `y` (`plot(run.C)`), for default axis titles.
+    var dataOrigin: PlotOrigin?
+    var xOrigin: PlotOrigin?
+    var yOrigin: PlotOrigin?
 
     func build() throws(Failure) -> PlotModel {
         var model: PlotModel
@@ -53,6 +58,7 @@ struct PlotBuilder {
             model = try fromObject(o)
         case .list(let items):
             model = try fromList(items)
+            labelAxes(&model)
         default:
             throw Failure(
                 "'plot' needs a list of numbers, a list of series or a table, got \(article(data.typeName)) \(data.typeName)",
@@ -83,6 +89,49 @@ struct PlotBuilder {
         }
         model.showsLegend = model.dataSeries.count > 1 || labels != nil || fit != nil
         return model
+    }
+
+    // MARK: - Axis titles
+
+    /// Default axis titles for plotted lists, from what the call named: `plot(run.losses)`
+    /// is loss against step (the run's own steps on x), `plot(run.C)` C₁, C₂ … against
+    /// step, `plot(xs, ys)` ys against xs, `plot(drifts)` drifts against index.
+    /// `xlabel=` and `ylabel=` replace them.
+    func labelAxes(_ model: inout PlotModel) {
+        guard model.histogram == nil else {
+            if model.xlabel == nil { model.xlabel = dataOrigin?.text }
+            return
+        }
+        if y != nil {
+            model.xlabel = model.xlabel ?? dataOrigin?.text
+            model.ylabel = model.ylabel ?? yOrigin?.text
+            return
+        }
+        model.xlabel = model.xlabel ?? xOrigin?.text
+        if let origin = dataOrigin, let field = origin.field, let owner = origin.owner,
+            let known = PlotOrigin.runSeries[field], Swift.type(of: owner).typeName == "run"
+        {
+            let count = model.dataSeries.count
+            if x == nil, let steps = owner.field(known.axis)?.numbers,
+                model.dataSeries.allSatisfy({ $0.x.count == steps.count })
+            {
+                for k in model.series.indices where model.series[k].style != .fit { model.series[k].x = steps }
+                model.xlabel = model.xlabel ?? "step"
+            }
+            for k in model.series.indices where model.series[k].style != .fit && count > 1 {
+                model.series[k].name = PlotOrigin.layer(known.label, k + 1)
+            }
+            model.ylabel = model.ylabel ?? (count == 1 ? PlotOrigin.layer(known.label, 1) : known.label)
+        } else {
+            model.ylabel = model.ylabel ?? dataOrigin?.text
+        }
+        if model.xlabel == nil && x == nil && dataOrigin != nil { model.xlabel = "index" }
+        // A lone series is named for what it is (in a legend, beside a fit).
+        if model.dataSeries.count == 1, let k = model.series.firstIndex(where: { $0.style != .fit }),
+            let name = dataOrigin.map({ _ in model.ylabel ?? "" }), !name.isEmpty
+        {
+            model.series[k].name = name
+        }
     }
 
     // MARK: - Lists
@@ -427,3 +476,79 @@ struct PlotBuilder {
 }
 
 func plural(_ n: Int, _ word: String) -> String { n == 1 ? word : word + "s" }
+
+/// Where a plotted value came from, when the call wrote it as a name or a field path
+/// (`losses`, `run.C`): its text and, for a field, the object it belongs to.
+struct PlotOrigin {
+    var text: String
+    var owner: (any NoetherObject)?
+    var field: String?
+
+    /// A run's series: the field of the steps they are at, and their title, with `_l`
+    /// standing for the layer (`C_l` gives C₁, C₂ …).
+    static let runSeries: [String: (axis: String, label: String)] = [
+        "losses": ("step_axis", "loss"),
+        "accuracies": ("step_axis", "accuracy"),
+        "grad_norms": ("step_axis", "‖∂L/∂W_l‖²"),
+        "ledger_measured": ("step_axis", "ΔC_l"),
+        "ledger_predicted": ("step_axis", "η²δ_l"),
+        "flip_fraction": ("step_axis", "flip fraction"),
+        "units_flipped": ("step_axis", "units flipped"),
+        "margin_min": ("step_axis", "min margin"),
+        "margin_mean": ("step_axis", "mean margin"),
+        "distinct_patterns": ("step_axis", "distinct patterns"),
+        "C": ("state_axis", "C_l"),
+        "norms": ("state_axis", "‖W_l‖²"),
+        "sharpness": ("sharpness_steps", "λ_max"),
+    ]
+
+    /// `C_l` for layer 2 is `C₂`; a title without `_l` is itself.
+    static func layer(_ label: String, _ l: Int) -> String {
+        guard label.contains("_l") else { return label }
+        let digits: [Character] = ["₀", "₁", "₂", "₃", "₄", "₅", "₆", "₇", "₈", "₉"]
+        let sub = String(String(l).map { digits[Int(String($0))!] })
+        var out = ""
+        var chars = Array(label)[...]
+        while let c = chars.first {
+            if c == "_", chars.dropFirst().first == "l" {
+                out += sub
+                chars = chars.dropFirst(2)
+            } else {
+                out.append(c)
+                chars = chars.dropFirst()
+            }
+        }
+        return out
+    }
+
+    /// The origin of a call's argument `label` when its source text is a name or a
+    /// field path whose value is the argument's (so text from elsewhere is never used).
+    static func of(_ label: String, in ctx: CallContext) -> PlotOrigin? {
+        guard let value = ctx.value(label) else { return nil }
+        let interpreter = ctx.interpreter
+        let range = ctx.range(of: label)
+        guard range != ctx.range else { return nil }
+        let text = Substring(interpreter.currentSource.text(of: range)).trimmingSpaces
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !parts.isEmpty, text.count <= 40, parts.allSatisfy(Lexer.isIdentifier),
+            var current = interpreter.lookup(parts[0])
+        else { return nil }
+        var owner: (any NoetherObject)?
+        for part in parts.dropFirst() {
+            switch current {
+            case .object(let o):
+                guard let v = o.field(part) else { return nil }
+                owner = o
+                current = v
+            case .record(let r):
+                guard let v = r[part] else { return nil }
+                owner = nil
+                current = v
+            default:
+                return nil
+            }
+        }
+        guard current.rendered == value.rendered else { return nil }
+        return PlotOrigin(text: text, owner: owner, field: parts.count > 1 ? parts.last : nil)
+    }
+}

@@ -187,7 +187,7 @@ public enum SVGPlot {
         }
 
         func tickText(_ t: PlotAxis.Tick) -> String {
-            guard let e = t.decade, e != 0, e != 1 else { return escape(t.label) }
+            guard let e = t.decade else { return escape(t.label) }
             let exponent = e < 0 ? "\u{2212}\(-e)" : "\(e)"
             return "10<tspan dy=\"-6\" font-size=\"9\">\(exponent)</tspan>"
         }
@@ -320,7 +320,8 @@ public enum SVGPlot {
                             "<line x1=\"\(f(lx0))\" y1=\"\(f(y))\" x2=\"\(f(lx1))\" y2=\"\(f(y))\" stroke-width=\"2\""
                             + (dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") + "/>"
                     }
-                    if !e.dense { out += marker(e.kind, x: (lx0 + lx1) / 2, y: y) }
+                    // The marker on the line even for a dense series when it is the only one.
+                    if !e.dense || plot.dataSeries.count == 1 { out += marker(e.kind, x: (lx0 + lx1) / 2, y: y) }
                     out += "</g>\n"
                 }
                 out += "<text x=\"\(f(x0 + 38))\" y=\"\(f(y + 4))\" fill=\"#222222\">\(escape(e.name))</text>\n"

@@ -298,7 +298,11 @@ public enum TerminalPlot {
             guard plot.showsLegend else { return [] }
             var entries = [String]()
             for (k, s) in plot.dataSeries.enumerated() {
-                entries.append("\(markers[k % markers.count]) \(text(s.name))")
+                // A line's entry is a piece of line with the series' marker on it.
+                let marker = markers[k % markers.count]
+                let line = unicode ? "─" : "-"
+                entries.append(
+                    s.style == .line ? "\(line)\(marker)\(line) \(text(s.name))" : "\(marker) \(text(s.name))")
             }
             for s in plot.series where s.style == .fit { entries.append((unicode ? "··· " : "... ") + text(s.name)) }
             if let h = plot.histogram, !h.name.isEmpty { entries.append((unicode ? "█ " : "# ") + text(h.name)) }
@@ -354,7 +358,8 @@ public enum TerminalPlot {
         "λ": "lambda", "μ": "mu", "ρ": "rho", "σ": "sigma", "Σ": "Sum", "τ": "tau", "φ": "phi", "ω": "omega",
         "±": "+/-", "≤": "<=", "≥": ">=", "≈": "~", "×": "x", "·": "*", "−": "-", "–": "-", "—": "--", "…": "...",
         "²": "^2", "³": "^3", "⁻": "^-", "₀": "0", "₁": "1", "₂": "2", "₃": "3", "₄": "4", "₅": "5", "√": "sqrt",
-        "‖": "||", "→": "->", "’": "'", "“": "\"", "”": "\"", "é": "e", "ö": "o", "ü": "u",
+        "‖": "||", "∂": "d", "₆": "6", "₇": "7", "₈": "8", "₉": "9", "→": "->", "’": "'", "“": "\"", "”": "\"",
+        "é": "e", "ö": "o", "ü": "u",
     ]
 
     static func ascii(_ text: String) -> String {

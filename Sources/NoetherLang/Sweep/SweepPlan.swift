@@ -61,7 +61,9 @@ public struct SweepPlan: Sendable {
     /// Commands (`save`, `run` …) are not available inside; a nested sweep runs serially.
     public func evaluate(point index: Int, interrupt: InterruptFlag) -> SweepPointResult {
         var lines = [String]()
+        var notices = [String]()
         let interpreter = Interpreter(registry: registry, interrupt: interrupt, output: { lines.append($0) })
+        interpreter.noticeOutput = { notices.append($0) }
         interpreter.preparePoint(globals: globals, order: globalOrder, source: source, baseDirectory: baseDirectory)
         interpreter.limits = limits
         interpreter.callDepth = callDepth
@@ -74,7 +76,7 @@ public struct SweepPlan: Sendable {
         } catch {
             outcome = error.kind == .interrupted ? .interrupted : .failed(error.message)
         }
-        return SweepPointResult(index: index, outcome: outcome, output: lines)
+        return SweepPointResult(index: index, outcome: outcome, output: lines, notices: notices)
     }
 
     /// The table of a finished sweep: one row per point in grid order, the axis
@@ -147,11 +149,14 @@ public struct SweepPointResult: Sendable {
     public let outcome: Outcome
     /// The lines the body printed, in order.
     public let output: [String]
+    /// Its reports kept out of the output (`time`'s), in order.
+    public var notices: [String] = []
 
-    public init(index: Int, outcome: Outcome, output: [String]) {
+    public init(index: Int, outcome: Outcome, output: [String], notices: [String] = []) {
         self.index = index
         self.outcome = outcome
         self.output = output
+        self.notices = notices
     }
 }
 

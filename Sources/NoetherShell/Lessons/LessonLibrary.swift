@@ -4,9 +4,10 @@ import NoetherLang
 /// Where the lessons are and what the student has done in them.
 ///
 /// Lessons are the `.noe` files of the first folder that has any, in this order:
-/// `$NOETHER_LESSONS`, `examples/lessons` under the working directory, then
-/// `examples/lessons` in a folder above the executable (a build inside the
-/// repository). They are numbered 1, 2, … in file-name order (`01-symmetry.noe`
+/// `$NOETHER_LESSONS`, `examples/lessons` under the working directory,
+/// `share/noether/lessons` beside the executable's `bin` folder (an installed tree,
+/// `scripts/install`), then `examples/lessons` in a folder above the executable (a
+/// build inside the repository). They are numbered 1, 2, … in file-name order (`01-symmetry.noe`
 /// first). Progress is kept in `<state>/lessons.json` (state: `$NOETHER_STATE_DIR`,
 /// `$XDG_STATE_HOME/noether` or `~/.local/state/noether`).
 public final class LessonLibrary {
@@ -28,14 +29,23 @@ public final class LessonLibrary {
         var folders = [String]()
         if let dir = environment["NOETHER_LESSONS"], !dir.isEmpty { folders.append(dir) }
         folders.append(FileManager.default.currentDirectoryPath + "/examples/lessons")
-        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-            .deletingLastPathComponent()
+        let executable = LessonLibrary.executablePath()
+        var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        // Installed (scripts/install): PREFIX/bin/noether beside PREFIX/share/noether/lessons.
+        folders.append(dir.deletingLastPathComponent().path + "/share/noether/lessons")
         for _ in 0..<6 {
             folders.append(dir.path + "/examples/lessons")
             dir = dir.deletingLastPathComponent()
         }
         return LessonLibrary(
             folders: folders, progressPath: StateDirectory.path(environment: environment) + "/lessons.json")
+    }
+
+    /// The running executable's path: /proc/self/exe where there is one (a binary found
+    /// on $PATH has a bare name in argv[0]), else argv[0].
+    static func executablePath() -> String {
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+        return CommandLine.arguments.first ?? ""
     }
 
     /// Whether a lesson is being taken at the prompt.

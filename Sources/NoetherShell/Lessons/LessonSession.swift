@@ -132,7 +132,7 @@ final class LessonSession {
         let rule = "\(line)\(line) step \(index + 1) of \(lesson.steps.count) "
         say("")
         say(shell.notebook.outputStyle.bold(rule + String(repeating: line, count: Swift.max(3, 60 - rule.count))))
-        for p in s.prose { say(p) }
+        for p in s.prose { say(wrapped(p)) }
         let missing = missingRequirements(s)
         if s.hasCell {
             say("")
@@ -272,6 +272,11 @@ final class LessonSession {
     }
 
     private func say(_ text: String) { shell.console.out(text) }
+
+    /// Prose wrapped at the terminal's width (as written in pipes).
+    private func wrapped(_ text: String) -> String {
+        shell.interpreter.textWidth?().map { wrapText(text, width: $0) } ?? text
+    }
 
     private func report(_ problem: String?) {
         if let problem { shell.console.err(shell.notebook.errorStyle.warning(problem)) }

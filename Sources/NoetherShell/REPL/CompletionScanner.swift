@@ -75,9 +75,12 @@ struct CompletionScanner {
 
     // MARK: - Tokens
 
+    /// ASCII letters, `_`, and any byte of a multi-byte UTF-8 character: names may be
+    /// Unicode letters (`η`), and a symbol taken for part of a name only means no
+    /// completion is offered after it.
     private static func isIdentifierStart(_ c: UInt8) -> Bool {
         (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
-            || c == UInt8(ascii: "_")
+            || c == UInt8(ascii: "_") || c >= 0x80
     }
 
     private static func isIdentifierByte(_ c: UInt8) -> Bool {

@@ -47,12 +47,20 @@ public final class Notebook {
     public init() {}
 
     /// Numbers and records a new cell.
+    @discardableResult
     func begin(_ text: String) -> Int {
         let number = nextNumber
         nextNumber += 1
         cells.append((number, text))
         outputs.append(.nothing)
         return number
+    }
+
+    /// Gives a number to a cell that is not kept (one that failed in a recovered
+    /// session): the numbering goes on past it.
+    func skipNumber() {
+        nextNumber += 1
+        outputs.append(.nothing)
     }
 
     /// Records cell `number`'s value and updates `_` and `out`. Names the cell

@@ -54,18 +54,37 @@ public final class REPL {
                 bar.clear()
                 output(line)
             }
+            let notice = shell.interpreter.noticeOutput
+            shell.interpreter.noticeOutput = { line in
+                bar.clear()
+                notice?(line)
+            }
         }
         let history = HistoryStore.defaultPath(environment: environment).map { HistoryStore(path: $0) }
         let interpreter = shell.interpreter
+        if Console.isTerminal(1) {
+            // Help wraps at the window's width and long help goes through a pager.
+            interpreter.textWidth = { Terminal.columns(1) }
+            let pager = Pager(environment: environment, rows: { Terminal.rows(1) })
+            interpreter.helpPager = { text in
+                let paged = pager.page(text)
+                if paged { interpreter.interrupt.clear() }  // a Ctrl-C in the pager stopped the pager
+                return paged
+            }
+        }
         let editor = ReadlineEditor { CompletionContext(interpreter: interpreter) }
         Signals.install(raising: interpreter.interrupt)
         let repl = REPL(shell: shell, editor: editor, history: history, promptStyle: notebook.outputStyle)
         return repl.run()
     }
 
+    /// The first line of a session at the prompt.
+    public static let banner =
+        "noether \(noetherVersion) — 'lesson' lists the lessons, 'help' the builtins, 'quit' or Ctrl-D leaves"
+
     /// Reads and runs cells until Ctrl-D or `quit`.
     public func run() -> ExitStatus {
-        shell.console.out("noether \(noetherVersion) — 'help' lists the builtins, 'quit' or Ctrl-D leaves")
+        shell.console.out(Self.banner)
         if let history {
             let loaded = history.load()
             for w in loaded.warnings { warn(w) }

@@ -1,3 +1,4 @@
+import Foundation
 import NoetherLang
 import NoetherSyntax
 
@@ -24,7 +25,7 @@ extension Shell {
     public func runCell(_ text: String) -> Bool {
         guard !text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return true }
         let number = notebook.begin(text)
-        let source = SourceFile(name: "In[\(number)]", text: text)
+        let source = SourceFile(name: "In[\(number)]", text: Shell.helpShorthand(text) ?? text)
         capture = []
         defer {
             capture = nil
@@ -93,6 +94,24 @@ extension Shell {
             }
         }
         return value
+    }
+
+    /// IPython's shorthand: a cell `?x`, `x?` or `?run.C` is `help x` (a lone `?` is
+    /// `help`); nil for any other cell.
+    static func helpShorthand(_ text: String) -> String? {
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if t == "?" { return "help" }
+        let path: Substring
+        if t.hasPrefix("?") {
+            path = t.dropFirst().drop { $0 == " " }
+        } else if t.hasSuffix("?") {
+            path = t.dropLast()
+        } else {
+            return nil
+        }
+        let parts = path.split(separator: ".", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.allSatisfy({ Lexer.isIdentifier(String($0)) }) else { return nil }
+        return "help " + path
     }
 
     /// Prints a cell's value after its label: `out[3]: 42`, or the label on a line of
