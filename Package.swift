@@ -3,7 +3,8 @@ import PackageDescription
 
 // Layering (data flows one way): text → NoetherSyntax → NoetherLang → NoetherEngine.
 // NoetherEngine knows nothing of the language; NoetherSyntax knows nothing numeric;
-// C is confined to the system-library targets.
+// C is confined to the system-library targets and CNoetherKernels (cpuid, and small
+// kernels multi-versioned for AVX-512/AVX2/SSE2: issue 13).
 let package = Package(
     name: "Noether",
     products: [
@@ -26,7 +27,8 @@ let package = Package(
             name: "CReadline",
             providers: [.apt(["libreadline-dev"])]
         ),
-        .target(name: "NoetherEngine", dependencies: ["COpenBLAS"]),
+        .target(name: "CNoetherKernels"),
+        .target(name: "NoetherEngine", dependencies: ["COpenBLAS", "CNoetherKernels"]),
         .target(name: "NoetherSyntax"),
         .target(name: "NoetherLang", dependencies: ["NoetherSyntax", "NoetherEngine"]),
         .target(
@@ -37,7 +39,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "noether", dependencies: ["NoetherShell"]),
+        .executableTarget(name: "noether", dependencies: ["NoetherShell", "NoetherEngine"]),
         // scripts/bench/run: in-process timings, dgemm peak and FLOP counts.
         .executableTarget(name: "NoetherBench", dependencies: ["NoetherEngine"]),
         .testTarget(name: "NoetherEngineTests", dependencies: ["NoetherEngine"]),
