@@ -27,7 +27,8 @@ let package = Package(
             name: "CReadline",
             providers: [.apt(["libreadline-dev"])]
         ),
-        .target(name: "CNoetherKernels"),
+        // Optimized in debug builds too: the tests run these kernels on every product.
+        .target(name: "CNoetherKernels", cSettings: [.unsafeFlags(["-O2", "-Wno-psabi"])]),
         .target(name: "NoetherEngine", dependencies: ["COpenBLAS", "CNoetherKernels"]),
         .target(name: "NoetherSyntax"),
         .target(name: "NoetherLang", dependencies: ["NoetherSyntax", "NoetherEngine"]),

@@ -308,6 +308,9 @@ extension String {
 extension KernelSelection {
     /// Whether Noether's own small-product kernels are active, and with which instructions.
     public static var smallKernelsSummary: String {
-        "off (every product runs cblas_dgemm); element-wise kernels: \(String(cString: noether_kernel_isa()))"
+        let isa = SmallProducts.instructionSet == "default" ? "SSE2" : SmallProducts.instructionSet.uppercased()
+        guard SmallProducts.enabled else { return "off (NOETHER_SMALL_KERNELS=0: every product runs cblas_dgemm)" }
+        return
+            "on (\(isa) clone of Noether's multi-versioned C kernels, for small NN and wide NT products, ReLU and its mask fused into their stores)"
     }
 }

@@ -29,4 +29,21 @@ unsigned noether_cpu_features(char vendor[13]);
 /// "avx512f", "avx2" or "default" (what the ifunc resolver picked).
 const char *noether_kernel_isa(void);
 
+
+
+/// C = op(A)·op(B) for small products (row-major; C is overwritten: β = 0, α = 1);
+/// op(A) is m × k, op(B) k × n; transA/transB nonzero for a transposed operand.
+/// Uses per-thread scratch of 16384 doubles: returns 0 (and does nothing) when k·16 or,
+/// for op(B) = Bᵀ, k·n exceeds it; 1 when C holds the product. Each entry is summed
+/// over p in increasing order, so results never depend on the run.
+int noether_small_dgemm(int transA, int transB, long m, long n, long k, const double *a, long lda,
+                        const double *b, long ldb, double *c, long ldc);
+
+/// The same product with an element-wise pass fused into its stores (C's leading
+/// dimension also indexes `relu` and `mask`): kind 0 none; 1 also writes max(C, 0)
+/// into `relu` (NaN → 0); 2 multiplies C by 1 where mask > 0, by 0 elsewhere.
+int noether_small_dgemm_epilogue(int transA, int transB, long m, long n, long k, const double *a,
+                                 long lda, const double *b, long ldb, double *c, long ldc, int kind,
+                                 double *relu, const double *mask);
+
 #endif
