@@ -220,46 +220,49 @@ public enum KernelSelection {
         #endif
     }
 
-    /// Checks the products the engine runs (`gemmStrided`, every transpose combination,
-    /// the shapes of a training step, thin ones and odd sizes) and a small symmetric
-    /// eigenproblem against plain loops; nil when all agree, else what failed.
+    /// Checks the products the engine runs (`gemmStrided`: the five products of a
+    /// 2-layer training step as the engine forms them, and every transpose combination
+    /// of thin and odd shapes) and a small symmetric eigenproblem against plain loops;
+    /// nil when all agree, else what failed. ≈ 10 ms in a release build.
     public static func verifyKernels() -> String? {
         var rng = RandomSource(seed: 13)
-        let shapes: [(Int, Int, Int)] = [
-            (200, 64, 20), (64, 20, 200), (200, 20, 64), (200, 5, 64), (5, 64, 200), (200, 64, 5),
-            (1, 1, 1), (1, 17, 9), (33, 1, 7), (9, 13, 1), (37, 29, 41),
+        let all: [(Transpose, Transpose)] = [
+            (.none, .none), (.none, .transposed), (.transposed, .none), (.transposed, .transposed),
         ]
-        for (m, n, k) in shapes {
-            for ta in [Transpose.none, .transposed] {
-                for tb in [Transpose.none, .transposed] {
-                    let a = (0..<(m * k)).map { _ in rng.normal() }
-                    let b = (0..<(k * n)).map { _ in rng.normal() }
-                    var c = [Double](repeating: .nan, count: m * n)
-                    let lda = ta == .none ? k : m
-                    let ldb = tb == .none ? n : k
-                    a.withUnsafeBufferPointer { pa in
-                        b.withUnsafeBufferPointer { pb in
-                            c.withUnsafeMutableBufferPointer { pc in
-                                gemmStrided(
-                                    ta, pa.baseAddress!, lda: lda, tb, pb.baseAddress!, ldb: ldb,
-                                    pc.baseAddress!, ldc: n, m: m, n: n, k: k)
-                            }
+        let shapes: [(Int, Int, Int, [(Transpose, Transpose)])] = [
+            (200, 64, 20, [(.none, .transposed)]), (200, 5, 64, [(.none, .transposed)]),
+            (5, 64, 200, [(.transposed, .none)]), (200, 64, 5, [(.none, .none)]), (64, 20, 200, [(.transposed, .none)]),
+            (1, 1, 1, all), (1, 17, 9, all), (33, 1, 7, all), (9, 13, 1, all), (37, 29, 41, all), (23, 48, 19, all),
+        ]
+        for (m, n, k, combinations) in shapes {
+            for (ta, tb) in combinations {
+                let a = (0..<(m * k)).map { _ in rng.normal() }
+                let b = (0..<(k * n)).map { _ in rng.normal() }
+                var c = [Double](repeating: .nan, count: m * n)
+                let lda = ta == .none ? k : m
+                let ldb = tb == .none ? n : k
+                a.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
+                        c.withUnsafeMutableBufferPointer { pc in
+                            gemmStrided(
+                                ta, pa.baseAddress!, lda: lda, tb, pb.baseAddress!, ldb: ldb,
+                                pc.baseAddress!, ldc: n, m: m, n: n, k: k)
                         }
                     }
-                    for i in 0..<m {
-                        for j in 0..<n {
-                            var s = 0.0
-                            var magnitude = 0.0
-                            for p in 0..<k {
-                                let x = ta == .none ? a[i * k + p] : a[p * m + i]
-                                let y = tb == .none ? b[p * n + j] : b[j * k + p]
-                                s += x * y
-                                magnitude += abs(x * y)
-                            }
-                            let err = abs(c[i * n + j] - s)
-                            if !(err <= 1e-13 * magnitude + 1e-300) {
-                                return "a \(m)×\(k) by \(k)×\(n) product is off by \(err)"
-                            }
+                }
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var s = 0.0
+                        var magnitude = 0.0
+                        for p in 0..<k {
+                            let x = ta == .none ? a[i * k + p] : a[p * m + i]
+                            let y = tb == .none ? b[p * n + j] : b[j * k + p]
+                            s += x * y
+                            magnitude += abs(x * y)
+                        }
+                        let err = abs(c[i * n + j] - s)
+                        if !(err <= 1e-13 * magnitude + 1e-300) {
+                            return "a \(m)×\(k) by \(k)×\(n) product is off by \(err)"
                         }
                     }
                 }
@@ -311,6 +314,6 @@ extension KernelSelection {
         let isa = SmallProducts.instructionSet == "default" ? "SSE2" : SmallProducts.instructionSet.uppercased()
         guard SmallProducts.enabled else { return "off (NOETHER_SMALL_KERNELS=0: every product runs cblas_dgemm)" }
         return
-            "on (\(isa) clone of Noether's multi-versioned C kernels, for small NN and wide NT products, ReLU and its mask fused into their stores)"
+            "on (\(isa) clone of Noether's multi-versioned C kernels, for small NN and wide NT products, ReLU and its mask fused into their stores; vectorized exp for the softmax)"
     }
 }

@@ -19,7 +19,8 @@ import Darwin
 /// at 200×32×32) are faster; TN products (the weight gradients ∆ᵀ·A, long inner
 /// dimension) and outputs narrower than 16 columns are not, and stay with OpenBLAS,
 /// as do large products (dense Hessians, eigensolvers), where OpenBLAS's blocking wins.
-/// `NOETHER_SMALL_KERNELS=0` turns the kernel off (every product then runs cblas_dgemm).
+/// `NOETHER_SMALL_KERNELS=0` turns Noether's C kernels off: every product then runs
+/// cblas_dgemm, the ReLU passes run separately, and the softmax calls libm's exp.
 public enum SmallProducts {
     /// Products up to this many multiply-adds (m·n·k) may use the kernel.
     public static let maximumWork = 1 << 19
@@ -106,5 +107,17 @@ extension SmallProducts {
                 }
             }
         }
+    }
+}
+
+/// x[i] ← exp(x[i]) for every entry: Noether's vectorized exp (`noether_exp`, within
+/// 1 ulp of libm's; ≈ 0.8 µs for 1000 entries against ≈ 5 µs for libm's scalar calls
+/// on the development machine), or libm's exp entry by entry with NOETHER_SMALL_KERNELS=0.
+func vectorExp(_ x: UnsafeMutableBufferPointer<Double>) {
+    guard let base = x.baseAddress, x.count > 0 else { return }
+    if SmallProducts.enabled {
+        noether_exp(base, base, x.count)
+    } else {
+        for i in 0..<x.count { base[i] = exp(base[i]) }
     }
 }

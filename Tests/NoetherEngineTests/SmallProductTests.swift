@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import NoetherEngine
@@ -130,6 +131,27 @@ import Testing
             fused.forward(net.parameters, inputs: inputs)
             plain.forward(net.parameters, inputs: inputs)
             #expect(fused.activations[0].storage.map(\.bitPattern) == plain.activations[0].storage.map(\.bitPattern))
+        }
+    }
+
+    /// The softmax's vectorized exp: within 1 ulp of libm's over the range a softmax
+    /// feeds it (and beyond), with libm's special values; lengths not a multiple of 8.
+    @Test func vectorizedExpIsWithinOneUlpOfLibm() {
+        var rng = RandomSource(seed: 77)
+        var xs = (0..<4001).map { i in i % 2 == 0 ? rng.uniform(-40, 0) : rng.uniform(-750, 710) }
+        xs += [.nan, .infinity, -.infinity, 0, -0.0, -745.13, -745.2, -708.5, -709.9, 709.7, 709.8, 1e-300, -1e-17]
+        var ys = xs
+        ys.withUnsafeMutableBufferPointer { vectorExp($0) }
+        for (x, y) in zip(xs, ys) {
+            let reference = Foundation.exp(x)
+            if reference.isNaN {
+                #expect(y.isNaN)
+            } else if reference.isInfinite || reference == 0 {
+                #expect(y == reference, "exp(\(x))")
+            } else {
+                let ulps = abs(Int64(bitPattern: y.bitPattern) - Int64(bitPattern: reference.bitPattern))
+                #expect(ulps <= 1, "exp(\(x)) = \(y), libm \(reference)")
+            }
         }
     }
 }

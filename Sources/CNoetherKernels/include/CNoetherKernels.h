@@ -46,4 +46,8 @@ int noether_small_dgemm_epilogue(int transA, int transB, long m, long n, long k,
                                  long lda, const double *b, long ldb, double *c, long ldc, int kind,
                                  double *relu, const double *mask);
 
+/// y[i] = exp(x[i]) for n entries (x and y may be the same array), vectorized; within
+/// 1 ulp of the correctly rounded result, same special values as exp.
+void noether_exp(const double *x, double *y, long n);
+
 #endif
