@@ -1,5 +1,7 @@
 #include "CNoetherKernels.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 // Small products C = op(A)·op(B) (row-major, β = 0: C is overwritten), for the thin
@@ -142,16 +144,36 @@ static void gemm_rows(const double *a, long ars, long acs, const double *b, long
     }
 }
 
-// Per-thread scratch: the packed Bᵀ (k·n) and the padded panel (k·16).
+// Per-thread scratch, on the heap (static TLS of this size would come out of every
+// thread's stack): the packed Bᵀ (k·n) and the padded panel (k·16), SCRATCH doubles
+// each, freed when the thread ends.
 #define SCRATCH 16384
-static _Thread_local double packed[SCRATCH];
-static _Thread_local double padded[SCRATCH];
+static pthread_key_t scratchKey;
+static pthread_once_t scratchOnce = PTHREAD_ONCE_INIT;
+
+static void makeScratchKey(void) { pthread_key_create(&scratchKey, free); }
+
+static double *threadScratch(void) {
+    pthread_once(&scratchOnce, makeScratchKey);
+    double *s = pthread_getspecific(scratchKey);
+    if (s == NULL) {
+        s = malloc(2 * SCRATCH * sizeof(double));
+        if (s != NULL && pthread_setspecific(scratchKey, s) != 0) {
+            free(s);
+            s = NULL;
+        }
+    }
+    return s;
+}
 
 int noether_small_dgemm_epilogue(int transA, int transB, long m, long n, long k, const double *a,
                                  long lda, const double *b, long ldb, double *c, long ldc, int kind,
                                  double *relu, const double *mask) {
     if (m <= 0 || n <= 0 || k <= 0) return 1;
     if (k * NB > SCRATCH || (transB && k * n > SCRATCH)) return 0;
+    double *packed = threadScratch();
+    if (packed == NULL) return 0;
+    double *padded = packed + SCRATCH;
     long ars = transA ? 1 : lda;
     long acs = transA ? lda : 1;
     if (transB) {
