@@ -3,7 +3,8 @@ import PackageDescription
 
 // Layering (data flows one way): text → NoetherSyntax → NoetherLang → NoetherEngine.
 // NoetherEngine knows nothing of the language; NoetherSyntax knows nothing numeric;
-// C is confined to the system-library targets.
+// C is confined to the system-library targets and CNoetherKernels (cpuid, and small
+// kernels multi-versioned for AVX-512/AVX2/SSE2: issue 13).
 let package = Package(
     name: "Noether",
     products: [
@@ -30,7 +31,9 @@ let package = Package(
         // HMAC-SHA256 for the protocol's message signatures.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
-        .target(name: "NoetherEngine", dependencies: ["COpenBLAS"]),
+        // Optimized in debug builds too: the tests run these kernels on every product.
+        .target(name: "CNoetherKernels", cSettings: [.unsafeFlags(["-O2", "-Wno-psabi"])]),
+        .target(name: "NoetherEngine", dependencies: ["COpenBLAS", "CNoetherKernels"]),
         .target(name: "NoetherSyntax"),
         .target(name: "NoetherLang", dependencies: ["NoetherSyntax", "NoetherEngine"]),
         .target(
@@ -43,7 +46,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "noether", dependencies: ["NoetherShell"]),
+        .executableTarget(name: "noether", dependencies: ["NoetherShell", "NoetherEngine"]),
         // scripts/bench/run: in-process timings, dgemm peak and FLOP counts.
         .executableTarget(name: "NoetherBench", dependencies: ["NoetherEngine"]),
         .testTarget(name: "NoetherEngineTests", dependencies: ["NoetherEngine"]),

@@ -107,7 +107,8 @@ func emit(_ line: String) {
 
 // MARK: - dgemm peak
 
-/// Best GFLOP/s of C ← A·B for n×n matrices through `Matrix.gemm` (one warm-up, then `reps`).
+/// Best GFLOP/s of C ← A·B for n×n matrices through `Matrix.gemm` (one warm-up, then `reps`),
+/// in thread CPU time (one BLAS thread), so other load on a shared machine cannot deflate it.
 func dgemmPeak(size n: Int, reps: Int) -> (best: Double, median: Double, seconds: [Double]) {
     var rng = RandomSource(seed: 1)
     var a = Matrix(rows: n, columns: n)
@@ -119,7 +120,7 @@ func dgemmPeak(size n: Int, reps: Int) -> (best: Double, median: Double, seconds
     var c = Matrix(rows: n, columns: n)
     Matrix.gemm(.none, a, .none, b, into: &c)
     var times = [Double]()
-    for _ in 0..<reps { times.append(Timing.measure { Matrix.gemm(.none, a, .none, b, into: &c) }) }
+    for _ in 0..<reps { times.append(Timing.cpu { Matrix.gemm(.none, a, .none, b, into: &c) }) }
     let flops = 2 * Double(n) * Double(n) * Double(n)
     return (flops / times.min()! / 1e9, flops / Timing.median(times) / 1e9, times)
 }
@@ -153,10 +154,15 @@ func benchTrain(_ c: Config, steps: Int, reps: Int, peak: Double?, floors: Bool)
     let opt = try Optimizer.gradientDescent(learningRate: c.learningRate)
     _ = try train(network: net, data: data, optimizer: opt, loss: c.loss, steps: steps)  // warm-up
     var times = [Double]()
+    var cpuTimes = [Double]()
     var last: TrainingRun?
     for _ in 0..<reps {
-        let run = try train(network: net, data: data, optimizer: opt, loss: c.loss, steps: steps)
-        times.append(run.seconds)
+        var run: TrainingRun?
+        cpuTimes.append(
+            try Timing.cpu { () throws(EngineError) in
+                run = try train(network: net, data: data, optimizer: opt, loss: c.loss, steps: steps)
+            })
+        times.append(run!.seconds)
         last = run
     }
     guard let run = last else { return }
@@ -168,6 +174,7 @@ func benchTrain(_ c: Config, steps: Int, reps: Int, peak: Double?, floors: Bool)
     line += "\"loss\":\(jsonString(c.loss.name)),\"lr\":\(c.learningRate),\"n\":\(samples),\"steps\":\(steps),"
     line += "\"steps_run\":\(run.stepsRun),\"reps\":\(reps),"
     line += "\"seconds_best\":\(best),\"seconds_median\":\(median),\"seconds_all\":\(jsonArray(times)),"
+    line += "\"cpu_seconds_best\":\(cpuTimes.min()!),\"cpu_seconds_all\":\(jsonArray(cpuTimes)),"
     line += "\"us_per_step\":\(jsonNumber(best / Double(max(run.stepsRun, 1)) * 1e6)),"
     line += "\"flops_per_step\":\(flops.total),\"flops\":\(flops.json),"
     line += "\"gflops_achieved\":\(jsonNumber(totalFlops / best / 1e9))"
@@ -204,7 +211,7 @@ func benchTrain(_ c: Config, steps: Int, reps: Int, peak: Double?, floors: Bool)
         }
     }
     var gemmTimes = [Double]()
-    for _ in 0..<(reps + 1) { gemmTimes.append(Timing.measure { for _ in 0..<steps { gemmStep() } }) }
+    for _ in 0..<(reps + 1) { gemmTimes.append(Timing.cpu { for _ in 0..<steps { gemmStep() } }) }
     gemmTimes.removeFirst()
     var bp = Backprop(architecture: net.architecture, batchSize: samples)
     let params = net.parameters
@@ -212,13 +219,14 @@ func benchTrain(_ c: Config, steps: Int, reps: Int, peak: Double?, floors: Bool)
     var sink = 0.0
     for _ in 0..<(reps + 1) {
         evalTimes.append(
-            Timing.measure { for _ in 0..<steps { sink += bp.evaluate(params, data: data, loss: c.loss) } })
+            Timing.cpu { for _ in 0..<steps { sink += bp.evaluate(params, data: data, loss: c.loss) } })
     }
     evalTimes.removeFirst()
     w[0].storage[0] += sink * 0  // keep the work observable
     var floor = "{\"kind\":\"floor\",\"config\":\(jsonString(c.name)),\"steps\":\(steps),"
+    floor += "\"clock\":\"thread CPU time\","
     floor += "\"gemm_only_seconds\":\(gemmTimes.min()!),\"evaluate_only_seconds\":\(evalTimes.min()!),"
-    floor += "\"train_seconds\":\(best),\"gemm_calls_per_step\":\(2 * layers + layers - 1)"
+    floor += "\"train_seconds\":\(cpuTimes.min()!),\"gemm_calls_per_step\":\(2 * layers + layers - 1)"
     let gemmRate = Double(flops.gemm) * Double(steps) / gemmTimes.min()! / 1e9
     floor += ",\"gemm_only_gflops\":\(jsonNumber(gemmRate))"
     if let peak { floor += ",\"gemm_peak_fraction\":\(jsonNumber(gemmRate / peak))" }
@@ -353,10 +361,15 @@ func benchHessian(reps: Int) throws(EngineError) {
 
 // MARK: - main
 
+KernelSelection.selectAtStartup()  // the same OpenBLAS core as the noether binary
 let options = parseOptions()
 BLASThreads.set(1)
 emit(
-    "{\"kind\":\"machine\",\"blas_threads\":\(BLASThreads.count),\"env_openblas_threads\":\(jsonString(String(cString: getenv("OPENBLAS_NUM_THREADS") ?? strdup(""))))}"
+    "{\"kind\":\"machine\",\"blas_threads\":\(BLASThreads.count),\"env_openblas_threads\":\(jsonString(String(cString: getenv("OPENBLAS_NUM_THREADS") ?? strdup(""))))"
+        + ",\"cpu_model\":\(jsonString(Machine.cpuModel)),\"cpu_features\":\(jsonString(CPUFeatures.current.summary))"
+        + ",\"cpu_vendor\":\(jsonString(CPUFeatures.current.vendor)),\"blas\":\(jsonString(KernelSelection.blasConfiguration))"
+        + ",\"openblas_core\":\(jsonString(KernelSelection.activeCore)),\"core_reason\":\(jsonString(KernelSelection.reason))"
+        + ",\"small_kernels\":\(jsonString(KernelSelection.smallKernelsSummary)),\"load_average\":\(jsonString(Machine.loadAverage))}"
 )
 
 var peak: Double?

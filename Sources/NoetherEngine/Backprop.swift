@@ -27,6 +27,11 @@ public struct Backprop: Sendable {
     /// bit-identical gradients. `slopes` is then unspecified for those activations;
     /// curvature code, which reads it, leaves this on.
     public var keepsSlopes = true
+    /// Whether ReLU's value (forward) and σ′ mask (backward) are fused into the stores of
+    /// the products that precede them, where Noether's small-product kernel takes the
+    /// shape (`SmallProducts`; training only: needs `keepsSlopes` off and no biases).
+    /// Bit-identical either way; off only to test that.
+    var fusesElementwise = true
 
     public init(architecture: Architecture, batchSize n: Int) {
         self.architecture = architecture
@@ -50,7 +55,15 @@ public struct Backprop: Sendable {
     public mutating func forward(_ parameters: Parameters, inputs x: Matrix) {
         let layers = architecture.layerCount
         let activation = architecture.activation
+        let fuse = fusesElementwise && !keepsSlopes && activation == .relu && parameters.biases == nil
         for l in 0..<layers {
+            if fuse && l < layers - 1
+                && SmallProducts.productReLU(
+                    l == 0 ? x : activations[l - 1], parameters.weights[l], into: &preActivations[l],
+                    activations: &activations[l])
+            {
+                continue
+            }
             if l == 0 {
                 Matrix.gemm(.none, x, .transposed, parameters.weights[0], into: &preActivations[0])
             } else {
@@ -109,8 +122,14 @@ public struct Backprop: Sendable {
             }
             if biasGradients != nil { columnSums(deltas[l], into: &biasGradients![l]) }
             if l > 0 {
-                Matrix.gemm(.none, deltas[l], .none, parameters.weights[l], into: &deltas[l - 1])
                 let activation = architecture.activation
+                if fusesElementwise && !keepsSlopes && activation == .relu
+                    && SmallProducts.productMasked(
+                        deltas[l], parameters.weights[l], into: &deltas[l - 1], mask: activations[l - 1])
+                {
+                    continue
+                }
+                Matrix.gemm(.none, deltas[l], .none, parameters.weights[l], into: &deltas[l - 1])
                 if !keepsSlopes && activation.slopeFollowsFromValue {
                     if activation == .relu {
                         deltas[l - 1].storage.withUnsafeMutableBufferPointer { d in

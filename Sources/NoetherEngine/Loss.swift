@@ -75,16 +75,21 @@ public enum Loss: Sendable, Equatable, Hashable {
                         if wc != 0, let labels {
                             let invN = 1.0 / Double(n)
                             var sum = 0.0
+                            // exp(F_ij − max_j F_ij) for all entries at once: Noether's
+                            // vectorized exp (within 1 ulp of libm's), or libm's per entry.
+                            for i in 0..<n {
+                                let row = i * k
+                                var mx = -Double.infinity
+                                for j in 0..<k { mx = Swift.max(mx, fp[row + j]) }
+                                for j in 0..<k { pp[row + j] = fp[row + j] - mx }
+                            }
+                            vectorExp(UnsafeMutableBufferPointer(rebasing: pp[0..<(n * k)]))
                             for i in 0..<n {
                                 let row = i * k
                                 var mx = -Double.infinity
                                 for j in 0..<k { mx = Swift.max(mx, fp[row + j]) }
                                 var z = 0.0
-                                for j in 0..<k {
-                                    let e = exp(fp[row + j] - mx)
-                                    pp[row + j] = e
-                                    z += e
-                                }
+                                for j in 0..<k { z += pp[row + j] }
                                 let logZ = mx + log(z)
                                 let invZ = 1 / z
                                 for j in 0..<k { pp[row + j] *= invZ }

@@ -63,7 +63,7 @@ public struct NoetherCommand: ParsableCommand {
 
             \(ExitStatus.help)
             """,
-        version: noetherVersion
+        version: versionReport
     )
 
     @ArgumentParser.Argument(help: "A .noe script to run ('-' for standard input), or 'check FILE.noe'.")

@@ -1,8 +1,13 @@
+import NoetherEngine
 import NoetherShell
 
 #if canImport(Glibc)
 import Glibc
 #endif
+
+// Before anything touches OpenBLAS's results: may run this binary again, once, with
+// the best OpenBLAS kernels for this CPU (issue 13; see KernelSelection).
+KernelSelection.selectAtStartup()
 
 // `noether kernel …` (the Jupyter kernel) and `noether convert A B` have flags of their own:
 // parsed before the main command line.

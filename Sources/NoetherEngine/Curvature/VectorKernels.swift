@@ -1,4 +1,5 @@
 internal import COpenBLAS
+internal import CNoetherKernels
 
 // Level-1/2 BLAS on flat arrays for the iterative eigensolvers. One internal wrapper
 // per routine; pointers live inside one call.
@@ -70,7 +71,9 @@ func rademacherVector(_ n: Int, _ rng: inout RandomSource) -> [Double] {
 
 /// C ← α·op(A)·op(B) + β·C on raw row-major storage with explicit leading dimensions
 /// (`cblas_dgemm`), for products on sub-blocks: op(A) is m × k, op(B) k × n, C m × n.
-/// Every product of the engine goes through here (`Matrix.gemm` too). The pointers must
+/// Every product of the engine goes through here (`Matrix.gemm` too). Small products
+/// of the shapes where Noether's multi-versioned kernel measured faster than OpenBLAS
+/// (`SmallProducts`) run that kernel instead of `cblas_dgemm`. The pointers must
 /// come from `withUnsafe…BufferPointer` in the caller's scope. Nothing happens for
 /// m, n or k = 0 (callers handle an empty inner dimension).
 ///
@@ -86,6 +89,12 @@ func gemmStrided(
     alpha: Double = 1, beta: Double = 0
 ) {
     guard m > 0, n > 0, k > 0 else { return }
+    if alpha == 1 && beta == 0 && SmallProducts.enabled && SmallProducts.prefers(transA, transB, m: m, n: n, k: k)
+        && noether_small_dgemm(
+            transA == .none ? 0 : 1, transB == .none ? 0 : 1, m, n, k, a, lda, b, ldb, c, ldc) != 0
+    {
+        return
+    }
     var beta = beta
     if beta == 0 {
         if ldc == n {

@@ -1,0 +1,123 @@
+internal import CNoetherKernels
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Noether's own kernel for the small products of a training step (issue 13 §2):
+/// `noether_small_dgemm` in CNoetherKernels, one C source compiled for AVX-512, AVX2
+/// and SSE2 (`target_clones`), 4 × 16 register tiles, each entry summed over the inner
+/// dimension in order. OpenBLAS pays a fixed cost per call (interface, packing, its
+/// β pass) that is as large as the arithmetic of a 200 × 64 × 20 product.
+///
+/// Which shapes use it was measured per shape against OpenBLAS 0.3.21's SkylakeX
+/// kernels on a Zen 4 (thread CPU time, best of 15 rounds of 2000 calls; see
+/// docs/performance.md): NN products (∆·W: 4.1 → 2.8 µs at 200×64×5) and NT products
+/// with at least 16 output columns (X·Wᵀ: 13.0 → 9.4 µs at 200×64×20; 10.7 → 7.4 µs
+/// at 200×32×32) are faster; TN products (the weight gradients ∆ᵀ·A, long inner
+/// dimension) and outputs narrower than 16 columns are not, and stay with OpenBLAS,
+/// as do large products (dense Hessians, eigensolvers), where OpenBLAS's blocking wins.
+/// `NOETHER_SMALL_KERNELS=0` turns Noether's C kernels off: every product then runs
+/// cblas_dgemm, the ReLU passes run separately, and the softmax calls libm's exp.
+public enum SmallProducts {
+    /// Products up to this many multiply-adds (m·n·k) may use the kernel.
+    public static let maximumWork = 1 << 19
+
+    /// Whether the kernel is used in this process.
+    public static let enabled: Bool = {
+        guard let value = getenv("NOETHER_SMALL_KERNELS") else { return true }
+        return String(cString: value) != "0"
+    }()
+
+    /// The instruction set the kernel runs with here: "avx512f", "avx2" or "default" (SSE2).
+    public static var instructionSet: String { String(cString: noether_kernel_isa()) }
+
+    /// Whether a product of this shape runs Noether's kernel (when enabled).
+    static func prefers(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int) -> Bool {
+        transA == .none && n >= 16 && m &* n &* k <= maximumWork
+    }
+}
+
+extension SmallProducts {
+    /// op(A)·op(B) by Noether's kernel alone, whatever the shape rule says (for tests);
+    /// nil when the product exceeds the kernel's scratch.
+    static func product(_ transA: Transpose, _ a: Matrix, _ transB: Transpose, _ b: Matrix) -> Matrix? {
+        let m = transA == .none ? a.rows : a.columns
+        let k = transA == .none ? a.columns : a.rows
+        let n = transB == .none ? b.columns : b.rows
+        var c = Matrix(rows: m, columns: n, repeating: .nan)
+        let done = a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                c.storage.withUnsafeMutableBufferPointer { pc in
+                    noether_small_dgemm(
+                        transA == .none ? 0 : 1, transB == .none ? 0 : 1, m, n, k, pa.baseAddress!,
+                        Swift.max(a.columns, 1), pb.baseAddress!, Swift.max(b.columns, 1), pc.baseAddress!,
+                        Swift.max(n, 1))
+                }
+            }
+        }
+        return done != 0 ? c : nil
+    }
+}
+
+extension SmallProducts {
+    /// Z = A·Wᵀ and H = max(Z, 0) in one pass over Z (the ReLU fused into the product's
+    /// stores), when the kernel takes this shape; false (nothing written) otherwise.
+    /// Bit-identical to the product followed by `Activation.applyValue` for ReLU.
+    static func productReLU(_ a: Matrix, _ w: Matrix, into z: inout Matrix, activations h: inout Matrix) -> Bool {
+        let m = a.rows
+        let k = a.columns
+        let n = w.rows
+        guard enabled, k > 0, prefers(.none, .transposed, m: m, n: n, k: k), z.rows == m, z.columns == n,
+            h.count == z.count
+        else { return false }
+        return a.storage.withUnsafeBufferPointer { pa in
+            w.storage.withUnsafeBufferPointer { pw in
+                z.storage.withUnsafeMutableBufferPointer { pz in
+                    h.storage.withUnsafeMutableBufferPointer { ph in
+                        noether_small_dgemm_epilogue(
+                            0, 1, m, n, k, pa.baseAddress!, k, pw.baseAddress!, k, pz.baseAddress!, n, 1,
+                            ph.baseAddress!, nil) != 0
+                    }
+                }
+            }
+        }
+    }
+
+    /// D = (G·W) ⊙ 1[H > 0] (ReLU's σ′ from the activations, fused into the product's
+    /// stores), when the kernel takes this shape; false (nothing written) otherwise.
+    /// Bit-identical to the product followed by `multiplyByPositiveIndicator`.
+    static func productMasked(_ g: Matrix, _ w: Matrix, into d: inout Matrix, mask h: Matrix) -> Bool {
+        let m = g.rows
+        let k = g.columns
+        let n = w.columns
+        guard enabled, k > 0, prefers(.none, .none, m: m, n: n, k: k), w.rows == k, d.rows == m, d.columns == n,
+            h.count == d.count
+        else { return false }
+        return g.storage.withUnsafeBufferPointer { pg in
+            w.storage.withUnsafeBufferPointer { pw in
+                h.storage.withUnsafeBufferPointer { ph in
+                    d.storage.withUnsafeMutableBufferPointer { pd in
+                        noether_small_dgemm_epilogue(
+                            0, 0, m, n, k, pg.baseAddress!, k, pw.baseAddress!, n, pd.baseAddress!, n, 2, nil,
+                            ph.baseAddress!) != 0
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// x[i] ← exp(x[i]) for every entry: Noether's vectorized exp (`noether_exp`, within
+/// 1 ulp of libm's; ≈ 0.8 µs for 1000 entries against ≈ 5 µs for libm's scalar calls
+/// on the development machine), or libm's exp entry by entry with NOETHER_SMALL_KERNELS=0.
+func vectorExp(_ x: UnsafeMutableBufferPointer<Double>) {
+    guard let base = x.baseAddress, x.count > 0 else { return }
+    if SmallProducts.enabled {
+        noether_exp(base, base, x.count)
+    } else {
+        for i in 0..<x.count { base[i] = exp(base[i]) }
+    }
+}
