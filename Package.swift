@@ -26,7 +26,13 @@ let package = Package(
             name: "CReadline",
             providers: [.apt(["libreadline-dev"])]
         ),
-        .target(name: "NoetherEngine", dependencies: ["COpenBLAS"]),
+        // zlib for .gz files (MNIST as distributed).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "NoetherEngine", dependencies: ["COpenBLAS", "CZlib"]),
         .target(name: "NoetherSyntax"),
         .target(name: "NoetherLang", dependencies: ["NoetherSyntax", "NoetherEngine"]),
         .target(
