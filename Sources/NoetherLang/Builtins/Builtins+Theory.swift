@@ -222,7 +222,7 @@ enum TheoryBuiltins {
     }
 
     static func divergenceRule(_ ctx: CallContext, _ label: String = "diverged") throws(Diagnostic) -> DivergenceRule {
-        let name = ctx.string(label)
+        let name = try ctx.string(label)
         switch name {
         case "drop_point", "A": return .dropPoint
         case "drop_seed", "B": return .dropSeed
@@ -273,8 +273,8 @@ enum TheoryBuiltins {
 
     /// A two-number list argument [lo, hi] with lo ≤ hi.
     static func interval(_ ctx: CallContext, _ label: String) throws(Diagnostic) -> ClosedRange<Double>? {
-        guard ctx.has(label) else { return nil }
-        guard let xs = ctx.value(label)?.numbers, xs.count == 2, xs[0].isFinite || xs[1].isFinite, !(xs[0] > xs[1]),
+        guard try ctx.has(label) else { return nil }
+        guard let xs = try ctx.value(label)?.numbers, xs.count == 2, xs[0].isFinite || xs[1].isFinite, !(xs[0] > xs[1]),
             !xs[0].isNaN, !xs[1].isNaN
         else {
             throw ctx.error("'\(label)' must be two numbers [lo, hi] with lo ≤ hi", at: label)
@@ -283,8 +283,8 @@ enum TheoryBuiltins {
     }
 
     static func powerlawImplementation(_ ctx: inout CallContext) throws(Diagnostic) -> Value {
-        var t = ctx.object("table", as: TableObject.self)
-        if let w = ctx.value("where") {
+        var t = try ctx.object("table", as: TableObject.self)
+        if let w = try ctx.value("where") {
             guard case .record(let r) = w else {
                 throw ctx.error(
                     "'where' must be a record like {loss=\"mse\"}, got \(article(w.typeName)) \(w.typeName)",
@@ -301,18 +301,18 @@ enum TheoryBuiltins {
                 throw ctx.error(error.message, at: "where", hint: error.hint)
             }
         }
-        let xName = ctx.string("x")
-        let yName = ctx.string("y")
+        let xName = try ctx.string("x")
+        let yName = try ctx.string("y")
         let xj = try column(ctx, t, xName, at: "x")
         let yj = try column(ctx, t, yName, at: "y")
         var seedJ: Int? = nil
-        if let s = ctx.optionalString("seed") {
+        if let s = try ctx.optionalString("seed") {
             seedJ = try column(ctx, t, s, at: "seed")
         } else {
             seedJ = t.columnIndex("seed")
         }
         var sharpJ: Int? = nil
-        if let s = ctx.optionalString("sharpness") {
+        if let s = try ctx.optionalString("sharpness") {
             sharpJ = try column(ctx, t, s, at: "sharpness")
         } else {
             sharpJ = t.columnIndex("sharpness0")
@@ -320,17 +320,17 @@ enum TheoryBuiltins {
         let divergedJ = t.columnIndex("diverged")
         let errorJ = t.columnIndex("error")
         let rule = try divergenceRule(ctx)
-        let floor = ctx.number("floor")
+        let floor = try ctx.number("floor")
         guard floor.isFinite, floor >= 0 else { throw ctx.error("'floor' must be a finite number ≥ 0", at: "floor") }
-        let level = ctx.number("level")
+        let level = try ctx.number("level")
         guard level > 0, level < 1 else {
             throw ctx.error("'level' must lie between 0 and 1, got \(formatNumber(level))", at: "level")
         }
         let bootstrap = try ctx.integer("bootstrap", in: 0...1_000_000)
         let range = try interval(ctx, "range")
         var grid: [Double]? = nil
-        if ctx.has("grid") {
-            grid = ctx.value("grid")!.numbers
+        if try ctx.has("grid") {
+            grid = try ctx.value("grid")!.numbers
             guard let g = grid, !g.isEmpty else {
                 throw ctx.error("'grid' must be a non-empty list of numbers", at: "grid")
             }
@@ -497,7 +497,7 @@ enum TheoryBuiltins {
         let (lambdas, fromCoefficients) = try eigenvalueArgument(ctx, "eigs")
         var coefficients: [Double]
         var source: String
-        switch ctx.value("c")! {
+        switch try ctx.value("c")! {
         case .object(let k as CoefficientsObject):
             coefficients = k.coefficients
             source = k.method
@@ -510,7 +510,7 @@ enum TheoryBuiltins {
             coefficients = [Double](repeating: 1 / Double(Swift.max(lambdas.count, 1)), count: lambdas.count)
             source = "uniform"
         default:
-            coefficients = ctx.value("c")!.numbers ?? []
+            coefficients = try ctx.value("c")!.numbers ?? []
             source = "given"
         }
         guard coefficients.count == lambdas.count else {
@@ -535,7 +535,7 @@ enum TheoryBuiltins {
     static func eigenvalueArgument(_ ctx: CallContext, _ label: String) throws(Diagnostic) -> (
         [Double], CoefficientsObject?
     ) {
-        switch ctx.value(label)! {
+        switch try ctx.value(label)! {
         case .object(let s as SpectrumObject): return (s.descending, nil)
         case .object(let k as CoefficientsObject): return (k.eigenvalues, k)
         case let v:
@@ -548,7 +548,7 @@ enum TheoryBuiltins {
 
     static func learningRates(_ ctx: CallContext, _ label: String) throws(Diagnostic) -> [Double] {
         let rates: [Double]
-        switch ctx.value(label)! {
+        switch try ctx.value(label)! {
         case .number(let x): rates = [x]
         case let v: rates = v.numbers ?? []
         }
@@ -559,7 +559,7 @@ enum TheoryBuiltins {
     }
 
     static func unstablePolicy(_ ctx: CallContext) throws(Diagnostic) -> UnstableModePolicy {
-        let name = ctx.string("unstable")
+        let name = try ctx.string("unstable")
         guard let p = UnstableModePolicy(rawValue: name) else {
             throw ctx.error(
                 "unknown policy '\(name)' for unstable modes; use 'cap', 'skip' or 'refuse'", at: "unstable",
@@ -619,36 +619,38 @@ enum TheoryBuiltins {
         var prediction: CrossoverPrediction? = nil
         var rates: [Double]
         var predicted: [Double]
-        if let p = ctx.optionalObject("pred", as: CrossoverObject.self) {
+        if let p = try ctx.optionalObject("pred", as: CrossoverObject.self) {
             prediction = p.prediction
             rates = p.prediction.learningRates
             predicted = p.prediction.predicted
-            if ctx.has("lr") { throw ctx.error("'lr' comes from the prediction; give it only with a list", at: "lr") }
-            if ctx.has("unstable") {
+            if try ctx.has("lr") {
+                throw ctx.error("'lr' comes from the prediction; give it only with a list", at: "lr")
+            }
+            if try ctx.has("unstable") {
                 throw ctx.error(
                     "'unstable' comes from the prediction's mode counts; give it only with a list", at: "unstable")
             }
         } else {
-            predicted = ctx.value("pred")!.numbers ?? []
-            guard ctx.has("lr") else {
+            predicted = try ctx.value("pred")!.numbers ?? []
+            guard try ctx.has("lr") else {
                 throw ctx.error("a list prediction needs its learning rates", hint: "compare(pred, measured, lr=[…])")
             }
-            rates = ctx.value("lr")!.numbers ?? []
+            rates = try ctx.value("lr")!.numbers ?? []
             guard rates.count == predicted.count else {
                 throw ctx.error("\(predicted.count) predictions for \(rates.count) learning rates", at: "lr")
             }
         }
         var measured: [Double]
-        if let t = ctx.optionalObject("measured", as: TableObject.self) {
+        if let t = try ctx.optionalObject("measured", as: TableObject.self) {
             measured = try aggregate(ctx, t, at: rates)
         } else {
-            measured = ctx.value("measured")!.numbers ?? []
+            measured = try ctx.value("measured")!.numbers ?? []
             guard measured.count == rates.count else {
                 throw ctx.error("\(measured.count) measurements for \(rates.count) learning rates", at: "measured")
             }
         }
         var unstable: [Bool]? = nil
-        if case .list(let flags)? = ctx.value("unstable") {
+        if case .list(let flags)? = try ctx.value("unstable") {
             unstable = flags.map { if case .bool(true) = $0 { true } else { false } }
             guard flags.count == rates.count else {
                 throw ctx.error(
@@ -666,8 +668,8 @@ enum TheoryBuiltins {
 
     /// Seed means of a table's y column at each of `rates` (x within 1e-9 relative).
     static func aggregate(_ ctx: CallContext, _ t: TableObject, at rates: [Double]) throws(Diagnostic) -> [Double] {
-        let xName = ctx.string("x")
-        let yName = ctx.string("y")
+        let xName = try ctx.string("x")
+        let yName = try ctx.string("y")
         let xj = try column(ctx, t, xName, at: "x")
         let yj = try column(ctx, t, yName, at: "y")
         let divergedJ = t.columnIndex("diverged")
@@ -799,10 +801,10 @@ enum TheoryBuiltins {
     }
 
     static func coefficientsImplementation(_ ctx: inout CallContext) throws(Diagnostic) -> Value {
-        let net = ctx.object("net", as: NetworkObject.self).network
-        let data = ctx.object("data", as: DatasetObject.self).dataset
-        let loss = ctx.object("loss", as: LossObject.self).loss
-        let method = ctx.string("method")
+        let net = try ctx.object("net", as: NetworkObject.self).network
+        let data = try ctx.object("data", as: DatasetObject.self).dataset
+        let loss = try ctx.object("loss", as: LossObject.self).loss
+        let method = try ctx.string("method")
         guard methodNames.contains(method) else {
             throw ctx.error(
                 "unknown method '\(method)'; use " + methodNames.map { "'\($0)'" }.joined(separator: ", "),
@@ -814,17 +816,17 @@ enum TheoryBuiltins {
             throw ctx.error("mode coefficients need at least two weight matrices (a layer pair)", at: "net")
         }
         let p = net.parameterCount
-        for label in ["lr", "measured", "bins"] where ctx.has(label) && method != "fit" {
+        for label in ["lr", "measured", "bins"] where try ctx.has(label) && method != "fit" {
             throw ctx.error("'\(label)' applies to method=\"fit\" only", at: label)
         }
-        if ctx.has("spectrum") && method == "derived" {
+        if try ctx.has("spectrum") && method == "derived" {
             throw ctx.error(
                 "the derived coefficients live in the data eigenbasis and need no Hessian spectrum", at: "spectrum")
         }
 
         /// Hessian eigenvalues (largest first) from spectrum= or computed at θ.
         func eigenvalues() throws(Diagnostic) -> [Double] {
-            switch ctx.value("spectrum") {
+            switch try ctx.value("spectrum") {
             case .object(let s as SpectrumObject)?: return s.descending
             case let v?: return v.numbers ?? []
             case nil: return Array(try hessianEigen(ctx, net, data, loss, vectors: false).values.reversed())
@@ -834,7 +836,7 @@ enum TheoryBuiltins {
         switch method {
         case "projected":
             let decomposition: EigenDecomposition
-            switch ctx.value("spectrum") {
+            switch try ctx.value("spectrum") {
             case .object(let s as SpectrumObject)?:
                 guard s.decomposition.vectors != nil else {
                     throw ctx.error(
@@ -881,7 +883,7 @@ enum TheoryBuiltins {
             guard net.layerCount == 2, !net.architecture.hasBias else {
                 throw ctx.error("the derived coefficients are defined for 2-layer networks without bias", at: "net")
             }
-            let targetName = ctx.string("target")
+            let targetName = try ctx.string("target")
             let target: DerivedTarget
             switch targetName {
             case "cross_covariance": target = .crossCovariance
@@ -925,14 +927,14 @@ enum TheoryBuiltins {
             object.positiveModes = lambdas.filter { $0 > 1e-8 }.count
             return .object(object)
         default:  // fit
-            guard let rates = ctx.value("lr")?.numbers, let measured = ctx.value("measured")?.numbers else {
+            guard let rates = try ctx.value("lr")?.numbers, let measured = try ctx.value("measured")?.numbers else {
                 throw ctx.error("method=\"fit\" needs lr=[…] and measured=[…] (S(η) per lr)")
             }
             guard rates.count == measured.count else {
                 throw ctx.error("\(measured.count) measurements for \(rates.count) learning rates", at: "measured")
             }
             let steps = try ctx.integer("steps", in: 1...100_000_000)
-            let bins = ctx.has("bins") ? try ctx.integer("bins", in: 1...10_000) : nil
+            let bins = try ctx.has("bins") ? try ctx.integer("bins", in: 1...10_000) : nil
             let policy = try unstablePolicy(ctx)
             let lambdas = try eigenvalues()
             let f = try ctx.engine { () throws(EngineError) in
@@ -991,13 +993,15 @@ enum TheoryBuiltins {
             {R=cmp.R, log_R=cmp.log_R, tv=cmp.total_variation}
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        func side(_ label: String) -> (values: [Double], object: CoefficientsObject?, name: String) {
-            if let k = ctx.optionalObject(label, as: CoefficientsObject.self) { return (k.coefficients, k, k.method) }
-            return (ctx.value(label)!.numbers ?? [], nil, label)
+        func side(_ label: String) throws(Diagnostic) -> (values: [Double], object: CoefficientsObject?, name: String) {
+            if let k = try ctx.optionalObject(label, as: CoefficientsObject.self) {
+                return (k.coefficients, k, k.method)
+            }
+            return (try ctx.value(label)!.numbers ?? [], nil, label)
         }
-        let a = side("a")
-        let b = side("b")
-        var top = ctx.has("top") ? try ctx.integer("top", in: 2...Int.max) : nil
+        let a = try side("a")
+        let b = try side("b")
+        var top = try ctx.has("top") ? try ctx.integer("top", in: 2...Int.max) : nil
         // The reference's K′ for Hessian modes against data modes.
         var hessianSide: CoefficientsObject? = nil
         var dataSide: CoefficientsObject? = nil
@@ -1045,7 +1049,7 @@ enum TheoryBuiltins {
     ]
 
     static func tauWindow(_ ctx: CallContext) throws(Diagnostic) -> TauWindow {
-        let items = ctx.list("window")
+        let items = try ctx.list("window")
         guard items.count == 2, case .number(let start) = items[0], start.isFinite else {
             throw ctx.error("'window' must be [start, end] with a finite start (end may be none)", at: "window")
         }
@@ -1056,7 +1060,7 @@ enum TheoryBuiltins {
         default: throw ctx.error("'window' must be [start, end] with end ≥ start, or none", at: "window")
         }
         let clock: TauWindow.Clock
-        switch ctx.string("clock") {
+        switch try ctx.string("clock") {
         case "steps": clock = .steps
         case "time": clock = .scaledTime
         case let other:
@@ -1064,7 +1068,7 @@ enum TheoryBuiltins {
                 "unknown clock '\(other)'; use 'steps' or 'time'", at: "clock",
                 hint: Suggestions.closest(to: other, in: ["steps", "time"]).map { "did you mean '\($0)'?" })
         }
-        guard let gaps = ctx.value("gaps")?.numbers, gaps.count == 2, gaps[0] >= 0, gaps[0] < gaps[1] else {
+        guard let gaps = try ctx.value("gaps")?.numbers, gaps.count == 2, gaps[0] >= 0, gaps[0] < gaps[1] else {
             throw ctx.error("'gaps' must be [lower, upper] with 0 ≤ lower < upper", at: "gaps")
         }
         return TauWindow(clock: clock, start: start, end: end, lowerGap: gaps[0], upperGap: gaps[1])
@@ -1073,7 +1077,7 @@ enum TheoryBuiltins {
     /// The checkpoints a run can give back: `steps=` when given, else 0, every
     /// checkpoint and the last step.
     static func checkpointSteps(_ ctx: CallContext, _ run: TrainingRun) throws(Diagnostic) -> [Int] {
-        if let given = ctx.value("steps")?.numbers {
+        if let given = try ctx.value("steps")?.numbers {
             guard !given.isEmpty else { throw ctx.error("'steps' must list at least one checkpoint", at: "steps") }
             for s in given {
                 guard s == s.rounded(), s >= 0, s <= 1e15 else {
@@ -1123,7 +1127,7 @@ enum TheoryBuiltins {
     }
 
     static func sharpnessMethod(_ ctx: CallContext) throws(Diagnostic) -> (SharpnessMethod, String) {
-        let name = ctx.string("method")
+        let name = try ctx.string("method")
         switch name {
         case "lanczos": return (.lanczos(steps: 100, tolerance: 1e-8), "lanczos")
         case "dense": return (.dense, "dense")
@@ -1182,8 +1186,8 @@ enum TheoryBuiltins {
             {lambda=c.sharpness, q=c.q_mean, ratio=c.compression_ratio}
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let run = ctx.object("run", as: RunObject.self).run
-        let data = ctx.object("data", as: DatasetObject.self).dataset
+        let run = try ctx.object("run", as: RunObject.self).run
+        let data = try ctx.object("data", as: DatasetObject.self).dataset
         guard let labels = data.labels else {
             throw ctx.error("compression needs class labels, but '\(data.name)' has real-valued targets", at: "data")
         }
@@ -1193,9 +1197,9 @@ enum TheoryBuiltins {
         let steps = try checkpointSteps(ctx, run)
         let (method, methodName) = try sharpnessMethod(ctx)
         let window = try tauWindow(ctx)
-        let withSharpness = ctx.bool("sharpness")
-        let withBound = ctx.bool("bound")
-        let seed = ctx.integer("seed")
+        let withSharpness = try ctx.bool("sharpness")
+        let withBound = try ctx.bool("bound")
+        let seed = try ctx.integer("seed")
         var lambda = [Double]()
         var gram = [Double]()
         var qMean = [Double]()
@@ -1293,14 +1297,14 @@ enum TheoryBuiltins {
         let window = try tauWindow(ctx)
         var steps: [Double]
         var q: [Double]
-        var eta: Double? = ctx.optionalNumber("lr")
+        var eta: Double? = try ctx.optionalNumber("lr")
         if let eta, !(eta.isFinite && eta > 0) { throw ctx.error("'lr' must be a positive number", at: "lr") }
-        switch ctx.value("x")! {
+        switch try ctx.value("x")! {
         case .object(let r as RunObject):
-            guard let dataObject = ctx.optionalObject("data", as: DatasetObject.self) else {
+            guard let dataObject = try ctx.optionalObject("data", as: DatasetObject.self) else {
                 throw ctx.error("τ of a run needs its training data", hint: "tau(run, data)")
             }
-            if ctx.has("lr") { throw ctx.error("'lr' comes from the run", at: "lr") }
+            if try ctx.has("lr") { throw ctx.error("'lr' comes from the run", at: "lr") }
             let data = dataObject.dataset
             guard let labels = data.labels else {
                 throw ctx.error("τ needs class labels, but '\(data.name)' has real-valued targets", at: "data")
@@ -1318,7 +1322,7 @@ enum TheoryBuiltins {
             }
             eta = run.learningRate
         case .object(let c as CompressionObject):
-            if ctx.has("data") || ctx.has("steps") || ctx.has("lr") {
+            if ctx.values["data"] != nil || ctx.values["steps"] != nil || ctx.values["lr"] != nil {
                 throw ctx.error(
                     "a compression result carries its own checkpoints, q̄ and η; give only the window options")
             }
@@ -1326,9 +1330,9 @@ enum TheoryBuiltins {
             q = c.series.meanConfidence
             eta = c.learningRate
         default:
-            q = ctx.value("x")!.numbers ?? []
-            if ctx.has("data") { throw ctx.error("'data' applies to a run only", at: "data") }
-            guard let s = ctx.value("steps")?.numbers else {
+            q = try ctx.value("x")!.numbers ?? []
+            if try ctx.has("data") { throw ctx.error("'data' applies to a run only", at: "data") }
+            guard let s = try ctx.value("steps")?.numbers else {
                 throw ctx.error("a list of q̄ values needs its checkpoints", hint: "tau(q, steps=[…])")
             }
             guard s.count == q.count else { throw ctx.error("\(q.count) q̄ values for \(s.count) steps", at: "steps") }
@@ -1363,8 +1367,8 @@ enum TheoryBuiltins {
             {slope=f.slope, intercept=f.intercept, r2=f.r2}
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let x = ctx.value("x")!.numbers ?? []
-        let y = ctx.value("y")!.numbers ?? []
+        let x = try ctx.value("x")!.numbers ?? []
+        let y = try ctx.value("y")!.numbers ?? []
         let fit = try ctx.engine(at: "y") { () throws(EngineError) in try NoetherEngine.fitLinear(x, y) }
         return .object(LinearFitObject(fit, x: x, y: y))
     }
@@ -1393,9 +1397,9 @@ enum TheoryBuiltins {
             {rate=f.rate, amplitude=f.amplitude, tau=f.tau}
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let t = ctx.value("t")!.numbers ?? []
-        let y = ctx.value("y")!.numbers ?? []
-        let offset = ctx.bool("offset")
+        let t = try ctx.value("t")!.numbers ?? []
+        let y = try ctx.value("y")!.numbers ?? []
+        let offset = try ctx.bool("offset")
         let kind = try ctx.engine(at: "y") { () throws(EngineError) -> ExpFitObject.Kind in
             offset ? .offset(try fitDecay(t, y)) : .plain(try NoetherEngine.fitExp(t, y))
         }
@@ -1439,18 +1443,19 @@ enum TheoryBuiltins {
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let options = RegimeOptions(
             lastCount: try ctx.integer("last", in: 1...Int.max),
-            edgeFraction: ctx.number("edge_fraction"), nearFraction: ctx.number("near_fraction"))
-        for label in ["edge_fraction", "near_fraction"] where !(ctx.number(label) > 0 && ctx.number(label).isFinite) {
-            throw ctx.error("'\(label)' must be a positive number", at: label)
+            edgeFraction: try ctx.number("edge_fraction"), nearFraction: try ctx.number("near_fraction"))
+        for label in ["edge_fraction", "near_fraction"] {
+            let x = try ctx.number(label)
+            guard x > 0, x.isFinite else { throw ctx.error("'\(label)' must be a positive number", at: label) }
         }
         var values: [Double]
         var steps: [Double]?
         var eta: Double
-        let start = ctx.optionalNumber("sharpness0")
+        let start = try ctx.optionalNumber("sharpness0")
         var switchRate: Double? = nil
         var switches: Record? = nil
-        if let r = ctx.optionalObject("x", as: RunObject.self) {
-            for label in ["lr", "steps", "sharpness0"] where ctx.has(label) {
+        if let r = try ctx.optionalObject("x", as: RunObject.self) {
+            for label in ["lr", "steps", "sharpness0"] where try ctx.has(label) {
                 throw ctx.error("'\(label)' comes from the run; give it only with a list of λ_max values", at: label)
             }
             let run = r.run
@@ -1471,12 +1476,12 @@ enum TheoryBuiltins {
                 ])
             }
         } else {
-            values = ctx.value("x")!.numbers ?? []
-            guard let lr = ctx.optionalNumber("lr") else {
+            values = try ctx.value("x")!.numbers ?? []
+            guard let lr = try ctx.optionalNumber("lr") else {
                 throw ctx.error("a list of λ_max values needs the learning rate", hint: "regime(values, lr=0.01)")
             }
             eta = lr
-            steps = ctx.value("steps")?.numbers
+            steps = try ctx.value("steps")?.numbers
         }
         let (v, s, e, st, sw) = (values, steps, eta, start, switchRate)
         let c = try ctx.engine { () throws(EngineError) in
@@ -1515,10 +1520,10 @@ enum TheoryBuiltins {
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         var widths: [Double]
         var rates: [Double]
-        if let t = ctx.optionalObject("widths", as: TableObject.self) {
-            if ctx.has("rates") { throw ctx.error("with a table, the rates come from its y column", at: "rates") }
-            let xName = ctx.string("x")
-            let yName = ctx.string("y")
+        if let t = try ctx.optionalObject("widths", as: TableObject.self) {
+            if try ctx.has("rates") { throw ctx.error("with a table, the rates come from its y column", at: "rates") }
+            let xName = try ctx.string("x")
+            let yName = try ctx.string("y")
             let xj = try column(ctx, t, xName, at: "x")
             let yj = try column(ctx, t, yName, at: "y")
             widths = []
@@ -1532,8 +1537,8 @@ enum TheoryBuiltins {
                 rates.append(r)
             }
         } else {
-            widths = ctx.value("widths")!.numbers ?? []
-            guard let r = ctx.value("rates")?.numbers else {
+            widths = try ctx.value("widths")!.numbers ?? []
+            guard let r = try ctx.value("rates")?.numbers else {
                 throw ctx.error("a list of widths needs the rates", hint: "switch_exponent(widths, rates)")
             }
             rates = r
