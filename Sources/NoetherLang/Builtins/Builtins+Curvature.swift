@@ -89,17 +89,13 @@ enum CurvatureBuiltins {
         "block", .oneOf([.string, .list(.string)]), .absent,
         help: "parameter blocks, e.g. \"W1\" or [\"W1\", \"W2\"] (\"b1\" … with biases); all parameters when absent",
         completion: .values(["\"W1\"", "\"W2\"", "[\"W1\", \"W2\"]"]))
-    static let curvatureParameter = Parameter(
-        "curvature", .string, .value(.string("hessian"), text: "\"hessian\""),
-        help: "the matrix: \"hessian\" (∇²L), \"gauss_newton\" (JᵀMJ, M the loss's output Hessian) or \"jtj\" (JᵀJ/n)",
-        completion: .values(["\"hessian\"", "\"gauss_newton\"", "\"jtj\""]))
+    static let curvatureParameter = Choices.curvature.parameter("curvature", default: "hessian", help: "the matrix: ")
     static let seedParameter = Parameter(
         "seed", .integer, .value(.number(0), text: "0"), help: "seed of the random start or probe vectors")
 
-    static let curvatureNames: [(name: String, kind: CurvatureKind)] = [
-        ("hessian", .hessian), ("gauss_newton", .gaussNewton), ("jtj", .jacobianGram),
-    ]
-    static let methodNames = ["auto", "dense", "lanczos", "power"]
+    /// ce_bound's λ_max are top eigenvalues of three matrices, not the power
+    /// iteration's estimate.
+    static let boundMethod = Choices.sharpnessMethod.only(["auto", "dense", "lanczos"])
 
     // MARK: - Products and dense matrices
 
@@ -411,10 +407,7 @@ enum CurvatureBuiltins {
             """,
         parameters: [
             netParameter, dataParameter, lossParameter,
-            Parameter(
-                "method", .string, .value(.string("auto"), text: "\"auto\""),
-                help: "\"auto\", \"dense\", \"lanczos\" or \"power\"",
-                completion: .values(methodNames.map { "\"\($0)\"" })),
+            Choices.sharpnessMethod.parameter("method", default: "auto"),
             seedParameter,
         ],
         returns: "number",
@@ -424,7 +417,7 @@ enum CurvatureBuiltins {
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let (net, data, loss) = try ctx.networkDataLoss()
-        let method = try ctx.sharpnessMethod(allowPower: true)
+        let method = SharpnessMethod(try ctx.choice("method", Choices.sharpnessMethod))
         let seed = try ctx.integer("seed")
         var ws = try ctx.workspace(net, data, loss, .hessian)
         let r = try ctx.tracked("sharpness") { (progress) throws(EngineError) in
@@ -602,10 +595,7 @@ enum CurvatureBuiltins {
             """,
         parameters: [
             netParameter, dataParameter,
-            Parameter(
-                "method", .string, .value(.string("auto"), text: "\"auto\""),
-                help: "\"auto\", \"dense\" or \"lanczos\" for the three λ_max",
-                completion: .values(["\"auto\"", "\"dense\"", "\"lanczos\""])),
+            boundMethod.parameter("method", default: "auto", help: "the three λ_max by "),
             seedParameter,
         ],
         returns: "compression_bound",
@@ -616,7 +606,7 @@ enum CurvatureBuiltins {
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let net = try ctx.object("net", as: NetworkObject.self).network
         let data = try ctx.object("data", as: DatasetObject.self).dataset
-        let method = try ctx.sharpnessMethod(allowPower: false)
+        let method = SharpnessMethod(try ctx.choice("method", boundMethod))
         let seed = try ctx.integer("seed")
         try ctx.engine { () throws(EngineError) in try net.checkCompatible(with: data, loss: .crossEntropy) }
         let b = try ctx.tracked("ce_bound") { (progress) throws(EngineError) in
@@ -639,28 +629,8 @@ extension CallContext {
 
     /// The `curvature` argument as a kind and its name.
     fileprivate func curvatureKind() throws(Diagnostic) -> (CurvatureKind, String) {
-        let name = try string("curvature")
-        if let entry = CurvatureBuiltins.curvatureNames.first(where: { $0.name == name }) { return (entry.kind, name) }
-        let names = CurvatureBuiltins.curvatureNames.map(\.name)
-        throw error(
-            "unknown curvature '\(name)'; use " + names.map { "'\($0)'" }.joined(separator: ", "), at: "curvature",
-            hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" })
-    }
-
-    /// The `method` argument of sharpness and ce_bound.
-    fileprivate func sharpnessMethod(allowPower: Bool) throws(Diagnostic) -> SharpnessMethod {
-        let name = try string("method")
-        switch name {
-        case "auto": return .standard
-        case "dense": return .dense
-        case "lanczos": return .lanczos(steps: 100, tolerance: 1e-8)
-        case "power" where allowPower: return .powerIteration(iterations: 30)
-        default:
-            let names = allowPower ? CurvatureBuiltins.methodNames : ["auto", "dense", "lanczos"]
-            throw error(
-                "unknown method '\(name)'; use " + names.map { "'\($0)'" }.joined(separator: ", "), at: "method",
-                hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" })
-        }
+        let kind = try choice("curvature", Choices.curvature)
+        return (kind, Choices.curvature.name(of: kind) ?? "")
     }
 
     /// The `block` argument as group names (nil: every parameter), each checked

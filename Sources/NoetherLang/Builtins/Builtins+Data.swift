@@ -146,8 +146,6 @@ enum DataBuiltins {
         return .object(DatasetObject(data))
     }
 
-    static let taskNames = ["auto", "classification", "regression"]
-
     static let loadCSV = Builtin(
         "load_csv", category: "data",
         abstract: "Reads a numeric CSV file with a header line: one column is the target, the others the inputs.",
@@ -162,9 +160,7 @@ enum DataBuiltins {
         parameters: [
             Parameter("path", .string, help: "the CSV file", completion: .filePath),
             Parameter("label", .string, .absent, help: "the target column's name (default: the last column)"),
-            Parameter(
-                "task", .string, .value(.string("auto"), text: "\"auto\""),
-                help: "\"auto\", \"classification\" or \"regression\"", completion: .values(taskNames)),
+            Choices.task.parameter("task", default: "auto"),
         ],
         returns: "dataset",
         example: """
@@ -174,17 +170,7 @@ enum DataBuiltins {
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let path = ctx.interpreter.resolvePath(try ctx.string("path"))
         let label = try ctx.optionalString("label")
-        let kind: LabelKind
-        switch try ctx.string("task") {
-        case "auto": kind = .automatic
-        case "classification": kind = .classification
-        case "regression": kind = .regression
-        case let other:
-            throw Diagnostic(
-                .runtime, "unknown task '\(other)'", at: ctx.range(of: "task"),
-                hint: Suggestions.closest(to: other, in: taskNames).map { "did you mean '\($0)'?" },
-                notes: ["task is one of \"auto\", \"classification\", \"regression\""])
-        }
+        let kind = try ctx.choice("task", Choices.task)
         let data = try ctx.engine(at: "path") { () throws(EngineError) in
             try NoetherEngine.loadCSV(path: path, label: label, kind: kind)
         }

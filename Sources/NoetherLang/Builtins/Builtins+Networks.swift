@@ -24,8 +24,6 @@ enum NetworkBuiltins {
             value: .object(ActivationObject(.gelu))),
     ]
 
-    static let initNames = ["uniform", "kaiming_normal", "xavier_uniform"]
-
     static let mlp = Builtin(
         "mlp", category: "networks",
         abstract: "A fully connected network, by default with PyTorch's nn.Linear initialization.",
@@ -48,10 +46,7 @@ enum NetworkBuiltins {
                 completion: .values(activationNames)),
             Parameter("bias", .bool, .value(.bool(false), text: "false"), help: "whether every layer has a bias"),
             Parameter("seed", .integer, .value(.number(42), text: "42"), help: "random seed of the initialization"),
-            Parameter(
-                "init", .string, .value(.string("uniform"), text: "\"uniform\""),
-                help: "weight distribution: \"uniform\", \"kaiming_normal\" or \"xavier_uniform\"",
-                completion: .values(initNames)),
+            Choices.initialization.parameter("init", default: "uniform", help: "weight distribution: "),
             Parameter.number("scale", default: 1, help: "multiply every weight by this after drawing (not the biases)"),
             Parameter(
                 "balanced", .bool, .value(.bool(false), text: "false"),
@@ -83,17 +78,7 @@ enum NetworkBuiltins {
         let activation = try ctx.object("activation", as: ActivationObject.self).activation
         let bias = try ctx.bool("bias")
         let seed = try ctx.integer("seed")
-        let scheme: Initialization.Scheme
-        switch try ctx.string("init") {
-        case "uniform", "default": scheme = .uniform
-        case "kaiming_normal": scheme = .kaimingNormal
-        case "xavier_uniform": scheme = .xavierUniform
-        case let other:
-            throw Diagnostic(
-                .runtime, "unknown initialization '\(other)'", at: ctx.range(of: "init"),
-                hint: Suggestions.closest(to: other, in: initNames).map { "did you mean '\($0)'?" },
-                notes: ["init is one of " + initNames.map { "\"\($0)\"" }.joined(separator: ", ")])
-        }
+        let scheme = try ctx.choice("init", Choices.initialization)
         let scale = try ctx.number("scale")
         guard scale.isFinite else {
             throw ctx.error("'scale' must be a finite number, got \(formatNumber(scale))", at: "scale")

@@ -151,11 +151,6 @@ enum TheoryBuiltins {
             """),
     ]
 
-    static let ruleNames = ["drop_point", "drop_seed", "exclude_runs"]
-    static let policyNames = ["cap", "skip", "refuse"]
-    static let methodNames = ["projected", "derived", "uniform", "fit"]
-    static let sharpnessMethodNames = ["lanczos", "dense", "auto", "power"]
-
     // MARK: - powerlaw
 
     static let powerlaw = Builtin(
@@ -193,10 +188,7 @@ enum TheoryBuiltins {
                 help: "the measured column: numbers, or lists averaged over their entries"),
             Parameter(
                 "seed", .string, .absent, help: "the column of seed labels (default: seed when the table has one)"),
-            Parameter(
-                "diverged", .string, .value(.string("drop_point"), text: "\"drop_point\""),
-                help: "how diverged runs enter: \"drop_point\", \"drop_seed\" or \"exclude_runs\"",
-                completion: .values(ruleNames.map { "\"\($0)\"" })),
+            Choices.divergenceRule.parameter("diverged", default: "drop_point", help: "how diverged runs enter: "),
             Parameter("where", .any, .absent, help: "a record {column=value, …}: fit only the rows that match"),
             Parameter("range", .list(.number), .absent, help: "[lo, hi]: fit only the points with lo ≤ x ≤ hi"),
             Parameter(
@@ -222,16 +214,7 @@ enum TheoryBuiltins {
     }
 
     static func divergenceRule(_ ctx: CallContext, _ label: String = "diverged") throws(Diagnostic) -> DivergenceRule {
-        let name = try ctx.string(label)
-        switch name {
-        case "drop_point", "A": return .dropPoint
-        case "drop_seed", "B": return .dropSeed
-        case "exclude_runs", "C": return .excludeRuns
-        default:
-            throw ctx.error(
-                "unknown divergence rule '\(name)'; use " + ruleNames.map { "'\($0)'" }.joined(separator: ", "),
-                at: label, hint: Suggestions.closest(to: name, in: ruleNames).map { "did you mean '\($0)'?" })
-        }
+        try ctx.choice(label, Choices.divergenceRule)
     }
 
     /// A column index, or an error at `label` with a did-you-mean.
@@ -482,10 +465,7 @@ enum TheoryBuiltins {
             Parameter(
                 "steps", .integer, .value(.number(2000), text: "2000"),
                 help: "T in the formula (the reference always uses 2000)"),
-            Parameter(
-                "unstable", .string, .value(.string("cap"), text: "\"cap\""),
-                help: "modes with ηλ_k ≥ 2: \"cap\" (the reference), \"skip\" or \"refuse\"",
-                completion: .values(policyNames.map { "\"\($0)\"" })),
+            Choices.unstablePolicy.parameter("unstable", default: "cap", help: "modes with ηλ_k ≥ 2: "),
         ],
         returns: "crossover_prediction",
         example: """
@@ -559,13 +539,7 @@ enum TheoryBuiltins {
     }
 
     static func unstablePolicy(_ ctx: CallContext) throws(Diagnostic) -> UnstableModePolicy {
-        let name = try ctx.string("unstable")
-        guard let p = UnstableModePolicy(rawValue: name) else {
-            throw ctx.error(
-                "unknown policy '\(name)' for unstable modes; use 'cap', 'skip' or 'refuse'", at: "unstable",
-                hint: Suggestions.closest(to: name, in: policyNames).map { "did you mean '\($0)'?" })
-        }
-        return p
+        try ctx.choice("unstable", Choices.unstablePolicy)
     }
 
     // MARK: - compare
@@ -604,10 +578,8 @@ enum TheoryBuiltins {
             Parameter(
                 "y", .string, .value(.string("S"), text: "\"S\""),
                 help: "a measured table's S column (numbers, or lists averaged over their entries)"),
-            Parameter(
-                "diverged", .string, .value(.string("exclude_runs"), text: "\"exclude_runs\""),
-                help: "a measured table's divergence rule: \"drop_point\", \"drop_seed\" or \"exclude_runs\"",
-                completion: .values(ruleNames.map { "\"\($0)\"" })),
+            Choices.divergenceRule.parameter(
+                "diverged", default: "exclude_runs", help: "a measured table's divergence rule: "),
         ],
         returns: "crossover_comparison",
         example: """
@@ -737,10 +709,7 @@ enum TheoryBuiltins {
             Parameter(
                 "loss", .object("loss"), .value(.object(LossObject(.mse)), text: "mse"),
                 help: "the training loss", completion: .values(TrainingBuiltins.lossNames)),
-            Parameter(
-                "method", .string, .value(.string("projected"), text: "\"projected\""),
-                help: "\"projected\", \"derived\", \"uniform\" or \"fit\"",
-                completion: .values(methodNames.map { "\"\($0)\"" })),
+            Choices.coefficientMethod.parameter("method", default: "projected"),
             Parameter(
                 "spectrum", .oneOf([.object("spectrum"), .list(.number)]), .absent,
                 help: "the Hessian's spectrum at θ, to reuse (projected needs vectors=true)", completion: .variables),
@@ -748,14 +717,8 @@ enum TheoryBuiltins {
             Parameter("measured", .list(.number), .absent, help: "fit: the measured S(η) per lr"),
             Parameter("steps", .integer, .value(.number(2000), text: "2000"), help: "fit: T of the formula"),
             Parameter("bins", .integer, .absent, help: "fit: the number of λ bins (default min(6, usable η))"),
-            Parameter(
-                "unstable", .string, .value(.string("cap"), text: "\"cap\""),
-                help: "fit: modes with ηλ_k ≥ 2: \"cap\", \"skip\" or \"refuse\"",
-                completion: .values(policyNames.map { "\"\($0)\"" })),
-            Parameter(
-                "target", .string, .value(.string("cross_covariance"), text: "\"cross_covariance\""),
-                help: "derived: \"cross_covariance\" (the reference) or \"least_squares\"",
-                completion: .values(["\"cross_covariance\"", "\"least_squares\""])),
+            Choices.unstablePolicy.parameter("unstable", default: "cap", help: "fit: modes with ηλ_k ≥ 2: "),
+            Choices.derivedTarget.parameter("target", default: "cross_covariance", help: "derived: "),
         ],
         returns: "coefficients",
         example: """
@@ -804,13 +767,7 @@ enum TheoryBuiltins {
         let net = try ctx.object("net", as: NetworkObject.self).network
         let data = try ctx.object("data", as: DatasetObject.self).dataset
         let loss = try ctx.object("loss", as: LossObject.self).loss
-        let method = try ctx.string("method")
-        guard methodNames.contains(method) else {
-            throw ctx.error(
-                "unknown method '\(method)'; use " + methodNames.map { "'\($0)'" }.joined(separator: ", "),
-                at: "method",
-                hint: Suggestions.closest(to: method, in: methodNames).map { "did you mean '\($0)'?" })
-        }
+        let method = try ctx.choice("method", Choices.coefficientMethod)
         try ctx.engine { () throws(EngineError) in try net.checkCompatible(with: data, loss: loss) }
         guard net.layerCount >= 2 else {
             throw ctx.error("mode coefficients need at least two weight matrices (a layer pair)", at: "net")
@@ -883,18 +840,7 @@ enum TheoryBuiltins {
             guard net.layerCount == 2, !net.architecture.hasBias else {
                 throw ctx.error("the derived coefficients are defined for 2-layer networks without bias", at: "net")
             }
-            let targetName = try ctx.string("target")
-            let target: DerivedTarget
-            switch targetName {
-            case "cross_covariance": target = .crossCovariance
-            case "least_squares": target = .leastSquares
-            default:
-                throw ctx.error(
-                    "unknown target '\(targetName)'; use 'cross_covariance' or 'least_squares'", at: "target",
-                    hint: Suggestions.closest(to: targetName, in: ["cross_covariance", "least_squares"]).map {
-                        "did you mean '\($0)'?"
-                    })
-            }
+            let target = try ctx.choice("target", Choices.derivedTarget)
             let w = net.parameters.weights
             let result = try ctx.engine { () throws(EngineError) -> (DerivedCoefficients, Double, [Double]) in
                 let fractions: [Double]?
@@ -1039,10 +985,7 @@ enum TheoryBuiltins {
         Parameter(
             "window", .list(.any), .value(.list([.number(25), .nothing]), text: "[25, none]"),
             help: "[start, end] of the τ fit in the clock's units (none: no end); the reference's t ≥ 25"),
-        Parameter(
-            "clock", .string, .value(.string("steps"), text: "\"steps\""),
-            help: "\"steps\" (t) or \"time\" (ηt, the same stretch of dynamics at every η)",
-            completion: .values(["\"steps\"", "\"time\""])),
+        Choices.clock.parameter("clock", default: "steps"),
         Parameter(
             "gaps", .list(.number), .value(.numbers([0.01, 0.9]), text: "[0.01, 0.9]"),
             help: "[lower, upper]: only checkpoints with lower < 1 − q̄ < upper enter the τ fit"),
@@ -1059,15 +1002,7 @@ enum TheoryBuiltins {
         case .number(let e) where !e.isNaN && e >= start: end = e
         default: throw ctx.error("'window' must be [start, end] with end ≥ start, or none", at: "window")
         }
-        let clock: TauWindow.Clock
-        switch try ctx.string("clock") {
-        case "steps": clock = .steps
-        case "time": clock = .scaledTime
-        case let other:
-            throw ctx.error(
-                "unknown clock '\(other)'; use 'steps' or 'time'", at: "clock",
-                hint: Suggestions.closest(to: other, in: ["steps", "time"]).map { "did you mean '\($0)'?" })
-        }
+        let clock = try ctx.choice("clock", Choices.clock)
         guard let gaps = try ctx.value("gaps")?.numbers, gaps.count == 2, gaps[0] >= 0, gaps[0] < gaps[1] else {
             throw ctx.error("'gaps' must be [lower, upper] with 0 ≤ lower < upper", at: "gaps")
         }
@@ -1126,19 +1061,17 @@ enum TheoryBuiltins {
         )
     }
 
+    /// The `method` argument, and how the result describes it.
     static func sharpnessMethod(_ ctx: CallContext) throws(Diagnostic) -> (SharpnessMethod, String) {
-        let name = try ctx.string("method")
-        switch name {
-        case "lanczos": return (.lanczos(steps: 100, tolerance: 1e-8), "lanczos")
-        case "dense": return (.dense, "dense")
-        case "auto": return (.standard, "auto (dense up to P = 2500)")
-        case "power": return (.powerIteration(iterations: 30), "power iteration (30)")
-        default:
-            throw ctx.error(
-                "unknown method '\(name)'; use " + sharpnessMethodNames.map { "'\($0)'" }.joined(separator: ", "),
-                at: "method",
-                hint: Suggestions.closest(to: name, in: sharpnessMethodNames).map { "did you mean '\($0)'?" })
-        }
+        let method = SharpnessMethod(try ctx.choice("method", Choices.sharpnessMethod))
+        let description =
+            switch method {
+            case .automatic(let limit): "auto (dense up to P = \(limit))"
+            case .dense: "dense"
+            case .lanczos: "lanczos"
+            case .powerIteration(let iterations): "power iteration (\(iterations))"
+            }
+        return (method, description)
     }
 
     static let compression = Builtin(
@@ -1166,10 +1099,7 @@ enum TheoryBuiltins {
             Parameter(
                 "steps", .list(.integer), .absent,
                 help: "the checkpoints to use (default: 0, every checkpoint, the last step)"),
-            Parameter(
-                "method", .string, .value(.string("lanczos"), text: "\"lanczos\""),
-                help: "λ_max by \"lanczos\", \"dense\", \"auto\" or \"power\"",
-                completion: .values(sharpnessMethodNames.map { "\"\($0)\"" })),
+            Choices.sharpnessMethod.parameter("method", default: "lanczos", help: "λ_max by "),
             Parameter(
                 "sharpness", .bool, .value(.bool(true), text: "true"),
                 help: "compute λ_max of the Hessian at each checkpoint"),

@@ -155,7 +155,10 @@ enum TrainingBuiltins {
 
     // MARK: - train
 
-    static let sharpnessMethods = ["lanczos", "power_iteration"]
+    /// Along a run only the warm-started iterations track λ_max.
+    static let trackingMethod = Choices.sharpnessMethod.only(
+        ["lanczos", "power"], notes: ["lanczos": "≤ 40 products, warm-started", "power": "30 + 1, the reference's"]
+    ).called("sharpness method")
 
     static let train = Builtin(
         "train", category: "training",
@@ -209,10 +212,7 @@ enum TrainingBuiltins {
             Parameter(
                 "sharpness_at_start", .bool, .value(.bool(false), text: "false"),
                 help: "measure λ_max(θ₀) (run.sharpness0) even without sharpness_every"),
-            Parameter(
-                "sharpness_method", .string, .value(.string("lanczos"), text: "\"lanczos\""),
-                help: "\"lanczos\" (≤ 40 products, warm-started) or \"power_iteration\" (30 + 1, the reference's)",
-                completion: .values(sharpnessMethods)),
+            trackingMethod.parameter("sharpness_method", default: "lanczos"),
         ],
         returns: "run",
         example: """
@@ -258,15 +258,9 @@ enum TrainingBuiltins {
             // A probe whose interval exceeds the run measures θ₀ only.
             sharpnessEvery = steps + 1
         }
-        let method: SharpnessTracker.Method
-        switch try ctx.string("sharpness_method") {
-        case "lanczos": method = .lanczos(maxSteps: 40, minimumSteps: 8, tolerance: 1e-6)
-        case "power_iteration", "power": method = .powerIteration(iterations: 30)
-        case let other:
-            throw Diagnostic(
-                .runtime, "unknown sharpness method '\(other)'", at: ctx.range(of: "sharpness_method"),
-                hint: Suggestions.closest(to: other, in: sharpnessMethods).map { "did you mean '\($0)'?" },
-                notes: ["sharpness_method is \"lanczos\" or \"power_iteration\""])
+        let algorithm = try ctx.choice("sharpness_method", trackingMethod)
+        guard let method = SharpnessTracker.Method(algorithm) else {
+            throw Diagnostic(.internalError, "no tracking settings for \(algorithm)", at: ctx.range)
         }
         try ctx.engine { () throws(EngineError) in try net.checkCompatible(with: data, loss: loss) }
         if let b = optimizer.batchSize, b > data.count {
