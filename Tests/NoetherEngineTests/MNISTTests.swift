@@ -126,21 +126,26 @@ struct MNISTTests {
         defer { TrainFixture.removeDirectory(dir) }
         #expect(
             TrainFixture.error { try loadMNIST(path: dir) }
-                == .file(
+                == .missingFile(
+                    path: "\(dir)/train-images-idx3-ubyte",
                     "MNIST files not found: put train-images-idx3-ubyte and train-labels-idx1-ubyte (raw or .gz) in the folder '\(dir)'"
                 ))
         TrainFixture.write(Self.idxLabels(), to: dir + "/train-labels-idx1-ubyte")
         #expect(
             TrainFixture.error { try loadMNIST(path: dir) }
-                == .file("MNIST files not found: put train-images-idx3-ubyte (raw or .gz) in the folder '\(dir)'"))
+                == .missingFile(
+                    path: "\(dir)/train-images-idx3-ubyte",
+                    "MNIST files not found: put train-images-idx3-ubyte (raw or .gz) in the folder '\(dir)'"))
         #expect(
             TrainFixture.error { try loadMNIST(path: dir, test: true) }
-                == .file(
+                == .missingFile(
+                    path: "\(dir)/t10k-images-idx3-ubyte",
                     "MNIST files not found: put t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (raw or .gz) in the folder '\(dir)'"
                 ))
         #expect(
             TrainFixture.error { try loadMNIST(path: dir + "/nope") }
-                == .file(
+                == .missingFile(
+                    path: "\(dir)/nope",
                     "the MNIST folder '\(dir)/nope' does not exist: create it and put train-images-idx3-ubyte and train-labels-idx1-ubyte (raw or .gz, from the MNIST distribution) in it"
                 ))
         // A truncated image file and a wrong magic number.

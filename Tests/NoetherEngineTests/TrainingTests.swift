@@ -27,8 +27,8 @@ struct TrainingTests {
             #expect(r.stepsRun == 2000)
             // A meaningful drift, explained by η²S to ~1e-10 relative.
             for l in 0..<r.pairCount { #expect(abs(r.finalConserved[l] - r.initialConserved[l]) > 1e-4) }
-            #expect(r.ledgerResidual < 1e-10, "\(activation.name) \(loss.name) \(sizes): \(r.ledgerResidual)")
-            #expect(r.ledgerStepError < 1e-14, "\(activation.name) \(loss.name) \(sizes): \(r.ledgerStepError)")
+            #expect(r.ledgerResidual < 1e-10, "\(activation) \(loss.name) \(sizes): \(r.ledgerResidual)")
+            #expect(r.ledgerStepError < 1e-14, "\(activation) \(loss.name) \(sizes): \(r.ledgerStepError)")
             // The final C agrees with the returned network.
             let c = r.network.conservedQuantities
             for l in 0..<r.pairCount { #expect(c[l] == r.finalConserved[l]) }

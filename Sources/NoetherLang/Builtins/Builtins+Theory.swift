@@ -1021,7 +1021,7 @@ enum TheoryBuiltins {
                 do throws(EngineError) {
                     _ = try run.at(Int(s))
                 } catch {
-                    throw ctx.error(error.description, at: "steps", hint: "train with checkpoints=[…] to keep θ_t")
+                    throw ctx.error(error.message, at: "steps", hint: "train with checkpoints=[…] to keep θ_t")
                 }
             }
             return Array(Set(given.map { Int($0) })).sorted()
