@@ -33,7 +33,9 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "NoetherEngine", dependencies: ["COpenBLAS", "CZlib"]),
-        .target(name: "NoetherSyntax"),
+        // The calling thread's stack bounds (glibc's pthread_getattr_np), for StackGuard.
+        .systemLibrary(name: "CStack"),
+        .target(name: "NoetherSyntax", dependencies: ["CStack"]),
         .target(name: "NoetherLang", dependencies: ["NoetherSyntax", "NoetherEngine"]),
         .target(
             name: "NoetherShell",
