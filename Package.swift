@@ -31,10 +31,18 @@ let package = Package(
         // HMAC-SHA256 for the protocol's message signatures.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
+        // zlib for .gz files (MNIST as distributed).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Optimized in debug builds too: the tests run these kernels on every product.
         .target(name: "CNoetherKernels", cSettings: [.unsafeFlags(["-O2", "-Wno-psabi"])]),
-        .target(name: "NoetherEngine", dependencies: ["COpenBLAS", "CNoetherKernels"]),
-        .target(name: "NoetherSyntax"),
+        .target(name: "NoetherEngine", dependencies: ["COpenBLAS", "CZlib", "CNoetherKernels"]),
+        // The calling thread's stack bounds (glibc's pthread_getattr_np), for StackGuard.
+        .systemLibrary(name: "CStack"),
+        .target(name: "NoetherSyntax", dependencies: ["CStack"]),
         .target(name: "NoetherLang", dependencies: ["NoetherSyntax", "NoetherEngine"]),
         .target(
             name: "NoetherShell",

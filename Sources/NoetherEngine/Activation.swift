@@ -31,18 +31,6 @@ public enum Activation: Sendable, Equatable, Hashable {
         }
     }
 
-    /// The name the language uses for this activation, e.g. `interpolated(0.5)`.
-    public var name: String {
-        switch self {
-        case .relu: "relu"
-        case .linear: "linear"
-        case .interpolated(let e): "interpolated(\(formatShort(e)))"
-        case .leakyReLU(let a): "leaky_relu(\(formatShort(a)))"
-        case .tanh: "tanh"
-        case .gelu: "gelu"
-        }
-    }
-
     @inline(__always)
     public func value(_ z: Double) -> Double {
         switch self {

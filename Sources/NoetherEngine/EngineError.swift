@@ -9,10 +9,16 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case numerical(String)
     /// A file could not be read or written, or its content is not what it claims.
     case file(String)
+    /// The file or folder at `path` does not exist (a batch run exits with status 66).
+    case missingFile(path: String, String)
+    /// A fit needs `needed` usable points and has `used`; `leftOut` are the points
+    /// its options or the data left out (the caller says why, from their status).
+    case tooFewPoints(needed: Int, used: Int, leftOut: [SweepPoint])
 
     public var description: String {
         switch self {
-        case .invalidArgument(let m), .shapeMismatch(let m), .numerical(let m), .file(let m): m
+        case .invalidArgument(let m), .shapeMismatch(let m), .numerical(let m), .file(let m), .missingFile(_, let m): m
+        case .tooFewPoints(let needed, let used, _): "too few points: \(used) of \(needed)"
         }
     }
 }

@@ -142,8 +142,8 @@ extension Network {
     static func checkBalanceable(_ activation: Activation) throws(EngineError) {
         guard activation.isPositivelyHomogeneous else {
             throw .invalidArgument(
-                "'balanced' needs a positively homogeneous activation (relu, linear, interpolated, leaky_relu); "
-                    + "rescaling layers of a '\(activation.name)' network would change its function")
+                "balancing needs a positively homogeneous activation; "
+                    + "rescaling the layers of this network would change its function")
         }
     }
 

@@ -111,27 +111,6 @@ public struct Optimizer: Sendable, Equatable, Hashable {
         }
     }
 
-    /// The language's spelling, e.g. `momentum(lr=0.01, beta=0.9)`; non-default
-    /// options and a non-zero weight decay are shown.
-    public var name: String {
-        let lr = "lr=\(formatShort(learningRate))"
-        let wd = weightDecay != 0 ? ", weight_decay=\(formatShort(weightDecay))" : ""
-        switch method {
-        case .gradientDescent:
-            return "gd(\(lr)\(wd))"
-        case .momentum(let beta, let nesterov):
-            return "momentum(\(lr), beta=\(formatShort(beta))\(nesterov ? ", nesterov=true" : "")\(wd))"
-        case .adam(let b1, let b2, let eps):
-            var s = "adam(\(lr)"
-            if b1 != 0.9 { s += ", beta1=\(formatShort(b1))" }
-            if b2 != 0.999 { s += ", beta2=\(formatShort(b2))" }
-            if eps != 1e-8 { s += ", eps=\(formatShort(eps))" }
-            return s + wd + ")"
-        case .stochastic(let b, let seed):
-            return "sgd(\(lr), batch=\(b), seed=\(seed)\(wd))"
-        }
-    }
-
     /// The mini-batch size, or `nil` for the full-batch methods.
     public var batchSize: Int? {
         if case .stochastic(let b, _) = method { return b }

@@ -21,8 +21,27 @@ public struct CallContext {
     /// The interpreter running the call (for blocks, progress, interrupts, output).
     public let interpreter: Interpreter
 
-    public func has(_ label: String) -> Bool { values[label] != nil }
-    public func value(_ label: String) -> Value? { values[label]?.value }
+    /// The bound argument `label`, or nil when an optional one is absent. Reading a
+    /// label the builtin does not declare is a bug in Noether (a misspelt label in a
+    /// builtin's body): an internal error, never a crash of the session.
+    private func bound(_ label: String) throws(Diagnostic) -> Value? {
+        guard builtin.parameters.contains(where: { $0.label == label }) else {
+            throw Diagnostic(
+                .internalError, "builtin '\(builtin.name)' reads argument '\(label)', which it does not declare",
+                at: range)
+        }
+        return values[label]?.value
+    }
+
+    /// An internal error: argument `label` is bound to something other than `expected`
+    /// (binding checks declared types, so only a declaration out of step with its body
+    /// gets here).
+    private func mismatch(_ label: String, _ expected: String) -> Diagnostic {
+        Diagnostic(.internalError, "argument '\(label)' of '\(builtin.name)' is not a bound \(expected)", at: range)
+    }
+
+    public func has(_ label: String) throws(Diagnostic) -> Bool { try bound(label) != nil }
+    public func value(_ label: String) throws(Diagnostic) -> Value? { try bound(label) }
     public func range(of label: String) -> SourceRange { values[label]?.range ?? range }
 
     /// A runtime error pointing at argument `label` (or the call when absent).
@@ -35,15 +54,15 @@ public struct CallContext {
         Diagnostic(.runtime, message, at: position, hint: hint)
     }
 
-    public func optionalBool(_ label: String) -> Bool? {
-        if case .bool(let b) = values[label]?.value { return b }
+    public func optionalBool(_ label: String) throws(Diagnostic) -> Bool? {
+        if case .bool(let b) = try bound(label) { return b }
         return nil
     }
 
     /// A string argument or a list of strings (`by="lr"` or `by=["lr", "seed"]`), or
     /// nil when absent.
-    public func names(_ label: String) -> [String]? {
-        switch values[label]?.value {
+    public func names(_ label: String) throws(Diagnostic) -> [String]? {
+        switch try bound(label) {
         case .string(let s): return [s]
         case .list(let items):
             return items.compactMap { if case .string(let s) = $0 { s } else { nil } }
@@ -51,55 +70,55 @@ public struct CallContext {
         }
     }
 
-    public func number(_ label: String) -> Double {
-        if case .number(let x) = values[label]?.value { return x }
-        preconditionFailure("argument '\(label)' of '\(builtin.name)' is not a bound number")
+    public func number(_ label: String) throws(Diagnostic) -> Double {
+        if case .number(let x) = try bound(label) { return x }
+        throw mismatch(label, "number")
     }
 
-    public func optionalNumber(_ label: String) -> Double? {
-        if case .number(let x) = values[label]?.value { return x }
+    public func optionalNumber(_ label: String) throws(Diagnostic) -> Double? {
+        if case .number(let x) = try bound(label) { return x }
         return nil
     }
 
-    public func integer(_ label: String) -> Int { Int(number(label)) }
+    public func integer(_ label: String) throws(Diagnostic) -> Int { Int(try number(label)) }
 
-    public func optionalInteger(_ label: String) -> Int? { optionalNumber(label).map { Int($0) } }
-
-    public func string(_ label: String) -> String {
-        if case .string(let s) = values[label]?.value { return s }
-        preconditionFailure("argument '\(label)' of '\(builtin.name)' is not a bound string")
+    public func optionalInteger(_ label: String) throws(Diagnostic) -> Int? {
+        try optionalNumber(label).map { Int($0) }
     }
 
-    public func optionalString(_ label: String) -> String? {
-        if case .string(let s) = values[label]?.value { return s }
+    public func string(_ label: String) throws(Diagnostic) -> String {
+        if case .string(let s) = try bound(label) { return s }
+        throw mismatch(label, "string")
+    }
+
+    public func optionalString(_ label: String) throws(Diagnostic) -> String? {
+        if case .string(let s) = try bound(label) { return s }
         return nil
     }
 
-    public func bool(_ label: String) -> Bool {
-        if case .bool(let b) = values[label]?.value { return b }
-        preconditionFailure("argument '\(label)' of '\(builtin.name)' is not a bound boolean")
+    public func bool(_ label: String) throws(Diagnostic) -> Bool {
+        if case .bool(let b) = try bound(label) { return b }
+        throw mismatch(label, "boolean")
     }
 
-    public func list(_ label: String) -> [Value] {
-        if case .list(let items) = values[label]?.value { return items }
-        preconditionFailure("argument '\(label)' of '\(builtin.name)' is not a bound list")
+    public func list(_ label: String) throws(Diagnostic) -> [Value] {
+        if case .list(let items) = try bound(label) { return items }
+        throw mismatch(label, "list")
     }
 
-    public func object<T: NoetherObject>(_ label: String, as type: T.Type = T.self) -> T {
-        guard case .object(let o) = values[label]?.value, let t = o as? T else {
-            preconditionFailure("argument '\(label)' of '\(builtin.name)' is not a bound \(T.typeName)")
-        }
+    public func object<T: NoetherObject>(_ label: String, as type: T.Type = T.self) throws(Diagnostic) -> T {
+        guard case .object(let o) = try bound(label), let t = o as? T else { throw mismatch(label, T.typeName) }
         return t
     }
 
-    public func optionalObject<T: NoetherObject>(_ label: String, as type: T.Type = T.self) -> T? {
-        guard case .object(let o) = values[label]?.value else { return nil }
+    public func optionalObject<T: NoetherObject>(_ label: String, as type: T.Type = T.self) throws(Diagnostic) -> T? {
+        guard case .object(let o) = try bound(label) else { return nil }
         return o as? T
     }
 
     /// A positive finite number argument, or an error at its position.
     public func positiveNumber(_ label: String) throws(Diagnostic) -> Double {
-        let x = number(label)
+        let x = try number(label)
         guard x.isFinite, x > 0 else {
             throw error("'\(label)' must be a positive number, got \(formatNumber(x))", at: label)
         }
@@ -108,7 +127,7 @@ public struct CallContext {
 
     /// An integer argument within `range`, or an error at its position.
     public func integer(_ label: String, in bounds: ClosedRange<Int>) throws(Diagnostic) -> Int {
-        let n = integer(label)
+        let n = try integer(label)
         guard bounds.contains(n) else {
             let text =
                 bounds.upperBound == Int.max

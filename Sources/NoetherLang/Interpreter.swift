@@ -1,5 +1,4 @@
 import NoetherSyntax
-import NoetherEngine
 
 /// Evaluates programs against a session's bindings.
 ///

@@ -1,3 +1,5 @@
+import NoetherEngine
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -5,14 +7,12 @@ import Darwin
 #endif
 
 /// Reductions over Float64 values, in a fixed left-to-right order so the same data
-/// gives the same bits everywhere. nan propagates through every one of them.
+/// gives the same bits everywhere. nan propagates through every one of them. Sums go
+/// through the engine's compensated sum, so `mean()` at the prompt and a fit's seed
+/// means agree to the bit.
 enum Statistics {
-    /// Σ xᵢ, summed left to right (0 for no values).
-    static func sum(_ xs: [Double]) -> Double {
-        var s = 0.0
-        for x in xs { s += x }
-        return s
-    }
+    /// Σ xᵢ, compensated, in input order (0 for no values).
+    static func sum(_ xs: [Double]) -> Double { compensatedSum(xs) }
 
     /// The mean and the population standard deviation √(Σ(xᵢ − x̄)²/(n − ddof)),
     /// two-pass (the mean first, then the squared deviations). nan for no values or
@@ -21,8 +21,7 @@ enum Statistics {
         guard !xs.isEmpty else { return (.nan, .nan) }
         let mean = sum(xs) / Double(xs.count)
         guard xs.count > ddof else { return (mean, .nan) }
-        var squares = 0.0
-        for x in xs { squares += (x - mean) * (x - mean) }
+        let squares = sum(xs.map { ($0 - mean) * ($0 - mean) })
         return (mean, (squares / Double(xs.count - ddof)).squareRoot())
     }
 

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+internal import CStack
 
 /// A backstop against stack overflow in the recursive parser and evaluator.
 ///
@@ -10,7 +6,8 @@ import Darwin
 /// recursion for ordinary programs; this guard makes the bound hold on any thread,
 /// whatever its stack size (Swift Testing's and Dispatch's threads have less stack
 /// than the main thread). `init()` reads the current thread's stack bounds
-/// (`pthread_getattr_np`); `hasRoom` then costs one pointer comparison.
+/// (`pthread_getattr_np`, through the CStack shim); `hasRoom` then costs one
+/// pointer comparison.
 ///
 /// Contract: create it on the thread that uses it, and use it only there.
 public struct StackGuard: Sendable {
@@ -19,47 +16,24 @@ public struct StackGuard: Sendable {
     /// protect).
     private let limit: UInt
 
-    /// glibc's `pthread_getattr_np`, which Swift's Glibc module does not export
-    /// (it needs _GNU_SOURCE); looked up once by name.
-    #if canImport(Glibc)
-    private typealias GetAttr = @convention(c) (pthread_t, UnsafeMutablePointer<pthread_attr_t>) -> Int32
-    nonisolated(unsafe) private static let getattr: GetAttr? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_getattr_np") else { return nil }
-        return unsafeBitCast(symbol, to: GetAttr.self)
-    }()
-    #endif
-
     public init() {
-        #if canImport(Glibc)
-        var attributes = pthread_attr_t()
         var low: UnsafeMutableRawPointer?
         var size = 0
-        if let getattr = StackGuard.getattr, getattr(pthread_self(), &attributes) == 0 {
-            defer { pthread_attr_destroy(&attributes) }
-            if pthread_attr_getstack(&attributes, &low, &size) == 0, let low, size > 0 {
-                // Keep a quarter of the stack (at most 256 KiB) for the frames between
-                // checks and for error reporting.
-                let margin = Swift.min(256 * 1024, size / 4)
-                limit = UInt(bitPattern: low) + UInt(margin)
-                return
-            }
+        if noether_thread_stack(&low, &size) == 0, let low, size > 0 {
+            // Keep a quarter of the stack (at most 256 KiB) for the frames between
+            // checks and for error reporting.
+            let margin = Swift.min(256 * 1024, size / 4)
+            limit = UInt(bitPattern: low) + UInt(margin)
+        } else {
+            limit = 0
         }
-        #endif
-        limit = 0
     }
 
     /// The size of the calling thread's stack in bytes (0 when unknown).
     public static var currentStackSize: Int {
-        #if canImport(Glibc)
-        var attributes = pthread_attr_t()
         var low: UnsafeMutableRawPointer?
         var size = 0
-        if let getattr = StackGuard.getattr, getattr(pthread_self(), &attributes) == 0 {
-            defer { pthread_attr_destroy(&attributes) }
-            if pthread_attr_getstack(&attributes, &low, &size) == 0 { return size }
-        }
-        #endif
-        return 0
+        return noether_thread_stack(&low, &size) == 0 ? size : 0
     }
 
     /// Whether the current stack pointer is still above the reserved margin.

@@ -13,7 +13,7 @@ struct CurvatureDenseTests {
         let activation: Activation
         let bias: Bool
         let loss: Loss
-        var description: String { "\(sizes) \(activation.name) bias=\(bias) \(loss.name)" }
+        var description: String { "\(sizes) \(activation) bias=\(bias) \(loss.name)" }
     }
 
     static let configs: [Config] = [

@@ -186,6 +186,7 @@ struct DatasetTests {
                 == .file("\(p) line 3, column 'y': '0.5' is not a class label (a non-negative integer)"))
         #expect(
             TrainFixture.error { try loadCSV(path: dir + "/missing.csv") }
-                == .file("cannot read '\(dir)/missing.csv': no such file or directory"))
+                == .missingFile(
+                    path: "\(dir)/missing.csv", "cannot read '\(dir)/missing.csv': no such file or directory"))
     }
 }

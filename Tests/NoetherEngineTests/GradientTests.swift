@@ -36,7 +36,7 @@ struct GradientTests {
                 }
                 #expect(value.isFinite)
                 #expect(
-                    worst < 1e-6, "\(activation.name) \(loss.name) \(sizes) bias=\(bias): worst relative error \(worst)"
+                    worst < 1e-6, "\(activation) \(loss.name) \(sizes) bias=\(bias): worst relative error \(worst)"
                 )
             }
         }

@@ -94,8 +94,8 @@ struct NetworkInitTests {
                         initialization: Initialization(balanced: true))
                 }
                     == .invalidArgument(
-                        "'balanced' needs a positively homogeneous activation (relu, linear, interpolated, leaky_relu); "
-                            + "rescaling layers of a '\(activation.name)' network would change its function"))
+                        "balancing needs a positively homogeneous activation; "
+                            + "rescaling the layers of this network would change its function"))
         }
         let zero = try Network.mlp(
             sizes: [3, 4, 2], activation: .relu, bias: false, seed: 1,

@@ -80,10 +80,12 @@ struct SerializationTests {
         #expect(failure(good + "junk\n") == .file("'n.net' line \(lines.count): unexpected text after 'end'"))
         #expect(
             TrainFixture.error { try Network.load(from: "/nonexistent/dir/n.net") }
-                == .file("cannot read '/nonexistent/dir/n.net': no such file or directory"))
+                == .missingFile(
+                    path: "/nonexistent/dir/n.net", "cannot read '/nonexistent/dir/n.net': no such file or directory"))
         #expect(
             TrainFixture.error { try net.save(to: "/nonexistent/dir/n.net") }
-                == .file("cannot write '/nonexistent/dir/n.net': no such file or directory"))
+                == .missingFile(
+                    path: "/nonexistent/dir/n.net", "cannot write '/nonexistent/dir/n.net': no such file or directory"))
     }
 
     @Test("export writes every recorded series in long format, values round-tripping")

@@ -110,7 +110,12 @@ struct TheoryPowerLawTests {
             _ = try fitPowerLaw(x: [1, 2, 3], y: [1, .nan, 1e-20])
             Issue.record("expected a refusal")
         } catch {
-            #expect(error.description.contains("diverged") && error.description.contains("below the floor"))
+            guard case .tooFewPoints(let needed, let used, let leftOut) = error else {
+                Issue.record("expected too few points, got \(error)")
+                return
+            }
+            #expect(needed == 2 && used == 1)
+            #expect(leftOut.map(\.x) == [2, 3] && leftOut.map(\.status) == [.diverged, .belowFloor])
         }
     }
 

@@ -182,7 +182,28 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         #expect(h.error("powerlaw(t, diverged=\"drop_pont\")")?.contains("did you mean 'drop_point'?") == true)
         #expect(h.error("powerlaw(t, range=[0.1, 0.001])")?.contains("lo ≤ hi") == true)
         // Fewer than 2 usable points: the message says what was dropped.
-        #expect(h.error("powerlaw(t, range=[0.5, 2])")?.contains("at least 2 usable points") == true)
+        let few = h.error("powerlaw(t, range=[0.5, 2])") ?? ""
+        #expect(few.contains("a power law needs at least 2 usable points, got "))
+        #expect(few.contains("(left out: ") && few.contains(" outside the range"))
+    }
+
+    /// One sum behind both: the prompt's mean() and a fit's seed mean agree to the bit,
+    /// on values whose left-to-right sum rounds differently from the compensated one.
+    @Test func promptMeanAndSeedMeansAgreeToTheBit() throws {
+        let h = TheoryHarness()
+        try h.run(
+            """
+            t = table(lr=[0.01, 0.01, 0.01, 0.1, 0.1, 0.1], seed=[0, 1, 2, 0, 1, 2],
+                      drift=[0.1, 0.2, 0.3, 1e16, 1, -1e16])
+            p = powerlaw(t)
+            """)
+        let seedMeans = try h.numbers("p.points.mean")
+        #expect(seedMeans[0].bitPattern == (try h.number("mean([0.1, 0.2, 0.3])")).bitPattern)
+        #expect(seedMeans[1].bitPattern == (try h.number("mean([1e16, 1, -1e16])")).bitPattern)
+        #expect(try h.number("mean([1e16, 1, -1e16])") == 1.0 / 3)
+        #expect(try h.number("sum([0.1, 0.2, 0.3])") == 0.6)
+        #expect(try h.number("mean([1, 1/0, 2])") == .infinity)
+        #expect(try h.number("sum([1/0, -1/0])").isNaN)
     }
 
     @Test func powerlawReadsASweepOfRuns() throws {

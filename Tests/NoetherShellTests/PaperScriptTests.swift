@@ -124,7 +124,7 @@ import Testing
 
     /// Writes train-images-idx3-ubyte and train-labels-idx1-ubyte with `count` random images.
     static func writeIDX(to folder: URL, count: Int) throws {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: UInt64(count))
         func header(_ values: [UInt32]) -> Data {
             var d = Data()
             for v in values { withUnsafeBytes(of: v.bigEndian) { d.append(contentsOf: $0) } }
@@ -139,5 +139,19 @@ import Testing
         labels.append(contentsOf: (0..<count).map { _ in UInt8.random(in: 0...9, using: &generator) })
         try images.write(to: folder.appendingPathComponent("train-images-idx3-ubyte"))
         try labels.write(to: folder.appendingPathComponent("train-labels-idx1-ubyte"))
+    }
+}
+
+/// SplitMix64: a fixed stream of random bits, so the files a test writes are the
+/// same on every run.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -13,6 +13,28 @@ public enum SharpnessMethod: Sendable, Equatable, Hashable {
 
     /// Dense up to P = 2500.
     public static let standard = SharpnessMethod.automatic(denseLimit: 2500)
+
+    /// The algorithm with the settings of a one-off measurement: dense up to
+    /// P = 2500; Lanczos to a relative 1e-8 within 100 products; the reference's 30
+    /// power iterations.
+    public init(_ algorithm: SharpnessAlgorithm) {
+        switch algorithm {
+        case .automatic: self = .standard
+        case .dense: self = .dense
+        case .lanczos: self = .lanczos(steps: 100, tolerance: 1e-8)
+        case .powerIteration: self = .powerIteration(iterations: 30)
+        }
+    }
+}
+
+/// The ways of computing λ_max, without their settings: what a user chooses. The
+/// settings follow from the use (`SharpnessMethod(_:)` for one measurement,
+/// `SharpnessTracker.Method(_:)` along a run).
+public enum SharpnessAlgorithm: Sendable, Equatable, Hashable, CaseIterable {
+    case automatic
+    case dense
+    case lanczos
+    case powerIteration
 }
 
 /// λ_max of the Hessian with the vector that attains it.
@@ -110,6 +132,18 @@ public struct SharpnessTracker: Sendable {
         case lanczos(maxSteps: Int, minimumSteps: Int, tolerance: Double)
         /// The reference's power iteration (iterations + 1 products), warm-started.
         case powerIteration(iterations: Int)
+
+        /// The algorithm with the settings of a measurement along a run, where each
+        /// starts from the last top eigenvector: Lanczos with at most 40 and at least
+        /// 8 products to a relative 1e-6; the reference's 30 power iterations. Nil for
+        /// the dense and automatic methods, which do not track.
+        public init?(_ algorithm: SharpnessAlgorithm) {
+            switch algorithm {
+            case .lanczos: self = .lanczos(maxSteps: 40, minimumSteps: 8, tolerance: 1e-6)
+            case .powerIteration: self = .powerIteration(iterations: 30)
+            case .automatic, .dense: return nil
+            }
+        }
     }
 
     public let architecture: Architecture
@@ -125,10 +159,7 @@ public struct SharpnessTracker: Sendable {
     var workspace: HVPWorkspace?
 
     /// Default: Lanczos with at most 40 and at least 8 products, tolerance 1e-6.
-    public init(
-        architecture: Architecture, method: Method = .lanczos(maxSteps: 40, minimumSteps: 8, tolerance: 1e-6),
-        seed: Int = 0
-    ) {
+    public init(architecture: Architecture, method: Method = Method(.lanczos)!, seed: Int = 0) {
         self.architecture = architecture
         self.method = method
         self.seed = seed

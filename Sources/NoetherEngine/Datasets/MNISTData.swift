@@ -21,7 +21,8 @@ public func loadMNIST(path: String, n: Int? = nil, test: Bool = false) throws(En
         if FileBytes.isRegularFile(folder) {
             throw .file("'\(path)' is a file; give the folder that holds \(imagesName) and \(labelsName)")
         }
-        throw .file(
+        throw .missingFile(
+            path: path,
             "the MNIST folder '\(path)' does not exist: create it and put \(imagesName) and "
                 + "\(labelsName) (raw or .gz, from the MNIST distribution) in it")
     }
@@ -37,7 +38,8 @@ public func loadMNIST(path: String, n: Int? = nil, test: Bool = false) throws(En
     let labelsPath = locate(labelsName)
     guard let imagesPath, let labelsPath else {
         let missing = [imagesPath == nil ? imagesName : nil, labelsPath == nil ? labelsName : nil].compactMap { $0 }
-        throw .file(
+        throw .missingFile(
+            path: "\(folder)/\(imagesPath == nil ? imagesName : labelsName)",
             "MNIST files not found: put \(missing.joined(separator: " and ")) (raw or .gz) in the folder '\(path)'")
     }
     let labels = try readIDX(labelsPath, expectedDimensions: 1, count: n)

@@ -22,7 +22,7 @@ enum FileBytes {
     /// The content of the file at `path`: all of it, or its first `maxBytes` bytes.
     static func read(_ path: String, maxBytes: Int = .max) throws(EngineError) -> [UInt8] {
         if isDirectory(path) { throw .file("cannot read '\(path)': it is a directory") }
-        guard let f = fopen(path, "rb") else { throw .file("cannot read '\(path)': \(reason())") }
+        guard let f = fopen(path, "rb") else { throw failure("cannot read", path) }
         defer { fclose(f) }
         var bytes = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -40,11 +40,19 @@ enum FileBytes {
 
     /// Writes `bytes` to `path`, replacing any existing file.
     static func write(_ bytes: [UInt8], to path: String) throws(EngineError) {
-        guard let f = fopen(path, "wb") else { throw .file("cannot write '\(path)': \(reason())") }
+        guard let f = fopen(path, "wb") else { throw failure("cannot write", path) }
         let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
         let failed = written != bytes.count
         let closed = fclose(f) == 0
         if failed || !closed { throw .file("cannot write '\(path)': \(reason())") }
+    }
+
+    /// The error for a failed open of `path`: `missingFile` when it (or its folder)
+    /// does not exist, `file` otherwise. Call it right after the failing call.
+    private static func failure(_ what: String, _ path: String) -> EngineError {
+        let missing = errno == ENOENT
+        let message = "\(what) '\(path)': \(reason())"
+        return missing ? .missingFile(path: path, message) : .file(message)
     }
 
     /// The current `errno` as lowercase text, e.g. "no such file or directory".

@@ -131,8 +131,8 @@ public struct PowerLawFit: Sendable, Equatable {
 /// OLS of ln ȳ on ln x over the points that pass the range/grid, the rule, x > 0,
 /// finiteness and the floor (see `PowerLawFit` for the interval and the extras).
 /// An exact power law is recovered to ~1e-12 in α.
-/// - Throws: `.invalidArgument` for no runs, a non-finite x, bad options, or fewer
-///   than 2 usable points (the message lists what was dropped and why).
+/// - Throws: `.invalidArgument` for no runs, a non-finite x or bad options;
+///   `.tooFewPoints` with the points left out when fewer than 2 are usable.
 public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) throws(EngineError) -> PowerLawFit {
     guard options.floor >= 0, options.floor.isFinite else {
         throw .invalidArgument("the floor must be a finite value ≥ 0, got \(options.floor)")
@@ -165,11 +165,7 @@ public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) 
     }
     let used = points.filter { $0.status == .used }
     guard used.count >= 2 else {
-        let reasons = points.filter { $0.status != .used }
-            .map { "\(TheoryMath.format($0.x)) \(TheoryPowerLaw.describe($0.status))" }
-        throw .invalidArgument(
-            "a power law needs at least 2 usable points, got \(used.count)"
-                + (reasons.isEmpty ? "" : " (left out: \(reasons.joined(separator: ", ")))"))
+        throw .tooFewPoints(needed: 2, used: used.count, leftOut: points.filter { $0.status != .used })
     }
     let lx = used.map { log($0.x) }
     let ly = used.map { log($0.mean) }
@@ -279,17 +275,4 @@ public func fitPowerLaw(x: [Double], y: [Double], options: PowerLawOptions = .in
         throw .shapeMismatch("a power law needs paired lists, got \(x.count) x and \(y.count) y values")
     }
     return try fitPowerLaw(zip(x, y).map { SweepRun(x: $0, y: $1) }, options: options)
-}
-
-enum TheoryPowerLaw {
-    static func describe(_ status: SweepPointStatus) -> String {
-        switch status {
-        case .used: "used"
-        case .outsideRange: "outside the range"
-        case .diverged: "diverged"
-        case .nonPositiveX: "x ≤ 0"
-        case .nonFinite: "non-finite mean"
-        case .belowFloor: "below the floor"
-        }
-    }
 }

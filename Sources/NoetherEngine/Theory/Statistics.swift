@@ -4,6 +4,11 @@ import Foundation
 // population standard deviation, Pearson's correlation and the trapezoid integral,
 // computed as NumPy computes them, plus the Student-t quantile the fits need.
 
+/// Σ values in input order with Neumaier's compensated summation (0 for none): the
+/// one sum behind every mean and std Noether reports, at the prompt (`sum`, `mean`,
+/// `std`) and in the fits (seed means), so they agree to the bit.
+public func compensatedSum(_ values: [Double]) -> Double { TheoryMath.sum(values) }
+
 /// The arithmetic mean of `values`.
 ///
 /// Summed in input order with Neumaier's compensated summation (within a few ulps
@@ -82,7 +87,7 @@ public func studentTQuantile(_ p: Double, degreesOfFreedom nu: Double) throws(En
 /// Internal numerical helpers of the theory toolkit (a namespace, so that the names
 /// stay out of the module's global scope).
 enum TheoryMath {
-    /// Neumaier-compensated sum in input order.
+    /// Neumaier-compensated sum in input order; ±inf and nan propagate as in a plain sum.
     static func sum(_ values: [Double]) -> Double {
         var s = 0.0
         var c = 0.0
@@ -91,7 +96,9 @@ enum TheoryMath {
             if abs(s) >= abs(v) { c += (s - t) + v } else { c += (v - t) + s }
             s = t
         }
-        return s + c
+        // An infinity (or an overflow) makes the correction nan: the plain sum is then
+        // the IEEE answer (inf, -inf, or nan for inf − inf).
+        return s.isFinite ? s + c : s
     }
 
     static func mean(_ values: [Double]) -> Double {

@@ -37,8 +37,8 @@ enum CoreBuiltins {
         returns: "string",
         example: "\"loss \" + str(run.loss, digits=3)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let x = ctx.value("x")!
-        guard ctx.value("digits") != nil else { return .string(x.printed) }
+        let x = try ctx.value("x")!
+        guard try ctx.value("digits") != nil else { return .string(x.printed) }
         let digits = try ctx.integer("digits", in: 1...17)
         func text(_ v: Value) throws(Diagnostic) -> String {
             switch v {
@@ -63,7 +63,7 @@ enum CoreBuiltins {
         returns: "number",
         example: "len([1, 2, 3])   # 3"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        switch ctx.value("x")! {
+        switch try ctx.value("x")! {
         case .list(let items): return .number(Double(items.count))
         case .string(let s): return .number(Double(s.count))
         case .record(let r): return .number(Double(r.fields.count))

@@ -89,17 +89,13 @@ enum CurvatureBuiltins {
         "block", .oneOf([.string, .list(.string)]), .absent,
         help: "parameter blocks, e.g. \"W1\" or [\"W1\", \"W2\"] (\"b1\" … with biases); all parameters when absent",
         completion: .values(["\"W1\"", "\"W2\"", "[\"W1\", \"W2\"]"]))
-    static let curvatureParameter = Parameter(
-        "curvature", .string, .value(.string("hessian"), text: "\"hessian\""),
-        help: "the matrix: \"hessian\" (∇²L), \"gauss_newton\" (JᵀMJ, M the loss's output Hessian) or \"jtj\" (JᵀJ/n)",
-        completion: .values(["\"hessian\"", "\"gauss_newton\"", "\"jtj\""]))
+    static let curvatureParameter = Choices.curvature.parameter("curvature", default: "hessian", help: "the matrix: ")
     static let seedParameter = Parameter(
         "seed", .integer, .value(.number(0), text: "0"), help: "seed of the random start or probe vectors")
 
-    static let curvatureNames: [(name: String, kind: CurvatureKind)] = [
-        ("hessian", .hessian), ("gauss_newton", .gaussNewton), ("jtj", .jacobianGram),
-    ]
-    static let methodNames = ["auto", "dense", "lanczos", "power"]
+    /// ce_bound's λ_max are top eigenvalues of three matrices, not the power
+    /// iteration's estimate.
+    static let boundMethod = Choices.sharpnessMethod.only(["auto", "dense", "lanczos"])
 
     // MARK: - Products and dense matrices
 
@@ -132,11 +128,11 @@ enum CurvatureBuiltins {
             Hv = hvp(net, data, mse, top.vectors[0])   # = top.max · top.vectors[0]
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let (net, data, loss) = ctx.networkDataLoss()
+        let (net, data, loss) = try ctx.networkDataLoss()
         let (kind, _) = try ctx.curvatureKind()
         let p = net.parameterCount
         var ws = try ctx.workspace(net, data, loss, kind)
-        let rows = ctx.list("v")
+        let rows = try ctx.list("v")
         func isList(_ x: Value) -> Bool { if case .list = x { true } else { false } }
         func isNumber(_ x: Value) -> Bool { if case .number = x { true } else { false } }
         let batched = !rows.isEmpty && rows.allSatisfy(isList)
@@ -231,7 +227,7 @@ enum CurvatureBuiltins {
         returns: "matrix",
         example: "R = gn_residual(net, data)\neigs(R, bottom=3)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let (net, data, loss) = ctx.networkDataLoss()
+        let (net, data, loss) = try ctx.networkDataLoss()
         let groups = try ctx.blocks(of: net)
         let r = try ctx.tracked("gn_residual") { (progress) throws(EngineError) in
             try gaussNewtonResidual(network: net, data: data, loss: loss, groups: groups, progress: progress).residual
@@ -240,7 +236,7 @@ enum CurvatureBuiltins {
     }
 
     static func denseMatrix(_ ctx: inout CallContext, _ kind: CurvatureKind, name: String) throws(Diagnostic) -> Value {
-        let (net, data, loss) = ctx.networkDataLoss()
+        let (net, data, loss) = try ctx.networkDataLoss()
         let groups = try ctx.blocks(of: net)
         let m = try ctx.tracked(name) { (progress) throws(EngineError) in
             try denseCurvature(kind, network: net, data: data, loss: loss, groups: groups, progress: progress)
@@ -283,11 +279,11 @@ enum CurvatureBuiltins {
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let matrix: Matrix
         let source: String
-        if let m = ctx.optionalObject("H", as: MatrixObject.self) {
+        if let m = try ctx.optionalObject("H", as: MatrixObject.self) {
             matrix = m.matrix
             source = m.blocks.isEmpty ? m.kind : "\(m.kind) over \(m.blocks.joined(separator: ", "))"
         } else {
-            let rows = ctx.list("H").map { $0.numbers ?? [] }
+            let rows = try ctx.list("H").map { $0.numbers ?? [] }
             guard let width = rows.first?.count, width > 0, rows.allSatisfy({ $0.count == width }) else {
                 throw ctx.error("'H' must be a matrix or a non-empty list of rows of numbers, of equal length", at: "H")
             }
@@ -298,18 +294,18 @@ enum CurvatureBuiltins {
             throw ctx.error("eigenvalues need a square matrix, got \(matrix.rows)×\(matrix.columns)", at: "H")
         }
         let n = matrix.rows
-        let threshold = ctx.number("threshold")
+        let threshold = try ctx.number("threshold")
         guard threshold.isFinite, threshold >= 0 else {
             throw ctx.error(
                 "'threshold' must be a non-negative number, got \(formatNumber(threshold))", at: "threshold")
         }
         var selection = EigenSelection.all
-        if ctx.has("top") && ctx.has("bottom") {
+        if try ctx.has("top"), try ctx.has("bottom") {
             throw ctx.error("give 'top' or 'bottom', not both", at: "bottom")
         }
-        if ctx.has("top") { selection = .top(try ctx.integer("top", in: 1...n)) }
-        if ctx.has("bottom") { selection = .bottom(try ctx.integer("bottom", in: 1...n)) }
-        let vectors = ctx.bool("vectors")
+        if try ctx.has("top") { selection = .top(try ctx.integer("top", in: 1...n)) }
+        if try ctx.has("bottom") { selection = .bottom(try ctx.integer("bottom", in: 1...n)) }
+        let vectors = try ctx.bool("vectors")
         let e = try ctx.engine(at: "H") { () throws(EngineError) in
             try NoetherEngine.eigs(matrix, selection: selection, vectors: vectors, threshold: threshold)
         }
@@ -343,14 +339,14 @@ enum CurvatureBuiltins {
             {top=lz.top, bounds=lz.top_residuals}
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let (net, data, loss) = ctx.networkDataLoss()
+        let (net, data, loss) = try ctx.networkDataLoss()
         let (kind, name) = try ctx.curvatureKind()
         let k = try ctx.integer("k", in: 1...100_000)
         let steps = try ctx.integer("steps", in: 1...1_000_000)
-        let reorthogonalize = ctx.bool("reorthogonalize")
-        let vectors = ctx.bool("vectors")
+        let reorthogonalize = try ctx.bool("reorthogonalize")
+        let vectors = try ctx.bool("vectors")
         var tolerance: Double?
-        if ctx.has("tol") { tolerance = try ctx.positiveNumber("tol") }
+        if try ctx.has("tol") { tolerance = try ctx.positiveNumber("tol") }
         let p = net.parameterCount
         let m = Swift.min(steps, p)
         if reorthogonalize || vectors {
@@ -361,7 +357,7 @@ enum CurvatureBuiltins {
         var ws = try ctx.workspace(net, data, loss, kind)
         let options = LanczosOptions(
             steps: steps, pairs: k, reorthogonalize: reorthogonalize, tolerance: tolerance,
-            which: .both, vectors: vectors, seed: ctx.integer("seed"))
+            which: .both, vectors: vectors, seed: try ctx.integer("seed"))
         let r = try ctx.tracked("lanczos") { (progress) throws(EngineError) in
             try NoetherEngine.lanczos(&ws, options: options, progress: progress)
         }
@@ -388,10 +384,10 @@ enum CurvatureBuiltins {
         returns: "number",
         example: "power_iteration(net, data, loss=mse, iterations=30, seed=0)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let (net, data, loss) = ctx.networkDataLoss()
+        let (net, data, loss) = try ctx.networkDataLoss()
         let (kind, _) = try ctx.curvatureKind()
         let iterations = try ctx.integer("iterations", in: 0...100_000_000)
-        let seed = ctx.integer("seed")
+        let seed = try ctx.integer("seed")
         var ws = try ctx.workspace(net, data, loss, kind)
         let r = try ctx.tracked("power_iteration") { (progress) throws(EngineError) in
             try NoetherEngine.powerIteration(&ws, iterations: iterations, seed: seed, progress: progress)
@@ -411,10 +407,7 @@ enum CurvatureBuiltins {
             """,
         parameters: [
             netParameter, dataParameter, lossParameter,
-            Parameter(
-                "method", .string, .value(.string("auto"), text: "\"auto\""),
-                help: "\"auto\", \"dense\", \"lanczos\" or \"power\"",
-                completion: .values(methodNames.map { "\"\($0)\"" })),
+            Choices.sharpnessMethod.parameter("method", default: "auto"),
             seedParameter,
         ],
         returns: "number",
@@ -423,9 +416,9 @@ enum CurvatureBuiltins {
             2 / lam        # the largest stable learning rate
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let (net, data, loss) = ctx.networkDataLoss()
-        let method = try ctx.sharpnessMethod(allowPower: true)
-        let seed = ctx.integer("seed")
+        let (net, data, loss) = try ctx.networkDataLoss()
+        let method = SharpnessMethod(try ctx.choice("method", Choices.sharpnessMethod))
+        let seed = try ctx.integer("seed")
         var ws = try ctx.workspace(net, data, loss, .hessian)
         let r = try ctx.tracked("sharpness") { (progress) throws(EngineError) in
             try NoetherEngine.sharpness(&ws, method: method, seed: seed, progress: progress)
@@ -443,8 +436,8 @@ enum CurvatureBuiltins {
         returns: "matrix",
         example: "J = jacobian(net, data)\n{rows=J.rows, columns=J.columns}"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let net = ctx.object("net", as: NetworkObject.self).network
-        let data = ctx.object("data", as: DatasetObject.self).dataset
+        let net = try ctx.object("net", as: NetworkObject.self).network
+        let data = try ctx.object("data", as: DatasetObject.self).dataset
         let j = try ctx.engine { () throws(EngineError) in try NoetherEngine.jacobian(network: net, data: data) }
         return .object(MatrixObject(j, kind: "jacobian"))
     }
@@ -460,8 +453,8 @@ enum CurvatureBuiltins {
         returns: "matrix",
         example: "K = ntk(net, data)\neigs(K, top=5)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let net = ctx.object("net", as: NetworkObject.self).network
-        let data = ctx.object("data", as: DatasetObject.self).dataset
+        let net = try ctx.object("net", as: NetworkObject.self).network
+        let data = try ctx.object("data", as: DatasetObject.self).dataset
         let k = try ctx.engine { () throws(EngineError) in try neuralTangentKernel(network: net, data: data) }
         return .object(MatrixObject(k, kind: "ntk"))
     }
@@ -498,15 +491,15 @@ enum CurvatureBuiltins {
             {min=rho.min, max=rho.max, trace=rho.trace}
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let (net, data, loss) = ctx.networkDataLoss()
+        let (net, data, loss) = try ctx.networkDataLoss()
         let (kind, name) = try ctx.curvatureKind()
         let probes = try ctx.integer("probes", in: 1...100_000)
         let steps = try ctx.integer("steps", in: 1...1_000_000)
         let points = try ctx.integer("points", in: 2...10_000_000)
         var sigma: Double?
-        if ctx.has("sigma") { sigma = try ctx.positiveNumber("sigma") }
-        let seed = ctx.integer("seed")
-        let reorthogonalize = ctx.bool("reorthogonalize")
+        if try ctx.has("sigma") { sigma = try ctx.positiveNumber("sigma") }
+        let seed = try ctx.integer("seed")
+        let reorthogonalize = try ctx.bool("reorthogonalize")
         let p = net.parameterCount
         let m = Swift.min(steps, p)
         try ctx.checkMemory(
@@ -541,10 +534,10 @@ enum CurvatureBuiltins {
             {value=t.value, stderr=t.stderr}
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let (net, data, loss) = ctx.networkDataLoss()
+        let (net, data, loss) = try ctx.networkDataLoss()
         let (kind, name) = try ctx.curvatureKind()
         let probes = try ctx.integer("probes", in: 1...10_000_000)
-        let seed = ctx.integer("seed")
+        let seed = try ctx.integer("seed")
         var ws = try ctx.workspace(net, data, loss, kind)
         let t = try ctx.tracked("trace") { (progress) throws(EngineError) in
             try hutchinsonTrace(&ws, probes: probes, seed: seed, progress: progress)
@@ -572,10 +565,10 @@ enum CurvatureBuiltins {
         returns: "spectrum",
         example: "c = cov_eigs(data)\n{top=c.top, sum=c.sum, mean_norm2=data.mean_norm2}"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let data = ctx.object("data", as: DatasetObject.self).dataset
-        let centered = ctx.bool("centered")
-        let vectors = ctx.bool("vectors")
-        let threshold = ctx.number("threshold")
+        let data = try ctx.object("data", as: DatasetObject.self).dataset
+        let centered = try ctx.bool("centered")
+        let vectors = try ctx.bool("vectors")
+        let threshold = try ctx.number("threshold")
         guard threshold.isFinite, threshold >= 0 else {
             throw ctx.error(
                 "'threshold' must be a non-negative number, got \(formatNumber(threshold))", at: "threshold")
@@ -602,10 +595,7 @@ enum CurvatureBuiltins {
             """,
         parameters: [
             netParameter, dataParameter,
-            Parameter(
-                "method", .string, .value(.string("auto"), text: "\"auto\""),
-                help: "\"auto\", \"dense\" or \"lanczos\" for the three λ_max",
-                completion: .values(["\"auto\"", "\"dense\"", "\"lanczos\""])),
+            boundMethod.parameter("method", default: "auto", help: "the three λ_max by "),
             seedParameter,
         ],
         returns: "compression_bound",
@@ -614,10 +604,10 @@ enum CurvatureBuiltins {
             {bound=b.bound, gn_max=b.gn_max, holds=b.holds}
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let net = ctx.object("net", as: NetworkObject.self).network
-        let data = ctx.object("data", as: DatasetObject.self).dataset
-        let method = try ctx.sharpnessMethod(allowPower: false)
-        let seed = ctx.integer("seed")
+        let net = try ctx.object("net", as: NetworkObject.self).network
+        let data = try ctx.object("data", as: DatasetObject.self).dataset
+        let method = SharpnessMethod(try ctx.choice("method", boundMethod))
+        let seed = try ctx.integer("seed")
         try ctx.engine { () throws(EngineError) in try net.checkCompatible(with: data, loss: .crossEntropy) }
         let b = try ctx.tracked("ce_bound") { (progress) throws(EngineError) in
             try compressionBound(network: net, data: data, method: method, seed: seed, progress: progress)
@@ -630,43 +620,23 @@ enum CurvatureBuiltins {
 
 extension CallContext {
     /// `net`, `data` and `loss`, as every curvature builtin takes them.
-    fileprivate func networkDataLoss() -> (Network, Dataset, Loss) {
+    fileprivate func networkDataLoss() throws(Diagnostic) -> (Network, Dataset, Loss) {
         (
-            object("net", as: NetworkObject.self).network, object("data", as: DatasetObject.self).dataset,
-            object("loss", as: LossObject.self).loss
+            try object("net", as: NetworkObject.self).network, try object("data", as: DatasetObject.self).dataset,
+            try object("loss", as: LossObject.self).loss
         )
     }
 
     /// The `curvature` argument as a kind and its name.
     fileprivate func curvatureKind() throws(Diagnostic) -> (CurvatureKind, String) {
-        let name = string("curvature")
-        if let entry = CurvatureBuiltins.curvatureNames.first(where: { $0.name == name }) { return (entry.kind, name) }
-        let names = CurvatureBuiltins.curvatureNames.map(\.name)
-        throw error(
-            "unknown curvature '\(name)'; use " + names.map { "'\($0)'" }.joined(separator: ", "), at: "curvature",
-            hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" })
-    }
-
-    /// The `method` argument of sharpness and ce_bound.
-    fileprivate func sharpnessMethod(allowPower: Bool) throws(Diagnostic) -> SharpnessMethod {
-        let name = string("method")
-        switch name {
-        case "auto": return .standard
-        case "dense": return .dense
-        case "lanczos": return .lanczos(steps: 100, tolerance: 1e-8)
-        case "power" where allowPower: return .powerIteration(iterations: 30)
-        default:
-            let names = allowPower ? CurvatureBuiltins.methodNames : ["auto", "dense", "lanczos"]
-            throw error(
-                "unknown method '\(name)'; use " + names.map { "'\($0)'" }.joined(separator: ", "), at: "method",
-                hint: Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'?" })
-        }
+        let kind = try choice("curvature", Choices.curvature)
+        return (kind, Choices.curvature.name(of: kind) ?? "")
     }
 
     /// The `block` argument as group names (nil: every parameter), each checked
     /// against the network's blocks with a did-you-mean.
     fileprivate func blocks(of net: Network) throws(Diagnostic) -> [String]? {
-        guard let v = value("block") else { return nil }
+        guard let v = try value("block") else { return nil }
         var names = [String]()
         switch v {
         case .string(let s): names = [s]

@@ -21,7 +21,7 @@ enum DataBuiltins {
     }
 
     static func nonNegative(_ ctx: CallContext, _ label: String) throws(Diagnostic) -> Double {
-        let x = ctx.number(label)
+        let x = try ctx.number(label)
         guard x.isFinite, x >= 0 else {
             throw ctx.error("'\(label)' must be a finite non-negative number, got \(formatNumber(x))", at: label)
         }
@@ -52,8 +52,8 @@ enum DataBuiltins {
         let d = try ctx.integer("d", in: 1...1_000_000)
         let k = try ctx.integer("classes", in: 2...100_000)
         try checkSize(ctx, n: n, d: d)
-        let s = ctx.number("separation")
-        let seed = ctx.integer("seed")
+        let s = try ctx.number("separation")
+        let seed = try ctx.integer("seed")
         let data = try ctx.engine { () throws(EngineError) in
             try NoetherEngine.gaussianMixture(n: n, d: d, classes: k, separation: s, seed: seed)
         }
@@ -75,7 +75,7 @@ enum DataBuiltins {
         example: "data = xor2d(n=200, seed=42)\nnet = mlp([2, 64, 2])"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let n = try sampleCount(ctx)
-        let seed = ctx.integer("seed")
+        let seed = try ctx.integer("seed")
         return .object(
             DatasetObject(try ctx.engine { () throws(EngineError) in try NoetherEngine.xor2d(n: n, seed: seed) }))
     }
@@ -101,7 +101,7 @@ enum DataBuiltins {
         let n = try sampleCount(ctx, minimum: 2)
         let d = try ctx.integer("d", in: 1...1_000_000)
         try checkSize(ctx, n: n, d: d)
-        let seed = ctx.integer("seed")
+        let seed = try ctx.integer("seed")
         let inner = try nonNegative(ctx, "inner")
         let outer = try nonNegative(ctx, "outer")
         let noise = try nonNegative(ctx, "noise")
@@ -138,15 +138,13 @@ enum DataBuiltins {
         let hidden = try ctx.integer("hidden", in: 1...1_000_000)
         let out = try ctx.integer("out", in: 1...1_000_000)
         try checkSize(ctx, n: n, d: d)
-        let seed = ctx.integer("seed")
+        let seed = try ctx.integer("seed")
         let noise = try nonNegative(ctx, "noise")
         let data = try ctx.engine { () throws(EngineError) in
             try NoetherEngine.teacherStudent(n: n, d: d, hidden: hidden, out: out, noise: noise, seed: seed)
         }
         return .object(DatasetObject(data))
     }
-
-    static let taskNames = ["auto", "classification", "regression"]
 
     static let loadCSV = Builtin(
         "load_csv", category: "data",
@@ -162,9 +160,7 @@ enum DataBuiltins {
         parameters: [
             Parameter("path", .string, help: "the CSV file", completion: .filePath),
             Parameter("label", .string, .absent, help: "the target column's name (default: the last column)"),
-            Parameter(
-                "task", .string, .value(.string("auto"), text: "\"auto\""),
-                help: "\"auto\", \"classification\" or \"regression\"", completion: .values(taskNames)),
+            Choices.task.parameter("task", default: "auto"),
         ],
         returns: "dataset",
         example: """
@@ -172,19 +168,9 @@ enum DataBuiltins {
             data2 = load_csv("tiny.csv", label="species")
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let path = ctx.interpreter.resolvePath(ctx.string("path"))
-        let label = ctx.optionalString("label")
-        let kind: LabelKind
-        switch ctx.string("task") {
-        case "auto": kind = .automatic
-        case "classification": kind = .classification
-        case "regression": kind = .regression
-        case let other:
-            throw Diagnostic(
-                .runtime, "unknown task '\(other)'", at: ctx.range(of: "task"),
-                hint: Suggestions.closest(to: other, in: taskNames).map { "did you mean '\($0)'?" },
-                notes: ["task is one of \"auto\", \"classification\", \"regression\""])
-        }
+        let path = ctx.interpreter.resolvePath(try ctx.string("path"))
+        let label = try ctx.optionalString("label")
+        let kind = try ctx.choice("task", Choices.task)
         let data = try ctx.engine(at: "path") { () throws(EngineError) in
             try NoetherEngine.loadCSV(path: path, label: label, kind: kind)
         }
@@ -214,9 +200,9 @@ enum DataBuiltins {
             # net = mlp([784, 32, 32, 32, 32, 10])
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let path = ctx.interpreter.resolvePath(ctx.string("path"))
-        let n = ctx.has("n") ? try sampleCount(ctx) : nil
-        let test = ctx.bool("test")
+        let path = ctx.interpreter.resolvePath(try ctx.string("path"))
+        let n = try ctx.has("n") ? try sampleCount(ctx) : nil
+        let test = try ctx.bool("test")
         let data = try ctx.engine(at: "path") { () throws(EngineError) in
             try NoetherEngine.loadMNIST(path: path, n: n, test: test)
         }
@@ -235,14 +221,14 @@ enum DataBuiltins {
         returns: "dataset",
         example: "small = subset(data, n=50)\nsubset(data, indices=[0, 2, 4])"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let data = ctx.object("data", as: DatasetObject.self).dataset
-        switch (ctx.has("n"), ctx.has("indices")) {
+        let data = try ctx.object("data", as: DatasetObject.self).dataset
+        switch (try ctx.has("n"), try ctx.has("indices")) {
         case (true, false):
-            let n = ctx.integer("n")
+            let n = try ctx.integer("n")
             return .object(
                 DatasetObject(try ctx.engine(at: "n") { () throws(EngineError) in try data.subset(first: n) }))
         case (false, true):
-            let indices = (ctx.value("indices")?.numbers ?? []).map { Int($0) }
+            let indices = (try ctx.value("indices")?.numbers ?? []).map { Int($0) }
             return .object(
                 DatasetObject(
                     try ctx.engine(at: "indices") { () throws(EngineError) in
@@ -274,9 +260,9 @@ enum DataBuiltins {
             run = train(net, parts.train, gd(lr=0.01))
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let data = ctx.object("data", as: DatasetObject.self).dataset
-        let fraction = ctx.number("fraction")
-        let seed = ctx.integer("seed")
+        let data = try ctx.object("data", as: DatasetObject.self).dataset
+        let fraction = try ctx.number("fraction")
+        let seed = try ctx.integer("seed")
         let parts = try ctx.engine(at: "fraction") { () throws(EngineError) in
             try data.split(fraction: fraction, seed: seed)
         }
@@ -305,8 +291,8 @@ enum DataBuiltins {
             test_set = standardize(parts.test, reference=parts.train)
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let data = ctx.object("data", as: DatasetObject.self).dataset
-        let reference = ctx.optionalObject("reference", as: DatasetObject.self)?.dataset
+        let data = try ctx.object("data", as: DatasetObject.self).dataset
+        let reference = try ctx.optionalObject("reference", as: DatasetObject.self)?.dataset
         return .object(
             DatasetObject(
                 try ctx.engine(at: reference == nil ? "data" : "reference") { () throws(EngineError) in

@@ -30,8 +30,8 @@ enum MathBuiltins {
         returns: "list",
         example: "linspace(0, 1, 5)   # [0, 0.25, 0.5, 0.75, 1]"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let a = ctx.number("start")
-        let b = ctx.number("stop")
+        let a = try ctx.number("start")
+        let b = try ctx.number("stop")
         let n = try ctx.integer("n", in: 1...ctx.interpreter.limits.maxListLength)
         guard a.isFinite && b.isFinite else {
             throw ctx.error("'linspace' needs finite endpoints", at: a.isFinite ? "stop" : "start")
@@ -60,8 +60,8 @@ enum MathBuiltins {
         returns: "list",
         example: "lrs = logspace(1e-4, 1, 10)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let a = ctx.number("start")
-        let b = ctx.number("stop")
+        let a = try ctx.number("start")
+        let b = try ctx.number("stop")
         let n = try ctx.integer("n", in: 1...ctx.interpreter.limits.maxListLength)
         for (label, x) in [("start", a), ("stop", b)] where !(x.isFinite && x > 0) {
             throw ctx.error(
@@ -93,15 +93,15 @@ enum MathBuiltins {
         returns: "list",
         example: "range(1, 10, 2)   # [1, 3, 5, 7, 9]"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        var start = ctx.integer("start")
+        var start = try ctx.integer("start")
         var stop: Int
-        if let s = ctx.optionalInteger("stop") {
+        if let s = try ctx.optionalInteger("stop") {
             stop = s
         } else {
             stop = start
             start = 0
         }
-        let step = ctx.integer("step")
+        let step = try ctx.integer("step")
         guard step != 0 else { throw ctx.error("'step' of 'range' must not be 0", at: "step") }
         // Integers are below 9e15 here, so the arithmetic cannot overflow.
         let count =
@@ -109,7 +109,7 @@ enum MathBuiltins {
         let limit = ctx.interpreter.limits.maxListLength
         guard count <= limit else {
             throw ctx.error(
-                "'range' would make \(count) numbers; at most \(limit)", at: ctx.has("stop") ? "stop" : "start")
+                "'range' would make \(count) numbers; at most \(limit)", at: try ctx.has("stop") ? "stop" : "start")
         }
         return .numbers((0..<count).map { Double(start + $0 * step) })
     }
@@ -123,7 +123,7 @@ enum MathBuiltins {
         returns: "number or list",
         example: "sum([1, 2, 3])   # 6"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        try reduce(ctx.list("x"), ctx: ctx, label: "x", allowEmpty: true) { Statistics.sum($0) }
+        try reduce(try ctx.list("x"), ctx: ctx, label: "x", allowEmpty: true) { Statistics.sum($0) }
     }
 
     static let mean = Builtin(
@@ -133,7 +133,7 @@ enum MathBuiltins {
         returns: "number or list",
         example: "mean([1, 2, 3, 4])   # 2.5"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        try reduce(ctx.list("x"), ctx: ctx, label: "x") { Statistics.meanAndStd($0).mean }
+        try reduce(try ctx.list("x"), ctx: ctx, label: "x") { Statistics.meanAndStd($0).mean }
     }
 
     static let std = Builtin(
@@ -154,7 +154,7 @@ enum MathBuiltins {
         example: "std([1, 2, 3, 4])   # 1.118…; std([1, 2, 3, 4], ddof=1) is 1.29…"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let ddof = try ctx.integer("ddof", in: 0...1_000_000)
-        return try reduce(ctx.list("x"), ctx: ctx, label: "x") { Statistics.meanAndStd($0, ddof: ddof).std }
+        return try reduce(try ctx.list("x"), ctx: ctx, label: "x") { Statistics.meanAndStd($0, ddof: ddof).std }
     }
 
     static let min = Builtin(
@@ -190,7 +190,7 @@ enum MathBuiltins {
         returns: "boolean",
         example: "all([1, 2, 3] > 0)   # true"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        .bool(ctx.list("x").allSatisfy { if case .bool(true) = $0 { true } else { false } })
+        .bool(try ctx.list("x").allSatisfy { if case .bool(true) = $0 { true } else { false } })
     }
 
     static let anyTrue = Builtin(
@@ -200,7 +200,7 @@ enum MathBuiltins {
         returns: "boolean",
         example: "any([1, 2, 3] > 2)   # true"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        .bool(ctx.list("x").contains { if case .bool(true) = $0 { true } else { false } })
+        .bool(try ctx.list("x").contains { if case .bool(true) = $0 { true } else { false } })
     }
 
     // MARK: - Element-wise functions
@@ -239,7 +239,7 @@ enum MathBuiltins {
         example: "round(run.loss, 3)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let digits = try ctx.integer("digits", in: -15...17)
-        return try mapNumbers(ctx.value("x")!, "round", ctx) { roundedDecimal($0, places: digits) }
+        return try mapNumbers(try ctx.value("x")!, "round", ctx) { roundedDecimal($0, places: digits) }
     }
 
     /// A function of one number applied to a number or to every number of a (nested) list.
@@ -253,7 +253,7 @@ enum MathBuiltins {
             returns: "number or list",
             example: example
         ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-            try mapNumbers(ctx.value("x")!, name, ctx, f)
+            try mapNumbers(try ctx.value("x")!, name, ctx, f)
         }
     }
 
@@ -278,8 +278,8 @@ enum MathBuiltins {
     // MARK: - Helpers
 
     /// The values a variadic min/max reduces: the list given alone, or all arguments.
-    private static func operands(_ ctx: CallContext) -> [Value] {
-        let x = ctx.value("x")!
+    private static func operands(_ ctx: CallContext) throws(Diagnostic) -> [Value] {
+        let x = try ctx.value("x")!
         if ctx.rest.isEmpty, case .list(let items) = x { return items }
         return [x] + ctx.rest.map(\.value)
     }

@@ -24,8 +24,6 @@ enum NetworkBuiltins {
             value: .object(ActivationObject(.gelu))),
     ]
 
-    static let initNames = ["uniform", "kaiming_normal", "xavier_uniform"]
-
     static let mlp = Builtin(
         "mlp", category: "networks",
         abstract: "A fully connected network, by default with PyTorch's nn.Linear initialization.",
@@ -48,10 +46,7 @@ enum NetworkBuiltins {
                 completion: .values(activationNames)),
             Parameter("bias", .bool, .value(.bool(false), text: "false"), help: "whether every layer has a bias"),
             Parameter("seed", .integer, .value(.number(42), text: "42"), help: "random seed of the initialization"),
-            Parameter(
-                "init", .string, .value(.string("uniform"), text: "\"uniform\""),
-                help: "weight distribution: \"uniform\", \"kaiming_normal\" or \"xavier_uniform\"",
-                completion: .values(initNames)),
+            Choices.initialization.parameter("init", default: "uniform", help: "weight distribution: "),
             Parameter.number("scale", default: 1, help: "multiply every weight by this after drawing (not the biases)"),
             Parameter(
                 "balanced", .bool, .value(.bool(false), text: "false"),
@@ -63,7 +58,7 @@ enum NetworkBuiltins {
             mlp([20, 64, 5], init="kaiming_normal", scale=0.5, balanced=true).C
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let sizes = ctx.list("sizes").compactMap { v -> Int? in
+        let sizes = try ctx.list("sizes").compactMap { v -> Int? in
             if case .number(let x) = v { return Int(x) }
             return nil
         }
@@ -80,25 +75,15 @@ enum NetworkBuiltins {
         guard total <= 200_000_000 else {
             throw ctx.error("the network would have \(total) weights; keep it under 2e8", at: "sizes")
         }
-        let activation = ctx.object("activation", as: ActivationObject.self).activation
-        let bias = ctx.bool("bias")
-        let seed = ctx.integer("seed")
-        let scheme: Initialization.Scheme
-        switch ctx.string("init") {
-        case "uniform", "default": scheme = .uniform
-        case "kaiming_normal": scheme = .kaimingNormal
-        case "xavier_uniform": scheme = .xavierUniform
-        case let other:
-            throw Diagnostic(
-                .runtime, "unknown initialization '\(other)'", at: ctx.range(of: "init"),
-                hint: Suggestions.closest(to: other, in: initNames).map { "did you mean '\($0)'?" },
-                notes: ["init is one of " + initNames.map { "\"\($0)\"" }.joined(separator: ", ")])
-        }
-        let scale = ctx.number("scale")
+        let activation = try ctx.object("activation", as: ActivationObject.self).activation
+        let bias = try ctx.bool("bias")
+        let seed = try ctx.integer("seed")
+        let scheme = try ctx.choice("init", Choices.initialization)
+        let scale = try ctx.number("scale")
         guard scale.isFinite else {
             throw ctx.error("'scale' must be a finite number, got \(formatNumber(scale))", at: "scale")
         }
-        let balanced = ctx.bool("balanced")
+        let balanced = try ctx.bool("balanced")
         if balanced && !activation.isPositivelyHomogeneous {
             throw ctx.error(
                 "balanced=true needs a homogeneous activation; rescaling the layers of a "
@@ -125,7 +110,7 @@ enum NetworkBuiltins {
         returns: "activation",
         example: "net = mlp([20, 64, 5], activation=interpolated(0.5))"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let eps = ctx.number("eps")
+        let eps = try ctx.number("eps")
         guard eps.isFinite else {
             throw ctx.error("'eps' must be a finite number, got \(formatNumber(eps))", at: "eps")
         }
@@ -143,7 +128,7 @@ enum NetworkBuiltins {
         returns: "activation",
         example: "net = mlp([20, 64, 5], activation=leaky_relu(0.1))"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let a = ctx.number("a")
+        let a = try ctx.number("a")
         guard a.isFinite else { throw ctx.error("'a' must be a finite number, got \(formatNumber(a))", at: "a") }
         return .object(ActivationObject(.leakyReLU(a)))
     }
@@ -164,7 +149,7 @@ enum NetworkBuiltins {
         returns: "network",
         example: "balance(mlp([20, 64, 5])).C   # [0] up to rounding"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let net = ctx.object("net", as: NetworkObject.self).network
+        let net = try ctx.object("net", as: NetworkObject.self).network
         return .object(NetworkObject(try ctx.engine(at: "net") { () throws(EngineError) in try net.balanced() }))
     }
 
@@ -188,8 +173,8 @@ enum NetworkBuiltins {
             net2 = load("trained.net")
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let net = ctx.object("net", as: NetworkObject.self).network
-        let path = ctx.interpreter.resolvePath(ctx.string("path"))
+        let net = try ctx.object("net", as: NetworkObject.self).network
+        let path = ctx.interpreter.resolvePath(try ctx.string("path"))
         try ctx.engine(at: "path") { () throws(EngineError) in try net.save(to: path) }
         return .nothing
     }
@@ -210,7 +195,7 @@ enum NetworkBuiltins {
             net2 = load("start.net")
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let path = ctx.interpreter.resolvePath(ctx.string("path"))
+        let path = ctx.interpreter.resolvePath(try ctx.string("path"))
         do throws(Diagnostic) {
             return .object(
                 NetworkObject(try ctx.engine(at: "path") { () throws(EngineError) in try Network.load(from: path) }))

@@ -28,8 +28,8 @@ enum OutputBuiltins {
         returns: "nothing",
         example: "export(t, \"drift.csv\")\nexport(run, \"run.csv\")"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let value = ctx.value("value")!
-        let file = ctx.string("file")
+        let value = try ctx.value("value")!
+        let file = try ctx.string("file")
         let lower = file.lowercased()
         let text: String
         if lower.hasSuffix(".csv") {

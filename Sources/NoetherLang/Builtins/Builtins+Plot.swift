@@ -72,20 +72,20 @@ enum PlotBuiltins {
             plot(t, x="lr", y="drift", log=true, fit={alpha=1.5, prefactor=0.1}, hline=1e-3)
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        var b = PlotBuilder(data: ctx.value("data")!)
-        b.y = ctx.value("y")
-        b.x = ctx.value("x")
+        var b = PlotBuilder(data: try ctx.value("data")!)
+        b.y = try ctx.value("y")
+        b.x = try ctx.value("x")
         b.dataOrigin = PlotOrigin.of("data", in: ctx)
         b.xOrigin = PlotOrigin.of("x", in: ctx)
         b.yOrigin = PlotOrigin.of("y", in: ctx)
-        b.by = ctx.names("by")
-        if let kindText = ctx.optionalString("kind") {
+        b.by = try ctx.names("by")
+        if let kindText = try ctx.optionalString("kind") {
             guard let kind = PlotModel.Kind(rawValue: kindText) else {
                 throw ctx.error("'kind' must be \"line\", \"scatter\" or \"hist\", got \"\(kindText)\"", at: "kind")
             }
             b.kind = kind
         }
-        switch ctx.value("log")! {
+        switch try ctx.value("log")! {
         case .bool(let on):
             b.logX = on
             b.logY = on
@@ -100,28 +100,29 @@ enum PlotBuiltins {
             }
         default: break
         }
-        b.title = ctx.optionalString("title")
-        b.xlabel = ctx.optionalString("xlabel")
-        b.ylabel = ctx.optionalString("ylabel")
-        b.labels = ctx.names("labels")
-        switch ctx.value("hline") {
+        b.title = try ctx.optionalString("title")
+        b.xlabel = try ctx.optionalString("xlabel")
+        b.ylabel = try ctx.optionalString("ylabel")
+        b.labels = try ctx.names("labels")
+        switch try ctx.value("hline") {
         case .number(let v)?: b.hlines = [v]
         case .list(let items)?: b.hlines = Value.list(items).numbers ?? []
         default: break
         }
-        if let fit = ctx.value("fit") { b.fit = try fitArgument(fit, ctx) }
-        if ctx.has("bins") { b.bins = try ctx.integer("bins", in: 1...1000) }
-        b.errorBars = ctx.bool("errorbars")
-        let width = ctx.has("width") ? try ctx.integer("width", in: 30...1000) : nil
-        let height = ctx.has("height") ? try ctx.integer("height", in: 10...500) : nil
+        if let fit = try ctx.value("fit") { b.fit = try fitArgument(fit, ctx) }
+        if try ctx.has("bins") { b.bins = try ctx.integer("bins", in: 1...1000) }
+        b.errorBars = try ctx.bool("errorbars")
+        let width = try ctx.has("width") ? try ctx.integer("width", in: 30...1000) : nil
+        let height = try ctx.has("height") ? try ctx.integer("height", in: 10...500) : nil
         let model: PlotModel
         do throws(PlotBuilder.Failure) {
             model = try b.build()
         } catch {
-            throw ctx.error(error.message, at: error.argument.flatMap { ctx.has($0) ? $0 : nil }, hint: error.hint)
+            throw ctx.error(
+                error.message, at: error.argument.flatMap { ctx.values[$0] != nil ? $0 : nil }, hint: error.hint)
         }
         let plot = PlotObject(model, width: width, height: height)
-        if let file = ctx.optionalString("file") { try write(plot, to: file, ctx) }
+        if let file = try ctx.optionalString("file") { try write(plot, to: file, ctx) }
         return .object(plot)
     }
 

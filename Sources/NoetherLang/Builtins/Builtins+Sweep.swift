@@ -72,9 +72,9 @@ enum SweepBuiltins {
         plan.callDepth = interpreter.callDepth
         plan.sweepDepth = interpreter.sweepDepth
         var workers = 1
-        if ctx.bool("parallel") && !interpreter.isSweepPoint {
+        if try ctx.bool("parallel") && !interpreter.isSweepPoint {
             workers = Swift.min(WorkerThreads.processorCount, points)
-            if ctx.has("workers") { workers = Swift.min(workers, try ctx.integer("workers", in: 1...4096)) }
+            if try ctx.has("workers") { workers = Swift.min(workers, try ctx.integer("workers", in: 1...4096)) }
         }
         let savedThreads = BLASThreads.count
         if points > 1 && savedThreads != 1 { BLASThreads.set(1) }
@@ -126,7 +126,7 @@ enum SweepBuiltins {
             d = gather("drift.results")
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let directory = ctx.interpreter.resolvePath(ctx.string("directory"))
+        let directory = ctx.interpreter.resolvePath(try ctx.string("directory"))
         let k = try ctx.integer("sweep", in: 1...1_000_000)
         let results = SweepResults(directory: directory)
         do throws(SweepResults.Failure) {

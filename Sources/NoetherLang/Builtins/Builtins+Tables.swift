@@ -17,13 +17,13 @@ enum TableBuiltins {
         example: "t = table(lr=[0.1, 0.01, 0.001], drift=[3e-3, 2e-4, 1e-5])",
         extraArguments: ExtraArguments("column", .list(.any), help: "a column's values (all columns the same length)")
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        if ctx.has("rows") {
+        if try ctx.has("rows") {
             guard ctx.extras.isEmpty else {
                 throw ctx.error(
                     "give either a list of records or named columns, not both", at: ctx.extras[0].labelRange)
             }
             var records = [Record]()
-            for item in ctx.list("rows") {
+            for item in try ctx.list("rows") {
                 guard case .record(let r) = item else {
                     throw ctx.error(
                         "'rows' must hold records like {lr=0.1, loss=2.3}, got \(article(item.typeName)) \(item.typeName)",
@@ -55,7 +55,7 @@ enum TableBuiltins {
         returns: "list",
         example: "columns(t)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        .list(ctx.object("table", as: TableObject.self).columns.map { .string($0) })
+        .list(try ctx.object("table", as: TableObject.self).columns.map { .string($0) })
     }
 
     static let rows = Builtin(
@@ -65,7 +65,7 @@ enum TableBuiltins {
         returns: "list",
         example: "rows(t)[0].lr"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        .list(ctx.object("table", as: TableObject.self).rowRecords)
+        .list(try ctx.object("table", as: TableObject.self).rowRecords)
     }
 
     static let where_ = Builtin(
@@ -81,7 +81,7 @@ enum TableBuiltins {
         example: "where(t, lr=0.01)",
         extraArguments: ExtraArguments("column", .any, shownAs: "value", help: "the value the column must equal")
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let t = ctx.object("table", as: TableObject.self)
+        let t = try ctx.object("table", as: TableObject.self)
         guard !ctx.extras.isEmpty else { throw ctx.error("'where' needs a filter such as diverged=false") }
         for e in ctx.extras where t.columnIndex(e.label) == nil {
             throw ctx.error(
@@ -113,10 +113,10 @@ enum TableBuiltins {
         returns: "table",
         example: "group(table(lr=[1, 1, 2], drift=[0.1, 0.3, 0.5]), by=\"lr\", mean=\"drift\")"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let t = ctx.object("table", as: TableObject.self)
-        let by = ctx.names("by") ?? []
+        let t = try ctx.object("table", as: TableObject.self)
+        let by = try ctx.names("by") ?? []
         let means =
-            ctx.names("mean")
+            try ctx.names("mean")
             ?? t.columns.indices.filter { j in
                 !by.contains(t.columns[j]) && t.rows.contains { !$0[j].isNothing }
                     && t.rows.allSatisfy { row in
@@ -146,15 +146,15 @@ enum TableBuiltins {
         returns: "table or list",
         example: "sort(t, by=\"drift\", descending=true)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let descending = ctx.bool("descending")
-        if case .list(let items) = ctx.value("x")! {
-            guard !ctx.has("by") else { throw ctx.error("'by' applies to tables, not lists", at: "by") }
+        let descending = try ctx.bool("descending")
+        if case .list(let items) = try ctx.value("x")! {
+            guard !(try ctx.has("by")) else { throw ctx.error("'by' applies to tables, not lists", at: "by") }
             let t = TableObject(columns: ["x"], rows: items.map { [$0] })
             return try run(ctx) { () throws(TableError) in try t.sorted(by: ["x"], descending: descending) }.column(
                 "x")!
         }
-        let t = ctx.object("x", as: TableObject.self)
-        guard let by = ctx.names("by") else {
+        let t = try ctx.object("x", as: TableObject.self)
+        guard let by = try ctx.names("by") else {
             throw ctx.error("sorting a table needs by=COLUMN", hint: "columns: \(t.columns.joined(separator: ", "))")
         }
         return .object(try run(ctx) { () throws(TableError) in try t.sorted(by: by, descending: descending) })
@@ -176,9 +176,9 @@ enum TableBuiltins {
         returns: "table",
         example: "join(table(lr=[1, 2], a=[3, 4]), table(lr=[2, 1], b=[5, 6]), on=\"lr\")"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let a = ctx.object("a", as: TableObject.self)
-        let b = ctx.object("b", as: TableObject.self)
-        let on = ctx.names("on") ?? a.columns.filter { b.columns.contains($0) }
+        let a = try ctx.object("a", as: TableObject.self)
+        let b = try ctx.object("b", as: TableObject.self)
+        let on = try ctx.names("on") ?? a.columns.filter { b.columns.contains($0) }
         let interrupt = ctx.interpreter.interrupt
         return .object(
             try run(ctx) { () throws(TableError) in
@@ -199,7 +199,8 @@ enum TableBuiltins {
             if let label = error.argument, let extra = ctx.extras.first(where: { $0.label == label }) {
                 throw ctx.error(error.message, at: extra.labelRange, hint: error.hint)
             }
-            throw ctx.error(error.message, at: error.argument.flatMap { ctx.has($0) ? $0 : nil }, hint: error.hint)
+            throw ctx.error(
+                error.message, at: error.argument.flatMap { ctx.values[$0] != nil ? $0 : nil }, hint: error.hint)
         }
     }
 }

@@ -151,11 +151,6 @@ enum TheoryBuiltins {
             """),
     ]
 
-    static let ruleNames = ["drop_point", "drop_seed", "exclude_runs"]
-    static let policyNames = ["cap", "skip", "refuse"]
-    static let methodNames = ["projected", "derived", "uniform", "fit"]
-    static let sharpnessMethodNames = ["lanczos", "dense", "auto", "power"]
-
     // MARK: - powerlaw
 
     static let powerlaw = Builtin(
@@ -193,10 +188,7 @@ enum TheoryBuiltins {
                 help: "the measured column: numbers, or lists averaged over their entries"),
             Parameter(
                 "seed", .string, .absent, help: "the column of seed labels (default: seed when the table has one)"),
-            Parameter(
-                "diverged", .string, .value(.string("drop_point"), text: "\"drop_point\""),
-                help: "how diverged runs enter: \"drop_point\", \"drop_seed\" or \"exclude_runs\"",
-                completion: .values(ruleNames.map { "\"\($0)\"" })),
+            Choices.divergenceRule.parameter("diverged", default: "drop_point", help: "how diverged runs enter: "),
             Parameter("where", .any, .absent, help: "a record {column=value, …}: fit only the rows that match"),
             Parameter("range", .list(.number), .absent, help: "[lo, hi]: fit only the points with lo ≤ x ≤ hi"),
             Parameter(
@@ -222,16 +214,7 @@ enum TheoryBuiltins {
     }
 
     static func divergenceRule(_ ctx: CallContext, _ label: String = "diverged") throws(Diagnostic) -> DivergenceRule {
-        let name = ctx.string(label)
-        switch name {
-        case "drop_point", "A": return .dropPoint
-        case "drop_seed", "B": return .dropSeed
-        case "exclude_runs", "C": return .excludeRuns
-        default:
-            throw ctx.error(
-                "unknown divergence rule '\(name)'; use " + ruleNames.map { "'\($0)'" }.joined(separator: ", "),
-                at: label, hint: Suggestions.closest(to: name, in: ruleNames).map { "did you mean '\($0)'?" })
-        }
+        try ctx.choice(label, Choices.divergenceRule)
     }
 
     /// A column index, or an error at `label` with a did-you-mean.
@@ -273,8 +256,8 @@ enum TheoryBuiltins {
 
     /// A two-number list argument [lo, hi] with lo ≤ hi.
     static func interval(_ ctx: CallContext, _ label: String) throws(Diagnostic) -> ClosedRange<Double>? {
-        guard ctx.has(label) else { return nil }
-        guard let xs = ctx.value(label)?.numbers, xs.count == 2, xs[0].isFinite || xs[1].isFinite, !(xs[0] > xs[1]),
+        guard try ctx.has(label) else { return nil }
+        guard let xs = try ctx.value(label)?.numbers, xs.count == 2, xs[0].isFinite || xs[1].isFinite, !(xs[0] > xs[1]),
             !xs[0].isNaN, !xs[1].isNaN
         else {
             throw ctx.error("'\(label)' must be two numbers [lo, hi] with lo ≤ hi", at: label)
@@ -283,8 +266,8 @@ enum TheoryBuiltins {
     }
 
     static func powerlawImplementation(_ ctx: inout CallContext) throws(Diagnostic) -> Value {
-        var t = ctx.object("table", as: TableObject.self)
-        if let w = ctx.value("where") {
+        var t = try ctx.object("table", as: TableObject.self)
+        if let w = try ctx.value("where") {
             guard case .record(let r) = w else {
                 throw ctx.error(
                     "'where' must be a record like {loss=\"mse\"}, got \(article(w.typeName)) \(w.typeName)",
@@ -301,18 +284,18 @@ enum TheoryBuiltins {
                 throw ctx.error(error.message, at: "where", hint: error.hint)
             }
         }
-        let xName = ctx.string("x")
-        let yName = ctx.string("y")
+        let xName = try ctx.string("x")
+        let yName = try ctx.string("y")
         let xj = try column(ctx, t, xName, at: "x")
         let yj = try column(ctx, t, yName, at: "y")
         var seedJ: Int? = nil
-        if let s = ctx.optionalString("seed") {
+        if let s = try ctx.optionalString("seed") {
             seedJ = try column(ctx, t, s, at: "seed")
         } else {
             seedJ = t.columnIndex("seed")
         }
         var sharpJ: Int? = nil
-        if let s = ctx.optionalString("sharpness") {
+        if let s = try ctx.optionalString("sharpness") {
             sharpJ = try column(ctx, t, s, at: "sharpness")
         } else {
             sharpJ = t.columnIndex("sharpness0")
@@ -320,17 +303,17 @@ enum TheoryBuiltins {
         let divergedJ = t.columnIndex("diverged")
         let errorJ = t.columnIndex("error")
         let rule = try divergenceRule(ctx)
-        let floor = ctx.number("floor")
+        let floor = try ctx.number("floor")
         guard floor.isFinite, floor >= 0 else { throw ctx.error("'floor' must be a finite number ≥ 0", at: "floor") }
-        let level = ctx.number("level")
+        let level = try ctx.number("level")
         guard level > 0, level < 1 else {
             throw ctx.error("'level' must lie between 0 and 1, got \(formatNumber(level))", at: "level")
         }
         let bootstrap = try ctx.integer("bootstrap", in: 0...1_000_000)
         let range = try interval(ctx, "range")
         var grid: [Double]? = nil
-        if ctx.has("grid") {
-            grid = ctx.value("grid")!.numbers
+        if try ctx.has("grid") {
+            grid = try ctx.value("grid")!.numbers
             guard let g = grid, !g.isEmpty else {
                 throw ctx.error("'grid' must be a non-empty list of numbers", at: "grid")
             }
@@ -482,10 +465,7 @@ enum TheoryBuiltins {
             Parameter(
                 "steps", .integer, .value(.number(2000), text: "2000"),
                 help: "T in the formula (the reference always uses 2000)"),
-            Parameter(
-                "unstable", .string, .value(.string("cap"), text: "\"cap\""),
-                help: "modes with ηλ_k ≥ 2: \"cap\" (the reference), \"skip\" or \"refuse\"",
-                completion: .values(policyNames.map { "\"\($0)\"" })),
+            Choices.unstablePolicy.parameter("unstable", default: "cap", help: "modes with ηλ_k ≥ 2: "),
         ],
         returns: "crossover_prediction",
         example: """
@@ -497,7 +477,7 @@ enum TheoryBuiltins {
         let (lambdas, fromCoefficients) = try eigenvalueArgument(ctx, "eigs")
         var coefficients: [Double]
         var source: String
-        switch ctx.value("c")! {
+        switch try ctx.value("c")! {
         case .object(let k as CoefficientsObject):
             coefficients = k.coefficients
             source = k.method
@@ -510,7 +490,7 @@ enum TheoryBuiltins {
             coefficients = [Double](repeating: 1 / Double(Swift.max(lambdas.count, 1)), count: lambdas.count)
             source = "uniform"
         default:
-            coefficients = ctx.value("c")!.numbers ?? []
+            coefficients = try ctx.value("c")!.numbers ?? []
             source = "given"
         }
         guard coefficients.count == lambdas.count else {
@@ -535,7 +515,7 @@ enum TheoryBuiltins {
     static func eigenvalueArgument(_ ctx: CallContext, _ label: String) throws(Diagnostic) -> (
         [Double], CoefficientsObject?
     ) {
-        switch ctx.value(label)! {
+        switch try ctx.value(label)! {
         case .object(let s as SpectrumObject): return (s.descending, nil)
         case .object(let k as CoefficientsObject): return (k.eigenvalues, k)
         case let v:
@@ -548,7 +528,7 @@ enum TheoryBuiltins {
 
     static func learningRates(_ ctx: CallContext, _ label: String) throws(Diagnostic) -> [Double] {
         let rates: [Double]
-        switch ctx.value(label)! {
+        switch try ctx.value(label)! {
         case .number(let x): rates = [x]
         case let v: rates = v.numbers ?? []
         }
@@ -559,13 +539,7 @@ enum TheoryBuiltins {
     }
 
     static func unstablePolicy(_ ctx: CallContext) throws(Diagnostic) -> UnstableModePolicy {
-        let name = ctx.string("unstable")
-        guard let p = UnstableModePolicy(rawValue: name) else {
-            throw ctx.error(
-                "unknown policy '\(name)' for unstable modes; use 'cap', 'skip' or 'refuse'", at: "unstable",
-                hint: Suggestions.closest(to: name, in: policyNames).map { "did you mean '\($0)'?" })
-        }
-        return p
+        try ctx.choice("unstable", Choices.unstablePolicy)
     }
 
     // MARK: - compare
@@ -604,10 +578,8 @@ enum TheoryBuiltins {
             Parameter(
                 "y", .string, .value(.string("S"), text: "\"S\""),
                 help: "a measured table's S column (numbers, or lists averaged over their entries)"),
-            Parameter(
-                "diverged", .string, .value(.string("exclude_runs"), text: "\"exclude_runs\""),
-                help: "a measured table's divergence rule: \"drop_point\", \"drop_seed\" or \"exclude_runs\"",
-                completion: .values(ruleNames.map { "\"\($0)\"" })),
+            Choices.divergenceRule.parameter(
+                "diverged", default: "exclude_runs", help: "a measured table's divergence rule: "),
         ],
         returns: "crossover_comparison",
         example: """
@@ -619,36 +591,38 @@ enum TheoryBuiltins {
         var prediction: CrossoverPrediction? = nil
         var rates: [Double]
         var predicted: [Double]
-        if let p = ctx.optionalObject("pred", as: CrossoverObject.self) {
+        if let p = try ctx.optionalObject("pred", as: CrossoverObject.self) {
             prediction = p.prediction
             rates = p.prediction.learningRates
             predicted = p.prediction.predicted
-            if ctx.has("lr") { throw ctx.error("'lr' comes from the prediction; give it only with a list", at: "lr") }
-            if ctx.has("unstable") {
+            if try ctx.has("lr") {
+                throw ctx.error("'lr' comes from the prediction; give it only with a list", at: "lr")
+            }
+            if try ctx.has("unstable") {
                 throw ctx.error(
                     "'unstable' comes from the prediction's mode counts; give it only with a list", at: "unstable")
             }
         } else {
-            predicted = ctx.value("pred")!.numbers ?? []
-            guard ctx.has("lr") else {
+            predicted = try ctx.value("pred")!.numbers ?? []
+            guard try ctx.has("lr") else {
                 throw ctx.error("a list prediction needs its learning rates", hint: "compare(pred, measured, lr=[…])")
             }
-            rates = ctx.value("lr")!.numbers ?? []
+            rates = try ctx.value("lr")!.numbers ?? []
             guard rates.count == predicted.count else {
                 throw ctx.error("\(predicted.count) predictions for \(rates.count) learning rates", at: "lr")
             }
         }
         var measured: [Double]
-        if let t = ctx.optionalObject("measured", as: TableObject.self) {
+        if let t = try ctx.optionalObject("measured", as: TableObject.self) {
             measured = try aggregate(ctx, t, at: rates)
         } else {
-            measured = ctx.value("measured")!.numbers ?? []
+            measured = try ctx.value("measured")!.numbers ?? []
             guard measured.count == rates.count else {
                 throw ctx.error("\(measured.count) measurements for \(rates.count) learning rates", at: "measured")
             }
         }
         var unstable: [Bool]? = nil
-        if case .list(let flags)? = ctx.value("unstable") {
+        if case .list(let flags)? = try ctx.value("unstable") {
             unstable = flags.map { if case .bool(true) = $0 { true } else { false } }
             guard flags.count == rates.count else {
                 throw ctx.error(
@@ -666,8 +640,8 @@ enum TheoryBuiltins {
 
     /// Seed means of a table's y column at each of `rates` (x within 1e-9 relative).
     static func aggregate(_ ctx: CallContext, _ t: TableObject, at rates: [Double]) throws(Diagnostic) -> [Double] {
-        let xName = ctx.string("x")
-        let yName = ctx.string("y")
+        let xName = try ctx.string("x")
+        let yName = try ctx.string("y")
         let xj = try column(ctx, t, xName, at: "x")
         let yj = try column(ctx, t, yName, at: "y")
         let divergedJ = t.columnIndex("diverged")
@@ -735,10 +709,7 @@ enum TheoryBuiltins {
             Parameter(
                 "loss", .object("loss"), .value(.object(LossObject(.mse)), text: "mse"),
                 help: "the training loss", completion: .values(TrainingBuiltins.lossNames)),
-            Parameter(
-                "method", .string, .value(.string("projected"), text: "\"projected\""),
-                help: "\"projected\", \"derived\", \"uniform\" or \"fit\"",
-                completion: .values(methodNames.map { "\"\($0)\"" })),
+            Choices.coefficientMethod.parameter("method", default: "projected"),
             Parameter(
                 "spectrum", .oneOf([.object("spectrum"), .list(.number)]), .absent,
                 help: "the Hessian's spectrum at θ, to reuse (projected needs vectors=true)", completion: .variables),
@@ -746,14 +717,8 @@ enum TheoryBuiltins {
             Parameter("measured", .list(.number), .absent, help: "fit: the measured S(η) per lr"),
             Parameter("steps", .integer, .value(.number(2000), text: "2000"), help: "fit: T of the formula"),
             Parameter("bins", .integer, .absent, help: "fit: the number of λ bins (default min(6, usable η))"),
-            Parameter(
-                "unstable", .string, .value(.string("cap"), text: "\"cap\""),
-                help: "fit: modes with ηλ_k ≥ 2: \"cap\", \"skip\" or \"refuse\"",
-                completion: .values(policyNames.map { "\"\($0)\"" })),
-            Parameter(
-                "target", .string, .value(.string("cross_covariance"), text: "\"cross_covariance\""),
-                help: "derived: \"cross_covariance\" (the reference) or \"least_squares\"",
-                completion: .values(["\"cross_covariance\"", "\"least_squares\""])),
+            Choices.unstablePolicy.parameter("unstable", default: "cap", help: "fit: modes with ηλ_k ≥ 2: "),
+            Choices.derivedTarget.parameter("target", default: "cross_covariance", help: "derived: "),
         ],
         returns: "coefficients",
         example: """
@@ -799,32 +764,26 @@ enum TheoryBuiltins {
     }
 
     static func coefficientsImplementation(_ ctx: inout CallContext) throws(Diagnostic) -> Value {
-        let net = ctx.object("net", as: NetworkObject.self).network
-        let data = ctx.object("data", as: DatasetObject.self).dataset
-        let loss = ctx.object("loss", as: LossObject.self).loss
-        let method = ctx.string("method")
-        guard methodNames.contains(method) else {
-            throw ctx.error(
-                "unknown method '\(method)'; use " + methodNames.map { "'\($0)'" }.joined(separator: ", "),
-                at: "method",
-                hint: Suggestions.closest(to: method, in: methodNames).map { "did you mean '\($0)'?" })
-        }
+        let net = try ctx.object("net", as: NetworkObject.self).network
+        let data = try ctx.object("data", as: DatasetObject.self).dataset
+        let loss = try ctx.object("loss", as: LossObject.self).loss
+        let method = try ctx.choice("method", Choices.coefficientMethod)
         try ctx.engine { () throws(EngineError) in try net.checkCompatible(with: data, loss: loss) }
         guard net.layerCount >= 2 else {
             throw ctx.error("mode coefficients need at least two weight matrices (a layer pair)", at: "net")
         }
         let p = net.parameterCount
-        for label in ["lr", "measured", "bins"] where ctx.has(label) && method != "fit" {
+        for label in ["lr", "measured", "bins"] where try ctx.has(label) && method != "fit" {
             throw ctx.error("'\(label)' applies to method=\"fit\" only", at: label)
         }
-        if ctx.has("spectrum") && method == "derived" {
+        if try ctx.has("spectrum") && method == "derived" {
             throw ctx.error(
                 "the derived coefficients live in the data eigenbasis and need no Hessian spectrum", at: "spectrum")
         }
 
         /// Hessian eigenvalues (largest first) from spectrum= or computed at θ.
         func eigenvalues() throws(Diagnostic) -> [Double] {
-            switch ctx.value("spectrum") {
+            switch try ctx.value("spectrum") {
             case .object(let s as SpectrumObject)?: return s.descending
             case let v?: return v.numbers ?? []
             case nil: return Array(try hessianEigen(ctx, net, data, loss, vectors: false).values.reversed())
@@ -834,7 +793,7 @@ enum TheoryBuiltins {
         switch method {
         case "projected":
             let decomposition: EigenDecomposition
-            switch ctx.value("spectrum") {
+            switch try ctx.value("spectrum") {
             case .object(let s as SpectrumObject)?:
                 guard s.decomposition.vectors != nil else {
                     throw ctx.error(
@@ -881,18 +840,7 @@ enum TheoryBuiltins {
             guard net.layerCount == 2, !net.architecture.hasBias else {
                 throw ctx.error("the derived coefficients are defined for 2-layer networks without bias", at: "net")
             }
-            let targetName = ctx.string("target")
-            let target: DerivedTarget
-            switch targetName {
-            case "cross_covariance": target = .crossCovariance
-            case "least_squares": target = .leastSquares
-            default:
-                throw ctx.error(
-                    "unknown target '\(targetName)'; use 'cross_covariance' or 'least_squares'", at: "target",
-                    hint: Suggestions.closest(to: targetName, in: ["cross_covariance", "least_squares"]).map {
-                        "did you mean '\($0)'?"
-                    })
-            }
+            let target = try ctx.choice("target", Choices.derivedTarget)
             let w = net.parameters.weights
             let result = try ctx.engine { () throws(EngineError) -> (DerivedCoefficients, Double, [Double]) in
                 let fractions: [Double]?
@@ -925,14 +873,14 @@ enum TheoryBuiltins {
             object.positiveModes = lambdas.filter { $0 > 1e-8 }.count
             return .object(object)
         default:  // fit
-            guard let rates = ctx.value("lr")?.numbers, let measured = ctx.value("measured")?.numbers else {
+            guard let rates = try ctx.value("lr")?.numbers, let measured = try ctx.value("measured")?.numbers else {
                 throw ctx.error("method=\"fit\" needs lr=[…] and measured=[…] (S(η) per lr)")
             }
             guard rates.count == measured.count else {
                 throw ctx.error("\(measured.count) measurements for \(rates.count) learning rates", at: "measured")
             }
             let steps = try ctx.integer("steps", in: 1...100_000_000)
-            let bins = ctx.has("bins") ? try ctx.integer("bins", in: 1...10_000) : nil
+            let bins = try ctx.has("bins") ? try ctx.integer("bins", in: 1...10_000) : nil
             let policy = try unstablePolicy(ctx)
             let lambdas = try eigenvalues()
             let f = try ctx.engine { () throws(EngineError) in
@@ -991,13 +939,15 @@ enum TheoryBuiltins {
             {R=cmp.R, log_R=cmp.log_R, tv=cmp.total_variation}
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        func side(_ label: String) -> (values: [Double], object: CoefficientsObject?, name: String) {
-            if let k = ctx.optionalObject(label, as: CoefficientsObject.self) { return (k.coefficients, k, k.method) }
-            return (ctx.value(label)!.numbers ?? [], nil, label)
+        func side(_ label: String) throws(Diagnostic) -> (values: [Double], object: CoefficientsObject?, name: String) {
+            if let k = try ctx.optionalObject(label, as: CoefficientsObject.self) {
+                return (k.coefficients, k, k.method)
+            }
+            return (try ctx.value(label)!.numbers ?? [], nil, label)
         }
-        let a = side("a")
-        let b = side("b")
-        var top = ctx.has("top") ? try ctx.integer("top", in: 2...Int.max) : nil
+        let a = try side("a")
+        let b = try side("b")
+        var top = try ctx.has("top") ? try ctx.integer("top", in: 2...Int.max) : nil
         // The reference's K′ for Hessian modes against data modes.
         var hessianSide: CoefficientsObject? = nil
         var dataSide: CoefficientsObject? = nil
@@ -1035,17 +985,14 @@ enum TheoryBuiltins {
         Parameter(
             "window", .list(.any), .value(.list([.number(25), .nothing]), text: "[25, none]"),
             help: "[start, end] of the τ fit in the clock's units (none: no end); the reference's t ≥ 25"),
-        Parameter(
-            "clock", .string, .value(.string("steps"), text: "\"steps\""),
-            help: "\"steps\" (t) or \"time\" (ηt, the same stretch of dynamics at every η)",
-            completion: .values(["\"steps\"", "\"time\""])),
+        Choices.clock.parameter("clock", default: "steps"),
         Parameter(
             "gaps", .list(.number), .value(.numbers([0.01, 0.9]), text: "[0.01, 0.9]"),
             help: "[lower, upper]: only checkpoints with lower < 1 − q̄ < upper enter the τ fit"),
     ]
 
     static func tauWindow(_ ctx: CallContext) throws(Diagnostic) -> TauWindow {
-        let items = ctx.list("window")
+        let items = try ctx.list("window")
         guard items.count == 2, case .number(let start) = items[0], start.isFinite else {
             throw ctx.error("'window' must be [start, end] with a finite start (end may be none)", at: "window")
         }
@@ -1055,16 +1002,8 @@ enum TheoryBuiltins {
         case .number(let e) where !e.isNaN && e >= start: end = e
         default: throw ctx.error("'window' must be [start, end] with end ≥ start, or none", at: "window")
         }
-        let clock: TauWindow.Clock
-        switch ctx.string("clock") {
-        case "steps": clock = .steps
-        case "time": clock = .scaledTime
-        case let other:
-            throw ctx.error(
-                "unknown clock '\(other)'; use 'steps' or 'time'", at: "clock",
-                hint: Suggestions.closest(to: other, in: ["steps", "time"]).map { "did you mean '\($0)'?" })
-        }
-        guard let gaps = ctx.value("gaps")?.numbers, gaps.count == 2, gaps[0] >= 0, gaps[0] < gaps[1] else {
+        let clock = try ctx.choice("clock", Choices.clock)
+        guard let gaps = try ctx.value("gaps")?.numbers, gaps.count == 2, gaps[0] >= 0, gaps[0] < gaps[1] else {
             throw ctx.error("'gaps' must be [lower, upper] with 0 ≤ lower < upper", at: "gaps")
         }
         return TauWindow(clock: clock, start: start, end: end, lowerGap: gaps[0], upperGap: gaps[1])
@@ -1073,7 +1012,7 @@ enum TheoryBuiltins {
     /// The checkpoints a run can give back: `steps=` when given, else 0, every
     /// checkpoint and the last step.
     static func checkpointSteps(_ ctx: CallContext, _ run: TrainingRun) throws(Diagnostic) -> [Int] {
-        if let given = ctx.value("steps")?.numbers {
+        if let given = try ctx.value("steps")?.numbers {
             guard !given.isEmpty else { throw ctx.error("'steps' must list at least one checkpoint", at: "steps") }
             for s in given {
                 guard s == s.rounded(), s >= 0, s <= 1e15 else {
@@ -1082,7 +1021,7 @@ enum TheoryBuiltins {
                 do throws(EngineError) {
                     _ = try run.at(Int(s))
                 } catch {
-                    throw ctx.error(error.description, at: "steps", hint: "train with checkpoints=[…] to keep θ_t")
+                    throw ctx.error(error.message, at: "steps", hint: "train with checkpoints=[…] to keep θ_t")
                 }
             }
             return Array(Set(given.map { Int($0) })).sorted()
@@ -1122,19 +1061,17 @@ enum TheoryBuiltins {
         )
     }
 
+    /// The `method` argument, and how the result describes it.
     static func sharpnessMethod(_ ctx: CallContext) throws(Diagnostic) -> (SharpnessMethod, String) {
-        let name = ctx.string("method")
-        switch name {
-        case "lanczos": return (.lanczos(steps: 100, tolerance: 1e-8), "lanczos")
-        case "dense": return (.dense, "dense")
-        case "auto": return (.standard, "auto (dense up to P = 2500)")
-        case "power": return (.powerIteration(iterations: 30), "power iteration (30)")
-        default:
-            throw ctx.error(
-                "unknown method '\(name)'; use " + sharpnessMethodNames.map { "'\($0)'" }.joined(separator: ", "),
-                at: "method",
-                hint: Suggestions.closest(to: name, in: sharpnessMethodNames).map { "did you mean '\($0)'?" })
-        }
+        let method = SharpnessMethod(try ctx.choice("method", Choices.sharpnessMethod))
+        let description =
+            switch method {
+            case .automatic(let limit): "auto (dense up to P = \(limit))"
+            case .dense: "dense"
+            case .lanczos: "lanczos"
+            case .powerIteration(let iterations): "power iteration (\(iterations))"
+            }
+        return (method, description)
     }
 
     static let compression = Builtin(
@@ -1162,10 +1099,7 @@ enum TheoryBuiltins {
             Parameter(
                 "steps", .list(.integer), .absent,
                 help: "the checkpoints to use (default: 0, every checkpoint, the last step)"),
-            Parameter(
-                "method", .string, .value(.string("lanczos"), text: "\"lanczos\""),
-                help: "λ_max by \"lanczos\", \"dense\", \"auto\" or \"power\"",
-                completion: .values(sharpnessMethodNames.map { "\"\($0)\"" })),
+            Choices.sharpnessMethod.parameter("method", default: "lanczos", help: "λ_max by "),
             Parameter(
                 "sharpness", .bool, .value(.bool(true), text: "true"),
                 help: "compute λ_max of the Hessian at each checkpoint"),
@@ -1182,8 +1116,8 @@ enum TheoryBuiltins {
             {lambda=c.sharpness, q=c.q_mean, ratio=c.compression_ratio}
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let run = ctx.object("run", as: RunObject.self).run
-        let data = ctx.object("data", as: DatasetObject.self).dataset
+        let run = try ctx.object("run", as: RunObject.self).run
+        let data = try ctx.object("data", as: DatasetObject.self).dataset
         guard let labels = data.labels else {
             throw ctx.error("compression needs class labels, but '\(data.name)' has real-valued targets", at: "data")
         }
@@ -1193,9 +1127,9 @@ enum TheoryBuiltins {
         let steps = try checkpointSteps(ctx, run)
         let (method, methodName) = try sharpnessMethod(ctx)
         let window = try tauWindow(ctx)
-        let withSharpness = ctx.bool("sharpness")
-        let withBound = ctx.bool("bound")
-        let seed = ctx.integer("seed")
+        let withSharpness = try ctx.bool("sharpness")
+        let withBound = try ctx.bool("bound")
+        let seed = try ctx.integer("seed")
         var lambda = [Double]()
         var gram = [Double]()
         var qMean = [Double]()
@@ -1293,14 +1227,14 @@ enum TheoryBuiltins {
         let window = try tauWindow(ctx)
         var steps: [Double]
         var q: [Double]
-        var eta: Double? = ctx.optionalNumber("lr")
+        var eta: Double? = try ctx.optionalNumber("lr")
         if let eta, !(eta.isFinite && eta > 0) { throw ctx.error("'lr' must be a positive number", at: "lr") }
-        switch ctx.value("x")! {
+        switch try ctx.value("x")! {
         case .object(let r as RunObject):
-            guard let dataObject = ctx.optionalObject("data", as: DatasetObject.self) else {
+            guard let dataObject = try ctx.optionalObject("data", as: DatasetObject.self) else {
                 throw ctx.error("τ of a run needs its training data", hint: "tau(run, data)")
             }
-            if ctx.has("lr") { throw ctx.error("'lr' comes from the run", at: "lr") }
+            if try ctx.has("lr") { throw ctx.error("'lr' comes from the run", at: "lr") }
             let data = dataObject.dataset
             guard let labels = data.labels else {
                 throw ctx.error("τ needs class labels, but '\(data.name)' has real-valued targets", at: "data")
@@ -1318,7 +1252,7 @@ enum TheoryBuiltins {
             }
             eta = run.learningRate
         case .object(let c as CompressionObject):
-            if ctx.has("data") || ctx.has("steps") || ctx.has("lr") {
+            if ctx.values["data"] != nil || ctx.values["steps"] != nil || ctx.values["lr"] != nil {
                 throw ctx.error(
                     "a compression result carries its own checkpoints, q̄ and η; give only the window options")
             }
@@ -1326,9 +1260,9 @@ enum TheoryBuiltins {
             q = c.series.meanConfidence
             eta = c.learningRate
         default:
-            q = ctx.value("x")!.numbers ?? []
-            if ctx.has("data") { throw ctx.error("'data' applies to a run only", at: "data") }
-            guard let s = ctx.value("steps")?.numbers else {
+            q = try ctx.value("x")!.numbers ?? []
+            if try ctx.has("data") { throw ctx.error("'data' applies to a run only", at: "data") }
+            guard let s = try ctx.value("steps")?.numbers else {
                 throw ctx.error("a list of q̄ values needs its checkpoints", hint: "tau(q, steps=[…])")
             }
             guard s.count == q.count else { throw ctx.error("\(q.count) q̄ values for \(s.count) steps", at: "steps") }
@@ -1363,8 +1297,8 @@ enum TheoryBuiltins {
             {slope=f.slope, intercept=f.intercept, r2=f.r2}
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let x = ctx.value("x")!.numbers ?? []
-        let y = ctx.value("y")!.numbers ?? []
+        let x = try ctx.value("x")!.numbers ?? []
+        let y = try ctx.value("y")!.numbers ?? []
         let fit = try ctx.engine(at: "y") { () throws(EngineError) in try NoetherEngine.fitLinear(x, y) }
         return .object(LinearFitObject(fit, x: x, y: y))
     }
@@ -1393,9 +1327,9 @@ enum TheoryBuiltins {
             {rate=f.rate, amplitude=f.amplitude, tau=f.tau}
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let t = ctx.value("t")!.numbers ?? []
-        let y = ctx.value("y")!.numbers ?? []
-        let offset = ctx.bool("offset")
+        let t = try ctx.value("t")!.numbers ?? []
+        let y = try ctx.value("y")!.numbers ?? []
+        let offset = try ctx.bool("offset")
         let kind = try ctx.engine(at: "y") { () throws(EngineError) -> ExpFitObject.Kind in
             offset ? .offset(try fitDecay(t, y)) : .plain(try NoetherEngine.fitExp(t, y))
         }
@@ -1439,18 +1373,19 @@ enum TheoryBuiltins {
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let options = RegimeOptions(
             lastCount: try ctx.integer("last", in: 1...Int.max),
-            edgeFraction: ctx.number("edge_fraction"), nearFraction: ctx.number("near_fraction"))
-        for label in ["edge_fraction", "near_fraction"] where !(ctx.number(label) > 0 && ctx.number(label).isFinite) {
-            throw ctx.error("'\(label)' must be a positive number", at: label)
+            edgeFraction: try ctx.number("edge_fraction"), nearFraction: try ctx.number("near_fraction"))
+        for label in ["edge_fraction", "near_fraction"] {
+            let x = try ctx.number(label)
+            guard x > 0, x.isFinite else { throw ctx.error("'\(label)' must be a positive number", at: label) }
         }
         var values: [Double]
         var steps: [Double]?
         var eta: Double
-        let start = ctx.optionalNumber("sharpness0")
+        let start = try ctx.optionalNumber("sharpness0")
         var switchRate: Double? = nil
         var switches: Record? = nil
-        if let r = ctx.optionalObject("x", as: RunObject.self) {
-            for label in ["lr", "steps", "sharpness0"] where ctx.has(label) {
+        if let r = try ctx.optionalObject("x", as: RunObject.self) {
+            for label in ["lr", "steps", "sharpness0"] where try ctx.has(label) {
                 throw ctx.error("'\(label)' comes from the run; give it only with a list of λ_max values", at: label)
             }
             let run = r.run
@@ -1471,12 +1406,12 @@ enum TheoryBuiltins {
                 ])
             }
         } else {
-            values = ctx.value("x")!.numbers ?? []
-            guard let lr = ctx.optionalNumber("lr") else {
+            values = try ctx.value("x")!.numbers ?? []
+            guard let lr = try ctx.optionalNumber("lr") else {
                 throw ctx.error("a list of λ_max values needs the learning rate", hint: "regime(values, lr=0.01)")
             }
             eta = lr
-            steps = ctx.value("steps")?.numbers
+            steps = try ctx.value("steps")?.numbers
         }
         let (v, s, e, st, sw) = (values, steps, eta, start, switchRate)
         let c = try ctx.engine { () throws(EngineError) in
@@ -1515,10 +1450,10 @@ enum TheoryBuiltins {
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         var widths: [Double]
         var rates: [Double]
-        if let t = ctx.optionalObject("widths", as: TableObject.self) {
-            if ctx.has("rates") { throw ctx.error("with a table, the rates come from its y column", at: "rates") }
-            let xName = ctx.string("x")
-            let yName = ctx.string("y")
+        if let t = try ctx.optionalObject("widths", as: TableObject.self) {
+            if try ctx.has("rates") { throw ctx.error("with a table, the rates come from its y column", at: "rates") }
+            let xName = try ctx.string("x")
+            let yName = try ctx.string("y")
             let xj = try column(ctx, t, xName, at: "x")
             let yj = try column(ctx, t, yName, at: "y")
             widths = []
@@ -1532,8 +1467,8 @@ enum TheoryBuiltins {
                 rates.append(r)
             }
         } else {
-            widths = ctx.value("widths")!.numbers ?? []
-            guard let r = ctx.value("rates")?.numbers else {
+            widths = try ctx.value("widths")!.numbers ?? []
+            guard let r = try ctx.value("rates")?.numbers else {
                 throw ctx.error("a list of widths needs the rates", hint: "switch_exponent(widths, rates)")
             }
             rates = r

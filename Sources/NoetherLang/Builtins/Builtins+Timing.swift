@@ -70,7 +70,7 @@ enum TimingBuiltins {
         guard let block = ctx.block else { throw ctx.error("'timeit' needs a block") }
         let interpreter = ctx.interpreter
         let runCount = try ctx.integer("runs", in: 1...1000)
-        let fixedLoops = ctx.has("loops") ? try ctx.integer("loops", in: 1...1_000_000_000) : nil
+        let fixedLoops = try ctx.has("loops") ? try ctx.integer("loops", in: 1...1_000_000_000) : nil
         var perLoop = [Double]()
         /// One run of `loops` passes; seconds per pass.
         func run(_ loops: Int) throws(Diagnostic) -> Double {

@@ -27,7 +27,7 @@ enum TrainingBuiltins {
         returns: "loss",
         example: "run = train(net, data, gd(lr=0.01), loss=interpolated_loss(0.5))"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let eps = ctx.number("eps")
+        let eps = try ctx.number("eps")
         guard eps.isFinite, eps >= 0, eps <= 1 else {
             throw ctx.error("'eps' must lie in [0, 1], got \(formatNumber(eps))", at: "eps")
         }
@@ -44,7 +44,7 @@ enum TrainingBuiltins {
         -> Value
     {
         _ = try ctx.positiveNumber("lr")
-        let wd = ctx.number("weight_decay")
+        let wd = try ctx.number("weight_decay")
         guard wd.isFinite, wd >= 0 else {
             throw ctx.error(
                 "'weight_decay' must be a finite non-negative number, got \(formatNumber(wd))", at: "weight_decay")
@@ -63,7 +63,7 @@ enum TrainingBuiltins {
         returns: "optimizer",
         example: "opt = gd(lr=0.01)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let (lr, wd) = (ctx.number("lr"), ctx.number("weight_decay"))
+        let (lr, wd) = (try ctx.number("lr"), try ctx.number("weight_decay"))
         return try makeOptimizer(ctx) { () throws(EngineError) in
             try Optimizer.gradientDescent(learningRate: lr, weightDecay: wd)
         }
@@ -87,7 +87,7 @@ enum TrainingBuiltins {
         example: "run = train(net, data, momentum(lr=0.01, beta=0.9), loss=cross_entropy)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let (lr, wd, beta, nesterov) = (
-            ctx.number("lr"), ctx.number("weight_decay"), ctx.number("beta"), ctx.bool("nesterov")
+            try ctx.number("lr"), try ctx.number("weight_decay"), try ctx.number("beta"), try ctx.bool("nesterov")
         )
         guard beta.isFinite, beta >= 0, beta < 1 else {
             throw ctx.error("'beta' must lie in [0, 1), got \(formatNumber(beta))", at: "beta")
@@ -115,8 +115,8 @@ enum TrainingBuiltins {
         returns: "optimizer",
         example: "opt = adam(lr=0.001)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let (lr, wd) = (ctx.number("lr"), ctx.number("weight_decay"))
-        let (b1, b2, eps) = (ctx.number("beta1"), ctx.number("beta2"), ctx.number("eps"))
+        let (lr, wd) = (try ctx.number("lr"), try ctx.number("weight_decay"))
+        let (b1, b2, eps) = (try ctx.number("beta1"), try ctx.number("beta2"), try ctx.number("eps"))
         for (label, x) in [("beta1", b1), ("beta2", b2)] where !(x.isFinite && x >= 0 && x < 1) {
             throw ctx.error("'\(label)' must lie in [0, 1), got \(formatNumber(x))", at: label)
         }
@@ -146,7 +146,7 @@ enum TrainingBuiltins {
         returns: "optimizer",
         example: "run = train(net, data, sgd(lr=0.05, batch=32, seed=1), steps=1000)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let (lr, wd, seed) = (ctx.number("lr"), ctx.number("weight_decay"), ctx.integer("seed"))
+        let (lr, wd, seed) = (try ctx.number("lr"), try ctx.number("weight_decay"), try ctx.integer("seed"))
         let batch = try ctx.integer("batch", in: 1...Int.max)
         return try makeOptimizer(ctx) { () throws(EngineError) in
             try Optimizer.stochastic(learningRate: lr, batchSize: batch, seed: seed, weightDecay: wd)
@@ -155,7 +155,10 @@ enum TrainingBuiltins {
 
     // MARK: - train
 
-    static let sharpnessMethods = ["lanczos", "power_iteration"]
+    /// Along a run only the warm-started iterations track λ_max.
+    static let trackingMethod = Choices.sharpnessMethod.only(
+        ["lanczos", "power"], notes: ["lanczos": "≤ 40 products, warm-started", "power": "30 + 1, the reference's"]
+    ).called("sharpness method")
 
     static let train = Builtin(
         "train", category: "training",
@@ -209,10 +212,7 @@ enum TrainingBuiltins {
             Parameter(
                 "sharpness_at_start", .bool, .value(.bool(false), text: "false"),
                 help: "measure λ_max(θ₀) (run.sharpness0) even without sharpness_every"),
-            Parameter(
-                "sharpness_method", .string, .value(.string("lanczos"), text: "\"lanczos\""),
-                help: "\"lanczos\" (≤ 40 products, warm-started) or \"power_iteration\" (30 + 1, the reference's)",
-                completion: .values(sharpnessMethods)),
+            trackingMethod.parameter("sharpness_method", default: "lanczos"),
         ],
         returns: "run",
         example: """
@@ -223,14 +223,14 @@ enum TrainingBuiltins {
             run.at(500).C
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let net = ctx.object("net", as: NetworkObject.self).network
-        let data = ctx.object("data", as: DatasetObject.self).dataset
-        let optimizer = ctx.object("optimizer", as: OptimizerObject.self).optimizer
-        let loss = ctx.object("loss", as: LossObject.self).loss
+        let net = try ctx.object("net", as: NetworkObject.self).network
+        let data = try ctx.object("data", as: DatasetObject.self).dataset
+        let optimizer = try ctx.object("optimizer", as: OptimizerObject.self).optimizer
+        let loss = try ctx.object("loss", as: LossObject.self).loss
         let steps = try ctx.integer("steps", in: 0...100_000_000)
         let every = try ctx.integer("every", in: 1...Int.max)
         var checkpoints = [Int]()
-        for v in ctx.list("checkpoints") {
+        for v in try ctx.list("checkpoints") {
             guard case .number(let x) = v else { continue }
             let c = Int(x)
             guard c >= 0 && c <= steps else {
@@ -238,35 +238,29 @@ enum TrainingBuiltins {
             }
             checkpoints.append(c)
         }
-        let stopBelow = ctx.optionalNumber("stop_when_loss_below")
+        let stopBelow = try ctx.optionalNumber("stop_when_loss_below")
         if let x = stopBelow, x.isNaN {
             throw ctx.error("'stop_when_loss_below' must be a number, got nan", at: "stop_when_loss_below")
         }
-        let divergence = ctx.optionalNumber("divergence_loss")
+        let divergence = try ctx.optionalNumber("divergence_loss")
         if let x = divergence, !(x > 0) {
             throw ctx.error(
                 "'divergence_loss' must be a positive number, got \(formatNumber(x))", at: "divergence_loss")
         }
-        let patterns = ctx.bool("patterns")
+        let patterns = try ctx.bool("patterns")
         if patterns && net.layerCount < 2 {
             throw ctx.error(
                 "patterns=true needs a hidden layer, but the network has a single weight matrix", at: "patterns")
         }
         var sharpnessEvery: Int?
-        if ctx.has("sharpness_every") { sharpnessEvery = try ctx.integer("sharpness_every", in: 1...Int.max) }
-        if sharpnessEvery == nil && ctx.bool("sharpness_at_start") {
+        if try ctx.has("sharpness_every") { sharpnessEvery = try ctx.integer("sharpness_every", in: 1...Int.max) }
+        if sharpnessEvery == nil, try ctx.bool("sharpness_at_start") {
             // A probe whose interval exceeds the run measures θ₀ only.
             sharpnessEvery = steps + 1
         }
-        let method: SharpnessTracker.Method
-        switch ctx.string("sharpness_method") {
-        case "lanczos": method = .lanczos(maxSteps: 40, minimumSteps: 8, tolerance: 1e-6)
-        case "power_iteration", "power": method = .powerIteration(iterations: 30)
-        case let other:
-            throw Diagnostic(
-                .runtime, "unknown sharpness method '\(other)'", at: ctx.range(of: "sharpness_method"),
-                hint: Suggestions.closest(to: other, in: sharpnessMethods).map { "did you mean '\($0)'?" },
-                notes: ["sharpness_method is \"lanczos\" or \"power_iteration\""])
+        let algorithm = try ctx.choice("sharpness_method", trackingMethod)
+        guard let method = SharpnessTracker.Method(algorithm) else {
+            throw Diagnostic(.internalError, "no tracking settings for \(algorithm)", at: ctx.range)
         }
         try ctx.engine { () throws(EngineError) in try net.checkCompatible(with: data, loss: loss) }
         if let b = optimizer.batchSize, b > data.count {
@@ -279,7 +273,7 @@ enum TrainingBuiltins {
         let options = TrainingOptions(
             every: every, checkpoints: checkpoints, stopWhenLossBelow: stopBelow,
             divergenceLoss: divergence, patternProbe: patterns,
-            neuronBalances: ctx.bool("balances"), recordAccuracy: true, sharpness: sharpness)
+            neuronBalances: try ctx.bool("balances"), recordAccuracy: true, sharpness: sharpness)
         let interpreter = ctx.interpreter
         let interrupt = interpreter.interrupt
         let progress = interpreter.progress
@@ -324,8 +318,8 @@ enum TrainingBuiltins {
             run.at(500).C
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let run = ctx.object("run", as: RunObject.self).run
-        let step = ctx.integer("step")
+        let run = try ctx.object("run", as: RunObject.self).run
+        let step = try ctx.integer("step")
         return .object(NetworkObject(try ctx.engine(at: "step") { () throws(EngineError) in try run.at(step) }))
     }
 }

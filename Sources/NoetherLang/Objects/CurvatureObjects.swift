@@ -134,7 +134,7 @@ public struct MatrixObject: NoetherObject {
             returns: "list",
             example: "H.\(what)(0)"
         ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-            let i = ctx.integer("index")
+            let i = try ctx.integer("index")
             let j = i < 0 ? count + i : i
             guard j >= 0 && j < count else {
                 throw ctx.error(
@@ -255,7 +255,7 @@ public struct SpectrumObject: NoetherObject {
             returns: "list",
             example: "eigs(H, top=3, vectors=true).vector(0)"
         ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-            let i = ctx.integer("index")
+            let i = try ctx.integer("index")
             let j = i < 0 ? count + i : i
             guard j >= 0 && j < count else {
                 throw ctx.error(

@@ -10,19 +10,28 @@ extension CallContext {
         do {
             return try body()
         } catch {
-            throw Diagnostic(error.diagnosticKind, error.description, at: label.map { range(of: $0) } ?? range)
+            throw Diagnostic(error.diagnosticKind, error.message, at: label.map { range(of: $0) } ?? range)
         }
     }
 }
 
 extension EngineError {
+    /// What the user reads: the engine's structured errors worded here.
+    var message: String {
+        switch self {
+        case .tooFewPoints(let needed, let used, let leftOut):
+            let reasons = leftOut.map { "\(formatSummary($0.x, digits: 3)) \(TheoryPowerLawText.describe($0.status))" }
+            return "a power law needs at least \(needed) usable points, got \(used)"
+                + (reasons.isEmpty ? "" : " (left out: \(reasons.joined(separator: ", ")))")
+        default:
+            return description
+        }
+    }
+
     /// `missingFile` for a file or folder that does not exist, `runtime` otherwise.
     var diagnosticKind: Diagnostic.Kind {
-        guard case .file(let m) = self else { return .runtime }
-        let missing =
-            m.hasPrefix("no such file") || m.contains(": no such file or directory")
-            || m.contains("does not exist") || m.contains("files not found")
-        return missing ? .missingFile : .runtime
+        if case .missingFile = self { return .missingFile }
+        return .runtime
     }
 }
 

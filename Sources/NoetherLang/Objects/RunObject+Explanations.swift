@@ -69,7 +69,7 @@ enum TrainingExplanations {
             The largest eigenvalue of the full-batch loss Hessian at θ_t, before update t (and
             at the final θ_T when T is a multiple of k), by Lanczos on exact Hessian-vector
             products warm-started from the previous eigenvector (or the reference's power
-            iteration, sharpness_method="power_iteration"). nan where a measurement failed.
+            iteration, sharpness_method="power"). nan where a measurement failed.
             """),
         Explanation(
             "run", "edge_step", formula: "edge_step = min{t measured : λ_max(θ_t) ≥ 2/η}",

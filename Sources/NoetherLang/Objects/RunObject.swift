@@ -196,7 +196,7 @@ public struct RunObject: NoetherObject {
             returns: "network",
             example: "run.at(250).C"
         ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-            let step = ctx.integer("step")
+            let step = try ctx.integer("step")
             return .object(NetworkObject(try ctx.engine(at: "step") { () throws(EngineError) in try run.at(step) }))
         }
     }

@@ -524,7 +524,8 @@ struct PlotOrigin {
     /// The origin of a call's argument `label` when its source text is a name or a
     /// field path whose value is the argument's (so text from elsewhere is never used).
     static func of(_ label: String, in ctx: CallContext) -> PlotOrigin? {
-        guard let value = ctx.value(label) else { return nil }
+        // The labels asked for are plot's own declared ones, so the lookup cannot fail.
+        guard let value = try? ctx.value(label) else { return nil }
         let interpreter = ctx.interpreter
         let range = ctx.range(of: label)
         guard range != ctx.range else { return nil }

@@ -1,0 +1,96 @@
+internal import CZlib
+
+/// A malformed gzip stream; `message` says what was wrong (lowercase).
+struct GzipError: Error, Sendable, Equatable {
+    let message: String
+}
+
+/// gzip files (RFC 1952) read through zlib's `inflate`, which checks each member's
+/// CRC-32 and length. A damaged stream is a `GzipError`, never a crash.
+enum Gzip {
+    /// Whether `bytes` starts with the gzip magic number 1f 8b.
+    static func isGzip(_ bytes: [UInt8]) -> Bool { bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B }
+
+    /// The decompressed content of every member of a gzip file, concatenated.
+    /// With `limit`, decoding stops once that many bytes are out (the CRC of a
+    /// member decoded only in part is then not checked). Data after the last member
+    /// that do not start another member are ignored, as `gzip -d` does.
+    static func decompress(_ bytes: [UInt8], limit: Int = .max) throws(GzipError) -> [UInt8] {
+        guard isGzip(bytes) else { throw GzipError(message: "not a gzip file") }
+        var out = [UInt8]()
+        if bytes.count >= 4 {
+            // ISIZE (the last member's size mod 2³²) is a good first guess at the size.
+            let n = bytes.count
+            let isize = Int(bytes[n - 4]) | Int(bytes[n - 3]) << 8 | Int(bytes[n - 2]) << 16 | Int(bytes[n - 1]) << 24
+            out.reserveCapacity(Swift.min(isize, limit, 1 << 30))
+        }
+        var stream = z_stream()
+        guard noether_inflate_init_gzip(&stream) == Z_OK else {
+            throw GzipError(message: "zlib could not start (out of memory)")
+        }
+        defer { inflateEnd(&stream) }
+        let chunk = 1 << 16
+        var buffer = [UInt8](repeating: 0, count: chunk)
+        try bytes.withUnsafeBufferPointer { (input) throws(GzipError) in
+            guard let base = input.baseAddress else { return }
+            var fed = 0  // bytes of `input` handed to zlib so far
+            func feed() {
+                let n = Swift.min(input.count - fed, Int(UInt32.max))
+                stream.next_in = UnsafeMutablePointer(mutating: base + fed)
+                stream.avail_in = UInt32(n)
+                fed += n
+            }
+            feed()
+            while true {
+                if stream.avail_in == 0, fed < input.count { feed() }
+                var status: Int32 = Z_OK
+                let produced = buffer.withUnsafeMutableBufferPointer { out in
+                    stream.next_out = out.baseAddress
+                    stream.avail_out = UInt32(chunk)
+                    status = inflate(&stream, Z_NO_FLUSH)
+                    return chunk - Int(stream.avail_out)
+                }
+                out.append(contentsOf: buffer[0..<produced])
+                if out.count >= limit {
+                    out.removeSubrange(limit...)
+                    return
+                }
+                switch status {
+                case Z_OK:
+                    continue
+                case Z_STREAM_END:
+                    // Another member may follow; anything else after the last one is ignored.
+                    let next = fed - Int(stream.avail_in)
+                    guard next + 1 < input.count, input[next] == 0x1F, input[next + 1] == 0x8B else { return }
+                    guard inflateReset(&stream) == Z_OK else { throw GzipError(message: "zlib could not restart") }
+                case Z_BUF_ERROR where stream.avail_in == 0 && fed == input.count:
+                    throw GzipError(message: "the data end before the gzip stream does")
+                case Z_MEM_ERROR:
+                    throw GzipError(message: "out of memory while decompressing")
+                default:
+                    throw GzipError(message: Self.describe(stream.msg.map { String(cString: $0) }))
+                }
+            }
+        }
+        return out
+    }
+
+    /// zlib's message for a damaged stream, in our words where they differ.
+    static func describe(_ zlibMessage: String?) -> String {
+        switch zlibMessage {
+        case "incorrect data check": "crc-32 check failed"
+        case "incorrect length check": "length check failed"
+        case "incorrect header check": "not a gzip file"
+        case let message?: message
+        case nil: "damaged data"
+        }
+    }
+}
+
+/// The decompressed content of gzip data (RFC 1952; every member, concatenated),
+/// by zlib. CRC-32 and length are checked.
+///
+/// Throws `EngineError.file` saying what is wrong with damaged or non-gzip data.
+public func gunzip(_ bytes: [UInt8]) throws(EngineError) -> [UInt8] {
+    do { return try Gzip.decompress(bytes) } catch { throw .file("not valid gzip data: \(error.message)") }
+}

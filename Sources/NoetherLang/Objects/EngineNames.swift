@@ -1,0 +1,41 @@
+import NoetherEngine
+
+// The language's spellings of engine values: the engine holds numbers, the
+// language names them (help, summaries, JSON and fields print these).
+
+extension Optimizer {
+    /// The language's spelling, e.g. `momentum(lr=0.01, beta=0.9)`; non-default
+    /// options and a non-zero weight decay are shown.
+    public var name: String {
+        let lr = "lr=\(NoetherEngine.formatShort(learningRate))"
+        let wd = weightDecay != 0 ? ", weight_decay=\(NoetherEngine.formatShort(weightDecay))" : ""
+        switch method {
+        case .gradientDescent:
+            return "gd(\(lr)\(wd))"
+        case .momentum(let beta, let nesterov):
+            return "momentum(\(lr), beta=\(NoetherEngine.formatShort(beta))\(nesterov ? ", nesterov=true" : "")\(wd))"
+        case .adam(let b1, let b2, let eps):
+            var s = "adam(\(lr)"
+            if b1 != 0.9 { s += ", beta1=\(NoetherEngine.formatShort(b1))" }
+            if b2 != 0.999 { s += ", beta2=\(NoetherEngine.formatShort(b2))" }
+            if eps != 1e-8 { s += ", eps=\(NoetherEngine.formatShort(eps))" }
+            return s + wd + ")"
+        case .stochastic(let b, let seed):
+            return "sgd(\(lr), batch=\(b), seed=\(seed)\(wd))"
+        }
+    }
+}
+
+extension Activation {
+    /// The name the language uses for this activation, e.g. `interpolated(0.5)`.
+    public var name: String {
+        switch self {
+        case .relu: "relu"
+        case .linear: "linear"
+        case .interpolated(let e): "interpolated(\(NoetherEngine.formatShort(e)))"
+        case .leakyReLU(let a): "leaky_relu(\(NoetherEngine.formatShort(a)))"
+        case .tanh: "tanh"
+        case .gelu: "gelu"
+        }
+    }
+}
