@@ -53,14 +53,15 @@ enum Commands {
             discussion: "explain alone lists the quantities; explain run.C or explain C names one field of a type.",
             example: "explain drift"),
         CommandDeclaration(
-            "save", arguments: "\"FILE.noe\"",
+            "save", arguments: "\"FILE.noe\" [overwrite]",
             abstract: "Writes the session so far as a script that replays and checks itself.",
             discussion: """
                 Every cell that ran without error, in the order it ran, each followed by its output as
                 #=> lines, under a header comment (Noether version, date, BLAS threads). Prose lines
                 (## …) you typed are kept. Cells that only ran help, explain, save or quit are left
                 out. Replay with `noether FILE.noe`; verify with `noether check FILE.noe`.
-                An existing file is replaced.
+                A file that exists is replaced only when this session wrote it, or with the word
+                overwrite after the name; under noether check the file goes to a temporary folder.
                 """,
             example: "save \"session.noe\""),
         CommandDeclaration(

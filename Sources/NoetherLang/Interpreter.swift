@@ -48,6 +48,9 @@ public final class Interpreter {
     /// The folder relative file names (`export`, `run`, `save`) are resolved against;
     /// `nil` means the process's working directory.
     public var baseDirectory: String?
+    /// Where this session may write and what it wrote (sandbox, overwrites, `check`'s
+    /// redirection; see `FileWrites`).
+    public var writes = FileWrites()
     /// Resource limits on what one call may build (tests lower them).
     public struct Limits: Sendable {
         /// The longest list `range`, `linspace` and `logspace` make.

@@ -75,6 +75,11 @@ public struct NoetherCommand: ParsableCommand {
     @Flag(name: .customLong("check"), help: "lesson: run lessons unattended and check their cells.")
     var checkLessons = false
 
+    @Option(
+        name: .customLong("allow-write"),
+        help: "Let scripts write below DIR too (repeatable; see docs/security.md).")
+    var allowWrite: [String] = []
+
     @Flag(name: .long, help: .hidden)
     var dumpReference = false
 
@@ -145,6 +150,7 @@ public struct NoetherCommand: ParsableCommand {
             return
         }
         let shell = Shell()
+        Self.sandbox(shell, script: isCheck ? arguments[1] : arguments.first, allow: allowWrite)
         shell.jsonOutput = json
         shell.parameters = try parsedParameters()
         // A session that ends at the prompt is journalled from its first cell (with -i,
@@ -183,6 +189,16 @@ public struct NoetherCommand: ParsableCommand {
             }
         }
         if status != .success { throw ExitCode(status.rawValue) }
+    }
+
+    /// Writes go only below the working directory, the script's folder, the temporary
+    /// folder and each --allow-write folder (docs/security.md).
+    static func sandbox(_ shell: Shell, script: String?, allow: [String]) {
+        var roots = [FileManager.default.currentDirectoryPath, NSTemporaryDirectory(), "/tmp"]
+        if let script, script != "-" {
+            roots.append(URL(fileURLWithPath: script).deletingLastPathComponent().path)
+        }
+        shell.interpreter.writes.roots = roots + allow
     }
 
     /// A script's text, or exit 66 (missing) / 65 (not UTF-8) with a message.

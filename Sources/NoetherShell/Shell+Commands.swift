@@ -11,7 +11,14 @@ extension Shell {
             quitRequested = true
             return true
         case "save":
-            try save(to: try fileArgument(name, arguments, range), range: range)
+            // `save "FILE.noe" overwrite` replaces a file this session did not write.
+            var rest = arguments
+            var overwrite = false
+            if rest.count == 2, case .string("overwrite") = rest[1] {
+                overwrite = true
+                rest.removeLast()
+            }
+            try save(to: try fileArgument(name, rest, range), overwrite: overwrite, range: range)
             return true
         case "run", "load":
             try runFile(try fileArgument(name, arguments, range), range: range)
@@ -42,19 +49,20 @@ extension Shell {
         return SessionScript.render(cells, header: header)
     }
 
-    func save(to path: String, range: SourceRange) throws(Diagnostic) {
+    func save(to path: String, overwrite: Bool = false, range: SourceRange) throws(Diagnostic) {
+        let target = try interpreter.pathForWriting(path, overwrite: overwrite, at: range)
         do throws(TextFile.Failure) {
-            try TextFile.write(savedText(), to: interpreter.resolvePath(path))
+            try TextFile.write(savedText(), to: target)
         } catch {
             throw Diagnostic(error.isMissing ? .missingFile : .runtime, error.message, at: range)
         }
-        console.err("saved \(cells.count) cell\(cells.count == 1 ? "" : "s") to \(path)")
+        if echo { console.err("saved \(cells.count) cell\(cells.count == 1 ? "" : "s") to \(path)") }
     }
 
     /// Runs a script in this session (the `run` command): its bindings stay; it stops
     /// at its first error, which is reported at its own file and line.
     func runFile(_ path: String, range: SourceRange) throws(Diagnostic) {
-        let resolved = interpreter.resolvePath(path)
+        let resolved = interpreter.pathForReading(path)
         guard !runningFiles.contains(resolved) else {
             throw Diagnostic(.runtime, "'\(path)' is already running (a script cannot run itself)", at: range)
         }

@@ -185,7 +185,8 @@ final class CapturedShell {
         c.shell.runCell("x = 41")
         Self.interrupt(flag, after: 0.3)
         let start = Date()
-        let ok = c.shell.runCell("run = train(mlp([20, 64, 5]), gaussian_mixture(), gd(lr=0.001), steps=100000000)")
+        let ok = c.shell.runCell(
+            "run = train(mlp([20, 64, 5]), gaussian_mixture(), gd(lr=0.001), steps=100000000, every=1000)")
         let seconds = Date().timeIntervalSince(start)
         #expect(!ok)
         #expect(seconds < 5, "took \(seconds) s to stop")
@@ -203,7 +204,7 @@ final class CapturedShell {
         let ok = c.shell.runCell(
             """
             a = 1
-            r = train(mlp([20, 64, 5]), gaussian_mixture(), gd(lr=0.001), steps=100000000)
+            r = train(mlp([20, 64, 5]), gaussian_mixture(), gd(lr=0.001), steps=100000000, every=1000)
             b = 2
             """)
         #expect(!ok)

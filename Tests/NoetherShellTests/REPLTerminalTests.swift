@@ -82,7 +82,7 @@ import Testing
 
         // Ctrl-C during a long training stops it fast and keeps the session.
         Self.step(
-            tty, "big = train(mlp([20, 256, 5]), gaussian_mixture(), gd(lr=0.001), steps=10000000)\r",
+            tty, "big = train(mlp([20, 256, 5]), gaussian_mixture(), gd(lr=0.001), steps=10000000, every=100)\r",
             expect: ["/10000000"], timeout: 15)  // the progress bar is up: training runs
         let start = Date()
         Self.step(tty, "\u{03}", expect: ["interrupted: train stopped at step", "[9]> "])

@@ -172,7 +172,7 @@ enum DataBuiltins {
             data2 = load_csv("tiny.csv", label="species")
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let path = ctx.interpreter.resolvePath(ctx.string("path"))
+        let path = ctx.interpreter.pathForReading(ctx.string("path"))
         let label = ctx.optionalString("label")
         let kind: LabelKind
         switch ctx.string("task") {
@@ -214,7 +214,7 @@ enum DataBuiltins {
             # net = mlp([784, 32, 32, 32, 32, 10])
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let path = ctx.interpreter.resolvePath(ctx.string("path"))
+        let path = ctx.interpreter.pathForReading(ctx.string("path"))
         let n = ctx.has("n") ? try sampleCount(ctx) : nil
         let test = ctx.bool("test")
         let data = try ctx.engine(at: "path") { () throws(EngineError) in

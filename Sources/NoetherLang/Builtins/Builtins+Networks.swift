@@ -175,12 +175,16 @@ enum NetworkBuiltins {
             Format version \(NetworkFile.version): a header line 'noether-network \(NetworkFile.version)', the sizes, the
             activation and bias, then every weight matrix (and bias) as text with round-trip
             precision, and a checksum over the parameters. `load` reads it back bit for bit.
-            The file is replaced if it exists. A relative path is relative to the running
-            script's folder. (`save "session.noe"`, without parentheses, is the session command.)
+            A file that exists is replaced only when this session wrote it or with overwrite=true,
+            and only inside the folders a session may write to (docs/security.md). A relative
+            path is relative to the running script's folder. (`save "session.noe"`, without parentheses, is the session command.)
             """,
         parameters: [
             Parameter("net", .object("network"), help: "the network to save", completion: .variables),
             Parameter("path", .string, help: "the file to write, e.g. \"net.txt\"", completion: .filePath),
+            Parameter(
+                "overwrite", .bool, .value(.bool(false), text: "false"),
+                help: "replace a file that exists and that this session did not write"),
         ],
         returns: "nothing",
         example: """
@@ -189,7 +193,8 @@ enum NetworkBuiltins {
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let net = ctx.object("net", as: NetworkObject.self).network
-        let path = ctx.interpreter.resolvePath(ctx.string("path"))
+        let path = try ctx.interpreter.pathForWriting(
+            ctx.string("path"), overwrite: ctx.bool("overwrite"), at: ctx.range(of: "path"))
         try ctx.engine(at: "path") { () throws(EngineError) in try net.save(to: path) }
         return .nothing
     }
@@ -210,7 +215,7 @@ enum NetworkBuiltins {
             net2 = load("start.net")
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let path = ctx.interpreter.resolvePath(ctx.string("path"))
+        let path = ctx.interpreter.pathForReading(ctx.string("path"))
         do throws(Diagnostic) {
             return .object(
                 NetworkObject(try ctx.engine(at: "path") { () throws(EngineError) in try Network.load(from: path) }))
