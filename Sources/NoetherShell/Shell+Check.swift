@@ -41,6 +41,12 @@ extension Shell {
             return ExitStatus(error.kind)
         }
         let segments = ScriptSegment.split(source, program)
+        if let line = segments.lazy.compactMap(\.malformedNoteLine).first {
+            console.err(
+                "\(source.name):\(line):1: error: malformed tolerance note in '\(source.lineText(line))'"
+                    + "\n  = note: write (rtol=1e-3), (atol=1e-9) or (rtol=1e-3, atol=1e-9), with non-negative numbers")
+            return .dataError
+        }
         echo = false
         defer { echo = true }
         let outcome = runSegments(segments, source: source, record: false)

@@ -63,7 +63,7 @@ extension Shell {
     /// at its first error, which is reported at its own file and line.
     func runFile(_ path: String, range: SourceRange) throws(Diagnostic) {
         let resolved = interpreter.pathForReading(path)
-        guard !runningFiles.contains(resolved) else {
+        guard !runningFiles.contains(Shell.identity(resolved)) else {
             throw Diagnostic(.runtime, "'\(path)' is already running (a script cannot run itself)", at: range)
         }
         guard runningFiles.count < 32 else {
@@ -78,7 +78,7 @@ extension Shell {
                 error.isMissing ? "no such file '\(path)'" : error.message, at: range)
         }
         let source = SourceFile(name: path, text: text)
-        runningFiles.append(resolved)
+        runningFiles.append(Shell.identity(resolved))
         defer { runningFiles.removeLast() }
         let program: Program
         do {
@@ -88,6 +88,18 @@ extension Shell {
             throw d
         }
         try interpreter.run(program, source: source)
+    }
+
+    /// A script file's identity for cycle detection: its absolute path, symbolic
+    /// links resolved.
+    static func identity(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// Marks `path` as the script being run in batch, so a `run` of it from inside
+    /// (directly or through another script) is refused before it runs twice.
+    public func runningScript(_ path: String) {
+        runningFiles = [Shell.identity(path)]
     }
 
     /// A UTC timestamp for headers: `2025-06-01 12:00:00 UTC`.
@@ -146,27 +158,52 @@ extension Shell {
     /// Replays a journal (or any saved session) into this session, printing its outputs
     /// and recording its cells, as `noether --recover` does. Stops at the first error.
     public func recover(from path: String) -> ExitStatus {
-        let text: String
+        var text: String
         do throws(TextFile.Failure) {
             text = try TextFile.read(path)
         } catch {
             console.err("noether: error: \(error.message)")
             return .noInput
         }
-        let source = SourceFile(name: path, text: text)
+        // A session killed while writing leaves a torn last line: drop it, and if the
+        // last cell still does not parse, that cell.
+        if !text.isEmpty && !text.hasSuffix("\n") {
+            let cut = text.lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
+            console.err("noether: note: dropped the journal's torn last line '\(text[cut...])'")
+            text = String(text[..<cut])
+        }
+        var source = SourceFile(name: path, text: text)
+        var parsed = try? Parser.parse(source)
+        if parsed == nil, let cut = text.range(of: "\n\n", options: .backwards) {
+            console.err(
+                "noether: note: dropped the journal's last cell, which was cut off:\n\(text[cut.upperBound...])")
+            text = String(text[..<cut.lowerBound]) + "\n"
+            source = SourceFile(name: path, text: text)
+            parsed = try? Parser.parse(source)
+        }
         let program: Program
-        do {
-            program = try Parser.parse(source)
-        } catch {
-            report(error, source)
-            return ExitStatus(error.kind)
+        if let parsed {
+            program = parsed
+        } else {
+            do throws(Diagnostic) {
+                program = try Parser.parse(source)
+            } catch {
+                report(error, source)
+                return ExitStatus(error.kind)
+            }
         }
         let segments = ScriptSegment.split(source, program, mode: .byStatement)
         console.err("noether: recovering \(segments.count) cell\(segments.count == 1 ? "" : "s") from \(path)")
-        let outcome = runSegments(segments, source: source, record: true)
+        // Replay goes on past cells that fail again (a file since deleted), as the session did.
+        let outcome = runSegments(segments, source: source, record: true, keepGoing: true)
         if let error = outcome.error {
             report(error, source)
             return ExitStatus(error.kind)
+        }
+        if outcome.failures > 0 {
+            console.err(
+                "noether: \(outcome.failures) recovered cell\(outcome.failures == 1 ? "" : "s") failed again (above); the others are restored"
+            )
         }
         return .success
     }

@@ -1,3 +1,3 @@
 import NoetherShell
 
-NoetherCommand.main()
+NoetherCommand.main(NoetherCommand.normalized(Array(CommandLine.arguments.dropFirst())))

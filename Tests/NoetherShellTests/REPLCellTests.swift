@@ -192,9 +192,10 @@ final class CapturedShell {
         #expect(seconds < 5, "took \(seconds) s to stop")
         #expect(!flag.isRaised)
         #expect(c.err.last?.hasPrefix("interrupted: train stopped at step ") == true, "\(c.err)")
+        // The interrupted cell binds nothing (issue 15); the session goes on.
         c.shell.runCell("x + 1")
-        c.shell.runCell("run.interrupted")
-        #expect(c.out == ["42", "true"])
+        #expect(c.out == ["42"])
+        #expect(c.shell.interpreter.globals["run"] == nil)
     }
 
     @Test func ctrlCBetweenStatementsStopsTheCellThere() {
@@ -211,8 +212,9 @@ final class CapturedShell {
         let message = c.err.joined(separator: "\n")
         #expect(message.hasPrefix("In[1]:3:1: error: interrupted"), "\(message)")
         #expect(message.contains("note: train stopped at step "))
-        #expect(c.shell.interpreter.globals["a"] != nil)
-        #expect(c.shell.interpreter.globals["r"] != nil)
+        // An interrupted cell binds nothing, not even what ran before the interrupt.
+        #expect(c.shell.interpreter.globals["a"] == nil)
+        #expect(c.shell.interpreter.globals["r"] == nil)
         #expect(c.shell.interpreter.globals["b"] == nil)
         #expect(!flag.isRaised)
         #expect(c.shell.notebook.progress.tasks.isEmpty)

@@ -114,7 +114,7 @@ public func loadCSV(path: String, label: String? = nil, kind: LabelKind = .autom
         if let bad = targets.firstIndex(where: { !isClassLabel($0) }) {
             throw .file(
                 "'\(path)' line \(targetLines[bad]), column '\(labelName)': "
-                    + "'\(formatShort(targets[bad]))' is not a class label (a non-negative integer)")
+                    + "'\(formatShort(targets[bad]))' is not a class label (a non-negative integer below 100000)")
         }
         classification = true
     }

@@ -110,6 +110,13 @@ enum NetworkBuiltins {
             try Network.mlp(
                 sizes: sizes, activation: activation, bias: bias, seed: seed, initialization: initialization)
         }
+        // A huge scale overflows the weights (or their squares, in C_l): refuse it.
+        let norms = net.parameters.weights.map { $0.storage.reduce(0) { $0 + $1 * $1 } }
+        guard norms.allSatisfy(\.isFinite) else {
+            throw ctx.error(
+                "scale=\(formatNumber(scale)) makes weights whose squared norms overflow a 64-bit float",
+                at: "scale", hint: "use a scale whose weights stay below about 1e150")
+        }
         return .object(NetworkObject(net))
     }
 

@@ -292,7 +292,10 @@ enum TrainingBuiltins {
         let lastReport = Mutex(clock.now)
         let monitor = TrainingMonitor(interval: 1) { done, total in
             let now = clock.now
-            let due = done % 50 == 0 || lastReport.withLock { now - $0 > .milliseconds(200) }
+            // At an interrupt the step reached is reported, so the message names the
+            // step the run stopped at.
+            let due =
+                interrupt.isRaised || done % 50 == 0 || lastReport.withLock { now - $0 > .milliseconds(200) }
             if due {
                 lastReport.withLock { $0 = now }
                 progress?(done, total, "train")
