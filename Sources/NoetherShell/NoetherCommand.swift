@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NoetherEngine
 import NoetherLang
 import NoetherSyntax
 
@@ -274,6 +275,17 @@ public struct NoetherCommand: ParsableCommand {
 
     /// A script's text, or exit 66 (missing) / 65 (not UTF-8) with a message.
     static func readScript(_ file: String) throws -> String {
+        // The text, its tokens and its syntax tree take several times the file's size.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int {
+            do {
+                try MemoryBudget.check(
+                    MemoryBudget.product(size, 8), for: "reading the script '\(file)' (\(size) bytes)",
+                    instead: "split it into smaller scripts")
+            } catch {
+                Console.standard.err("noether: error: \(error.description)")
+                throw ExitCode(ExitStatus.failure.rawValue)
+            }
+        }
         guard let data = FileManager.default.contents(atPath: file) else {
             let why = FileManager.default.fileExists(atPath: file) ? "cannot be read" : "does not exist"
             Console.standard.err("noether: error: '\(file)' \(why)")

@@ -116,4 +116,27 @@ import Testing
         let fine = try BinaryTests.run(["-e", "load_csv(\"d.csv\").n"], directory: dir)
         #expect(fine.stdout == "2000\n", "stderr: \(fine.stderr)")
     }
+
+    @Test func aHessianLargerThanTheBudgetIsRefusedBeforeItIsBuilt() throws {
+        // The budget is the smallest of MemAvailable, the cgroup's room and
+        // NOETHER_MEMORY_LIMIT; the limit stands in for a small cgroup here.
+        let r = try BinaryTests.run(
+            ["-e", "hessian(mlp([20, 64, 5], seed=1), gaussian_mixture(n=20, seed=1))"],
+            environment: ["NOETHER_MEMORY_LIMIT": "1M"])
+        #expect(r.status == 1, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("but only 1 MiB of memory are available"))
+        #expect(r.stderr.contains("lanczos"))
+    }
+
+    @Test func aScriptLargerThanTheBudgetIsRefusedBeforeParsing() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = String(repeating: "# a comment line of the script\n", count: 200) + "1\n"
+        try text.write(to: dir.appendingPathComponent("big.noe"), atomically: true, encoding: .utf8)
+        let r = try BinaryTests.run(["big.noe"], environment: ["NOETHER_MEMORY_LIMIT": "16K"], directory: dir)
+        #expect(r.status == 1, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("reading the script 'big.noe'"))
+        let fine = try BinaryTests.run(["big.noe"], directory: dir)
+        #expect(fine.stdout == "1\n")
+    }
 }
