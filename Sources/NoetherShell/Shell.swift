@@ -220,8 +220,12 @@ public final class Shell {
 
     /// Cells that only ask for help, save or leave are not part of the record (a cell
     /// of comments and prose is).
+    static let passiveCommands: Set<String> = [
+        "help", "explain", "save", "quit", "exit", "vars", "history", "lesson", "clear",
+    ]
+
     static func isRecordable(_ statements: [Statement]) -> Bool {
-        let passive: Set<String> = ["help", "explain", "save", "quit", "exit", "vars", "history", "lesson", "clear"]
+        let passive = passiveCommands
         return statements.isEmpty
             || !statements.allSatisfy {
                 if case .command(let name, _, _, _) = $0 { return passive.contains(name) }

@@ -46,6 +46,17 @@ import Testing
         #expect(left == ["s.noe"])
     }
 
+    @Test func checkReplaysAWriteOutsideTheSandboxWithoutMakingIt() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = "/var/lib/noether-never-\(UUID().uuidString).net"
+        let text = "save(mlp([2, 2], seed=1), \"\(target)\")\nload(\"\(target)\").sizes\n#=> [2, 2]\n"
+        try text.write(to: dir.appendingPathComponent("s.noe"), atomically: true, encoding: .utf8)
+        let r = try BinaryTests.run(["check", "s.noe"], directory: dir)
+        #expect(r.status == 0, "stdout: \(r.stdout) stderr: \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: target))
+    }
+
     @Test func plotDoesNotOverwriteTheUsersData() throws {
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(at: dir) }

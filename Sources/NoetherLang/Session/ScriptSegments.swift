@@ -41,9 +41,9 @@ public struct ScriptSegment: Sendable {
         var textStart = 1  // first line of the current segment's text
         for (k, statement) in statements.enumerated() {
             current.append(statement)
-            let endLine = source.location(of: Swift.max(statement.range.start, statement.range.end - 1)).line
+            let endLine = source.line(of: Swift.max(statement.range.start, statement.range.end - 1))
             let nextStart =
-                k + 1 < statements.count ? source.location(of: statements[k + 1].range.start).line : lines.count + 1
+                k + 1 < statements.count ? source.line(of: statements[k + 1].range.start) : lines.count + 1
             // Recorded output between this statement and the next one closes the segment.
             var expected = [String]()
             var firstOutput: Int?
