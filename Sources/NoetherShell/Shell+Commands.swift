@@ -120,6 +120,7 @@ extension Shell {
     ) {
         var before = [(String, Value)]()
         var after = [Int: [(String, Value)]]()
+        if parameters.isEmpty { return (before, after) }
         let statements = segments.flatMap(\.statements)
         for (name, value) in parameters {
             let defaultAssignment = statements.first {
