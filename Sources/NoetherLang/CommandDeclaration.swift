@@ -55,7 +55,7 @@ enum Commands {
             discussion: "explain alone lists the quantities; explain run.C or explain C names one field of a type.",
             example: "explain drift"),
         CommandDeclaration(
-            "save", arguments: "\"FILE.noe\"",
+            "save", arguments: "\"FILE.noe\" [overwrite]",
             abstract: "Writes the session so far as a script that replays and checks itself.",
             discussion: """
                 Every cell that ran without error, in the order it ran, each followed by its output as
@@ -63,7 +63,9 @@ enum Commands {
                 (## …) you typed are kept. Cells that only ran help, explain, save or quit are left
                 out. Replay with `noether FILE.noe`; verify with `noether check FILE.noe`.
                 A name ending in .ipynb writes a Jupyter notebook instead, one code cell per cell
-                with its output (docs/jupyter.md). An existing file is replaced.
+                with its output (docs/jupyter.md). A file that exists is replaced only when this
+                session wrote it, or with the word overwrite after the name; under noether check
+                the file goes to a temporary folder.
                 """,
             example: "save \"session.noe\""),
         CommandDeclaration(

@@ -8,7 +8,7 @@ extension Interpreter {
         let calleeValue: Value
         if case .name(let name, let range) = call.callee {
             guard let v = lookup(name) else {
-                let candidates = registry.builtins.keys.map { $0 } + visibleNames
+                let candidates = registry.builtins.keys.map { $0 } + visibleNames.filter { $0 != "_" }
                 throw Diagnostic(
                     .runtime, "unknown function '\(name)'", at: range,
                     hint: Suggestions.closest(to: name, in: candidates).map { "did you mean '\($0)'?" })
@@ -149,6 +149,16 @@ extension Interpreter {
         var message =
             "argument '\(p.label)' of '\(builtin.name)' must be \(article(p.type.displayName)) \(p.type.displayName), got \(value.typeName)"
         if p.type == .integer, case .number(let x) = value { message += " \(formatNumber(x))" }
+        // A list of the wrong kind: name the first element that does not fit.
+        if case .list(let element) = p.type, case .list(let items) = value,
+            let bad = items.firstIndex(where: { !element.accepts($0) })
+        {
+            let item = items[bad]
+            var shown = item.rendered
+            if shown.count > 40 || shown.contains("\n") { shown = "" }
+            message += " whose element \(bad) is \(article(item.typeName)) \(item.typeName)"
+            if !shown.isEmpty { message += " (\(shown))" }
+        }
         throw Diagnostic(.runtime, message, at: range, notes: ["\(p.label): \(p.help)"])
     }
 

@@ -71,6 +71,9 @@ public final class Interpreter {
     /// The folder relative file names (`export`, `run`, `save`) are resolved against;
     /// `nil` means the process's working directory.
     public var baseDirectory: String?
+    /// Where this session may write and what it wrote (sandbox, overwrites, `check`'s
+    /// redirection; see `FileWrites`).
+    public var writes = FileWrites()
     /// Resource limits on what one call may build (tests lower them).
     public struct Limits: Sendable {
         /// The longest list `range`, `linspace` and `logspace` make.
@@ -433,7 +436,8 @@ public final class Interpreter {
     }
 
     func unknownName(_ name: String, at range: SourceRange) -> Diagnostic {
-        let hint = Suggestions.closest(to: name, in: visibleNames).map { "did you mean '\($0)'?" }
+        // `_` is one edit from every one-letter name: never a useful suggestion.
+        let hint = Suggestions.closest(to: name, in: visibleNames.filter { $0 != "_" }).map { "did you mean '\($0)'?" }
         return Diagnostic(.runtime, "unknown name '\(name)'", at: range, hint: hint)
     }
 
@@ -472,7 +476,8 @@ public final class Interpreter {
             let v = try evaluate(e)
             guard case .string(let name) = v else {
                 throw Diagnostic(
-                    .runtime, "a \(base.typeName) is indexed by a field name in quotes, got \(v.typeName)",
+                    .runtime,
+                    "\(article(base.typeName)) \(base.typeName) is indexed by a field name in quotes, got \(v.typeName)",
                     at: e.range, hint: "write r[\"name\"] or r.name")
             }
             return try fieldAccess(base, name: name, nameRange: e.range)

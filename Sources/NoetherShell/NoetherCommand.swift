@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NoetherEngine
 import NoetherLang
 import NoetherSyntax
 
@@ -28,8 +29,9 @@ public struct NoetherCommand: ParsableCommand {
             noether - < FILE        run a script read from standard input
             noether check FILE.noe  replay a saved session; compare every output
                                     with the #=> lines under it and print a diff
-            noether --recover       replay the last session's journal, then
-                                    continue at the prompt
+            noether --recover [ID]  replay the journal of the most recent crashed
+                                    session (or session ID), then continue at
+                                    the prompt
             noether lesson [N]      list the lessons, or take lesson N at the
                                     prompt; with --check, run every lesson (or
                                     lesson N) unattended and check its cells
@@ -69,8 +71,13 @@ public struct NoetherCommand: ParsableCommand {
     @ArgumentParser.Argument(help: "A .noe script to run ('-' for standard input), or 'check FILE.noe'.")
     var arguments: [String] = []
 
-    @Option(name: [.customShort("e"), .customLong("eval")], help: "Run SOURCE instead of a file.")
-    var source: String?
+    @Option(
+        name: [.customShort("e"), .customLong("eval")],
+        help: "Run SOURCE instead of a file (repeatable: the pieces run in order, as one program).")
+    var sources: [String] = []
+
+    /// The program of every -e, in order.
+    private var source: String? { sources.isEmpty ? nil : sources.joined(separator: "\n") }
 
     @Flag(name: [.customShort("i"), .customLong("interactive")], help: "After the script, stay at the prompt.")
     var interactive = false
@@ -83,7 +90,9 @@ public struct NoetherCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the final value as JSON instead of its summary.")
     var json = false
 
-    @Flag(name: .long, help: "Replay the last session's journal into a new session.")
+    @Flag(
+        name: .long,
+        help: "Replay the most recent crashed session's journal (or the session ID given) into a new session.")
     var recover = false
 
     @Option(name: .long, help: "check: relative tolerance for numbers (default 1e-9).")
@@ -95,6 +104,11 @@ public struct NoetherCommand: ParsableCommand {
     @Flag(name: .customLong("check"), help: "lesson: run lessons unattended and check their cells.")
     var checkLessons = false
 
+    @Option(
+        name: .customLong("allow-write"),
+        help: "Let scripts write below DIR too (repeatable; see docs/security.md).")
+    var allowWrite: [String] = []
+
     @Flag(name: .long, help: .hidden)
     var dumpReference = false
 
@@ -102,6 +116,33 @@ public struct NoetherCommand: ParsableCommand {
     var cluster: ClusterOptions
 
     public init() {}
+
+    /// The arguments with every value of an option that takes one attached as
+    /// `--name=VALUE`, so values that start with '-' (`-e '-1'`, `--rtol -1`) are
+    /// values, not options.
+    public static func normalized(_ arguments: [String]) -> [String] {
+        let long = [
+            "-e": "--eval", "--eval": "--eval", "-p": "--parameter", "--parameter": "--parameter",
+            "--rtol": "--rtol", "--atol": "--atol", "--allow-write": "--allow-write",
+        ]
+        var out = [String]()
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            if a == "--" {
+                out += arguments[i...]
+                break
+            }
+            if let name = long[a], i + 1 < arguments.count {
+                out.append("\(name)=\(arguments[i + 1])")
+                i += 2
+                continue
+            }
+            out.append(a)
+            i += 1
+        }
+        return out
+    }
 
     private var isCheck: Bool { arguments.first == "check" }
     private var isLesson: Bool { arguments.first == "lesson" }
@@ -139,8 +180,8 @@ public struct NoetherCommand: ParsableCommand {
             if let x, !(x.isFinite && x >= 0) { throw ValidationError("--\(name) must be a non-negative number") }
         }
         if source != nil && !arguments.isEmpty { throw ValidationError("give either a FILE or -e SOURCE, not both") }
-        if recover && (source != nil || !arguments.isEmpty) {
-            throw ValidationError("--recover starts a prompt session; give no file")
+        if recover && (source != nil || arguments.count > 1 || interactive) {
+            throw ValidationError("--recover starts a prompt session; give no file, or the ID of a crashed session")
         }
         if interactive && arguments.first == "-" {
             throw ValidationError("-i cannot read the script from standard input")
@@ -159,7 +200,7 @@ public struct NoetherCommand: ParsableCommand {
                 throw ValidationError("-p: '\(name)' cannot be set (not a name, or a builtin's)")
             }
             out.removeAll { $0.name == name }
-            out.append((name, Parameters.value(String(p[p.index(after: eq)...]))))
+            out.append((name, try Parameters.value(String(p[p.index(after: eq)...]))))
         }
         return out
     }
@@ -177,6 +218,7 @@ public struct NoetherCommand: ParsableCommand {
             if status != .success { throw ExitCode(status.rawValue) }
             return
         }
+        CrashReport.install()
         let clusterStatus = try cluster.run(
             arguments,
             shell: {
@@ -190,12 +232,12 @@ public struct NoetherCommand: ParsableCommand {
             return
         }
         let shell = Shell()
+        Self.sandbox(shell, script: isCheck ? arguments[1] : arguments.first, allow: allowWrite)
         shell.jsonOutput = json
         shell.parameters = try parsedParameters()
         // A session that ends at the prompt is journalled from its first cell (with -i,
         // the script's statements too); the newest earlier journal is what --recover reads.
         let stateDirectory = StateDirectory.path()
-        let previousJournal = Journal.files(in: stateDirectory).last
         if interactive || (!isCheck && source == nil && arguments.isEmpty) {
             shell.journal = Journal(directory: stateDirectory)
         }
@@ -211,30 +253,87 @@ public struct NoetherCommand: ParsableCommand {
         } else if let source {
             status = shell.runBatch(SourceFile(name: "<-e>", text: source))
             if interactive { status = Self.promptSession(shell, recover: nil, after: status) }
-        } else if let file = arguments.first, file != "-" {
+        } else if !recover, let file = arguments.first, file != "-" {
             let text = try Self.readScript(file)
+            shell.runningScript(file)
             status = shell.runBatch(SourceFile(name: file, text: text))
             if interactive { status = Self.promptSession(shell, recover: nil, after: status) }
-        } else if arguments.first == "-" {
+        } else if arguments.first == "-" || (json && !recover && arguments.isEmpty && !Console.isTerminal(0)) {
+            // `--json` prints one final value: piped cells run as one script.
             var text = ""
             while let line = readLine(strippingNewline: false) { text += line }
             status = shell.runBatch(SourceFile(name: "<stdin>", text: text))
         } else {
             if recover {
-                guard let previousJournal else {
-                    Console.standard.err("noether: error: no journal to recover in \(stateDirectory)/journal")
-                    throw ExitCode(ExitStatus.noInput.rawValue)
-                }
-                status = Self.promptSession(shell, recover: previousJournal, after: .success)
+                let journal = try Self.journalToRecover(in: stateDirectory, id: arguments.first)
+                status = Self.promptSession(shell, recover: journal, after: .success)
             } else {
                 status = Self.promptSession(shell, recover: nil, after: .success)
             }
         }
+        shell.journal?.finish(console: shell.console)
         if status != .success { throw ExitCode(status.rawValue) }
+    }
+
+    /// The journal `--recover` replays: the session `id` names, else the most recent
+    /// crashed session (one whose journal is neither locked by a live session nor
+    /// ended cleanly), else the most recent session. Lists the crashed ones.
+    static func journalToRecover(in stateDirectory: String, id: String?) throws -> String {
+        let all = Journal.files(in: stateDirectory)
+        let crashed = Journal.crashed(in: stateDirectory)
+        if let id {
+            guard let path = all.first(where: { Journal.id(of: $0) == id }) else {
+                Console.standard.err(
+                    "noether: error: no session '\(id)' in \(stateDirectory)/journal"
+                        + (crashed.isEmpty
+                            ? ""
+                            : "; crashed sessions: "
+                                + crashed.map(Journal.id(of:)).joined(separator: ", ")))
+                throw ExitCode(ExitStatus.noInput.rawValue)
+            }
+            if Journal.isLive(path) {
+                Console.standard.err("noether: error: session '\(id)' is still running")
+                throw ExitCode(ExitStatus.noInput.rawValue)
+            }
+            return path
+        }
+        if crashed.count > 1 {
+            Console.standard.err(
+                "noether: crashed sessions (newest last):\n"
+                    + crashed.map { "  " + Journal.id(of: $0) }.joined(separator: "\n")
+                    + "\nnoether: recovering the newest; noether --recover ID recovers another")
+        }
+        let finished = all.filter { !Journal.isLive($0) }
+        guard let path = crashed.last ?? finished.last else {
+            Console.standard.err("noether: error: no journal to recover in \(stateDirectory)/journal")
+            throw ExitCode(ExitStatus.noInput.rawValue)
+        }
+        return path
+    }
+
+    /// Writes go only below the working directory, the script's folder, the temporary
+    /// folder and each --allow-write folder (docs/security.md).
+    static func sandbox(_ shell: Shell, script: String?, allow: [String]) {
+        var roots = [FileManager.default.currentDirectoryPath, NSTemporaryDirectory(), "/tmp"]
+        if let script, script != "-" {
+            roots.append(URL(fileURLWithPath: script).deletingLastPathComponent().path)
+        }
+        shell.interpreter.writes.roots = roots + allow
     }
 
     /// A script's text, or exit 66 (missing) / 65 (not UTF-8) with a message.
     static func readScript(_ file: String) throws -> String {
+        // The text, its tokens and its syntax tree take several times the file's size.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int {
+            do {
+                try MemoryBudget.check(
+                    MemoryBudget.product(size, 8), for: "reading the script '\(file)' (\(size) bytes)",
+                    instead: "split it into smaller scripts")
+            } catch {
+                Console.standard.err("noether: error: \(error.description)")
+                throw ExitCode(ExitStatus.failure.rawValue)
+            }
+        }
         guard let data = FileManager.default.contents(atPath: file) else {
             let why = FileManager.default.fileExists(atPath: file) ? "cannot be read" : "does not exist"
             Console.standard.err("noether: error: '\(file)' \(why)")
@@ -271,23 +370,24 @@ public struct NoetherCommand: ParsableCommand {
 enum Parameters {
     static func isName(_ s: String) -> Bool { Lexer.isIdentifier(s) }
 
-    static func value(_ text: String) -> Value {
+    /// A constant the language reads (a number with its sign, a "string", a [list]),
+    /// `true`/`false`, or else the text itself as a string. Text Swift would read as a
+    /// number but the language does not (`0x10`, `nan`, `inf`, `1e999`) is refused
+    /// rather than silently taken as a number or a string.
+    static func value(_ text: String) throws -> Value {
         if text == "true" { return .bool(true) }
         if text == "false" { return .bool(false) }
-        if let first = text.first, first.isNumber || first == "-" || first == "+" || first == ".",
-            let x = Double(text), x.isFinite
+        let source = SourceFile(name: "-p", text: text)
+        if let program = try? Parser.parse(source), program.statements.count == 1,
+            case .expression(let e, _) = program.statements[0], Shell.isConstant(e),
+            let v = try? Interpreter(output: { _ in }).run(program, source: source)
         {
-            return .number(x)
+            return v
         }
-        if text.hasPrefix("[") {
-            // A list literal of constants, read by the language's own parser.
-            let source = SourceFile(name: "-p", text: text)
-            if let program = try? Parser.parse(source), program.statements.count == 1,
-                case .expression(let e, _) = program.statements[0], Shell.isConstant(e),
-                let v = try? Interpreter(output: { _ in }).run(program, source: source)
-            {
-                return v
-            }
+        if Double(text) != nil {
+            throw ValidationError(
+                "-p: '\(text)' is not a number noether reads (write a finite decimal such as 0.5, -2 or 1e-3, or a quoted string '\"\(text)\"')"
+            )
         }
         return .string(text)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import NoetherLang
 import NoetherSyntax
 
@@ -9,7 +10,29 @@ extension Shell {
     /// prints a unified diff of the differences to standard output, then a summary line.
     /// Success when everything matches; failure (1) on a difference or a runtime error;
     /// 65 when the file does not parse.
+    /// The user's files are never written: `save`, `save(net, …)`, `export` and
+    /// `plot(file=)` write into a temporary folder, removed afterwards.
     public func check(_ source: SourceFile, tolerance: Tolerance) -> ExitStatus {
+        withWritesRedirected { checkRedirected(source, tolerance: tolerance) }
+    }
+
+    /// Runs `body` with every file write of the session redirected into a fresh
+    /// temporary folder (`FileWrites.redirect`), which is removed afterwards.
+    func withWritesRedirected<T>(_ body: () -> T) -> T {
+        let writes = interpreter.writes
+        guard writes.redirect == nil else { return body() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "noether-check-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        writes.redirect = folder.path
+        defer {
+            writes.redirect = nil
+            try? FileManager.default.removeItem(at: folder)
+        }
+        return body()
+    }
+
+    private func checkRedirected(_ source: SourceFile, tolerance: Tolerance) -> ExitStatus {
         let program: Program
         do {
             program = try Parser.parse(source)
@@ -18,6 +41,12 @@ extension Shell {
             return ExitStatus(error.kind)
         }
         let segments = ScriptSegment.split(source, program)
+        if let line = segments.lazy.compactMap(\.malformedNoteLine).first {
+            console.err(
+                "\(source.name):\(line):1: error: malformed tolerance note in '\(source.lineText(line))'"
+                    + "\n  = note: write (rtol=1e-3), (atol=1e-9) or (rtol=1e-3, atol=1e-9), with non-negative numbers")
+            return .dataError
+        }
         echo = false
         defer { echo = true }
         let outcome = runSegments(segments, source: source, record: false)

@@ -11,7 +11,14 @@ extension Shell {
             quitRequested = true
             return true
         case "save":
-            try save(to: try fileArgument(name, arguments, range), range: range)
+            // `save "FILE.noe" overwrite` replaces a file this session did not write.
+            var rest = arguments
+            var overwrite = false
+            if rest.count == 2, case .string("overwrite") = rest[1] {
+                overwrite = true
+                rest.removeLast()
+            }
+            try save(to: try fileArgument(name, rest, range), overwrite: overwrite, range: range)
             return true
         case "run", "load":
             try runFile(try fileArgument(name, arguments, range), range: range)
@@ -42,22 +49,23 @@ extension Shell {
         return SessionScript.render(cells, header: header)
     }
 
-    func save(to path: String, range: SourceRange) throws(Diagnostic) {
+    func save(to path: String, overwrite: Bool = false, range: SourceRange) throws(Diagnostic) {
+        let target = try interpreter.pathForWriting(path, overwrite: overwrite, at: range)
         do throws(TextFile.Failure) {
             // `save "x.ipynb"` writes the session as a notebook (Jupyter/NotebookFile.swift).
             let text = path.hasSuffix(".ipynb") ? NotebookFile(recorded: cells).json() : savedText()
-            try TextFile.write(text, to: interpreter.resolvePath(path))
+            try TextFile.write(text, to: target)
         } catch {
             throw Diagnostic(error.isMissing ? .missingFile : .runtime, error.message, at: range)
         }
-        console.err("saved \(cells.count) cell\(cells.count == 1 ? "" : "s") to \(path)")
+        if echo { console.err("saved \(cells.count) cell\(cells.count == 1 ? "" : "s") to \(path)") }
     }
 
     /// Runs a script in this session (the `run` command): its bindings stay; it stops
     /// at its first error, which is reported at its own file and line.
     func runFile(_ path: String, range: SourceRange) throws(Diagnostic) {
-        let resolved = interpreter.resolvePath(path)
-        guard !runningFiles.contains(resolved) else {
+        let resolved = interpreter.pathForReading(path)
+        guard !runningFiles.contains(Shell.identity(resolved)) else {
             throw Diagnostic(.runtime, "'\(path)' is already running (a script cannot run itself)", at: range)
         }
         guard runningFiles.count < 32 else {
@@ -72,7 +80,7 @@ extension Shell {
                 error.isMissing ? "no such file '\(path)'" : error.message, at: range)
         }
         let source = SourceFile(name: path, text: text)
-        runningFiles.append(resolved)
+        runningFiles.append(Shell.identity(resolved))
         defer { runningFiles.removeLast() }
         let program: Program
         do {
@@ -82,6 +90,18 @@ extension Shell {
             throw d
         }
         try interpreter.run(program, source: source)
+    }
+
+    /// A script file's identity for cycle detection: its absolute path, symbolic
+    /// links resolved.
+    static func identity(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// Marks `path` as the script being run in batch, so a `run` of it from inside
+    /// (directly or through another script) is refused before it runs twice.
+    public func runningScript(_ path: String) {
+        runningFiles = [Shell.identity(path)]
     }
 
     /// A UTC timestamp for headers: `2025-06-01 12:00:00 UTC`.
@@ -102,6 +122,7 @@ extension Shell {
     ) {
         var before = [(String, Value)]()
         var after = [Int: [(String, Value)]]()
+        if parameters.isEmpty { return (before, after) }
         let statements = segments.flatMap(\.statements)
         for (name, value) in parameters {
             let defaultAssignment = statements.first {
@@ -140,35 +161,65 @@ extension Shell {
     /// Replays a journal (or any saved session) into this session, printing its outputs
     /// and recording its cells, as `noether --recover` does. Stops at the first error.
     public func recover(from path: String) -> ExitStatus {
-        let text: String
+        var text: String
         do throws(TextFile.Failure) {
             text = try TextFile.read(path)
         } catch {
             console.err("noether: error: \(error.message)")
             return .noInput
         }
-        let source = SourceFile(name: path, text: text)
+        // A session killed while writing leaves a torn last line: drop it, and if the
+        // last cell still does not parse, that cell.
+        if !text.isEmpty && !text.hasSuffix("\n") {
+            let cut = text.lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
+            console.err("noether: note: dropped the journal's torn last line '\(text[cut...])'")
+            text = String(text[..<cut])
+        }
+        var source = SourceFile(name: path, text: text)
+        var parsed = try? Parser.parse(source)
+        if parsed == nil, let cut = text.range(of: "\n\n", options: .backwards) {
+            console.err(
+                "noether: note: dropped the journal's last cell, which was cut off:\n\(text[cut.upperBound...])")
+            text = String(text[..<cut.lowerBound]) + "\n"
+            source = SourceFile(name: path, text: text)
+            parsed = try? Parser.parse(source)
+        }
         let program: Program
-        do {
-            program = try Parser.parse(source)
-        } catch {
-            report(error, source)
-            return ExitStatus(error.kind)
+        if let parsed {
+            program = parsed
+        } else {
+            do throws(Diagnostic) {
+                program = try Parser.parse(source)
+            } catch {
+                report(error, source)
+                return ExitStatus(error.kind)
+            }
         }
         let segments = ScriptSegment.split(source, program, mode: .byStatement)
         console.err("noether: recovering \(segments.count) cell\(segments.count == 1 ? "" : "s") from \(path)")
-        let outcome = runSegments(segments, source: source, record: true)
-        // The recovered cells keep their numbers (failed ones too, journalled as `#✗`
-        // comments before the next cell): the next prompt continues after them.
+        // Replay goes on past cells that fail again (a file since deleted), as the session did.
+        let outcome = runSegments(segments, source: source, record: true, keepGoing: true)
+        // The recovered cells keep their numbers: the next prompt continues after them.
+        // Failed cells are journalled as cells with their error and replay as such;
+        // interrupted ones (and failed ones in journals of older versions, as `#✗` lines)
+        // are comments that still had a number in the session.
         let ran = segments.prefix(outcome.outputs.count)
         let end = ran.last?.statements.last?.range.end ?? 0
-        let failed = text.utf8.prefix(end).split(separator: UInt8(ascii: "\n"))
-            .filter { $0.starts(with: (SessionScript.failedPrefix + " error:").utf8) }.count
-        for _ in 0..<failed { notebook.skipNumber() }
+        let skipped = text.utf8.prefix(end).split(separator: UInt8(ascii: "\n"))
+            .filter {
+                $0.starts(with: (SessionScript.failedPrefix + " error:").utf8)
+                    || $0.starts(with: Shell.interruptedCellHeader.utf8)
+            }.count
+        for _ in 0..<skipped { notebook.skipNumber() }
         for segment in ran { notebook.begin(segment.text) }
         if let error = outcome.error {
             report(error, source)
             return ExitStatus(error.kind)
+        }
+        if outcome.failures > 0 {
+            console.err(
+                "noether: \(outcome.failures) recovered cell\(outcome.failures == 1 ? "" : "s") failed again (above); the others are restored"
+            )
         }
         return .success
     }

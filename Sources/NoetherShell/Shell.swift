@@ -32,6 +32,14 @@ public final class Shell {
     var echo = true
     /// Files being run by `run`, innermost last (to refuse a file that runs itself).
     var runningFiles: [String] = []
+    /// `_` and `out[n]` of scripts run in batch, by `check` and by `--recover`.
+    let scriptValues = ScriptValues()
+    /// Top-level statements in the record so far, and for each prompt cell recorded
+    /// its number in the saved file (what `out[n]` becomes there).
+    var recordedStatements = 0
+    var savedNumbers: [Int: Int] = [:]
+    /// Command words the user has bound (a note was printed the first time).
+    var shadowedCommands: Set<String> = []
     /// Where lessons are, the saved progress, and the lesson being taken (Lessons/).
     public var lessons = LessonLibrary.standard()
 
@@ -76,7 +84,13 @@ public final class Shell {
             report(error, source)
             return ExitStatus(error.kind)
         }
-        if jsonOutput { console.out(outcome.lastValue.json.serialized(pretty: true)) }
+        if jsonOutput {
+            let json = outcome.lastValue.json
+            console.out(json.serialized(pretty: true))
+            if Shell.hasNonFinite(json) {
+                console.err("note: JSON has no nan or inf: non-finite numbers are written as null")
+            }
+        }
         return .success
     }
 
@@ -85,47 +99,98 @@ public final class Shell {
         var error: Diagnostic?
         /// The output of each segment that ran (the failing one included).
         var outputs: [[String]] = []
+        /// Errors reported and gone past (`keepGoing`).
+        var failures = 0
     }
 
     /// Runs segments in order, parameters applied, each segment's output captured and
-    /// (with `record`) its cell recorded and journalled. Stops at the first error or `quit`.
-    func runSegments(_ segments: [ScriptSegment], source: SourceFile, record: Bool) -> SegmentsOutcome {
+    /// (with `record`) its cell recorded and journalled. Stops at the first error or
+    /// `quit` — except an error the segment's recorded output expects (`#=> error: …`,
+    /// a cell that failed in the session it was saved from): that one becomes the
+    /// segment's output and the run goes on, as the session did.
+    ///
+    /// `_` and `out[n]` work as at the prompt, numbered by top-level statement
+    /// (`save` renumbers a session's `out[n]` to match).
+    /// With `keepGoing` (`--recover`) every error is reported and the run goes on.
+    func runSegments(
+        _ segments: [ScriptSegment], source: SourceFile, record: Bool, keepGoing: Bool = false
+    ) -> SegmentsOutcome {
+        // One large-stack thread for the whole script, not one per statement.
+        Interpreter.withLargeStack {
+            runSegmentsHere(segments, source: source, record: record, keepGoing: keepGoing)
+        }
+    }
+
+    private func runSegmentsHere(
+        _ segments: [ScriptSegment], source: SourceFile, record: Bool, keepGoing: Bool
+    ) -> SegmentsOutcome {
         var outcome = SegmentsOutcome()
         let injections = parameterInjections(segments)
         for (name, value) in injections.before {
             interpreter.bind(name, value)
-            if record { recordCell(RecordedCell(text: parameterCellText(name, value), output: [])) }
+            if record { recordCell(RecordedCell(text: parameterCellText(name, value), output: []), statements: 1) }
         }
+        let keepsOutputs = source.text.contains("out")
         for segment in segments {
             guard !quitRequested else { break }
             capture = []
             var injected = [String]()
+            var ran = 0
             do {
                 for statement in segment.statements {
                     let value = try interpreter.run(Program(statements: [statement]), source: source)
                     outcome.lastValue = value
+                    scriptValues.note(statement, value, in: interpreter, keepingOutputs: keepsOutputs)
                     for (name, value) in injections.after[statement.range.start] ?? [] {
                         interpreter.bind(name, value)
                         injected.append(parameterCellText(name, value))
                     }
+                    ran += 1
                     if quitRequested { break }
                 }
             } catch {
-                outcome.outputs.append(capture ?? [])
-                outcome.error = error
+                let output = (capture ?? []) + [Shell.errorLine(error)]
                 capture = nil
+                if error.kind != .interrupted,
+                    keepGoing || segment.expected.contains(where: { $0.hasPrefix("error: ") })
+                {
+                    if echo || keepGoing { report(error, source) }
+                    if keepGoing { outcome.failures += 1 }
+                    // The failed statement keeps its number; it has no value.
+                    scriptValues.note(segment.statements[ran], .nothing, in: interpreter, keepingOutputs: keepsOutputs)
+                    outcome.outputs.append(output)
+                    if record {
+                        recordCell(
+                            RecordedCell(text: segment.text, output: output), statements: segment.statements.count)
+                    }
+                    continue
+                }
+                outcome.outputs.append(output.dropLast())
+                outcome.error = error
                 return outcome
             }
             let output = capture ?? []
             capture = nil
             outcome.outputs.append(output)
             if record && Shell.isRecordable(segment.statements) {
-                recordCell(RecordedCell(text: segment.text, output: output))
+                recordCell(RecordedCell(text: segment.text, output: output), statements: segment.statements.count)
             }
-            if record { for text in injected { recordCell(RecordedCell(text: text, output: [])) } }
+            if record { for text in injected { recordCell(RecordedCell(text: text, output: []), statements: 1) } }
         }
         return outcome
     }
+
+    static func hasNonFinite(_ json: JSONValue) -> Bool {
+        switch json {
+        case .number(let x): !x.isFinite
+        case .array(let items): items.contains(where: hasNonFinite)
+        case .object(let fields): fields.contains { hasNonFinite($0.1) }
+        default: false
+        }
+    }
+
+    /// The recorded output line of a cell that failed: `error: MESSAGE`.
+    static func errorLine(_ error: Diagnostic) -> String { "error: " + error.message }
 
     // MARK: - Prompt sessions
 
@@ -133,6 +198,11 @@ public final class Shell {
     /// continues while brackets, braces or a string are open. An error is reported and
     /// the session goes on. Returns failure if any cell failed.
     public func runCells(prompt: Bool, nextLine: (_ continuation: Bool) -> String?) -> ExitStatus {
+        // One large-stack thread for the whole session, not one per cell.
+        Interpreter.withLargeStack { runCellsHere(nextLine: nextLine) }
+    }
+
+    private func runCellsHere(nextLine: (_ continuation: Bool) -> String?) -> ExitStatus {
         var anyFailed = false
         while !quitRequested {
             guard var text = nextLine(false) else { break }
@@ -145,16 +215,22 @@ public final class Shell {
         return anyFailed ? .failure : .success
     }
 
-    /// Adds a cell to the record and the journal.
-    func recordCell(_ cell: RecordedCell) {
+    /// Adds a cell to the record and the journal; `statements` is how many top-level
+    /// statements it holds (its last one's number in the saved file is its `out[n]`).
+    func recordCell(_ cell: RecordedCell, statements: Int) {
         cells.append(cell)
+        recordedStatements += statements
         journal?.append(cell, console: console)
     }
 
     /// Cells that only ask for help, save or leave are not part of the record (a cell
     /// of comments and prose is).
+    static let passiveCommands: Set<String> = [
+        "help", "explain", "save", "quit", "exit", "vars", "history", "lesson", "clear",
+    ]
+
     static func isRecordable(_ statements: [Statement]) -> Bool {
-        let passive: Set<String> = ["help", "explain", "save", "quit", "exit", "vars", "history", "lesson", "clear"]
+        let passive = passiveCommands
         return statements.isEmpty
             || !statements.allSatisfy {
                 if case .command(let name, _, _, _) = $0 { return passive.contains(name) }

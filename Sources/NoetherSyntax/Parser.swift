@@ -294,12 +294,15 @@ public struct Parser {
         return try parseComparison(tb)
     }
 
+    /// Built once: a dictionary literal here was rebuilt for every expression parsed.
+    private static let comparisons: [Symbol: BinaryOperator] = [
+        .equal: .equal, .notEqual: .notEqual, .less: .less,
+        .lessEqual: .lessEqual, .greater: .greater, .greaterEqual: .greaterEqual,
+    ]
+
     private mutating func parseComparison(_ tb: Bool) throws(Diagnostic) -> Expression {
         let lhs = try parseAdditive(tb)
-        let ops: [Symbol: BinaryOperator] = [
-            .equal: .equal, .notEqual: .notEqual, .less: .less,
-            .lessEqual: .lessEqual, .greater: .greater, .greaterEqual: .greaterEqual,
-        ]
+        let ops = Parser.comparisons
         if case .symbol(let s) = peekKind(), let op = ops[s] {
             let opToken = advance()
             let rhs = try parseAdditive(tb)

@@ -32,6 +32,18 @@ public struct SourceFile: Sendable, Equatable {
         self.lineStarts = starts
     }
 
+    /// The 1-based line of a UTF-8 offset (a binary search; no text is decoded).
+    public func line(of offset: Int) -> Int {
+        let clamped = Swift.min(Swift.max(offset, 0), utf8.count)
+        var lo = 0
+        var hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= clamped { lo = mid } else { hi = mid - 1 }
+        }
+        return lo + 1
+    }
+
     /// 1-based line and column (column counted in characters) of a UTF-8 offset.
     public func location(of offset: Int) -> (line: Int, column: Int) {
         let clamped = Swift.min(Swift.max(offset, 0), utf8.count)

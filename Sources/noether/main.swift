@@ -17,4 +17,4 @@ if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "kernel" {
 if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "convert" {
     exit(NotebookCommandLine.run(Array(CommandLine.arguments.dropFirst(2))))
 }
-NoetherCommand.main()
+NoetherCommand.main(NoetherCommand.normalized(Array(CommandLine.arguments.dropFirst())))

@@ -118,7 +118,7 @@ import Testing
         (["check", "x.noe", "--rtol=-1"], Int32(64), "--rtol must be a non-negative number"),
         (["-p", "lr", "-e", "1"], Int32(64), "-p needs NAME=VALUE, got 'lr'"),
         (["-p", "train=1", "-e", "1"], Int32(64), "-p: 'train' cannot be set"),
-        (["--recover", "x.noe"], Int32(64), "--recover starts a prompt session; give no file"),
+        (["--recover", "-e", "1"], Int32(64), "--recover starts a prompt session; give no file"),
         (["a.noe", "b.noe"], Int32(64), "give one script (or 'check FILE.noe')"),
         (["-e", "run \"no/such.noe\""], Int32(66), "error: no such file 'no/such.noe'"),
         (["-e", "1 +"], Int32(65), "<-e>:1:4: error: expected an expression"),
@@ -207,7 +207,7 @@ import Testing
         let second = try Self.run(["--recover"], stdin: "a + 1\n", environment: ["NOETHER_STATE_DIR": state])
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout == "42\n7\n")
-        #expect(second.stderr.contains("recovering 2 cells from"))
+        #expect(second.stderr.contains("recovering 3 cells from"))
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("noether-empty-\(UUID().uuidString)")
             .path
         let none = try Self.run(["--recover"], stdin: "", environment: ["NOETHER_STATE_DIR": empty])

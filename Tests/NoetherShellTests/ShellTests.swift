@@ -60,9 +60,11 @@ final class TemporaryFolder {
     @Test func recordsEveryCellThatRanWithItsOutput() throws {
         let folder = try TemporaryFolder()
         let (shell, captured) = session(folder)
-        // The failing cell and the help cell are not part of the record.
-        #expect(shell.cells.count == Self.cells.count - 2)
-        #expect(!shell.cells.contains { $0.text.hasPrefix("nope") || $0.text.hasPrefix("help") })
+        // The help cell is not part of the record; the failing cell is, with its error
+        // as its output (so the saved session replays as it ran).
+        #expect(shell.cells.count == Self.cells.count - 1)
+        #expect(!shell.cells.contains { $0.text.hasPrefix("help") })
+        #expect(shell.cells.contains { $0 == RecordedCell(text: "nope + 1", output: ["error: unknown name 'nope'"]) })
         #expect(shell.cells[0] == RecordedCell(text: "## A small session", output: []))
         #expect(shell.cells[4].output == ["6"])
         #expect(shell.cells[5].output.count == 2 && shell.cells[5].output[1] == "true")
@@ -79,12 +81,16 @@ final class TemporaryFolder {
         #expect(saved.contains(", BLAS threads "))
         #expect(saved.contains("## A small session\n"))
         #expect(saved.contains("total\n#=> 6\n"))
-        #expect(!saved.contains("help train") && !saved.contains("nope") && !saved.contains("save \""))
+        #expect(!saved.contains("help train") && !saved.contains("save \""))
+        #expect(saved.contains("nope + 1\n#=> error: unknown name 'nope'\n"))
 
         let replay = Captured()
         let second = Shell(console: replay.console)
         #expect(second.runBatch(SourceFile(name: "s.noe", text: saved)) == .success)
-        #expect(replay.out.flatMap(SessionScript.lines) == shell.cells.flatMap(\.output))
+        // The expected error goes to standard error, the rest to standard output.
+        #expect(
+            replay.out.flatMap(SessionScript.lines) == shell.cells.flatMap(\.output).filter { !$0.hasPrefix("error: ") }
+        )
         // `_` and `out` belong to the prompt's notebook, not to the script.
         for name in shell.interpreter.globalOrder where name != "_" && name != "out" {
             #expect(second.interpreter.globals[name]?.rendered == shell.interpreter.globals[name]?.rendered, "\(name)")
@@ -106,7 +112,7 @@ final class TemporaryFolder {
         let checker = Shell(console: captured.console)
         #expect(checker.check(SourceFile(name: "s.noe", text: shell.savedText()), tolerance: .standard) == .success)
         #expect(captured.out.isEmpty)
-        #expect(captured.err.last?.hasPrefix("noether check: s.noe: all 5 outputs match") == true)
+        #expect(captured.err.last?.hasPrefix("noether check: s.noe: all 6 outputs match") == true)
     }
 
     @Test func checkPrintsADiffOfWhatDiffers() throws {
@@ -207,7 +213,8 @@ final class TemporaryFolder {
         #expect(!shell.runCell("save \"no/such/dir/s.noe\""))
         #expect(captured.err.last?.contains("no such file or directory") == true)
         #expect(shell.runCell("save \"ok.noe\""))
-        #expect(captured.err.last == "saved 0 cells to ok.noe")
+        // The failed save is in the record, with its error.
+        #expect(captured.err.last == "saved 1 cell to ok.noe")
     }
 
     @Test func parametersReplaceTheScriptsDefaults() throws {
@@ -247,7 +254,7 @@ final class TemporaryFolder {
         shell.runCell("a * 21")
         let text = try String(contentsOfFile: journal.path, encoding: .utf8)
         #expect(text.hasPrefix("# Noether \(noetherVersion) journal started "))
-        #expect(text.hasSuffix("\na = 2\n\n#✗ error: unknown name 'nope'\n#✗ b = nope\n\na * 21\n#=> 42\n"))
+        #expect(text.hasSuffix("\na = 2\n\nb = nope\n#=> error: unknown name 'nope'\n\na * 21\n#=> 42\n"))
         #expect(Journal.files(in: folder.path) == [journal.path])
 
         // Recovery replays it into a new session: bindings, outputs and record.
@@ -256,7 +263,7 @@ final class TemporaryFolder {
         #expect(recovered.recover(from: journal.path) == .success)
         #expect(next.out == ["42"])
         #expect(recovered.interpreter.globals["a"]?.rendered == "2")
-        #expect(recovered.cells.map(\.text) == ["a = 2", "a * 21"])
+        #expect(recovered.cells.map(\.text) == ["a = 2", "b = nope", "a * 21"])
         // Numbering continues after the recovered cells, the failed one included.
         #expect(recovered.notebook.nextNumber == 4)
     }

@@ -4,21 +4,10 @@ import Glibc
 import Darwin
 #endif
 
-/// Bytes of memory the system can still give this process: `MemAvailable` from
-/// `/proc/meminfo` on Linux; `nil` where it cannot be read.
-public func availableMemoryBytes() -> Int? {
-    guard let file = fopen("/proc/meminfo", "r") else { return nil }
-    defer { fclose(file) }
-    var line = [CChar](repeating: 0, count: 256)
-    while fgets(&line, Int32(line.count), file) != nil {
-        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard text.hasPrefix("MemAvailable:") else { continue }
-        let digits = text.dropFirst("MemAvailable:".count).filter { $0.isNumber }
-        guard let kib = Int(String(digits)) else { return nil }
-        return kib * 1024
-    }
-    return nil
-}
+/// Bytes of memory this process may still allocate: `MemoryBudget.available()` (the
+/// smaller of `MemAvailable` and the cgroup's limit minus its usage); `nil` where
+/// neither can be read.
+public func availableMemoryBytes() -> Int? { MemoryBudget.available() }
 
 /// `bytes` as a short human-readable size ("512 KiB", "1.5 GiB").
 func formatBytes(_ bytes: Int) -> String {

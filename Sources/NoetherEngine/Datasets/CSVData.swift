@@ -25,7 +25,16 @@ public enum LabelKind: Sendable, Equatable, Hashable {
 ///
 /// Errors (`EngineError.file`) name the file and the 1-based line, e.g.
 /// `'data.csv' line 7, column 'x2': 'abc' is not a number`.
+/// The most rows `loadCSV` reads: the generators' limit on n.
+public let csvRowLimit = 10_000_000
+
 public func loadCSV(path: String, label: String? = nil, kind: LabelKind = .automatic) throws(EngineError) -> Dataset {
+    // The text, its lines and the numbers take about six times the file's size.
+    if let size = FileBytes.size(path) {
+        try MemoryBudget.check(
+            MemoryBudget.product(size, 6), for: "loading '\(path)' (\(size) bytes)",
+            instead: "load a subset of its rows (at most \(csvRowLimit) rows are read)")
+    }
     let lines = textLines(try FileBytes.read(path))
     func clean(_ s: String) -> Substring { s[...] }
     func trim(_ s: Substring) -> Substring {
@@ -70,6 +79,11 @@ public func loadCSV(path: String, label: String? = nil, kind: LabelKind = .autom
         let number = lineIndex + 1
         lineIndex += 1
         if trim(line).isEmpty { continue }
+        guard targets.count < csvRowLimit else {
+            throw .file(
+                "'\(path)' has more than \(csvRowLimit) rows, the most a dataset may have (as for the generators' n); use a subset of its rows"
+            )
+        }
         let values = try fields(line, number: number)
         guard values.count == columns else {
             throw .file("'\(path)' line \(number): expected \(columns) values, found \(values.count)")
@@ -100,7 +114,7 @@ public func loadCSV(path: String, label: String? = nil, kind: LabelKind = .autom
         if let bad = targets.firstIndex(where: { !isClassLabel($0) }) {
             throw .file(
                 "'\(path)' line \(targetLines[bad]), column '\(labelName)': "
-                    + "'\(formatShort(targets[bad]))' is not a class label (a non-negative integer)")
+                    + "'\(formatShort(targets[bad]))' is not a class label (a non-negative integer below 100000)")
         }
         classification = true
     }

@@ -108,6 +108,14 @@ func readIDX(_ path: String, expectedDimensions: Int, count: Int?) throws(Engine
         }
         return shape
     }
+    /// The header announces the sizes: check the bytes and the Float64 dataset they
+    /// become against the memory budget before decompressing or reading them.
+    func checkBudget(items: Int, itemSize: Int, raw: Int) throws(EngineError) {
+        let total = MemoryBudget.sum(raw, MemoryBudget.product(items, itemSize, 8))
+        try MemoryBudget.check(
+            total, for: "loading \(items) items of \(itemSize) bytes from '\(path)'",
+            instead: "load a subset with n=")
+    }
     if compressed {
         let all = try FileBytes.read(path)
         // Decompress the header first, then exactly what `count` items need.
@@ -119,6 +127,7 @@ func readIDX(_ path: String, expectedDimensions: Int, count: Int?) throws(Engine
         let itemSize = shape.dropFirst().reduce(1, *)
         let items = Swift.min(count ?? shape[0], shape[0])
         let needed = headerSize + items * itemSize
+        try checkBudget(items: items, itemSize: itemSize, raw: needed)
         do { bytes = try Gzip.decompress(all, limit: count == nil ? .max : needed) } catch {
             throw .file("'\(path)' is not a valid gzip file: \(error.message)")
         }
@@ -132,6 +141,10 @@ func readIDX(_ path: String, expectedDimensions: Int, count: Int?) throws(Engine
     let itemSize = shape.dropFirst().reduce(1, *)
     let items = Swift.min(count ?? shape[0], shape[0])
     let needed = headerSize + items * itemSize
+    if let size = FileBytes.size(path), size < needed {
+        throw truncated(announced: shape[0], present: (size - headerSize) / Swift.max(itemSize, 1))
+    }
+    try checkBudget(items: items, itemSize: itemSize, raw: needed)
     bytes = try FileBytes.read(path, maxBytes: needed)
     guard bytes.count >= needed else {
         throw truncated(announced: shape[0], present: (bytes.count - headerSize) / Swift.max(itemSize, 1))

@@ -19,12 +19,25 @@ enum FileBytes {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// The size in bytes of the regular file at `path`; nil when it is not one.
+    static func size(_ path: String) -> Int? {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(st.st_size)
+    }
+
     /// The content of the file at `path`: all of it, or its first `maxBytes` bytes.
     static func read(_ path: String, maxBytes: Int = .max) throws(EngineError) -> [UInt8] {
         if isDirectory(path) { throw .file("cannot read '\(path)': it is a directory") }
         guard let f = fopen(path, "rb") else { throw failure("cannot read", path) }
         defer { fclose(f) }
         var bytes = [UInt8]()
+        var st = stat()
+        if fstat(fileno(f), &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
+            let size = Swift.min(Int(st.st_size), maxBytes)
+            try MemoryBudget.check(size, for: "reading '\(path)'", instead: "use a smaller file")
+            bytes.reserveCapacity(size)
+        }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while bytes.count < maxBytes {
             let want = Swift.min(chunk.count, maxBytes - bytes.count)

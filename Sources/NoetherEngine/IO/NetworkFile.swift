@@ -133,6 +133,23 @@ public enum NetworkFile {
             throw fail("expected 'bias true' or 'bias false'")
         }
         let hasBias = biasLine[1] == "true"
+        // The header drives every allocation below: refuse sizes the file cannot hold
+        // (each number takes at least two bytes, a digit and a separator) or that do
+        // not fit in memory, before reserving anything.
+        var announced = 0
+        for l in 0..<(sizes.count - 1) {
+            announced = MemoryBudget.sum(
+                announced, MemoryBudget.product(sizes[l + 1], sizes[l] + (hasBias ? 1 : 0)))
+        }
+        let fileBytes = text.utf8.count
+        if MemoryBudget.product(announced, 2) > fileBytes {
+            throw .file(
+                "'\(source)' is damaged: its sizes \(sizes) announce \(announced) parameters but the file holds only \(fileBytes) bytes"
+            )
+        }
+        try MemoryBudget.check(
+            MemoryBudget.product(announced, 8, 2), for: "loading the network '\(source)' (\(announced) parameters)",
+            instead: "load it on a machine with more memory")
         var weights = [Matrix]()
         var biases = [Matrix]()
         for l in 0..<(sizes.count - 1) {

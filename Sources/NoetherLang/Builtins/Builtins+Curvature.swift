@@ -306,9 +306,17 @@ enum CurvatureBuiltins {
         if try ctx.has("top") { selection = .top(try ctx.integer("top", in: 1...n)) }
         if try ctx.has("bottom") { selection = .bottom(try ctx.integer("bottom", in: 1...n)) }
         let vectors = try ctx.bool("vectors")
+        // LAPACK cannot stop halfway: say so and how long it takes, then drop the
+        // result if Ctrl-C came meanwhile (an interrupted cell binds nothing).
+        if n >= 1000 {
+            let seconds = Swift.max(
+                1, Int((Double(n) * Double(n) * Double(n) * (vectors ? 9 : 4.0 / 3) / 2e10).rounded()))
+            ctx.interpreter.progress?(0, 1, "\(eigensolverLabel) (LAPACK on \(n)×\(n), about \(seconds) s)")
+        }
         let e = try ctx.engine(at: "H") { () throws(EngineError) in
             try NoetherEngine.eigs(matrix, selection: selection, vectors: vectors, threshold: threshold)
         }
+        try ctx.stopIfInterrupted()
         return .object(SpectrumObject(e, source: source))
     }
 
@@ -386,7 +394,7 @@ enum CurvatureBuiltins {
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let (net, data, loss) = try ctx.networkDataLoss()
         let (kind, _) = try ctx.curvatureKind()
-        let iterations = try ctx.integer("iterations", in: 0...100_000_000)
+        let iterations = try ctx.integer("iterations", in: 1...100_000_000)
         let seed = try ctx.integer("seed")
         var ws = try ctx.workspace(net, data, loss, kind)
         let r = try ctx.tracked("power_iteration") { (progress) throws(EngineError) in
@@ -717,13 +725,16 @@ extension CallContext {
                 throw error
             }
         }
-        guard let result, !stopped else {
+        guard let result, !stopped, !interrupt.isRaised else {
             interrupt.clear()
             throw Diagnostic(.interrupted, "interrupted", at: range)
         }
         return result
     }
 }
+
+/// The progress label of a LAPACK eigensolver call (which Ctrl-C cannot stop halfway).
+public let eigensolverLabel = "finishing the eigensolver"
 
 /// `bytes` as a short size: "512 KiB", "1.5 GiB".
 func formatByteCount(_ bytes: Int) -> String {

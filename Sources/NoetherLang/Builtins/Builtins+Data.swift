@@ -168,7 +168,7 @@ enum DataBuiltins {
             data2 = load_csv("tiny.csv", label="species")
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let path = ctx.interpreter.resolvePath(try ctx.string("path"))
+        let path = ctx.interpreter.pathForReading(try ctx.string("path"))
         let label = try ctx.optionalString("label")
         let kind = try ctx.choice("task", Choices.task)
         let data = try ctx.engine(at: "path") { () throws(EngineError) in
@@ -200,7 +200,7 @@ enum DataBuiltins {
             # net = mlp([784, 32, 32, 32, 32, 10])
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let path = ctx.interpreter.resolvePath(try ctx.string("path"))
+        let path = ctx.interpreter.pathForReading(try ctx.string("path"))
         let n = try ctx.has("n") ? try sampleCount(ctx) : nil
         let test = try ctx.bool("test")
         let data = try ctx.engine(at: "path") { () throws(EngineError) in

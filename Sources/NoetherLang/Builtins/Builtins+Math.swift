@@ -111,7 +111,17 @@ enum MathBuiltins {
             throw ctx.error(
                 "'range' would make \(count) numbers; at most \(limit)", at: try ctx.has("stop") ? "stop" : "start")
         }
-        return .numbers((0..<count).map { Double(start + $0 * step) })
+        // Built in chunks, polling Ctrl-C between them: a long list stops at once.
+        var values = [Value]()
+        values.reserveCapacity(count)
+        var i = 0
+        while i < count {
+            let end = Swift.min(count, i + 65536)
+            for k in i..<end { values.append(.number(Double(start + k * step))) }
+            i = end
+            try ctx.stopIfInterrupted()
+        }
+        return .list(values)
     }
 
     // MARK: - Reductions

@@ -95,6 +95,13 @@ enum NetworkBuiltins {
             try Network.mlp(
                 sizes: sizes, activation: activation, bias: bias, seed: seed, initialization: initialization)
         }
+        // A huge scale overflows the weights (or their squares, in C_l): refuse it.
+        let norms = net.parameters.weights.map { $0.storage.reduce(0) { $0 + $1 * $1 } }
+        guard norms.allSatisfy(\.isFinite) else {
+            throw ctx.error(
+                "scale=\(formatNumber(scale)) makes weights whose squared norms overflow a 64-bit float",
+                at: "scale", hint: "use a scale whose weights stay below about 1e150")
+        }
         return .object(NetworkObject(net))
     }
 
@@ -160,12 +167,16 @@ enum NetworkBuiltins {
             Format version \(NetworkFile.version): a header line 'noether-network \(NetworkFile.version)', the sizes, the
             activation and bias, then every weight matrix (and bias) as text with round-trip
             precision, and a checksum over the parameters. `load` reads it back bit for bit.
-            The file is replaced if it exists. A relative path is relative to the running
-            script's folder. (`save "session.noe"`, without parentheses, is the session command.)
+            A file that exists is replaced only when this session wrote it or with overwrite=true,
+            and only inside the folders a session may write to (docs/security.md). A relative
+            path is relative to the running script's folder. (`save "session.noe"`, without parentheses, is the session command.)
             """,
         parameters: [
             Parameter("net", .object("network"), help: "the network to save", completion: .variables),
             Parameter("path", .string, help: "the file to write, e.g. \"net.txt\"", completion: .filePath),
+            Parameter(
+                "overwrite", .bool, .value(.bool(false), text: "false"),
+                help: "replace a file that exists and that this session did not write"),
         ],
         returns: "nothing",
         example: """
@@ -174,7 +185,8 @@ enum NetworkBuiltins {
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let net = try ctx.object("net", as: NetworkObject.self).network
-        let path = ctx.interpreter.resolvePath(try ctx.string("path"))
+        let path = try ctx.interpreter.pathForWriting(
+            try ctx.string("path"), overwrite: try ctx.bool("overwrite"), at: ctx.range(of: "path"))
         try ctx.engine(at: "path") { () throws(EngineError) in try net.save(to: path) }
         return .nothing
     }
@@ -195,7 +207,7 @@ enum NetworkBuiltins {
             net2 = load("start.net")
             """
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let path = ctx.interpreter.resolvePath(try ctx.string("path"))
+        let path = ctx.interpreter.pathForReading(try ctx.string("path"))
         do throws(Diagnostic) {
             return .object(
                 NetworkObject(try ctx.engine(at: "path") { () throws(EngineError) in try Network.load(from: path) }))

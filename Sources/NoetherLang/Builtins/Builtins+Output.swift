@@ -24,6 +24,9 @@ enum OutputBuiltins {
         parameters: [
             Parameter("value", .any, help: "the table, run (or other value) to write"),
             Parameter("file", .string, help: "the file name, ending in .csv or .json", completion: .filePath),
+            Parameter(
+                "overwrite", .bool, .value(.bool(false), text: "false"),
+                help: "replace a file that exists and that this session did not write"),
         ],
         returns: "nothing",
         example: "export(t, \"drift.csv\")\nexport(run, \"run.csv\")"
@@ -51,10 +54,12 @@ enum OutputBuiltins {
         } else {
             throw ctx.error("'export' writes .csv or .json files, not '\(file)'", at: "file")
         }
+        let target = try ctx.interpreter.pathForWriting(
+            file, overwrite: ctx.bool("overwrite"), at: ctx.range(of: "file"))
         do throws(TextFile.Failure) {
-            try TextFile.write(text, to: ctx.interpreter.resolvePath(file))
+            try TextFile.write(text, to: target)
         } catch {
-            throw Diagnostic(.runtime, error.message, at: ctx.range(of: "file"))
+            throw Diagnostic(error.isMissing ? .missingFile : .runtime, error.message, at: ctx.range(of: "file"))
         }
         return .nothing
     }

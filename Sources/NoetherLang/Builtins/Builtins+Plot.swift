@@ -65,6 +65,9 @@ enum PlotBuiltins {
             Parameter(
                 "file", .string, .absent, help: "an .svg file to write (the data goes beside it as .csv)",
                 completion: .filePath),
+            Parameter(
+                "overwrite", .bool, .value(.bool(false), text: "false"),
+                help: "replace files that exist and that this session did not write"),
         ],
         returns: "plot",
         example: """
@@ -166,9 +169,13 @@ enum PlotBuiltins {
             throw ctx.error("'plot' writes .svg files, not '\(file)'", at: "file")
         }
         let csvFile = String(file.dropLast(4)) + ".csv"
+        // Both files are checked before either is written.
+        let overwrite = try ctx.bool("overwrite")
+        let svgTarget = try ctx.interpreter.pathForWriting(file, overwrite: overwrite, at: ctx.range(of: "file"))
+        let csvTarget = try ctx.interpreter.pathForWriting(csvFile, overwrite: overwrite, at: ctx.range(of: "file"))
         do throws(TextFile.Failure) {
-            try TextFile.write(SVGPlot.render(plot.model), to: ctx.interpreter.resolvePath(file))
-            try TextFile.write(plot.model.dataTable.csv, to: ctx.interpreter.resolvePath(csvFile))
+            try TextFile.write(SVGPlot.render(plot.model), to: svgTarget)
+            try TextFile.write(plot.model.dataTable.csv, to: csvTarget)
         } catch {
             throw Diagnostic(error.isMissing ? .missingFile : .runtime, error.message, at: ctx.range(of: "file"))
         }

@@ -70,6 +70,7 @@ enum SweepBuiltins {
             registry: interpreter.registry, baseDirectory: interpreter.baseDirectory,
             limits: interpreter.limits)
         plan.callDepth = interpreter.callDepth
+        plan.writes = interpreter.writes
         plan.sweepDepth = interpreter.sweepDepth
         var workers = 1
         if try ctx.bool("parallel") && !interpreter.isSweepPoint {

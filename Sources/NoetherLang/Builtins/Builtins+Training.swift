@@ -263,6 +263,9 @@ enum TrainingBuiltins {
             throw Diagnostic(.internalError, "no tracking settings for \(algorithm)", at: ctx.range)
         }
         try ctx.engine { () throws(EngineError) in try net.checkCompatible(with: data, loss: loss) }
+        try checkTrainingMemory(
+            ctx, architecture: net.architecture, steps: steps, every: every, checkpoints: checkpoints.count,
+            balances: ctx.bool("balances"))
         if let b = optimizer.batchSize, b > data.count {
             throw ctx.error(
                 "the sgd batch size \(b) exceeds the \(data.count) samples of '\(data.name)'", at: "optimizer")
@@ -283,7 +286,10 @@ enum TrainingBuiltins {
         let lastReport = Mutex(clock.now)
         let monitor = TrainingMonitor(interval: 1) { done, total in
             let now = clock.now
-            let due = done % 50 == 0 || lastReport.withLock { now - $0 > .milliseconds(200) }
+            // At an interrupt the step reached is reported, so the message names the
+            // step the run stopped at.
+            let due =
+                interrupt.isRaised || done % 50 == 0 || lastReport.withLock { now - $0 > .milliseconds(200) }
             if due {
                 lastReport.withLock { $0 = now }
                 progress?(done, total, "train")
@@ -296,6 +302,28 @@ enum TrainingBuiltins {
                 options: options, monitor: monitor)
         }
         return .object(RunObject(run))
+    }
+
+    /// Refuses a run whose recorded series (steps/every + 1 records of the loss,
+    /// accuracy, every C_l, ‖W_l‖², gradient norms and ledger terms; neuron balances;
+    /// checkpoint networks) would not fit in the memory budget, before training.
+    static func checkTrainingMemory(
+        _ ctx: CallContext, architecture: Architecture, steps: Int, every: Int, checkpoints: Int, balances: Bool
+    ) throws(Diagnostic) {
+        let layers = architecture.layerCount
+        let records = steps / every + 2
+        var perRecord = 8 * (3 + 5 * layers) + 5 * 32
+        if balances { perRecord += 8 * architecture.sizes.dropFirst().dropLast().reduce(0, +) }
+        let series = MemoryBudget.product(records, perRecord)
+        let networks = MemoryBudget.product(checkpoints + 3, architecture.parameterCount, 8)
+        let needed = MemoryBudget.sum(series, networks)
+        guard let free = MemoryBudget.available(), needed > free else { return }
+        let fits = Swift.max(1, free / 2 / perRecord)
+        let suggestion = Swift.max(every + 1, (steps + fits - 1) / fits)
+        throw ctx.error(
+            MemoryBudget.message(
+                needed, for: "recording \(records - 1) steps of the run's series", free: free, instead: ""),
+            at: "steps", hint: "record every k-th step with every=\(suggestion), or train fewer steps")
     }
 
     // MARK: - Reading runs

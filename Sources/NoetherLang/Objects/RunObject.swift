@@ -213,10 +213,12 @@ public struct RunObject: NoetherObject {
         case .lossBelowThreshold: head += ", stopped early: loss below the threshold"
         case .interrupted: head += " (interrupted)"
         }
-        head += ", loss \(formatSummary(r.finalLoss))"
+        if !r.finalLoss.isNaN || r.stepsRun > 0 { head += ", loss \(formatSummary(r.finalLoss))" }
         if !r.accuracy.isNaN { head += ", accuracy \(formatSummary(r.accuracy))" }
         var lines = [head]
-        if r.pairCount > 0 {
+        if r.stepsRun == 0 {
+            lines.append("  no steps taken: nothing drifted and there is no ledger to check")
+        } else if r.pairCount > 0 {
             var ledger = "  drift \(formatSummary(r.drift))"
             let exceptions = r.identityExceptions
             if r.diverged {

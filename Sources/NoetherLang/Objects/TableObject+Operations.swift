@@ -1,3 +1,4 @@
+import NoetherEngine
 import NoetherSyntax
 
 /// A table operation's refusal, with the argument it is about (the builtin turns it
@@ -191,7 +192,7 @@ extension TableObject {
     /// Compares every pair: O(rows × other rows); `shouldStop` is asked before each row
     /// of `self` (Ctrl-C).
     public func joined(
-        with other: TableObject, on keys: [String],
+        with other: TableObject, on keys: [String], maxCells: Int = 10_000_000,
         shouldStop: () -> Bool = { false }
     ) throws(TableError) -> TableObject {
         guard !keys.isEmpty else {
@@ -211,7 +212,30 @@ extension TableObject {
         let otherColumns = other.columns.indices.filter { !right.contains($0) }
         var names = columns
         for j in otherColumns { names.append(TableObject.uniqueName(other.columns[j], avoiding: names)) }
+        // Count the result before building it: a many-to-many join grows as the
+        // product of the tables, so it is held to the same 1e7-cell limit as any value
+        // and to the memory budget before a row is allocated.
+        var matches = 0
+        for row in rows {
+            if shouldStop() { throw TableError("interrupted", argument: nil, interrupted: true) }
+            for o in other.rows where zip(left, right).allSatisfy({ TableObject.cellMatches(row[$0.0], o[$0.1]) }) {
+                matches += 1
+            }
+        }
+        let cells = MemoryBudget.product(matches, names.count)
+        if cells > maxCells {
+            throw TableError(
+                "the join would have \(matches) rows × \(names.count) columns = \(cells) cells, over the limit of \(maxCells)",
+                argument: "on", hint: "join on more columns, or filter the tables first")
+        }
+        if let free = MemoryBudget.available(), MemoryBudget.product(cells, 48) > free {
+            throw TableError(
+                MemoryBudget.message(
+                    MemoryBudget.product(cells, 48), for: "the join (\(matches) rows)", free: free, instead: ""),
+                argument: "on", hint: "join on more columns, or filter the tables first")
+        }
         var out = [[Value]]()
+        out.reserveCapacity(matches)
         for row in rows {
             if shouldStop() { throw TableError("interrupted", argument: nil, interrupted: true) }
             for o in other.rows where zip(left, right).allSatisfy({ TableObject.cellMatches(row[$0.0], o[$0.1]) }) {

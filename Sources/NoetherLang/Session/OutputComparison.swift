@@ -21,6 +21,14 @@ public struct Tolerance: Sendable, Equatable {
     /// A trailing `(rtol=1e-3)`, `(atol=1e-12)` or `(rtol=…, atol=…)` note on a recorded
     /// output line: the line without it, and the tolerance (unnamed parts keep the
     /// standard values). nil when the line has no such note.
+    /// Whether `line` ends in what is meant as a tolerance note, `(rtol=…)` or
+    /// `(atol=…)`, well-formed or not.
+    public static func looksLikeNote(_ line: String) -> Bool {
+        guard line.hasSuffix(")"), let paren = line.range(of: " (", options: .backwards) else { return false }
+        let inside = line[paren.upperBound...]
+        return inside.hasPrefix("rtol") || inside.hasPrefix("atol")
+    }
+
     public static func parseNote(_ line: String) -> (String, Tolerance)? {
         guard line.hasSuffix(")"), let paren = line.lastIndex(of: "("), paren > line.startIndex,
             line[line.index(before: paren)] == " "

@@ -19,6 +19,8 @@ public struct ScriptSegment: Sendable {
     public var outputLine: Int
     /// A per-cell tolerance written `#=> … (rtol=1e-3)` on one of its output lines.
     public var tolerance: Tolerance?
+    /// The line of a tolerance note that does not parse (`(rtol=abc)`), refused by `check`.
+    public var malformedNoteLine: Int?
 
     /// How to cut a script.
     public enum Mode: Sendable {
@@ -39,19 +41,22 @@ public struct ScriptSegment: Sendable {
         var textStart = 1  // first line of the current segment's text
         for (k, statement) in statements.enumerated() {
             current.append(statement)
-            let endLine = source.location(of: Swift.max(statement.range.start, statement.range.end - 1)).line
+            let endLine = source.line(of: Swift.max(statement.range.start, statement.range.end - 1))
             let nextStart =
-                k + 1 < statements.count ? source.location(of: statements[k + 1].range.start).line : lines.count + 1
+                k + 1 < statements.count ? source.line(of: statements[k + 1].range.start) : lines.count + 1
             // Recorded output between this statement and the next one closes the segment.
             var expected = [String]()
             var firstOutput: Int?
             var tolerance: Tolerance?
+            var malformed: Int?
             if endLine + 1 < nextStart {
                 for n in (endLine + 1)..<nextStart {
                     guard var content = SessionScript.recordedOutput(lines[n]) else { continue }
                     if let (stripped, t) = Tolerance.parseNote(content) {
                         content = stripped
                         tolerance = t
+                    } else if Tolerance.looksLikeNote(content), malformed == nil {
+                        malformed = n
                     }
                     if firstOutput == nil { firstOutput = n }
                     expected.append(content)
@@ -72,7 +77,8 @@ public struct ScriptSegment: Sendable {
             segments.append(
                 ScriptSegment(
                     statements: current, text: lines.text(from: textStart, through: textEnd),
-                    expected: expected, outputLine: firstOutput ?? endLine + 1, tolerance: tolerance))
+                    expected: expected, outputLine: firstOutput ?? endLine + 1, tolerance: tolerance,
+                    malformedNoteLine: malformed))
             current = []
             textStart = lastOutput + 1
         }
@@ -125,8 +131,10 @@ struct SourceLines {
             if SessionScript.recordedOutput(line) != nil || SessionScript.isFailedCellLine(line) { continue }
             kept.append(line.hasSuffix("\r") ? String(line.dropLast()) : line)
         }
-        while let f = kept.first, f.allSatisfy({ $0 == " " || $0 == "\t" }) { kept.removeFirst() }
-        while let l = kept.last, l.allSatisfy({ $0 == " " || $0 == "\t" }) { kept.removeLast() }
-        return kept.joined(separator: "\n")
+        // Trim blank lines at both ends by index (removeFirst in a loop is quadratic).
+        func blank(_ line: String) -> Bool { line.allSatisfy { $0 == " " || $0 == "\t" } }
+        guard let first = kept.firstIndex(where: { !blank($0) }), let last = kept.lastIndex(where: { !blank($0) })
+        else { return "" }
+        return kept[first...last].joined(separator: "\n")
     }
 }

@@ -35,6 +35,8 @@ public struct SweepPlan: Sendable {
     /// hold across the points' fresh interpreters.
     public var callDepth = 0
     public var sweepDepth = 0
+    /// The session's write policy, shared by the points.
+    public var writes = FileWrites()
 
     /// The number of grid points: the product of the axis lengths.
     public var pointCount: Int { axes.reduce(1) { $0 * $1.values.count } }
@@ -66,6 +68,7 @@ public struct SweepPlan: Sendable {
         interpreter.noticeOutput = { notices.append($0) }
         interpreter.preparePoint(globals: globals, order: globalOrder, source: source, baseDirectory: baseDirectory)
         interpreter.limits = limits
+        interpreter.writes = writes
         interpreter.callDepth = callDepth
         interpreter.sweepDepth = sweepDepth + 1
         var bindings = locals

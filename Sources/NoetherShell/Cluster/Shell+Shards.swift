@@ -71,9 +71,15 @@ extension Shell {
             reportFailure(error)
             return error.message.contains("does not exist") ? .noInput : .failure
         }
-        parameters = run.parameters.map { p in
-            let eq = p.firstIndex(of: "=") ?? p.endIndex
-            return (String(p[..<eq]), Parameters.value(eq < p.endIndex ? String(p[p.index(after: eq)...]) : ""))
+        do {
+            // The shards were started with these values, so they read as they did then.
+            parameters = try run.parameters.map { p in
+                let eq = p.firstIndex(of: "=") ?? p.endIndex
+                return (String(p[..<eq]), try Parameters.value(eq < p.endIndex ? String(p[p.index(after: eq)...]) : ""))
+            }
+        } catch {
+            console.err("noether: '\(directory)': a stored -p value is not one noether reads: \(error)")
+            return .usage
         }
         let store = ShardedSweeps(results: SweepResults(directory: directory), mode: .gather, script: run.fingerprint)
         interpreter.shardedSweeps = store

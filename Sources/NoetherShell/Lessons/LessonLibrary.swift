@@ -109,8 +109,11 @@ public final class LessonLibrary {
 
     /// The saved progress (empty when there is none or the file is unreadable).
     public func loadProgress() -> Progress {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         guard let data = FileManager.default.contents(atPath: progressPath),
-            let p = try? JSONDecoder().decode(Progress.self, from: data)
+            let p = try? decoder.decode(Progress.self, from: data)
         else { return Progress() }
         return p
     }
@@ -123,6 +126,9 @@ public final class LessonLibrary {
             try FileManager.default.createDirectory(
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             let encoder = JSONEncoder()
+            // A prediction of 1/0 is inf: JSON has no such number, so it is written as text.
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(
+                positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(progress).write(to: url, options: .atomic)
             return nil

@@ -147,6 +147,10 @@ extension Shell {
     /// skipped and listed. Stops at the first error, since later steps build on
     /// earlier ones. Differences print to standard output; the summary to standard error.
     public func checkLesson(_ lesson: Lesson, tolerance: Tolerance = .standard) -> LessonCheckReport {
+        withWritesRedirected { checkLessonRedirected(lesson, tolerance: tolerance) }
+    }
+
+    private func checkLessonRedirected(_ lesson: Lesson, tolerance: Tolerance) -> LessonCheckReport {
         let clock = ContinuousClock()
         let started = clock.now
         var report = LessonCheckReport(lesson: lesson.path, steps: lesson.steps.count)

@@ -1,3 +1,4 @@
+import NoetherLang
 import Synchronization
 
 /// Follows the long work of the running cell through `Interpreter.progress`: which
@@ -86,6 +87,9 @@ public final class ProgressTracker: Sendable {
     /// 1250 of 10000000" (the innermost task), or `nil` when nothing reported.
     public var interruptedDescription: String? {
         guard let t = tasks.last else { return nil }
+        if t.label.hasPrefix(eigensolverLabel) {
+            return "\(t.label): LAPACK cannot stop halfway, so it ran to the end; its result is dropped"
+        }
         let unit = t.label == "train" ? "step " : ""
         return "\(t.label) stopped at \(unit)\(t.done) of \(t.total)"
     }

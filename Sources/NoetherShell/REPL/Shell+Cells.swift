@@ -27,13 +27,16 @@ extension Shell {
         let number = notebook.begin(text)
         let source = SourceFile(name: "In[\(number)]", text: Shell.helpShorthand(text) ?? text)
         capture = []
+        let before = interpreter.snapshotBindings()
         defer {
             capture = nil
             interpreter.interrupt.clear()
             notebook.progress.reset()
         }
+        var program = Program(statements: [])
+        var completed = 0
         do {
-            var program = try Parser.parse(source)
+            program = try Parser.parse(source)
             var printLast = false
             if notebook.labelsOutputs, let last = program.statements.indices.last,
                 case .expression(let e, silent: false) = program.statements[last]
@@ -41,20 +44,29 @@ extension Shell {
                 program.statements[last] = .expression(e, silent: true)
                 printLast = true
             }
-            var value = try runStatements(program, source: source)
-            if case .expression? = program.statements.last {} else { value = .nothing }
+            var value = try runStatements(program, source: source) { completed += 1 }
+            if !Shell.hasValue(program.statements.last, interpreter) { value = .nothing }
             let assigned = program.statements.compactMap { s -> String? in
                 if case .assignment(let name, _, _, _) = s { return name }
                 return nil
             }
-            notebook.finish(number, value: value, assigned: assigned, in: interpreter)
-            if printLast { printCellValue(value, number: number) }
             if interpreter.interrupt.isRaised {
+                // Work that returned early still ran under an interrupt: the cell binds nothing.
+                interpreter.restoreBindings(before)
                 reportInterruptedWork()
-                journal?.appendFailed(text: text, error: "interrupted", console: console)
+                recordInterrupted(text)
                 return false
             }
-            if Shell.isRecordable(program.statements) { recordCell(RecordedCell(text: text, output: capture ?? [])) }
+            notebook.finish(number, value: value, assigned: assigned, in: interpreter)
+            if printLast { printCellValue(value, number: number) }
+            noteShadowedCommands(assigned)
+            if Shell.isRecordable(program.statements) {
+                let output = capture ?? []
+                recordCell(
+                    RecordedCell(text: CellText.renumberingOutputs(text, savedNumbers), output: output),
+                    statements: program.statements.count)
+                savedNumbers[number] = recordedStatements
+            }
             return true
         } catch {
             var diagnostic = error
@@ -68,7 +80,12 @@ extension Shell {
             } else {
                 console.err(notebook.errorStyle.diagnostic(rendered))
             }
-            journal?.appendFailed(text: text, error: diagnostic.message, console: console)
+            if diagnostic.kind == .interrupted {
+                interpreter.restoreBindings(before)
+                recordInterrupted(text)
+            } else if !program.statements.isEmpty, completed < program.statements.count {
+                recordFailed(text, program: program, failing: completed, source: source, error: diagnostic)
+            }
             return false
         }
     }
@@ -77,15 +94,22 @@ extension Shell {
     /// bare expression before the last is offered to it first — a plot becomes a
     /// display, not text — and printed as usual when it declines; its lines are
     /// recorded either way.
-    private func runStatements(_ program: Program, source: SourceFile) throws(Diagnostic) -> Value {
-        guard let display = notebook.showDisplay else { return try interpreter.run(program, source: source) }
+    /// `completed` is called after each statement that finished.
+    private func runStatements(
+        _ program: Program, source: SourceFile, completed: @escaping () -> Void
+    ) throws(Diagnostic) -> Value {
+        guard let display = notebook.showDisplay else {
+            return try interpreter.run(program, source: source) { _ throws(Diagnostic) in completed() }
+        }
         var value = Value.nothing
         for statement in program.statements {
             guard case .expression(let e, silent: false) = statement else {
                 value = try interpreter.run(Program(statements: [statement]), source: source)
+                completed()
                 continue
             }
             value = try interpreter.run(Program(statements: [.expression(e, silent: true)]), source: source)
+            completed()
             if case .nothing = value { continue }
             if display(value) {
                 capture?.append(contentsOf: SessionScript.lines(of: value.rendered))
@@ -112,6 +136,62 @@ extension Shell {
         let parts = path.split(separator: ".", omittingEmptySubsequences: false)
         guard !parts.isEmpty, parts.allSatisfy({ Lexer.isIdentifier(String($0)) }) else { return nil }
         return "help " + path
+    }
+
+    /// Whether a cell or statement ending with `statement` has a value: an expression,
+    /// or a command word standing alone that shows a binding of that name (`run`).
+    static func hasValue(_ statement: Statement?, _ interpreter: Interpreter) -> Bool {
+        switch statement {
+        case .expression?: return true
+        case .command(let name, _, let arguments, _)?: return arguments.isEmpty && interpreter.globals[name] != nil
+        default: return false
+        }
+    }
+
+    /// A binding of a command word is not silent: the word alone now shows the value.
+    private func noteShadowedCommands(_ assigned: [String]) {
+        for name in assigned where Parser.defaultCommands.contains(name) && !shadowedCommands.contains(name) {
+            shadowedCommands.insert(name)
+            console.err(
+                "note: '\(name)' is also a command: '\(name)' alone now shows this value; '\(name) \"FILE\"' still runs the command"
+            )
+        }
+    }
+
+    /// A failed cell is kept in the record as it ran: its statements up to the one that
+    /// failed, its error as the expected output (`#=> error: …`, which `check` and
+    /// batch replay expect), and the statements it never reached commented out.
+    private func recordFailed(
+        _ text: String, program: Program, failing: Int, source: SourceFile, error: Diagnostic
+    ) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let statement = program.statements[failing]
+        let endLine = source.location(of: Swift.max(statement.range.start, statement.range.end - 1)).line
+        var kept = lines.prefix(endLine).joined(separator: "\n")
+        let rest = lines.dropFirst(endLine).filter { !$0.allSatisfy { $0 == " " || $0 == "\t" } }
+        if !rest.isEmpty {
+            kept += "\n# not run in the session (the error above stopped the cell):"
+            for line in rest { kept += "\n# " + line }
+        }
+        recordCell(
+            RecordedCell(
+                text: CellText.renumberingOutputs(kept, savedNumbers),
+                output: (capture ?? []) + [Shell.errorLine(error)]),
+            statements: failing + 1)
+    }
+
+    /// The comment line that opens an interrupted cell in the record.
+    static let interruptedCellHeader = "# interrupted in the session (it bound nothing; not replayed):"
+
+    /// An interrupted cell bound nothing; it is kept commented out, with a note.
+    private func recordInterrupted(_ text: String) {
+        let commented = text.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 }
+        recordCell(
+            RecordedCell(
+                text: ([Shell.interruptedCellHeader] + commented)
+                    .joined(separator: "\n"),
+                output: []),
+            statements: 0)
     }
 
     /// Prints a cell's value after its label: `out[3]: 42`, or the label on a line of
