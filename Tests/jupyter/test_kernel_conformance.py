@@ -14,7 +14,8 @@ class NoetherKernelTests(jupyter_kernel_test.KernelTests):
 
     code_hello_world = 'print("hello, world")'
     # `save` reports on standard error what it wrote.
-    code_stderr = 'save "%s"' % os.path.join(tempfile.gettempdir(), "noether-kernel-test-stderr.noe")
+    # `overwrite`: the file is left from an earlier run, which this session did not write.
+    code_stderr = 'save "%s" overwrite' % os.path.join(tempfile.gettempdir(), "noether-kernel-test-stderr.noe")
 
     completion_samples = [
         {"text": "trai", "matches": {"train"}},
