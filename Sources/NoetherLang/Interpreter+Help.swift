@@ -61,18 +61,26 @@ extension Interpreter {
 
 // MARK: - Help on a value
 
-extension Interpreter {
-    /// Records where a top-level binding was made: the source (`In[3]` for a cell) and,
-    /// for a file, the line, with the statement's text on one line.
-    func noteOrigin(of name: String, _ statement: Statement) {
-        let source = currentSource
-        var text = source.text(of: statement.range).split(separator: "\n").map {
-            $0.trimmingSpaces
-        }.joined(separator: " ")
+/// Where a top-level binding was made: the statement's source and range.
+public struct BindingOrigin: Sendable {
+    let source: SourceFile
+    let range: SourceRange
+
+    /// `In[3]: data = gaussian_mixture(…)` for a cell, `file.noe:12: …` for a file: the
+    /// statement's text on one line, cut at 100 characters.
+    public var description: String {
+        var text = source.text(of: range).split(separator: "\n").map { $0.trimmingSpaces }.joined(separator: " ")
         if text.count > 100 { text = String(text.prefix(99)) + "…" }
-        let line = source.location(of: statement.range.start).line
+        let line = source.location(of: range.start).line
         let place = source.name.hasPrefix("In[") && line == 1 ? source.name : "\(source.name):\(line)"
-        bindingOrigins[name] = "\(place): \(text)"
+        return "\(place): \(text)"
+    }
+}
+
+extension Interpreter {
+    /// Records where a top-level binding was made: O(1), the words come later.
+    func noteOrigin(of name: String, _ statement: Statement) {
+        bindingOrigins[name] = BindingOrigin(source: currentSource, range: statement.range)
     }
 
     /// `help NAME` for a bound name (or a dotted path from one, `run.C`): what the value
@@ -122,7 +130,7 @@ extension Interpreter {
             break
         }
         if let origin = bindingOrigins[parts[0]] {
-            out += "\nBound by \(origin)\n"
+            out += "\nBound by \(origin.description)\n"
         }
         var seeAlso = [String]()
         if case .object(let o) = value, type(of: o).typeName != path, registry.typeDocs[type(of: o).typeName] != nil {

@@ -21,9 +21,10 @@ public final class Interpreter {
     public internal(set) var globals: [String: Value] = [:]
     public internal(set) var globalOrder: [String] = []
     var scopes: [[String: Value]] = []
-    /// Where each global was last bound at top level: `In[3]: data = gaussian_mixture(…)`
-    /// (what `help NAME` shows as the cell that made it).
-    public internal(set) var bindingOrigins: [String: String] = [:]
+    /// Where each global was last bound at top level (what `help NAME` shows as the cell
+    /// that made it). Kept as source and range, and put into words only when asked: a
+    /// script binds on every statement.
+    public internal(set) var bindingOrigins: [String: BindingOrigin] = [:]
     /// How many hard scopes (function bodies, sweep bodies) enclose the code running now.
     var hardScopes = 0
     var callDepth = 0

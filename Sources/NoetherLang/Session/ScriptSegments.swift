@@ -10,8 +10,23 @@ import NoetherSyntax
 public struct ScriptSegment: Sendable {
     public var statements: [Statement]
     /// The segment's source text without `#=> ` lines, header lines and surrounding
-    /// blank lines: comments and `## ` prose are kept.
-    public var text: String
+    /// blank lines: comments and `## ` prose are kept. Put together when first asked for
+    /// (a replayed script records it; a plain batch run of a million statements never asks).
+    public var text: String {
+        get {
+            switch textSource {
+            case .literal(let text): return text
+            case .lines(let lines, let first, let last): return lines.text(from: first, through: last)
+            }
+        }
+        set { textSource = .literal(newValue) }
+    }
+    private var textSource: TextSource
+    private enum TextSource: Sendable {
+        case literal(String)
+        /// Lines first…last of the script.
+        case lines(SourceLines, Int, Int)
+    }
     /// The recorded output lines (without the `#=> ` prefix and tolerance note).
     public var expected: [String]
     /// The 1-based line of the first recorded output line, or the line after the last
@@ -21,6 +36,18 @@ public struct ScriptSegment: Sendable {
     public var tolerance: Tolerance?
     /// The line of a tolerance note that does not parse (`(rtol=abc)`), refused by `check`.
     public var malformedNoteLine: Int?
+
+    init(
+        statements: [Statement], lines: SourceLines, from first: Int, through last: Int, expected: [String],
+        outputLine: Int, tolerance: Tolerance?, malformedNoteLine: Int? = nil
+    ) {
+        self.statements = statements
+        self.textSource = .lines(lines, first, last)
+        self.expected = expected
+        self.outputLine = outputLine
+        self.tolerance = tolerance
+        self.malformedNoteLine = malformedNoteLine
+    }
 
     /// How to cut a script.
     public enum Mode: Sendable {
@@ -76,7 +103,7 @@ public struct ScriptSegment: Sendable {
             let textEnd = isLast ? lines.count : lastOutput
             segments.append(
                 ScriptSegment(
-                    statements: current, text: lines.text(from: textStart, through: textEnd),
+                    statements: current, lines: lines, from: textStart, through: textEnd,
                     expected: expected, outputLine: firstOutput ?? endLine + 1, tolerance: tolerance,
                     malformedNoteLine: malformed))
             current = []
@@ -87,8 +114,8 @@ public struct ScriptSegment: Sendable {
             if !text.isEmpty {
                 segments.append(
                     ScriptSegment(
-                        statements: [], text: text, expected: [], outputLine: lines.count + 1,
-                        tolerance: nil))
+                        statements: [], lines: lines, from: 1, through: lines.count, expected: [],
+                        outputLine: lines.count + 1, tolerance: nil))
             }
         }
         return segments
@@ -125,6 +152,13 @@ struct SourceLines {
         let lo = Swift.max(first, headerLines + 1)
         let hi = Swift.min(last, all.count)
         guard lo <= hi else { return "" }
+        func blank(_ line: String) -> Bool { line.allSatisfy { $0 == " " || $0 == "\t" } }
+        if lo == hi {  // the common case of one line, without the arrays below
+            let line = all[lo - 1]
+            if SessionScript.recordedOutput(line) != nil || SessionScript.isFailedCellLine(line) { return "" }
+            let text = line.hasSuffix("\r") ? String(line.dropLast()) : line
+            return blank(text) ? "" : text
+        }
         var kept = [String]()
         for n in lo...hi {
             let line = all[n - 1]
@@ -132,7 +166,6 @@ struct SourceLines {
             kept.append(line.hasSuffix("\r") ? String(line.dropLast()) : line)
         }
         // Trim blank lines at both ends by index (removeFirst in a loop is quadratic).
-        func blank(_ line: String) -> Bool { line.allSatisfy { $0 == " " || $0 == "\t" } }
         guard let first = kept.firstIndex(where: { !blank($0) }), let last = kept.lastIndex(where: { !blank($0) })
         else { return "" }
         return kept[first...last].joined(separator: "\n")
