@@ -88,7 +88,7 @@ struct TheoryCompressionTests {
         let eta = 0.01  // 2/η = 200
         let below = try classifyRegime(sharpness: [Double](repeating: 50, count: 40), learningRate: eta)
         #expect(below.regime == .belowEdge && F.close(below.finalRatio, 0.25) && below.firstCrossing == nil)
-        #expect(below.reason.hasPrefix("below the edge"))
+        #expect(below.finalCount == 20 && below.options == RegimeOptions() && !below.crossingIsStep)
         // Progressive sharpening to the edge, then hovering around it.
         let rising: [Double] = (0..<60).map { (i: Int) -> Double in
             i < 30 ? 50 + 5 * Double(i) : 195 + 10 * Double(i % 2)
@@ -96,12 +96,12 @@ struct TheoryCompressionTests {
         let steps = (0..<60).map { 25 * Double($0) }
         let edge = try classifyRegime(sharpness: rising, learningRate: eta, steps: steps, switchRate: 0.02)
         #expect(edge.regime == .atEdge && F.close(edge.finalRatio, 1) && edge.firstCrossing == 775)
-        #expect(F.close(edge.maxRatio, 1.025) && edge.reason.contains("switch rate 0.02"))
+        #expect(F.close(edge.maxRatio, 1.025) && edge.switchRate == 0.02 && edge.crossingIsStep)
         #expect(F.close(edge.nearEdgeFraction, 34.0 / 60))  // λ ≥ 180: 4 rising values and the 30 at the edge
         // Unstable start (a catapult): λ₀ = 300 > 200, then λ falls.
         let start = try classifyRegime(sharpness: [120, 80, 60, .nan], learningRate: eta, sharpnessAtStart: 300)
         #expect(start.regime == .unstableStart && F.close(start.initialProduct, 3) && start.nonFinite == 1)
-        #expect(start.reason.hasPrefix("unstable start") && start.reason.contains("1 non-finite"))
+        #expect(start.measurements == 3 && start.finalCount == 3 && start.switchRate == nil)
         #expect(throws: EngineError.self) { try classifyRegime(sharpness: [.nan], learningRate: eta) }
         #expect(throws: EngineError.self) { try classifyRegime(sharpness: [1], learningRate: 0) }
         #expect(throws: EngineError.self) { try classifyRegime(sharpness: [1, 2], learningRate: eta, steps: [0]) }

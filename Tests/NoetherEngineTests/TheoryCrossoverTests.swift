@@ -162,9 +162,9 @@ struct TheoryCrossoverTests {
         let double = try compareCrossover(learningRates: etas, predicted: measured.map { 2 * $0 }, measured: measured)
         #expect(double.ratio.allSatisfy { F.close($0, 2) } && double.relativeError.allSatisfy { F.close($0, 1) })
         #expect(F.close(double.correlation, 1) && F.close(double.geometricMeanRatio, 2) && double.worstFactor == 2)
-        #expect(double.verdict.contains("tracks the shape") && double.verdict.contains("within a factor 2"))
+        #expect(double.shape == .tracks && double.scale == .withinFactor2 && !double.shapeJudgedWithoutUnstable)
         let off = try compareCrossover(learningRates: etas, predicted: measured.map { $0 / 5 }, measured: measured)
-        #expect(off.verdict.contains("off in scale by up to a factor 5"))
+        #expect(off.scale == .off && F.close(off.worstFactor, 5) && F.close(off.minRatio, 0.2))
         #expect(F.close(off.correlation, 1))  // R is blind to scale
 
         // A good prediction except a huge value at the unstable η: R leans on it.
@@ -179,13 +179,14 @@ struct TheoryCrossoverTests {
             pred6.prefix(5).map { log($0 + 1e-20) }, meas6.prefix(5).map { log($0 + 1e-20) })
         #expect(F.close(c.correlation, rAll) && F.close(c.correlationStable, rStable))
         #expect(c.pointsCompared == 6 && c.stablePointsCompared == 5)
-        #expect(c.verdict.contains("leans on the 1 η with unstable modes"))
+        #expect(c.correlationLeansOnUnstable && c.unstablePointsCompared == 1 && c.shapeJudgedWithoutUnstable)
+        #expect(!c.tooFewStableForShape && c.scale == .off)
         #expect(F.close(c.maxRelativeError, 99) && F.close(c.worstFactor, 100))
 
         // A diverged measurement is left out and said so.
         let gap = try compareCrossover(learningRates: etas, predicted: [5, 3, 1, 0.5], measured: [5, 3, 1, .nan])
         #expect(
-            gap.compared == [true, true, true, false] && gap.ratio[3].isNaN && gap.verdict.contains("1 η not compared"))
+            gap.compared == [true, true, true, false] && gap.ratio[3].isNaN && gap.pointsLeftOut == 1)
         #expect(throws: EngineError.self) {
             try compareCrossover(learningRates: etas, predicted: [1], measured: measured)
         }

@@ -2,7 +2,30 @@ import Foundation
 
 // S_pred against S_meas (experiments.md §1.11 step 4 and §4): the reference's scale-
 // free log–log R, and beside it what R cannot see: per-η ratios, relative errors, and
-// R without the η whose prediction rests on unstable modes.
+// R without the η whose prediction rests on unstable modes. Only facts here; the
+// language layer words them (NoetherLang's TheoryWording).
+
+/// How well a prediction follows the measured shape, judged on R.
+public enum ShapeAgreement: String, Sendable, CaseIterable {
+    /// R ≥ 0.95.
+    case tracks
+    /// 0.8 ≤ R < 0.95.
+    case roughlyTracks
+    /// R < 0.8.
+    case doesNotTrack
+    /// R is not a number (a constant series, or fewer than 2 points).
+    case undetermined
+}
+
+/// How well a prediction matches the measured scale, judged on the worst factor.
+public enum ScaleAgreement: String, Sendable, CaseIterable {
+    /// Worst factor ≤ 1.25.
+    case within25Percent
+    /// Worst factor ≤ 2.
+    case withinFactor2
+    /// Worst factor > 2 (or not a number).
+    case off
+}
 
 /// A prediction compared with measurements, η by η.
 public struct CrossoverComparison: Sendable, Equatable {
@@ -30,9 +53,23 @@ public struct CrossoverComparison: Sendable, Equatable {
     public var worstFactor: Double
     public var medianRelativeError: Double
     public var maxRelativeError: Double
-    /// One line: shape (R, with and without unstable η) and scale (ratios), judged
-    /// separately.
-    public var verdict: String
+    /// min and max S_pred/S_meas over the compared η (NaN with none).
+    public var minRatio: Double
+    public var maxRatio: Double
+    /// Compared η whose prediction used unstable modes.
+    public var unstablePointsCompared: Int { pointsCompared - stablePointsCompared }
+    /// η left out of the statistics (diverged or no prediction).
+    public var pointsLeftOut: Int { learningRates.count - pointsCompared }
+    /// The shape was judged on `correlationStable` (some compared η are unstable and at
+    /// least 3 stable ones remain), else on `correlation`.
+    public var shapeJudgedWithoutUnstable: Bool
+    /// Shape and scale, judged separately.
+    public var shape: ShapeAgreement
+    public var scale: ScaleAgreement
+    /// R moves by more than 0.05 without the unstable η (both finite).
+    public var correlationLeansOnUnstable: Bool
+    /// Some compared η are unstable but fewer than 3 stable ones remain.
+    public var tooFewStableForShape: Bool
 }
 
 /// Compares a `crossover` prediction with measured S(η) on the same grid (the
@@ -51,10 +88,10 @@ public func compareCrossover(_ prediction: CrossoverPrediction, measured: [Doubl
 /// An η enters the statistics when its prediction is finite (and ≥ 0) and its
 /// measurement finite and > 0 (a diverged or missing measurement is left out and
 /// shown as not compared). R follows the reference: Pearson of ln(x + 1e-20).
-/// The verdict judges shape (R ≥ 0.95 "tracks", ≥ 0.8 "roughly tracks", else "does
-/// not track"; taken over the stable η when at least 3 remain) and scale (worst
-/// factor ≤ 1.25 "matches", ≤ 2 "within a factor 2", else "off by up to a factor …")
-/// separately, and says when R moves by more than 0.05 without the unstable η.
+/// Shape is judged on R (≥ 0.95 tracks, ≥ 0.8 roughly tracks, else does not track;
+/// taken over the stable η when at least 3 remain) and scale on the worst factor
+/// (≤ 1.25, ≤ 2, else off) separately; `correlationLeansOnUnstable` marks an R that
+/// moves by more than 0.05 without the unstable η.
 /// - Parameters:
 ///   - unstable: per η, whether the prediction used unstable modes (all false if nil).
 /// - Throws: `.shapeMismatch` when the lists differ in length.
@@ -92,60 +129,20 @@ public func compareCrossover(
     let errors = all.map { relative[$0] }
     let medianError = errors.isEmpty ? Double.nan : TheoryMath.median(errors)
     let maxError = errors.max() ?? .nan
-    let verdict = TheoryCrossoverVerdict.line(
-        rAll: rAll, rStable: rStable, compared: all.count, stableCompared: stable.count,
-        unstableCompared: all.count - stable.count, geometric: geometric, worst: worst,
-        minRatio: ratios.min() ?? .nan, maxRatio: ratios.max() ?? .nan, medianError: medianError,
-        left: n - all.count)
+    let unstableCompared = all.count - stable.count
+    let useStable = unstableCompared > 0 && stable.count >= 3
+    let rShape = all.count >= 2 ? (useStable ? rStable : rAll) : Double.nan
+    let shape: ShapeAgreement =
+        !rShape.isFinite ? .undetermined : rShape >= 0.95 ? .tracks : rShape >= 0.8 ? .roughlyTracks : .doesNotTrack
+    let scale: ScaleAgreement = worst <= 1.25 ? .within25Percent : worst <= 2 ? .withinFactor2 : .off
     return CrossoverComparison(
         learningRates: learningRates, predicted: predicted, measured: measured, ratio: ratio,
         relativeError: relative, unstable: flags, compared: compared, correlation: rAll,
         correlationStable: rStable, pointsCompared: all.count, stablePointsCompared: stable.count,
         geometricMeanRatio: geometric, worstFactor: worst, medianRelativeError: medianError,
-        maxRelativeError: maxError, verdict: verdict)
-}
-
-enum TheoryCrossoverVerdict {
-    static func line(
-        rAll: Double, rStable: Double, compared: Int, stableCompared: Int, unstableCompared: Int,
-        geometric: Double, worst: Double, minRatio: Double, maxRatio: Double, medianError: Double,
-        left: Int
-    ) -> String {
-        let f = { (x: Double) in TheoryMath.format(x) }
-        guard compared >= 2 else {
-            return "not enough points to compare (\(compared) with a finite prediction and a positive measurement)"
-        }
-        let useStable = unstableCompared > 0 && stableCompared >= 3
-        let rShape = useStable ? rStable : rAll
-        let shape: String
-        if !rShape.isFinite {
-            shape = "shape undetermined (a constant series)"
-        } else if rShape >= 0.95 {
-            shape = "tracks the shape"
-        } else if rShape >= 0.8 {
-            shape = "roughly tracks the shape"
-        } else {
-            shape = "does not track the shape"
-        }
-        let scale: String
-        if worst <= 1.25 {
-            scale = "matches the scale within 25%"
-        } else if worst <= 2 {
-            scale = "matches the scale within a factor 2"
-        } else {
-            scale = "is off in scale by up to a factor \(f(worst)) (typical S_pred/S_meas \(f(geometric)))"
-        }
-        var text = "prediction \(shape) and \(scale): R = \(f(rAll)) over \(compared) η"
-        if unstableCompared > 0 {
-            text += " (\(f(rStable)) over the \(stableCompared) without unstable modes)"
-        }
-        text += "; S_pred/S_meas from \(f(minRatio)) to \(f(maxRatio)), median relative error \(f(100 * medianError))%"
-        if unstableCompared > 0, rAll.isFinite, rStable.isFinite, abs(rAll - rStable) > 0.05 {
-            text += "; R leans on the \(unstableCompared) η with unstable modes"
-        } else if unstableCompared > 0, stableCompared < 3 {
-            text += "; too few stable η to judge the shape without the unstable ones"
-        }
-        if left > 0 { text += "; \(left) η not compared (diverged or no prediction)" }
-        return text
-    }
+        maxRelativeError: maxError, minRatio: ratios.min() ?? .nan, maxRatio: ratios.max() ?? .nan,
+        shapeJudgedWithoutUnstable: useStable, shape: shape, scale: scale,
+        correlationLeansOnUnstable: unstableCompared > 0 && rAll.isFinite && rStable.isFinite
+            && abs(rAll - rStable) > 0.05,
+        tooFewStableForShape: unstableCompared > 0 && stable.count < 3)
 }

@@ -32,8 +32,6 @@ public struct RegimeOptions: Sendable, Equatable {
 /// A run's regime with the numbers behind it.
 public struct RegimeClassification: Sendable, Equatable {
     public var regime: Regime
-    /// One line: the regime and why.
-    public var reason: String
     /// 2/η.
     public var edge: Double
     /// η·λ_max(θ₀) (from `sharpnessAtStart`, else the first finite measurement).
@@ -50,8 +48,14 @@ public struct RegimeClassification: Sendable, Equatable {
     /// Finite measurements used, and non-finite ones ignored (a diverged tail).
     public var measurements: Int
     public var nonFinite: Int
-    /// The activation switch rate, when given (carried into the reason).
+    /// The activation switch rate, when given.
     public var switchRate: Double?
+    /// How many measurements `finalRatio` averages (≤ `options.lastCount`).
+    public var finalCount: Int
+    /// The thresholds the regime was judged with.
+    public var options: RegimeOptions
+    /// Whether `firstCrossing` is a step (steps were given) or a measurement index.
+    public var crossingIsStep: Bool
 }
 
 /// Classifies a run from its sharpness series against 2/η.
@@ -64,7 +68,7 @@ public struct RegimeClassification: Sendable, Equatable {
 ///   - sharpness: λ_max per measurement (NaN entries, e.g. after divergence, are ignored).
 ///   - learningRate: η > 0.
 ///   - steps: the step of each measurement (for `firstCrossing`), when known.
-///   - switchRate: e.g. `ActivationPatternRecord.switchRate`, reported in the reason.
+///   - switchRate: e.g. `ActivationPatternRecord.switchRate`, carried into the result.
 /// - Throws: `.shapeMismatch` when `steps` has a different length; `.invalidArgument`
 ///   for η ≤ 0, no finite measurement, or bad options.
 public func classifyRegime(
@@ -92,31 +96,20 @@ public func classifyRegime(
     let near = Double(values.filter { $0 >= options.nearFraction * edge }.count) / Double(values.count)
     let crossingIndex = finite.dropFirst(sharpnessAtStart == nil ? 1 : 0).first { sharpness[$0] >= edge }
     let crossing = crossingIndex.map { i in steps?[i] ?? Double(i) }
-    let f = { (x: Double) in TheoryMath.format(x) }
     let regime: Regime
-    var reason: String
-    let tail = "mean of the last \(last.count) λ_max = \(f(finalRatio))·(2/η)"
     if eta * start > 2 {
         regime = .unstableStart
-        reason = "unstable start: ηλ_max(θ₀) = \(f(eta * start)) > 2; then \(tail)"
     } else if finalRatio >= options.edgeFraction {
         regime = .atEdge
-        reason =
-            "at the edge: \(tail) ≥ \(f(options.edgeFraction)); \(f(100 * near))% of measurements within "
-            + "\(f(100 * (1 - options.nearFraction)))% of 2/η"
-        if let crossing { reason += "; first reaches 2/η at \(steps == nil ? "measurement" : "step") \(f(crossing))" }
     } else {
         regime = .belowEdge
-        reason = "below the edge: \(tail) < \(f(options.edgeFraction)); max \(f(maxRatio))·(2/η)"
     }
-    if let switchRate { reason += "; switch rate \(f(switchRate))" }
     let bad = sharpness.count - finite.count
-    if bad > 0 { reason += "; \(bad) non-finite measurement(s) ignored" }
     return RegimeClassification(
-        regime: regime, reason: reason, edge: edge, initialProduct: eta * start,
+        regime: regime, edge: edge, initialProduct: eta * start,
         finalRatio: finalRatio, maxRatio: maxRatio, nearEdgeFraction: near,
         firstCrossing: crossing, measurements: finite.count, nonFinite: bad,
-        switchRate: switchRate)
+        switchRate: switchRate, finalCount: last.count, options: options, crossingIsStep: steps != nil)
 }
 
 /// The per-neuron switch-rate exponent across widths (theory.md §6, E15): a log–log

@@ -519,7 +519,7 @@ public struct CrossoverComparisonObject: CSVExportable {
         case "worst_factor": return .number(c.worstFactor)
         case "median_relative_error": return .number(c.medianRelativeError)
         case "max_relative_error": return .number(c.maxRelativeError)
-        case "verdict": return .string(c.verdict)
+        case "verdict": return .string(TheoryWording.verdict(c))
         case "table": return .object(table)
         default: return nil
         }
@@ -527,7 +527,7 @@ public struct CrossoverComparisonObject: CSVExportable {
 
     public var summary: String {
         let c = comparison
-        var lines = ["crossover comparison: \(c.verdict)"]
+        var lines = ["crossover comparison: \(TheoryWording.verdict(c))"]
         lines.append(
             "  R = \(formatSummary(c.correlation, digits: 4)) over \(c.pointsCompared) η, "
                 + "\(formatSummary(c.correlationStable, digits: 4)) over the \(c.stablePointsCompared) without unstable modes; "
@@ -542,7 +542,7 @@ public struct CrossoverComparisonObject: CSVExportable {
     public var json: JSONValue {
         let c = comparison
         return .object([
-            ("type", .string(Self.typeName)), ("verdict", .string(c.verdict)),
+            ("type", .string(Self.typeName)), ("verdict", .string(TheoryWording.verdict(c))),
             ("R", .number(c.correlation)), ("R_stable", .number(c.correlationStable)),
             ("points", .number(Double(c.pointsCompared))), ("stable_points", .number(Double(c.stablePointsCompared))),
             ("geometric_mean_ratio", .number(c.geometricMeanRatio)), ("worst_factor", .number(c.worstFactor)),
@@ -1390,7 +1390,7 @@ public struct RegimeObject: CSVExportable {
         let c = classification
         switch name {
         case "regime": return .string(regimeName)
-        case "reason": return .string(c.reason)
+        case "reason": return .string(TheoryWording.reason(c))
         case "edge": return .number(c.edge)
         case "eta_lambda0": return .number(c.initialProduct)
         case "final_ratio": return .number(c.finalRatio)
@@ -1410,7 +1410,7 @@ public struct RegimeObject: CSVExportable {
     public var summary: String {
         let c = classification
         var lines = [
-            "regime at η = \(formatSummary(learningRate)) (2/η = \(formatSummary(c.edge, digits: 4))): \(c.reason)"
+            "regime at η = \(formatSummary(learningRate)) (2/η = \(formatSummary(c.edge, digits: 4))): \(TheoryWording.reason(c))"
         ]
         lines.append(
             "  ηλ_max(θ₀) = \(formatSummary(c.initialProduct, digits: 3)), final λ/(2/η) = \(formatSummary(c.finalRatio, digits: 3)), "
@@ -1429,7 +1429,8 @@ public struct RegimeObject: CSVExportable {
     public var json: JSONValue {
         let c = classification
         return .object([
-            ("type", .string(Self.typeName)), ("regime", .string(regimeName)), ("reason", .string(c.reason)),
+            ("type", .string(Self.typeName)), ("regime", .string(regimeName)),
+            ("reason", .string(TheoryWording.reason(c))),
             ("lr", .number(learningRate)), ("edge", .number(c.edge)), ("eta_lambda0", .number(c.initialProduct)),
             ("final_ratio", .number(c.finalRatio)), ("max_ratio", .number(c.maxRatio)),
             ("near_edge_fraction", .number(c.nearEdgeFraction)), ("first_crossing", .optional(c.firstCrossing)),
