@@ -9,19 +9,8 @@ import Testing
 /// whose headers announce random sizes (network, IDX, CSV, journal), end in a value
 /// or a diagnostic — never a crash, an internal error, a hang or a huge allocation.
 @Suite struct FileFuzzTests {
-    struct Random {
-        private var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-        mutating func pick<T>(_ xs: [T]) -> T { xs[below(xs.count)] }
-    }
+    /// The seeded SplitMix64 stream the paper-script tests use too (PaperScriptTests.swift).
+    typealias Random = SplitMix64
 
     static func folder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("noether-filefuzz-\(UUID().uuidString)")
@@ -231,4 +220,9 @@ import Testing
             #expect(shell.runCell("__ok = 1"))
         }
     }
+}
+
+extension SplitMix64 {
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
+    mutating func pick<T>(_ xs: [T]) -> T { xs[below(xs.count)] }
 }
