@@ -342,7 +342,7 @@ public enum SVGPlot {
     }
 
     /// Text with the five XML special characters escaped.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
         for c in text {
             switch c {

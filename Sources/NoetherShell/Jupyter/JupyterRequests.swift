@@ -121,19 +121,7 @@ enum JupyterRequests {
 
     /// A table as HTML, the rows elided like the printed table's.
     static func html(_ table: TableObject) -> String {
-        func escape(_ s: String) -> String {
-            var out = ""
-            for c in s {
-                switch c {
-                case "&": out += "&amp;"
-                case "<": out += "&lt;"
-                case ">": out += "&gt;"
-                case "\"": out += "&quot;"
-                default: out.append(c)
-                }
-            }
-            return out
-        }
+        func escape(_ s: String) -> String { SVGPlot.escape(s) }  // XML's escapes serve HTML too
         func cell(_ v: Value) -> (text: String, numeric: Bool) {
             switch v {
             case .nothing: ("", false)
