@@ -38,8 +38,11 @@ public final class Shell {
     /// its number in the saved file (what `out[n]` becomes there).
     var recordedStatements = 0
     var savedNumbers: [Int: Int] = [:]
-    /// Command words the user has bound (a note was printed the first time).
+    /// Command words the user has bound in this session.
     var shadowedCommands: Set<String> = []
+    /// Whether binding a command word (`run = …`) prints a note, and how often; nil
+    /// (scripts, pipes, notebooks, lessons): never. `REPL.runOnTerminal` sets it.
+    public var commandWordNote: OneTimeNote?
     /// Where lessons are, the saved progress, and the lesson being taken (Lessons/).
     public var lessons = LessonLibrary.standard()
 
@@ -125,6 +128,8 @@ public final class Shell {
         _ segments: [ScriptSegment], source: SourceFile, record: Bool, keepGoing: Bool
     ) -> SegmentsOutcome {
         var outcome = SegmentsOutcome()
+        CrashReport.started(source)
+        defer { CrashReport.finished() }
         let injections = parameterInjections(segments)
         for (name, value) in injections.before {
             interpreter.bind(name, value)
@@ -138,6 +143,7 @@ public final class Shell {
             var ran = 0
             do {
                 for statement in segment.statements {
+                    CrashReport.statement(at: statement.range.start)
                     let value = try interpreter.run(Program(statements: [statement]), source: source)
                     outcome.lastValue = value
                     scriptValues.note(statement, value, in: interpreter, keepingOutputs: keepsOutputs)

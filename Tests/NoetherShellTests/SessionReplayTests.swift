@@ -66,12 +66,58 @@ import Testing
     }
 
     @Test func aBindingOfACommandWordGetsItsOutputAndANote() throws {
+        let state = try TemporaryFolder()
         let c = CapturedShell()
+        c.shell.commandWordNote = OneTimeNote(marker: state.file("notes-said"))
         c.shell.runCell("run = 5")
-        #expect(c.err.contains { $0.contains("'run' is also a command") })
+        #expect(c.err.filter { $0.contains("'run' is also a command") }.count == 1)
         c.shell.runCell("run")
         c.shell.runCell("out[2] + 1")
+        c.shell.runCell("run = 6")
         #expect(c.out == ["5", "6"])
+        #expect(c.err.filter { $0.contains("is also a command") }.count == 1)
+        // Once per user: the next prompt session of the same user says nothing for
+        // `run`, but still points out the first binding of another command word.
+        let next = CapturedShell()
+        next.shell.commandWordNote = OneTimeNote(marker: state.file("notes-said"))
+        next.shell.runCell("run = 7")
+        #expect(!next.err.contains { $0.contains("is also a command") })
+        next.shell.runCell("vars = 1")
+        #expect(next.err.contains { $0.contains("'vars' is also a command") })
+    }
+
+    @Test func scriptsNotebooksAndLessonsBindRunWithoutANote() throws {
+        // No `commandWordNote`: piped cells, notebooks (the kernel), lessons.
+        let c = CapturedShell()
+        c.shell.runCell("run = 5")
+        c.shell.runCell("run")
+        #expect(c.out == ["5"])
+        #expect(c.err.isEmpty, "\(c.err)")
+        // A script, and piped cells through the binary (not a terminal).
+        let dir = try TemporaryFolder()
+        let env = ["NOETHER_STATE_DIR": dir.file("state")]
+        try dir.write("s.noe", "run = 2\nrun * 3\n")
+        let script = try BinaryTests.run([dir.file("s.noe")], environment: env)
+        #expect(script.stdout == "6\n" && script.stderr.isEmpty, "\(script.stderr)")
+        let piped = try BinaryTests.run([], stdin: "run = 2\nrun\n", environment: env)
+        #expect(piped.stdout == "2\n" && piped.stderr.isEmpty, "\(piped.stderr)")
+    }
+
+    @Test func aCellOutsideTheHistoryRunsButTakesNoNumberAndIsNotRecorded() throws {
+        let c = CapturedShell()
+        c.shell.runCell("a = 1")
+        #expect(c.shell.runCell("b = a + 1\nb * 10", storeHistory: false))
+        #expect(c.shell.interpreter.globals["b"] != nil)
+        #expect(c.shell.notebook.nextNumber == 2)
+        #expect(c.shell.notebook.cells.map(\.text) == ["a = 1"])
+        // Not `_` nor an `out[n]`; not in the saved record.
+        c.shell.runCell("out[1]")
+        #expect(c.shell.notebook.nextNumber == 3)
+        #expect(!c.shell.savedText().contains("b = a + 1"))
+        // An error names the cell `In[ ]` and is not recorded either.
+        #expect(!c.shell.runCell("nope", storeHistory: false))
+        #expect(c.err.contains { $0.contains("In[ ]:1:1: error: unknown name 'nope'") }, "\(c.err)")
+        #expect(!c.shell.savedText().contains("nope"))
     }
 
     @Test func anInterruptedCellBindsNothingAndIsSavedCommentedOut() throws {

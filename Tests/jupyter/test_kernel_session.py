@@ -63,6 +63,37 @@ def test_cells_are_numbered_like_the_repl_and_errors_show_the_caret(kernel):
     assert [t for t, _ in outputs] == ["execute_input", "error"]
 
 
+def test_silent_and_store_history_are_honoured(kernel):
+    _, kc = kernel
+    reply, _ = run_cell(kc, "x = 20\nx + 1")
+    assert reply["execution_count"] == 1
+    # silent: nothing on iopub but status, no new count; the cell still ran.
+    outputs = []
+    reply = kc.execute_interactive(
+        "y = x * 2\nprint(y)\ny", silent=True, timeout=60,
+        output_hook=lambda m: outputs.append(m["msg_type"]))
+    assert reply["content"]["status"] == "ok" and reply["content"]["execution_count"] == 1
+    assert set(outputs) <= {"status"}, outputs
+    # store_history=False: output shown, no new count, not in the history.
+    reply, outputs = run_cell_with(kc, "y + 2", store_history=False)
+    assert reply["status"] == "ok" and reply["execution_count"] == 1
+    assert [t for t, _ in outputs] == ["execute_input", "execute_result"]
+    assert outputs[-1][1]["data"]["text/plain"] == "42"
+    reply, outputs = run_cell(kc, "_ + out[1]")
+    assert reply["execution_count"] == 2
+    assert outputs[-1][1]["data"]["text/plain"] == "42"
+    kc.history(hist_access_type="tail", n=10)
+    history = kc.get_shell_msg(timeout=10)["content"]["history"]
+    assert [entry[2] for entry in history] == ["x = 20\nx + 1", "_ + out[1]"]
+
+
+def run_cell_with(kc, code, **options):
+    outputs = []
+    reply = kc.execute_interactive(
+        code, timeout=60, output_hook=lambda m: outputs.append((m["msg_type"], m["content"])), **options)
+    return reply["content"], [o for o in outputs if o[0] != "status"]
+
+
 def test_restart_starts_a_fresh_session(kernel):
     km, kc = kernel
     run_cell(kc, "y = 5")

@@ -38,6 +38,8 @@ final class JupyterKernel: @unchecked Sendable {
     /// The header of the request being handled on the shell channel (parent of streams).
     private var parentHeader: [String: Any] = [:]
     private var progress = ProgressDisplay()
+    /// While a `silent` request runs: nothing is broadcast on iopub but the busy/idle status.
+    private var muted = false
     private let log: @Sendable (String) -> Void
 
     /// Binds every channel of the connection; the shell session starts empty.
@@ -179,10 +181,11 @@ final class JupyterKernel: @unchecked Sendable {
         do { try socket.send(message.encode(signer: signer)) } catch { log("noether kernel: \(error)") }
     }
 
-    /// Sends a message on iopub (thread-safe).
+    /// Sends a message on iopub (thread-safe); during a silent request only `status`.
     func publish(_ type: String, content: [String: Any], parent: [String: Any]? = nil) {
         lock.lock()
         defer { lock.unlock() }
+        if muted && type != "status" { return }
         var message = JupyterMessage(
             identities: [Array(type.utf8)], header: JupyterMessage.header(type: type, session: session),
             content: content)
@@ -205,12 +208,21 @@ final class JupyterKernel: @unchecked Sendable {
         ]
     }
 
+    /// Runs an `execute_request`. `silent` (protocol: "as quietly as possible"): no
+    /// output on iopub — no input echo, streams, results, displays, progress or error
+    /// broadcast (the reply still says how it went) — and, as `silent` forces
+    /// `store_history` false, no new execution count. `store_history` false: the cell
+    /// runs and keeps its bindings but takes no number and stays out of the history,
+    /// `out[n]`/`_`, the saved record and the journal (`Shell.runCell(_:storeHistory:)`).
     private func execute(_ request: JupyterMessage) -> [String: Any] {
         let code = request.content["code"] as? String ?? ""
         let silent = request.content["silent"] as? Bool ?? false
+        let storeHistory = !silent && (request.content["store_history"] as? Bool ?? true)
         lock.lock()
         parentHeader = request.header
+        muted = silent
         lock.unlock()
+        defer { lock.withLock { muted = false } }
         let notebook = shell.notebook
         if !silent {
             publish("execute_input", content: ["code": code, "execution_count": notebook.nextNumber])
@@ -226,7 +238,9 @@ final class JupyterKernel: @unchecked Sendable {
         // During a lesson (`lesson 1`), an empty cell is Enter and `next`, `hint` … its
         // words, as at the prompt; any other cell runs as usual.
         var succeeded = true
-        if !shell.lessonTakes(code.trimmingCharacters(in: .whitespacesAndNewlines)) {
+        if !storeHistory {
+            succeeded = shell.runCell(code, storeHistory: false)
+        } else if !shell.lessonTakes(code.trimmingCharacters(in: .whitespacesAndNewlines)) {
             succeeded = shell.runCell(code)
         }
         notebook.showError = nil
@@ -240,7 +254,7 @@ final class JupyterKernel: @unchecked Sendable {
         }
         // Work stopped by an interrupt that returned a partial result reported it on stderr.
         let (name, message, traceback) = failure ?? ("Interrupted", "interrupted", ["interrupted"])
-        publish("error", content: ["ename": name, "evalue": message, "traceback": traceback])
+        if !silent { publish("error", content: ["ename": name, "evalue": message, "traceback": traceback]) }
         return [
             "status": "error", "execution_count": count, "ename": name, "evalue": message, "traceback": traceback,
         ]

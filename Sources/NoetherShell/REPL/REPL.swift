@@ -74,6 +74,8 @@ public final class REPL {
         }
         let editor = ReadlineEditor { CompletionContext(interpreter: interpreter) }
         Signals.install(raising: interpreter.interrupt)
+        // Binding `run` at the prompt is pointed out once per user (scripts and notebooks do it on purpose).
+        if shell.commandWordNote == nil { shell.commandWordNote = .commandWords(environment: environment) }
         let repl = REPL(shell: shell, editor: editor, history: history, promptStyle: notebook.outputStyle)
         return repl.run()
     }

@@ -21,14 +21,20 @@ extension Shell {
     /// result (a training run marked `interrupted`), and then the flag is still up
     /// when the cell ends: the cell is then reported as interrupted too. Either way
     /// the flag is down when this returns.
+    ///
+    /// With `storeHistory` false (a Jupyter client's `store_history`), the cell runs
+    /// and keeps its bindings but is outside the session's history: no number (it is
+    /// `In[ ]` in diagnostics), no `out[n]` or `_`, not recorded, not journalled.
     @discardableResult
-    public func runCell(_ text: String) -> Bool {
+    public func runCell(_ text: String, storeHistory: Bool = true) -> Bool {
         guard !text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return true }
-        let number = notebook.begin(text)
-        let source = SourceFile(name: "In[\(number)]", text: Shell.helpShorthand(text) ?? text)
+        let number = storeHistory ? notebook.begin(text) : notebook.nextNumber - 1
+        let source = SourceFile(name: storeHistory ? "In[\(number)]" : "In[ ]", text: Shell.helpShorthand(text) ?? text)
         capture = []
         let before = interpreter.snapshotBindings()
+        CrashReport.started(source)
         defer {
+            CrashReport.finished()
             capture = nil
             interpreter.interrupt.clear()
             notebook.progress.reset()
@@ -44,7 +50,12 @@ extension Shell {
                 program.statements[last] = .expression(e, silent: true)
                 printLast = true
             }
-            var value = try runStatements(program, source: source) { completed += 1 }
+            let statements = program.statements
+            CrashReport.statement(at: statements.first?.range.start ?? 0)
+            var value = try runStatements(program, source: source) {
+                completed += 1
+                if completed < statements.count { CrashReport.statement(at: statements[completed].range.start) }
+            }
             if !Shell.hasValue(program.statements.last, interpreter) { value = .nothing }
             let assigned = program.statements.compactMap { s -> String? in
                 if case .assignment(let name, _, _, _) = s { return name }
@@ -54,13 +65,13 @@ extension Shell {
                 // Work that returned early still ran under an interrupt: the cell binds nothing.
                 interpreter.restoreBindings(before)
                 reportInterruptedWork()
-                recordInterrupted(text)
+                if storeHistory { recordInterrupted(text) }
                 return false
             }
-            notebook.finish(number, value: value, assigned: assigned, in: interpreter)
+            if storeHistory { notebook.finish(number, value: value, assigned: assigned, in: interpreter) }
             if printLast { printCellValue(value, number: number) }
             noteShadowedCommands(assigned)
-            if Shell.isRecordable(program.statements) {
+            if storeHistory && Shell.isRecordable(program.statements) {
                 let output = capture ?? []
                 recordCell(
                     RecordedCell(text: CellText.renumberingOutputs(text, savedNumbers), output: output),
@@ -82,8 +93,8 @@ extension Shell {
             }
             if diagnostic.kind == .interrupted {
                 interpreter.restoreBindings(before)
-                recordInterrupted(text)
-            } else if !program.statements.isEmpty, completed < program.statements.count {
+                if storeHistory { recordInterrupted(text) }
+            } else if storeHistory, !program.statements.isEmpty, completed < program.statements.count {
                 recordFailed(text, program: program, failing: completed, source: source, error: diagnostic)
             }
             return false
@@ -148,10 +159,15 @@ extension Shell {
         }
     }
 
-    /// A binding of a command word is not silent: the word alone now shows the value.
+    /// A binding of a command word is not silent at the prompt: the word alone now
+    /// shows the value. Said where it can surprise — at an interactive prompt
+    /// (`commandWordNote`), once per user (its marker file) — not in scripts,
+    /// notebooks or lessons, whose texts bind `run` on purpose.
     private func noteShadowedCommands(_ assigned: [String]) {
+        guard let note = commandWordNote else { return }
         for name in assigned where Parser.defaultCommands.contains(name) && !shadowedCommands.contains(name) {
             shadowedCommands.insert(name)
+            guard note.firstTime(name) else { continue }
             console.err(
                 "note: '\(name)' is also a command: '\(name)' alone now shows this value; '\(name) \"FILE\"' still runs the command"
             )
