@@ -175,6 +175,38 @@ struct MNISTTests {
                 == .file("'\(dir)/train-labels-idx1-ubyte.gz' is not a valid gzip file: crc-32 check failed"))
     }
 
+    @Test("a whole gzip IDX file holds exactly what its header announces")
+    func gzipWithoutN() throws {
+        let dir = TrainFixture.temporaryDirectory()
+        defer { TrainFixture.removeDirectory(dir) }
+        let images = Self.idxImages()
+        let file = dir + "/train-images-idx3-ubyte.gz"
+        TrainFixture.write(Self.idxLabels(), to: dir + "/train-labels-idx1-ubyte")
+        func error(_ gz: [UInt8], n: Int? = nil) -> EngineError? {
+            TrainFixture.write(gz, to: file)
+            return TrainFixture.error { try loadMNIST(path: dir, n: n) }
+        }
+        // More data than announced: refused once one byte past the announced size is
+        // out (inflation stops there); a subset (n=) never looks so far.
+        #expect(
+            error(Self.storedGzip(images + [UInt8](repeating: 7, count: 5000)))
+                == .file("'\(file)' is not a valid IDX file: its data go on past the 6 items its header announces"))
+        #expect(error(Self.storedGzip(images + [7, 7]), n: 5) == nil)
+        // A stream cut off mid-way: how far it got and why.
+        let whole = Self.storedGzip(images, block: 1000)
+        #expect(
+            error(Array(whole.prefix(2500)))
+                == .file(
+                    "'\(file)' is not a valid IDX file: its header announces 6 items but its gzip data break off after 3 (the data end before the gzip stream does)"
+                ))
+        // Bytes after the stream that are not another gzip member.
+        #expect(
+            error(whole + [0, 1, 2])
+                == .file(
+                    "'\(file)' is not a valid gzip file: 3 bytes after the end of the gzip stream are not gzip data"))
+        #expect(error(whole) == nil)
+    }
+
     private func unlinkLabels(_ dir: String) {
         TrainFixture.removeFile(dir + "/train-labels-idx1-ubyte")
     }

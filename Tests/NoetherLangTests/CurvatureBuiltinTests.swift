@@ -1,3 +1,4 @@
+import Foundation
 import NoetherEngine
 import NoetherSyntax
 import Synchronization
@@ -525,5 +526,72 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
         // Small matrices carry their entries in JSON.
         guard case .object(let m) = try h.run("hessian(net, data, block=\"W2\")") else { return }
         #expect(m.json.serialized().contains("\"entries\":[["))
+    }
+}
+
+/// The live progress line around a long LAPACK call (which cannot stop halfway).
+@Suite struct LAPACKProgressTests {
+    final class Reports: Sendable {
+        let items = Mutex<[(Int, Int, String)]>([])
+        let notices = Mutex<[String]>([])
+    }
+
+    @Test func aLongCallFillsTheLineAndACtrlCIsAnsweredAtOnce() throws {
+        let reports = Reports()
+        let interpreter = Interpreter(output: { _ in })
+        interpreter.progress = { done, total, label in reports.items.withLock { $0.append((done, total, label)) } }
+        interpreter.noticeOutput = { text in reports.notices.withLock { $0.append(text) } }
+        let rate = LAPACKProgress.rate()
+        #expect(rate > 1e8 && rate.isFinite)
+        // A call the estimate puts at 2 s, that takes 1.2 s: the line fills with the
+        // time elapsed, then ends.
+        let flops = 2 * rate
+        let value = try LAPACKProgress.run(interpreter, n: 2000, flops: flops) { () throws(Diagnostic) in
+            Thread.sleep(forTimeInterval: 1.2)
+            return 7
+        }
+        #expect(value == 7)
+        let items = reports.items.withLock { $0 }
+        #expect(items.allSatisfy { $0.1 == 100 && $0.2 == "LAPACK eigensolver on 2000×2000 (Ctrl-C waits for it)" })
+        let percents = items.map(\.0)
+        #expect(percents.first == 0 && percents.last == 100)
+        #expect(percents.count >= 4, "\(percents)")
+        #expect(percents.dropLast().allSatisfy { $0 <= 99 })
+        #expect(percents == percents.sorted())
+        #expect(percents.dropLast().last! >= 30, "\(percents)")
+        #expect(reports.notices.withLock { $0 }.isEmpty)
+
+        // Ctrl-C during the call: one note at once (not after), the task left for the
+        // interrupted message, the flag still up for the builtin to throw.
+        reports.items.withLock { $0 = [] }
+        let noticed = Mutex<Int?>(nil)
+        _ = try LAPACKProgress.run(interpreter, n: 2000, flops: 1000 * rate) { () throws(Diagnostic) in
+            interpreter.interrupt.raise()
+            Thread.sleep(forTimeInterval: 0.8)
+            noticed.withLock { $0 = reports.notices.withLock { $0.count } }
+            return 0
+        }
+        #expect(noticed.withLock { $0 } == 1)
+        let notes = reports.notices.withLock { $0 }
+        #expect(notes.count == 1)
+        #expect(
+            notes.first?.hasPrefix("Ctrl-C: LAPACK cannot stop halfway; the eigendecomposition ends in about ") == true)
+        #expect(reports.items.withLock { $0 }.last?.0 != 100)
+        #expect(interpreter.interrupt.isRaised)
+        interpreter.interrupt.clear()
+    }
+
+    @Test func eigsOfALargeMatrixReportsAndLearnsTheRate() throws {
+        let reports = Reports()
+        let h = CurvatureHarness(setup: "x = 1")
+        h.interpreter.progress = { done, total, label in reports.items.withLock { $0.append((done, total, label)) } }
+        // A 1000×1000 Gauss–Newton matrix (P = 20·40 + 40·5): the ticker starts (n ≥ 1000)
+        // and the call ends the task.
+        try h.run("net = mlp([20, 40, 5], bias=false, seed=1)\ndata = gaussian_mixture(n=10, d=20, classes=5, seed=1)")
+        try h.run("G = gauss_newton(net, data)")
+        let top = try h.number("eigs(G, top=1).max")
+        #expect(top > 0 && top.isFinite)
+        let items = reports.items.withLock { $0 }.filter { $0.2.hasPrefix("LAPACK eigensolver on 1000×1000") }
+        #expect(items.first?.0 == 0 && items.last?.0 == 100, "\(items)")
     }
 }

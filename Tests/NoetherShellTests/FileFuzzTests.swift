@@ -115,6 +115,68 @@ import Testing
         #expect(alive.rendered == "42")
     }
 
+    /// x86's 0/0 is a NaN with its sign bit set, which Swift prints "-nan": every
+    /// number in a message or a value goes through the language's formatting ("nan").
+    /// Each builtin gets 0/0, then -(0/0), for each number parameter in turn.
+    @Test func aNaNArgumentIsNeverSpelledMinusNaN() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let interpreter = try Self.interpreter(in: dir)
+        try interpreter.run("nan1 = 0/0\nnan2 = -(0/0)")
+        func isNumber(_ type: ValueType) -> Bool {
+            switch type {
+            case .number, .integer: true
+            case .oneOf(let types): types.contains(where: isNumber)
+            default: false
+            }
+        }
+        func plain(_ type: ValueType) -> String {
+            switch type {
+            case .number, .integer: "2"
+            case .string: "\"a\""
+            case .bool: "true"
+            case .list: "[2, 3]"
+            case .object("network"): "net"
+            case .object("dataset"): "data"
+            case .object("table"): "t"
+            case .object("activation"): "relu"
+            case .object("loss"): "mse"
+            case .object("optimizer"): "gd(lr=0.1)"
+            case .oneOf(let types): plain(types[0])
+            default: "1"
+            }
+        }
+        let skipped: Set<String> = ["print", "sweep"]
+        var calls = 0
+        var minusNaN = [String]()
+        for (name, builtin) in BuiltinRegistry.standard.builtins.sorted(by: { $0.key < $1.key })
+        where !skipped.contains(name) {
+            for parameter in builtin.parameters where isNumber(parameter.type) {
+                for nan in ["nan1", "nan2"] {
+                    let arguments = builtin.parameters.filter { $0.isRequired || $0.label == parameter.label }.map {
+                        "\($0.label)=\($0.label == parameter.label ? nan : plain($0.type))"
+                    }
+                    let text = "\(name)(\(arguments.joined(separator: ", ")))"
+                    let interrupt = interpreter.interrupt
+                    let watchdog = DispatchWorkItem { interrupt.raise() }
+                    DispatchQueue.global().asyncAfter(deadline: .now() + 3, execute: watchdog)
+                    var said = ""
+                    do {
+                        said = try interpreter.run(text, name: "nan.noe").rendered
+                    } catch {
+                        said = DiagnosticRenderer.render(error, in: nil)
+                    }
+                    watchdog.cancel()
+                    interrupt.clear()
+                    calls += 1
+                    if said.contains("-nan") { minusNaN.append("\(text) → \(said.prefix(300))") }
+                }
+            }
+        }
+        #expect(calls > 100)
+        #expect(minusNaN.isEmpty, "\(minusNaN.joined(separator: "\n"))")
+    }
+
     @Test func networkFilesWithRandomHeadersAreRefusedOrRead() throws {
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -63,7 +63,7 @@ public func spectralDensity<Op: SymmetricOperator>(
     guard probes >= 1 else { throw .invalidArgument("'probes' must be at least 1, got \(probes)") }
     guard steps >= 1 else { throw .invalidArgument("'steps' must be at least 1, got \(steps)") }
     guard gridPoints >= 2 else { throw .invalidArgument("'points' must be at least 2, got \(gridPoints)") }
-    if let sigma, !(sigma > 0) { throw .invalidArgument("'sigma' must be positive, got \(sigma)") }
+    if let sigma, !(sigma > 0) { throw .invalidArgument("'sigma' must be positive, got \(formatShort(sigma))") }
     let m = Swift.min(steps, n)
     var rng = RandomSource(seed: seed)
     var q = Matrix(rows: probes, columns: n)

@@ -14,7 +14,7 @@ public func gaussianMixture(n: Int, d: Int, classes k: Int, separation: Double, 
     guard d >= 1 else { throw .invalidArgument("'d' must be at least 1, got \(d)") }
     guard k >= 2 else { throw .invalidArgument("'classes' must be at least 2, got \(k)") }
     guard separation.isFinite, separation >= 0 else {
-        throw .invalidArgument("'separation' must be a finite non-negative number, got \(separation)")
+        throw .invalidArgument("'separation' must be a finite non-negative number, got \(formatShort(separation))")
     }
     var rng = RandomSource(seed: seed)
     let radius = separation * Double(d).squareRoot()

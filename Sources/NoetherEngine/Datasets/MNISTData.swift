@@ -128,11 +128,25 @@ func readIDX(_ path: String, expectedDimensions: Int, count: Int?) throws(Engine
         let items = Swift.min(count ?? shape[0], shape[0])
         let needed = headerSize + items * itemSize
         try checkBudget(items: items, itemSize: itemSize, raw: needed)
-        do { bytes = try Gzip.decompress(all, limit: count == nil ? .max : needed) } catch {
+        // Never more than the header announces: the whole file is one byte past it at
+        // most (then it is refused), and its stream must end there (CRC checked).
+        let whole = count == nil || items == shape[0]
+        do {
+            bytes = try Gzip.decompress(all, limit: whole ? needed + 1 : needed, refusingTrailingData: whole)
+        } catch {
+            guard error.decoded >= needed else {
+                let present = Swift.max(0, error.decoded - headerSize) / Swift.max(itemSize, 1)
+                throw damaged(
+                    "its header announces \(shape[0]) items but its gzip data break off after \(present) (\(error.message))"
+                )
+            }
             throw .file("'\(path)' is not a valid gzip file: \(error.message)")
         }
         guard bytes.count >= needed else {
             throw truncated(announced: shape[0], present: (bytes.count - headerSize) / Swift.max(itemSize, 1))
+        }
+        if bytes.count > needed {
+            throw damaged("its data go on past the \(shape[0]) items its header announces")
         }
         return IDXFile(shape: shape, data: bytes, offset: headerSize)
     }

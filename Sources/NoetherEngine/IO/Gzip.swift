@@ -3,6 +3,8 @@ internal import CZlib
 /// A malformed gzip stream; `message` says what was wrong (lowercase).
 struct GzipError: Error, Sendable, Equatable {
     let message: String
+    /// How many bytes had been decompressed when the error was found.
+    var decoded = 0
 }
 
 /// gzip files (RFC 1952) read through zlib's `inflate`, which checks each member's
@@ -14,8 +16,12 @@ enum Gzip {
     /// The decompressed content of every member of a gzip file, concatenated.
     /// With `limit`, decoding stops once that many bytes are out (the CRC of a
     /// member decoded only in part is then not checked). Data after the last member
-    /// that do not start another member are ignored, as `gzip -d` does.
-    static func decompress(_ bytes: [UInt8], limit: Int = .max) throws(GzipError) -> [UInt8] {
+    /// that do not start another member are ignored, as `gzip -d` does, unless
+    /// `refusingTrailingData` (a file whose content is all one stream). An error says
+    /// how much had been decompressed (`decoded`).
+    static func decompress(
+        _ bytes: [UInt8], limit: Int = .max, refusingTrailingData: Bool = false
+    ) throws(GzipError) -> [UInt8] {
         guard isGzip(bytes) else { throw GzipError(message: "not a gzip file") }
         var out = [UInt8]()
         if bytes.count >= 4 {
@@ -61,14 +67,24 @@ enum Gzip {
                 case Z_STREAM_END:
                     // Another member may follow; anything else after the last one is ignored.
                     let next = fed - Int(stream.avail_in)
-                    guard next + 1 < input.count, input[next] == 0x1F, input[next + 1] == 0x8B else { return }
-                    guard inflateReset(&stream) == Z_OK else { throw GzipError(message: "zlib could not restart") }
+                    guard next + 1 < input.count, input[next] == 0x1F, input[next + 1] == 0x8B else {
+                        if refusingTrailingData && next < input.count {
+                            throw GzipError(
+                                message:
+                                    "\(input.count - next) bytes after the end of the gzip stream are not gzip data",
+                                decoded: out.count)
+                        }
+                        return
+                    }
+                    guard inflateReset(&stream) == Z_OK else {
+                        throw GzipError(message: "zlib could not restart", decoded: out.count)
+                    }
                 case Z_BUF_ERROR where stream.avail_in == 0 && fed == input.count:
-                    throw GzipError(message: "the data end before the gzip stream does")
+                    throw GzipError(message: "the data end before the gzip stream does", decoded: out.count)
                 case Z_MEM_ERROR:
-                    throw GzipError(message: "out of memory while decompressing")
+                    throw GzipError(message: "out of memory while decompressing", decoded: out.count)
                 default:
-                    throw GzipError(message: Self.describe(stream.msg.map { String(cString: $0) }))
+                    throw GzipError(message: Self.describe(stream.msg.map { String(cString: $0) }), decoded: out.count)
                 }
             }
         }

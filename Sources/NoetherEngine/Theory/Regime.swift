@@ -77,7 +77,7 @@ public func classifyRegime(
     options: RegimeOptions = .init()
 ) throws(EngineError) -> RegimeClassification {
     guard eta > 0, eta.isFinite else {
-        throw .invalidArgument("the learning rate must be finite and positive, got \(eta)")
+        throw .invalidArgument("the learning rate must be finite and positive, got \(formatShort(eta))")
     }
     if let steps, steps.count != sharpness.count {
         throw .shapeMismatch("one step per sharpness measurement is needed, got \(steps.count) for \(sharpness.count)")

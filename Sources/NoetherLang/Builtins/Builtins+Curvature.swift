@@ -306,15 +306,15 @@ enum CurvatureBuiltins {
         if try ctx.has("top") { selection = .top(try ctx.integer("top", in: 1...n)) }
         if try ctx.has("bottom") { selection = .bottom(try ctx.integer("bottom", in: 1...n)) }
         let vectors = try ctx.bool("vectors")
-        // LAPACK cannot stop halfway: say so and how long it takes, then drop the
-        // result if Ctrl-C came meanwhile (an interrupted cell binds nothing).
-        if n >= 1000 {
-            let seconds = Swift.max(
-                1, Int((Double(n) * Double(n) * Double(n) * (vectors ? 9 : 4.0 / 3) / 2e10).rounded()))
-            ctx.interpreter.progress?(0, 1, "\(eigensolverLabel) (LAPACK on \(n)×\(n), about \(seconds) s)")
-        }
-        let e = try ctx.engine(at: "H") { () throws(EngineError) in
-            try NoetherEngine.eigs(matrix, selection: selection, vectors: vectors, threshold: threshold)
+        // LAPACK cannot stop halfway: a live progress line from a measured flop rate,
+        // a note at once on Ctrl-C, and the result dropped when it comes (an
+        // interrupted cell binds nothing).
+        let context = ctx
+        let e = try LAPACKProgress.run(ctx.interpreter, n: n, flops: LAPACKProgress.flops(n: n, vectors: vectors)) {
+            () throws(Diagnostic) in
+            try context.engine(at: "H") { () throws(EngineError) in
+                try NoetherEngine.eigs(matrix, selection: selection, vectors: vectors, threshold: threshold)
+            }
         }
         try ctx.stopIfInterrupted()
         return .object(SpectrumObject(e, source: source))
@@ -734,7 +734,7 @@ extension CallContext {
 }
 
 /// The progress label of a LAPACK eigensolver call (which Ctrl-C cannot stop halfway).
-public let eigensolverLabel = "finishing the eigensolver"
+public let eigensolverLabel = "LAPACK eigensolver"
 
 /// `bytes` as a short size: "512 KiB", "1.5 GiB".
 func formatByteCount(_ bytes: Int) -> String {

@@ -88,7 +88,7 @@ public final class ProgressTracker: Sendable {
     public var interruptedDescription: String? {
         guard let t = tasks.last else { return nil }
         if t.label.hasPrefix(eigensolverLabel) {
-            return "\(t.label): LAPACK cannot stop halfway, so it ran to the end; its result is dropped"
+            return "the \(eigensolverLabel) cannot stop halfway, so it ran to the end; its result is dropped"
         }
         let unit = t.label == "train" ? "step " : ""
         return "\(t.label) stopped at \(unit)\(t.done) of \(t.total)"
