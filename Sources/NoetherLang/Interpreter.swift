@@ -109,8 +109,7 @@ public final class Interpreter {
     /// outer binding. `-p name=value` parameters and `fn` use this.
     public func bind(_ name: String, _ value: Value) {
         if scopes.isEmpty {
-            if globals[name] == nil { globalOrder.append(name) }
-            globals[name] = value
+            if globals.updateValue(value, forKey: name) == nil { globalOrder.append(name) }
         } else {
             scopes[scopes.count - 1][name] = value
         }

@@ -6,8 +6,15 @@ import NoetherSyntax
 /// (or a bare binding shown by a command word, `run`), else nothing; `_` the latest
 /// such value that is not nothing. As at the prompt, a script that binds `_` or `out`
 /// itself owns the name from then on.
+///
+/// The values are kept only while the running source mentions `out` (a script that
+/// never does cannot ask for them, and a million statements' values took 40 % of
+/// such a script's memory traffic); the numbering goes on regardless, and values
+/// not kept read as nothing.
 final class ScriptValues {
     private var outputs: [Value] = [.nothing]
+    /// Statements numbered so far.
+    private var numbered = 0
     private var owned: Set<String> = []
 
     func note(_ statement: Statement, _ value: Value, in interpreter: Interpreter, keepingOutputs: Bool) {
@@ -20,7 +27,13 @@ final class ScriptValues {
         case .command(_, _, let arguments, _) where arguments.isEmpty: break
         default: value = .nothing
         }
-        outputs.append(value)
+        numbered += 1
+        if keepingOutputs {
+            if outputs.count < numbered {
+                outputs.append(contentsOf: repeatElement(.nothing, count: numbered - outputs.count))
+            }
+            outputs.append(value)
+        }
         if case .nothing = value { return }
         if !owned.contains(Notebook.lastValueName) { interpreter.bind(Notebook.lastValueName, value) }
         // Binding the whole list after every statement would copy it each time; scripts

@@ -106,6 +106,10 @@ public struct Parser {
 
     mutating func parseProgram() throws(Diagnostic) -> Program {
         var statements = [Statement]()
+        // A statement takes at least two tokens with its separator: room reserved up
+        // front, so a long script's list is not copied as it grows (pages untouched
+        // stay unallocated).
+        statements.reserveCapacity(tokens.count / 2 + 1)
         skipSeparators()
         while peekKind() != .endOfFile {
             statements.append(try parseStatementWithTerminator(inBlock: false))

@@ -44,6 +44,22 @@ public struct SourceFile: Sendable, Equatable {
         return lo + 1
     }
 
+    /// The 1-based line of a UTF-8 offset at or after the start of line `hint`:
+    /// searched forward from there (offsets visited in order cost O(lines) in all,
+    /// not a binary search each), or by `line(of:)` when the hint is past it.
+    public func line(of offset: Int, from hint: Int) -> Int {
+        let clamped = Swift.min(Swift.max(offset, 0), utf8.count)
+        var lo = Swift.max(0, Swift.min(hint, lineStarts.count) - 1)
+        guard lineStarts[lo] <= clamped else { return line(of: offset) }
+        while lo + 1 < lineStarts.count && lineStarts[lo + 1] <= clamped { lo += 1 }
+        return lo + 1
+    }
+
+    /// How many lines the text has; a final newline does not start another one.
+    public var lineCount: Int {
+        utf8.last == UInt8(ascii: "\n") || utf8.isEmpty ? lineStarts.count - 1 : lineStarts.count
+    }
+
     /// 1-based line and column (column counted in characters) of a UTF-8 offset.
     public func location(of offset: Int) -> (line: Int, column: Int) {
         let clamped = Swift.min(Swift.max(offset, 0), utf8.count)

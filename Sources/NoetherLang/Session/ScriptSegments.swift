@@ -8,25 +8,16 @@ import NoetherSyntax
 /// join the segment after them, so one cell of several statements (`a = 1; a`), or a
 /// cell whose first statements printed nothing, compare as one.
 public struct ScriptSegment: Sendable {
-    public var statements: [Statement]
+    /// The segment's statements: a slice of the program's (no array of its own).
+    public var statements: ArraySlice<Statement>
     /// The segment's source text without `#=> ` lines, header lines and surrounding
     /// blank lines: comments and `## ` prose are kept. Put together when first asked for
     /// (a replayed script records it; a plain batch run of a million statements never asks).
     public var text: String {
-        get {
-            switch textSource {
-            case .literal(let text): return text
-            case .lines(let lines, let first, let last): return lines.text(from: first, through: last)
-            }
-        }
+        get { textSource.text }
         set { textSource = .literal(newValue) }
     }
-    private var textSource: TextSource
-    private enum TextSource: Sendable {
-        case literal(String)
-        /// Lines first…last of the script.
-        case lines(SourceLines, Int, Int)
-    }
+    private(set) var textSource: TextSource
     /// The recorded output lines (without the `#=> ` prefix and tolerance note).
     public var expected: [String]
     /// The 1-based line of the first recorded output line, or the line after the last
@@ -38,7 +29,7 @@ public struct ScriptSegment: Sendable {
     public var malformedNoteLine: Int?
 
     init(
-        statements: [Statement], lines: SourceLines, from first: Int, through last: Int, expected: [String],
+        statements: ArraySlice<Statement>, lines: SourceLines, from first: Int, through last: Int, expected: [String],
         outputLine: Int, tolerance: Tolerance?, malformedNoteLine: Int? = nil
     ) {
         self.statements = statements
@@ -64,13 +55,16 @@ public struct ScriptSegment: Sendable {
         let lines = SourceLines(source)
         let statements = program.statements
         var segments = [ScriptSegment]()
-        var current = [Statement]()
+        segments.reserveCapacity(mode == .byStatement ? statements.count : 16)
+        var currentStart = 0  // the first statement of the current segment
         var textStart = 1  // first line of the current segment's text
+        var startLine = 1  // a line at or before the statement's start (statements come in order)
         for (k, statement) in statements.enumerated() {
-            current.append(statement)
-            let endLine = source.line(of: Swift.max(statement.range.start, statement.range.end - 1))
+            let endLine = source.line(of: Swift.max(statement.range.start, statement.range.end - 1), from: startLine)
             let nextStart =
-                k + 1 < statements.count ? source.line(of: statements[k + 1].range.start) : lines.count + 1
+                k + 1 < statements.count
+                ? source.line(of: statements[k + 1].range.start, from: endLine) : lines.count + 1
+            startLine = Swift.min(nextStart, lines.count)
             // Recorded output between this statement and the next one closes the segment.
             var expected = [String]()
             var firstOutput: Int?
@@ -103,10 +97,10 @@ public struct ScriptSegment: Sendable {
             let textEnd = isLast ? lines.count : lastOutput
             segments.append(
                 ScriptSegment(
-                    statements: current, lines: lines, from: textStart, through: textEnd,
+                    statements: statements[currentStart...k], lines: lines, from: textStart, through: textEnd,
                     expected: expected, outputLine: firstOutput ?? endLine + 1, tolerance: tolerance,
                     malformedNoteLine: malformed))
-            current = []
+            currentStart = k + 1
             textStart = lastOutput + 1
         }
         if statements.isEmpty {
@@ -122,48 +116,62 @@ public struct ScriptSegment: Sendable {
     }
 }
 
-/// The lines of a source, 1-based, with the session header recognised.
-struct SourceLines {
-    private let all: [String]
+/// A text given, or lines of a source put together when asked for.
+enum TextSource: Sendable {
+    case literal(String)
+    /// Lines first…last of the script.
+    case lines(SourceLines, Int, Int)
+
+    var text: String {
+        switch self {
+        case .literal(let text): return text
+        case .lines(let lines, let first, let last): return lines.text(from: first, through: last)
+        }
+    }
+}
+
+/// The lines of a source, 1-based, with the session header recognised. A line's
+/// text is cut from the source when asked for (a million-line script is not split
+/// into a million strings); shared by every segment of the source (a class: one
+/// reference each).
+final class SourceLines: Sendable {
+    private let source: SourceFile
+    let count: Int
     /// Lines 1…headerLines are the header `save` wrote.
     private let headerLines: Int
 
     init(_ source: SourceFile) {
-        var lines = source.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if lines.last == "" { lines.removeLast() }
-        all = lines
+        self.source = source
+        count = source.lineCount
         var h = 0
-        if let first = lines.first, first.hasPrefix(SessionScript.headerPrefix),
-            first.contains(" session saved ") || first.contains(" journal ")
+        let first = count >= 1 ? source.lineText(1) : ""
+        if first.hasPrefix(SessionScript.headerPrefix), first.contains(" session saved ") || first.contains(" journal ")
         {
             h = 1
-            if lines.count > 1, lines[1].hasPrefix(SessionScript.replayPrefix) { h = 2 }
+            if count > 1, source.lineText(2).hasPrefix(SessionScript.replayPrefix) { h = 2 }
         }
         headerLines = h
     }
 
-    var count: Int { all.count }
-
-    subscript(line: Int) -> String { line >= 1 && line <= all.count ? all[line - 1] : "" }
+    subscript(line: Int) -> String { line >= 1 && line <= count ? source.lineText(line) : "" }
 
     /// Lines first…last without recorded output, failed-cell and header lines, blank lines at
     /// either end trimmed, joined with newlines.
     func text(from first: Int, through last: Int) -> String {
         let lo = Swift.max(first, headerLines + 1)
-        let hi = Swift.min(last, all.count)
+        let hi = Swift.min(last, count)
         guard lo <= hi else { return "" }
         func blank(_ line: String) -> Bool { line.allSatisfy { $0 == " " || $0 == "\t" } }
         if lo == hi {  // the common case of one line, without the arrays below
-            let line = all[lo - 1]
+            let line = source.lineText(lo)
             if SessionScript.recordedOutput(line) != nil || SessionScript.isFailedCellLine(line) { return "" }
-            let text = line.hasSuffix("\r") ? String(line.dropLast()) : line
-            return blank(text) ? "" : text
+            return blank(line) ? "" : line
         }
         var kept = [String]()
         for n in lo...hi {
-            let line = all[n - 1]
+            let line = source.lineText(n)
             if SessionScript.recordedOutput(line) != nil || SessionScript.isFailedCellLine(line) { continue }
-            kept.append(line.hasSuffix("\r") ? String(line.dropLast()) : line)
+            kept.append(line)
         }
         // Trim blank lines at both ends by index (removeFirst in a loop is quadratic).
         guard let first = kept.firstIndex(where: { !blank($0) }), let last = kept.lastIndex(where: { !blank($0) })

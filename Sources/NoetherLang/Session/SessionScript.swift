@@ -2,13 +2,27 @@ import NoetherSyntax
 
 /// One cell of a session: the text the user ran and the lines it printed.
 public struct RecordedCell: Sendable, Equatable {
-    public var text: String
+    /// The cell's text (a replayed script's segment puts it together when first
+    /// asked for: a batch run of a million statements that never saves never does).
+    public var text: String {
+        get { source.text }
+        set { source = .literal(newValue) }
+    }
     public var output: [String]
+    private var source: TextSource
 
     public init(text: String, output: [String]) {
-        self.text = text
+        self.source = .literal(text)
         self.output = output
     }
+
+    /// The cell of a script's segment, its text taken from the script when needed.
+    public init(segment: ScriptSegment, output: [String]) {
+        self.source = segment.textSource
+        self.output = output
+    }
+
+    public static func == (a: RecordedCell, b: RecordedCell) -> Bool { a.text == b.text && a.output == b.output }
 }
 
 /// The `.noe` form of a session: a header comment, then every cell's text followed
