@@ -99,6 +99,9 @@ import Testing
         Self.step(tty, "nope\r", expect: ["error: unknown name 'nope'", "[13]> "])
         #expect(String(tty.rawOutput.dropFirst(before)).contains("\u{1B}[1;31merror:\u{1B}[0m"))
 
+        // Binding a command word at the prompt is pointed out, the first time for this user.
+        Self.step(tty, "run = 3\r", expect: ["'run' is also a command", "[14]> "])
+
         // Ctrl-D leaves, with success.
         tty.send("\u{04}")
         #expect(tty.waitForExit(timeout: 10) == 0)
@@ -113,13 +116,16 @@ import Testing
         // bracketed paste of several statements runs as several cells.
         let second = try sandbox.start(colour: false)
         #expect(second.wait(for: "[1]> ", timeout: 20))
-        Self.step(second, "\u{1B}[A", expect: ["nope"])
+        Self.step(second, "\u{1B}[A", expect: ["run = 3"])
         Self.step(second, "\u{03}", expect: ["[1]> "])
         Self.step(second, "\u{12}x = 4", expect: ["x = 41"])
         Self.step(second, "\r", expect: ["[2]> "])
         Self.step(second, "\u{1B}[200~a = 1\nb = [a,\n  2]\nb\u{1B}[201~", expect: ["2]"])
         Self.step(second, "\r", expect: ["out[4]: [1, 2]", "[5]> "])
         Self.step(second, "x\r", expect: ["out[5]: 41"])
+        // The note was said in the first session: not again.
+        Self.step(second, "run = 4\r", expect: ["[7]> "])
+        #expect(!second.transcript.contains("is also a command"))
         Self.step(second, "quit\r", expect: [])
         #expect(second.waitForExit(timeout: 10) == 0)
         #expect(!second.rawOutput.contains("\u{1B}[1;32m"))
