@@ -37,6 +37,19 @@ import Testing
         #expect(field == "C0")
     }
 
+    /// A lexical error anywhere is reported before a syntax error earlier in the text
+    /// (the whole text is lexed first), and one after a program that parses is
+    /// reported too — what any lazier lexing must keep.
+    @Test func aLexicalErrorAnywhereComesBeforeASyntaxError() throws {
+        #expect(diagnostic("x = )\ny = 1\nz = \"abc")?.message == "unterminated string")
+        #expect(diagnostic("x = 1\ny = 2\n$")?.message.hasPrefix("unexpected character '$'") == true)
+        #expect(diagnostic("x = )\ny = 1")?.message.contains("')'") == true)
+        // Long texts, the error far from the start.
+        let long = String(repeating: "a = [1, 2, 3]\n", count: 3000)
+        #expect(try parse(long + "b = a").statements.count == 3001)
+        #expect(diagnostic(long + "b = (a\n" + long + "c = \"x")?.message == "unterminated string")
+    }
+
     @Test func precedence() throws {
         let program = try parse("-2 ^ 2 + 3 * 4 < 5 and not false")
         guard case .expression(let e, _) = program.statements[0] else {
