@@ -27,9 +27,14 @@ public struct DatasetObject: NoetherObject, FieldTable {
             o.dataset.classCounts.map { .numbers($0.map(Double.init)) } ?? .nothing
         },
         ObjectField("mean_norm2", "mean of ||x||² over samples") { o in .number(o.meanSquaredNorm) },
-        ObjectField("feature_mean", "mean of every input feature") { o in .numbers(o.dataset.featureStatistics.mean) },
-        ObjectField("feature_std", "population standard deviation (ddof 0) of every input feature") { o in
-            .numbers(o.dataset.featureStatistics.standardDeviation)
+        // Not computed without samples: an empty file may announce millions of features.
+        ObjectField("feature_mean", "mean of every input feature (nothing without samples)") { o in
+            o.dataset.count == 0 ? .nothing : .numbers(o.dataset.featureStatistics.mean)
+        },
+        ObjectField(
+            "feature_std", "population standard deviation (ddof 0) of every input feature (nothing without samples)"
+        ) {
+            o in o.dataset.count == 0 ? .nothing : .numbers(o.dataset.featureStatistics.standardDeviation)
         },
     ]
 
