@@ -84,7 +84,7 @@ struct TheoryCompressionTests {
         var single = series
         single.sharpness = [5, .nan, .nan, .nan, .nan]
         let s = try analyzeCompression(single)
-        #expect(s.decay == nil && s.decayNote != nil && s.compressionRatio == 1)
+        #expect(s.decay == nil && s.noDecay == .tooFewMeasured(1, needed: 2) && s.compressionRatio == 1)
         var bad = series
         bad.minConfidence = [0.5]
         #expect(throws: EngineError.self) { try analyzeCompression(bad) }

@@ -30,6 +30,13 @@ struct TheoryWordingTests {
         #expect(TheoryWording.reason(m).hasSuffix("; first reaches 2/η at measurement 1"))
     }
 
+    @Test func missingDecayFits() {
+        #expect(
+            TheoryWording.note(.tooFewMeasured(1, needed: 2))
+                == "λ_max was measured at 1 checkpoint(s); a decay fit needs 2")
+        #expect(TheoryWording.note(.failed(.numerical("no fit"))) == "no fit")
+    }
+
     @Test func crossoverVerdicts() throws {
         let etas: [Double] = [1e-3, 1e-2, 0.1, 0.3]
         let measured: [Double] = [5, 3, 1, 0.5]

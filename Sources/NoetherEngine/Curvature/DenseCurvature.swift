@@ -107,7 +107,7 @@ extension HVPWorkspace {
         availableBytes: Int? = nil, progress: CurvatureProgress? = nil
     ) throws(EngineError) -> Matrix {
         let selected = try layout.select(groups)
-        if let blockSize, blockSize < 1 { throw .invalidArgument("'block_size' must be at least 1, got \(blockSize)") }
+        if let blockSize, blockSize < 1 { throw .outOfDomain(.blockSize, .atLeast(1), got: .integer(blockSize)) }
         let bMax = blockSize ?? Self.defaultBlockSize(architecture, samples: sampleCount)
         let needed = try Self.denseMemoryEstimate(architecture, samples: sampleCount, groups: groups, blockSize: bMax)
         try Self.checkMemory(needed: needed, available: availableBytes, what: kind.denseName, dimension: dimension)

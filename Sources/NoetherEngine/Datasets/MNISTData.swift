@@ -12,7 +12,7 @@
 /// Throws `EngineError.file` naming the missing files and the folder, or saying what
 /// is wrong with a damaged file; `invalidArgument` when n exceeds the images present.
 public func loadMNIST(path: String, n: Int? = nil, test: Bool = false) throws(EngineError) -> Dataset {
-    if let n, n < 1 { throw .invalidArgument("'n' must be at least 1, got \(n)") }
+    if let n, n < 1 { throw .outOfDomain(.sampleCount, .atLeast(1), got: .integer(n)) }
     let prefix = test ? "t10k" : "train"
     let imagesName = "\(prefix)-images-idx3-ubyte"
     let labelsName = "\(prefix)-labels-idx1-ubyte"

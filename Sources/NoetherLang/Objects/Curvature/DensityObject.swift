@@ -16,13 +16,8 @@ public struct DensityObject: NoetherObject, FieldTable {
         self.curvature = curvature
     }
 
-    var support: (Double, Double) {
-        let all = density.nodes.flatMap { $0 }
-        return (all.min() ?? .nan, all.max() ?? .nan)
-    }
-
-    /// The SLQ trace estimate P·mean_probes Σ_j τ_j θ_j.
-    var traceEstimate: Double { Double(density.dimension) * density.moment(1) }
+    var support: (Double, Double) { density.support }
+    var traceEstimate: Double { density.traceEstimate }
 
     public static let typeName = "spectral_density"
     public static let fields: [ObjectField<DensityObject>] = [

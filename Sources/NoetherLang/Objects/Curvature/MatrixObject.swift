@@ -115,12 +115,8 @@ public struct MatrixObject: NoetherObject, FieldTable {
             returns: "list",
             example: "H.\(what)(0)"
         ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-            let i = try ctx.integer("index")
-            let j = i < 0 ? count + i : i
-            guard j >= 0 && j < count else {
-                throw ctx.error(
-                    "\(what) \(i) is out of range for a matrix with \(count) \(what)s", at: "index",
-                    hint: "valid indices are 0…\(count - 1) or -\(count)…-1")
+            let j = try ctx.index("index", count: count) {
+                "\(what) \($0) is out of range for a matrix with \(count) \(what)s"
             }
             return .numbers(row ? matrix.row(j) : (0..<matrix.rows).map { matrix[$0, j] })
         }

@@ -84,12 +84,8 @@ public struct SpectrumObject: NoetherObject, FieldTable {
             returns: "list",
             example: "eigs(H, top=3, vectors=true).vector(0)"
         ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-            let i = try ctx.integer("index")
-            let j = i < 0 ? count + i : i
-            guard j >= 0 && j < count else {
-                throw ctx.error(
-                    "eigenvector \(i) is out of range for \(count) eigenvalues", at: "index",
-                    hint: "valid indices are 0…\(count - 1) or -\(count)…-1")
+            let j = try ctx.index("index", count: count) {
+                "eigenvector \($0) is out of range for \(count) eigenvalues"
             }
             return .numbers(e.vector(count - 1 - j))
         }

@@ -64,7 +64,7 @@ public struct CompressionObject: CSVExportable, FieldTable {
             "E18's fit λ_max(t) ≈ a·e^(−bt) + c, c = 0.9·min λ: record {rate=b, amplitude=a, offset=c, r2, r2_log}"
         ) { o in o.decayValue },
         ObjectField("decay_note", "why there is no decay fit, when there is none") { o in
-            o.analysis.decayNote.map { .string($0) } ?? .nothing
+            o.analysis.noDecay.map { .string(TheoryWording.note($0)) } ?? .nothing
         },
         ObjectField("tau", "E23's τ fit of 1 − q̄(t) (a tau_fit; the reference's window unless given)") { o in
             .object(o.tauObject)
@@ -117,7 +117,7 @@ public struct CompressionObject: CSVExportable, FieldTable {
                 s +=
                     "; decay a·e^(−bt) + c with b = \(formatSummary(d.rate, digits: 3)), a = \(formatSummary(d.amplitude, digits: 3)), "
                     + "c = \(formatSummary(d.offset, digits: 3)), R² = \(formatSummary(d.r2, digits: 3)) (log-scale \(formatSummary(d.r2Log, digits: 3)))"
-            } else if let note = a.decayNote {
+            } else if let note = a.noDecay.map(TheoryWording.note) {
                 s += "; no decay fit (\(note))"
             }
             lines.append(s)

@@ -57,7 +57,7 @@ public struct CrossoverObject: CSVExportable, FieldTable {
         },
         ObjectField("steps", "T of the formula") { o in .number(Double(o.prediction.steps)) },
         ObjectField("unstable", "the policy for modes with ηλ_k ≥ 2: cap, skip or refuse") { o in
-            .string(o.prediction.policy.rawValue)
+            .string(Choices.unstablePolicy.name(of: o.prediction.policy) ?? "")
         },
         ObjectField(
             "table",

@@ -92,13 +92,8 @@ public struct PowerLawObject: CSVExportable, FieldTable {
         ObjectField("y", "the y column's name") { o in .string(o.yName) },
     ]
 
-    static func ruleName(_ r: DivergenceRule) -> String {
-        switch r {
-        case .dropPoint: "drop_point"
-        case .dropSeed: "drop_seed"
-        case .excludeRuns: "exclude_runs"
-        }
-    }
+    /// The rule's preferred name (Choices.divergenceRule).
+    static func ruleName(_ r: DivergenceRule) -> String { Choices.divergenceRule.name(of: r) ?? "" }
 
     var ruleName: String { Self.ruleName(fit.rule) }
 

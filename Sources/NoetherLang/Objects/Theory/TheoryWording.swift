@@ -12,6 +12,15 @@ enum TheoryWording {
         return String(format: "%.3g", x)
     }
 
+    /// Why a compression has no decay fit.
+    static func note(_ reason: NoDecayFit) -> String {
+        switch reason {
+        case .tooFewMeasured(let measured, let needed):
+            "λ_max was measured at \(measured) checkpoint(s); a decay fit needs \(needed)"
+        case .failed(let error): error.message
+        }
+    }
+
     /// One line: the regime and why.
     static func reason(_ c: RegimeClassification) -> String {
         let f = number
