@@ -109,7 +109,7 @@ struct TheoryCoefficientTests {
             [0.5, 0.25, 0.125].map { log($0 + 1e-20) },
             [0.5, 1.0 / 3, 1.0 / 6].map { log($0 + 1e-20) })
         #expect(isClose(c.rank.correlation, expected, atol: 1e-12) && c.modeMatched == nil)
-        #expect(c.summary.contains("not one basis"))
+        #expect(c.modeMatched == nil && c.countA != c.countB)
         #expect(throws: EngineError.self) { try compareCoefficients([1, 2], [0, 0]) }
         #expect(throws: EngineError.self) { try compareCoefficients([1, 2, 3], [1, 2, 3], top: 4) }
     }

@@ -17,7 +17,7 @@ struct TheoryCompressionTests {
         #expect(
             isClose(fit.tau, 80, 1e-10, atol: 1e-10) && isClose(fit.r2, 1, 1e-12, atol: 1e-12)
                 && isClose(fit.intercept, log(0.95), 1e-12, atol: 1e-12))
-        #expect(fit.scaledTau == nil && fit.note == nil && fit.window == .reference)
+        #expect(fit.scaledTau == nil && fit.noTau == nil && fit.window == .reference)
         // A window fixed in ηt: η = 0.01, ηt ∈ [0.5, 2] ↔ t ∈ [50, 200].
         let scaled = try fitTau(
             steps: Self.checkpoints, meanConfidence: q, learningRate: 0.01,
@@ -29,7 +29,7 @@ struct TheoryCompressionTests {
         }
         // Too few points: NaN with a note, not an error.
         let few = try fitTau(steps: [0, 30, 60], meanConfidence: [0.5, 0.95, 0.999])
-        #expect(few.tau.isNaN && few.points == 1 && few.note != nil)
+        #expect(few.tau.isNaN && few.points == 1 && few.noTau == .tooFewInWindow(1, needed: 2))
         #expect(throws: EngineError.self) { try fitTau(steps: [0, 1], meanConfidence: [0.5]) }
     }
 

@@ -191,7 +191,13 @@ public struct TauFit: Sendable, Equatable {
     public var usedSteps: [Double]
     public var window: TauWindow
     /// Why there is no τ, when there is none.
-    public var note: String?
+    public var noTau: NoTauFit?
+}
+
+/// Why a τ fit has no τ (the language words it).
+public enum NoTauFit: Sendable, Equatable {
+    /// `count` checkpoints lie in the window (or their t are not distinct); the fit needs `needed`.
+    case tooFewInWindow(Int, needed: Int)
 }
 
 /// E23's τ fit of one run: keep the checkpoints in `window`, OLS of ln(1 − q̄) on t,
@@ -229,12 +235,12 @@ public func fitTau(
         return TauFit(
             tau: .nan, scaledTau: learningRate.map { _ in .nan }, slope: .nan, intercept: .nan, r2: .nan,
             points: ts.count, usedSteps: ts, window: window,
-            note: "\(ts.count) checkpoint(s) with distinct t lie in the window; a τ fit needs 2")
+            noTau: .tooFewInWindow(ts.count, needed: 2))
     }
     let tau = -1 / line.slope
     return TauFit(
         tau: tau, scaledTau: scaled(tau), slope: line.slope, intercept: line.intercept, r2: line.r2,
-        points: ts.count, usedSteps: ts, window: window, note: nil)
+        points: ts.count, usedSteps: ts, window: window, noTau: nil)
 }
 
 /// τ against the learning rate across a sweep (E23): τ̄(η) = C·(1/η) + b and

@@ -64,7 +64,7 @@ public struct CoefficientComparisonObject: CSVExportable, FieldTable {
         ObjectField("ratios", "mode by mode: share_a/share_b") { o in
             o.comparison.modeMatched.map { .numbers($0.ratios) } ?? .nothing
         },
-        ObjectField("summary", "one line with both comparisons") { o in .string(o.comparison.summary) },
+        ObjectField("summary", "one line with both comparisons") { o in .string(TheoryWording.summary(o.comparison)) },
         ObjectField("table", "both views side by side: rank, sorted_a, sorted_b, then mode, share_a, share_b, ratio") {
             o in .object(o.table)
         },

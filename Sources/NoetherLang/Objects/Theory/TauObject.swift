@@ -33,7 +33,8 @@ public struct TauObject: CSVExportable, FieldTable {
         ObjectField("gaps", "[lower, upper]: only checkpoints with lower < 1 − q̄ < upper enter") { o in
             .numbers([o.fit.window.lowerGap, o.fit.window.upperGap])
         },
-        ObjectField("note", "why there is no τ, when there is none") { o in o.fit.note.map { .string($0) } ?? .nothing
+        ObjectField("note", "why there is no τ, when there is none") { o in
+            o.fit.noTau.map { .string(TheoryWording.note($0)) } ?? .nothing
         },
         ObjectField("lr", "the learning rate η (nothing when unknown)") { o in .optional(o.learningRate) },
         ObjectField("steps", "every checkpoint offered to the fit") { o in .numbers(o.steps) },
@@ -68,7 +69,7 @@ public struct TauObject: CSVExportable, FieldTable {
 
     public var summary: String {
         var head = "τ fit of 1 − q̄(t) ≈ e^(a − t/τ) over \(windowText): "
-        if let note = fit.note {
+        if let note = fit.noTau.map(TheoryWording.note) {
             head += "no τ (\(note))"
         } else {
             head += "τ = \(formatSummary(fit.tau, digits: 4)) steps"
