@@ -14,6 +14,9 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An argument outside its domain, named by what it is: the language says which
     /// argument label that is and words the requirement.
     case outOfDomain(EngineArgument, Requirement, got: ArgumentValue)
+    /// An allocation of `needed` bytes for `use` would exceed the `available` memory
+    /// budget (`MemoryBudget`); nothing was allocated.
+    case outOfMemory(needed: Int, available: Int, use: MemoryUse)
     /// A fit needs `needed` usable points and has `used`; `leftOut` are the points
     /// its options or the data left out (the caller says why, from their status).
     case tooFewPoints(needed: Int, used: Int, leftOut: [SweepPoint])
@@ -23,6 +26,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidArgument(let m), .shapeMismatch(let m), .numerical(let m), .file(let m), .missingFile(_, let m): m
         case .tooFewPoints(let needed, let used, _): "too few points: \(used) of \(needed)"
         case .outOfDomain(let argument, let requirement, let value): "\(argument) must be \(requirement), got \(value)"
+        case .outOfMemory(let needed, let available, let use): "\(use) needs \(needed) bytes, \(available) available"
         }
     }
 }
@@ -60,4 +64,27 @@ public enum ArgumentValue: Sendable, Equatable, CustomStringConvertible {
         case .number(let x): "\(x)"
         }
     }
+}
+
+/// What an allocation the memory budget refused was for.
+public enum MemoryUse: Sendable, Equatable {
+    /// Reading a file whole.
+    case readingFile(path: String)
+    /// A CSV file of `bytes` bytes (at most `rowLimit` rows are read).
+    case csvFile(path: String, bytes: Int, rowLimit: Int)
+    /// `items` IDX items of `itemBytes` bytes each.
+    case idxItems(Int, itemBytes: Int, path: String)
+    /// A network file announcing `parameters` parameters.
+    case networkFile(path: String, parameters: Int)
+    /// Dense curvature matrices over `dimension` parameters (a Hessian, or a Hessian
+    /// and its Gauss–Newton part …).
+    case denseCurvature([CurvatureKind], dimension: Int)
+    /// The eigendecomposition of an order-`order` matrix.
+    case eigendecomposition(order: Int)
+    /// The (rows × columns) output Jacobian.
+    case jacobian(rows: Int, columns: Int)
+    /// The order-`order` tangent kernel.
+    case tangentKernel(order: Int)
+    /// Something a caller outside the engine names itself.
+    case described(String, instead: String)
 }

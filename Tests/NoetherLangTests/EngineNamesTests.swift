@@ -43,6 +43,28 @@ import Testing
         #expect(throws: Diagnostic.self) { try h.run("gaussian_mixture(n=10, d=2, classes=1)") }
     }
 
+    /// Memory refusals: the engine's sizes and purpose, the language's sentence.
+    @Test func memoryRefusalsAreWordedByTheLanguage() {
+        #expect(
+            EngineError.outOfMemory(needed: 2048, available: 1024, use: .readingFile(path: "f")).message
+                == "reading 'f' needs about 2 KiB but only 1 KiB of memory are available; use a smaller file")
+        #expect(
+            EngineError.outOfMemory(
+                needed: 3 << 30, available: 1 << 30, use: .denseCurvature([.hessian, .gaussNewton], dimension: 9)
+            ).message
+                == "the dense hessian and its gauss-newton part (P = 9) needs about 3 GiB but only 1 GiB of memory are available; use 'lanczos' for its extreme eigenvalues instead"
+        )
+        #expect(
+            EngineError.outOfMemory(needed: 1536, available: 1024, use: .jacobian(rows: 4, columns: 5)).message
+                == "the jacobian (4×5) needs about 1.5 KiB but only 1 KiB of memory are available")
+        #expect(
+            throws: EngineError.invalidArgument(
+                "the thing needs about 2 KiB but only 1 KiB of memory are available; use less")
+        ) {
+            try MemoryBudget.check(2048, for: "the thing", instead: "use less", available: 1024)
+        }
+    }
+
     @Test func activationsPrintAsTheyAreWritten() {
         #expect(Activation.interpolated(0.5).name == "interpolated(0.5)")
         #expect(Activation.leakyReLU(0.01).name == "leaky_relu(0.01)")

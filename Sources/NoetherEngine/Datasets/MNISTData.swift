@@ -112,9 +112,7 @@ func readIDX(_ path: String, expectedDimensions: Int, count: Int?) throws(Engine
     /// become against the memory budget before decompressing or reading them.
     func checkBudget(items: Int, itemSize: Int, raw: Int) throws(EngineError) {
         let total = MemoryBudget.sum(raw, MemoryBudget.product(items, itemSize, 8))
-        try MemoryBudget.check(
-            total, for: "loading \(items) items of \(itemSize) bytes from '\(path)'",
-            instead: "load a subset with n=")
+        try MemoryBudget.check(total, for: .idxItems(items, itemBytes: itemSize, path: path))
     }
     if compressed {
         let all = try FileBytes.read(path)

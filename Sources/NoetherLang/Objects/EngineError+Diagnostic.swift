@@ -23,6 +23,9 @@ extension EngineError {
             let reasons = leftOut.map { "\(formatSummary($0.x, digits: 3)) \(TheoryPowerLawText.describe($0.status))" }
             return "a power law needs at least \(needed) usable points, got \(used)"
                 + (reasons.isEmpty ? "" : " (left out: \(reasons.joined(separator: ", ")))")
+        case .outOfMemory(let needed, let available, let use):
+            let (what, instead) = use.words
+            return MemoryBudget.message(needed, for: what, free: available, instead: instead)
         case .outOfDomain(let argument, let requirement, let value):
             return "'\(argument.label)' must \(requirement.words), got \(value.text)"
         default:
