@@ -59,7 +59,7 @@ public struct CoefficientsObject: CSVExportable, FieldTable {
             "derived: ā_j, the mean slope σ′ of hidden unit j over the samples (nothing for linear nets)"
         ) { o in o.derived?.activeFractions.map { .numbers($0) } ?? .nothing },
         ObjectField("target", "derived: cross_covariance (the reference's Ŷ* = YᵀXU/n) or least_squares") { o in
-            o.derived.map { .string($0.target == .crossCovariance ? "cross_covariance" : "least_squares") } ?? .nothing
+            o.derived.map { .string(Choices.derivedTarget.name(of: $0.target) ?? "") } ?? .nothing
         },
         ObjectField("bins", "fit: table of the λ bins: lower, upper, modes, eigenvalue, C (the bin's total c)") { o in
             o.binsTable.map { .object($0) } ?? .nothing
