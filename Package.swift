@@ -57,10 +57,13 @@ let package = Package(
         .executableTarget(name: "noether", dependencies: ["NoetherShell", "NoetherEngine"]),
         // scripts/bench/run: in-process timings, dgemm peak and FLOP counts.
         .executableTarget(name: "NoetherBench", dependencies: ["NoetherEngine"]),
-        .testTarget(name: "NoetherEngineTests", dependencies: ["NoetherEngine"]),
+        // What the test targets share: approximate equality, a seeded generator, the fuzz runner.
+        .target(name: "NoetherTestSupport", dependencies: ["NoetherLang"], path: "Tests/NoetherTestSupport"),
+        .testTarget(name: "NoetherEngineTests", dependencies: ["NoetherEngine", "NoetherTestSupport"]),
         .testTarget(name: "NoetherSyntaxTests", dependencies: ["NoetherSyntax"]),
-        .testTarget(name: "NoetherLangTests", dependencies: ["NoetherLang"], exclude: ["Golden"]),
-        .testTarget(name: "NoetherShellTests", dependencies: ["NoetherShell", "noether"]),
+        .testTarget(
+            name: "NoetherLangTests", dependencies: ["NoetherLang", "NoetherTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "NoetherShellTests", dependencies: ["NoetherShell", "noether", "NoetherTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -80,7 +80,7 @@ public enum Activation: Sendable, Equatable, Hashable {
 
     /// Writes σ(z) into `value` (same count as `z`); no slopes. ReLU and linear only
     /// need this fast path; other activations take the scalar form.
-    public func applyValue(_ z: UnsafeBufferPointer<Double>, value out: UnsafeMutableBufferPointer<Double>) {
+    func applyValue(_ z: UnsafeBufferPointer<Double>, value out: UnsafeMutableBufferPointer<Double>) {
         let n = z.count
         switch self {
         case .relu:
@@ -108,7 +108,7 @@ public enum Activation: Sendable, Equatable, Hashable {
 
     /// Writes σ(z) into `value` and σ′(z) into `slope` for every element of `z`
     /// (all three the same count). One pass, no allocation.
-    public func apply(
+    func apply(
         _ z: UnsafeBufferPointer<Double>, value out: UnsafeMutableBufferPointer<Double>,
         slope: UnsafeMutableBufferPointer<Double>
     ) {

@@ -11,6 +11,12 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case file(String)
     /// The file or folder at `path` does not exist (a batch run exits with status 66).
     case missingFile(path: String, String)
+    /// An argument outside its domain, named by what it is: the language says which
+    /// argument label that is and words the requirement.
+    case outOfDomain(EngineArgument, Requirement, got: ArgumentValue)
+    /// An allocation of `needed` bytes for `use` would exceed the `available` memory
+    /// budget (`MemoryBudget`); nothing was allocated.
+    case outOfMemory(needed: Int, available: Int, use: MemoryUse)
     /// A fit needs `needed` usable points and has `used`; `leftOut` are the points
     /// its options or the data left out (the caller says why, from their status).
     case tooFewPoints(needed: Int, used: Int, leftOut: [SweepPoint])
@@ -19,6 +25,66 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .invalidArgument(let m), .shapeMismatch(let m), .numerical(let m), .file(let m), .missingFile(_, let m): m
         case .tooFewPoints(let needed, let used, _): "too few points: \(used) of \(needed)"
+        case .outOfDomain(let argument, let requirement, let value): "\(argument) must be \(requirement), got \(value)"
+        case .outOfMemory(let needed, let available, let use): "\(use) needs \(needed) bytes, \(available) available"
         }
     }
+}
+
+/// An argument the engine checks, by what it is (the language knows its label).
+public enum EngineArgument: Sendable, Equatable {
+    case sampleCount, inputDimension, classCount, separation, noise, innerRadius, outerRadius
+    case hiddenWidth, outputCount, splitFraction, initialScale
+    case lanczosSteps, ritzPairs, powerIterations, probes, quadratureSteps, gridPoints, broadening, blockSize
+}
+
+/// What an argument must satisfy.
+public enum Requirement: Sendable, Equatable {
+    /// An integer ≥ the bound.
+    case atLeast(Int)
+    /// An integer ≥ 0.
+    case nonNegative
+    /// An integer in 1…count: a number of samples of the dataset named.
+    case sampleCount(upTo: Int, dataset: String)
+    case finiteNonNegative
+    case finite
+    case positive
+    /// 0 < x < 1.
+    case strictlyBetweenZeroAndOne
+}
+
+/// The value an argument had.
+public enum ArgumentValue: Sendable, Equatable, CustomStringConvertible {
+    case integer(Int)
+    case number(Double)
+
+    public var description: String {
+        switch self {
+        case .integer(let n): "\(n)"
+        case .number(let x): "\(x)"
+        }
+    }
+}
+
+/// What an allocation the memory budget refused was for.
+public enum MemoryUse: Sendable, Equatable {
+    /// Reading a file whole.
+    case readingFile(path: String)
+    /// A CSV file of `bytes` bytes (at most `rowLimit` rows are read).
+    case csvFile(path: String, bytes: Int, rowLimit: Int)
+    /// `items` IDX items of `itemBytes` bytes each.
+    case idxItems(Int, itemBytes: Int, path: String)
+    /// A network file announcing `parameters` parameters.
+    case networkFile(path: String, parameters: Int)
+    /// Dense curvature matrices over `dimension` parameters (a Hessian, or a Hessian
+    /// and its Gauss–Newton part …).
+    case denseCurvature([CurvatureKind], dimension: Int)
+    /// The eigendecomposition of an order-`order` matrix.
+    case eigendecomposition(order: Int)
+    /// The (rows × columns) output Jacobian.
+    case jacobian(rows: Int, columns: Int)
+    /// The order-`order` tangent kernel.
+    case tangentKernel(order: Int)
+    /// Something a caller outside the engine names itself.
+    case described(String, instead: String)
 }

@@ -21,15 +21,6 @@ public struct Initialization: Sendable, Equatable, Hashable {
         case kaimingNormal
         /// `torch.nn.init.xavier_uniform_` (gain 1): U(−√(6/(in+out)), +√(6/(in+out))).
         case xavierUniform
-
-        /// The language's spelling: `default`, `kaiming_normal`, `xavier_uniform`.
-        public var name: String {
-            switch self {
-            case .uniform: "default"
-            case .kaimingNormal: "kaiming_normal"
-            case .xavierUniform: "xavier_uniform"
-            }
-        }
     }
 
     public var scheme: Scheme
@@ -64,7 +55,7 @@ extension Network {
             throw .invalidArgument("every layer size must be at least 1, got \(bad) in \(sizes)")
         }
         guard initialization.scale.isFinite else {
-            throw .invalidArgument("'scale' must be a finite number, got \(formatShort(initialization.scale))")
+            throw .outOfDomain(.initialScale, .finite, got: .number(initialization.scale))
         }
         if initialization.balanced { try checkBalanceable(activation) }
         var rng = RandomSource(seed: seed)

@@ -19,6 +19,19 @@ public struct SymmetricEigen: Sendable {
     public var vectors: Matrix?
 }
 
+extension SymmetricEigen {
+    /// The first `found` values of `w` and, when given, the first `found` columns of
+    /// the column-major `rows`×found matrix `z` (what `dsyevr` and `dstevr` return).
+    init(found: Int, of w: [Double], columnMajorVectors z: [Double]?, rows n: Int) {
+        values = Array(w.prefix(found))
+        vectors = z.map { z in
+            var v = Matrix(rows: n, columns: found)
+            for j in 0..<found { for i in 0..<n { v[i, j] = z[j * n + i] } }
+            return v
+        }
+    }
+}
+
 extension Matrix {
     /// All eigenvalues (ascending) and optionally eigenvectors of a symmetric matrix,
     /// by LAPACK `dsyevd` (divide and conquer), reading the lower triangle (row-major
@@ -26,26 +39,7 @@ extension Matrix {
     ///
     /// Throws `LAPACKError` on non-convergence; never asserts on `info`.
     public func symmetricEigen(vectors wantVectors: Bool = false) throws(LAPACKError) -> SymmetricEigen {
-        precondition(rows == columns, "eigen-decomposition needs a square matrix, got \(rows)×\(columns)")
-        let n = rows
-        if n == 0 { return SymmetricEigen(values: [], vectors: wantVectors ? Matrix(rows: 0, columns: 0) : nil) }
-        if !wantVectors && n >= Matrix.twoStageThreshold { return try symmetricEigenvaluesTwoStage() }
-        // Row-major A is column-major Aᵀ = A (symmetric): pass as is.
-        var a = storage
-        var w = [Double](repeating: 0, count: n)
-        var jobz: CChar = wantVectors ? 86 /* V */ : 78 /* N */
-        var uplo: CChar = 85 /* U */
-        var nn = blasint(n)
-        var lda = blasint(n)
-        try callWithWorkspace("dsyevd") { work, lwork, iwork, liwork, info in
-            dsyevd_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
-        }
-        var vectors: Matrix?
-        if wantVectors {
-            // `a` now holds eigenvectors as column-major columns = row-major rows: transpose.
-            vectors = Matrix(rows: n, columns: n, storage: a).transposed
-        }
-        return SymmetricEigen(values: w, vectors: vectors)
+        try divideAndConquer(vectors: wantVectors, twoStage: !wantVectors && rows >= Matrix.twoStageThreshold)
     }
 
     /// From this order on, eigenvalues alone use LAPACK's two-stage reduction
@@ -57,21 +51,35 @@ extension Matrix {
     public static let twoStageThreshold = 2400
 
     /// All eigenvalues (ascending) of a symmetric matrix by LAPACK `dsyevd_2stage`
-    /// (jobz = 'N'), reading the lower triangle. Same contract as `symmetricEigen()`.
+    /// (jobz = 'N'), reading the lower triangle, whatever the order. Same contract as
+    /// `symmetricEigen()`, which picks it above `twoStageThreshold`.
     public func symmetricEigenvaluesTwoStage() throws(LAPACKError) -> SymmetricEigen {
+        try divideAndConquer(vectors: false, twoStage: true)
+    }
+
+    /// `dsyevd`, or `dsyevd_2stage` (eigenvalues only): the two take the same arguments.
+    private func divideAndConquer(vectors wantVectors: Bool, twoStage: Bool) throws(LAPACKError) -> SymmetricEigen {
         precondition(rows == columns, "eigen-decomposition needs a square matrix, got \(rows)×\(columns)")
+        precondition(!(twoStage && wantVectors), "dsyevd_2stage computes eigenvalues only")
         let n = rows
-        if n == 0 { return SymmetricEigen(values: [], vectors: nil) }
+        if n == 0 { return SymmetricEigen(values: [], vectors: wantVectors ? Matrix(rows: 0, columns: 0) : nil) }
+        // Row-major A is column-major Aᵀ = A (symmetric): pass as is.
         var a = storage
         var w = [Double](repeating: 0, count: n)
-        var jobz: CChar = 78 /* N */
+        var jobz: CChar = wantVectors ? 86 /* V */ : 78 /* N */
         var uplo: CChar = 85 /* U */
         var nn = blasint(n)
         var lda = blasint(n)
-        try callWithWorkspace("dsyevd_2stage") { work, lwork, iwork, liwork, info in
-            dsyevd_2stage_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
+        try callWithWorkspace(twoStage ? "dsyevd_2stage" : "dsyevd") { work, lwork, iwork, liwork, info in
+            if twoStage {
+                dsyevd_2stage_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
+            } else {
+                dsyevd_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
+            }
         }
-        return SymmetricEigen(values: w, vectors: nil)
+        // `a` now holds eigenvectors as column-major columns = row-major rows: transpose.
+        return SymmetricEigen(
+            values: w, vectors: wantVectors ? Matrix(rows: n, columns: n, storage: a).transposed : nil)
     }
 
     /// Eigenvalues with indices `range` (0-based, ascending order) and optionally their
@@ -105,15 +113,7 @@ extension Matrix {
                 &jobz, &rangeChar, &uplo, &nn, &a, &lda, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz,
                 &isuppz, &work, &lwork, &iwork, &liwork, &info, 1, 1, 1)
         }
-        let found = Int(m)
-        var vectors: Matrix?
-        if wantVectors {
-            // z is column-major n×found: column j at z[j*n ..< (j+1)*n].
-            var v = Matrix(rows: n, columns: found)
-            for j in 0..<found { for i in 0..<n { v[i, j] = z[j * n + i] } }
-            vectors = v
-        }
-        return SymmetricEigen(values: Array(w.prefix(found)), vectors: vectors)
+        return SymmetricEigen(found: Int(m), of: w, columnMajorVectors: wantVectors ? z : nil, rows: n)
     }
 }
 
@@ -145,14 +145,7 @@ public func tridiagonalEigen(diagonal: [Double], offDiagonal: [Double], vectors 
             &jobz, &rangeChar, &nn, &d, &e, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz, &isuppz,
             &work, &lwork, &iwork, &liwork, &info, 1, 1)
     }
-    let found = Int(m)
-    var vectors: Matrix?
-    if wantVectors {
-        var v = Matrix(rows: n, columns: found)
-        for j in 0..<found { for i in 0..<n { v[i, j] = z[j * n + i] } }
-        vectors = v
-    }
-    return SymmetricEigen(values: Array(w.prefix(found)), vectors: vectors)
+    return SymmetricEigen(found: Int(m), of: w, columnMajorVectors: wantVectors ? z : nil, rows: n)
 }
 
 /// Runs a LAPACK routine with (work, lwork, iwork, liwork, info) arguments twice: first

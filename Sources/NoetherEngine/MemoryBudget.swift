@@ -30,20 +30,12 @@ public enum MemoryBudget {
         return budget
     }
 
-    /// Throws `EngineError.invalidArgument` when `bytes` exceed the budget:
-    /// "`what` needs about N but only M of memory are available; `instead`".
-    /// `available` replaces the measured budget (tests, callers that measured once).
-    public static func check(_ bytes: Int, for what: String, instead: String, available: Int? = nil)
-        throws(EngineError)
-    {
+    /// Throws `EngineError.outOfMemory` when `bytes` for `use` exceed the budget (the
+    /// language words it). `available` replaces the measured budget (tests, callers
+    /// that measured once).
+    public static func check(_ bytes: Int, for use: MemoryUse, available: Int? = nil) throws(EngineError) {
         guard let free = available ?? self.available(), bytes > free else { return }
-        throw .invalidArgument(message(bytes, for: what, free: free, instead: instead))
-    }
-
-    /// The refusal text, shared with the language layer.
-    public static func message(_ bytes: Int, for what: String, free: Int, instead: String) -> String {
-        let tail = instead.isEmpty ? "" : "; \(instead)"
-        return "\(what) needs about \(formatBytes(bytes)) but only \(formatBytes(free)) of memory are available\(tail)"
+        throw .outOfMemory(needed: bytes, available: free, use: use)
     }
 
     /// `a × b × …` in bytes, saturating at `Int.max` instead of overflowing.

@@ -137,3 +137,17 @@ public struct CallContext {
         return n
     }
 }
+
+extension CallContext {
+    /// A 0-based index argument into `count` items, negative counting from the end
+    /// (`-1` is the last); out of range is an error at the argument, worded by
+    /// `outOfRange` (given the index as written), with the valid ranges as the hint.
+    func index(_ label: String, count: Int, outOfRange: (Int) -> String) throws(Diagnostic) -> Int {
+        let i = try integer(label)
+        let j = i < 0 ? count + i : i
+        guard j >= 0 && j < count else {
+            throw error(outOfRange(i), at: label, hint: "valid indices are 0…\(count - 1) or -\(count)…-1")
+        }
+        return j
+    }
+}

@@ -118,25 +118,35 @@ extension Value {
     /// element of every list and record counted, shared parts as often as they occur)
     /// of a value, stopping as soon as either passes its limit.
     ///
-    /// Shared storage is visited once (memoized by buffer identity), so the check is
-    /// linear in the distinct parts even when `x = [x, x]` has doubled a value many
-    /// times over — the case that would otherwise take exponential time.
+    /// Shared storage is visited once, so the check is linear in the distinct parts
+    /// even when `x = [x, x]` has doubled a value many times over — the case that would
+    /// otherwise take exponential time. The memo is keyed by the address of a list's
+    /// (or record's) element buffer, read inside `withUnsafeBufferPointer` and never
+    /// dereferenced; every entry keeps its array alive (`owner`), so no buffer it names
+    /// can be freed and its address reused during the walk: a hit is the same storage.
+    /// (A bridged array that hands out a temporary buffer only misses the memo.)
     public func exceedsLimits(depth maxDepth: Int, size maxSize: Int) -> Bool {
-        var memo = [UnsafeRawPointer: (depth: Int, size: Int)]()
+        var memo = [UnsafeRawPointer: (owner: Any, depth: Int, size: Int)]()
+        func address<T>(_ array: [T]) -> UnsafeRawPointer? {
+            array.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
+        }
         func measure(_ v: Value) -> (depth: Int, size: Int) {
             let children: [Value]
+            let owner: Any
             let key: UnsafeRawPointer?
             switch v {
             case .list(let items):
                 children = items
-                key = items.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
+                owner = items
+                key = address(items)
             case .record(let r):
                 children = r.fields.map(\.value)
-                key = r.fields.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
+                owner = r.fields
+                key = address(r.fields)
             default:
                 return (0, 1)
             }
-            if let key, let known = memo[key] { return known }
+            if let key, let known = memo[key] { return (known.depth, known.size) }
             var depth = 0
             var size = 1
             for child in children {
@@ -145,8 +155,8 @@ extension Value {
                 size = size &+ m.size
                 if depth >= maxDepth || size > maxSize { break }
             }
-            let result = (depth + 1, Swift.min(size, maxSize + 1))
-            if let key { memo[key] = result }
+            let result = (depth: depth + 1, size: Swift.min(size, maxSize + 1))
+            if let key { memo[key] = (owner, result.depth, result.size) }
             return result
         }
         let m = measure(self)

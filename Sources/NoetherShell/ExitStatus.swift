@@ -1,7 +1,7 @@
 import NoetherSyntax
 
 /// Process exit statuses (sysexits.h where one fits), documented in `--help` and the README.
-public enum ExitStatus: Int32, Sendable {
+public enum ExitStatus: Int32, Sendable, Error {
     case success = 0
     /// A runtime error, or a failed check.
     case failure = 1

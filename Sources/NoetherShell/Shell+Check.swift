@@ -34,12 +34,7 @@ extension Shell {
 
     private func checkRedirected(_ source: SourceFile, tolerance: Tolerance) -> ExitStatus {
         let program: Program
-        do {
-            program = try Parser.parse(source)
-        } catch {
-            report(error, source)
-            return ExitStatus(error.kind)
-        }
+        do { program = try parseOrReport(source) } catch { return error }
         let segments = ScriptSegment.split(source, program)
         if let line = segments.lazy.compactMap(\.malformedNoteLine).first {
             console.err(

@@ -188,12 +188,7 @@ extension Shell {
         if let parsed {
             program = parsed
         } else {
-            do throws(Diagnostic) {
-                program = try Parser.parse(source)
-            } catch {
-                report(error, source)
-                return ExitStatus(error.kind)
-            }
+            do { program = try parseOrReport(source) } catch { return error }
         }
         let segments = ScriptSegment.split(source, program, mode: .byStatement)
         console.err("noether: recovering \(segments.count) cell\(segments.count == 1 ? "" : "s") from \(path)")

@@ -74,12 +74,7 @@ public final class Shell {
     /// has written its points).
     public func runBatch(_ source: SourceFile, accepting: (Diagnostic) -> Bool = { _ in false }) -> ExitStatus {
         let program: Program
-        do {
-            program = try Parser.parse(source)
-        } catch {
-            report(error, source)
-            return ExitStatus(error.kind)
-        }
+        do { program = try parseOrReport(source) } catch { return error }
         let outcome = runSegments(
             ScriptSegment.split(source, program, mode: .byStatement), source: source, record: true)
         if let error = outcome.error {
@@ -262,5 +257,16 @@ public final class Shell {
 
     public func report(_ diagnostic: Diagnostic, _ source: SourceFile) {
         console.err(DiagnosticRenderer.render(diagnostic, in: source))
+    }
+
+    /// The program of a whole source (a script, a journal): its syntax error, if any,
+    /// is reported and thrown as the exit status, and nothing of it runs.
+    func parseOrReport(_ source: SourceFile) throws(ExitStatus) -> Program {
+        do {
+            return try Parser.parse(source)
+        } catch {
+            report(error, source)
+            throw ExitStatus(error.kind)
+        }
     }
 }

@@ -33,15 +33,21 @@ public struct SourceFile: Sendable, Equatable {
     }
 
     /// The 1-based line of a UTF-8 offset (a binary search; no text is decoded).
-    public func line(of offset: Int) -> Int {
-        let clamped = Swift.min(Swift.max(offset, 0), utf8.count)
+    public func line(of offset: Int) -> Int { lineIndex(of: clamp(offset)) + 1 }
+
+    /// `offset` within 0…utf8.count.
+    private func clamp(_ offset: Int) -> Int { Swift.min(Swift.max(offset, 0), utf8.count) }
+
+    /// The 0-based index of the line holding `clamped` (an offset within the text):
+    /// the last line start at or before it.
+    private func lineIndex(of clamped: Int) -> Int {
         var lo = 0
         var hi = lineStarts.count - 1
         while lo < hi {
             let mid = (lo + hi + 1) / 2
             if lineStarts[mid] <= clamped { lo = mid } else { hi = mid - 1 }
         }
-        return lo + 1
+        return lo
     }
 
     /// The 1-based line of a UTF-8 offset at or after the start of line `hint`:
@@ -62,13 +68,8 @@ public struct SourceFile: Sendable, Equatable {
 
     /// 1-based line and column (column counted in characters) of a UTF-8 offset.
     public func location(of offset: Int) -> (line: Int, column: Int) {
-        let clamped = Swift.min(Swift.max(offset, 0), utf8.count)
-        var lo = 0
-        var hi = lineStarts.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if lineStarts[mid] <= clamped { lo = mid } else { hi = mid - 1 }
-        }
+        let clamped = clamp(offset)
+        let lo = lineIndex(of: clamped)
         let lineStart = lineStarts[lo]
         let prefix = String(decoding: utf8[lineStart..<clamped], as: UTF8.self)
         return (lo + 1, prefix.count + 1)

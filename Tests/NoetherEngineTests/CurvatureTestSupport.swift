@@ -5,11 +5,7 @@ enum CurvatureFixture {
     /// n samples of d standard-normal features with labels in 0..<classes (classification
     /// data, so every loss applies). Deterministic in `seed`.
     static func data(n: Int, d: Int, classes: Int, seed: Int) -> Dataset {
-        var rng = RandomSource(seed: seed)
-        var x = Matrix(rows: n, columns: d)
-        for i in 0..<x.count { x.storage[i] = rng.normal() }
-        let labels = (0..<n).map { _ in rng.integer(below: classes) }
-        return Dataset(name: "fixture", inputs: x, labels: labels, classes: classes)
+        TrainFixture.data(n: n, d: d, classes: classes, seed: seed)
     }
 
     /// A network with PyTorch-default initialization scaled by `scale`.

@@ -91,7 +91,7 @@ struct DatasetTests {
                 == .invalidArgument("index 20 is outside the 20 samples of 'gaussian_mixture' (0…19)"))
         #expect(
             TrainFixture.error { try data.subset(first: 0) }
-                == .invalidArgument("'n' must lie in 1…20 for 'gaussian_mixture', got 0"))
+                == .outOfDomain(.sampleCount, .sampleCount(upTo: 20, dataset: "gaussian_mixture"), got: .integer(0)))
 
         let (train, test) = try data.split(fraction: 0.75, seed: 4)
         #expect(train.count == 15 && test.count == 5)
@@ -101,7 +101,7 @@ struct DatasetTests {
         for (i, source) in trainRows.enumerated() { #expect(train.inputs.row(i) == data.inputs.row(source)) }
         #expect(
             TrainFixture.error { try data.split(fraction: 1, seed: 0) }
-                == .invalidArgument("'fraction' must lie strictly between 0 and 1, got 1"))
+                == .outOfDomain(.splitFraction, .strictlyBetweenZeroAndOne, got: .number(1)))
 
         let z = try data.standardized()
         let stats = z.featureStatistics

@@ -28,14 +28,11 @@ struct MemoryBudgetTests {
         #expect(MemoryBudget.sum(.max, 1) == .max)
     }
 
-    @Test func refusalsSayWhatIsNeededWhatThereIsAndWhatToDo() {
-        #expect(
-            throws: EngineError.invalidArgument(
-                "the thing needs about 2 KiB but only 1 KiB of memory are available; use less")
-        ) {
-            try MemoryBudget.check(2048, for: "the thing", instead: "use less", available: 1024)
+    @Test func refusalsCarryWhatIsNeededWhatThereIsAndWhatFor() {
+        #expect(throws: EngineError.outOfMemory(needed: 2048, available: 1024, use: .readingFile(path: "f"))) {
+            try MemoryBudget.check(2048, for: .readingFile(path: "f"), available: 1024)
         }
-        #expect(throws: Never.self) { try MemoryBudget.check(1024, for: "x", instead: "", available: 1024) }
+        #expect(throws: Never.self) { try MemoryBudget.check(1024, for: .readingFile(path: "f"), available: 1024) }
     }
 
     @Test func networkFilesAnnouncingMoreThanTheyHoldAreDamaged() {

@@ -56,7 +56,6 @@ struct NetworkInitTests {
             #expect(scaled.parameters.weights[l].storage == plain.parameters.weights[l].storage.map { $0 * 0.25 })
             #expect(scaled.parameters.biases![l] == plain.parameters.biases![l])
         }
-        #expect(Initialization.Scheme.kaimingNormal.name == "kaiming_normal")
     }
 
     @Test(

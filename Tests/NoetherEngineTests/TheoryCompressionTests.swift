@@ -1,4 +1,5 @@
 import Foundation
+import NoetherTestSupport
 import Testing
 import NoetherEngine
 
@@ -13,20 +14,22 @@ struct TheoryCompressionTests {
         let q = Self.checkpoints.map { 1 - 0.95 * exp(-$0 / 80) }
         let fit = try fitTau(steps: Self.checkpoints, meanConfidence: q)
         #expect(fit.usedSteps == [25, 50, 75, 100, 150, 200, 300] && fit.points == 7)
-        #expect(F.close(fit.tau, 80, 1e-10) && F.close(fit.r2, 1, 1e-12) && F.close(fit.intercept, log(0.95), 1e-12))
-        #expect(fit.scaledTau == nil && fit.note == nil && fit.window == .reference)
+        #expect(
+            isClose(fit.tau, 80, 1e-10, atol: 1e-10) && isClose(fit.r2, 1, 1e-12, atol: 1e-12)
+                && isClose(fit.intercept, log(0.95), 1e-12, atol: 1e-12))
+        #expect(fit.scaledTau == nil && fit.noTau == nil && fit.window == .reference)
         // A window fixed in ηt: η = 0.01, ηt ∈ [0.5, 2] ↔ t ∈ [50, 200].
         let scaled = try fitTau(
             steps: Self.checkpoints, meanConfidence: q, learningRate: 0.01,
             window: .scaledTime(from: 0.5, to: 2))
         let scaledTau = try #require(scaled.scaledTau)
-        #expect(scaled.usedSteps == [50, 75, 100, 150, 200] && F.close(scaledTau, 0.8, 1e-10))
+        #expect(scaled.usedSteps == [50, 75, 100, 150, 200] && isClose(scaledTau, 0.8, 1e-10, atol: 1e-10))
         #expect(throws: EngineError.self) {
             try fitTau(steps: Self.checkpoints, meanConfidence: q, window: .scaledTime(from: 0, to: 1))
         }
         // Too few points: NaN with a note, not an error.
         let few = try fitTau(steps: [0, 30, 60], meanConfidence: [0.5, 0.95, 0.999])
-        #expect(few.tau.isNaN && few.points == 1 && few.note != nil)
+        #expect(few.tau.isNaN && few.points == 1 && few.noTau == .tooFewInWindow(1, needed: 2))
         #expect(throws: EngineError.self) { try fitTau(steps: [0, 1], meanConfidence: [0.5]) }
     }
 
@@ -45,7 +48,9 @@ struct TheoryCompressionTests {
         taus += [.nan, -5]
         let law = try fitTauLaw(learningRates: etas, taus: taus)
         #expect(law.learningRates == grid && law.counts == [3, 3, 3, 3, 3] && law.excludedRuns == 2)
-        #expect(F.close(law.c, 1.33, 1e-11) && F.close(law.b, 29, 1e-10) && F.close(law.inverseFit.r2, 1, 1e-12))
+        #expect(
+            isClose(law.c, 1.33, 1e-11, atol: 1e-11) && isClose(law.b, 29, 1e-10, atol: 1e-10)
+                && isClose(law.inverseFit.r2, 1, 1e-12, atol: 1e-12))
         #expect(law.gamma < -0.8 && law.gamma > -1)  // the intercept bends γ away from −1
         #expect(throws: EngineError.self) { try fitTauLaw(learningRates: [0.01], taus: [3]) }
     }
@@ -63,13 +68,14 @@ struct TheoryCompressionTests {
         let a = try analyzeCompression(series)
         #expect(a.confidenceFactorIsExact == [false, false, true, true, true])
         #expect(
-            a.confidenceFactor[0] == 0.25 && F.close(a.confidenceFactor[2], 0.24)
-                && F.close(a.confidenceFactor[4], 0.0099))
-        #expect(F.close(a.bound[3], 130 * 0.09) && F.close(a.meanFieldEstimate[1], 22))
-        #expect(F.close(a.boundRatio[0], lambda[0] / 25) && a.boundRatio[2].isNaN)
+            a.confidenceFactor[0] == 0.25 && isClose(a.confidenceFactor[2], 0.24, atol: 1e-12)
+                && isClose(a.confidenceFactor[4], 0.0099, atol: 1e-12))
+        #expect(isClose(a.bound[3], 130 * 0.09, atol: 1e-12) && isClose(a.meanFieldEstimate[1], 22, atol: 1e-12))
+        #expect(isClose(a.boundRatio[0], lambda[0] / 25, atol: 1e-12) && a.boundRatio[2].isNaN)
         let decay = try #require(a.decay)
-        #expect(F.close(decay.rate, 0.01, 1e-9) && decay.count == 4 && F.close(decay.r2, 1, 1e-12))
-        #expect(F.close(a.compressionRatio, lambda[0] / lambda[4]))
+        #expect(
+            isClose(decay.rate, 0.01, 1e-9, atol: 1e-9) && decay.count == 4 && isClose(decay.r2, 1, 1e-12, atol: 1e-12))
+        #expect(isClose(a.compressionRatio, lambda[0] / lambda[4], atol: 1e-12))
         // Recorded max q(1 − q) wins over the derivation from q_min.
         var recorded = series
         recorded.maxConfidenceVariance = [0.2, 0.22, 0.24, 0.09, 0.0099]
@@ -78,7 +84,7 @@ struct TheoryCompressionTests {
         var single = series
         single.sharpness = [5, .nan, .nan, .nan, .nan]
         let s = try analyzeCompression(single)
-        #expect(s.decay == nil && s.decayNote != nil && s.compressionRatio == 1)
+        #expect(s.decay == nil && s.noDecay == .tooFewMeasured(1, needed: 2) && s.compressionRatio == 1)
         var bad = series
         bad.minConfidence = [0.5]
         #expect(throws: EngineError.self) { try analyzeCompression(bad) }
@@ -87,7 +93,8 @@ struct TheoryCompressionTests {
     @Test func regimes() throws {
         let eta = 0.01  // 2/η = 200
         let below = try classifyRegime(sharpness: [Double](repeating: 50, count: 40), learningRate: eta)
-        #expect(below.regime == .belowEdge && F.close(below.finalRatio, 0.25) && below.firstCrossing == nil)
+        #expect(
+            below.regime == .belowEdge && isClose(below.finalRatio, 0.25, atol: 1e-12) && below.firstCrossing == nil)
         #expect(below.finalCount == 20 && below.options == RegimeOptions() && !below.crossingIsStep)
         // Progressive sharpening to the edge, then hovering around it.
         let rising: [Double] = (0..<60).map { (i: Int) -> Double in
@@ -95,12 +102,13 @@ struct TheoryCompressionTests {
         }
         let steps = (0..<60).map { 25 * Double($0) }
         let edge = try classifyRegime(sharpness: rising, learningRate: eta, steps: steps, switchRate: 0.02)
-        #expect(edge.regime == .atEdge && F.close(edge.finalRatio, 1) && edge.firstCrossing == 775)
-        #expect(F.close(edge.maxRatio, 1.025) && edge.switchRate == 0.02 && edge.crossingIsStep)
-        #expect(F.close(edge.nearEdgeFraction, 34.0 / 60))  // λ ≥ 180: 4 rising values and the 30 at the edge
+        #expect(edge.regime == .atEdge && isClose(edge.finalRatio, 1, atol: 1e-12) && edge.firstCrossing == 775)
+        #expect(isClose(edge.maxRatio, 1.025, atol: 1e-12) && edge.switchRate == 0.02 && edge.crossingIsStep)
+        // λ ≥ 180: 4 rising values and the 30 at the edge.
+        #expect(isClose(edge.nearEdgeFraction, 34.0 / 60, atol: 1e-12))
         // Unstable start (a catapult): λ₀ = 300 > 200, then λ falls.
         let start = try classifyRegime(sharpness: [120, 80, 60, .nan], learningRate: eta, sharpnessAtStart: 300)
-        #expect(start.regime == .unstableStart && F.close(start.initialProduct, 3) && start.nonFinite == 1)
+        #expect(start.regime == .unstableStart && isClose(start.initialProduct, 3, atol: 1e-12) && start.nonFinite == 1)
         #expect(start.measurements == 3 && start.finalCount == 3 && start.switchRate == nil)
         #expect(throws: EngineError.self) { try classifyRegime(sharpness: [.nan], learningRate: eta) }
         #expect(throws: EngineError.self) { try classifyRegime(sharpness: [1], learningRate: 0) }
@@ -118,8 +126,10 @@ struct TheoryCompressionTests {
             }
         }
         let s = try switchRateExponent(widths: widths, rates: rates)
-        #expect(F.close(s.exponent, -0.5, 1e-12) && F.close(s.beta, 0.5, 1e-12) && F.relClose(s.prefactor, 0.3, 1e-12))
-        #expect(F.close(s.r2, 1, 1e-12) && s.fit.used.count == 5)
+        #expect(
+            isClose(s.exponent, -0.5, 1e-12, atol: 1e-12) && isClose(s.beta, 0.5, 1e-12, atol: 1e-12)
+                && isClose(s.prefactor, 0.3, 1e-12))
+        #expect(isClose(s.r2, 1, 1e-12, atol: 1e-12) && s.fit.used.count == 5)
         #expect(throws: EngineError.self) { try switchRateExponent(widths: [16], rates: []) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NoetherTestSupport
 import Testing
 import NoetherEngine
 
@@ -9,16 +10,16 @@ struct TheoryCrossoverTests {
     @Test func factorByHand() {
         // Stable: Σ_{t<10} 0.9^{2t}.
         let direct = (0..<10).reduce(0.0) { $0 + pow(0.81, Double($1)) }
-        #expect(F.close(crossoverFactor(learningRate: 0.1, eigenvalue: 1, steps: 10), direct, 1e-14))
+        #expect(isClose(crossoverFactor(learningRate: 0.1, eigenvalue: 1, steps: 10), direct, 1e-14, atol: 1e-14))
         // ηλ > 1 but stable: ρ = −0.5.
         let oscillating = (0..<7).reduce(0.0) { $0 + pow(0.25, Double($1)) }
-        #expect(F.close(crossoverFactor(learningRate: 1.5, eigenvalue: 1, steps: 7), oscillating, 1e-14))
+        #expect(isClose(crossoverFactor(learningRate: 1.5, eigenvalue: 1, steps: 7), oscillating, 1e-14, atol: 1e-14))
         #expect(crossoverFactor(learningRate: 1, eigenvalue: 1, steps: 50) == 1)
         // Tiny ηλ keeps full accuracy: f → T(1 − (2T − 1)u/2 + …).
         let tiny = crossoverFactor(learningRate: 1e-12, eigenvalue: 1, steps: 2000)
-        #expect(F.relClose(tiny, 2000 * (1 - 1999e-12), 1e-13))
+        #expect(isClose(tiny, 2000 * (1 - 1999e-12), 1e-13))
         // Unstable (ηλ = 3): cap T/|3·(−1)|, skip 0, refuse NaN; ηλ = 2 exactly is skipped by the cap.
-        #expect(F.close(crossoverFactor(learningRate: 3, eigenvalue: 1, steps: 100), 100.0 / 3))
+        #expect(isClose(crossoverFactor(learningRate: 3, eigenvalue: 1, steps: 100), 100.0 / 3, atol: 1e-12))
         #expect(crossoverFactor(learningRate: 3, eigenvalue: 1, steps: 100, policy: .skip) == 0)
         #expect(crossoverFactor(learningRate: 3, eigenvalue: 1, steps: 100, policy: .refuse).isNaN)
         #expect(crossoverFactor(learningRate: 2, eigenvalue: 1, steps: 100) == 0)
@@ -52,7 +53,7 @@ struct TheoryCrossoverTests {
         }
         let prediction = try crossover(eigenvalues: e.values, coefficients: c, learningRates: etas, steps: steps)
         for (i, eta) in etas.enumerated() {
-            #expect(F.relClose(prediction.predicted[i], simulate(eta), 1e-10))
+            #expect(isClose(prediction.predicted[i], simulate(eta), 1e-10))
             // Local α against a central difference of the simulation in ln η.
             let d = 1e-4
             let fd = 2 + (log(simulate(eta * exp(d))) - log(simulate(eta * exp(-d)))) / (2 * d)
@@ -95,11 +96,11 @@ struct TheoryCrossoverTests {
                 s += g.squaredNorm
                 w.add(g, scaledBy: -eta)
             }
-            #expect(F.relClose(prediction.predicted[i], s, 1e-9))
+            #expect(isClose(prediction.predicted[i], s, 1e-9))
         }
         // The reference's cross-covariance target gives different coefficients.
         let reference = try derivedCoefficients(inputs: x, targets: y, firstLayer: w0, secondLayer: .identity(k))
-        #expect(zip(reference.coefficients, derived.coefficients).contains { !F.relClose($0, $1, 1e-3) })
+        #expect(zip(reference.coefficients, derived.coefficients).contains { !isClose($0, $1, 1e-3) })
     }
 
     @Test func unstablePoliciesAndDiagnostics() throws {
@@ -111,18 +112,21 @@ struct TheoryCrossoverTests {
         #expect(cap.unstableModes == [0, 0, 0, 1] && cap.hasUnstableModes == [false, false, false, true])
         #expect(cap.includedModes == 3 && cap.skippedModes == 1)
         #expect(
-            F.close(cap.crossoverRates[0], 0.01) && F.close(cap.crossoverRates[2], 1e-4) && cap.crossoverRates[3].isNaN)
+            isClose(cap.crossoverRates[0], 0.01, atol: 1e-12) && isClose(cap.crossoverRates[2], 1e-4, atol: 1e-12)
+                && cap.crossoverRates[3].isNaN)
         // At η = 0.005: λ = 10 (η* = 0.001) and 100 (η* = 1e-4) have crossed over.
-        #expect(F.close(cap.convergedFraction[1], 2.0 / 3) && F.close(cap.convergedWeight[1], 5.0 / 6))
+        #expect(
+            isClose(cap.convergedFraction[1], 2.0 / 3, atol: 1e-12)
+                && isClose(cap.convergedWeight[1], 5.0 / 6, atol: 1e-12))
         #expect(cap.convergedFraction[0] == 0)
         let expected =
             1 * crossoverFactor(learningRate: 0.03, eigenvalue: 1, steps: steps)
             + 2 * crossoverFactor(learningRate: 0.03, eigenvalue: 10, steps: steps)
             + 3 * 100.0 / (3 * 1)  // ηλ = 3: T/|3(2 − 3)|
-        #expect(F.close(cap.predicted[3], expected, 1e-13))
+        #expect(isClose(cap.predicted[3], expected, 1e-13, atol: 1e-13))
         let skip = try crossover(
             eigenvalues: lambdas, coefficients: c, learningRates: etas, steps: steps, unstable: .skip)
-        #expect(F.close(skip.predicted[3], expected - 100, 1e-13) && skip.predicted[0] == cap.predicted[0])
+        #expect(isClose(skip.predicted[3], expected - 100, 1e-13, atol: 1e-13) && skip.predicted[0] == cap.predicted[0])
         let refuse = try crossover(
             eigenvalues: lambdas, coefficients: c, learningRates: etas, steps: steps, unstable: .refuse)
         #expect(
@@ -160,12 +164,17 @@ struct TheoryCrossoverTests {
         let etas: [Double] = [1e-3, 1e-2, 0.1, 0.3]
         let measured: [Double] = [5, 3, 1, 0.5]
         let double = try compareCrossover(learningRates: etas, predicted: measured.map { 2 * $0 }, measured: measured)
-        #expect(double.ratio.allSatisfy { F.close($0, 2) } && double.relativeError.allSatisfy { F.close($0, 1) })
-        #expect(F.close(double.correlation, 1) && F.close(double.geometricMeanRatio, 2) && double.worstFactor == 2)
+        #expect(
+            double.ratio.allSatisfy { isClose($0, 2, atol: 1e-12) }
+                && double.relativeError.allSatisfy { isClose($0, 1, atol: 1e-12) })
+        #expect(
+            isClose(double.correlation, 1, atol: 1e-12) && isClose(double.geometricMeanRatio, 2, atol: 1e-12)
+                && double.worstFactor == 2)
         #expect(double.shape == .tracks && double.scale == .withinFactor2 && !double.shapeJudgedWithoutUnstable)
         let off = try compareCrossover(learningRates: etas, predicted: measured.map { $0 / 5 }, measured: measured)
-        #expect(off.scale == .off && F.close(off.worstFactor, 5) && F.close(off.minRatio, 0.2))
-        #expect(F.close(off.correlation, 1))  // R is blind to scale
+        #expect(
+            off.scale == .off && isClose(off.worstFactor, 5, atol: 1e-12) && isClose(off.minRatio, 0.2, atol: 1e-12))
+        #expect(isClose(off.correlation, 1, atol: 1e-12))  // R is blind to scale
 
         // A good prediction except a huge value at the unstable η: R leans on it.
         let etas6: [Double] = [1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1]
@@ -177,11 +186,11 @@ struct TheoryCrossoverTests {
         let rAll = try pearsonCorrelation(pred6.map { log($0 + 1e-20) }, meas6.map { log($0 + 1e-20) })
         let rStable = try pearsonCorrelation(
             pred6.prefix(5).map { log($0 + 1e-20) }, meas6.prefix(5).map { log($0 + 1e-20) })
-        #expect(F.close(c.correlation, rAll) && F.close(c.correlationStable, rStable))
+        #expect(isClose(c.correlation, rAll, atol: 1e-12) && isClose(c.correlationStable, rStable, atol: 1e-12))
         #expect(c.pointsCompared == 6 && c.stablePointsCompared == 5)
         #expect(c.correlationLeansOnUnstable && c.unstablePointsCompared == 1 && c.shapeJudgedWithoutUnstable)
         #expect(!c.tooFewStableForShape && c.scale == .off)
-        #expect(F.close(c.maxRelativeError, 99) && F.close(c.worstFactor, 100))
+        #expect(isClose(c.maxRelativeError, 99, atol: 1e-12) && isClose(c.worstFactor, 100, atol: 1e-12))
 
         // A diverged measurement is left out and said so.
         let gap = try compareCrossover(learningRates: etas, predicted: [5, 3, 1, 0.5], measured: [5, 3, 1, .nan])
@@ -195,6 +204,6 @@ struct TheoryCrossoverTests {
         let p = try crossover(
             eigenvalues: [1, 50], coefficients: [1, 1], learningRates: [0.001, 0.01, 0.1], steps: 100)
         let fromPrediction = try compareCrossover(p, measured: p.predicted)
-        #expect(fromPrediction.unstable == [false, false, true] && F.close(fromPrediction.correlation, 1))
+        #expect(fromPrediction.unstable == [false, false, true] && isClose(fromPrediction.correlation, 1, atol: 1e-12))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NoetherTestSupport
 import Testing
 import NoetherEngine
 
@@ -8,12 +9,12 @@ struct TheoryFitTests {
 
     @Test func meanStdPearsonTrapezoid() throws {
         #expect(try populationMean([1, 2, 3, 4]) == 2.5)
-        #expect(F.close(try populationStd([1, 2, 3, 4]), 1.25.squareRoot()))  // ddof = 0
+        #expect(isClose(try populationStd([1, 2, 3, 4]), 1.25.squareRoot(), atol: 1e-12))  // ddof = 0
         #expect(try populationStd([7]) == 0)
         #expect(try populationMean([1, .nan]).isNaN)
         #expect(throws: EngineError.self) { try populationMean([]) }
         // Hand value: x̄ = ȳ = 2, Sxy = 1, Sxx = Syy = 2 → r = 0.5.
-        #expect(F.close(try pearsonCorrelation([1, 2, 3], [1, 3, 2]), 0.5))
+        #expect(isClose(try pearsonCorrelation([1, 2, 3], [1, 3, 2]), 0.5, atol: 1e-12))
         #expect(try pearsonCorrelation([1, 2, 3], [-2, -4, -6]) == -1)
         #expect(try pearsonCorrelation([1, 2, 3], [5, 5, 5]).isNaN)
         #expect(throws: EngineError.self) { try pearsonCorrelation([1, 2], [1]) }
@@ -32,29 +33,31 @@ struct TheoryFitTests {
         (1e7, 1.959964),
     ])
     func studentT(nu: Double, expected: Double) throws {
-        #expect(F.close(try studentTQuantile(0.975, degreesOfFreedom: nu), expected, 1e-6))
-        #expect(F.close(try studentTQuantile(0.025, degreesOfFreedom: nu), -expected, 1e-6))
+        #expect(isClose(try studentTQuantile(0.975, degreesOfFreedom: nu), expected, 1e-6, atol: 1e-6))
+        #expect(isClose(try studentTQuantile(0.025, degreesOfFreedom: nu), -expected, 1e-6, atol: 1e-6))
     }
 
     /// Hand-computed: x = 0…3, y = (1, 3, 2, 5): x̄ = 1.5, ȳ = 2.75, Sxx = 5, Sxy = 5.5,
     /// slope = intercept = 1.1, residuals (−0.1, 0.8, −1.3, 0.6), SSR = 2.7, SST = 8.75.
     @Test func lineByHand() throws {
         let fit = try fitLinear([0, 1, 2, 3], [1, 3, 2, 5])
-        #expect(F.close(fit.slope, 1.1) && F.close(fit.intercept, 1.1))
-        #expect(F.close(fit.r2, 1 - 2.7 / 8.75))
-        for (r, e) in zip(fit.residuals, [-0.1, 0.8, -1.3, 0.6]) { #expect(F.close(r, e)) }
-        #expect(F.close(fit.slopeStandardError, 0.27.squareRoot()))
-        #expect(F.close(fit.interceptStandardError, 0.945.squareRoot()))
-        #expect(F.close(fit.residualStandardError, 1.35.squareRoot()))
+        #expect(isClose(fit.slope, 1.1, atol: 1e-12) && isClose(fit.intercept, 1.1, atol: 1e-12))
+        #expect(isClose(fit.r2, 1 - 2.7 / 8.75, atol: 1e-12))
+        for (r, e) in zip(fit.residuals, [-0.1, 0.8, -1.3, 0.6]) { #expect(isClose(r, e, atol: 1e-12)) }
+        #expect(isClose(fit.slopeStandardError, 0.27.squareRoot(), atol: 1e-12))
+        #expect(isClose(fit.interceptStandardError, 0.945.squareRoot(), atol: 1e-12))
+        #expect(isClose(fit.residualStandardError, 1.35.squareRoot(), atol: 1e-12))
         let ci = try #require(fit.slopeInterval())
-        #expect(F.close(ci.upperBound - 1.1, 4.302652730 * 0.27.squareRoot(), 1e-8))
-        #expect(F.close(fit.predict(10), 12.1))
+        #expect(isClose(ci.upperBound - 1.1, 4.302652730 * 0.27.squareRoot(), 1e-8, atol: 1e-8))
+        #expect(isClose(fit.predict(10), 12.1, atol: 1e-12))
     }
 
     @Test func exactLineAndRefusals() throws {
         let x = (0..<9).map { 1000 + Double($0) * 0.25 }  // a large offset costs nothing
         let fit = try fitLinear(x, x.map { 3 - 2 * $0 })
-        #expect(F.close(fit.slope, -2, 1e-12) && F.close(fit.intercept, 3, 1e-9) && F.close(fit.r2, 1))
+        #expect(
+            isClose(fit.slope, -2, 1e-12, atol: 1e-12) && isClose(fit.intercept, 3, 1e-9, atol: 1e-9)
+                && isClose(fit.r2, 1, atol: 1e-12))
         let two = try fitLinear([1, 2], [1, 5])
         #expect(two.slope == 4 && two.slopeStandardError.isNaN && two.slopeInterval() == nil)
         #expect(try fitLinear([1, 2, 3], [2, 2, 2]).r2.isNaN)
@@ -69,8 +72,9 @@ struct TheoryFitTests {
         let x = F.logspace(1e-4, 1, 10).map { log($0) }
         let fit = try fitQuadratic(x, x.map { 0.05 * $0 * $0 + 1.3 * $0 - 2 })
         #expect(
-            F.close(fit.curvature, 0.05, 1e-11) && F.close(fit.linear, 1.3, 1e-10) && F.close(fit.constant, -2, 1e-10))
-        #expect(F.close(fit.r2, 1, 1e-12) && fit.residuals.allSatisfy { abs($0) < 1e-10 })
+            isClose(fit.curvature, 0.05, 1e-11, atol: 1e-11) && isClose(fit.linear, 1.3, 1e-10, atol: 1e-10)
+                && isClose(fit.constant, -2, 1e-10, atol: 1e-10))
+        #expect(isClose(fit.r2, 1, 1e-12, atol: 1e-12) && fit.residuals.allSatisfy { abs($0) < 1e-10 })
         // A straight line has zero curvature.
         #expect(abs(try fitQuadratic([1, 2, 3, 4], [2, 4, 6, 8]).curvature) < 1e-13)
         #expect(throws: EngineError.self) { try fitQuadratic([1, 1, 2], [1, 2, 3]) }
@@ -80,13 +84,16 @@ struct TheoryFitTests {
         let t: [Double] = [0, 10, 25, 50, 100, 200, 400]
         var y = t.map { 3 * exp(-$0 / 50) }
         let fit = try fitExp(t, y)
-        #expect(F.close(fit.timescale, 50, 1e-10) && F.close(fit.amplitude, 3, 1e-12))
-        #expect(F.close(fit.r2Log, 1) && F.close(fit.r2Linear, 1) && fit.count == 7 && fit.maskedIndices.isEmpty)
+        #expect(isClose(fit.timescale, 50, 1e-10, atol: 1e-10) && isClose(fit.amplitude, 3, 1e-12, atol: 1e-12))
+        #expect(
+            isClose(fit.r2Log, 1, atol: 1e-12) && isClose(fit.r2Linear, 1, atol: 1e-12) && fit.count == 7
+                && fit.maskedIndices.isEmpty)
         y[1] = 0
         y[3] = .nan
         let masked = try fitExp(t, y)
-        #expect(masked.maskedIndices == [1, 3] && masked.count == 5 && F.close(masked.timescale, 50, 1e-10))
-        #expect(F.close(masked.predict(100), 3 * exp(-2), 1e-10))
+        #expect(
+            masked.maskedIndices == [1, 3] && masked.count == 5 && isClose(masked.timescale, 50, 1e-10, atol: 1e-10))
+        #expect(isClose(masked.predict(100), 3 * exp(-2), 1e-10, atol: 1e-10))
         #expect(throws: EngineError.self) { try fitExp([0, 1], [1, -1]) }
     }
 
@@ -99,9 +106,11 @@ struct TheoryFitTests {
         let c0 = 9 * a * exp(-b * 1000)
         let lambda = t.map { a * exp(-b * $0) + c0 }
         let fit = try fitDecay(t.reversed(), lambda.reversed())  // any order
-        #expect(F.close(fit.offset, c0, 1e-12) && F.close(fit.rate, b, 1e-9) && F.close(fit.amplitude, a, 1e-9))
-        #expect(F.close(fit.r2, 1, 1e-12) && F.close(fit.r2Log, 1, 1e-12) && fit.count == 11)
-        #expect(F.close(fit.compressionRatio, lambda[0] / lambda[10]))
+        #expect(
+            isClose(fit.offset, c0, 1e-12, atol: 1e-12) && isClose(fit.rate, b, 1e-9, atol: 1e-9)
+                && isClose(fit.amplitude, a, 1e-9, atol: 1e-9))
+        #expect(isClose(fit.r2, 1, 1e-12, atol: 1e-12) && isClose(fit.r2Log, 1, 1e-12, atol: 1e-12) && fit.count == 11)
+        #expect(isClose(fit.compressionRatio, lambda[0] / lambda[10], atol: 1e-12))
         #expect(throws: EngineError.self) { try fitDecay([0, 1], [1, -1]) }
         #expect(throws: EngineError.self) { try fitDecay([0, 1], [1, .nan]) }
     }

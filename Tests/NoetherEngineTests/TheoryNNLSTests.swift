@@ -1,4 +1,5 @@
 import Foundation
+import NoetherTestSupport
 import Testing
 import NoetherEngine
 
@@ -10,7 +11,7 @@ struct TheoryNNLSTests {
         let a = F.randomMatrix(8, 3, seed: 5)
         let truth = [0.5, 2, 1.25]
         let r = try nonNegativeLeastSquares(a, F.matVec(a, truth))
-        for (x, e) in zip(r.solution, truth) { #expect(F.close(x, e, 1e-12)) }
+        for (x, e) in zip(r.solution, truth) { #expect(isClose(x, e, 1e-12, atol: 1e-12)) }
         #expect(r.residualNorm < 1e-12 && r.active.isEmpty)
     }
 
@@ -18,9 +19,9 @@ struct TheoryNNLSTests {
     /// bound holds x₂ = 0 and x₁ is the mean of b, 2; w₂ = 1·1 + 2·0 + 3·(−1) = −2.
     @Test func activeConstraintByHand() throws {
         let r = try nonNegativeLeastSquares(Matrix([[1, 1], [1, 2], [1, 3]]), [3, 2, 1])
-        #expect(F.close(r.solution[0], 2) && r.solution[1] == 0 && r.active == [1])
-        #expect(F.close(r.residualNorm, 2.0.squareRoot()))
-        #expect(F.close(r.dual[1], -2) && abs(r.dual[0]) < 1e-12)
+        #expect(isClose(r.solution[0], 2, atol: 1e-12) && r.solution[1] == 0 && r.active == [1])
+        #expect(isClose(r.residualNorm, 2.0.squareRoot(), atol: 1e-12))
+        #expect(isClose(r.dual[1], -2, atol: 1e-12) && abs(r.dual[0]) < 1e-12)
         let zero = try nonNegativeLeastSquares(.identity(2), [-1, -2])
         #expect(zero.solution == [0, 0] && zero.active == [0, 1] && zero.iterations == 0)
     }
@@ -58,7 +59,7 @@ struct TheoryNNLSTests {
             let res = F.squaredNorm(zip(F.matVec(a, x), b).map { $0 - $1 }).squareRoot()
             best = min(best, res)
         }
-        #expect(F.close(r.residualNorm, best, 1e-10))
+        #expect(isClose(r.residualNorm, best, 1e-10, atol: 1e-10))
         #expect(r.solution.allSatisfy { $0 >= 0 })
         for j in 0..<n {
             #expect(r.dual[j] <= 1e-10)

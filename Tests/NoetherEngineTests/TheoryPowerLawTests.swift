@@ -1,4 +1,5 @@
 import Foundation
+import NoetherTestSupport
 import Testing
 import NoetherEngine
 
@@ -13,13 +14,17 @@ struct TheoryPowerLawTests {
             F.logspace(1e-4, 0.3, 8).map { SweepRun(x: $0, y: a * pow($0, 1.3), seed: s) }
         }
         let fit = try fitPowerLaw(runs)
-        #expect(F.close(fit.alpha, 1.3, 1e-12) && F.relClose(fit.prefactor, 1.1, 1e-11) && F.close(fit.r2, 1, 1e-12))
-        #expect(fit.localSlopes.count == 7 && fit.localSlopes.allSatisfy { F.close($0.slope, 1.3, 1e-11) })
         #expect(
-            F.close(fit.localSlopes[0].midpoint, (fit.localSlopes[0].lowerX * fit.localSlopes[0].upperX).squareRoot()))
+            isClose(fit.alpha, 1.3, 1e-12, atol: 1e-12) && isClose(fit.prefactor, 1.1, 1e-11)
+                && isClose(fit.r2, 1, 1e-12, atol: 1e-12))
+        #expect(fit.localSlopes.count == 7 && fit.localSlopes.allSatisfy { isClose($0.slope, 1.3, 1e-11, atol: 1e-11) })
+        #expect(
+            isClose(
+                fit.localSlopes[0].midpoint, (fit.localSlopes[0].lowerX * fit.localSlopes[0].upperX).squareRoot(),
+                atol: 1e-12))
         let curvature = try #require(fit.curvature)
         #expect(abs(curvature) < 1e-12)
-        #expect(fit.seedLabels == [0, 1, 2] && fit.seedAlphas.allSatisfy { F.close($0, 1.3, 1e-12) })
+        #expect(fit.seedLabels == [0, 1, 2] && fit.seedAlphas.allSatisfy { isClose($0, 1.3, 1e-12, atol: 1e-12) })
         #expect(fit.seedAlphaStd < 1e-12)
         let ci = try #require(fit.ci)
         #expect(abs(ci.lowerBound - 1.3) < 1e-11 && abs(ci.upperBound - 1.3) < 1e-11)
@@ -28,7 +33,7 @@ struct TheoryPowerLawTests {
         // The single-value convenience on the same means.
         let means = F.logspace(1e-4, 0.3, 8).map { 1.1 * pow($0, 1.3) }
         let plain = try fitPowerLaw(x: F.logspace(1e-4, 0.3, 8), y: means)
-        #expect(F.close(plain.alpha, 1.3, 1e-12) && plain.ci == nil && plain.seedAlphas.count == 1)
+        #expect(isClose(plain.alpha, 1.3, 1e-12, atol: 1e-12) && plain.ci == nil && plain.seedAlphas.count == 1)
     }
 
     /// The planted table: y = (1 + 0.1·s)·η^1.5 for seeds s = 0, 1, 2, a prediction
@@ -48,7 +53,7 @@ struct TheoryPowerLawTests {
     @Test func ruleADropsThePoint() throws {
         let fit = try fitPowerLaw(Self.plantedRuns(), options: PowerLawOptions(rule: .dropPoint))
         #expect(fit.xs(.diverged) == [0.1, 1] && fit.used.map(\.x) == [1e-3, 1e-2])
-        #expect(F.close(fit.alpha, 1.5, 1e-12) && F.relClose(fit.prefactor, 1.1, 1e-12))
+        #expect(isClose(fit.alpha, 1.5, 1e-12, atol: 1e-12) && isClose(fit.prefactor, 1.1, 1e-12))
         #expect(fit.divergedRuns == 4 && fit.excludedRuns == 0)
         let one = try #require(fit.points.first { $0.x == 1 })
         #expect(one.runs == 3 && one.converged == 2 && one.seedsUsed == 0 && one.mean.isNaN)
@@ -59,17 +64,18 @@ struct TheoryPowerLawTests {
         #expect(fit.xs(.diverged) == [0.1] && fit.used.map(\.x) == [1e-3, 1e-2, 1])
         #expect(fit.divergedRuns == 4 && fit.excludedRuns == 1)
         let one = try #require(fit.points.first { $0.x == 1 })
-        #expect(one.converged == 2 && one.seedsUsed == 2 && F.close(one.mean, 1.05))
-        #expect(F.close(one.std, 0.05, 1e-12))
+        #expect(one.converged == 2 && one.seedsUsed == 2 && isClose(one.mean, 1.05, atol: 1e-12))
+        #expect(isClose(one.std, 0.05, 1e-12, atol: 1e-12))
         // Prediction averaged over every seed under B: 2·mean(1, 1.1, 1.2).
         let predicted = try #require(one.predictedMean)
-        #expect(F.close(predicted, 2.2, 1e-12))
+        #expect(isClose(predicted, 2.2, 1e-12, atol: 1e-12))
         let expected = try fitLinear(
             [1e-3, 1e-2, 1].map { log($0) },
             [1.1 * pow(1e-3, 1.5), 1.1 * pow(1e-2, 1.5), 1.05].map { log($0) })
-        #expect(F.close(fit.alpha, expected.slope, 1e-12) && F.close(fit.r2, expected.r2, 1e-12))
+        #expect(
+            isClose(fit.alpha, expected.slope, 1e-12, atol: 1e-12) && isClose(fit.r2, expected.r2, 1e-12, atol: 1e-12))
         // Seed 2 is refitted on its two valid points only.
-        #expect(fit.seedLabels == [0, 1, 2] && fit.seedAlphas.allSatisfy { F.close($0, 1.5, 1e-12) })
+        #expect(fit.seedLabels == [0, 1, 2] && fit.seedAlphas.allSatisfy { isClose($0, 1.5, 1e-12, atol: 1e-12) })
     }
 
     @Test func ruleCExcludesFromBothAggregates() throws {
@@ -77,9 +83,9 @@ struct TheoryPowerLawTests {
         #expect(fit.xs(.diverged) == [0.1] && fit.excludedRuns == 1)
         let one = try #require(fit.points.first { $0.x == 1 })
         let predicted = try #require(one.predictedMean)
-        #expect(F.close(one.mean, 1.05) && F.close(predicted, 2.1, 1e-12))
+        #expect(isClose(one.mean, 1.05, atol: 1e-12) && isClose(predicted, 2.1, 1e-12, atol: 1e-12))
         let ruleB = try fitPowerLaw(Self.plantedRuns(), options: PowerLawOptions(rule: .dropSeed))
-        #expect(F.close(fit.alpha, ruleB.alpha, 1e-15))
+        #expect(isClose(fit.alpha, ruleB.alpha, 1e-15, atol: 1e-15))
         // All-diverged η has no prediction under C (no converged run), but has one under B.
         #expect(fit.points.first { $0.x == 0.1 }?.predictedMean == nil)
         #expect(ruleB.points.first { $0.x == 0.1 }?.predictedMean != nil)
@@ -89,7 +95,7 @@ struct TheoryPowerLawTests {
         var runs = Self.grid.map { SweepRun(x: $0, y: pow($0, 1.2)) }
         runs[3].diverged = true  // stopped at its first NaN loss, drift still finite
         let fit = try fitPowerLaw(runs)
-        #expect(fit.xs(.diverged) == [1] && F.close(fit.alpha, 1.2, 1e-12))
+        #expect(fit.xs(.diverged) == [1] && isClose(fit.alpha, 1.2, 1e-12, atol: 1e-12))
     }
 
     @Test func floorRangeGridAndRefusal() throws {
@@ -98,7 +104,7 @@ struct TheoryPowerLawTests {
         y[1] = 1e-12  // below the 1e-10 floor
         let fit = try fitPowerLaw(x: eta, y: y)
         #expect(fit.xs(.nonPositiveX) == [-1] && fit.xs(.belowFloor) == [1e-4])
-        #expect(F.close(fit.alpha, 1.4, 1e-12) && fit.used.count == 4)
+        #expect(isClose(fit.alpha, 1.4, 1e-12, atol: 1e-12) && fit.used.count == 4)
         let looser = try fitPowerLaw(x: eta, y: y, options: PowerLawOptions(floor: 1e-15))
         #expect(looser.used.count == 5 && looser.alpha != fit.alpha)
         let ranged = try fitPowerLaw(x: eta, y: y, options: PowerLawOptions(range: 1e-3...1e-2))
@@ -133,8 +139,8 @@ struct TheoryPowerLawTests {
         let one = try #require(fit.points.first { $0.x == 1 })
         let product = try #require(one.stabilityProduct)
         let stableAlpha = try #require(fit.stableAlpha)
-        #expect(one.unstable && F.close(product, 11) && one.sharpnessAtStart == 10.5)
-        #expect(F.close(stableAlpha, 1.2, 1e-12) && fit.stable?.xs == [1e-3, 1e-2, 0.1])
+        #expect(one.unstable && isClose(product, 11, atol: 1e-12) && one.sharpnessAtStart == 10.5)
+        #expect(isClose(stableAlpha, 1.2, 1e-12, atol: 1e-12) && fit.stable?.xs == [1e-3, 1e-2, 0.1])
         #expect(fit.alpha > 1.5)  // the one unstable point drives the full fit
         #expect(fit.localSlopes.last!.slope > 2)
     }

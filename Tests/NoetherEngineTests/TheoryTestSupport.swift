@@ -3,16 +3,6 @@ import NoetherEngine
 
 /// Helpers shared by the theory-toolkit suites.
 enum TheoryFixture {
-    /// |a − b| ≤ tol·max(1, |b|).
-    static func close(_ a: Double, _ b: Double, _ tol: Double = 1e-12) -> Bool {
-        abs(a - b) <= tol * max(1, abs(b))
-    }
-
-    /// |a − b| ≤ tol·|b| (relative, for values far from 1).
-    static func relClose(_ a: Double, _ b: Double, _ tol: Double) -> Bool {
-        abs(a - b) <= tol * abs(b)
-    }
-
     static func normals(_ count: Int, seed: Int) -> [Double] {
         var rng = RandomSource(seed: seed)
         return (0..<count).map { _ in rng.normal() }

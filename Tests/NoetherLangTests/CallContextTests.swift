@@ -69,7 +69,7 @@ import Testing
             }
             let labels =
                 names.isEmpty
-                ? allLabels
+                ? allLabels.union(local)
                 : Set(names.flatMap { registry.builtins[$0]?.parameters.map(\.label) ?? [] } + local)
             for match in read.matches(in: text, range: range) {
                 let label = String(text[Range(match.range(at: 1), in: text)!])

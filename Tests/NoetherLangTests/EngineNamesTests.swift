@@ -1,4 +1,5 @@
 import NoetherEngine
+import NoetherSyntax
 import Testing
 
 @testable import NoetherLang
@@ -15,6 +16,53 @@ import Testing
         #expect(try Optimizer.gradientDescent(learningRate: 0.5).name == "gd(lr=0.5)")
         #expect(
             try Optimizer.stochastic(learningRate: 0.2, batchSize: 4, seed: 77).name == "sgd(lr=0.2, batch=4, seed=77)")
+    }
+
+    /// The engine names an argument by what it is; the language gives its label, the
+    /// requirement in words and the value as users wrote it.
+    @Test func outOfDomainErrorsAreWordedByTheLanguage() throws {
+        func message(_ body: () throws(EngineError) -> Void) -> String? {
+            do { try body() } catch { return error.message }
+            return nil
+        }
+        let classes = message { () throws(EngineError) in
+            _ = try gaussianMixture(n: 10, d: 2, classes: 1, separation: 1, seed: 0)
+        }
+        #expect(classes == "'classes' must be at least 2, got 1")
+        let samples = message { () throws(EngineError) in _ = try xor2d(n: 0, seed: 0) }
+        #expect(samples == "'n' must be at least 1, got 0")
+        let noise = message { () throws(EngineError) in _ = try spheres(n: 10, noise: -0.25, seed: 0) }
+        #expect(noise == "'noise' must be a finite non-negative number, got -0.25")
+        let data = try xor2d(n: 4, seed: 0)
+        let subset = message { () throws(EngineError) in _ = try data.subset(first: 5) }
+        #expect(subset == "'n' must lie in 1…4 for 'xor2d', got 5")
+        let split = message { () throws(EngineError) in _ = try data.split(fraction: 1.5, seed: 0) }
+        #expect(split == "'fraction' must lie strictly between 0 and 1, got 1.5")
+        // At the prompt, at the argument.
+        let h = TheoryHarness()
+        #expect(throws: Diagnostic.self) { try h.run("gaussian_mixture(n=10, d=2, classes=1)") }
+    }
+
+    /// Memory refusals: the engine's sizes and purpose, the language's sentence.
+    @Test func memoryRefusalsAreWordedByTheLanguage() {
+        #expect(
+            EngineError.outOfMemory(needed: 2048, available: 1024, use: .readingFile(path: "f")).message
+                == "reading 'f' needs about 2 KiB but only 1 KiB of memory are available; use a smaller file")
+        #expect(
+            EngineError.outOfMemory(
+                needed: 3 << 30, available: 1 << 30, use: .denseCurvature([.hessian, .gaussNewton], dimension: 9)
+            ).message
+                == "the dense hessian and its gauss-newton part (P = 9) needs about 3 GiB but only 1 GiB of memory are available; use 'lanczos' for its extreme eigenvalues instead"
+        )
+        #expect(
+            EngineError.outOfMemory(needed: 1536, available: 1024, use: .jacobian(rows: 4, columns: 5)).message
+                == "the jacobian (4×5) needs about 1.5 KiB but only 1 KiB of memory are available")
+        #expect(
+            throws: EngineError.invalidArgument(
+                "the thing needs about 2 KiB but only 1 KiB of memory are available; use less")
+        ) {
+            try MemoryBudget.check(2048, for: "the thing", instead: "use less", available: 1024)
+        }
     }
 
     @Test func activationsPrintAsTheyAreWritten() {

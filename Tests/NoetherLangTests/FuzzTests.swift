@@ -1,28 +1,13 @@
 import Foundation
 import NoetherSyntax
+import NoetherTestSupport
 import Testing
 @testable import NoetherLang
-
-/// SplitMix64: a small seeded generator, so every fuzz run feeds the same inputs.
-struct FuzzRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-    mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
-    mutating func pick<T>(_ xs: [T]) -> T { xs[below(xs.count)] }
-}
 
 /// Random programs from the grammar, using only cheap builtins (nothing trains or
 /// builds big data), with small numbers mostly and a few extreme ones.
 struct ProgramGenerator {
-    var random: FuzzRandom
+    var random: SplitMix64
     let names = ["x", "y", "xs", "t", "r", "s", "k"]
     let functions = [
         "len", "sum", "mean", "std", "min", "max", "abs", "sqrt", "log", "exp", "log10", "all", "any",
@@ -34,7 +19,7 @@ struct ProgramGenerator {
     ]
     let strings = ["\"a\"", "\"\"", "\"η\\u{3b7}\"", "\"tab\\t\"", "\"q\\\"\"", "\"lr\""]
 
-    init(seed: UInt64) { random = FuzzRandom(seed: seed) }
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
     mutating func expression(_ depth: Int) -> String {
         if depth <= 0 || random.chance(0.25) {
@@ -94,7 +79,7 @@ struct ProgramGenerator {
 
 /// Mutations of valid scripts: truncation, deletion, insertion, duplication, garbling.
 struct Mutator {
-    var random: FuzzRandom
+    var random: SplitMix64
     let fragments = [
         "(", ")", "[", "]", "{", "}", ",", "=", "==", ".", ":", ";", "\n", "\"", "\\", "#", "#=> ", "-", "^",
         "for ", "in ", "if ", "else ", "fn ", "not ", "and ", "1e", "1e999", "999999999999", "η", "\u{0}",
@@ -186,22 +171,15 @@ struct Mutator {
         var values = 0, syntaxErrors = 0, runtimeErrors = 0, interrupted = 0
     }
 
-    /// Runs `text` in `interpreter`, interrupting it after `limit`; returns the time taken.
+    /// Runs `text` in `interpreter` (the shared fuzz runner), interrupting it after
+    /// `limit`, and tallies how it ended; returns the time taken.
     @discardableResult
     private func exercise(_ text: String, _ interpreter: Interpreter, limit: Double = 2, tally: inout Tally) -> Duration
     {
-        let interrupt = interpreter.interrupt
-        let watchdog = DispatchWorkItem { interrupt.raise() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + limit, execute: watchdog)
-        let clock = ContinuousClock()
-        let start = clock.now
-        do {
-            let value = try interpreter.run(text, name: "fuzz.noe")
-            _ = value.rendered
-            _ = value.json.serialized()
-            tally.values += 1
-        } catch {
-            #expect(error.kind != .internalError, "internal error on: \(text.prefix(200))")
+        let (outcome, elapsed) = NoetherTestSupport.exercise(text, interpreter, limit: limit)
+        switch outcome {
+        case .success: tally.values += 1
+        case .failure(let error):
             switch error.kind {
             case .syntax:
                 tally.syntaxErrors += 1
@@ -211,11 +189,7 @@ struct Mutator {
             case .interrupted: tally.interrupted += 1
             default: tally.runtimeErrors += 1
             }
-            _ = DiagnosticRenderer.render(error, in: nil)
         }
-        let elapsed = clock.now - start
-        watchdog.cancel()
-        interrupt.clear()
         return elapsed
     }
 
@@ -256,7 +230,7 @@ struct Mutator {
 
     @Test func mutatedScriptsEndInAValueOrADiagnostic() throws {
         let interpreter = try session()
-        var mutator = Mutator(random: FuzzRandom(seed: 7))
+        var mutator = Mutator(random: SplitMix64(seed: 7))
         var count = 0
         var tally = Tally()
         for round in 0..<150 {
@@ -285,7 +259,7 @@ struct Mutator {
     }
 
     @Test func randomBytesNeverCrashTheParser() {
-        var random = FuzzRandom(seed: 99)
+        var random = SplitMix64(seed: 99)
         let alphabet = Array("abcxyz_019.eE+-*/^()[]{}=,;:<>!\"\\#\n\t η→\u{0}fnforinifelsetruefalseandornot")
         for _ in 0..<4000 {
             let text = String((0..<random.below(80)).map { _ in random.pick(alphabet) })

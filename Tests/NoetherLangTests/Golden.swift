@@ -8,8 +8,16 @@ func assertGolden(
     _ actual: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation,
     filePath: String = #filePath
 ) {
-    let directory = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("Golden")
-    let url = directory.appendingPathComponent("\(name).txt")
+    assertGoldenFile(actual, path: "\(name).txt", sourceLocation: sourceLocation, filePath: filePath)
+}
+
+/// Compares `actual` with `Golden/<path>` (any extension: `.txt`, `.svg` …);
+/// `RECORD_SNAPSHOTS=1` rewrites it. A difference shows both texts.
+func assertGoldenFile(
+    _ actual: String, path: String, sourceLocation: SourceLocation = #_sourceLocation,
+    filePath: String = #filePath
+) {
+    let url = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(path)")
     if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? actual.write(to: url, atomically: true, encoding: .utf8)
@@ -23,7 +31,7 @@ func assertGolden(
     if expected != actual {
         Issue.record(
             """
-            output differs from \(url.lastPathComponent) (re-record with RECORD_SNAPSHOTS=1)
+            output differs from \(path) (re-record with RECORD_SNAPSHOTS=1)
             --- expected
             \(expected)
             --- actual

@@ -1,4 +1,5 @@
 import Foundation
+import NoetherTestSupport
 import Testing
 @testable import NoetherLang
 
@@ -15,13 +16,6 @@ import Testing
         return xs
     }
 
-    private func close(_ a: [Double], _ b: [Double], rtol: Double = 1e-14) -> Bool {
-        a.count == b.count
-            && zip(a, b).allSatisfy { x, y in
-                x == y || (x.isNaN && y.isNaN) || abs(x - y) <= rtol * max(abs(x), abs(y))
-            }
-    }
-
     @Test func linspaceHitsBothEndpointsExactly() throws {
         #expect(try numbers("linspace(0, 1, 5)") == [0, 0.25, 0.5, 0.75, 1])
         #expect(try numbers("linspace(2, 2, 3)") == [2, 2, 2])
@@ -29,7 +23,7 @@ import Testing
         #expect(try numbers("linspace(3, 9, 1)") == [3])
         let xs = try numbers("linspace(0.1, 0.7, 7)")
         #expect(xs.first == 0.1 && xs.last == 0.7)
-        #expect(close(xs, (0..<7).map { 0.1 + Double($0) * 0.1 }, rtol: 1e-12))
+        #expect(isClose(xs, (0..<7).map { 0.1 + Double($0) * 0.1 }, 1e-12))
     }
 
     @Test func logspaceTakesValuesNotExponents() throws {
@@ -39,7 +33,7 @@ import Testing
         // Evenly spaced on a log scale: constant ratio 10^(4/9).
         let ratio = pow(10, 4.0 / 9)
         for k in 1..<xs.count { #expect(abs(xs[k] / xs[k - 1] - ratio) < 1e-12) }
-        #expect(close(try numbers("logspace(8, 1, 4)"), [8, 4, 2, 1]))
+        #expect(isClose(try numbers("logspace(8, 1, 4)"), [8, 4, 2, 1], 1e-14))
     }
 
     @Test(arguments: [
@@ -82,9 +76,9 @@ import Testing
         let mean = sum / n
         let variance = data.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
         #expect(try numbers("sum(\(text))") == [sum])
-        #expect(close(try numbers("mean(\(text))"), [mean]))
-        #expect(close(try numbers("std(\(text))"), [(variance / n).squareRoot()]))
-        #expect(close(try numbers("std(\(text), ddof=1)"), [(variance / (n - 1)).squareRoot()]))
+        #expect(isClose(try numbers("mean(\(text))"), [mean], 1e-14))
+        #expect(isClose(try numbers("std(\(text))"), [(variance / n).squareRoot()], 1e-14))
+        #expect(isClose(try numbers("std(\(text), ddof=1)"), [(variance / (n - 1)).squareRoot()], 1e-14))
         #expect(try numbers("min(\(text))") == [-1.25])
         #expect(try numbers("max(\(text))") == [7.75])
         #expect(try numbers("sum([])") == [0])
@@ -113,7 +107,7 @@ import Testing
         #expect(try numbers("sqrt([4, 9, 2])") == [2, 3, 2.0.squareRoot()])
         #expect(try numbers("abs([-1.5, 2, -0])") == [1.5, 2, 0])
         #expect(try numbers("exp(0)") == [1])
-        #expect(close(try numbers("log(exp(2.5))"), [2.5]))
+        #expect(isClose(try numbers("log(exp(2.5))"), [2.5], 1e-14))
         #expect(try numbers("log10([1, 10, 1000])") == [0, 1, 3])
         #expect(try numbers("log(0)") == [-.infinity])
         #expect(try numbers("log(-1)").first?.isNaN == true)

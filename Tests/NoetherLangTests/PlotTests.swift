@@ -342,23 +342,3 @@ final class SVGChecker: NSObject, XMLParserDelegate {
         }
     }
 }
-
-/// Compares `actual` with `Golden/<path>` (any extension); `RECORD_SNAPSHOTS=1` rewrites it.
-func assertGoldenFile(
-    _ actual: String, path: String, sourceLocation: SourceLocation = #_sourceLocation,
-    filePath: String = #filePath
-) {
-    let url = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(path)")
-    if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {
-        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? actual.write(to: url, atomically: true, encoding: .utf8)
-        return
-    }
-    guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-        Issue.record(
-            "missing golden file \(url.path); run with RECORD_SNAPSHOTS=1 to create it", sourceLocation: sourceLocation)
-        return
-    }
-    #expect(
-        expected == actual, "differs from \(path) (re-record with RECORD_SNAPSHOTS=1)", sourceLocation: sourceLocation)
-}

@@ -1,5 +1,6 @@
 import Foundation
 import NoetherSyntax
+import NoetherTestSupport
 import Testing
 @testable import NoetherLang
 
@@ -34,14 +35,6 @@ final class TheoryHarness: Harness {
         }
         return s
     }
-}
-
-private func close(_ a: Double, _ b: Double, _ rtol: Double = 1e-12) -> Bool {
-    a == b || (a.isNaN && b.isNaN) || abs(a - b) <= rtol * max(abs(a), abs(b), 1e-300)
-}
-
-private func close(_ a: [Double], _ b: [Double], _ rtol: Double = 1e-12) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { close($0, $1, rtol) }
 }
 
 /// The OLS slope of ln y on ln x (the hand computation the fits are checked against).
@@ -87,15 +80,15 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         let h = TheoryHarness()
         try h.run(sweepSource())
         try h.run("fit = powerlaw(t, x=\"lr\", y=\"drift\")")
-        #expect(close(try h.number("fit.alpha"), 1.5))
+        #expect(isClose(try h.number("fit.alpha"), 1.5))
         // Seed means: (1 + 2 + 4)/3 · 2 · η^1.5.
-        #expect(close(try h.number("fit.prefactor"), 14.0 / 3))
-        #expect(close(try h.number("fit.r2"), 1))
+        #expect(isClose(try h.number("fit.prefactor"), 14.0 / 3))
+        #expect(isClose(try h.number("fit.r2"), 1))
         // Every seed resample of an exact law is the same law: the interval collapses.
         let ci = try h.numbers("fit.ci")
-        #expect(ci.count == 2 && close(ci[0], 1.5, 1e-10) && close(ci[1], 1.5, 1e-10))
-        #expect(close(try h.numbers("fit.local_slopes.slope"), [1.5, 1.5, 1.5], 1e-10))
-        #expect(close(try h.numbers("fit.seed_alphas"), [1.5, 1.5, 1.5], 1e-10))
+        #expect(ci.count == 2 && isClose(ci[0], 1.5, 1e-10) && isClose(ci[1], 1.5, 1e-10))
+        #expect(isClose(try h.numbers("fit.local_slopes.slope"), [1.5, 1.5, 1.5], 1e-10))
+        #expect(isClose(try h.numbers("fit.seed_alphas"), [1.5, 1.5, 1.5], 1e-10))
         #expect(try h.numbers("fit.used") == [1e-3, 1e-2, 1e-1, 1])
         #expect(try h.number("len(fit.points)") == 4)
         #expect(try h.number("len(fit.rows)") == 12)
@@ -103,7 +96,7 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         #expect(try h.run("fit.stable_alpha").isNothing)
         // Per-layer lists (run.drift) enter as the mean of their entries.
         try h.run(sweepSource(listCells: true))
-        #expect(close(try h.number("powerlaw(t).alpha"), 1.5))
+        #expect(isClose(try h.number("powerlaw(t).alpha"), 1.5))
         // The summary shows α with its uncertainty and the rows that entered.
         h.lines = []
         try h.run("fit")
@@ -125,7 +118,7 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         // Rule A: one diverged seed drops η = 1; η = 0.1 drops too.
         try h.run("a = powerlaw(t, diverged=\"drop_point\")")
         #expect(try h.numbers("a.used") == [1e-3, 1e-2])
-        #expect(close(try h.number("a.alpha"), 1.5))
+        #expect(isClose(try h.number("a.alpha"), 1.5))
         #expect(try h.number("a.dropped.diverged") == 2)
         #expect(try h.number("a.diverged_runs") == 4)
         #expect(try h.number("a.excluded_runs") == 0)
@@ -139,7 +132,7 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         for rule in ["drop_seed", "exclude_runs"] {
             try h.run("b = powerlaw(t, diverged=\"\(rule)\")")
             #expect(try h.numbers("b.used") == [1e-3, 1e-2, 1], "\(rule)")
-            #expect(close(try h.number("b.alpha"), expected), "\(rule)")
+            #expect(isClose(try h.number("b.alpha"), expected), "\(rule)")
             #expect(try h.number("b.dropped.diverged") == 1, "\(rule)")
             #expect(try h.number("b.excluded_runs") == 1, "\(rule)")
             #expect(try h.number("b.diverged_runs") == 4, "\(rule)")
@@ -167,16 +160,16 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
             """)
         #expect(try h.run("fit.has_stability").rendered == "true")
         #expect(try h.numbers("fit.unstable_points") == [1])
-        #expect(close(try h.number("fit.stable_alpha"), 1))
+        #expect(isClose(try h.number("fit.stable_alpha"), 1))
         #expect(try h.numbers("fit.stable_points") == [0.001, 0.01, 0.1])
         #expect(try h.number("fit.alpha") > 1.4)
         #expect(try h.run("fit.points.unstable").rendered == "[false, false, false, true]")
         // range= and grid= fit sub-grids; the rest is listed as outside.
-        #expect(close(try h.number("powerlaw(t, range=[0.001, 0.1]).alpha"), 1))
-        #expect(close(try h.number("powerlaw(t, grid=[0.001, 0.1]).alpha"), 1))
+        #expect(isClose(try h.number("powerlaw(t, range=[0.001, 0.1]).alpha"), 1))
+        #expect(isClose(try h.number("powerlaw(t, grid=[0.001, 0.1]).alpha"), 1))
         #expect(try h.number("powerlaw(t, range=[0.001, 0.1]).dropped.outside_range") == 1)
         // where= filters rows first; a misspelt column gets a suggestion.
-        #expect(close(try h.number("powerlaw(t, where={arm=\"a\"}, range=[0, 0.5]).alpha"), 1))
+        #expect(isClose(try h.number("powerlaw(t, where={arm=\"a\"}, range=[0, 0.5]).alpha"), 1))
         #expect(h.error("powerlaw(t, where={arm=\"b\"})")?.contains("no row with numbers") == true)
         #expect(h.error("powerlaw(t, y=\"drfit\")")?.contains("did you mean 'drift'?") == true)
         #expect(h.error("powerlaw(t, diverged=\"drop_pont\")")?.contains("did you mean 'drop_point'?") == true)
@@ -222,9 +215,9 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
             b = powerlaw(records)
             """)
         // A run cell gives its drift, its divergence flag and λ_max(θ₀).
-        #expect(close(try h.number("a.alpha"), try h.number("b.alpha"), 1e-12))
+        #expect(isClose(try h.number("a.alpha"), try h.number("b.alpha"), 1e-12))
         #expect(try h.run("a.has_stability").rendered == "true")
-        #expect(close(try h.numbers("a.points.sharpness0"), try h.numbers("b.points.sharpness0"), 1e-12))
+        #expect(isClose(try h.numbers("a.points.sharpness0"), try h.numbers("b.points.sharpness0"), 1e-12))
         #expect(try h.numbers("a.seed_alphas").count == 2)
     }
 
@@ -251,12 +244,12 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
                 return total + mode.1 * s
             }
         }
-        #expect(close(try h.numbers("p.S_pred"), direct, 1e-12))
-        #expect(close(try h.numbers("p.drift_pred"), zip(rates, direct).map { $0 * $0 * $1 }, 1e-12))
-        #expect(close(try h.numbers("p.crossover_rates"), lambdas.map { 1 / ($0 * Double(steps)) }))
+        #expect(isClose(try h.numbers("p.S_pred"), direct, 1e-12))
+        #expect(isClose(try h.numbers("p.drift_pred"), zip(rates, direct).map { $0 * $0 * $1 }, 1e-12))
+        #expect(isClose(try h.numbers("p.crossover_rates"), lambdas.map { 1 / ($0 * Double(steps)) }))
         // η = 0.01 is past the crossover 1/(4·100) = 0.0025 of the first mode only.
-        #expect(close(try h.numbers("p.converged_fraction"), [0, 1.0 / 3, 1, 1]))
-        #expect(close(try h.numbers("p.converged_weight"), [0, 0.5, 1, 1]))
+        #expect(isClose(try h.numbers("p.converged_fraction"), [0, 1.0 / 3, 1, 1]))
+        #expect(isClose(try h.numbers("p.converged_weight"), [0, 0.5, 1, 1]))
         // The local α against a central difference of ln(η²S).
         let alpha = try h.numbers("p.local_alpha")
         for (i, eta) in rates.enumerated() {
@@ -269,7 +262,7 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
                     }
             }
             let numeric = (log(drift(eta * (1 + e))) - log(drift(eta * (1 - e)))) / (log(1 + e) - log(1 - e))
-            #expect(close(alpha[i], numeric, 1e-6), "η = \(eta)")
+            #expect(isClose(alpha[i], numeric, 1e-6), "η = \(eta)")
         }
     }
 
@@ -282,10 +275,10 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
             return t + c * (1 - pow(1 - u, 100)) / (u * (2 - u))
         }
         try h.run("p = crossover([4, 1, 0.25], [0.5, 0.3, 0.2], 1, steps=50)")
-        #expect(close(try h.number("p.S_pred[0]"), stable + 0.5 * 50 / 8))
+        #expect(isClose(try h.number("p.S_pred[0]"), stable + 0.5 * 50 / 8))
         #expect(try h.numbers("p.unstable_modes") == [1])
         #expect(
-            close(
+            isClose(
                 try h.number("crossover([4, 1, 0.25], [0.5, 0.3, 0.2], 1, steps=50, unstable=\"skip\").S_pred[0]"),
                 stable))
         #expect(
@@ -307,8 +300,8 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
             """)
         let predicted = try h.numbers("p.S_pred")
         let measured = [30.0, 6, 3, 2]
-        #expect(close(try h.numbers("c.ratio"), zip(predicted, measured).map { $0 / $1 }))
-        #expect(close(try h.numbers("c.relative_error"), zip(predicted, measured).map { abs($0 - $1) / $1 }))
+        #expect(isClose(try h.numbers("c.ratio"), zip(predicted, measured).map { $0 / $1 }))
+        #expect(isClose(try h.numbers("c.relative_error"), zip(predicted, measured).map { abs($0 - $1) / $1 }))
         #expect(try h.run("c.unstable").rendered == "[false, false, false, true]")
         func pearson(_ a: [Double], _ b: [Double]) -> Double {
             let ma = a.reduce(0, +) / Double(a.count)
@@ -325,8 +318,8 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         }
         let lp = predicted.map { log($0 + 1e-20) }
         let lm = measured.map { log($0 + 1e-20) }
-        #expect(close(try h.number("c.R"), pearson(lp, lm), 1e-10))
-        #expect(close(try h.number("c.R_stable"), pearson(Array(lp.prefix(3)), Array(lm.prefix(3))), 1e-10))
+        #expect(isClose(try h.number("c.R"), pearson(lp, lm), 1e-10))
+        #expect(isClose(try h.number("c.R_stable"), pearson(Array(lp.prefix(3)), Array(lm.prefix(3))), 1e-10))
         #expect(try h.number("c.points") == 4)
         #expect(try h.number("c.stable_points") == 3)
         #expect(try h.string("c.verdict").contains("R = "))
@@ -339,7 +332,7 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         let s2 = try h.numbers("c2.S_meas")
         #expect(s2[0] == 30 && s2[1] == 6 && s2[2] == 3 && s2[3].isNaN)
         #expect(try h.run("c2.compared").rendered == "[true, true, true, false]")
-        #expect(close(try h.number("compare([1, 2], [2, 2], lr=[0.1, 0.2]).ratio[0]"), 0.5))
+        #expect(isClose(try h.number("compare([1, 2], [2, 2], lr=[0.1, 0.2]).ratio[0]"), 0.5))
         #expect(h.error("compare([1, 2], [2, 2])")?.contains("needs its learning rates") == true)
         // A list prediction can say which η rest on unstable modes; R_stable leaves them out.
         try h.run(
@@ -350,8 +343,8 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
             """)
         let logMeasured = [31, 7.5, 3.1, 1.2].map { Foundation.log($0 + 1e-20) }
         let logPredicted = [30.0, 7, 3, 1].map { Foundation.log($0 + 1e-20) }
-        #expect(close(try h.number("c3.R_stable"), pearson(logPredicted, logMeasured)))
-        #expect(close(try h.number("c3.R_stable"), try h.number("c4.R")))
+        #expect(isClose(try h.number("c3.R_stable"), pearson(logPredicted, logMeasured)))
+        #expect(isClose(try h.number("c3.R_stable"), try h.number("c4.R")))
         #expect(try h.number("c3.R") < 0.9)
         #expect(try h.number("c4.R_stable") == (try h.number("c4.R")))
         #expect(
@@ -389,16 +382,16 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
             """)
         // δ at θ₀ from the training ledger: ‖∂L/∂W₂‖² − ‖∂L/∂W₁‖².
         let delta = try h.number("g[1][0] - g[0][0]")
-        #expect(close(try h.number("ck.delta"), delta, 1e-10))
+        #expect(isClose(try h.number("ck.delta"), delta, 1e-10))
         // The projected c_k over the complete eigenbasis sum to |δ|.
-        #expect(close(try h.number("ck.sum"), abs(delta), 1e-10))
+        #expect(isClose(try h.number("ck.sum"), abs(delta), 1e-10))
         #expect(try h.number("ck.modes") == 20)
         let lambdas = try h.numbers("ck.eigenvalues")
         #expect(lambdas == lambdas.sorted(by: >))
         #expect(try h.number("len(ck.data_mode_energy)") == 3)
         // The same through a spectrum computed by the curvature builtins.
         try h.run("s = eigs(hessian(small, toy, mse), vectors=true)\nck2 = coefficients(small, toy, mse, spectrum=s)")
-        #expect(close(try h.numbers("ck2.c"), try h.numbers("ck.c"), 1e-8))
+        #expect(isClose(try h.numbers("ck2.c"), try h.numbers("ck.c"), 1e-8))
         #expect(
             h.error("coefficients(small, toy, mse, spectrum=eigs(hessian(small, toy, mse)))")?.contains("eigenvectors")
                 == true)
@@ -409,21 +402,21 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         let e = try h.numbers("d.errors")
         let c = try h.numbers("d.c")
         #expect(lx.count == 3 && lx == lx.sorted(by: >))
-        #expect(close(c, zip(e, lx).map { $0 * $1 * $1 }))
+        #expect(isClose(c, zip(e, lx).map { $0 * $1 * $1 }))
         #expect(try h.run("d.active_fractions").isNothing)
         // ReLU uses the active fractions.
         try h.run("dr = coefficients(mlp([3, 4, 2], seed=1), toy, mse, method=\"derived\")")
         #expect(try h.number("len(dr.active_fractions)") == 4)
 
         // Uniform sums to 1; fit reproduces a prediction made with coefficients it can represent.
-        #expect(close(try h.number("coefficients(small, toy, mse, method=\"uniform\").sum"), 1))
+        #expect(isClose(try h.number("coefficients(small, toy, mse, method=\"uniform\").sum"), 1))
         try h.run(
             """
             lam = [8, 4, 2, 1]
             p = crossover(lam, [0.25, 0.25, 0.25, 0.25], [0.001, 0.003, 0.01, 0.03], steps=200)
             f = coefficients(small, toy, mse, method="fit", spectrum=lam, lr=p.lr, measured=p.S_pred, steps=200, bins=1)
             """)
-        #expect(close(try h.numbers("f.c"), [0.25, 0.25, 0.25, 0.25], 1e-8))
+        #expect(isClose(try h.numbers("f.c"), [0.25, 0.25, 0.25, 0.25], 1e-8))
         #expect(try h.number("f.rms_residual") < 1e-10)
         #expect(h.error("coefficients(small, toy, mse, method=\"fit\")")?.contains("needs lr=") == true)
         #expect(
@@ -438,18 +431,18 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         let shares = try h.numbers("cmp.shares_a")
         let energy = try h.numbers("ck.data_mode_energy")
         let total = energy.reduce(0, +)
-        #expect(close(shares, energy.map { $0 / total }, 1e-12))
-        #expect(close(try h.numbers("cmp.shares_b"), c.map { $0 / c.reduce(0, +) }, 1e-12))
+        #expect(isClose(shares, energy.map { $0 / total }, 1e-12))
+        #expect(isClose(try h.numbers("cmp.shares_b"), c.map { $0 / c.reduce(0, +) }, 1e-12))
     }
 
     @Test func ckCompareOnListsByHand() throws {
         let h = TheoryHarness()
         try h.run("cmp = ck_compare([0.5, 0.3, 0.1, 0.1], [0.1, 0.2, 0.3, 0.4])")
-        #expect(close(try h.number("cmp.total_variation"), 0.5))
+        #expect(isClose(try h.number("cmp.total_variation"), 0.5))
         #expect(try h.number("cmp.top_mode_a") == 0)
         #expect(try h.number("cmp.top_mode_b") == 3)
-        #expect(close(try h.numbers("cmp.sorted_a"), [0.5, 0.3, 0.1, 0.1]))
-        #expect(close(try h.number("cmp.top_ratio"), 1.25))
+        #expect(isClose(try h.numbers("cmp.sorted_a"), [0.5, 0.3, 0.1, 0.1]))
+        #expect(isClose(try h.number("cmp.top_ratio"), 1.25))
         // Different lengths: no mode-by-mode comparison.
         #expect(try h.run("ck_compare([3, 2, 1], [2, 1]).mode_matched").rendered == "false")
     }
@@ -459,15 +452,15 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
     @Test func fitLinearAndFitExpOnExactData() throws {
         let h = TheoryHarness()
         try h.run("f = fit_linear([1, 2, 3, 4], [3, 5, 7, 9])")
-        #expect(close(try h.number("f.slope"), 2))
-        #expect(close(try h.number("f.intercept"), 1))
-        #expect(close(try h.number("f.r2"), 1))
+        #expect(isClose(try h.number("f.slope"), 2))
+        #expect(isClose(try h.number("f.intercept"), 1))
+        #expect(isClose(try h.number("f.r2"), 1))
         #expect(try h.number("f.n") == 4)
         try h.run("e = fit_exp([0, 1, 2, 3], 2 * exp(-0.5 * [0, 1, 2, 3]))")
-        #expect(close(try h.number("e.rate"), -0.5))
-        #expect(close(try h.number("e.amplitude"), 2))
-        #expect(close(try h.number("e.tau"), 2))
-        #expect(close(try h.number("e.r2"), 1))
+        #expect(isClose(try h.number("e.rate"), -0.5))
+        #expect(isClose(try h.number("e.amplitude"), 2))
+        #expect(isClose(try h.number("e.tau"), 2))
+        #expect(isClose(try h.number("e.r2"), 1))
         #expect(try h.number("e.offset") == 0)
         // E18's decay: c = 0.9·min y fixed, then the log-linear fit of y − c.
         let t = [0.0, 10, 20, 30, 40]
@@ -476,7 +469,7 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
             "d = fit_exp([\(t.map { "\($0)" }.joined(separator: ", "))], [\(y.map { "\($0)" }.joined(separator: ", "))], offset=true)"
         )
         let c = 0.9 * y.min()!
-        #expect(close(try h.number("d.offset"), c))
+        #expect(isClose(try h.number("d.offset"), c))
         let slope = { () -> Double in
             let ly = y.map { log($0 - c) }
             let mt = t.reduce(0, +) / 5
@@ -489,8 +482,8 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
             }
             return sxy / sxx
         }()
-        #expect(close(try h.number("d.rate"), slope, 1e-10))
-        #expect(close(try h.number("d.compression_ratio"), y[0] / y[4]))
+        #expect(isClose(try h.number("d.rate"), slope, 1e-10))
+        #expect(isClose(try h.number("d.compression_ratio"), y[0] / y[4]))
         #expect(h.error("fit_linear([1, 2], [1, 0/0])")?.contains("finite") == true)
     }
 
@@ -501,8 +494,8 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         let q = steps.map { 1 - 0.5 * exp(-$0 / 100) }
         let list = { (xs: [Double]) in "[" + xs.map { "\($0)" }.joined(separator: ", ") + "]" }
         try h.run("f = tau(\(list(q)), steps=\(list(steps)))")
-        #expect(close(try h.number("f.tau"), 100, 1e-10))
-        #expect(close(try h.number("f.r2"), 1))
+        #expect(isClose(try h.number("f.tau"), 100, 1e-10))
+        #expect(isClose(try h.number("f.r2"), 1))
         // The reference's window: t ≥ 25 and 0.01 < 1 − q̄ < 0.9 (t = 400 has 1 − q̄ = 0.009).
         #expect(try h.number("f.points") == 4)
         #expect(try h.numbers("f.used_steps") == [25, 50, 100, 200])
@@ -510,7 +503,7 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         // A window in ηt: with η = 0.01, ηt ∈ [0, 1] keeps t = 0 … 100.
         try h.run("g = tau(\(list(q)), steps=\(list(steps)), lr=0.01, clock=\"time\", window=[0, 1])")
         #expect(try h.numbers("g.used_steps") == [0, 10, 25, 50, 100])
-        #expect(close(try h.number("g.scaled_tau"), 1, 1e-10))
+        #expect(isClose(try h.number("g.scaled_tau"), 1, 1e-10))
         // Too few points: τ = nan with a note, not an error.
         try h.run("n = tau(\(list(q)), steps=\(list(steps)), window=[300, none])")
         #expect(try h.number("n.tau").isNaN)
@@ -525,15 +518,15 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         // η = 0.1: 2/η = 20.
         try h.run("r = regime([5, 12, 18, 19.5, 19.8], lr=0.1, steps=[0, 10, 20, 30, 40])")
         #expect(try h.string("r.regime") == "at_edge")
-        #expect(close(try h.number("r.final_ratio"), (5 + 12 + 18 + 19.5 + 19.8) / 5 / 20))
-        #expect(close(try h.number("r.eta_lambda0"), 0.5))
+        #expect(isClose(try h.number("r.final_ratio"), (5 + 12 + 18 + 19.5 + 19.8) / 5 / 20))
+        #expect(isClose(try h.number("r.eta_lambda0"), 0.5))
         #expect(try h.run("r.first_crossing").isNothing)
         try h.run("b = regime([5, 6, 7, 6], lr=0.1)")
         #expect(try h.string("b.regime") == "below_edge")
         #expect(try h.string("b.reason").hasPrefix("below the edge"))
         try h.run("u = regime([25, 12, 8], lr=0.1)")
         #expect(try h.string("u.regime") == "unstable_start")
-        #expect(close(try h.number("u.eta_lambda0"), 2.5))
+        #expect(isClose(try h.number("u.eta_lambda0"), 2.5))
         try h.run("c = regime([5, 21, 19, 20], lr=0.1, steps=[0, 5, 10, 15], last=2)")
         #expect(try h.string("c.regime") == "at_edge")
         #expect(try h.number("c.first_crossing") == 5)
@@ -547,7 +540,7 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
             """)
         #expect(try h.string("g.regime") == "below_edge")
         #expect(try h.numbers("g.table.step") == [0, 3, 6])
-        #expect(close(try h.number("g.switch_rate"), try h.number("run.switch_rate")))
+        #expect(isClose(try h.number("g.switch_rate"), try h.number("run.switch_rate")))
         #expect(
             h.error("regime(train(mlp([3, 4, 2], seed=1), toy, gd(lr=0.05), steps=2))")?.contains("no sharpness series")
                 == true)
@@ -557,13 +550,13 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         let h = TheoryHarness()
         try h.run(
             "s = switch_exponent([16, 32, 64, 128, 16, 32, 64, 128], 0.5 * [16, 32, 64, 128, 16, 32, 64, 128] ^ -0.5)")
-        #expect(close(try h.number("s.exponent"), -0.5))
-        #expect(close(try h.number("s.beta"), 0.5))
-        #expect(close(try h.number("s.prefactor"), 0.5))
-        #expect(close(try h.number("s.r2"), 1))
+        #expect(isClose(try h.number("s.exponent"), -0.5))
+        #expect(isClose(try h.number("s.beta"), 0.5))
+        #expect(isClose(try h.number("s.prefactor"), 0.5))
+        #expect(isClose(try h.number("s.r2"), 1))
         #expect(try h.numbers("s.points.runs") == [2, 2, 2, 2])
         try h.run("t = table(m=[16, 32, 64], switch_rate=[0.04, 0.02, 0.01])")
-        #expect(close(try h.number("switch_exponent(t).exponent"), -1))
+        #expect(isClose(try h.number("switch_exponent(t).exponent"), -1))
     }
 
     // MARK: compression on a real run
@@ -579,21 +572,21 @@ private func sweepSource(planted: [(Int, Int)] = [], listCells: Bool = false, ex
         #expect(try h.numbers("c.steps") == [0, 20, 40, 60, 80])
         // λ_max at a checkpoint against the dense Hessian of the kept network.
         let direct = try h.number("eigs(hessian(r.at(40), toy, cross_entropy)).max")
-        #expect(close(try h.number("c.sharpness[2]"), direct, 1e-9))
+        #expect(isClose(try h.number("c.sharpness[2]"), direct, 1e-9))
         // q̄ against the run's own accuracy bookkeeping: in (0, 1), rising.
         let q = try h.numbers("c.q_mean")
         #expect(q.allSatisfy { $0 > 0 && $0 < 1 } && q.last! > q.first!)
         let qmin = try h.numbers("c.q_min")
         let vmax = try h.numbers("c.max_qvar")
-        for i in q.indices where qmin[i] >= 0.5 { #expect(close(vmax[i], qmin[i] * (1 - qmin[i]), 1e-12)) }
+        for i in q.indices where qmin[i] >= 0.5 { #expect(isClose(vmax[i], qmin[i] * (1 - qmin[i]), 1e-12)) }
         let bound = try h.numbers("c.bound")
         let jtj = try h.numbers("c.jtj_max")
-        #expect(close(bound, zip(jtj, vmax).map { $0 * $1 }, 1e-12))
-        #expect(close(try h.number("c.compression_ratio"), try h.number("c.sharpness[0] / c.sharpness[4]")))
+        #expect(isClose(bound, zip(jtj, vmax).map { $0 * $1 }, 1e-12))
+        #expect(isClose(try h.number("c.compression_ratio"), try h.number("c.sharpness[0] / c.sharpness[4]")))
         // τ of the compression result and of the run agree.
         let tauOfCompression = try h.number("c.tau.tau")
         let tauOfRun = try h.number("tau(r, toy).tau")
-        #expect(close(tauOfCompression, tauOfRun, 1e-12))
+        #expect(isClose(tauOfCompression, tauOfRun, 1e-12))
         #expect(try h.number("len(c.table)") == 5)
         #expect(h.error("compression(r, toy, steps=[30])")?.contains("checkpoint") == true)
     }

@@ -30,6 +30,27 @@ struct TheoryWordingTests {
         #expect(TheoryWording.reason(m).hasSuffix("; first reaches 2/η at measurement 1"))
     }
 
+    @Test func missingDecayFits() {
+        #expect(
+            TheoryWording.note(.tooFewMeasured(1, needed: 2))
+                == "λ_max was measured at 1 checkpoint(s); a decay fit needs 2")
+        #expect(TheoryWording.note(.failed(.numerical("no fit"))) == "no fit")
+    }
+
+    @Test func tauNotesAndCoefficientSummaries() throws {
+        #expect(
+            TheoryWording.note(.tooFewInWindow(1, needed: 2))
+                == "1 checkpoint(s) with distinct t lie in the window; a τ fit needs 2")
+        let h = TheoryHarness()
+        #expect(
+            try h.string("ck_compare([3, 2, 1], [1, 2]).summary")
+                == "sorted-rank R = 1 over the top 2 (top shares 0.5 vs 0.667); no mode-by-mode comparison (3 vs 2 modes are not one basis)"
+        )
+        #expect(
+            try h.string("ck_compare([3, 2, 1], [1, 2, 3]).summary").hasSuffix(
+                "; mode by mode: log R = -0.955, Spearman -1, total variation 0.333, largest mode 0 vs 2"))
+    }
+
     @Test func crossoverVerdicts() throws {
         let etas: [Double] = [1e-3, 1e-2, 0.1, 0.3]
         let measured: [Double] = [5, 3, 1, 0.5]

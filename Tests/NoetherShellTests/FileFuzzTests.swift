@@ -1,6 +1,7 @@
 import Foundation
 import NoetherLang
 import NoetherSyntax
+import NoetherTestSupport
 import Testing
 
 @testable import NoetherShell
@@ -9,7 +10,7 @@ import Testing
 /// whose headers announce random sizes (network, IDX, CSV, journal), end in a value
 /// or a diagnostic — never a crash, an internal error, a hang or a huge allocation.
 @Suite struct FileFuzzTests {
-    /// The seeded SplitMix64 stream the paper-script tests use too (PaperScriptTests.swift).
+    /// The seeded SplitMix64 stream of the test support.
     typealias Random = SplitMix64
 
     static func folder() throws -> URL {
@@ -18,26 +19,11 @@ import Testing
         return url
     }
 
-    /// Runs `text`, interrupting it after `limit` seconds; fails on an internal error.
+    /// Runs `text` with the shared fuzz runner, interrupting it after `limit` seconds;
+    /// fails on an internal error.
+    @discardableResult
     static func exercise(_ text: String, _ interpreter: Interpreter, limit: Double = 3) -> Duration {
-        let interrupt = interpreter.interrupt
-        let watchdog = DispatchWorkItem { interrupt.raise() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + limit, execute: watchdog)
-        let clock = ContinuousClock()
-        let start = clock.now
-        do {
-            let value = try interpreter.run(text, name: "fuzz.noe")
-            _ = value.rendered
-        } catch {
-            #expect(error.kind != .internalError, "internal error on: \(text.prefix(200))")
-            _ = DiagnosticRenderer.render(error, in: nil)
-            if ProcessInfo.processInfo.environment["FUZZ_SHOW"] != nil {
-                print("ERR", text.prefix(120), "→", error.message)
-            }
-        }
-        watchdog.cancel()
-        interrupt.clear()
-        return clock.now - start
+        NoetherTestSupport.exercise(text, interpreter, limit: limit).elapsed
     }
 
     static func interpreter(in dir: URL) throws -> Interpreter {
@@ -282,9 +268,4 @@ import Testing
             #expect(shell.runCell("__ok = 1"))
         }
     }
-}
-
-extension SplitMix64 {
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-    mutating func pick<T>(_ xs: [T]) -> T { xs[below(xs.count)] }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NoetherTestSupport
 import Testing
 
 /// The paper's 23 experiment scripts (examples/paper/E01…E23) at CI scale: each must run with
@@ -139,19 +140,5 @@ import Testing
         labels.append(contentsOf: (0..<count).map { _ in UInt8.random(in: 0...9, using: &generator) })
         try images.write(to: folder.appendingPathComponent("train-images-idx3-ubyte"))
         try labels.write(to: folder.appendingPathComponent("train-labels-idx1-ubyte"))
-    }
-}
-
-/// SplitMix64: a fixed stream of random bits, so the files a test writes are the
-/// same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

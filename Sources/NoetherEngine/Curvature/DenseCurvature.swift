@@ -9,20 +9,6 @@ import Darwin
 /// neither can be read.
 public func availableMemoryBytes() -> Int? { MemoryBudget.available() }
 
-/// `bytes` as a short human-readable size ("512 KiB", "1.5 GiB").
-func formatBytes(_ bytes: Int) -> String {
-    let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
-    var value = Double(bytes)
-    var unit = 0
-    while value >= 1024, unit < units.count - 1 {
-        value /= 1024
-        unit += 1
-    }
-    if unit == 0 { return "\(bytes) bytes" }
-    let rounded = (value * 10).rounded() / 10
-    return "\(formatShort(rounded)) \(units[unit])"
-}
-
 extension HVPWorkspace {
     /// Bytes of per-direction buffers (R(Z), R(A)) one unit direction of a sweep costs.
     static func bytesPerDirection(_ architecture: Architecture, samples n: Int) -> Int {
@@ -65,13 +51,9 @@ extension HVPWorkspace {
 
     /// Throws when `needed` bytes exceed the available memory (`available`, or
     /// `availableMemoryBytes()` when `nil`; no check when neither is known).
-    static func checkMemory(needed: Int, available: Int?, what: String, dimension: Int) throws(EngineError) {
+    static func checkMemory(needed: Int, available: Int?, use: MemoryUse) throws(EngineError) {
         guard let free = available ?? availableMemoryBytes() else { return }
-        if needed > free {
-            throw .invalidArgument(
-                "the dense \(what) (P = \(dimension)) needs about \(formatBytes(needed)) but only \(formatBytes(free)) of memory are available; use 'lanczos' for its extreme eigenvalues instead"
-            )
-        }
+        if needed > free { throw .outOfMemory(needed: needed, available: free, use: use) }
     }
 
     /// The dense matrix of this workspace's curvature (`kind`) over the parameter
@@ -107,10 +89,11 @@ extension HVPWorkspace {
         availableBytes: Int? = nil, progress: CurvatureProgress? = nil
     ) throws(EngineError) -> Matrix {
         let selected = try layout.select(groups)
-        if let blockSize, blockSize < 1 { throw .invalidArgument("'block_size' must be at least 1, got \(blockSize)") }
+        if let blockSize, blockSize < 1 { throw .outOfDomain(.blockSize, .atLeast(1), got: .integer(blockSize)) }
         let bMax = blockSize ?? Self.defaultBlockSize(architecture, samples: sampleCount)
         let needed = try Self.denseMemoryEstimate(architecture, samples: sampleCount, groups: groups, blockSize: bMax)
-        try Self.checkMemory(needed: needed, available: availableBytes, what: kind.denseName, dimension: dimension)
+        try Self.checkMemory(
+            needed: needed, available: availableBytes, use: .denseCurvature([kind], dimension: dimension))
 
         let layers = architecture.layerCount
         let sizes = architecture.sizes
@@ -398,8 +381,8 @@ public func gaussNewtonResidual(
     let q = try ParameterLayout(network.architecture).select(groups).reduce(0) { $0 + $1.count }
     let one = try HVPWorkspace.denseMemoryEstimate(network.architecture, samples: data.count, groups: groups)
     try HVPWorkspace.checkMemory(
-        needed: one + 2 * 8 * q * q, available: availableBytes, what: "hessian and its gauss-newton part",
-        dimension: network.parameterCount)
+        needed: one + 2 * 8 * q * q, available: availableBytes,
+        use: .denseCurvature([.hessian, .gaussNewton], dimension: network.parameterCount))
     let first: CurvatureProgress? = progress.map { p in { done, _ in p(done, 2 * q) } }
     let second: CurvatureProgress? = progress.map { p in { done, _ in p(q + done, 2 * q) } }
     let h = try hessian(

@@ -9,14 +9,6 @@ public enum CurvatureKind: Sendable, Equatable, Hashable {
     /// JᵀJ / n: the Gauss–Newton form with the output metric replaced by I/n (the
     /// first factor of the cross-entropy compression bound, theory.md §5).
     case jacobianGram
-
-    public var name: String {
-        switch self {
-        case .hessian: "hessian"
-        case .gaussNewton: "gauss_newton"
-        case .jacobianGram: "jacobian_gram"
-        }
-    }
 }
 
 /// Preallocated buffers for exact curvature–vector products of the full-batch loss
@@ -207,6 +199,31 @@ public struct HVPWorkspace: Sendable {
     public mutating func apply(block directions: Matrix) -> Matrix {
         var out = Matrix(rows: directions.rows, columns: dimension)
         apply(block: directions, into: &out)
+        return out
+    }
+
+    /// The products with many directions (each of length P), `blockRows` at a time
+    /// through `apply(block:into:)`; `afterBlock(done)` runs after each block (progress,
+    /// an interrupt check that throws).
+    public mutating func apply<E: Error>(
+        _ vectors: [[Double]], blockRows: Int = 64, afterBlock: (_ done: Int) throws(E) -> Void
+    ) throws(E) -> [[Double]] {
+        let p = dimension
+        var out = [[Double]]()
+        out.reserveCapacity(vectors.count)
+        var start = 0
+        var products = Matrix(rows: 0, columns: 0)
+        while start < vectors.count {
+            let b = Swift.min(blockRows, vectors.count - start)
+            var block = Matrix(rows: b, columns: p)
+            block.storage.withUnsafeMutableBufferPointer { dst in
+                for r in 0..<b { for j in 0..<p { dst[r * p + j] = vectors[start + r][j] } }
+            }
+            apply(block: block, into: &products)
+            for r in 0..<b { out.append(products.row(r)) }
+            start += b
+            try afterBlock(start)
+        }
         return out
     }
 

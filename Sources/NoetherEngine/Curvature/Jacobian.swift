@@ -47,9 +47,7 @@ public func jacobian(network: Network, data: Dataset, availableBytes: Int? = nil
     let p = layout.count
     let needed = 8 * n * k * (p + 2 * sizes.dropFirst().reduce(0, +))
     if let free = availableBytes ?? availableMemoryBytes(), needed > free {
-        throw .invalidArgument(
-            "the jacobian (\(n * k)×\(p)) needs about \(formatBytes(needed)) but only \(formatBytes(free)) of memory are available"
-        )
+        throw .outOfMemory(needed: needed, available: free, use: .jacobian(rows: n * k, columns: p))
     }
     let (pass, d) = outputSensitivities(network, data.inputs)
     var j = Matrix(rows: n * k, columns: p)
@@ -101,9 +99,7 @@ public func neuralTangentKernel(network: Network, data: Dataset, availableBytes:
     let nk = n * k
     let needed = 8 * (2 * nk * nk + n * n + nk * sizes.dropFirst().reduce(0, +))
     if let free = availableBytes ?? availableMemoryBytes(), needed > free {
-        throw .invalidArgument(
-            "the tangent kernel (\(nk)×\(nk)) needs about \(formatBytes(needed)) but only \(formatBytes(free)) of memory are available"
-        )
+        throw .outOfMemory(needed: needed, available: free, use: .tangentKernel(order: nk))
     }
     let (pass, d) = outputSensitivities(network, data.inputs)
     var theta = Matrix(rows: nk, columns: nk)

@@ -146,8 +146,8 @@ public func lanczos<Op: SymmetricOperator>(
 ) throws(EngineError) -> LanczosResult {
     let n = op.dimension
     guard n > 0 else { throw .invalidArgument("lanczos needs a non-empty operator") }
-    guard options.steps >= 1 else { throw .invalidArgument("'steps' must be at least 1, got \(options.steps)") }
-    guard options.pairs >= 1 else { throw .invalidArgument("'k' must be at least 1, got \(options.pairs)") }
+    guard options.steps >= 1 else { throw .outOfDomain(.lanczosSteps, .atLeast(1), got: .integer(options.steps)) }
+    guard options.pairs >= 1 else { throw .outOfDomain(.ritzPairs, .atLeast(1), got: .integer(options.pairs)) }
     let m = Swift.min(options.steps, n)
     var rng = RandomSource(seed: options.seed)
     var q: [Double]
@@ -326,7 +326,7 @@ public func powerIteration<Op: SymmetricOperator>(
     progress: CurvatureProgress? = nil
 ) throws(EngineError) -> PowerIterationResult {
     let n = op.dimension
-    guard iterations >= 0 else { throw .invalidArgument("'iterations' must be non-negative, got \(iterations)") }
+    guard iterations >= 0 else { throw .outOfDomain(.powerIterations, .nonNegative, got: .integer(iterations)) }
     var v: [Double]
     if let start {
         guard start.count == n else {

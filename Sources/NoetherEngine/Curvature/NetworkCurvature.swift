@@ -61,19 +61,7 @@ public func denseCurvature(
         network.architecture, samples: data.count, groups: groups,
         blockSize: blockSize)
     try HVPWorkspace.checkMemory(
-        needed: needed, available: availableBytes, what: kind.denseName,
-        dimension: network.parameterCount)
+        needed: needed, available: availableBytes, use: .denseCurvature([kind], dimension: network.parameterCount))
     var ws = try HVPWorkspace(network: network, data: data, loss: loss, kind: kind)
     return try ws.dense(groups: groups, blockSize: blockSize, availableBytes: availableBytes, progress: progress)
-}
-
-extension CurvatureKind {
-    /// How messages name the dense matrix.
-    var denseName: String {
-        switch self {
-        case .hessian: "hessian"
-        case .gaussNewton: "gauss-newton matrix"
-        case .jacobianGram: "jacobian gram matrix"
-        }
-    }
 }

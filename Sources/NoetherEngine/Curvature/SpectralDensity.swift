@@ -27,6 +27,16 @@ public struct SpectralDensity: Sendable {
     public var dimension: Int
     public var probes: Int { nodes.count }
 
+    /// The smallest and largest quadrature node over every probe (≈ λ_min, λ_max;
+    /// nan without nodes).
+    public var support: (lower: Double, upper: Double) {
+        let all = nodes.flatMap { $0 }
+        return (all.min() ?? .nan, all.max() ?? .nan)
+    }
+
+    /// The SLQ trace estimate P·mean over probes of Σ_j τ_j θ_j.
+    public var traceEstimate: Double { Double(dimension) * moment(1) }
+
     /// The SLQ estimate of tr(A^k)/P: the mean over probes of Σ_j τ_j θ_j^k. Per probe
     /// it equals vᵀA^k v (v = z/√P) exactly for k ≤ 2m − 1 (Gauss quadrature), so its
     /// error is the Hutchinson error: variance 2·(‖A^k‖²_F − Σ_i (A^k)_ii²)/(P²·probes).
@@ -60,10 +70,10 @@ public func spectralDensity<Op: SymmetricOperator>(
 ) throws(EngineError) -> SpectralDensity {
     let n = op.dimension
     guard n > 0 else { throw .invalidArgument("the density needs a non-empty operator") }
-    guard probes >= 1 else { throw .invalidArgument("'probes' must be at least 1, got \(probes)") }
-    guard steps >= 1 else { throw .invalidArgument("'steps' must be at least 1, got \(steps)") }
-    guard gridPoints >= 2 else { throw .invalidArgument("'points' must be at least 2, got \(gridPoints)") }
-    if let sigma, !(sigma > 0) { throw .invalidArgument("'sigma' must be positive, got \(formatShort(sigma))") }
+    guard probes >= 1 else { throw .outOfDomain(.probes, .atLeast(1), got: .integer(probes)) }
+    guard steps >= 1 else { throw .outOfDomain(.quadratureSteps, .atLeast(1), got: .integer(steps)) }
+    guard gridPoints >= 2 else { throw .outOfDomain(.gridPoints, .atLeast(2), got: .integer(gridPoints)) }
+    if let sigma, !(sigma > 0) { throw .outOfDomain(.broadening, .positive, got: .number(sigma)) }
     let m = Swift.min(steps, n)
     var rng = RandomSource(seed: seed)
     var q = Matrix(rows: probes, columns: n)
@@ -205,7 +215,7 @@ public func hutchinsonTrace<Op: SymmetricOperator>(
     progress: CurvatureProgress? = nil
 ) throws(EngineError) -> TraceEstimate {
     let n = op.dimension
-    guard probes >= 1 else { throw .invalidArgument("'probes' must be at least 1, got \(probes)") }
+    guard probes >= 1 else { throw .outOfDomain(.probes, .atLeast(1), got: .integer(probes)) }
     var rng = RandomSource(seed: seed)
     var samples = [Double]()
     samples.reserveCapacity(probes)

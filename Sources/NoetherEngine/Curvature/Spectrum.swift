@@ -108,11 +108,7 @@ public func eigs(
         guard let free = availableBytes ?? availableMemoryBytes() else {
             return try eigsUnchecked(a, selection, vectors, threshold)
         }
-        if estimate > free {
-            throw .invalidArgument(
-                "the eigendecomposition of a \(n)×\(n) matrix needs about \(formatBytes(estimate)) but only \(formatBytes(free)) of memory are available; use 'lanczos' instead"
-            )
-        }
+        if estimate > free { throw .outOfMemory(needed: estimate, available: free, use: .eigendecomposition(order: n)) }
     }
     return try eigsUnchecked(a, selection, vectors, threshold)
 }

@@ -32,8 +32,7 @@ public func loadCSV(path: String, label: String? = nil, kind: LabelKind = .autom
     // The text, its lines and the numbers take about six times the file's size.
     if let size = FileBytes.size(path) {
         try MemoryBudget.check(
-            MemoryBudget.product(size, 6), for: "loading '\(path)' (\(size) bytes)",
-            instead: "load a subset of its rows (at most \(csvRowLimit) rows are read)")
+            MemoryBudget.product(size, 6), for: .csvFile(path: path, bytes: size, rowLimit: csvRowLimit))
     }
     let lines = textLines(try FileBytes.read(path))
     func clean(_ s: String) -> Substring { s[...] }

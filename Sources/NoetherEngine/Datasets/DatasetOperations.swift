@@ -24,7 +24,7 @@ extension Dataset {
     /// The first `n` samples in order (1 ≤ n ≤ count).
     public func subset(first n: Int) throws(EngineError) -> Dataset {
         guard n >= 1, n <= count else {
-            throw .invalidArgument("'n' must lie in 1…\(count) for '\(name)', got \(n)")
+            throw .outOfDomain(.sampleCount, .sampleCount(upTo: count, dataset: name), got: .integer(n))
         }
         return try subset(indices: Array(0..<n))
     }
@@ -36,7 +36,7 @@ extension Dataset {
     /// Throws `invalidArgument` unless 0 < fraction < 1 leaves both parts non-empty.
     public func split(fraction: Double, seed: Int) throws(EngineError) -> (train: Dataset, test: Dataset) {
         guard fraction.isFinite, fraction > 0, fraction < 1 else {
-            throw .invalidArgument("'fraction' must lie strictly between 0 and 1, got \(formatShort(fraction))")
+            throw .outOfDomain(.splitFraction, .strictlyBetweenZeroAndOne, got: .number(fraction))
         }
         let k = Int((fraction * Double(count)).rounded())
         guard k >= 1, k < count else {

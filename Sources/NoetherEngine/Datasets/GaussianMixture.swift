@@ -10,25 +10,16 @@
 public func gaussianMixture(n: Int, d: Int, classes k: Int, separation: Double, seed: Int) throws(EngineError)
     -> Dataset
 {
-    guard n >= 1 else { throw .invalidArgument("'n' must be at least 1, got \(n)") }
-    guard d >= 1 else { throw .invalidArgument("'d' must be at least 1, got \(d)") }
-    guard k >= 2 else { throw .invalidArgument("'classes' must be at least 2, got \(k)") }
+    guard n >= 1 else { throw .outOfDomain(.sampleCount, .atLeast(1), got: .integer(n)) }
+    guard d >= 1 else { throw .outOfDomain(.inputDimension, .atLeast(1), got: .integer(d)) }
+    guard k >= 2 else { throw .outOfDomain(.classCount, .atLeast(2), got: .integer(k)) }
     guard separation.isFinite, separation >= 0 else {
-        throw .invalidArgument("'separation' must be a finite non-negative number, got \(formatShort(separation))")
+        throw .outOfDomain(.separation, .finiteNonNegative, got: .number(separation))
     }
     var rng = RandomSource(seed: seed)
     let radius = separation * Double(d).squareRoot()
     var centers = Matrix(rows: k, columns: d)
-    for c in 0..<k {
-        var norm2 = 0.0
-        for j in 0..<d {
-            let z = rng.normal()
-            centers[c, j] = z
-            norm2 += z * z
-        }
-        let factor = norm2 > 0 ? radius / norm2.squareRoot() : 0
-        for j in 0..<d { centers[c, j] *= factor }
-    }
+    for c in 0..<k { drawDirection(into: &centers, row: c, radius: radius, &rng) }
     var x = Matrix(rows: n, columns: d)
     var labels = [Int](repeating: 0, count: n)
     var row = 0

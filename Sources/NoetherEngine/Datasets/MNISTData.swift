@@ -12,7 +12,7 @@
 /// Throws `EngineError.file` naming the missing files and the folder, or saying what
 /// is wrong with a damaged file; `invalidArgument` when n exceeds the images present.
 public func loadMNIST(path: String, n: Int? = nil, test: Bool = false) throws(EngineError) -> Dataset {
-    if let n, n < 1 { throw .invalidArgument("'n' must be at least 1, got \(n)") }
+    if let n, n < 1 { throw .outOfDomain(.sampleCount, .atLeast(1), got: .integer(n)) }
     let prefix = test ? "t10k" : "train"
     let imagesName = "\(prefix)-images-idx3-ubyte"
     let labelsName = "\(prefix)-labels-idx1-ubyte"
@@ -112,9 +112,7 @@ func readIDX(_ path: String, expectedDimensions: Int, count: Int?) throws(Engine
     /// become against the memory budget before decompressing or reading them.
     func checkBudget(items: Int, itemSize: Int, raw: Int) throws(EngineError) {
         let total = MemoryBudget.sum(raw, MemoryBudget.product(items, itemSize, 8))
-        try MemoryBudget.check(
-            total, for: "loading \(items) items of \(itemSize) bytes from '\(path)'",
-            instead: "load a subset with n=")
+        try MemoryBudget.check(total, for: .idxItems(items, itemBytes: itemSize, path: path))
     }
     if compressed {
         let all = try FileBytes.read(path)

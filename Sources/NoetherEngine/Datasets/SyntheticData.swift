@@ -3,7 +3,7 @@
 ///
 /// Draws from one `RandomSource(seed:)`: for each sample in order, x₀ then x₁.
 public func xor2d(n: Int, seed: Int) throws(EngineError) -> Dataset {
-    guard n >= 1 else { throw .invalidArgument("'n' must be at least 1, got \(n)") }
+    guard n >= 1 else { throw .outOfDomain(.sampleCount, .atLeast(1), got: .integer(n)) }
     var rng = RandomSource(seed: seed)
     var x = Matrix(rows: n, columns: 2)
     var labels = [Int](repeating: 0, count: n)
@@ -29,11 +29,11 @@ public func spheres(
     n: Int, d: Int = 10, innerRadius: Double = 1, outerRadius: Double = 2, noise: Double = 0.1,
     seed: Int
 ) throws(EngineError) -> Dataset {
-    guard n >= 2 else { throw .invalidArgument("'n' must be at least 2, got \(n)") }
-    guard d >= 1 else { throw .invalidArgument("'d' must be at least 1, got \(d)") }
-    for (label, v) in [("inner_radius", innerRadius), ("outer_radius", outerRadius), ("noise", noise)]
+    guard n >= 2 else { throw .outOfDomain(.sampleCount, .atLeast(2), got: .integer(n)) }
+    guard d >= 1 else { throw .outOfDomain(.inputDimension, .atLeast(1), got: .integer(d)) }
+    for (argument, v) in [(EngineArgument.innerRadius, innerRadius), (.outerRadius, outerRadius), (.noise, noise)]
     where !(v.isFinite && v >= 0) {
-        throw .invalidArgument("'\(label)' must be a finite non-negative number, got \(formatShort(v))")
+        throw .outOfDomain(argument, .finiteNonNegative, got: .number(v))
     }
     var rng = RandomSource(seed: seed)
     var x = Matrix(rows: n, columns: d)
@@ -41,14 +41,7 @@ public func spheres(
     let inner = n / 2
     for (first, count, radius, label) in [(0, inner, innerRadius, 0), (inner, n - inner, outerRadius, 1)] {
         for i in first..<(first + count) {
-            var norm2 = 0.0
-            for j in 0..<d {
-                let z = rng.normal()
-                x[i, j] = z
-                norm2 += z * z
-            }
-            let f = norm2 > 0 ? radius / norm2.squareRoot() : 0
-            for j in 0..<d { x[i, j] *= f }
+            drawDirection(into: &x, row: i, radius: radius, &rng)
             labels[i] = label
         }
         for i in first..<(first + count) {
@@ -57,6 +50,19 @@ public func spheres(
     }
     let perm = rng.permutation(n)
     return Dataset(name: "spheres", inputs: x.rows(perm), labels: perm.map { labels[$0] }, classes: 2)
+}
+
+/// Row `i` of `m` becomes radius·u, u a standard normal draw normalized to length 1
+/// (one draw per column, in order, from `rng`; an all-zero draw gives 0).
+func drawDirection(into m: inout Matrix, row i: Int, radius: Double, _ rng: inout RandomSource) {
+    var norm2 = 0.0
+    for j in 0..<m.columns {
+        let z = rng.normal()
+        m[i, j] = z
+        norm2 += z * z
+    }
+    let f = norm2 > 0 ? radius / norm2.squareRoot() : 0
+    for j in 0..<m.columns { m[i, j] *= f }
 }
 
 /// The teacher network of `teacherStudent`: exactly
@@ -77,12 +83,12 @@ public func teacherStudent(
     n: Int, d: Int, hidden: Int, out: Int, noise: Double = 0,
     seed: Int
 ) throws(EngineError) -> Dataset {
-    guard n >= 1 else { throw .invalidArgument("'n' must be at least 1, got \(n)") }
-    guard d >= 1 else { throw .invalidArgument("'d' must be at least 1, got \(d)") }
-    guard hidden >= 1 else { throw .invalidArgument("'hidden' must be at least 1, got \(hidden)") }
-    guard out >= 1 else { throw .invalidArgument("'out' must be at least 1, got \(out)") }
+    guard n >= 1 else { throw .outOfDomain(.sampleCount, .atLeast(1), got: .integer(n)) }
+    guard d >= 1 else { throw .outOfDomain(.inputDimension, .atLeast(1), got: .integer(d)) }
+    guard hidden >= 1 else { throw .outOfDomain(.hiddenWidth, .atLeast(1), got: .integer(hidden)) }
+    guard out >= 1 else { throw .outOfDomain(.outputCount, .atLeast(1), got: .integer(out)) }
     guard noise.isFinite, noise >= 0 else {
-        throw .invalidArgument("'noise' must be a finite non-negative number, got \(formatShort(noise))")
+        throw .outOfDomain(.noise, .finiteNonNegative, got: .number(noise))
     }
     let teacher = try teacherNetwork(d: d, hidden: hidden, out: out, seed: seed)
     var rng = RandomSource(seed: seed)

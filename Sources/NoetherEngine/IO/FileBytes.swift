@@ -35,7 +35,7 @@ enum FileBytes {
         var st = stat()
         if fstat(fileno(f), &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
             let size = Swift.min(Int(st.st_size), maxBytes)
-            try MemoryBudget.check(size, for: "reading '\(path)'", instead: "use a smaller file")
+            try MemoryBudget.check(size, for: .readingFile(path: path))
             bytes.reserveCapacity(size)
         }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)

@@ -148,8 +148,7 @@ public enum NetworkFile {
             )
         }
         try MemoryBudget.check(
-            MemoryBudget.product(announced, 8, 2), for: "loading the network '\(source)' (\(announced) parameters)",
-            instead: "load it on a machine with more memory")
+            MemoryBudget.product(announced, 8, 2), for: .networkFile(path: source, parameters: announced))
         var weights = [Matrix]()
         var biases = [Matrix]()
         for l in 0..<(sizes.count - 1) {

@@ -49,8 +49,9 @@ public struct CoefficientComparison: Sendable, Equatable {
     /// they cannot be in one basis: map one onto the other's modes first, e.g. the
     /// gradient's data-mode energy `dataModeGradientEnergy` against the derived c_k).
     public var modeMatched: ModeMatchedComparison?
-    /// A one-line summary of both.
-    public var summary: String
+    /// The lengths of the two lists.
+    public var countA: Int
+    public var countB: Int
 }
 
 /// Compares coefficient lists `a` and `b` (e.g. the projected c_k and the derived
@@ -99,15 +100,5 @@ public func compareCoefficients(_ a: [Double], _ b: [Double], top: Int? = nil) t
             totalVariation: 0.5 * TheoryMath.sum(zip(sa, sb).map { abs($0 - $1) }),
             topModeA: topA, topModeB: topB)
     }
-    let f = { (x: Double) in TheoryMath.format(x) }
-    var summary =
-        "sorted-rank R = \(f(rank.correlation)) over the top \(k) (top shares \(f(rank.topA)) vs \(f(rank.topB)))"
-    if let m = matched {
-        summary +=
-            "; mode by mode: log R = \(f(m.logCorrelation)), Spearman \(f(m.rankCorrelation)), "
-            + "total variation \(f(m.totalVariation)), largest mode \(m.topModeA) vs \(m.topModeB)"
-    } else {
-        summary += "; no mode-by-mode comparison (\(a.count) vs \(b.count) modes are not one basis)"
-    }
-    return CoefficientComparison(rank: rank, modeMatched: matched, summary: summary)
+    return CoefficientComparison(rank: rank, modeMatched: matched, countA: a.count, countB: b.count)
 }

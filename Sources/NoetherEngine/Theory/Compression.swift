@@ -56,11 +56,19 @@ public struct CompressionAnalysis: Sendable, Equatable {
     /// λ_max at the first measured checkpoint / λ_max at the last (E18).
     public var compressionRatio: Double
     /// E18's decay fit of λ_max(t) (nil with fewer than 2 measured checkpoints or a
-    /// non-positive λ_max; `decayNote` says why).
+    /// non-positive λ_max; `noDecay` says why).
     public var decay: DecayFit?
-    public var decayNote: String?
+    public var noDecay: NoDecayFit?
     /// E23's τ fit of 1 − q̄(t) in the given window.
     public var tau: TauFit
+}
+
+/// Why a compression analysis has no decay fit (the language words it).
+public enum NoDecayFit: Sendable, Equatable {
+    /// λ_max was measured (finite) at `measured` checkpoints; the fit needs `needed`.
+    case tooFewMeasured(Int, needed: Int)
+    /// The fit itself refused (a non-positive λ_max, …).
+    case failed(EngineError)
 }
 
 /// Analyzes a cross-entropy run's checkpoints (see `CompressionAnalysis`).
@@ -115,14 +123,14 @@ public func analyzeCompression(
         measured.count >= 1
         ? series.sharpness[measured.first!] / series.sharpness[measured.last!] : .nan
     var decay: DecayFit? = nil
-    var note: String? = nil
+    var noDecay: NoDecayFit? = nil
     if measured.count < 2 {
-        note = "λ_max was measured at \(measured.count) checkpoint(s); a decay fit needs 2"
+        noDecay = .tooFewMeasured(measured.count, needed: 2)
     } else {
         do {
             decay = try fitDecay(measured.map { series.steps[$0] }, measured.map { series.sharpness[$0] })
         } catch {
-            note = error.description
+            noDecay = .failed(error)
         }
     }
     let tau = try fitTau(
@@ -131,7 +139,7 @@ public func analyzeCompression(
     return CompressionAnalysis(
         steps: series.steps, confidenceFactor: factor, confidenceFactorIsExact: exact,
         bound: bound, meanFieldEstimate: meanField, boundRatio: ratio,
-        compressionRatio: compression, decay: decay, decayNote: note, tau: tau)
+        compressionRatio: compression, decay: decay, noDecay: noDecay, tau: tau)
 }
 
 /// The checkpoints a τ fit uses: t in [start, end] and lowerGap < 1 − q̄ < upperGap,
@@ -183,7 +191,13 @@ public struct TauFit: Sendable, Equatable {
     public var usedSteps: [Double]
     public var window: TauWindow
     /// Why there is no τ, when there is none.
-    public var note: String?
+    public var noTau: NoTauFit?
+}
+
+/// Why a τ fit has no τ (the language words it).
+public enum NoTauFit: Sendable, Equatable {
+    /// `count` checkpoints lie in the window (or their t are not distinct); the fit needs `needed`.
+    case tooFewInWindow(Int, needed: Int)
 }
 
 /// E23's τ fit of one run: keep the checkpoints in `window`, OLS of ln(1 − q̄) on t,
@@ -221,12 +235,12 @@ public func fitTau(
         return TauFit(
             tau: .nan, scaledTau: learningRate.map { _ in .nan }, slope: .nan, intercept: .nan, r2: .nan,
             points: ts.count, usedSteps: ts, window: window,
-            note: "\(ts.count) checkpoint(s) with distinct t lie in the window; a τ fit needs 2")
+            noTau: .tooFewInWindow(ts.count, needed: 2))
     }
     let tau = -1 / line.slope
     return TauFit(
         tau: tau, scaledTau: scaled(tau), slope: line.slope, intercept: line.intercept, r2: line.r2,
-        points: ts.count, usedSteps: ts, window: window, note: nil)
+        points: ts.count, usedSteps: ts, window: window, noTau: nil)
 }
 
 /// τ against the learning rate across a sweep (E23): τ̄(η) = C·(1/η) + b and

@@ -5,7 +5,7 @@ import Foundation
 
 /// What the formula does with a mode whose |1 − ηλ_k| ≥ 1 (ηλ_k ≥ 2), where its
 /// derivation does not apply.
-public enum UnstableModePolicy: String, Sendable, CaseIterable {
+public enum UnstableModePolicy: Sendable, CaseIterable {
     /// The reference's rule: the contribution is capped at c_k·T/|ηλ_k(2 − ηλ_k)|,
     /// and the mode is skipped when that denominator is below 1e-12. It has no basis
     /// in the derivation and gives very large values at the largest η (§4).

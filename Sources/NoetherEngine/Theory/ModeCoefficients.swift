@@ -44,7 +44,7 @@ public func uniformCoefficients(count: Int) throws(EngineError) -> [Double] {
 }
 
 /// The target the derived c_k measure the error against.
-public enum DerivedTarget: String, Sendable, CaseIterable {
+public enum DerivedTarget: Sendable, CaseIterable {
     /// The reference's (E20): Ŷ* = YᵀXU_x/n, the input–target cross-covariance in the
     /// data eigenbasis. It is not the least-squares optimum (§4).
     case crossCovariance

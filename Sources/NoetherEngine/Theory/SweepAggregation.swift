@@ -2,7 +2,7 @@
 // experiments.md §1.9, with λ_max(θ₀) stability marking (theory.md, known pitfalls).
 
 /// How diverged runs enter the seed mean at one x (experiments.md §1.9).
-public enum DivergenceRule: String, Sendable, CaseIterable {
+public enum DivergenceRule: Sendable, CaseIterable {
     /// Rule A (E5, E6, E7, E11, E13, E14, E17): a plain mean over seeds, so one
     /// diverged seed drops the whole point.
     case dropPoint

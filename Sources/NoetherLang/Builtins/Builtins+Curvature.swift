@@ -159,24 +159,12 @@ enum CurvatureBuiltins {
             }
             vectors.append(v)
         }
-        var out = [Value]()
-        out.reserveCapacity(vectors.count)
-        let chunk = 64
-        var start = 0
-        var products = Matrix(rows: 0, columns: 0)
-        while start < vectors.count {
-            let b = Swift.min(chunk, vectors.count - start)
-            var block = Matrix(rows: b, columns: p)
-            block.storage.withUnsafeMutableBufferPointer { dst in
-                for r in 0..<b { for j in 0..<p { dst[r * p + j] = vectors[start + r][j] } }
-            }
-            ws.apply(block: block, into: &products)
-            for r in 0..<b { out.append(.numbers(products.row(r))) }
-            start += b
-            ctx.interpreter.progress?(start, vectors.count, "hvp")
+        let interpreter = ctx.interpreter
+        let products = try ws.apply(vectors) { (done) throws(Diagnostic) in
+            interpreter.progress?(done, vectors.count, "hvp")
             try ctx.stopIfInterrupted()
         }
-        return .list(out)
+        return .list(products.map { .numbers($0) })
     }
 
     static let hessian = Builtin(

@@ -18,7 +18,9 @@ enum OutputBuiltins {
             as in the paper, empty for whole-network quantities): loss, accuracy, grad_norm_sq,
             ledger_measured, ledger_predicted per step; C, weight_norm_sq, neuron_balance[j] per
             state; the pattern probe's series; sharpness.
-            .json: a table as an array of objects, one per row; any other value as its JSON form.
+            .json: a table as an array of objects, one per row; any other value as its JSON form
+            (a result: its type and every field help TYPE lists, but methods and the fields
+            marked "not in JSON").
             JSON has no nan or inf: they are written as null. An existing file is replaced.
             """,
         parameters: [

@@ -732,25 +732,6 @@ enum TheoryBuiltins {
         try coefficientsImplementation(&ctx)
     }
 
-    /// δ = mean over consecutive layer pairs of ‖g_{l+1}‖² − ‖g_l‖² (experiments.md §1.7).
-    static func imbalance(_ gradient: Parameters) -> Double {
-        let norms = gradient.weights.map(\.squaredNorm)
-        guard norms.count >= 2 else { return .nan }
-        let terms = (0..<(norms.count - 1)).map { norms[$0 + 1] - norms[$0] }
-        return Statistics.sum(terms) / Double(terms.count)
-    }
-
-    /// The data covariance's eigenvectors as columns, largest eigenvalue first.
-    static func dataEigenvectors(_ data: Dataset) throws(EngineError) -> Matrix {
-        let e = try eigs(dataCovariance(data.inputs), vectors: true)
-        guard let v = e.vectors else { throw .numerical("no eigenvectors were returned") }
-        let d = v.rows
-        let k = v.columns
-        var u = Matrix(rows: d, columns: k)
-        for i in 0..<d { for j in 0..<k { u[i, j] = v[i, k - 1 - j] } }
-        return u
-    }
-
     /// The Hessian's eigen-decomposition at the network's θ (dense), reporting progress.
     static func hessianEigen(
         _ ctx: CallContext, _ net: Network, _ data: Dataset, _ loss: Loss,
@@ -813,49 +794,24 @@ enum TheoryBuiltins {
                     "the spectrum's eigenvectors have \(vectors.rows) entries but the network has P = \(p) parameters",
                     at: "spectrum", hint: "take eigs(hessian(net, data, loss), vectors=true) of this network")
             }
-            let (delta, c, energy) = try ctx.engine { () throws(EngineError) -> (Double, [Double], [Double]?) in
-                let g = try net.lossAndGradient(data: data, loss: loss).gradient
-                let delta = imbalance(g)
-                let c = try projectedCoefficients(eigenvectors: vectors, gradient: g.flattened, imbalance: delta)
-                var energy: [Double]? = nil
-                if net.layerCount == 2 {
-                    energy = try dataModeGradientEnergy(
-                        firstLayerGradient: g.weights[0], dataEigenvectors: try dataEigenvectors(data))
-                }
-                return (delta, c, energy)
+            let modes = try ctx.engine { () throws(EngineError) in
+                try projectedModes(network: net, data: data, loss: loss, decomposition: decomposition)
             }
-            let lambdas = Array(decomposition.values.reversed())
-            let cs = Array(c.reversed())
-            let total = Statistics.sum(cs)
-            let positive = Statistics.sum(zip(lambdas, cs).filter { $0.0 >= 1e-12 }.map(\.1))
             var object = CoefficientsObject(
-                method: "projected", coefficients: cs, eigenvalues: lambdas, basis: "hessian")
-            object.imbalance = delta
-            object.positiveShare = total > 0 ? positive / total : .nan
-            object.dataModeEnergy = energy
-            object.completeBasis = decomposition.values.count == p
-            object.positiveModes = lambdas.filter { $0 > 1e-8 }.count
+                method: "projected", coefficients: modes.coefficients, eigenvalues: modes.eigenvalues, basis: "hessian")
+            object.imbalance = modes.imbalance
+            object.positiveShare = modes.positiveShare
+            object.dataModeEnergy = modes.dataModeEnergy
+            object.completeBasis = modes.completeBasis
+            object.positiveModes = positiveModeCount(modes.eigenvalues)
             return .object(object)
         case "derived":
             guard net.layerCount == 2, !net.architecture.hasBias else {
                 throw ctx.error("the derived coefficients are defined for 2-layer networks without bias", at: "net")
             }
             let target = try ctx.choice("target", Choices.derivedTarget)
-            let w = net.parameters.weights
-            let result = try ctx.engine { () throws(EngineError) -> (DerivedCoefficients, Double, [Double]) in
-                let fractions: [Double]?
-                switch net.architecture.activation {
-                case .linear: fractions = nil
-                case .relu: fractions = try activeFractions(inputs: data.inputs, firstLayer: w[0])
-                default: fractions = meanSlopes(net, data)
-                }
-                let d = try derivedCoefficients(
-                    inputs: data.inputs, targets: data.targets, firstLayer: w[0], secondLayer: w[1],
-                    activeFractions: fractions, target: target)
-                let g = try net.lossAndGradient(data: data, loss: loss).gradient
-                let energy = try dataModeGradientEnergy(
-                    firstLayerGradient: g.weights[0], dataEigenvectors: d.dataEigenvectors)
-                return (d, imbalance(g), energy)
+            let result = try ctx.engine { () throws(EngineError) in
+                try derivedModes(network: net, data: data, loss: loss, target: target)
             }
             var object = CoefficientsObject(
                 method: "derived", coefficients: result.0.coefficients,
@@ -870,7 +826,7 @@ enum TheoryBuiltins {
                 try uniformCoefficients(count: lambdas.count)
             }
             var object = CoefficientsObject(method: "uniform", coefficients: c, eigenvalues: lambdas, basis: "hessian")
-            object.positiveModes = lambdas.filter { $0 > 1e-8 }.count
+            object.positiveModes = positiveModeCount(lambdas)
             return .object(object)
         default:  // fit
             guard let rates = try ctx.value("lr")?.numbers, let measured = try ctx.value("measured")?.numbers else {
@@ -891,19 +847,9 @@ enum TheoryBuiltins {
             var object = CoefficientsObject(
                 method: "fit", coefficients: f.coefficients, eigenvalues: lambdas, basis: "hessian")
             object.fitted = f
-            object.positiveModes = lambdas.filter { $0 > 1e-8 }.count
+            object.positiveModes = positiveModeCount(lambdas)
             return .object(object)
         }
-    }
-
-    /// ā_j = mean over samples of σ′(z_ij) of the first hidden layer.
-    static func meanSlopes(_ net: Network, _ data: Dataset) -> [Double] {
-        var bp = Backprop(architecture: net.architecture, batchSize: data.count)
-        bp.forward(net.parameters, inputs: data.inputs)
-        let s = bp.slopes[0]
-        var out = [Double](repeating: 0, count: s.columns)
-        for i in 0..<s.rows { for j in 0..<s.columns { out[j] += s[i, j] } }
-        return out.map { $0 / Double(Swift.max(s.rows, 1)) }
     }
 
     // MARK: - ck_compare

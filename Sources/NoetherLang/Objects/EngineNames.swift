@@ -39,3 +39,54 @@ extension Activation {
         }
     }
 }
+
+extension EngineArgument {
+    /// The argument's label in the builtins that pass it.
+    var label: String {
+        switch self {
+        case .sampleCount: "n"
+        case .inputDimension: "d"
+        case .classCount: "classes"
+        case .separation: "separation"
+        case .noise: "noise"
+        case .innerRadius: "inner"
+        case .outerRadius: "outer"
+        case .hiddenWidth: "hidden"
+        case .outputCount: "out"
+        case .splitFraction: "fraction"
+        case .initialScale: "scale"
+        case .lanczosSteps, .quadratureSteps: "steps"
+        case .ritzPairs: "k"
+        case .powerIterations: "iterations"
+        case .probes: "probes"
+        case .gridPoints: "points"
+        case .broadening: "sigma"
+        case .blockSize: "block_size"
+        }
+    }
+}
+
+extension Requirement {
+    /// What follows "must" in the error.
+    var words: String {
+        switch self {
+        case .atLeast(let k): "be at least \(k)"
+        case .nonNegative: "be non-negative"
+        case .sampleCount(let count, let dataset): "lie in 1…\(count) for '\(dataset)'"
+        case .finiteNonNegative: "be a finite non-negative number"
+        case .finite: "be a finite number"
+        case .positive: "be positive"
+        case .strictlyBetweenZeroAndOne: "lie strictly between 0 and 1"
+        }
+    }
+}
+
+extension ArgumentValue {
+    /// The value as the error quotes it (the engine's short form for numbers).
+    var text: String {
+        switch self {
+        case .integer(let n): "\(n)"
+        case .number(let x): NoetherEngine.formatShort(x)
+        }
+    }
+}

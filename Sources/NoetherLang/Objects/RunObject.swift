@@ -9,173 +9,180 @@ import NoetherSyntax
 /// (`C`, `norms`, `neuron_balances`) at the states of `state_axis`, θ_t after t
 /// updates. With `every=1` (the default) every step and state is recorded. Fields
 /// of a probe that was off are `nothing`.
-public struct RunObject: NoetherObject {
+public struct RunObject: NoetherObject, FieldTable {
     public let run: TrainingRun
     public init(_ run: TrainingRun) { self.run = run }
 
     public static let typeName = "run"
-    public static let fieldDocs: [FieldDoc] = [
-        // Loss and accuracy.
-        FieldDoc("loss", "loss of the last forward pass (at θ_{T−1}; the mini-batch loss under sgd)"),
-        FieldDoc("losses", "loss at every recorded step"),
-        FieldDoc("full_loss", "sgd only: the full-batch loss at the final θ (nothing otherwise)"),
-        FieldDoc(
-            "accuracy", "accuracy of the last forward pass (sgd: on the full data at the final θ); nan for regression"),
-        FieldDoc("accuracies", "accuracy at every recorded step (classification data; nothing otherwise)"),
-        // Axes.
-        FieldDoc("step_axis", "the steps t of the per-step series (losses, grad_norms, ledger, patterns)"),
-        FieldDoc("state_axis", "the states t of the per-state series (C, norms, neuron_balances)"),
-        FieldDoc("time", "ηt of every recorded step: the gradient-flow clock, to compare runs at different η"),
-        FieldDoc("state_time", "ηt of every recorded state"),
-        FieldDoc("every", "the recording interval k (every=k)"),
-        // Conservation.
-        FieldDoc("C0", "C_l(θ₀) per l"),
-        FieldDoc("C", "C_l(t) per l: one series per layer pair, at the recorded states"),
-        FieldDoc("C_final", "C_l after the last update per l"),
-        FieldDoc("norms", "||W_l||²_F per layer: one series per layer, at the recorded states"),
-        FieldDoc("drift", "|C_l(T) − C_l(0)| per l (nan when diverged)"),
-        FieldDoc("mean_drift", "mean over l of the drift (deep networks, experiments.md E6)"),
-        FieldDoc("summed_drift", "sum over l of the drift (E4)"),
-        FieldDoc("rel_drift", "max_t |C_l(t) − C_l(0)| / |C_l(0)| per l, over every state"),
-        // Ledger.
-        FieldDoc("S", "Σ_t δ_l(t) per l over every step, δ_l = ||∂L/∂W_{l+1}||² − ||∂L/∂W_l||²"),
-        FieldDoc("grad_norms", "||∂L/∂W_l||² at every recorded step, one series per layer"),
-        FieldDoc("ledger_measured", "ΔC_l(t) = C_l(t+1) − C_l(t) at every recorded step, one series per l"),
-        FieldDoc("ledger_predicted", "η²δ_l(t) at every recorded step, one series per l"),
-        FieldDoc("ledger_gap", "(C_l(T) − C_l(0)) − η²S_l per l: the change the identity does not explain"),
-        FieldDoc("ledger_residual", "max_l |(C_l(T) − C_l(0)) − η²S_l| / |C_l(T) − C_l(0)|"),
-        FieldDoc("ledger_step_error", "max over every step t and l of |ΔC_l(t) − η²δ_l(t)|"),
-        FieldDoc(
+    public static let fields: [ObjectField<RunObject>] = [
+        ObjectField("loss", "loss of the last forward pass (at θ_{T−1}; the mini-batch loss under sgd)") { o in
+            .number(o.run.finalLoss)
+        },
+        ObjectField("losses", "loss at every recorded step", json: .omitted) { o in .numbers(o.run.losses) },
+        ObjectField("full_loss", "sgd only: the full-batch loss at the final θ (nothing otherwise)") { o in
+            o.run.finalFullBatchLoss.map { .number($0) } ?? .nothing
+        },
+        ObjectField(
+            "accuracy", "accuracy of the last forward pass (sgd: on the full data at the final θ); nan for regression"
+        ) { o in .number(o.run.accuracy) },
+        ObjectField(
+            "accuracies", "accuracy at every recorded step (classification data; nothing otherwise)", json: .omitted
+        ) { o in o.run.accuracies.map { .numbers($0) } ?? .nothing },
+        ObjectField(
+            "step_axis", "the steps t of the per-step series (losses, grad_norms, ledger, patterns)", json: .omitted
+        ) { o in .numbers(o.run.steps.map(Double.init)) },
+        ObjectField("state_axis", "the states t of the per-state series (C, norms, neuron_balances)", json: .omitted) {
+            o in .numbers(o.run.stateSteps.map(Double.init))
+        },
+        ObjectField(
+            "time", "ηt of every recorded step: the gradient-flow clock, to compare runs at different η", json: .omitted
+        ) { o in .numbers(o.run.time) },
+        ObjectField("state_time", "ηt of every recorded state", json: .omitted) { o in .numbers(o.run.stateTime) },
+        ObjectField("every", "the recording interval k (every=k)") { o in .number(Double(o.run.every)) },
+        ObjectField("C0", "C_l(θ₀) per l") { o in .numbers(o.run.initialConserved) },
+        ObjectField("C", "C_l(t) per l: one series per layer pair, at the recorded states", json: .omitted) { o in
+            .list(o.run.conserved.map { .numbers($0) })
+        },
+        ObjectField("C_final", "C_l after the last update per l") { o in .numbers(o.run.finalConserved) },
+        ObjectField("norms", "||W_l||²_F per layer: one series per layer, at the recorded states", json: .omitted) {
+            o in .list(o.run.weightSquaredNorms.map { .numbers($0) })
+        },
+        ObjectField("drift", "|C_l(T) − C_l(0)| per l (nan when diverged)") { o in .numbers(o.run.drift) },
+        ObjectField("mean_drift", "mean over l of the drift (deep networks, experiments.md E6)") { o in
+            .number(o.run.meanDrift)
+        },
+        ObjectField("summed_drift", "sum over l of the drift (E4)") { o in .number(o.run.summedDrift) },
+        ObjectField("rel_drift", "max_t |C_l(t) − C_l(0)| / |C_l(0)| per l, over every state") { o in
+            .numbers(o.run.relativeDrift)
+        },
+        ObjectField("S", "Σ_t δ_l(t) per l over every step, δ_l = ||∂L/∂W_{l+1}||² − ||∂L/∂W_l||²") { o in
+            .numbers(o.run.imbalanceSum)
+        },
+        ObjectField("grad_norms", "||∂L/∂W_l||² at every recorded step, one series per layer", json: .omitted) { o in
+            .list(o.run.gradientSquaredNorms.map { .numbers($0) })
+        },
+        ObjectField(
+            "ledger_measured", "ΔC_l(t) = C_l(t+1) − C_l(t) at every recorded step, one series per l", json: .omitted
+        ) { o in .list(o.run.measuredChange.map { .numbers($0) }) },
+        ObjectField("ledger_predicted", "η²δ_l(t) at every recorded step, one series per l", json: .omitted) { o in
+            .list(o.run.predictedChange.map { .numbers($0) })
+        },
+        ObjectField("ledger_gap", "(C_l(T) − C_l(0)) − η²S_l per l: the change the identity does not explain") { o in
+            .numbers(o.run.ledgerGap)
+        },
+        ObjectField("ledger_residual", "max_l |(C_l(T) − C_l(0)) − η²S_l| / |C_l(T) − C_l(0)|") { o in
+            .number(o.run.ledgerResidual)
+        },
+        ObjectField("ledger_step_error", "max over every step t and l of |ΔC_l(t) − η²δ_l(t)|") { o in
+            .number(o.run.ledgerStepError)
+        },
+        ObjectField(
             "identity_applies",
-            "whether ΔC_l = η²δ_l holds exactly here: gd or sgd, no weight decay, no bias, homogeneous activation"),
-        FieldDoc(
-            "update_imbalance", "Σ_t (||Δθ_{l+1}||² − ||Δθ_l||²) per l over the updates actually applied (weights)"),
-        // Neuron balances.
-        FieldDoc(
+            "whether ΔC_l = η²δ_l holds exactly here: gd or sgd, no weight decay, no bias, homogeneous activation"
+        ) { o in .bool(o.run.identityExceptions.isEmpty) },
+        ObjectField(
+            "update_imbalance", "Σ_t (||Δθ_{l+1}||² − ||Δθ_l||²) per l over the updates actually applied (weights)"
+        ) { o in .numbers(o.run.updateImbalanceSum) },
+        ObjectField(
             "neuron_balances",
-            "balances=true: per hidden layer, one series per unit of ||outgoing||² − ||incoming||², at the recorded states"
-        ),
-        FieldDoc("neuron_balance_drift", "per hidden layer, |b_j(T) − b_j(0)| of every unit"),
-        FieldDoc(
-            "neuron_ledger_error",
-            "balances=true: max over steps and units of |Δb_j(t) − η²(||∂L/∂W_{h+1}[:,j]||² − ||∂L/∂W_h[j,:]||²)|"),
-        // Activation patterns.
-        FieldDoc(
-            "flip_fraction",
-            "patterns=true: share of the n·m (sample, unit) signs of layer 1 flipped by each recorded step's update"),
-        FieldDoc("units_flipped", "patterns=true: units with at least one flipped sample, per recorded step"),
-        FieldDoc("margin_min", "patterns=true: min |pre-activation| of layer 1 at each recorded step"),
-        FieldDoc("margin_mean", "patterns=true: mean |pre-activation| of layer 1 at each recorded step"),
-        FieldDoc(
-            "distinct_patterns", "patterns=true: distinct activation patterns (rows of 1[Z > 0]) at each recorded step"),
-        FieldDoc("mean_flip_fraction", "patterns=true: mean over every update of the flip fraction"),
-        FieldDoc("switch_rate", "patterns=true: mean units flipped per update, divided by the width m"),
-        FieldDoc("zero_change_fraction", "patterns=true: share of updates that flipped no sign"),
-        FieldDoc("flip_delta_corr", "patterns=true: Pearson correlation over updates of the flip fraction with |δ_t|"),
-        // Sharpness.
-        FieldDoc("sharpness", "sharpness_every=k: λ_max of the Hessian at the measured states"),
-        FieldDoc("sharpness_steps", "the states t where λ_max was measured"),
-        FieldDoc("sharpness_threshold", "2/η, the stability threshold of gradient descent"),
-        FieldDoc("sharpness_ratio", "ηλ_max/2 at every measured state (1 = at the edge)"),
-        FieldDoc("edge_step", "the first measured step with λ_max ≥ 2/η (nothing if none)"),
-        FieldDoc("edge_fraction", "the share of measurements with λ_max ≥ 0.9·(2/η)"),
-        FieldDoc("max_sharpness_ratio", "max over measurements of ηλ_max/2"),
-        FieldDoc("sharpness0", "λ_max(θ₀) (sharpness_every or sharpness_at_start=true)"),
-        // Bookkeeping.
-        FieldDoc("stop_reason", "\"completed\", \"diverged\", \"loss_below_threshold\" or \"interrupted\""),
-        FieldDoc("diverged", "whether the loss or parameters became non-finite (or exceeded divergence_loss)"),
-        FieldDoc("diverged_at", "the step where it diverged (nothing when it did not)"),
-        FieldDoc("interrupted", "whether the run was stopped early by the user"),
-        FieldDoc("steps", "number of updates applied"),
-        FieldDoc("steps_requested", "number of updates asked for"),
-        FieldDoc("lr", "the learning rate η"),
-        FieldDoc("optimizer", "the optimizer"),
-        FieldDoc("objective", "the training loss function"),
-        FieldDoc("dataset", "the name of the training data"),
-        FieldDoc("net", "the trained network"),
-        FieldDoc("net0", "the network the run started from"),
-        FieldDoc("checkpoints", "the steps whose network was kept (checkpoints=[…])"),
-        FieldDoc("at", "run.at(t): the network θ_t kept at checkpoint t (also at step 0 and at the end)"),
-        FieldDoc("seconds", "wall time of the training loop (probes included)"),
-    ]
-
-    public func field(_ name: String) -> Value? {
-        let r = run
-        switch name {
-        case "loss": return .number(r.finalLoss)
-        case "losses": return .numbers(r.losses)
-        case "full_loss": return r.finalFullBatchLoss.map { .number($0) } ?? .nothing
-        case "accuracy": return .number(r.accuracy)
-        case "accuracies": return r.accuracies.map { .numbers($0) } ?? .nothing
-        case "step_axis": return .numbers(r.steps.map(Double.init))
-        case "state_axis": return .numbers(r.stateSteps.map(Double.init))
-        case "time": return .numbers(r.time)
-        case "state_time": return .numbers(r.stateTime)
-        case "every": return .number(Double(r.every))
-        case "C0": return .numbers(r.initialConserved)
-        case "C": return .list(r.conserved.map { .numbers($0) })
-        case "C_final": return .numbers(r.finalConserved)
-        case "norms": return .list(r.weightSquaredNorms.map { .numbers($0) })
-        case "drift": return .numbers(r.drift)
-        case "mean_drift": return .number(r.meanDrift)
-        case "summed_drift": return .number(r.summedDrift)
-        case "rel_drift": return .numbers(r.relativeDrift)
-        case "S": return .numbers(r.imbalanceSum)
-        case "grad_norms": return .list(r.gradientSquaredNorms.map { .numbers($0) })
-        case "ledger_measured": return .list(r.measuredChange.map { .numbers($0) })
-        case "ledger_predicted": return .list(r.predictedChange.map { .numbers($0) })
-        case "ledger_gap": return .numbers(r.ledgerGap)
-        case "ledger_residual": return .number(r.ledgerResidual)
-        case "ledger_step_error": return .number(r.ledgerStepError)
-        case "identity_applies": return .bool(r.identityExceptions.isEmpty)
-        case "update_imbalance": return .numbers(r.updateImbalanceSum)
-        case "neuron_balances":
-            guard let series = r.neuronBalanceSeries else { return .nothing }
+            "balances=true: per hidden layer, one series per unit of ||outgoing||² − ||incoming||², at the recorded states",
+            json: .omitted
+        ) { o in
+            guard let series = o.run.neuronBalanceSeries else { return .nothing }
             return .list(
                 series.map { m in
                     .list((0..<m.columns).map { j in .numbers((0..<m.rows).map { m[$0, j] }) })
                 })
-        case "neuron_balance_drift":
-            return .list(
-                zip(r.initialNeuronBalances, r.finalNeuronBalances).map { b0, b1 in
-                    .numbers(zip(b0, b1).map { r.diverged ? .nan : abs($1 - $0) })
+        },
+        ObjectField("neuron_balance_drift", "per hidden layer, |b_j(T) − b_j(0)| of every unit") { o in
+            .list(
+                zip(o.run.initialNeuronBalances, o.run.finalNeuronBalances).map { b0, b1 in
+                    .numbers(zip(b0, b1).map { o.run.diverged ? .nan : abs($1 - $0) })
                 })
-        case "neuron_ledger_error": return r.neuronLedgerStepError.map { .number($0) } ?? .nothing
-        case "flip_fraction": return pattern { .numbers($0.flipFraction) }
-        case "units_flipped": return pattern { .numbers($0.unitsFlipped) }
-        case "margin_min": return pattern { .numbers($0.minMargin) }
-        case "margin_mean": return pattern { .numbers($0.meanMargin) }
-        case "distinct_patterns": return pattern { .numbers($0.distinctPatterns.map(Double.init)) }
-        case "mean_flip_fraction": return pattern { .number($0.meanFlipFraction) }
-        case "switch_rate": return pattern { .number($0.switchRate) }
-        case "zero_change_fraction": return pattern { .number($0.zeroChangeFraction) }
-        case "flip_delta_corr": return pattern { .number($0.flipImbalanceCorrelation) }
-        case "sharpness": return sharp { .numbers($0.values) }
-        case "sharpness_steps": return sharp { .numbers($0.steps.map(Double.init)) }
-        case "sharpness_threshold": return .number(2 / r.learningRate)
-        case "sharpness_ratio": return sharp { s in .numbers(s.values.map { r.learningRate * $0 / 2 }) }
-        case "edge_step": return sharp { s in s.firstStepAtEdge.map { .number(Double($0)) } ?? .nothing }
-        case "edge_fraction": return sharp { .number($0.fractionNearEdge) }
-        case "max_sharpness_ratio": return sharp { .number($0.maxRatio) }
-        case "sharpness0": return sharp { s in s.initial.map { .number($0) } ?? .nothing }
-        case "stop_reason": return .string(r.stopReason.name)
-        case "diverged": return .bool(r.diverged)
-        case "diverged_at": return r.divergedAt.map { .number(Double($0)) } ?? .nothing
-        case "interrupted": return .bool(r.interrupted)
-        case "steps": return .number(Double(r.stepsRun))
-        case "steps_requested": return .number(Double(r.stepsRequested))
-        case "lr": return .number(r.learningRate)
-        case "optimizer": return .object(OptimizerObject(r.optimizer))
-        case "objective": return .object(LossObject(r.loss))
-        case "dataset": return .string(r.datasetName)
-        case "net": return .object(NetworkObject(r.network))
-        case "net0": return .object(NetworkObject(r.initialNetwork))
-        case "checkpoints": return .numbers(r.checkpointSteps.map(Double.init))
-        case "at": return .function(.builtin(RunObject.atMethod(r)))
-        case "seconds": return .number(r.seconds)
-        default: return nil
-        }
-    }
+        },
+        ObjectField(
+            "neuron_ledger_error",
+            "balances=true: max over steps and units of |Δb_j(t) − η²(||∂L/∂W_{h+1}[:,j]||² − ||∂L/∂W_h[j,:]||²)|"
+        ) { o in o.run.neuronLedgerStepError.map { .number($0) } ?? .nothing },
+        ObjectField(
+            "flip_fraction",
+            "patterns=true: share of the n·m (sample, unit) signs of layer 1 flipped by each recorded step's update",
+            json: .omitted
+        ) { o in o.pattern { .numbers($0.flipFraction) } },
+        ObjectField(
+            "units_flipped", "patterns=true: units with at least one flipped sample, per recorded step", json: .omitted
+        ) { o in o.pattern { .numbers($0.unitsFlipped) } },
+        ObjectField(
+            "margin_min", "patterns=true: min |pre-activation| of layer 1 at each recorded step", json: .omitted
+        ) { o in o.pattern { .numbers($0.minMargin) } },
+        ObjectField(
+            "margin_mean", "patterns=true: mean |pre-activation| of layer 1 at each recorded step", json: .omitted
+        ) { o in o.pattern { .numbers($0.meanMargin) } },
+        ObjectField(
+            "distinct_patterns", "patterns=true: distinct activation patterns (rows of 1[Z > 0]) at each recorded step",
+            json: .omitted
+        ) { o in o.pattern { .numbers($0.distinctPatterns.map(Double.init)) } },
+        ObjectField("mean_flip_fraction", "patterns=true: mean over every update of the flip fraction") { o in
+            o.pattern { .number($0.meanFlipFraction) }
+        },
+        ObjectField("switch_rate", "patterns=true: mean units flipped per update, divided by the width m") { o in
+            o.pattern { .number($0.switchRate) }
+        },
+        ObjectField("zero_change_fraction", "patterns=true: share of updates that flipped no sign") { o in
+            o.pattern { .number($0.zeroChangeFraction) }
+        },
+        ObjectField(
+            "flip_delta_corr", "patterns=true: Pearson correlation over updates of the flip fraction with |δ_t|"
+        ) { o in o.pattern { .number($0.flipImbalanceCorrelation) } },
+        ObjectField("sharpness", "sharpness_every=k: λ_max of the Hessian at the measured states", json: .omitted) {
+            o in o.sharp { .numbers($0.values) }
+        },
+        ObjectField("sharpness_steps", "the states t where λ_max was measured", json: .omitted) { o in
+            o.sharp { .numbers($0.steps.map(Double.init)) }
+        },
+        ObjectField("sharpness_threshold", "2/η, the stability threshold of gradient descent") { o in
+            .number(2 / o.run.learningRate)
+        },
+        ObjectField("sharpness_ratio", "ηλ_max/2 at every measured state (1 = at the edge)", json: .omitted) { o in
+            o.sharp { s in .numbers(s.values.map { o.run.learningRate * $0 / 2 }) }
+        },
+        ObjectField("edge_step", "the first measured step with λ_max ≥ 2/η (nothing if none)") { o in
+            o.sharp { s in s.firstStepAtEdge.map { .number(Double($0)) } ?? .nothing }
+        },
+        ObjectField("edge_fraction", "the share of measurements with λ_max ≥ 0.9·(2/η)") { o in
+            o.sharp { .number($0.fractionNearEdge) }
+        },
+        ObjectField("max_sharpness_ratio", "max over measurements of ηλ_max/2") { o in o.sharp { .number($0.maxRatio) }
+        },
+        ObjectField("sharpness0", "λ_max(θ₀) (sharpness_every or sharpness_at_start=true)") { o in
+            o.sharp { s in s.initial.map { .number($0) } ?? .nothing }
+        },
+        ObjectField("stop_reason", "\"completed\", \"diverged\", \"loss_below_threshold\" or \"interrupted\"") { o in
+            .string(o.run.stopReason.name)
+        },
+        ObjectField("diverged", "whether the loss or parameters became non-finite (or exceeded divergence_loss)") { o in
+            .bool(o.run.diverged)
+        },
+        ObjectField("diverged_at", "the step where it diverged (nothing when it did not)") { o in
+            o.run.divergedAt.map { .number(Double($0)) } ?? .nothing
+        },
+        ObjectField("interrupted", "whether the run was stopped early by the user") { o in .bool(o.run.interrupted) },
+        ObjectField("steps", "number of updates applied") { o in .number(Double(o.run.stepsRun)) },
+        ObjectField("steps_requested", "number of updates asked for") { o in .number(Double(o.run.stepsRequested)) },
+        ObjectField("lr", "the learning rate η") { o in .number(o.run.learningRate) },
+        ObjectField("optimizer", "the optimizer") { o in .object(OptimizerObject(o.run.optimizer)) },
+        ObjectField("objective", "the training loss function") { o in .object(LossObject(o.run.loss)) },
+        ObjectField("dataset", "the name of the training data") { o in .string(o.run.datasetName) },
+        ObjectField("net", "the trained network") { o in .object(NetworkObject(o.run.network)) },
+        ObjectField("net0", "the network the run started from") { o in .object(NetworkObject(o.run.initialNetwork)) },
+        ObjectField("checkpoints", "the steps whose network was kept (checkpoints=[…])") { o in
+            .numbers(o.run.checkpointSteps.map(Double.init))
+        },
+        ObjectField(
+            "at", "run.at(t): the network θ_t kept at checkpoint t (also at step 0 and at the end)", json: .method
+        ) { o in .function(.builtin(RunObject.atMethod(o.run))) },
+        ObjectField("seconds", "wall time of the training loop (probes included)") { o in .number(o.run.seconds) },
+    ]
 
     private func pattern(_ f: (ActivationPatternRecord) -> Value) -> Value {
         run.pattern.map(f) ?? .nothing
@@ -265,34 +272,6 @@ public struct RunObject: NoetherObject {
         return formatSummary(100 * residual, digits: 3) + "%"
     }
 
-    public var json: JSONValue {
-        let r = run
-        var fields: [(String, JSONValue)] = [
-            ("type", .string("run")), ("optimizer", .string(r.optimizer.name)), ("loss_function", .string(r.loss.name)),
-            ("dataset", .string(r.datasetName)),
-            ("steps", .number(Double(r.stepsRun))), ("steps_requested", .number(Double(r.stepsRequested))),
-            ("stop_reason", .string(r.stopReason.name)),
-            ("loss", .number(r.finalLoss)), ("accuracy", .number(r.accuracy)),
-            ("C0", .numbers(r.initialConserved)), ("C_final", .numbers(r.finalConserved)),
-            ("drift", .numbers(r.drift)), ("rel_drift", .numbers(r.relativeDrift)), ("S", .numbers(r.imbalanceSum)),
-            ("ledger_residual", .number(r.ledgerResidual)), ("ledger_step_error", .number(r.ledgerStepError)),
-            ("ledger_gap", .numbers(r.ledgerGap)), ("identity_applies", .bool(r.identityExceptions.isEmpty)),
-            ("diverged", .bool(r.diverged)), ("diverged_at", r.divergedAt.map { .number(Double($0)) } ?? .null),
-            ("interrupted", .bool(r.interrupted)), ("seconds", .number(r.seconds)),
-        ]
-        if let s = r.sharpness {
-            fields.append(("sharpness0", s.initial.map { .number($0) } ?? .null))
-            fields.append(("edge_step", s.firstStepAtEdge.map { .number(Double($0)) } ?? .null))
-            fields.append(("edge_fraction", .number(s.fractionNearEdge)))
-            fields.append(("max_sharpness_ratio", .number(s.maxRatio)))
-        }
-        if let p = r.pattern {
-            fields.append(("switch_rate", .number(p.switchRate)))
-            fields.append(("zero_change_fraction", .number(p.zeroChangeFraction)))
-        }
-        if let e = r.neuronLedgerStepError { fields.append(("neuron_ledger_error", .number(e))) }
-        return .object(fields)
-    }
 }
 
 extension TrainingRun {

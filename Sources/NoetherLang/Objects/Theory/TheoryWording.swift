@@ -12,6 +12,39 @@ enum TheoryWording {
         return String(format: "%.3g", x)
     }
 
+    /// One line with both views of a coefficient comparison (ck_compare's `summary`).
+    static func summary(_ c: CoefficientComparison) -> String {
+        let f = number
+        let rank = c.rank
+        var summary =
+            "sorted-rank R = \(f(rank.correlation)) over the top \(rank.count) (top shares \(f(rank.topA)) vs \(f(rank.topB)))"
+        if let m = c.modeMatched {
+            summary +=
+                "; mode by mode: log R = \(f(m.logCorrelation)), Spearman \(f(m.rankCorrelation)), "
+                + "total variation \(f(m.totalVariation)), largest mode \(m.topModeA) vs \(m.topModeB)"
+        } else {
+            summary += "; no mode-by-mode comparison (\(c.countA) vs \(c.countB) modes are not one basis)"
+        }
+        return summary
+    }
+
+    /// Why a τ fit has no τ.
+    static func note(_ reason: NoTauFit) -> String {
+        switch reason {
+        case .tooFewInWindow(let count, let needed):
+            "\(count) checkpoint(s) with distinct t lie in the window; a τ fit needs \(needed)"
+        }
+    }
+
+    /// Why a compression has no decay fit.
+    static func note(_ reason: NoDecayFit) -> String {
+        switch reason {
+        case .tooFewMeasured(let measured, let needed):
+            "λ_max was measured at \(measured) checkpoint(s); a decay fit needs \(needed)"
+        case .failed(let error): error.message
+        }
+    }
+
     /// One line: the regime and why.
     static func reason(_ c: RegimeClassification) -> String {
         let f = number

@@ -1,0 +1,41 @@
+import NoetherEngine
+import NoetherSyntax
+
+extension CallContext {
+    /// Runs engine code, turning an `EngineError` into a diagnostic at the call
+    /// (or at argument `label`). A file that does not exist (a missing network file,
+    /// CSV file or MNIST folder) becomes a `missingFile` diagnostic, so a batch run
+    /// exits with status 66; every other engine error is a runtime error.
+    public func engine<T>(at label: String? = nil, _ body: () throws(EngineError) -> T) throws(Diagnostic) -> T {
+        do {
+            return try body()
+        } catch {
+            throw Diagnostic(error.diagnosticKind, error.message, at: label.map { range(of: $0) } ?? range)
+        }
+    }
+}
+
+extension EngineError {
+    /// What the user reads: the engine's structured errors worded here.
+    var message: String {
+        switch self {
+        case .tooFewPoints(let needed, let used, let leftOut):
+            let reasons = leftOut.map { "\(formatSummary($0.x, digits: 3)) \(TheoryPowerLawText.describe($0.status))" }
+            return "a power law needs at least \(needed) usable points, got \(used)"
+                + (reasons.isEmpty ? "" : " (left out: \(reasons.joined(separator: ", ")))")
+        case .outOfMemory(let needed, let available, let use):
+            let (what, instead) = use.words
+            return MemoryBudget.message(needed, for: what, free: available, instead: instead)
+        case .outOfDomain(let argument, let requirement, let value):
+            return "'\(argument.label)' must \(requirement.words), got \(value.text)"
+        default:
+            return description
+        }
+    }
+
+    /// `missingFile` for a file or folder that does not exist, `runtime` otherwise.
+    var diagnosticKind: Diagnostic.Kind {
+        if case .missingFile = self { return .missingFile }
+        return .runtime
+    }
+}
