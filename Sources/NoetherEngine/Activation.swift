@@ -79,20 +79,22 @@ public enum Activation: Sendable, Equatable, Hashable {
     }
 
     /// Writes σ(z) into `value` (same count as `z`); no slopes. ReLU and linear only
-    /// need this fast path; other activations take the scalar form.
-    public func applyValue(_ z: UnsafeBufferPointer<Double>, value out: UnsafeMutableBufferPointer<Double>) {
+    /// need this fast path; other activations take the scalar form (in Double, rounded
+    /// to the buffer's precision for Float).
+    public func applyValue<S: TrainingScalar>(_ z: UnsafeBufferPointer<S>, value out: UnsafeMutableBufferPointer<S>) {
         let n = z.count
         switch self {
         case .relu:
             guard let zb = z.baseAddress, let ob = out.baseAddress else { return }
             let src = UnsafeRawPointer(zb)
             let dst = UnsafeMutableRawPointer(ob)
-            let zero = SIMD4<Double>(repeating: 0)
+            let stride = MemoryLayout<S>.stride
+            let zero = SIMD4<S>(repeating: 0)
             var i = 0
             while i + 4 <= n {
-                let x = src.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
+                let x = src.loadUnaligned(fromByteOffset: i &* stride, as: SIMD4<S>.self)
                 dst.storeBytes(
-                    of: zero.replacing(with: x, where: x .> zero), toByteOffset: i &* 8, as: SIMD4<Double>.self)
+                    of: zero.replacing(with: x, where: x .> zero), toByteOffset: i &* stride, as: SIMD4<S>.self)
                 i &+= 4
             }
             while i < n {
@@ -102,15 +104,15 @@ public enum Activation: Sendable, Equatable, Hashable {
         case .linear:
             _ = out.update(fromContentsOf: z)
         default:
-            for i in 0..<n { out[i] = value(z[i]) }
+            for i in 0..<n { out[i] = S(value(Double(z[i]))) }
         }
     }
 
     /// Writes σ(z) into `value` and σ′(z) into `slope` for every element of `z`
     /// (all three the same count). One pass, no allocation.
-    public func apply(
-        _ z: UnsafeBufferPointer<Double>, value out: UnsafeMutableBufferPointer<Double>,
-        slope: UnsafeMutableBufferPointer<Double>
+    public func apply<S: TrainingScalar>(
+        _ z: UnsafeBufferPointer<S>, value out: UnsafeMutableBufferPointer<S>,
+        slope: UnsafeMutableBufferPointer<S>
     ) {
         let n = z.count
         switch self {
@@ -121,16 +123,17 @@ public enum Activation: Sendable, Equatable, Hashable {
             let src = UnsafeRawPointer(zb)
             let dst = UnsafeMutableRawPointer(ob)
             let sl = UnsafeMutableRawPointer(sb)
-            let zero = SIMD4<Double>(repeating: 0)
-            let one = SIMD4<Double>(repeating: 1)
+            let stride = MemoryLayout<S>.stride
+            let zero = SIMD4<S>(repeating: 0)
+            let one = SIMD4<S>(repeating: 1)
             var i = 0
             while i + 4 <= n {
-                let x = src.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
+                let x = src.loadUnaligned(fromByteOffset: i &* stride, as: SIMD4<S>.self)
                 let positive = x .> zero
                 dst.storeBytes(
-                    of: zero.replacing(with: x, where: positive), toByteOffset: i &* 8, as: SIMD4<Double>.self)
+                    of: zero.replacing(with: x, where: positive), toByteOffset: i &* stride, as: SIMD4<S>.self)
                 sl.storeBytes(
-                    of: zero.replacing(with: one, where: positive), toByteOffset: i &* 8, as: SIMD4<Double>.self)
+                    of: zero.replacing(with: one, where: positive), toByteOffset: i &* stride, as: SIMD4<S>.self)
                 i &+= 4
             }
             while i < n {
@@ -146,8 +149,8 @@ public enum Activation: Sendable, Equatable, Hashable {
             }
         default:
             for i in 0..<n {
-                out[i] = value(z[i])
-                slope[i] = derivative(z[i])
+                out[i] = S(value(Double(z[i])))
+                slope[i] = S(derivative(Double(z[i])))
             }
         }
     }

@@ -70,6 +70,10 @@ public struct RunObject: NoetherObject {
             "distinct_patterns", "patterns=true: distinct activation patterns (rows of 1[Z > 0]) at each recorded step"),
         FieldDoc("mean_flip_fraction", "patterns=true: mean over every update of the flip fraction"),
         FieldDoc("switch_rate", "patterns=true: mean units flipped per update, divided by the width m"),
+        FieldDoc(
+            "tiny_flip_fraction",
+            "patterns=true: share of flips with min |z| before/after below 2⁻²³·Σ_k|x_k w_k| (float32's resolution)"),
+        FieldDoc("resolved_switch_rate", "patterns=true: switch_rate counting only flips above float32's resolution"),
         FieldDoc("zero_change_fraction", "patterns=true: share of updates that flipped no sign"),
         FieldDoc("flip_delta_corr", "patterns=true: Pearson correlation over updates of the flip fraction with |δ_t|"),
         // Sharpness.
@@ -88,6 +92,7 @@ public struct RunObject: NoetherObject {
         FieldDoc("interrupted", "whether the run was stopped early by the user"),
         FieldDoc("steps", "number of updates applied"),
         FieldDoc("steps_requested", "number of updates asked for"),
+        FieldDoc("precision", "\"float64\" or \"float32\": the arithmetic of the run (precision=…)"),
         FieldDoc("lr", "the learning rate η"),
         FieldDoc("optimizer", "the optimizer"),
         FieldDoc("objective", "the training loss function"),
@@ -148,6 +153,8 @@ public struct RunObject: NoetherObject {
         case "distinct_patterns": return pattern { .numbers($0.distinctPatterns.map(Double.init)) }
         case "mean_flip_fraction": return pattern { .number($0.meanFlipFraction) }
         case "switch_rate": return pattern { .number($0.switchRate) }
+        case "tiny_flip_fraction": return pattern { .number($0.tinyFlipFraction) }
+        case "resolved_switch_rate": return pattern { .number($0.resolvedSwitchRate) }
         case "zero_change_fraction": return pattern { .number($0.zeroChangeFraction) }
         case "flip_delta_corr": return pattern { .number($0.flipImbalanceCorrelation) }
         case "sharpness": return sharp { .numbers($0.values) }
@@ -164,6 +171,7 @@ public struct RunObject: NoetherObject {
         case "interrupted": return .bool(r.interrupted)
         case "steps": return .number(Double(r.stepsRun))
         case "steps_requested": return .number(Double(r.stepsRequested))
+        case "precision": return .string(r.precision.name)
         case "lr": return .number(r.learningRate)
         case "optimizer": return .object(OptimizerObject(r.optimizer))
         case "objective": return .object(LossObject(r.loss))
@@ -215,6 +223,7 @@ public struct RunObject: NoetherObject {
         }
         if !r.finalLoss.isNaN || r.stepsRun > 0 { head += ", loss \(formatSummary(r.finalLoss))" }
         if !r.accuracy.isNaN { head += ", accuracy \(formatSummary(r.accuracy))" }
+        if r.precision != .float64 { head += ", in \(r.precision.name)" }
         var lines = [head]
         if r.stepsRun == 0 {
             lines.append("  no steps taken: nothing drifted and there is no ledger to check")
@@ -271,7 +280,7 @@ public struct RunObject: NoetherObject {
             ("type", .string("run")), ("optimizer", .string(r.optimizer.name)), ("loss_function", .string(r.loss.name)),
             ("dataset", .string(r.datasetName)),
             ("steps", .number(Double(r.stepsRun))), ("steps_requested", .number(Double(r.stepsRequested))),
-            ("stop_reason", .string(r.stopReason.name)),
+            ("stop_reason", .string(r.stopReason.name)), ("precision", .string(r.precision.name)),
             ("loss", .number(r.finalLoss)), ("accuracy", .number(r.accuracy)),
             ("C0", .numbers(r.initialConserved)), ("C_final", .numbers(r.finalConserved)),
             ("drift", .numbers(r.drift)), ("rel_drift", .numbers(r.relativeDrift)), ("S", .numbers(r.imbalanceSum)),
