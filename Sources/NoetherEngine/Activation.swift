@@ -85,22 +85,10 @@ public enum Activation: Sendable, Equatable, Hashable {
         let n = z.count
         switch self {
         case .relu:
+            // A plain loop over raw pointers, which the compiler vectorizes for Double and
+            // Float alike (generic SIMD masks do not lower to vector instructions).
             guard let zb = z.baseAddress, let ob = out.baseAddress else { return }
-            let src = UnsafeRawPointer(zb)
-            let dst = UnsafeMutableRawPointer(ob)
-            let stride = MemoryLayout<S>.stride
-            let zero = SIMD4<S>(repeating: 0)
-            var i = 0
-            while i + 4 <= n {
-                let x = src.loadUnaligned(fromByteOffset: i &* stride, as: SIMD4<S>.self)
-                dst.storeBytes(
-                    of: zero.replacing(with: x, where: x .> zero), toByteOffset: i &* stride, as: SIMD4<S>.self)
-                i &+= 4
-            }
-            while i < n {
-                ob[i] = zb[i] > 0 ? zb[i] : 0
-                i &+= 1
-            }
+            for i in 0..<n { ob[i] = zb[i] > 0 ? zb[i] : 0 }
         case .linear:
             _ = out.update(fromContentsOf: z)
         default:
@@ -117,30 +105,14 @@ public enum Activation: Sendable, Equatable, Hashable {
         let n = z.count
         switch self {
         case .relu:
-            // Branch-free, four lanes at a time: the compare gives a mask that selects
-            // z or 0 and 1 or 0 (NaN compares false, so σ(NaN) = 0 as in the scalar form).
+            // Branch-free selects in a plain loop the compiler vectorizes (NaN compares
+            // false, so σ(NaN) = 0 as in the scalar form).
             guard let zb = z.baseAddress, let ob = out.baseAddress, let sb = slope.baseAddress else { return }
-            let src = UnsafeRawPointer(zb)
-            let dst = UnsafeMutableRawPointer(ob)
-            let sl = UnsafeMutableRawPointer(sb)
-            let stride = MemoryLayout<S>.stride
-            let zero = SIMD4<S>(repeating: 0)
-            let one = SIMD4<S>(repeating: 1)
-            var i = 0
-            while i + 4 <= n {
-                let x = src.loadUnaligned(fromByteOffset: i &* stride, as: SIMD4<S>.self)
-                let positive = x .> zero
-                dst.storeBytes(
-                    of: zero.replacing(with: x, where: positive), toByteOffset: i &* stride, as: SIMD4<S>.self)
-                sl.storeBytes(
-                    of: zero.replacing(with: one, where: positive), toByteOffset: i &* stride, as: SIMD4<S>.self)
-                i &+= 4
-            }
-            while i < n {
+            for i in 0..<n {
                 let x = zb[i]
-                ob[i] = x > 0 ? x : 0
-                sb[i] = x > 0 ? 1 : 0
-                i &+= 1
+                let positive = x > 0
+                ob[i] = positive ? x : 0
+                sb[i] = positive ? 1 : 0
             }
         case .linear:
             for i in 0..<n {

@@ -185,39 +185,22 @@ extension Backprop {
     }
 }
 
-/// d[i] ← d[i]·factor(s[i]) (same counts), four lanes at a time; the factor is s[i]
-/// itself unless `lanes` and `scalar` (which must agree) say otherwise.
+/// d[i] ← d[i]·factor(s[i]) (same counts; the factor is s[i] itself by default). A plain
+/// loop over raw pointers, which the compiler vectorizes for Double and Float alike.
 @inline(__always)
 func multiplyElementwise<S: TrainingScalar>(
-    _ d: UnsafeMutableBufferPointer<S>, by s: UnsafeBufferPointer<S>,
-    lanes: (SIMD4<S>) -> SIMD4<S> = { $0 }, scalar: (S) -> S = { $0 }
+    _ d: UnsafeMutableBufferPointer<S>, by s: UnsafeBufferPointer<S>, factor: (S) -> S = { $0 }
 ) {
     precondition(d.count == s.count, "elementwise product of buffers of different lengths")
     guard let db = d.baseAddress, let sb = s.baseAddress else { return }
-    let n = d.count
-    let dr = UnsafeMutableRawPointer(db)
-    let sr = UnsafeRawPointer(sb)
-    let stride = MemoryLayout<S>.stride
-    var i = 0
-    while i + 4 <= n {
-        let x = dr.loadUnaligned(fromByteOffset: i &* stride, as: SIMD4<S>.self)
-        let y = sr.loadUnaligned(fromByteOffset: i &* stride, as: SIMD4<S>.self)
-        dr.storeBytes(of: x * lanes(y), toByteOffset: i &* stride, as: SIMD4<S>.self)
-        i &+= 4
-    }
-    while i < n {
-        db[i] *= scalar(sb[i])
-        i &+= 1
-    }
+    for i in 0..<d.count { db[i] *= factor(sb[i]) }
 }
 
 /// d[i] ← d[i]·(a[i] > 0 ? 1 : 0) (same counts): ReLU's σ′ recovered from σ, as a
 /// product so that non-finite deltas propagate exactly as with stored slopes.
 @inline(__always)
 func multiplyByPositiveIndicator<S: TrainingScalar>(_ d: UnsafeMutableBufferPointer<S>, of a: UnsafeBufferPointer<S>) {
-    let zero = SIMD4<S>(repeating: 0)
-    let one = SIMD4<S>(repeating: 1)
-    multiplyElementwise(d, by: a, lanes: { zero.replacing(with: one, where: $0 .> zero) }, scalar: { $0 > 0 ? 1 : 0 })
+    multiplyElementwise(d, by: a, factor: { $0 > 0 ? 1 : 0 })
 }
 
 /// m[i, :] += v for every row i (v is 1 × columns).
