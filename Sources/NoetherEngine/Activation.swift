@@ -79,65 +79,40 @@ public enum Activation: Sendable, Equatable, Hashable {
     }
 
     /// Writes σ(z) into `value` (same count as `z`); no slopes. ReLU and linear only
-    /// need this fast path; other activations take the scalar form.
-    func applyValue(_ z: UnsafeBufferPointer<Double>, value out: UnsafeMutableBufferPointer<Double>) {
+    /// need this fast path; other activations take the scalar form (in Double, rounded
+    /// to the buffer's precision for Float).
+    func applyValue<S: TrainingScalar>(_ z: UnsafeBufferPointer<S>, value out: UnsafeMutableBufferPointer<S>) {
         let n = z.count
         switch self {
         case .relu:
+            // A plain loop over raw pointers, which the compiler vectorizes for Double and
+            // Float alike (generic SIMD masks do not lower to vector instructions).
             guard let zb = z.baseAddress, let ob = out.baseAddress else { return }
-            let src = UnsafeRawPointer(zb)
-            let dst = UnsafeMutableRawPointer(ob)
-            let zero = SIMD4<Double>(repeating: 0)
-            var i = 0
-            while i + 4 <= n {
-                let x = src.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
-                dst.storeBytes(
-                    of: zero.replacing(with: x, where: x .> zero), toByteOffset: i &* 8, as: SIMD4<Double>.self)
-                i &+= 4
-            }
-            while i < n {
-                ob[i] = zb[i] > 0 ? zb[i] : 0
-                i &+= 1
-            }
+            for i in 0..<n { ob[i] = zb[i] > 0 ? zb[i] : 0 }
         case .linear:
             _ = out.update(fromContentsOf: z)
         default:
-            for i in 0..<n { out[i] = value(z[i]) }
+            for i in 0..<n { out[i] = S(value(Double(z[i]))) }
         }
     }
 
     /// Writes σ(z) into `value` and σ′(z) into `slope` for every element of `z`
     /// (all three the same count). One pass, no allocation.
-    func apply(
-        _ z: UnsafeBufferPointer<Double>, value out: UnsafeMutableBufferPointer<Double>,
-        slope: UnsafeMutableBufferPointer<Double>
+    func apply<S: TrainingScalar>(
+        _ z: UnsafeBufferPointer<S>, value out: UnsafeMutableBufferPointer<S>,
+        slope: UnsafeMutableBufferPointer<S>
     ) {
         let n = z.count
         switch self {
         case .relu:
-            // Branch-free, four lanes at a time: the compare gives a mask that selects
-            // z or 0 and 1 or 0 (NaN compares false, so σ(NaN) = 0 as in the scalar form).
+            // Branch-free selects in a plain loop the compiler vectorizes (NaN compares
+            // false, so σ(NaN) = 0 as in the scalar form).
             guard let zb = z.baseAddress, let ob = out.baseAddress, let sb = slope.baseAddress else { return }
-            let src = UnsafeRawPointer(zb)
-            let dst = UnsafeMutableRawPointer(ob)
-            let sl = UnsafeMutableRawPointer(sb)
-            let zero = SIMD4<Double>(repeating: 0)
-            let one = SIMD4<Double>(repeating: 1)
-            var i = 0
-            while i + 4 <= n {
-                let x = src.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
-                let positive = x .> zero
-                dst.storeBytes(
-                    of: zero.replacing(with: x, where: positive), toByteOffset: i &* 8, as: SIMD4<Double>.self)
-                sl.storeBytes(
-                    of: zero.replacing(with: one, where: positive), toByteOffset: i &* 8, as: SIMD4<Double>.self)
-                i &+= 4
-            }
-            while i < n {
+            for i in 0..<n {
                 let x = zb[i]
-                ob[i] = x > 0 ? x : 0
-                sb[i] = x > 0 ? 1 : 0
-                i &+= 1
+                let positive = x > 0
+                ob[i] = positive ? x : 0
+                sb[i] = positive ? 1 : 0
             }
         case .linear:
             for i in 0..<n {
@@ -146,8 +121,8 @@ public enum Activation: Sendable, Equatable, Hashable {
             }
         default:
             for i in 0..<n {
-                out[i] = value(z[i])
-                slope[i] = derivative(z[i])
+                out[i] = S(value(Double(z[i])))
+                slope[i] = S(derivative(Double(z[i])))
             }
         }
     }
@@ -156,11 +131,8 @@ public enum Activation: Sendable, Equatable, Hashable {
 @inline(__always)
 func standardNormalDensity(_ z: Double) -> Double { 0.3989422804014327 * exp(-0.5 * z * z) }
 
-/// Shortest round-tripping text of a number, without a trailing ".0" for integers;
-/// any NaN is `nan` (Swift would print a NaN with its sign bit, as x86's 0/0 has
-/// it, as "-nan").
+/// Shortest round-tripping text of a number, without a trailing ".0" for integers.
 public func formatShort(_ x: Double) -> String {
-    if x.isNaN { return "nan" }
     if x.isFinite, x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
     return "\(x)"
 }

@@ -9,17 +9,22 @@
 /// - `probabilities`      softmax(F) when the loss has a cross-entropy part
 /// - `weightGradients[l]`, `biasGradients[l]` ∂L/∂W_l, ∂L/∂b_l
 /// `deltas[l]` holds ∂L/∂Z_l during the backward pass.
-public struct Backprop: Sendable {
+///
+/// Generic over the precision (`TrainingScalar`): `Backprop` is the Double pass every
+/// caller uses; a float32 run (`train(…, precision="float32")`) uses
+/// `BackpropOf<Float>`, the same code with its products in `cblas_sgemm`.
+public struct BackpropOf<Scalar: TrainingScalar>: Sendable {
+    public typealias Values = DenseMatrix<Scalar>
     public let architecture: Architecture
     public let batchSize: Int
-    public var preActivations: [Matrix]
-    public var activations: [Matrix]
-    public var slopes: [Matrix]
-    public var deltas: [Matrix]
-    public var outputGradient: Matrix
-    public var probabilities: Matrix
-    public var weightGradients: [Matrix]
-    public var biasGradients: [Matrix]?
+    public var preActivations: [Values]
+    public var activations: [Values]
+    public var slopes: [Values]
+    public var deltas: [Values]
+    public var outputGradient: Values
+    public var probabilities: Values
+    public var weightGradients: [Values]
+    public var biasGradients: [Values]?
     /// Whether `forward` fills `slopes` (default). The training loop turns this off:
     /// for ReLU and linear networks σ′ follows from the activations (σ′(z) = 1 exactly
     /// when σ(z) > 0, or always), so the forward pass skips one n×m store per hidden
@@ -38,36 +43,36 @@ public struct Backprop: Sendable {
         self.batchSize = n
         let sizes = architecture.sizes
         let layers = architecture.layerCount
-        preActivations = (0..<layers).map { Matrix(rows: n, columns: sizes[$0 + 1]) }
-        activations = (0..<layers).map { Matrix(rows: n, columns: $0 < layers - 1 ? sizes[$0 + 1] : 0) }
+        preActivations = (0..<layers).map { Values(rows: n, columns: sizes[$0 + 1]) }
+        activations = (0..<layers).map { Values(rows: n, columns: $0 < layers - 1 ? sizes[$0 + 1] : 0) }
         slopes = activations
         deltas = preActivations
-        outputGradient = Matrix(rows: n, columns: sizes[layers])
+        outputGradient = Values(rows: n, columns: sizes[layers])
         probabilities = outputGradient
-        weightGradients = (0..<layers).map { Matrix(rows: sizes[$0 + 1], columns: sizes[$0]) }
-        biasGradients = architecture.hasBias ? (0..<layers).map { Matrix(rows: 1, columns: sizes[$0 + 1]) } : nil
+        weightGradients = (0..<layers).map { Values(rows: sizes[$0 + 1], columns: sizes[$0]) }
+        biasGradients = architecture.hasBias ? (0..<layers).map { Values(rows: 1, columns: sizes[$0 + 1]) } : nil
     }
 
     /// The network outputs F = Z_{L−1} of the last forward pass (n × K).
-    public var outputs: Matrix { preActivations[architecture.layerCount - 1] }
+    public var outputs: Values { preActivations[architecture.layerCount - 1] }
 
     /// Forward pass only: fills Z, A and σ′ for `inputs` (n × d).
-    public mutating func forward(_ parameters: Parameters, inputs x: Matrix) {
+    public mutating func forward(_ parameters: ParameterSet<Scalar>, inputs x: Values) {
         let layers = architecture.layerCount
         let activation = architecture.activation
         let fuse = fusesElementwise && !keepsSlopes && activation == .relu && parameters.biases == nil
         for l in 0..<layers {
             if fuse && l < layers - 1
-                && SmallProducts.productReLU(
+                && Scalar.fusedProductReLU(
                     l == 0 ? x : activations[l - 1], parameters.weights[l], into: &preActivations[l],
                     activations: &activations[l])
             {
                 continue
             }
             if l == 0 {
-                Matrix.gemm(.none, x, .transposed, parameters.weights[0], into: &preActivations[0])
+                Values.gemm(.none, x, .transposed, parameters.weights[0], into: &preActivations[0])
             } else {
-                Matrix.gemm(.none, activations[l - 1], .transposed, parameters.weights[l], into: &preActivations[l])
+                Values.gemm(.none, activations[l - 1], .transposed, parameters.weights[l], into: &preActivations[l])
             }
             if let biases = parameters.biases { addRowVector(biases[l], to: &preActivations[l]) }
             if l < layers - 1 {
@@ -86,17 +91,11 @@ public struct Backprop: Sendable {
         }
     }
 
-    /// Forward and backward pass at `parameters` on `data`: returns the loss and leaves
-    /// ∂L/∂θ in `weightGradients` / `biasGradients`. Cost: about 3× the forward gemms.
-    public mutating func evaluate(_ parameters: Parameters, data: Dataset, loss: Loss) -> Double {
-        evaluate(parameters, inputs: data.inputs, targets: data.targets, labels: data.labels, loss: loss)
-    }
-
     /// Forward and backward pass on explicit `inputs` (batchSize × d), `targets`
     /// (batchSize × K) and `labels` (batchSize entries, required when the loss needs
     /// them), e.g. a mini-batch gathered into preallocated buffers. Never allocates.
     public mutating func evaluate(
-        _ parameters: Parameters, inputs: Matrix, targets: Matrix, labels: [Int]?,
+        _ parameters: ParameterSet<Scalar>, inputs: Values, targets: Values, labels: [Int]?,
         loss: Loss
     ) -> Double {
         forward(parameters, inputs: inputs)
@@ -112,24 +111,24 @@ public struct Backprop: Sendable {
     }
 
     /// Backpropagates `deltas[L−1]` = ∂L/∂F through the stored forward pass.
-    public mutating func backward(_ parameters: Parameters, inputs x: Matrix) {
+    public mutating func backward(_ parameters: ParameterSet<Scalar>, inputs x: Values) {
         let layers = architecture.layerCount
         for l in stride(from: layers - 1, through: 0, by: -1) {
             if l == 0 {
-                Matrix.gemm(.transposed, deltas[0], .none, x, into: &weightGradients[0])
+                Values.gemm(.transposed, deltas[0], .none, x, into: &weightGradients[0])
             } else {
-                Matrix.gemm(.transposed, deltas[l], .none, activations[l - 1], into: &weightGradients[l])
+                Values.gemm(.transposed, deltas[l], .none, activations[l - 1], into: &weightGradients[l])
             }
             if biasGradients != nil { columnSums(deltas[l], into: &biasGradients![l]) }
             if l > 0 {
                 let activation = architecture.activation
                 if fusesElementwise && !keepsSlopes && activation == .relu
-                    && SmallProducts.productMasked(
+                    && Scalar.fusedProductMasked(
                         deltas[l], parameters.weights[l], into: &deltas[l - 1], mask: activations[l - 1])
                 {
                     continue
                 }
-                Matrix.gemm(.none, deltas[l], .none, parameters.weights[l], into: &deltas[l - 1])
+                Values.gemm(.none, deltas[l], .none, parameters.weights[l], into: &deltas[l - 1])
                 if !keepsSlopes && activation.slopeFollowsFromValue {
                     if activation == .relu {
                         deltas[l - 1].storage.withUnsafeMutableBufferPointer { d in
@@ -147,11 +146,11 @@ public struct Backprop: Sendable {
         }
     }
 
-    /// ||∂L/∂W_l||²_F for every layer, from the last `evaluate`.
+    /// ||∂L/∂W_l||²_F for every layer, from the last `evaluate` (accumulated in Double).
     public var weightGradientSquaredNorms: [Double] { weightGradients.map(\.squaredNorm) }
 
     /// The full gradient as parameters-shaped values.
-    public var gradient: Parameters { Parameters(weights: weightGradients, biases: biasGradients) }
+    public var gradient: ParameterSet<Scalar> { ParameterSet(weights: weightGradients, biases: biasGradients) }
 
     /// Fraction of samples whose largest output is their label (classification only).
     public func accuracy(labels: [Int]) -> Double {
@@ -175,42 +174,37 @@ public struct Backprop: Sendable {
     }
 }
 
-/// d[i] ← d[i]·factor(s[i]) (same counts), four lanes at a time; the factor is s[i]
-/// itself unless `lanes` and `scalar` (which must agree) say otherwise.
+/// The forward and backward pass in Double, the engine's precision.
+public typealias Backprop = BackpropOf<Double>
+
+extension Backprop {
+    /// Forward and backward pass at `parameters` on `data`: returns the loss and leaves
+    /// ∂L/∂θ in `weightGradients` / `biasGradients`. Cost: about 3× the forward gemms.
+    public mutating func evaluate(_ parameters: Parameters, data: Dataset, loss: Loss) -> Double {
+        evaluate(parameters, inputs: data.inputs, targets: data.targets, labels: data.labels, loss: loss)
+    }
+}
+
+/// d[i] ← d[i]·factor(s[i]) (same counts; the factor is s[i] itself by default). A plain
+/// loop over raw pointers, which the compiler vectorizes for Double and Float alike.
 @inline(__always)
-func multiplyElementwise(
-    _ d: UnsafeMutableBufferPointer<Double>, by s: UnsafeBufferPointer<Double>,
-    lanes: (SIMD4<Double>) -> SIMD4<Double> = { $0 }, scalar: (Double) -> Double = { $0 }
+func multiplyElementwise<S: TrainingScalar>(
+    _ d: UnsafeMutableBufferPointer<S>, by s: UnsafeBufferPointer<S>, factor: (S) -> S = { $0 }
 ) {
     precondition(d.count == s.count, "elementwise product of buffers of different lengths")
     guard let db = d.baseAddress, let sb = s.baseAddress else { return }
-    let n = d.count
-    let dr = UnsafeMutableRawPointer(db)
-    let sr = UnsafeRawPointer(sb)
-    var i = 0
-    while i + 4 <= n {
-        let x = dr.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
-        let y = sr.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
-        dr.storeBytes(of: x * lanes(y), toByteOffset: i &* 8, as: SIMD4<Double>.self)
-        i &+= 4
-    }
-    while i < n {
-        db[i] *= scalar(sb[i])
-        i &+= 1
-    }
+    for i in 0..<d.count { db[i] *= factor(sb[i]) }
 }
 
 /// d[i] ← d[i]·(a[i] > 0 ? 1 : 0) (same counts): ReLU's σ′ recovered from σ, as a
 /// product so that non-finite deltas propagate exactly as with stored slopes.
 @inline(__always)
-func multiplyByPositiveIndicator(_ d: UnsafeMutableBufferPointer<Double>, of a: UnsafeBufferPointer<Double>) {
-    let zero = SIMD4<Double>(repeating: 0)
-    let one = SIMD4<Double>(repeating: 1)
-    multiplyElementwise(d, by: a, lanes: { zero.replacing(with: one, where: $0 .> zero) }, scalar: { $0 > 0 ? 1 : 0 })
+func multiplyByPositiveIndicator<S: TrainingScalar>(_ d: UnsafeMutableBufferPointer<S>, of a: UnsafeBufferPointer<S>) {
+    multiplyElementwise(d, by: a, factor: { $0 > 0 ? 1 : 0 })
 }
 
 /// m[i, :] += v for every row i (v is 1 × columns).
-func addRowVector(_ v: Matrix, to m: inout Matrix) {
+func addRowVector<S: TrainingScalar>(_ v: DenseMatrix<S>, to m: inout DenseMatrix<S>) {
     let c = m.columns
     v.storage.withUnsafeBufferPointer { b in
         m.storage.withUnsafeMutableBufferPointer { z in
@@ -223,7 +217,7 @@ func addRowVector(_ v: Matrix, to m: inout Matrix) {
 }
 
 /// out[0, j] = Σ_i m[i, j].
-func columnSums(_ m: Matrix, into out: inout Matrix) {
+func columnSums<S: TrainingScalar>(_ m: DenseMatrix<S>, into out: inout DenseMatrix<S>) {
     let c = m.columns
     m.storage.withUnsafeBufferPointer { z in
         out.storage.withUnsafeMutableBufferPointer { o in

@@ -44,25 +44,28 @@ public enum Loss: Sendable, Equatable, Hashable {
     /// Computes the loss at outputs `f` and writes ∂L/∂F into `gradient` (same shape).
     /// When the loss has a cross-entropy part, the softmax probabilities are written
     /// into `probabilities` (n×K), which curvature products reuse. Never allocates.
+    /// Generic over the precision: a float32 run computes the loss, its sums and the
+    /// softmax in Float (libm's `expf`/`logf`); the value is returned as a Double.
     ///
     /// - Parameters:
     ///   - targets: n×K (one-hot for classification).
     ///   - labels: class of each sample; required when `needsLabels`.
-    public func evaluate(
-        outputs f: Matrix, targets: Matrix, labels: [Int]?,
-        gradient: inout Matrix, probabilities: inout Matrix
+    public func evaluate<S: TrainingScalar>(
+        outputs f: DenseMatrix<S>, targets: DenseMatrix<S>, labels: [Int]?,
+        gradient: inout DenseMatrix<S>, probabilities: inout DenseMatrix<S>
     ) -> Double {
         let n = f.rows
         let k = f.columns
-        let (wm, wc) = weights
-        var total = 0.0
+        let wm = S(weights.mse)
+        let wc = S(weights.ce)
+        var total: S = 0
         f.storage.withUnsafeBufferPointer { fp in
             targets.storage.withUnsafeBufferPointer { yp in
                 gradient.storage.withUnsafeMutableBufferPointer { gp in
                     probabilities.storage.withUnsafeMutableBufferPointer { pp in
                         if wm != 0 {
-                            let scale = 1.0 / Double(n * k)
-                            var sum = 0.0
+                            let scale = 1 / S(n * k)
+                            var sum: S = 0
                             for i in 0..<(n * k) {
                                 let r = fp[i] - yp[i]
                                 sum += r * r
@@ -73,24 +76,24 @@ public enum Loss: Sendable, Equatable, Hashable {
                             for i in 0..<(n * k) { gp[i] = 0 }
                         }
                         if wc != 0, let labels {
-                            let invN = 1.0 / Double(n)
-                            var sum = 0.0
+                            let invN = 1 / S(n)
+                            var sum: S = 0
                             // exp(F_ij − max_j F_ij) for all entries at once: Noether's
                             // vectorized exp (within 1 ulp of libm's), or libm's per entry.
                             for i in 0..<n {
                                 let row = i * k
-                                var mx = -Double.infinity
+                                var mx = -S.infinity
                                 for j in 0..<k { mx = Swift.max(mx, fp[row + j]) }
                                 for j in 0..<k { pp[row + j] = fp[row + j] - mx }
                             }
-                            vectorExp(UnsafeMutableBufferPointer(rebasing: pp[0..<(n * k)]))
+                            S.exponentiate(UnsafeMutableBufferPointer(rebasing: pp[0..<(n * k)]))
                             for i in 0..<n {
                                 let row = i * k
-                                var mx = -Double.infinity
+                                var mx = -S.infinity
                                 for j in 0..<k { mx = Swift.max(mx, fp[row + j]) }
-                                var z = 0.0
+                                var z: S = 0
                                 for j in 0..<k { z += pp[row + j] }
-                                let logZ = mx + log(z)
+                                let logZ = mx + S.logarithm(z)
                                 let invZ = 1 / z
                                 for j in 0..<k { pp[row + j] *= invZ }
                                 let y = labels[i]
@@ -104,7 +107,7 @@ public enum Loss: Sendable, Equatable, Hashable {
                 }
             }
         }
-        return total
+        return Double(total)
     }
 
     /// dG = M·dF, the loss's output Hessian applied to a perturbation `dF` of the

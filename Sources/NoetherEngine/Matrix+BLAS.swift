@@ -8,16 +8,17 @@ public enum Transpose: Sendable {
     var cblas: CBLAS_TRANSPOSE { self == .none ? CblasNoTrans : CblasTrans }
 }
 
-extension Matrix {
-    /// C ← α·op(A)·op(B) + β·C by `cblas_dgemm` (row-major).
+extension DenseMatrix {
+    /// C ← α·op(A)·op(B) + β·C by `cblas_dgemm` (row-major; `cblas_sgemm` for Float,
+    /// see `TrainingScalar.gemm`).
     ///
     /// `C` must already have the shape of the product; it is overwritten when β = 0
     /// (its previous contents are then ignored, NaN included). Never allocates when
     /// `C` is uniquely referenced. Cost: 2·m·n·k flops.
     public static func gemm(
-        _ transA: Transpose = .none, _ a: Matrix,
-        _ transB: Transpose = .none, _ b: Matrix,
-        into c: inout Matrix, alpha: Double = 1, beta: Double = 0
+        _ transA: Transpose = .none, _ a: DenseMatrix,
+        _ transB: Transpose = .none, _ b: DenseMatrix,
+        into c: inout DenseMatrix, alpha: Scalar = 1, beta: Scalar = 0
     ) {
         let m = transA == .none ? a.rows : a.columns
         let k = transA == .none ? a.columns : a.rows
@@ -36,7 +37,7 @@ extension Matrix {
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 c.storage.withUnsafeMutableBufferPointer { pc in
-                    gemmStrided(
+                    Scalar.gemm(
                         transA, pa.baseAddress!, lda: lda, transB, pb.baseAddress!, ldb: ldb,
                         pc.baseAddress!, ldc: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta)
                 }
@@ -45,33 +46,33 @@ extension Matrix {
     }
 
     /// op(A)·op(B) as a new matrix.
-    public static func product(_ transA: Transpose = .none, _ a: Matrix, _ transB: Transpose = .none, _ b: Matrix)
-        -> Matrix
-    {
+    public static func product(
+        _ transA: Transpose = .none, _ a: DenseMatrix, _ transB: Transpose = .none, _ b: DenseMatrix
+    ) -> DenseMatrix {
         let m = transA == .none ? a.rows : a.columns
         let n = transB == .none ? b.columns : b.rows
-        var c = Matrix(rows: m, columns: n)
+        var c = DenseMatrix(rows: m, columns: n)
         gemm(transA, a, transB, b, into: &c)
         return c
     }
 
-    public static func * (lhs: Matrix, rhs: Matrix) -> Matrix { product(.none, lhs, .none, rhs) }
+    public static func * (lhs: DenseMatrix, rhs: DenseMatrix) -> DenseMatrix { product(.none, lhs, .none, rhs) }
 
-    /// self ← self + α·X (`cblas_daxpy`; shapes must match).
-    public mutating func add(_ x: Matrix, scaledBy alpha: Double = 1) {
+    /// self ← self + α·X (`cblas_daxpy` / `cblas_saxpy`; shapes must match).
+    public mutating func add(_ x: DenseMatrix, scaledBy alpha: Scalar = 1) {
         precondition(x.count == count, "shape mismatch in add")
-        let n = blasint(count)
+        let n = count
+        if n == 0 { return }
         x.storage.withUnsafeBufferPointer { px in
-            storage.withUnsafeMutableBufferPointer { py in
-                cblas_daxpy(n, alpha, px.baseAddress, 1, py.baseAddress, 1)
-            }
+            storage.withUnsafeMutableBufferPointer { py in Scalar.axpy(n, alpha, px.baseAddress!, py.baseAddress!) }
         }
     }
 
     /// self ← α·self.
-    public mutating func scale(by alpha: Double) {
-        let n = blasint(count)
-        storage.withUnsafeMutableBufferPointer { p in cblas_dscal(n, alpha, p.baseAddress, 1) }
+    public mutating func scale(by alpha: Scalar) {
+        let n = count
+        if n == 0 { return }
+        storage.withUnsafeMutableBufferPointer { p in Scalar.scal(n, alpha, p.baseAddress!) }
     }
 }
 

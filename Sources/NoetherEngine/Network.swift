@@ -28,16 +28,22 @@ public struct Architecture: Sendable, Equatable, Hashable {
 /// the architecture has biases, one bias vector per layer (stored as 1×out).
 ///
 /// Flattened order (for Hessians and vectors over θ): W₁ row-major, b₁, W₂, b₂, ….
-public struct Parameters: Sendable, Equatable {
-    public var weights: [Matrix]
-    public var biases: [Matrix]?
+public struct ParameterSet<Scalar: TrainingScalar>: Sendable, Equatable {
+    public var weights: [DenseMatrix<Scalar>]
+    public var biases: [DenseMatrix<Scalar>]?
 
-    public init(weights: [Matrix], biases: [Matrix]?) {
+    public init(weights: [DenseMatrix<Scalar>], biases: [DenseMatrix<Scalar>]?) {
         self.weights = weights
         self.biases = biases
     }
 
-    /// ||W_l||²_F for every layer.
+    /// The same parameters in another precision (rounded to nearest when narrowing).
+    public init<Other>(converting other: ParameterSet<Other>) {
+        weights = other.weights.map { DenseMatrix(converting: $0) }
+        biases = other.biases?.map { DenseMatrix(converting: $0) }
+    }
+
+    /// ||W_l||²_F for every layer (accumulated in Double).
     public var weightSquaredNorms: [Double] { weights.map(\.squaredNorm) }
 
     /// C_l = ||W_{l+1}||² − ||W_l||² for l = 1 … L−1 (weights only, biases never enter).
@@ -52,7 +58,12 @@ public struct Parameters: Sendable, Equatable {
 
     /// Total number of scalars.
     public var count: Int { weights.reduce(0) { $0 + $1.count } + (biases?.reduce(0) { $0 + $1.count } ?? 0) }
+}
 
+/// The parameters of a network in Double, the engine's precision.
+public typealias Parameters = ParameterSet<Double>
+
+extension Parameters {
     /// The parameters as one vector in the documented order.
     public var flattened: [Double] {
         var v = [Double]()

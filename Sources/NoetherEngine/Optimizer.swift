@@ -132,7 +132,12 @@ public struct Optimizer: Sendable, Equatable, Hashable {
 /// The per-run state of an optimizer (momentum buffers, Adam moments, the step
 /// count) and the in-place update. `step` never allocates: every buffer is
 /// allocated in `init` with the shapes of the parameters.
-public struct OptimizerState: Sendable {
+///
+/// Generic over the precision: a float32 run keeps its buffers and does its update
+/// arithmetic in Float (η, β, wd, ε and Adam's bias corrections rounded to Float, as
+/// PyTorch's float32 tensors do), and ||Δθ_l||² is summed in Double.
+public struct OptimizerStateOf<Scalar: TrainingScalar>: Sendable {
+    public typealias Values = DenseMatrix<Scalar>
     public let optimizer: Optimizer
     /// Number of updates applied so far.
     public private(set) var stepCount = 0
@@ -145,16 +150,16 @@ public struct OptimizerState: Sendable {
     public var tracksUpdateNorms: Bool { !optimizer.satisfiesDriftIdentity }
 
     // First moment / velocity and second moment, per layer (weights, then biases).
-    private var first: [Matrix]
-    private var firstBias: [Matrix]
-    private var second: [Matrix]
-    private var secondBias: [Matrix]
+    private var first: [Values]
+    private var firstBias: [Values]
+    private var second: [Values]
+    private var secondBias: [Values]
 
-    public init(optimizer: Optimizer, parameters: Parameters) {
+    public init(optimizer: Optimizer, parameters: ParameterSet<Scalar>) {
         self.optimizer = optimizer
         let layers = parameters.weights.count
         updateSquaredNorms = [Double](repeating: 0, count: layers)
-        func zeros(_ ms: [Matrix]) -> [Matrix] { ms.map { Matrix(rows: $0.rows, columns: $0.columns) } }
+        func zeros(_ ms: [Values]) -> [Values] { ms.map { Values(rows: $0.rows, columns: $0.columns) } }
         switch optimizer.method {
         case .gradientDescent, .stochastic:
             first = []
@@ -175,15 +180,17 @@ public struct OptimizerState: Sendable {
     }
 
     /// θ ← update(θ, g) in place, with g the gradient left in `bp` by its last evaluation.
-    public mutating func step(_ parameters: inout Parameters, gradient bp: Backprop) {
+    public mutating func step(_ parameters: inout ParameterSet<Scalar>, gradient bp: BackpropOf<Scalar>) {
         step(&parameters, weightGradients: bp.weightGradients, biasGradients: bp.biasGradients)
     }
 
     /// θ ← update(θ, g) in place, for gradients shaped like the parameters.
-    public mutating func step(_ parameters: inout Parameters, weightGradients: [Matrix], biasGradients: [Matrix]?) {
+    public mutating func step(
+        _ parameters: inout ParameterSet<Scalar>, weightGradients: [Values], biasGradients: [Values]?
+    ) {
         stepCount += 1
-        let eta = optimizer.learningRate
-        let wd = optimizer.weightDecay
+        let eta = Scalar(optimizer.learningRate)
+        let wd = Scalar(optimizer.weightDecay)
         let layers = parameters.weights.count
         switch optimizer.method {
         case .gradientDescent, .stochastic:
@@ -205,18 +212,20 @@ public struct OptimizerState: Sendable {
             for l in 0..<layers {
                 updateSquaredNorms[l] = Self.momentumStep(
                     &parameters.weights[l], weightGradients[l], &first[l],
-                    eta: eta, wd: wd, beta: beta, nesterov: nesterov)
+                    eta: eta, wd: wd, beta: Scalar(beta), nesterov: nesterov)
                 if parameters.biases != nil {
                     _ = Self.momentumStep(
                         &parameters.biases![l], biasGradients![l], &firstBias[l],
-                        eta: eta, wd: wd, beta: beta, nesterov: nesterov)
+                        eta: eta, wd: wd, beta: Scalar(beta), nesterov: nesterov)
                 }
             }
         case .adam(let beta1, let beta2, let eps):
             let t = Double(stepCount)
-            let stepSize = eta / (1 - pow(beta1, t))
+            let stepSize = optimizer.learningRate / (1 - pow(beta1, t))
             let bc2Sqrt = (1 - pow(beta2, t)).squareRoot()
-            let c = AdamConstants(beta1: beta1, beta2: beta2, eps: eps, wd: wd, stepSize: stepSize, bc2Sqrt: bc2Sqrt)
+            let c = AdamConstants(
+                beta1: Scalar(beta1), beta2: Scalar(beta2), eps: Scalar(eps), wd: wd, stepSize: Scalar(stepSize),
+                bc2Sqrt: Scalar(bc2Sqrt))
             for l in 0..<layers {
                 updateSquaredNorms[l] = Self.adamStep(
                     &parameters.weights[l], weightGradients[l], &first[l], &second[l], c)
@@ -228,7 +237,7 @@ public struct OptimizerState: Sendable {
     }
 
     /// d = g + wd·θ; θ ← θ − η·d. Returns ||η·d||².
-    private static func decayedStep(_ theta: inout Matrix, _ g: Matrix, eta: Double, wd: Double) -> Double {
+    private static func decayedStep(_ theta: inout Values, _ g: Values, eta: Scalar, wd: Scalar) -> Double {
         var norm = 0.0
         g.storage.withUnsafeBufferPointer { gp in
             theta.storage.withUnsafeMutableBufferPointer { tp in
@@ -236,7 +245,8 @@ public struct OptimizerState: Sendable {
                     let d = gp[i] + wd * tp[i]
                     let u = eta * d
                     tp[i] -= u
-                    norm += u * u
+                    let w = Double(u)
+                    norm += w * w
                 }
             }
         }
@@ -245,8 +255,8 @@ public struct OptimizerState: Sendable {
 
     /// d = g + wd·θ; v ← β·v + d; d ← d + β·v (Nesterov) or d ← v; θ ← θ − η·d.
     private static func momentumStep(
-        _ theta: inout Matrix, _ g: Matrix, _ v: inout Matrix,
-        eta: Double, wd: Double, beta: Double, nesterov: Bool
+        _ theta: inout Values, _ g: Values, _ v: inout Values,
+        eta: Scalar, wd: Scalar, beta: Scalar, nesterov: Bool
     ) -> Double {
         var norm = 0.0
         g.storage.withUnsafeBufferPointer { gp in
@@ -260,7 +270,8 @@ public struct OptimizerState: Sendable {
                         d = nesterov ? d + beta * b : b
                         let u = eta * d
                         tp[i] -= u
-                        norm += u * u
+                        let w = Double(u)
+                        norm += w * w
                     }
                 }
             }
@@ -269,13 +280,13 @@ public struct OptimizerState: Sendable {
     }
 
     private struct AdamConstants {
-        var beta1, beta2, eps, wd, stepSize, bc2Sqrt: Double
+        var beta1, beta2, eps, wd, stepSize, bc2Sqrt: Scalar
     }
 
     /// PyTorch's single-tensor Adam: d = g + wd·θ; m ← m + (1−β₁)(d − m);
     /// v ← β₂v + (1−β₂)d²; θ ← θ − stepSize·m/(√v/√bc₂ + ε).
     private static func adamStep(
-        _ theta: inout Matrix, _ g: Matrix, _ m: inout Matrix, _ v: inout Matrix,
+        _ theta: inout Values, _ g: Values, _ m: inout Values, _ v: inout Values,
         _ c: AdamConstants
     ) -> Double {
         var norm = 0.0
@@ -294,7 +305,8 @@ public struct OptimizerState: Sendable {
                             vp[i] = vi
                             let u = c.stepSize * (mi / (vi.squareRoot() / c.bc2Sqrt + c.eps))
                             tp[i] -= u
-                            norm += u * u
+                            let w = Double(u)
+                            norm += w * w
                         }
                     }
                 }
@@ -303,3 +315,6 @@ public struct OptimizerState: Sendable {
         return norm
     }
 }
+
+/// The optimizer state of a Double run.
+public typealias OptimizerState = OptimizerStateOf<Double>

@@ -31,6 +31,15 @@ public struct TrainingMonitor: Sendable {
 /// not modified; the trained one is `run.network`. Thread-safe: runs share nothing
 /// mutable, so many can train in parallel.
 ///
+/// Precision (`options.precision`): `.float64` computes everything in Double. With
+/// `.float32` the weights, the optimizer's buffers, the forward and backward pass
+/// (`cblas_sgemm`), the loss and the update are Float — θ₀ is rounded to Float first,
+/// and `run.initialNetwork` is that rounded θ₀ — while every sum of the ledger
+/// (||W_l||², ||g_l||², C_l, η²δ_l, the ledger step error) is accumulated in Double
+/// from the Float values, so `ledgerStepError` measures float32's own breaking of
+/// ΔC_l = η²δ_l. Everything the run reports is Double (exact conversions of the Float
+/// values). The sharpness probe and checkpoints see the Float weights widened to Double.
+///
 /// Throws `invalidArgument` / `shapeMismatch` for a bad step count, options, or a
 /// network that does not fit the data or loss (e.g. an sgd batch larger than n).
 public func train(
@@ -45,15 +54,21 @@ public func train(
         throw .invalidArgument("the sgd batch size \(b) exceeds the \(data.count) samples of '\(data.name)'")
     }
     guard data.count >= 1 else { throw .invalidArgument("'\(data.name)' has no samples") }
-    var loop = TrainingLoop(
-        network: network, data: data, optimizer: optimizer, loss: loss, steps: steps,
-        options: options)
-    loop.run(monitor: monitor)
-    return TrainingRun(loop.finish())
+    func run<S: TrainingScalar>(in _: S.Type) -> TrainingRun {
+        var loop = TrainingLoop<S>(
+            network: network, data: data, optimizer: optimizer, loss: loss, steps: steps,
+            options: options)
+        loop.run(monitor: monitor)
+        return TrainingRun(loop.finish())
+    }
+    switch options.precision {
+    case .float64: return run(in: Double.self)
+    case .float32: return run(in: Float.self)
+    }
 }
 
-/// The training loop's state. Every buffer is allocated in `init`.
-private struct TrainingLoop {
+/// The training loop's state, in the run's precision S. Every buffer is allocated in `init`.
+private struct TrainingLoop<S: TrainingScalar> {
     let network: Network
     let data: Dataset
     let optimizer: Optimizer
@@ -68,11 +83,14 @@ private struct TrainingLoop {
     let recordAccuracy: Bool
     let tracksUpdates: Bool
 
-    var parameters: Parameters
-    var state: OptimizerState
+    /// The data's inputs and targets in S (the dataset's own storage for Double).
+    let inputs: DenseMatrix<S>
+    let targets: DenseMatrix<S>
+    var parameters: ParameterSet<S>
+    var state: OptimizerStateOf<S>
     /// Workspaces: the full batch, or the mini-batch (and the short last batch).
-    var workspaces: [Backprop]
-    var batcher: MiniBatcher?
+    var workspaces: [BackpropOf<S>]
+    var batcher: MiniBatcher<S>?
     var current = 0
 
     // Per-step scratch.
@@ -90,7 +108,7 @@ private struct TrainingLoop {
     // Optional features.
     var tracker: PatternTracker?
     /// Full-data Z₁ for the probe when the workspace does not hold it (sgd, final state).
-    var probeZ = Matrix(rows: 0, columns: 0)
+    var probeZ = DenseMatrix<S>(rows: 0, columns: 0)
     var balancesNow: [[Double]] = []
     var balancesNext: [[Double]] = []
     var gradientBalances: [[Double]] = []
@@ -116,18 +134,20 @@ private struct TrainingLoop {
         eta2 = eta * eta
         every = options.every
         recordAccuracy = options.recordAccuracy && data.labels != nil
-        parameters = network.parameters
-        state = OptimizerState(optimizer: optimizer, parameters: parameters)
+        inputs = DenseMatrix(converting: data.inputs)
+        targets = DenseMatrix(converting: data.targets)
+        parameters = ParameterSet(converting: network.parameters)
+        state = OptimizerStateOf(optimizer: optimizer, parameters: parameters)
         tracksUpdates = state.tracksUpdateNorms
         if case .stochastic(let b, let seed) = optimizer.method {
-            let mb = MiniBatcher(data: data, batchSize: b, seed: seed)
-            workspaces = [Backprop(architecture: network.architecture, batchSize: b)]
+            let mb = MiniBatcher<S>(data: data, batchSize: b, seed: seed)
+            workspaces = [BackpropOf(architecture: network.architecture, batchSize: b)]
             if mb.tailSize > 0 {
-                workspaces.append(Backprop(architecture: network.architecture, batchSize: mb.tailSize))
+                workspaces.append(BackpropOf(architecture: network.architecture, batchSize: mb.tailSize))
             }
             batcher = mb
         } else {
-            workspaces = [Backprop(architecture: network.architecture, batchSize: data.count)]
+            workspaces = [BackpropOf(architecture: network.architecture, batchSize: data.count)]
         }
         for w in workspaces.indices { workspaces[w].keepsSlopes = false }
         norms = [Double](repeating: 0, count: layers)
@@ -137,9 +157,12 @@ private struct TrainingLoop {
         predictedNow = conservedNow
 
         let capacity = steps / every + 2
+        // A float32 run starts from θ₀ rounded to Float; the record keeps that θ₀.
+        let start = S.self == Double.self ? network : network.with(parameters: Parameters(converting: parameters))
         record = RunRecord(
-            initialNetwork: network, network: network, datasetName: data.name,
+            initialNetwork: start, network: start, datasetName: data.name,
             optimizer: optimizer, loss: loss)
+        record.precision = options.precision
         record.stepsRequested = steps
         record.every = every
         record.steps.reserveCapacity(capacity)
@@ -168,7 +191,7 @@ private struct TrainingLoop {
 
         if options.patternProbe {
             tracker = PatternTracker(samples: data.count, units: network.architecture.sizes[1], capacity: capacity)
-            probeZ = Matrix(rows: data.count, columns: network.architecture.sizes[1])
+            probeZ = DenseMatrix(rows: data.count, columns: network.architecture.sizes[1])
         }
         if options.neuronBalances {
             let hidden = (0..<pairs).map { network.architecture.sizes[$0 + 1] }
@@ -180,7 +203,10 @@ private struct TrainingLoop {
                 s.reserveCapacity(units * capacity)
                 return s
             }
-            for h in 0..<pairs { parameters.neuronBalances(hiddenLayer: h, into: &balancesNow[h]) }
+            for h in 0..<pairs {
+                unitBalances(
+                    incoming: parameters.weights[h], outgoing: parameters.weights[h + 1], into: &balancesNow[h])
+            }
         }
         if options.sharpness != nil {
             sharpSteps.reserveCapacity(steps / options.sharpness!.every + 2)
@@ -270,7 +296,7 @@ private struct TrainingLoop {
             current = batcher!.next(data: data)
             return batcher!.evaluate(&workspaces[current], slot: current, parameters: parameters, loss: loss)
         }
-        return workspaces[0].evaluate(parameters, data: data, loss: loss)
+        return workspaces[0].evaluate(parameters, inputs: inputs, targets: targets, labels: data.labels, loss: loss)
     }
 
     private mutating func updateLedger() {
@@ -297,7 +323,7 @@ private struct TrainingLoop {
     private mutating func updateNeuronBalances() {
         let ws = workspaces[current]
         for h in 0..<pairs {
-            parameters.neuronBalances(hiddenLayer: h, into: &balancesNext[h])
+            unitBalances(incoming: parameters.weights[h], outgoing: parameters.weights[h + 1], into: &balancesNext[h])
             unitBalances(
                 incoming: ws.weightGradients[h], outgoing: ws.weightGradients[h + 1],
                 into: &gradientBalances[h])
@@ -312,17 +338,23 @@ private struct TrainingLoop {
     private mutating func observePattern(step t: Int) {
         let absDelta = pairs > 0 ? abs(gradNorms[1] - gradNorms[0]) : .nan
         if batcher == nil {
-            tracker!.observe(workspaces[0].preActivations[0], step: t, previousAbsDelta: absDelta)
+            tracker!.observe(
+                workspaces[0].preActivations[0], inputs: data.inputs, weights: parameters.weights[0],
+                biases: parameters.biases?[0], step: t, previousAbsDelta: absDelta)
         } else {
-            Self.firstLayerPreActivations(data.inputs, parameters, into: &probeZ)
-            tracker!.observe(probeZ, step: t, previousAbsDelta: absDelta)
+            Self.firstLayerPreActivations(inputs, parameters, into: &probeZ)
+            tracker!.observe(
+                probeZ, inputs: data.inputs, weights: parameters.weights[0], biases: parameters.biases?[0],
+                step: t, previousAbsDelta: absDelta)
         }
     }
 
     /// Z = X W₁ᵀ (+ 1b₁ᵀ) on the full data. Static, so that writing into a buffer of
     /// the loop never overlaps an access to the whole loop (which would copy it).
-    private static func firstLayerPreActivations(_ x: Matrix, _ p: Parameters, into z: inout Matrix) {
-        Matrix.gemm(.none, x, .transposed, p.weights[0], into: &z)
+    private static func firstLayerPreActivations(
+        _ x: DenseMatrix<S>, _ p: ParameterSet<S>, into z: inout DenseMatrix<S>
+    ) {
+        DenseMatrix.gemm(.none, x, .transposed, p.weights[0], into: &z)
         if let biases = p.biases { addRowVector(biases[0], to: &z) }
     }
 
@@ -355,7 +387,7 @@ private struct TrainingLoop {
     private mutating func measureSharpness(_ probe: SharpnessProbe, at t: Int) {
         let clock = ContinuousClock()
         let start = clock.now
-        let value = probe.measure(parameters)
+        let value = probe.measure(Parameters(converting: parameters))
         let elapsed = clock.now - start
         sharpSeconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         sharpSteps.append(t)
@@ -364,7 +396,7 @@ private struct TrainingLoop {
 
     private mutating func keepCheckpoint(_ t: Int) {
         record.checkpointSteps.append(t)
-        record.checkpointNetworks.append(network.with(parameters: parameters))
+        record.checkpointNetworks.append(network.with(parameters: Parameters(converting: parameters)))
         nextCheckpoint += 1
     }
 
@@ -374,8 +406,10 @@ private struct TrainingLoop {
         if record.stateSteps.last != t { recordState(t) }
         let finite = parameters.isFinite
         if tracker != nil, t > 0, tracker!.currentStep < t, finite {
-            Self.firstLayerPreActivations(data.inputs, parameters, into: &probeZ)
-            tracker!.observe(probeZ, step: t, previousAbsDelta: pairs > 0 ? abs(gradNorms[1] - gradNorms[0]) : .nan)
+            Self.firstLayerPreActivations(inputs, parameters, into: &probeZ)
+            tracker!.observe(
+                probeZ, inputs: data.inputs, weights: parameters.weights[0], biases: parameters.biases?[0],
+                step: t, previousAbsDelta: pairs > 0 ? abs(gradNorms[1] - gradNorms[0]) : .nan)
         }
         if let probe = options.sharpness, t % probe.every == 0, sharpSteps.last != t, finite {
             measureSharpness(probe, at: t)
@@ -384,7 +418,7 @@ private struct TrainingLoop {
     }
 
     mutating func finish() -> RunRecord {
-        record.network = network.with(parameters: parameters)
+        record.network = network.with(parameters: Parameters(converting: parameters))
         record.finalConserved = conservedNow
         if ledgerSawNaN { record.ledgerStepError = .nan }
         if options.neuronBalances {
@@ -402,8 +436,9 @@ private struct TrainingLoop {
         }
         if batcher != nil {
             if record.stopReason != .diverged {
-                var full = Backprop(architecture: network.architecture, batchSize: data.count)
-                record.finalFullBatchLoss = full.evaluate(parameters, data: data, loss: loss)
+                var full = BackpropOf<S>(architecture: network.architecture, batchSize: data.count)
+                record.finalFullBatchLoss = full.evaluate(
+                    parameters, inputs: inputs, targets: targets, labels: data.labels, loss: loss)
                 if let labels = data.labels { record.accuracy = full.accuracy(labels: labels) }
             }
         } else if record.stopReason != .diverged, let labels = data.labels, !record.losses.isEmpty {
@@ -413,8 +448,11 @@ private struct TrainingLoop {
     }
 }
 
-/// out[j] = ||outgoing[:, j]||² − ||incoming[j, :]||² for the units between two layers.
-func unitBalances(incoming win: Matrix, outgoing wout: Matrix, into out: inout [Double]) {
+/// out[j] = ||outgoing[:, j]||² − ||incoming[j, :]||² for the units between two layers
+/// (summed in Double).
+func unitBalances<S: TrainingScalar>(
+    incoming win: DenseMatrix<S>, outgoing wout: DenseMatrix<S>, into out: inout [Double]
+) {
     let units = win.rows
     let inputs = win.columns
     let outputs = wout.rows
@@ -423,11 +461,17 @@ func unitBalances(incoming win: Matrix, outgoing wout: Matrix, into out: inout [
             out.withUnsafeMutableBufferPointer { o in
                 for j in 0..<units { o[j] = 0 }
                 for i in 0..<outputs {
-                    for j in 0..<units { o[j] += b[i * units + j] * b[i * units + j] }
+                    for j in 0..<units {
+                        let x = Double(b[i * units + j])
+                        o[j] += x * x
+                    }
                 }
                 for j in 0..<units {
                     var s = 0.0
-                    for k in 0..<inputs { s += a[j * inputs + k] * a[j * inputs + k] }
+                    for k in 0..<inputs {
+                        let x = Double(a[j * inputs + k])
+                        s += x * x
+                    }
                     o[j] -= s
                 }
             }
@@ -438,16 +482,17 @@ func unitBalances(incoming win: Matrix, outgoing wout: Matrix, into out: inout [
 /// Mini-batches for sgd: a fresh permutation of 0..<n per epoch (Fisher–Yates from
 /// the top, the same permutation `RandomSource.permutation(n)` returns, drawn in
 /// place), batches of consecutive positions, the short last batch in its own
-/// buffers. Gathers rows into preallocated matrices; never allocates after `init`.
-struct MiniBatcher {
+/// buffers. Gathers rows into preallocated matrices (in the run's precision S);
+/// never allocates after `init`.
+struct MiniBatcher<S: TrainingScalar> {
     let n: Int
     let batchSize: Int
     let tailSize: Int
     var rng: RandomSource
     var permutation: [Int]
     var position: Int
-    var inputs: [Matrix]
-    var targets: [Matrix]
+    var inputs: [DenseMatrix<S>]
+    var targets: [DenseMatrix<S>]
     var batchLabels: [[Int]]
     let hasLabels: Bool
 
@@ -459,8 +504,8 @@ struct MiniBatcher {
         permutation = Array(0..<n)
         position = n
         let sizes = tailSize > 0 ? [b, tailSize] : [b]
-        inputs = sizes.map { Matrix(rows: $0, columns: data.inputDimension) }
-        targets = sizes.map { Matrix(rows: $0, columns: data.outputDimension) }
+        inputs = sizes.map { DenseMatrix(rows: $0, columns: data.inputDimension) }
+        targets = sizes.map { DenseMatrix(rows: $0, columns: data.outputDimension) }
         let labelled = data.labels != nil
         hasLabels = labelled
         batchLabels = sizes.map { [Int](repeating: 0, count: labelled ? $0 : 0) }
@@ -491,8 +536,8 @@ struct MiniBatcher {
                         permutation.withUnsafeBufferPointer { p in
                             for r in 0..<size {
                                 let src = p[position + r]
-                                for j in 0..<d { bx[r * d + j] = x[src * d + j] }
-                                for j in 0..<k { by[r * k + j] = y[src * k + j] }
+                                for j in 0..<d { bx[r * d + j] = S(x[src * d + j]) }
+                                for j in 0..<k { by[r * k + j] = S(y[src * k + j]) }
                             }
                         }
                     }
@@ -508,7 +553,7 @@ struct MiniBatcher {
 
     func labels(slot: Int) -> [Int]? { hasLabels ? batchLabels[slot] : nil }
 
-    func evaluate(_ workspace: inout Backprop, slot: Int, parameters: Parameters, loss: Loss) -> Double {
+    func evaluate(_ workspace: inout BackpropOf<S>, slot: Int, parameters: ParameterSet<S>, loss: Loss) -> Double {
         workspace.evaluate(
             parameters, inputs: inputs[slot], targets: targets[slot],
             labels: hasLabels ? batchLabels[slot] : nil, loss: loss)

@@ -42,11 +42,13 @@ public struct TrainingOptions: Sendable {
     public var recordAccuracy: Bool
     /// Measure sharpness along the run (see `SharpnessProbe`).
     public var sharpness: SharpnessProbe?
+    /// The precision of the run's arithmetic (see `train`): Double by default.
+    public var precision: Precision
 
     public init(
         every: Int = 1, checkpoints: [Int] = [], stopWhenLossBelow: Double? = nil,
         divergenceLoss: Double? = nil, patternProbe: Bool = false, neuronBalances: Bool = false,
-        recordAccuracy: Bool = true, sharpness: SharpnessProbe? = nil
+        recordAccuracy: Bool = true, sharpness: SharpnessProbe? = nil, precision: Precision = .float64
     ) {
         self.every = every
         self.checkpoints = checkpoints
@@ -56,6 +58,7 @@ public struct TrainingOptions: Sendable {
         self.neuronBalances = neuronBalances
         self.recordAccuracy = recordAccuracy
         self.sharpness = sharpness
+        self.precision = precision
     }
 
     func validate(steps: Int, network: Network) throws(EngineError) {

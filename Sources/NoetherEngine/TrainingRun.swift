@@ -37,6 +37,8 @@ public final class TrainingRun: Sendable {
     public let every: Int
     /// Why the loop ended.
     public let stopReason: StopReason
+    /// The precision the run computed in (`TrainingOptions.precision`).
+    public let precision: Precision
 
     /// Steps of the per-step series.
     public let steps: [Int]
@@ -111,6 +113,7 @@ public final class TrainingRun: Sendable {
         stepsRun = r.stepsRun
         every = r.every
         stopReason = r.stopReason
+        precision = r.precision
         steps = r.steps
         losses = r.losses
         accuracies = r.accuracies
@@ -226,6 +229,7 @@ struct RunRecord {
     var stepsRun = 0
     var every = 1
     var stopReason = StopReason.completed
+    var precision = Precision.float64
     var steps: [Int] = []
     var losses: [Double] = []
     var accuracies: [Double]?

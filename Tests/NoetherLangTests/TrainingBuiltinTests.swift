@@ -116,6 +116,38 @@ import Testing
         #expect(try h.numbers("m.update_imbalance").count == 1)
     }
 
+    /// precision="float32" from a script: the run says so (field, printing, JSON), its
+    /// numbers are Float values widened to Double, its ledger step error is float32's
+    /// rounding (far above float64's), and an unknown precision is an error at its argument.
+    @Test func float32Precision() throws {
+        let h = try Self.harness()
+        try h.run(
+            """
+            a = train(net, data, gd(lr=0.05), loss=cross_entropy, steps=100, patterns=true)
+            b = train(net, data, gd(lr=0.05), loss=cross_entropy, steps=100, patterns=true, precision="float32")
+            """)
+        #expect(try h.string("a.precision") == "float64")
+        #expect(try h.string("b.precision") == "float32")
+        #expect(try h.rendered("b").contains(", in float32"))
+        #expect(try !h.rendered("a").contains("float"))
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        try h.run("export(b, \"\(folder.path("b.json"))\")")
+        #expect(
+            try String(contentsOfFile: folder.path("b.json"), encoding: .utf8).contains("\"precision\": \"float32\""))
+        let u = Double(Float.ulpOfOne)
+        let (la, lb) = (try h.number("a.loss"), try h.number("b.loss"))
+        #expect(la != lb && abs(la - lb) < 100 * 100 * u * la)
+        #expect(try Double(Float(h.number("b.loss"))) == h.number("b.loss"))
+        #expect(try h.number("b.ledger_step_error") > 1e3 * h.number("a.ledger_step_error"))
+        #expect(try h.number("b.ledger_step_error") < 1e-4)
+        #expect(try h.number("b.resolved_switch_rate") <= h.number("b.switch_rate"))
+        #expect(try h.number("b.tiny_flip_fraction") >= 0)
+        let bad = h.error("train(net, data, gd(lr=0.05), precision=\"float16\")")
+        #expect(bad?.contains("test.noe:1:41: error: unknown precision 'float16'; use 'float64' or 'float32'") == true)
+        #expect(bad?.contains("did you mean 'float32'?") == true)
+    }
+
     @Test func ledgerNamesEveryReasonTheIdentityFails() throws {
         let h = try Self.harness()
         let bias = try h.rendered("train(mlp([8, 16, 3], bias=true), data, gd(lr=0.05), steps=50)")

@@ -59,7 +59,7 @@ import Testing
             (
                 "train(net, data, opt, loss=mse, ",
                 [
-                    "balances=", "checkpoints=", "divergence_loss=", "every=", "patterns=",
+                    "balances=", "checkpoints=", "divergence_loss=", "every=", "patterns=", "precision=",
                     "sharpness_at_start=", "sharpness_every=", "sharpness_method=", "steps=",
                     "stop_when_loss_below=",
                 ]

@@ -17,6 +17,14 @@
 /// - `distinctPatterns[i]`: the number of distinct rows of A(θ_t).
 ///
 /// Run summaries are taken over **every** update, not only the recorded ones.
+///
+/// Flips below float32's resolution (issue 16, E9): a flip of entry (i, j) is counted
+/// as *tiny* when the smaller of |Z_ij| before and after the update is below
+/// 2⁻²³·(Σ_k |X_ik|·|W₁[j, k]| + |b_j|) (`Float.ulpOfOne` times the magnitude of the
+/// terms summed into Z_ij, with W₁ after the update): the size of one rounding of a
+/// float32 dot product, so float32 arithmetic alone can move Z_ij across zero. The same
+/// test runs in both precisions, so a float64 run shows how many of its flips float32
+/// could not resolve.
 public struct ActivationPatternRecord: Sendable {
     /// n, the samples the pattern covers.
     public let samples: Int
@@ -41,9 +49,21 @@ public struct ActivationPatternRecord: Sendable {
     /// Step-means over every step taken of the min and mean |pre-activation|.
     public let meanMinMargin: Double
     public let meanMeanMargin: Double
+    /// Flipped entries over every update, and those below float32's resolution.
+    public let totalFlips: Int
+    public let tinyFlips: Int
+    /// Step-mean of the number of units with at least one flip that is not tiny.
+    public let meanUnitsFlippedResolved: Double
 
     /// E9's headline "switch rate": units touched per update divided by m.
     public var switchRate: Double { meanUnitsFlipped / Double(units) }
+    /// The switch rate counting only flips above float32's resolution.
+    public var resolvedSwitchRate: Double { meanUnitsFlippedResolved / Double(units) }
+    /// The share of flips below float32's resolution (NaN without flips).
+    public var tinyFlipFraction: Double { totalFlips > 0 ? Double(tinyFlips) / Double(totalFlips) : .nan }
+
+    /// float32's relative resolution, 2⁻²³.
+    public static let float32Resolution = Double(Float.ulpOfOne)
 }
 
 /// The probe's working state: packed patterns and accumulators, preallocated so
@@ -55,6 +75,10 @@ struct PatternTracker {
     private var previous: [UInt64]
     private var current: [UInt64]
     private var unitMask: [UInt64]
+    private var resolvedMask: [UInt64]
+    /// |Z| of the previous and the current pattern (n·m each).
+    private var previousAbs: [Double]
+    private var currentAbs: [Double]
     private var order: [Int]
     private(set) var hasCurrent = false
     /// The step whose θ the current pattern belongs to.
@@ -78,6 +102,8 @@ struct PatternTracker {
     private var meanX = 0.0, meanY = 0.0, m2x = 0.0, m2y = 0.0, cxy = 0.0
     private var margins = 0
     private var sumMin = 0.0, sumMean = 0.0
+    private var totalFlips = 0, tinyFlips = 0
+    private var sumResolvedUnits = 0.0
 
     init(samples n: Int, units m: Int, capacity: Int) {
         self.n = n
@@ -86,6 +112,9 @@ struct PatternTracker {
         previous = [UInt64](repeating: 0, count: n * words)
         current = previous
         unitMask = [UInt64](repeating: 0, count: words)
+        resolvedMask = unitMask
+        previousAbs = [Double](repeating: 0, count: n * m)
+        currentAbs = previousAbs
         order = [Int](repeating: 0, count: n)
         flipFraction.reserveCapacity(capacity)
         unitsFlipped.reserveCapacity(capacity)
@@ -96,39 +125,75 @@ struct PatternTracker {
 
     /// Reads the pattern and margins of θ_step from `z` (n×m). When a previous
     /// pattern exists (θ_{step−1}), returns the flips of the update step−1 → step and
-    /// folds them into the summaries with `previousAbsDelta` = |δ_{step−1}|.
-    mutating func observe(_ z: Matrix, step: Int, previousAbsDelta: Double) {
+    /// folds them into the summaries with `previousAbsDelta` = |δ_{step−1}|. `x` (n×d),
+    /// `w` (m×d, W₁ at θ_step) and `b` give the scale of each flip's resolution test.
+    mutating func observe<S: TrainingScalar>(
+        _ z: DenseMatrix<S>, inputs x: Matrix, weights w: DenseMatrix<S>, biases b: DenseMatrix<S>?,
+        step: Int, previousAbsDelta: Double
+    ) {
         swap(&previous, &current)
+        swap(&previousAbs, &currentAbs)
+        let d = x.columns
+        var tiny = 0
         let hadPrevious = hasCurrent
         let m = self.m
         let words = self.words
         var minAbs = Double.infinity
         var sumAbs = 0.0
         var flips = 0
+        // Σ_k |x_ik|·|w_jk| + |b_j|: the magnitude of the terms summed into z_ij.
+        func termMagnitude(_ i: Int, _ j: Int) -> Double {
+            var s = b.map { Double(abs($0.storage[j])) } ?? 0
+            for k in 0..<d { s += abs(x.storage[i * d + k]) * Double(abs(w.storage[j * d + k])) }
+            return s
+        }
+        let resolution = ActivationPatternRecord.float32Resolution
         z.storage.withUnsafeBufferPointer { zp in
             current.withUnsafeMutableBufferPointer { cur in
                 previous.withUnsafeBufferPointer { prev in
                     unitMask.withUnsafeMutableBufferPointer { mask in
-                        for w in 0..<words { mask[w] = 0 }
-                        for i in 0..<n {
-                            let row = i * m
-                            for w in 0..<words {
-                                var bits: UInt64 = 0
-                                let lo = w * 64
-                                let hi = Swift.min(m, lo + 64)
-                                for j in lo..<hi {
-                                    let v = zp[row + j]
-                                    if v > 0 { bits |= 1 << UInt64(j - lo) }
-                                    let a = abs(v)
-                                    if a < minAbs { minAbs = a }
-                                    sumAbs += a
-                                    if a.isNaN { minAbs = .nan }
-                                }
-                                cur[i * words + w] = bits
-                                if hadPrevious {
-                                    let x = bits ^ prev[i * words + w]
-                                    flips += x.nonzeroBitCount
-                                    mask[w] |= x
+                        resolvedMask.withUnsafeMutableBufferPointer { resolved in
+                            currentAbs.withUnsafeMutableBufferPointer { curAbs in
+                                previousAbs.withUnsafeBufferPointer { prevAbs in
+                                    for w in 0..<words {
+                                        mask[w] = 0
+                                        resolved[w] = 0
+                                    }
+                                    for i in 0..<n {
+                                        let row = i * m
+                                        for w in 0..<words {
+                                            var bits: UInt64 = 0
+                                            let lo = w * 64
+                                            let hi = Swift.min(m, lo + 64)
+                                            for j in lo..<hi {
+                                                let v = Double(zp[row + j])
+                                                if v > 0 { bits |= 1 << UInt64(j - lo) }
+                                                let a = abs(v)
+                                                curAbs[row + j] = a
+                                                if a < minAbs { minAbs = a }
+                                                sumAbs += a
+                                                if a.isNaN { minAbs = .nan }
+                                            }
+                                            cur[i * words + w] = bits
+                                            if hadPrevious {
+                                                let x = bits ^ prev[i * words + w]
+                                                flips += x.nonzeroBitCount
+                                                mask[w] |= x
+                                                var rest = x
+                                                while rest != 0 {
+                                                    let p = rest.trailingZeroBitCount
+                                                    rest &= rest - 1
+                                                    let j = lo + p
+                                                    let margin = Swift.min(prevAbs[row + j], curAbs[row + j])
+                                                    if margin < resolution * termMagnitude(i, j) {
+                                                        tiny += 1
+                                                    } else {
+                                                        resolved[w] |= 1 << UInt64(p)
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -145,7 +210,14 @@ struct PatternTracker {
         sumMean += currentMeanMargin
         guard hadPrevious else { return }
         var units = 0
-        for w in 0..<words { units += unitMask[w].nonzeroBitCount }
+        var resolvedUnits = 0
+        for w in 0..<words {
+            units += unitMask[w].nonzeroBitCount
+            resolvedUnits += resolvedMask[w].nonzeroBitCount
+        }
+        totalFlips += flips
+        tinyFlips += tiny
+        sumResolvedUnits += Double(resolvedUnits)
         let fraction = Double(flips) / Double(n * m)
         updates += 1
         if flips == 0 { zeroChanges += 1 }
@@ -234,6 +306,8 @@ struct PatternTracker {
             zeroChangeFraction: updates > 0 ? Double(zeroChanges) / u : .nan,
             flipImbalanceCorrelation: correlation,
             meanMinMargin: margins > 0 ? sumMin / Double(margins) : .nan,
-            meanMeanMargin: margins > 0 ? sumMean / Double(margins) : .nan)
+            meanMeanMargin: margins > 0 ? sumMean / Double(margins) : .nan,
+            totalFlips: totalFlips, tinyFlips: tinyFlips,
+            meanUnitsFlippedResolved: updates > 0 ? sumResolvedUnits / u : .nan)
     }
 }

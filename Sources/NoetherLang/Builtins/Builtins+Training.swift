@@ -175,6 +175,11 @@ enum TrainingBuiltins {
             update, margins, distinct patterns); balances=true the per-neuron balances and their
             own ledger; sharpness_every=k measures λ_max of the Hessian (Lanczos, warm-started)
             at θ_0, θ_k, θ_2k, … against 2/η; sharpness_at_start=true measures λ_max(θ₀) only.
+            precision="float32" runs the forward and backward passes, the loss, the update and the
+            weights in Float (sgemm; θ₀ rounded to Float first), as the reference's PyTorch float32
+            does, while ||W_l||², C_l, η²δ_l and run.ledger_step_error are still summed in Double:
+            the ledger then measures float32's own breaking of ΔC_l = η²δ_l. Everything the run
+            reports is Double; λ_max (sharpness_every) is computed in Double at the Float weights.
             """,
         parameters: [
             Parameter(
@@ -213,6 +218,7 @@ enum TrainingBuiltins {
                 "sharpness_at_start", .bool, .value(.bool(false), text: "false"),
                 help: "measure λ_max(θ₀) (run.sharpness0) even without sharpness_every"),
             trackingMethod.parameter("sharpness_method", default: "lanczos"),
+            Choices.precision.parameter("precision", default: "float64", help: "the run's arithmetic: "),
         ],
         returns: "run",
         example: """
@@ -259,6 +265,7 @@ enum TrainingBuiltins {
             sharpnessEvery = steps + 1
         }
         let algorithm = try ctx.choice("sharpness_method", trackingMethod)
+        let precision = try ctx.choice("precision", Choices.precision)
         guard let method = SharpnessTracker.Method(algorithm) else {
             throw Diagnostic(.internalError, "no tracking settings for \(algorithm)", at: ctx.range)
         }
@@ -276,7 +283,8 @@ enum TrainingBuiltins {
         let options = TrainingOptions(
             every: every, checkpoints: checkpoints, stopWhenLossBelow: stopBelow,
             divergenceLoss: divergence, patternProbe: patterns,
-            neuronBalances: try ctx.bool("balances"), recordAccuracy: true, sharpness: sharpness)
+            neuronBalances: try ctx.bool("balances"), recordAccuracy: true, sharpness: sharpness,
+            precision: precision)
         let interpreter = ctx.interpreter
         let interrupt = interpreter.interrupt
         let progress = interpreter.progress

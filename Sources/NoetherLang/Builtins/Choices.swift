@@ -34,6 +34,14 @@ enum Choices {
             ChoiceOption("exclude_runs", .excludeRuns, aliases: ["C"]),
         ])
 
+    /// The arithmetic of a training run (`train`).
+    static let precision = Choice<Precision>(
+        "precision",
+        [
+            ChoiceOption("float64", .float64, note: "Double, the default"),
+            ChoiceOption("float32", .float32, note: "Float weights and passes (sgemm), ledger sums in Double"),
+        ])
+
     /// Modes with ηλ_k ≥ 2 in the crossover formula.
     static let unstablePolicy = Choice<UnstableModePolicy>(
         "policy for unstable modes",

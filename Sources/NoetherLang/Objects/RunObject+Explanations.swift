@@ -50,6 +50,23 @@ enum TrainingExplanations {
             update (not only the recorded ones), as a fraction of the width m.
             """),
         Explanation(
+            "run", "tiny_flip_fraction",
+            formula: "tiny: min(|z_ij(θ_t)|, |z_ij(θ_t+1)|) < 2⁻²³·(Σ_k |x_ik|·|W₁[j,k]| + |b_j|)",
+            """
+            patterns=true, in either precision. The share of all flips, over every update, whose
+            pre-activation lies within one float32 rounding of the dot product that makes it
+            (2⁻²³ = Float.ulpOfOne times the magnitude of its terms, W₁ after the update), on one
+            side of the update or the other: flips whose sign float32 arithmetic alone could
+            decide. nan when nothing flipped.
+            """),
+        Explanation(
+            "run", "resolved_switch_rate",
+            formula: "resolved_switch_rate = mean_t #{j : unit j has a flip that is not tiny at t} / m",
+            """
+            patterns=true. The switch rate counting only the flips above float32's resolution (see
+            explain run.tiny_flip_fraction); at most switch_rate.
+            """),
+        Explanation(
             "run", "zero_change_fraction", formula: "zero_change_fraction = #{t : flip_fraction(t) = 0} / T",
             """
             patterns=true. The share of updates, over every update, that flipped no activation

@@ -128,6 +128,13 @@ public struct RunObject: NoetherObject, FieldTable {
         ObjectField("switch_rate", "patterns=true: mean units flipped per update, divided by the width m") { o in
             o.pattern { .number($0.switchRate) }
         },
+        ObjectField(
+            "tiny_flip_fraction",
+            "patterns=true: share of flips with min |z| before/after below 2⁻²³·Σ_k|x_k w_k| (float32's resolution)"
+        ) { o in o.pattern { .number($0.tinyFlipFraction) } },
+        ObjectField(
+            "resolved_switch_rate", "patterns=true: switch_rate counting only flips above float32's resolution"
+        ) { o in o.pattern { .number($0.resolvedSwitchRate) } },
         ObjectField("zero_change_fraction", "patterns=true: share of updates that flipped no sign") { o in
             o.pattern { .number($0.zeroChangeFraction) }
         },
@@ -169,6 +176,9 @@ public struct RunObject: NoetherObject, FieldTable {
         ObjectField("interrupted", "whether the run was stopped early by the user") { o in .bool(o.run.interrupted) },
         ObjectField("steps", "number of updates applied") { o in .number(Double(o.run.stepsRun)) },
         ObjectField("steps_requested", "number of updates asked for") { o in .number(Double(o.run.stepsRequested)) },
+        ObjectField("precision", "\"float64\" or \"float32\": the arithmetic of the run (precision=…)") { o in
+            .string(o.run.precision.name)
+        },
         ObjectField("lr", "the learning rate η") { o in .number(o.run.learningRate) },
         ObjectField("optimizer", "the optimizer") { o in .object(OptimizerObject(o.run.optimizer)) },
         ObjectField("objective", "the training loss function") { o in .object(LossObject(o.run.loss)) },
