@@ -99,6 +99,10 @@ public struct Backprop: Sendable {
         _ parameters: Parameters, inputs: Matrix, targets: Matrix, labels: [Int]?,
         loss: Loss
     ) -> Double {
+        // Issue 13 §4: large batches take the step blocked over samples (BlockedStep.swift).
+        if let value = evaluateBlocked(parameters, inputs: inputs, targets: targets, labels: labels, loss: loss) {
+            return value
+        }
         forward(parameters, inputs: inputs)
         let layers = architecture.layerCount
         let value = loss.evaluate(

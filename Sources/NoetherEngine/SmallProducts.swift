@@ -63,6 +63,33 @@ extension SmallProducts {
 }
 
 extension SmallProducts {
+    /// A·op(B) through the panel-major path (`noether_pack_panels` +
+    /// `noether_small_dgemm_panels`, the blocked step's), for tests; nil when refused.
+    static func panelProduct(_ a: Matrix, _ transB: Transpose, _ b: Matrix) -> Matrix? {
+        let m = a.rows
+        let k = a.columns
+        let n = transB == .none ? b.columns : b.rows
+        var panels = [Double](repeating: .nan, count: (n + 15) / 16 * 16 * k)
+        var c = Matrix(rows: m, columns: n, repeating: .nan)
+        let done = a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                panels.withUnsafeMutableBufferPointer { pp in
+                    c.storage.withUnsafeMutableBufferPointer { pc in
+                        noether_pack_panels(
+                            pb.baseAddress!, Swift.max(b.columns, 1), k, n, transB == .none ? 0 : 1, pp.baseAddress!)
+                        return noether_small_dgemm_panels(
+                            m, n, k, pa.baseAddress!, Swift.max(k, 1), pp.baseAddress!, pc.baseAddress!,
+                            Swift.max(n, 1), 0,
+                            nil, nil)
+                    }
+                }
+            }
+        }
+        return done != 0 ? c : nil
+    }
+}
+
+extension SmallProducts {
     /// Z = A·Wᵀ and H = max(Z, 0) in one pass over Z (the ReLU fused into the product's
     /// stores), when the kernel takes this shape; false (nothing written) otherwise.
     /// Bit-identical to the product followed by `Activation.applyValue` for ReLU.

@@ -66,6 +66,13 @@ import Testing
                         continue
                     }
                     expectClose(direct, reference, "kernel " + what)
+                    if ta == .none {
+                        if let panels = SmallProducts.panelProduct(a, tb, b) {
+                            expectClose(panels, reference, "panel kernel " + what)
+                        } else {
+                            Issue.record("panel kernel refused \(what)")
+                        }
+                    }
                     expectClose(Matrix.product(ta, a, tb, b), reference, "gemm " + what)
                 }
             }
