@@ -264,6 +264,8 @@ def bench_rounds(root, args, results, configs):
     for rnd in range(rounds):
         for name, sizes, loss, lr in configs:
             large = name in LARGE_RUN
+            if large and rnd > 0:
+                continue  # 100 steps over 164 MB matrices: one round (≈ 2–3 CPU-minutes with NumPy)
             if have_noether:
                 lines, _, err = run_json_lines([exe, "--only", name, "--no-peak", "--reps",
                                                 "2" if large else ("3" if args.quick else "5")])
@@ -274,7 +276,7 @@ def bench_rounds(root, args, results, configs):
                     merge_best(results["noether"], name, train[-1])
                 # Issue 13: the same binary with OpenBLAS's own choice of core, and without
                 # Noether's small-product kernels, so the gain of each stays visible.
-                for variant, env in VARIANTS + (LARGE_VARIANTS if large else ()):
+                for variant, env in LARGE_VARIANTS if large else VARIANTS:
                     vlines, _, verr = run_json_lines([exe, "--only", name, "--no-peak", "--no-floor", "--reps",
                                                       "2" if large else ("3" if args.quick else "5")],
                                                      extra_env=env)
@@ -297,7 +299,7 @@ def bench_rounds(root, args, results, configs):
             for impl, py, path in refs:
                 if impl == "torch" and (rnd >= 2 or large):
                     continue  # slow; two rounds are enough to damp the noise (the large run: NumPy only)
-                reps = 2 if impl == "torch" or large else (3 if args.quick else 5)
+                reps = 1 if large else 2 if impl == "torch" else (3 if args.quick else 5)
                 cmd = [py, path, "--sizes", ",".join(map(str, sizes)), "--loss", loss, "--lr", str(lr),
                        "--reps", str(reps)] + reference_args(name)
                 lines, _, err = run_json_lines(cmd)
