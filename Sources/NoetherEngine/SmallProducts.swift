@@ -51,13 +51,14 @@ public enum SmallProducts {
         transA == .transposed && transB == .none && m <= 8 && m &* n &* k <= maximumWork
     }
 
-    /// op(A)·op(B) into C (β = 0) by libxsmm; false (nothing written) when it has no kernel.
+    /// op(A)·op(B) + β·C into C (β = 0 or 1) by libxsmm; false (nothing written) when it
+    /// has no kernel.
     static func xsmm(
         _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, _ a: UnsafePointer<Double>, lda: Int,
-        _ b: UnsafePointer<Double>, ldb: Int, _ c: UnsafeMutablePointer<Double>, ldc: Int
+        _ b: UnsafePointer<Double>, ldb: Int, _ c: UnsafeMutablePointer<Double>, ldc: Int, beta: Double = 0
     ) -> Bool {
-        noether_xsmm_dgemm(
-            transA == .none ? 0 : 1, transB == .none ? 0 : 1, m, n, k, a, lda, b, ldb, c, ldc) != 0
+        noether_xsmm_dgemm_beta(
+            transA == .none ? 0 : 1, transB == .none ? 0 : 1, m, n, k, a, lda, b, ldb, beta, c, ldc) != 0
     }
 
     /// libxsmm's version and whether it generates kernels here (e.g. "libxsmm 1.17 (JIT)").

@@ -116,8 +116,28 @@ import Testing
         for (k, m, n) in [(200, 5, 64), (200, 5, 32), (7, 1, 3), (33, 8, 17)] {
             let g = random(k, m, &rng)
             let h = random(k, n, &rng)
-            expectClose(
-                Matrix.product(.transposed, g, .none, h), naive(.transposed, g, .none, h), "Gᵀ·H \(m)×\(n), \(k)")
+            let reference = naive(.transposed, g, .none, h)
+            expectClose(Matrix.product(.transposed, g, .none, h), reference, "Gᵀ·H \(m)×\(n), \(k)")
+            // β = 1 (the blocked step's accumulation): C₀ + Gᵀ·H.
+            let c0 = random(m, n, &rng)
+            var c = c0
+            let done = g.storage.withUnsafeBufferPointer { pg in
+                h.storage.withUnsafeBufferPointer { ph in
+                    c.storage.withUnsafeMutableBufferPointer { pc in
+                        SmallProducts.xsmm(
+                            .transposed, .none, m: m, n: n, k: k, pg.baseAddress!, lda: m, ph.baseAddress!, ldb: n,
+                            pc.baseAddress!, ldc: n, beta: 1)
+                    }
+                }
+            }
+            #expect(done)
+            var expected = reference.0
+            var size = reference.1
+            for i in 0..<expected.count {
+                expected.storage[i] += c0.storage[i]
+                size.storage[i] += abs(c0.storage[i])
+            }
+            expectClose(c, (expected, size), "C₀ + Gᵀ·H \(m)×\(n), \(k)")
         }
     }
 
