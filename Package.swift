@@ -37,9 +37,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // libxsmm's JIT kernels for the thin weight-gradient products (issue 13 §2).
+        .systemLibrary(name: "CXSMM", pkgConfig: "libxsmm", providers: [.apt(["libxsmm-dev"])]),
         // Optimized in debug builds too: the tests run these kernels on every product.
         .target(name: "CNoetherKernels", cSettings: [.unsafeFlags(["-O2", "-Wno-psabi"])]),
-        .target(name: "NoetherEngine", dependencies: ["COpenBLAS", "CZlib", "CNoetherKernels"]),
+        .target(name: "NoetherEngine", dependencies: ["COpenBLAS", "CZlib", "CNoetherKernels", "CXSMM"]),
         // The calling thread's stack bounds (glibc's pthread_getattr_np), for StackGuard.
         .systemLibrary(name: "CStack"),
         .target(name: "NoetherSyntax", dependencies: ["CStack"]),

@@ -192,3 +192,44 @@ int noether_small_dgemm(int transA, int transB, long m, long n, long k, const do
                         const double *b, long ldb, double *c, long ldc) {
     return noether_small_dgemm_epilogue(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, 0, 0, 0);
 }
+
+// Panel-major B (see the header): one call of `rows` per 16-column panel, each panel k
+// rows of 16 contiguous doubles, so the loads of a tile never stride by B's full width
+// (at 1024 columns, 8 KB apart, the k rows of a panel would all fall in one L1 set).
+NOETHER_CLONES
+static void gemm_panels(const double *a, long lda, const double *panels, double *c, long ldc, long m, long n,
+                        long k, double *pad, const struct epilogue *e) {
+    for (long j0 = 0, q = 0; j0 < n; j0 += NB, q++) {
+        long nb = n - j0 < NB ? n - j0 : NB;
+        struct epilogue ej = {e->kind, c + j0, e->relu ? e->relu + j0 : 0, e->mask ? e->mask + j0 : 0};
+        const double *panel = panels + q * k * NB;
+        switch (e->kind) {
+        case 1: rows(a, lda, 1, panel, NB, c + j0, ldc, m, nb, k, pad, &ej, 1); break;
+        case 2: rows(a, lda, 1, panel, NB, c + j0, ldc, m, nb, k, pad, &ej, 2); break;
+        default: rows(a, lda, 1, panel, NB, c + j0, ldc, m, nb, k, pad, &ej, 0); break;
+        }
+    }
+}
+
+void noether_pack_panels(const double *b, long ldb, long k, long n, int transB, double *panels) {
+    for (long j0 = 0, q = 0; j0 < n; j0 += NB, q++) {
+        double *panel = panels + q * k * NB;
+        for (long p = 0; p < k; p++)
+            for (long j = 0; j < NB; j++) {
+                long col = j0 + j;
+                panel[p * NB + j] = col < n ? (transB ? b[col * ldb + p] : b[p * ldb + col]) : 0;
+            }
+    }
+}
+
+int noether_small_dgemm_panels(long m, long n, long k, const double *a, long lda, const double *panels,
+                               double *c, long ldc, int kind, double *relu, const double *mask) {
+    if (m <= 0 || n <= 0 || k <= 0) return 1;
+    if (k * NB > SCRATCH) return 0;
+    double *scratch = threadScratch();
+    if (scratch == NULL) return 0;
+    struct epilogue e = {kind, c, relu, mask};
+    gemm_panels(a, lda, panels, c, ldc, m, n, k, scratch + SCRATCH, &e);
+    return 1;
+}
+

@@ -30,6 +30,15 @@ enum Timing {
         return Double(t1.tv_sec - t0.tv_sec) + Double(t1.tv_nsec - t0.tv_nsec) * 1e-9
     }
 
+    /// CPU seconds of the whole process (every thread) since it started
+    /// (CLOCK_PROCESS_CPUTIME_ID): the difference around a multi-threaded phase is the
+    /// CPU time all its threads used.
+    static func processCPU() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+
     static func median(_ xs: [Double]) -> Double {
         let s = xs.sorted()
         if s.isEmpty { return .nan }

@@ -17,6 +17,8 @@
 //                      [--hessian]
 // Built-in configs: 2layer-mse, 2layer-ce, 2layer-mse-lr0.05, 2layer-ce-lr0.05, deep-mse
 // (n = 200, d = 20, K = 5, separation 2, seed 42, ReLU, no bias); --config replaces them.
+// The large run of issue 13 (n = 20 000, sizes 20,1024,5, MSE, 100 steps) only when
+// named: --only large-mse.
 // Run it with OPENBLAS_NUM_THREADS=1 (the runner does); it also sets one BLAS thread.
 
 import Dispatch
@@ -40,6 +42,7 @@ struct Options {
     var train = true
     var extra: [Config] = []
     var hessian = false
+    var largeSteps: Int? = nil
 }
 
 func parseOptions() -> Options {
@@ -66,6 +69,7 @@ func parseOptions() -> Options {
         case "--hessian": o.hessian = true
         case "--config": o.extra.append(parseConfig(value(a)))
         case "--sweep-threads": o.sweepThreads = Int(value(a)) ?? o.sweepThreads
+        case "--large-steps": o.largeSteps = Int(value(a))
         case "-h", "--help":
             print(
                 "usage: NoetherBench [--quick] [--reps N] [--steps N] [--peak-size N] [--peak-reps N] [--no-peak] [--no-floor] [--no-train] [--only NAME,…] [--config NAME:SIZES:LOSS:LR] [--sweep] [--sweep-threads N] [--hessian]"
@@ -132,6 +136,9 @@ struct Config {
     var sizes: [Int]
     var loss: Loss
     var learningRate: Double
+    /// Samples (n) and, when set, a fixed step count that --steps does not change.
+    var samples = 200
+    var fixedSteps: Int? = nil
 }
 
 let configs: [Config] = [
@@ -142,17 +149,28 @@ let configs: [Config] = [
     Config(name: "deep-mse", sizes: [20, 32, 32, 32, 32, 5], loss: .mse, learningRate: 0.001),
 ]
 
+/// Issue 13's large run: 164 MB activation matrices; only when named with --only.
+let largeConfigs: [Config] = [
+    Config(
+        name: "large-mse", sizes: [20, 1024, 5], loss: .mse, learningRate: 0.001, samples: 20_000, fixedSteps: 100)
+]
+
 let samples = 200
+/// --large-steps: fewer steps for the large run (its default is 100).
+nonisolated(unsafe) var largeSteps: Int? = nil
 let separation = 2.0
 let seed = 42
 
 func benchTrain(_ c: Config, steps: Int, reps: Int, peak: Double?, floors: Bool) throws(EngineError) {
+    let samples = c.samples
+    let steps = c.fixedSteps.map { largeSteps ?? $0 } ?? steps
     let data = try gaussianMixture(
         n: samples, d: c.sizes[0], classes: c.sizes[c.sizes.count - 1],
         separation: separation, seed: seed)
     let net = try Network.mlp(sizes: c.sizes, activation: .relu, bias: false, seed: seed)
     let opt = try Optimizer.gradientDescent(learningRate: c.learningRate)
-    _ = try train(network: net, data: data, optimizer: opt, loss: c.loss, steps: steps)  // warm-up
+    // warm-up (a few steps of the large run: its buffers are what needs warming)
+    _ = try train(network: net, data: data, optimizer: opt, loss: c.loss, steps: c.fixedSteps == nil ? steps : 3)
     var times = [Double]()
     var cpuTimes = [Double]()
     var last: TrainingRun?
@@ -255,6 +273,7 @@ func benchSweep(steps: Int, threads: Int) throws(EngineError) {
         results.deallocate()
         loopSeconds.deallocate()
     }
+    let cpuBefore = Timing.processCPU()
     let sequential = Timing.measure {
         for (i, j) in jobList.enumerated() {
             let run = try? train(network: j.1, data: j.0, optimizer: j.2, loss: j.3, steps: steps)
@@ -262,11 +281,13 @@ func benchSweep(steps: Int, threads: Int) throws(EngineError) {
             loopSeconds[i] = run?.seconds ?? 0
         }
     }
+    let cpuSequential = Timing.processCPU() - cpuBefore
     let seqDrift = results.reduce(0, +)
     let seqLoops = loopSeconds.reduce(0, +)
     nonisolated(unsafe) let out = results
     nonisolated(unsafe) let outSeconds = loopSeconds
     let next = Counter()
+    let cpuParallelStart = Timing.processCPU()
     let parallel = Timing.measure {
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             while true {
@@ -279,11 +300,13 @@ func benchSweep(steps: Int, threads: Int) throws(EngineError) {
             }
         }
     }
+    let cpuParallel = Timing.processCPU() - cpuParallelStart
     let parDrift = results.reduce(0, +)
     let parLoops = loopSeconds.reduce(0, +)
     var line = "{\"kind\":\"sweep\",\"runs\":\(jobList.count),\"steps\":\(steps),\"threads\":\(threads),"
     line += "\"sequential_seconds\":\(sequential),\"parallel_seconds\":\(parallel),"
     line += "\"sequential_loop_seconds\":\(seqLoops),\"parallel_loop_seconds\":\(parLoops),"
+    line += "\"sequential_cpu_seconds\":\(cpuSequential),\"parallel_cpu_seconds\":\(cpuParallel),"
     line +=
         "\"drift_sum\":\(jsonNumber(seqDrift)),\"same_results\":\(seqDrift == parDrift || (seqDrift.isNaN && parDrift.isNaN))}"
     emit(line)
@@ -312,6 +335,7 @@ func benchHessian(reps: Int) throws(EngineError) {
     let data = try gaussianMixture(n: samples, d: 20, classes: 5, separation: separation, seed: seed)
     let net = try Network.mlp(sizes: [20, 64, 5], activation: .relu, bias: false, seed: seed)
     var denseTimes = [Double]()
+    var denseCPU = [Double]()
     var assemblyTimes = [Double]()
     var top = Double.nan
     var bottom = Double.nan
@@ -319,14 +343,23 @@ func benchHessian(reps: Int) throws(EngineError) {
     for _ in 0..<reps {
         let clock = ContinuousClock()
         let start = clock.now
-        let h = try hessian(network: net, data: data, loss: .mse)
-        let assembled = clock.now
-        let e = try eigs(h)
+        var h = Matrix(rows: 0, columns: 0)
+        var top_: Double?
+        var bottom_: Double?
+        var assembled = start
+        let cpu = try Timing.cpu { () throws(EngineError) in
+            h = try hessian(network: net, data: data, loss: .mse)
+            assembled = clock.now
+            let e = try eigs(h)
+            top_ = e.values.last
+            bottom_ = e.values.first
+        }
         let done = clock.now
+        denseCPU.append(cpu)
         assemblyTimes.append(Timing.seconds(assembled - start))
         denseTimes.append(Timing.seconds(done - start))
-        top = e.values.last ?? .nan
-        bottom = e.values.first ?? .nan
+        top = top_ ?? .nan
+        bottom = bottom_ ?? .nan
         asymmetry = 0
         for i in 0..<h.rows { for j in 0..<i { asymmetry = max(asymmetry, abs(h[i, j] - h[j, i])) } }
     }
@@ -340,7 +373,8 @@ func benchHessian(reps: Int) throws(EngineError) {
     var line = "{\"kind\":\"hessian\",\"task\":\"dense Hessian (P=1600) + all eigenvalues\","
     line +=
         "\"flops_min\":\(assemblyFlops + eigenFlops),\"flops_assembly_min\":\(assemblyFlops),\"flops_eigen\":\(eigenFlops),"
-    line += "\"seconds\":\(denseTimes.min()!),\"assembly_seconds\":\(assemblyTimes.min()!),"
+    line += "\"seconds\":\(denseTimes.min()!),\"cpu_seconds\":\(denseCPU.min()!),"
+    line += "\"assembly_seconds\":\(assemblyTimes.min()!),"
     line += "\"seconds_all\":\(jsonArray(denseTimes)),\"lambda_max\":\(jsonNumber(top)),"
     line += "\"lambda_min\":\(jsonNumber(bottom)),\"asymmetry\":\(jsonNumber(asymmetry))}"
     emit(line)
@@ -363,6 +397,7 @@ func benchHessian(reps: Int) throws(EngineError) {
 
 KernelSelection.selectAtStartup()  // the same OpenBLAS core as the noether binary
 let options = parseOptions()
+largeSteps = options.largeSteps
 BLASThreads.set(1)
 emit(
     "{\"kind\":\"machine\",\"blas_threads\":\(BLASThreads.count),\"env_openblas_threads\":\(jsonString(String(cString: getenv("OPENBLAS_NUM_THREADS") ?? strdup(""))))"
@@ -381,7 +416,10 @@ if options.peak {
     )
 }
 do {
-    let chosen = options.extra.isEmpty ? configs.filter { options.only?.contains($0.name) ?? true } : options.extra
+    let chosen =
+        options.extra.isEmpty
+        ? configs.filter { options.only?.contains($0.name) ?? true }
+            + largeConfigs.filter { options.only?.contains($0.name) ?? false } : options.extra
     for c in chosen where options.train {
         try benchTrain(c, steps: options.steps, reps: options.reps, peak: peak, floors: options.floors)
     }

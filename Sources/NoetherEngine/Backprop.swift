@@ -98,6 +98,12 @@ public struct BackpropOf<Scalar: TrainingScalar>: Sendable {
         _ parameters: ParameterSet<Scalar>, inputs: Values, targets: Values, labels: [Int]?,
         loss: Loss
     ) -> Double {
+        // Issue 13 §4: large batches take the step blocked over samples (BlockedStep.swift).
+        if let value = Scalar.evaluateBlocked(
+            &self, parameters, inputs: inputs, targets: targets, labels: labels, loss: loss)
+        {
+            return value
+        }
         forward(parameters, inputs: inputs)
         let layers = architecture.layerCount
         let value = loss.evaluate(

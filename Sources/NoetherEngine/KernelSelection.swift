@@ -314,6 +314,6 @@ extension KernelSelection {
         let isa = SmallProducts.instructionSet == "default" ? "SSE2" : SmallProducts.instructionSet.uppercased()
         guard SmallProducts.enabled else { return "off (NOETHER_SMALL_KERNELS=0: every product runs cblas_dgemm)" }
         return
-            "on (\(isa) clone of Noether's multi-versioned C kernels, for small NN and wide NT products, ReLU and its mask fused into their stores; vectorized exp for the softmax)"
+            "on (\(isa) clone of Noether's multi-versioned C kernels, for small NN and wide NT products, ReLU and its mask fused into their stores; vectorized exp for the softmax; \(SmallProducts.xsmmSummary) for thin weight gradients; large batches blocked over samples)"
     }
 }

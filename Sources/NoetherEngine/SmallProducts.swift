@@ -1,4 +1,5 @@
 internal import CNoetherKernels
+internal import CXSMM
 
 #if canImport(Glibc)
 import Glibc
@@ -38,6 +39,42 @@ public enum SmallProducts {
     static func prefers(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int) -> Bool {
         transA == .none && n >= 16 && m &* n &* k <= maximumWork
     }
+
+    /// Whether a product of this shape runs libxsmm's JIT kernel (when enabled): the thin
+    /// weight gradients of an output layer, ∂W = Gᵀ·A with K ≤ 8 rows (Aᵀ·B products with
+    /// m ≤ 8). Measured per shape on the Zen 4 (thread CPU time, best of 15 rounds of
+    /// 2000 calls; docs/performance.md): 5×64 from k = 200, 4.15 → 2.20 µs (OpenBLAS →
+    /// libxsmm); 5×32, 1.54 → 1.09 µs; both with the same bits as OpenBLAS. Everywhere
+    /// else libxsmm 1.17 was slower than OpenBLAS or Noether's fused kernels, within 4 %
+    /// of the better one, or had no kernel (it generates no kernel for a transposed B).
+    static func prefersXSMM(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int) -> Bool {
+        transA == .transposed && transB == .none && m <= 8 && m &* n &* k <= maximumWork
+    }
+
+    /// op(A)·op(B) + β·C into C (β = 0 or 1) by libxsmm; false (nothing written) when it
+    /// has no kernel.
+    static func xsmm(
+        _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, _ a: UnsafePointer<Double>, lda: Int,
+        _ b: UnsafePointer<Double>, ldb: Int, _ c: UnsafeMutablePointer<Double>, ldc: Int, beta: Double = 0
+    ) -> Bool {
+        noether_xsmm_dgemm_beta(
+            transA == .none ? 0 : 1, transB == .none ? 0 : 1, m, n, k, a, lda, b, ldb, beta, c, ldc) != 0
+    }
+
+    /// libxsmm's version and whether it generates kernels here (e.g. "libxsmm 1.17 (JIT)").
+    public static var xsmmSummary: String {
+        var a: [Double] = [1, 2]
+        var c: [Double] = [0]
+        let works = a.withUnsafeMutableBufferPointer { p in
+            c.withUnsafeMutableBufferPointer { q in
+                xsmm(
+                    .transposed, .none, m: 1, n: 1, k: 2, p.baseAddress!, lda: 1, p.baseAddress!, ldb: 1,
+                    q.baseAddress!, ldc: 1)
+            }
+        }
+        let version = String(cString: noether_xsmm_version())
+        return works && c[0] == 5 ? "libxsmm \(version) (JIT)" : "libxsmm \(version) (no JIT on this machine)"
+    }
 }
 
 extension SmallProducts {
@@ -55,6 +92,53 @@ extension SmallProducts {
                         transA == .none ? 0 : 1, transB == .none ? 0 : 1, m, n, k, pa.baseAddress!,
                         Swift.max(a.columns, 1), pb.baseAddress!, Swift.max(b.columns, 1), pc.baseAddress!,
                         Swift.max(n, 1))
+                }
+            }
+        }
+        return done != 0 ? c : nil
+    }
+}
+
+extension SmallProducts {
+    /// op(A)·op(B) by libxsmm alone, whatever the shape rule says (for tests); nil when
+    /// libxsmm has no kernel for it.
+    static func xsmmProduct(_ transA: Transpose, _ a: Matrix, _ transB: Transpose, _ b: Matrix) -> Matrix? {
+        let m = transA == .none ? a.rows : a.columns
+        let k = transA == .none ? a.columns : a.rows
+        let n = transB == .none ? b.columns : b.rows
+        var c = Matrix(rows: m, columns: n, repeating: .nan)
+        let done = a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                c.storage.withUnsafeMutableBufferPointer { pc in
+                    xsmm(
+                        transA, transB, m: m, n: n, k: k, pa.baseAddress!, lda: Swift.max(a.columns, 1),
+                        pb.baseAddress!,
+                        ldb: Swift.max(b.columns, 1), pc.baseAddress!, ldc: Swift.max(n, 1))
+                }
+            }
+        }
+        return done ? c : nil
+    }
+
+    /// A·op(B) through the panel-major path (`noether_pack_panels` +
+    /// `noether_small_dgemm_panels`, the blocked step's), for tests; nil when refused.
+    static func panelProduct(_ a: Matrix, _ transB: Transpose, _ b: Matrix) -> Matrix? {
+        let m = a.rows
+        let k = a.columns
+        let n = transB == .none ? b.columns : b.rows
+        var panels = [Double](repeating: .nan, count: (n + 15) / 16 * 16 * k)
+        var c = Matrix(rows: m, columns: n, repeating: .nan)
+        let done = a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                panels.withUnsafeMutableBufferPointer { pp in
+                    c.storage.withUnsafeMutableBufferPointer { pc in
+                        noether_pack_panels(
+                            pb.baseAddress!, Swift.max(b.columns, 1), k, n, transB == .none ? 0 : 1, pp.baseAddress!)
+                        return noether_small_dgemm_panels(
+                            m, n, k, pa.baseAddress!, Swift.max(k, 1), pp.baseAddress!, pc.baseAddress!,
+                            Swift.max(n, 1), 0,
+                            nil, nil)
+                    }
                 }
             }
         }

@@ -57,6 +57,13 @@ public protocol TrainingScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codab
         _ g: DenseMatrix<Self>, _ w: DenseMatrix<Self>, into d: inout DenseMatrix<Self>,
         mask h: DenseMatrix<Self>
     ) -> Bool
+
+    /// The whole forward and backward pass blocked over samples (`BlockedStep.swift`)
+    /// when the workspace qualifies; nil (nothing written) otherwise, always for Float.
+    static func evaluateBlocked(
+        _ workspace: inout BackpropOf<Self>, _ parameters: ParameterSet<Self>, inputs: DenseMatrix<Self>,
+        targets: DenseMatrix<Self>, labels: [Int]?, loss: Loss
+    ) -> Double?
 }
 
 extension Double: TrainingScalar {
@@ -101,6 +108,13 @@ extension Double: TrainingScalar {
     @inline(__always)
     public static func fusedProductMasked(_ g: Matrix, _ w: Matrix, into d: inout Matrix, mask h: Matrix) -> Bool {
         SmallProducts.productMasked(g, w, into: &d, mask: h)
+    }
+
+    public static func evaluateBlocked(
+        _ workspace: inout Backprop, _ parameters: Parameters, inputs: Matrix, targets: Matrix, labels: [Int]?,
+        loss: Loss
+    ) -> Double? {
+        workspace.evaluateBlocked(parameters, inputs: inputs, targets: targets, labels: labels, loss: loss)
     }
 }
 
@@ -153,6 +167,11 @@ extension Float: TrainingScalar {
         _ g: DenseMatrix<Float>, _ w: DenseMatrix<Float>, into d: inout DenseMatrix<Float>,
         mask h: DenseMatrix<Float>
     ) -> Bool { false }
+
+    public static func evaluateBlocked(
+        _ workspace: inout BackpropOf<Float>, _ parameters: ParameterSet<Float>, inputs: DenseMatrix<Float>,
+        targets: DenseMatrix<Float>, labels: [Int]?, loss: Loss
+    ) -> Double? { nil }
 }
 
 /// The precision of a training run's arithmetic.

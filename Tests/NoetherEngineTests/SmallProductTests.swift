@@ -66,6 +66,20 @@ import Testing
                         continue
                     }
                     expectClose(direct, reference, "kernel " + what)
+                    // libxsmm: a kernel for NN and TN (it generates none with a transposed B),
+                    // always for the shapes the rule gives it.
+                    if let viaXSMM = SmallProducts.xsmmProduct(ta, a, tb, b) {
+                        expectClose(viaXSMM, reference, "libxsmm " + what)
+                    } else if tb == .none {
+                        Issue.record("libxsmm refused \(what)")
+                    }
+                    if ta == .none {
+                        if let panels = SmallProducts.panelProduct(a, tb, b) {
+                            expectClose(panels, reference, "panel kernel " + what)
+                        } else {
+                            Issue.record("panel kernel refused \(what)")
+                        }
+                    }
                     expectClose(Matrix.product(ta, a, tb, b), reference, "gemm " + what)
                 }
             }
@@ -88,6 +102,42 @@ import Testing
             var c = Matrix(rows: ta == .none ? ar : ac, columns: tb == .none ? bc : br, repeating: .nan)
             Matrix.gemm(ta, a, tb, b, into: &c)
             expectClose(c, naive(ta, a, tb, b), "\(ar)×\(ac) \(ta) · \(br)×\(bc) \(tb)")
+        }
+    }
+
+    /// libxsmm takes the thin weight gradients (Aᵀ·B with ≤ 8 output rows) with the same
+    /// bits as OpenBLAS, and is active in this build.
+    @Test func libxsmmTakesTheThinWeightGradients() {
+        #expect(SmallProducts.xsmmSummary.hasSuffix("(JIT)"))
+        #expect(SmallProducts.prefersXSMM(.transposed, .none, m: 5, n: 64, k: 200))
+        #expect(!SmallProducts.prefersXSMM(.transposed, .none, m: 64, n: 20, k: 200))
+        #expect(!SmallProducts.prefersXSMM(.none, .none, m: 5, n: 64, k: 200))
+        var rng = RandomSource(seed: 21)
+        for (k, m, n) in [(200, 5, 64), (200, 5, 32), (7, 1, 3), (33, 8, 17)] {
+            let g = random(k, m, &rng)
+            let h = random(k, n, &rng)
+            let reference = naive(.transposed, g, .none, h)
+            expectClose(Matrix.product(.transposed, g, .none, h), reference, "Gᵀ·H \(m)×\(n), \(k)")
+            // β = 1 (the blocked step's accumulation): C₀ + Gᵀ·H.
+            let c0 = random(m, n, &rng)
+            var c = c0
+            let done = g.storage.withUnsafeBufferPointer { pg in
+                h.storage.withUnsafeBufferPointer { ph in
+                    c.storage.withUnsafeMutableBufferPointer { pc in
+                        SmallProducts.xsmm(
+                            .transposed, .none, m: m, n: n, k: k, pg.baseAddress!, lda: m, ph.baseAddress!, ldb: n,
+                            pc.baseAddress!, ldc: n, beta: 1)
+                    }
+                }
+            }
+            #expect(done)
+            var expected = reference.0
+            var size = reference.1
+            for i in 0..<expected.count {
+                expected.storage[i] += c0.storage[i]
+                size.storage[i] += abs(c0.storage[i])
+            }
+            expectClose(c, (expected, size), "C₀ + Gᵀ·H \(m)×\(n), \(k)")
         }
     }
 

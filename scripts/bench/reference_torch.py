@@ -5,8 +5,11 @@ The same work as Noether's `train`, written the way a PyTorch user writes it: an
 nn.Module of nn.Linear(bias=False) layers with ReLU, torch.optim.SGD (plain full-
 batch gradient descent), F.mse_loss / F.cross_entropy, loss.backward(), float64,
 one thread; every step reads the loss, every ||∂L/∂W_l||² from .grad and every
-||W_l||² after the update, and keeps the ledger (measured ΔC_l(t) beside η²δ_l(t)),
-with the statistics of step t taken at θ_t before the update.
+||W_l||² after the update (each set stacked into one tensor and read with one
+.tolist(), as a PyTorch user logs several scalars), and keeps the ledger (measured
+ΔC_l(t) beside η²δ_l(t)), with the statistics of step t taken at θ_t before the
+update. Timed in wall time and in the thread's CPU time (time.thread_time()), like
+the other implementations.
 
 PyTorch's defaults match experiments.md §1: nn.Linear's init is U(±1/√fan_in);
 F.mse_loss is the mean over n·K entries without ½; F.cross_entropy the mean over
@@ -86,6 +89,8 @@ def run(sizes, loss_name, lr, steps, n, separation, seed):
     diverged_at = None
 
     start = time.perf_counter()
+    cpu_start = time.thread_time()
+    process_start = time.process_time()
     for t in range(steps):
         opt.zero_grad()
         out = model(x)
@@ -96,12 +101,12 @@ def run(sizes, loss_name, lr, steps, n, separation, seed):
         if not math.isfinite(value):
             diverged_at = t
             break
-        gn = [w.grad.pow(2).sum().item() for w in weights]
+        gn = torch.stack([w.grad.pow(2).sum() for w in weights]).tolist()
         for l, g in enumerate(gn):
             grad_norms[l].append(g)
         opt.step()
         with torch.no_grad():
-            norms = [w.pow(2).sum().item() for w in weights]
+            norms = torch.stack([w.pow(2).sum() for w in weights]).tolist()
         for l in range(len(conserved)):
             c = norms[l + 1] - norms[l]
             measured[l].append(c - conserved[l][-1])
@@ -111,6 +116,8 @@ def run(sizes, loss_name, lr, steps, n, separation, seed):
             diverged_at = t + 1
             break
     seconds = time.perf_counter() - start
+    cpu_seconds = time.thread_time() - cpu_start
+    process_cpu_seconds = time.process_time() - process_start   # any helper thread of torch's too
 
     steps_run = len(measured[0])
     with torch.no_grad():
@@ -121,7 +128,7 @@ def run(sizes, loss_name, lr, steps, n, separation, seed):
     residual = max(abs(change[l] - eta2 * s[l]) / abs(change[l]) for l in range(len(conserved)))
     step_err = max(abs(m - p) for l in range(len(conserved)) for m, p in zip(measured[l], predicted[l]))
     diverged = diverged_at is not None
-    return dict(seconds=seconds, final_loss=losses[-1], C0=[c[0] for c in conserved],
+    return dict(seconds=seconds, cpu_seconds=cpu_seconds, process_cpu_seconds=process_cpu_seconds, final_loss=losses[-1], C0=[c[0] for c in conserved],
                 C_final=[c[steps_run] for c in conserved],
                 drift=None if diverged else [abs(c) for c in change], S=s,
                 ledger_residual=residual, ledger_step_error=step_err, accuracy=accuracy,
@@ -142,13 +149,17 @@ def main():
     torch.set_num_threads(1)
     torch.set_default_dtype(torch.float64)
     sizes = [int(s) for s in args.sizes.split(",")]
-    times = []
+    times, cpu_times, process_times = [], [], []
     for _ in range(args.reps):
         r = run(sizes, args.loss, args.lr, args.steps, args.n, args.separation, args.seed)
         times.append(r.pop("seconds"))
+        cpu_times.append(r.pop("cpu_seconds"))
+        process_times.append(r.pop("process_cpu_seconds"))
     out = dict(kind="train", impl="torch", torch=torch.__version__, threads=torch.get_num_threads(),
                sizes=sizes, loss=args.loss, lr=args.lr, n=args.n, steps=args.steps, reps=args.reps,
-               seconds_best=min(times), seconds_median=statistics.median(times), seconds_all=times)
+               seconds_best=min(times), seconds_median=statistics.median(times), seconds_all=times,
+               cpu_seconds_best=min(cpu_times), cpu_seconds_all=cpu_times,
+               process_cpu_seconds_best=min(process_times))
     out.update(r)
     print(json.dumps(out))
 

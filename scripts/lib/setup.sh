@@ -3,7 +3,7 @@
 # apt-get when running as root, otherwise by saying exactly what to install.
 
 NOETHER_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-NOETHER_PACKAGES=(libopenblas-dev libreadline-dev zlib1g-dev pkg-config libzmq3-dev libssl-dev)
+NOETHER_PACKAGES=(libopenblas-dev libreadline-dev zlib1g-dev pkg-config libzmq3-dev libssl-dev libxsmm-dev)
 
 noether_missing_packages() {
   local missing=()

@@ -46,6 +46,18 @@ int noether_small_dgemm_epilogue(int transA, int transB, long m, long n, long k,
                                  long lda, const double *b, long ldb, double *c, long ldc, int kind,
                                  double *relu, const double *mask);
 
+/// B (op(B) k × n; B stored k × n, or n × k when transB) copied into panel-major form for
+/// `noether_small_dgemm_panels`: ⌈n/16⌉ panels of k rows × 16 doubles, zero-padded
+/// (`panels` holds ⌈n/16⌉·16·k doubles).
+void noether_pack_panels(const double *b, long ldb, long k, long n, int transB, double *panels);
+
+/// C = A·B (A m × k row-major, not transposed) with B in panel-major form (above) and the
+/// epilogue of `noether_small_dgemm_epilogue`; the same bits as that function. For wide B
+/// (hundreds of columns) reused over many row blocks. Returns 0 (nothing written) when
+/// k·16 exceeds the per-thread scratch.
+int noether_small_dgemm_panels(long m, long n, long k, const double *a, long lda, const double *panels,
+                               double *c, long ldc, int kind, double *relu, const double *mask);
+
 /// y[i] = exp(x[i]) for n entries (x and y may be the same array), vectorized; within
 /// 1 ulp of the correctly rounded result, same special values as exp.
 void noether_exp(const double *x, double *y, long n);

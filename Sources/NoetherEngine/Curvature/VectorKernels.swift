@@ -95,6 +95,11 @@ func gemmStrided(
     {
         return
     }
+    if alpha == 1 && beta == 0 && SmallProducts.enabled && SmallProducts.prefersXSMM(transA, transB, m: m, n: n, k: k)
+        && SmallProducts.xsmm(transA, transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, c, ldc: ldc)
+    {
+        return
+    }
     var beta = beta
     if beta == 0 {
         if ldc == n {
