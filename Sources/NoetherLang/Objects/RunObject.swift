@@ -232,6 +232,7 @@ public struct RunObject: NoetherObject, FieldTable {
         }
         if !r.finalLoss.isNaN || r.stepsRun > 0 { head += ", loss \(formatSummary(r.finalLoss))" }
         if !r.accuracy.isNaN { head += ", accuracy \(formatSummary(r.accuracy))" }
+        if r.precision != .float64 { head += ", in \(r.precision.name)" }
         var lines = [head]
         if r.stepsRun == 0 {
             lines.append("  no steps taken: nothing drifted and there is no ledger to check")
