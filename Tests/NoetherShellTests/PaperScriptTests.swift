@@ -30,6 +30,33 @@ import Testing
         #expect(labels == (1...23).map { String(format: "E%02d", $0) })
     }
 
+    /// examples/paper/findings.md explains rows of docs/reproduction.md: each `## EXX` section
+    /// must name an experiment, and each `info NAME: …` line a headline that experiment's
+    /// script reports (scripts/reproduce puts the line below that headline's row, so a renamed
+    /// headline would otherwise drop its explanation without a word).
+    @Test func everyFindingNamesAnExistingHeadline() throws {
+        let text = try String(
+            contentsOf: Self.paperDirectory.appendingPathComponent("findings.md"), encoding: .utf8)
+        var section: String?
+        var infos = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("## ") {
+                let label = String(line.dropFirst(3).prefix(3))
+                let script = try #require(
+                    Self.scripts.first { $0.hasPrefix(label) }, "findings.md: no script for section '\(line)'")
+                section = try String(contentsOf: Self.paperDirectory.appendingPathComponent(script), encoding: .utf8)
+                continue
+            }
+            guard line.hasPrefix("info "), let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[line.index(line.startIndex, offsetBy: 5)..<colon].trimmingCharacters(in: .whitespaces)
+            let source = try #require(section, "findings.md: '\(line.prefix(40))…' is outside an experiment's section")
+            #expect(
+                source.contains("name=\"\(name)\""), "findings.md: no headline '\(name)' in its experiment's script")
+            infos += 1
+        }
+        #expect(infos > 0)
+    }
+
     @Test(.timeLimit(.minutes(5)), arguments: runnable)
     func runsAtQuickScaleAndPrintsItsNumbers(script: String) throws {
         try Self.check(script: script, extra: [])
