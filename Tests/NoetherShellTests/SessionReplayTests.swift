@@ -103,7 +103,7 @@ import Testing
         #expect(piped.stdout == "2\n" && piped.stderr.isEmpty, "\(piped.stderr)")
     }
 
-    @Test func aCellOutsideTheHistoryRunsButTakesNoNumberAndIsNotRecorded() throws {
+    @Test func aCellOutsideTheHistoryTakesNoNumberAndIsRecordedOnlyWhenItBinds() throws {
         let c = CapturedShell()
         c.shell.runCell("a = 1")
         #expect(c.shell.runCell("b = a + 1\nb * 10", storeHistory: false))
@@ -113,7 +113,18 @@ import Testing
         // Not `_` nor an `out[n]`; not in the saved record.
         c.shell.runCell("out[1]")
         #expect(c.shell.notebook.nextNumber == 3)
-        #expect(!c.shell.savedText().contains("b = a + 1"))
+        // A cell outside the history that binds something is saved, unnumbered, so the
+        // saved session replays to the same state; one that only reads is not saved.
+        #expect(c.shell.savedText().contains("b = a + 1\nb * 10\n"))
+        let quiet = CapturedShell()
+        quiet.shell.runCell("a = 1")
+        #expect(quiet.shell.runCell("b = a + 1", storeHistory: false))
+        #expect(quiet.shell.runCell("b + 0", storeHistory: false))
+        #expect(quiet.shell.notebook.nextNumber == 2)
+        #expect(!quiet.shell.savedText().contains("b + 0"))
+        let replay = CapturedShell()
+        #expect(replay.shell.runCell(quiet.shell.savedText()))
+        #expect(replay.shell.interpreter.globals["b"] != nil)
         // An error names the cell `In[ ]` and is not recorded either.
         #expect(!c.shell.runCell("nope", storeHistory: false))
         #expect(c.err.contains { $0.contains("In[ ]:1:1: error: unknown name 'nope'") }, "\(c.err)")

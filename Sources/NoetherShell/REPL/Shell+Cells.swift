@@ -24,7 +24,9 @@ extension Shell {
     ///
     /// With `storeHistory` false (a Jupyter client's `store_history`), the cell runs
     /// and keeps its bindings but is outside the session's history: no number (it is
-    /// `In[ ]` in diagnostics), no `out[n]` or `_`, not recorded, not journalled.
+    /// `In[ ]` in diagnostics), no `out[n]` or `_`; it is recorded and journalled only
+    /// when it binds or defines something (so a saved session never hides state), and a
+    /// failed or interrupted one never.
     @discardableResult
     public func runCell(_ text: String, storeHistory: Bool = true) -> Bool {
         guard !text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return true }
@@ -71,12 +73,18 @@ extension Shell {
             if storeHistory { notebook.finish(number, value: value, assigned: assigned, in: interpreter) }
             if printLast { printCellValue(value, number: number) }
             noteShadowedCommands(assigned)
-            if storeHistory && Shell.isRecordable(program.statements) {
+            // A cell outside the history that binds or defines something is still recorded
+            // (unnumbered), or the saved session and the journal would hide state it made.
+            let bindsSomething = !program.statements.allSatisfy {
+                if case .expression = $0 { return true }
+                return false
+            }
+            if (storeHistory || bindsSomething) && Shell.isRecordable(program.statements) {
                 let output = capture ?? []
                 recordCell(
                     RecordedCell(text: CellText.renumberingOutputs(text, savedNumbers), output: output),
                     statements: program.statements.count)
-                savedNumbers[number] = recordedStatements
+                if storeHistory { savedNumbers[number] = recordedStatements }
             }
             return true
         } catch {
