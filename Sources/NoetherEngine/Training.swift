@@ -27,7 +27,7 @@ public struct TrainingMonitor: Sendable {
 /// whose loss is below it.
 ///
 /// The loop reuses preallocated buffers and never allocates per step, except to
-/// keep a checkpoint, and inside a sharpness probe's own `measure`. `network` is
+/// keep a checkpoint, and inside a sharpness measurement. `network` is
 /// not modified; the trained one is `run.network`. Thread-safe: runs share nothing
 /// mutable, so many can train in parallel.
 ///
@@ -115,6 +115,8 @@ private struct TrainingLoop<S: TrainingScalar> {
     var neuronError = 0.0
     var neuronSawNaN = false
     var balanceSeries: [[Double]] = []
+    /// The sharpness probe's tracker (warm-started from one measurement to the next).
+    var sharpnessTracker: SharpnessTracker?
     var sharpSteps: [Int] = []
     var sharpValues: [Double] = []
     var sharpSeconds = 0.0
@@ -208,9 +210,11 @@ private struct TrainingLoop<S: TrainingScalar> {
                     incoming: parameters.weights[h], outgoing: parameters.weights[h + 1], into: &balancesNow[h])
             }
         }
-        if options.sharpness != nil {
-            sharpSteps.reserveCapacity(steps / options.sharpness!.every + 2)
-            sharpValues.reserveCapacity(steps / options.sharpness!.every + 2)
+        if let probe = options.sharpness {
+            sharpnessTracker = SharpnessTracker(
+                architecture: network.architecture, method: probe.method, seed: probe.seed)
+            sharpSteps.reserveCapacity(steps / probe.every + 2)
+            sharpValues.reserveCapacity(steps / probe.every + 2)
         }
 
         for l in 0..<layers { norms[l] = parameters.weights[l].squaredNorm }
@@ -224,7 +228,7 @@ private struct TrainingLoop<S: TrainingScalar> {
         let start = clock.now
         var t = 0
         while t < steps {
-            if let probe = options.sharpness, t % probe.every == 0 { measureSharpness(probe, at: t) }
+            if let probe = options.sharpness, t % probe.every == 0 { measureSharpness(at: t) }
             if nextCheckpoint < checkpointQueue.count, checkpointQueue[nextCheckpoint] == t { keepCheckpoint(t) }
 
             let value = evaluate()
@@ -384,10 +388,16 @@ private struct TrainingLoop<S: TrainingScalar> {
         }
     }
 
-    private mutating func measureSharpness(_ probe: SharpnessProbe, at t: Int) {
+    private mutating func measureSharpness(at t: Int) {
         let clock = ContinuousClock()
         let start = clock.now
-        let value = probe.measure(Parameters(converting: parameters))
+        let value: Double
+        do {
+            value = try sharpnessTracker!.measure(
+                parameters: Parameters(converting: parameters), data: data, loss: loss)
+        } catch {
+            value = .nan
+        }
         let elapsed = clock.now - start
         sharpSeconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         sharpSteps.append(t)
@@ -412,7 +422,7 @@ private struct TrainingLoop<S: TrainingScalar> {
                 step: t, previousAbsDelta: pairs > 0 ? abs(gradNorms[1] - gradNorms[0]) : .nan)
         }
         if let probe = options.sharpness, t % probe.every == 0, sharpSteps.last != t, finite {
-            measureSharpness(probe, at: t)
+            measureSharpness(at: t)
         }
         if nextCheckpoint < checkpointQueue.count, checkpointQueue[nextCheckpoint] == t { keepCheckpoint(t) }
     }

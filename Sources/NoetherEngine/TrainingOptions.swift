@@ -1,16 +1,21 @@
-/// A sharpness measurement hooked into a training run: `measure(θ_t)` is called
-/// at every state θ_t with t a multiple of `every` (t = 0, every, 2·every, …,
-/// including the final θ_T when T is a multiple and θ_T is finite), at θ_t before
-/// the update of step t. The curvature code supplies `measure` (typically λ_max by
-/// power iteration on Hessian-vector products of the full-batch loss); the engine
-/// only schedules it and summarizes it against 2/η (`SharpnessRecord`).
-public struct SharpnessProbe: Sendable {
+/// A sharpness measurement hooked into a training run: λ_max of the full-batch
+/// loss's Hessian is measured at every state θ_t with t a multiple of `every`
+/// (t = 0, every, 2·every, …, including the final θ_T when T is a multiple and θ_T
+/// is finite), at θ_t before the update of step t. The loop keeps one
+/// `SharpnessTracker` with `method` and `seed`, so each measurement warm-starts from
+/// the last top eigenvector; a failed measurement records NaN. The run summarizes
+/// the values against 2/η (`SharpnessRecord`).
+public struct SharpnessProbe: Sendable, Equatable {
     public var every: Int
-    public var measure: @Sendable (Parameters) -> Double
+    /// The tracking method (Lanczos or power iteration, with their settings).
+    public var method: SharpnessTracker.Method
+    /// The tracker's seed (the first start vector; Lanczos adds the measurement count).
+    public var seed: Int
 
-    public init(every: Int, measure: @escaping @Sendable (Parameters) -> Double) {
+    public init(every: Int, method: SharpnessTracker.Method = SharpnessTracker.Method(.lanczos)!, seed: Int = 0) {
         self.every = every
-        self.measure = measure
+        self.method = method
+        self.seed = seed
     }
 }
 
@@ -90,7 +95,7 @@ public struct SharpnessRecord: Sendable {
     public let every: Int
     /// The states θ_t measured.
     public let steps: [Int]
-    /// λ(θ_t) as `measure` returned it.
+    /// λ_max(θ_t) as measured (NaN where a measurement failed or θ_t was not finite).
     public let values: [Double]
     /// 2/η.
     public let threshold: Double
@@ -100,7 +105,7 @@ public struct SharpnessRecord: Sendable {
     public let fractionNearEdge: Double
     /// max over measurements of ηλ/2 (NaN without a finite measurement).
     public let maxRatio: Double
-    /// Wall time spent inside `measure`, seconds (part of the run's `seconds`).
+    /// Wall time spent measuring, seconds (part of the run's `seconds`).
     public let seconds: Double
 
     init(every: Int, steps: [Int], values: [Double], learningRate eta: Double, seconds: Double) {

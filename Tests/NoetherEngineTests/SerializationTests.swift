@@ -92,7 +92,7 @@ struct SerializationTests {
     func exportRoundTrip() throws {
         let data = TrainFixture.mixture(n: 30, d: 5, classes: 3, seed: 1)
         let net = try Network.mlp(sizes: [5, 6, 6, 3], activation: .relu, bias: false, seed: 2)
-        let probe = SharpnessProbe(every: 4) { p in p.weights[2].squaredNorm }
+        let probe = SharpnessProbe(every: 4, method: .powerIteration(iterations: 5))
         let run = try train(
             network: net, data: data, optimizer: try .gradientDescent(learningRate: 0.2), loss: .crossEntropy,
             steps: 13,

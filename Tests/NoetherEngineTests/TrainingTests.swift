@@ -215,12 +215,19 @@ struct TrainingTests {
 
     @Test("the sharpness hook: schedule, values and edge-of-stability summaries")
     func sharpness() throws {
-        // A stand-in measurement: 25·||W₁||², compared with 2/η = 20.
-        let probe = SharpnessProbe(every: 10) { p in 25 * p.weights[0].squaredNorm }
+        // λ_max by warm-started power iteration, compared with 2/η = 20.
+        let method = SharpnessTracker.Method.powerIteration(iterations: 20)
+        let probe = SharpnessProbe(every: 10, method: method, seed: 3)
         let r = try Self.run(steps: 45, options: TrainingOptions(checkpoints: [0, 10, 20, 30, 40], sharpness: probe))
         let s = try #require(r.sharpness)
         #expect(s.steps == [0, 10, 20, 30, 40])
-        for (t, v) in zip(s.steps, s.values) { #expect(v == 25 * (try r.at(t)).parameters.weights[0].squaredNorm) }
+        // The loop's values are one tracker's, fed the same states in order.
+        var tracker = SharpnessTracker(architecture: r.network.architecture, method: method, seed: 3)
+        for (t, v) in zip(s.steps, s.values) {
+            let expected = try tracker.measure(parameters: r.at(t).parameters, data: Self.data, loss: .crossEntropy)
+            #expect(v.bitPattern == expected.bitPattern)
+            #expect(v > 0)
+        }
         #expect(s.threshold == 20)
         #expect(s.initial == s.values[0])
         let expectedFirst = zip(s.steps, s.values).first { $0.1 >= 20 }?.0

@@ -277,9 +277,7 @@ enum TrainingBuiltins {
             throw ctx.error(
                 "the sgd batch size \(b) exceeds the \(data.count) samples of '\(data.name)'", at: "optimizer")
         }
-        let sharpness = sharpnessEvery.map { k in
-            SharpnessMeter(architecture: net.architecture, data: data, loss: loss, method: method).probe(every: k)
-        }
+        let sharpness = sharpnessEvery.map { k in SharpnessProbe(every: k, method: method, seed: 0) }
         let options = TrainingOptions(
             every: every, checkpoints: checkpoints, stopWhenLossBelow: stopBelow,
             divergenceLoss: divergence, patternProbe: patterns,
@@ -357,33 +355,5 @@ enum TrainingBuiltins {
         let run = try ctx.object("run", as: RunObject.self).run
         let step = try ctx.integer("step")
         return .object(NetworkObject(try ctx.engine(at: "step") { () throws(EngineError) in try run.at(step) }))
-    }
-}
-
-/// λ_max along a run: one warm-started `SharpnessTracker` behind a lock, so the
-/// probe's `@Sendable` closure can mutate it. A failed measurement records NaN.
-final class SharpnessMeter: Sendable {
-    private let tracker: Mutex<SharpnessTracker>
-    private let data: Dataset
-    private let loss: Loss
-
-    init(architecture: Architecture, data: Dataset, loss: Loss, method: SharpnessTracker.Method) {
-        tracker = Mutex(SharpnessTracker(architecture: architecture, method: method, seed: 0))
-        self.data = data
-        self.loss = loss
-    }
-
-    func measure(_ parameters: Parameters) -> Double {
-        tracker.withLock { t in
-            do {
-                return try t.measure(parameters: parameters, data: data, loss: loss)
-            } catch {
-                return .nan
-            }
-        }
-    }
-
-    func probe(every: Int) -> SharpnessProbe {
-        SharpnessProbe(every: every) { [self] p in measure(p) }
     }
 }
