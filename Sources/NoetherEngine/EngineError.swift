@@ -36,6 +36,8 @@ public enum EngineArgument: Sendable, Equatable {
     case sampleCount, inputDimension, classCount, separation, noise, innerRadius, outerRadius
     case hiddenWidth, outputCount, splitFraction, initialScale
     case lanczosSteps, ritzPairs, powerIterations, probes, quadratureSteps, gridPoints, broadening, blockSize
+    case learningRate, weightDecay, momentum, adamBeta1, adamBeta2, adamEpsilon, batchSize
+    case steps, recordInterval, stopLoss
 }
 
 /// What an argument must satisfy.
@@ -51,6 +53,12 @@ public enum Requirement: Sendable, Equatable {
     case positive
     /// 0 < x < 1.
     case strictlyBetweenZeroAndOne
+    /// 0 ≤ x < 1.
+    case unitIntervalExcludingOne
+    /// A finite x > 0.
+    case finitePositive
+    /// Not NaN.
+    case notNaN
 }
 
 /// The value an argument had.

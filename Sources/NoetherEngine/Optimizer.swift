@@ -60,7 +60,7 @@ public struct Optimizer: Sendable, Equatable, Hashable {
     ) throws(EngineError) -> Optimizer {
         try validate(learningRate: learningRate, weightDecay: weightDecay)
         guard beta.isFinite, beta >= 0, beta < 1 else {
-            throw .invalidArgument("'beta' must lie in [0, 1), got \(formatShort(beta))")
+            throw .outOfDomain(.momentum, .unitIntervalExcludingOne, got: .number(beta))
         }
         return Optimizer(
             method: .momentum(beta: beta, nesterov: nesterov), learningRate: learningRate,
@@ -74,13 +74,13 @@ public struct Optimizer: Sendable, Equatable, Hashable {
     ) throws(EngineError) -> Optimizer {
         try validate(learningRate: learningRate, weightDecay: weightDecay)
         guard beta1.isFinite, beta1 >= 0, beta1 < 1 else {
-            throw .invalidArgument("'beta1' must lie in [0, 1), got \(formatShort(beta1))")
+            throw .outOfDomain(.adamBeta1, .unitIntervalExcludingOne, got: .number(beta1))
         }
         guard beta2.isFinite, beta2 >= 0, beta2 < 1 else {
-            throw .invalidArgument("'beta2' must lie in [0, 1), got \(formatShort(beta2))")
+            throw .outOfDomain(.adamBeta2, .unitIntervalExcludingOne, got: .number(beta2))
         }
         guard epsilon.isFinite, epsilon > 0 else {
-            throw .invalidArgument("'eps' must be a positive finite number, got \(formatShort(epsilon))")
+            throw .outOfDomain(.adamEpsilon, .finitePositive, got: .number(epsilon))
         }
         return Optimizer(
             method: .adam(beta1: beta1, beta2: beta2, epsilon: epsilon), learningRate: learningRate,
@@ -94,7 +94,7 @@ public struct Optimizer: Sendable, Equatable, Hashable {
         weightDecay: Double = 0
     ) throws(EngineError) -> Optimizer {
         try validate(learningRate: learningRate, weightDecay: weightDecay)
-        guard batchSize >= 1 else { throw .invalidArgument("'batch' must be at least 1, got \(batchSize)") }
+        guard batchSize >= 1 else { throw .outOfDomain(.batchSize, .atLeast(1), got: .integer(batchSize)) }
         return Optimizer(
             method: .stochastic(batchSize: batchSize, seed: seed), learningRate: learningRate,
             weightDecay: weightDecay)
@@ -102,12 +102,10 @@ public struct Optimizer: Sendable, Equatable, Hashable {
 
     private static func validate(learningRate: Double, weightDecay: Double) throws(EngineError) {
         guard learningRate.isFinite, learningRate > 0 else {
-            throw .invalidArgument(
-                "the learning rate must be a positive finite number, got \(formatShort(learningRate))")
+            throw .outOfDomain(.learningRate, .finitePositive, got: .number(learningRate))
         }
         guard weightDecay.isFinite, weightDecay >= 0 else {
-            throw .invalidArgument(
-                "'weight_decay' must be a non-negative finite number, got \(formatShort(weightDecay))")
+            throw .outOfDomain(.weightDecay, .finiteNonNegative, got: .number(weightDecay))
         }
     }
 

@@ -40,14 +40,14 @@ public struct TrainingMonitor: Sendable {
 /// ΔC_l = η²δ_l. Everything the run reports is Double (exact conversions of the Float
 /// values). The sharpness probe and checkpoints see the Float weights widened to Double.
 ///
-/// Throws `invalidArgument` / `shapeMismatch` for a bad step count, options, or a
+/// Throws `outOfDomain` / `invalidArgument` / `shapeMismatch` for a bad step count, options, or a
 /// network that does not fit the data or loss (e.g. an sgd batch larger than n).
 public func train(
     network: Network, data: Dataset, optimizer: Optimizer, loss: Loss, steps: Int,
     options: TrainingOptions = TrainingOptions(),
     monitor: TrainingMonitor? = nil
 ) throws(EngineError) -> TrainingRun {
-    guard steps >= 0 else { throw .invalidArgument("'steps' must be non-negative, got \(steps)") }
+    guard steps >= 0 else { throw .outOfDomain(.steps, .nonNegative, got: .integer(steps)) }
     try network.checkCompatible(with: data, loss: loss)
     try options.validate(steps: steps, network: network)
     if let b = optimizer.batchSize, b > data.count {

@@ -67,12 +67,12 @@ public struct TrainingOptions: Sendable {
     }
 
     func validate(steps: Int, network: Network) throws(EngineError) {
-        guard every >= 1 else { throw .invalidArgument("'every' must be at least 1, got \(every)") }
+        guard every >= 1 else { throw .outOfDomain(.recordInterval, .atLeast(1), got: .integer(every)) }
         for c in checkpoints where c < 0 || c > steps {
             throw .invalidArgument("checkpoint \(c) lies outside the run's steps 0…\(steps)")
         }
         if let x = stopWhenLossBelow, x.isNaN {
-            throw .invalidArgument("'stop_when_loss_below' must be a number, got nan")
+            throw .outOfDomain(.stopLoss, .notNaN, got: .number(x))
         }
         if let x = divergenceLoss, x.isNaN {
             throw .invalidArgument("the divergence threshold must be a number, got nan")

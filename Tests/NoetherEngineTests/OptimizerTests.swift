@@ -190,18 +190,18 @@ struct OptimizerTests {
         #expect(try !Optimizer.adam(learningRate: 0.5).satisfiesDriftIdentity)
         #expect(
             TrainFixture.error { try Optimizer.momentum(learningRate: 0.1, beta: 1) }
-                == .invalidArgument("'beta' must lie in [0, 1), got 1"))
+                == .outOfDomain(.momentum, .unitIntervalExcludingOne, got: .number(1)))
         #expect(
             TrainFixture.error { try Optimizer.adam(learningRate: 0.1, epsilon: 0) }
-                == .invalidArgument("'eps' must be a positive finite number, got 0"))
+                == .outOfDomain(.adamEpsilon, .finitePositive, got: .number(0)))
         #expect(
             TrainFixture.error { try Optimizer.stochastic(learningRate: 0.1, batchSize: 0, seed: 1) }
-                == .invalidArgument("'batch' must be at least 1, got 0"))
+                == .outOfDomain(.batchSize, .atLeast(1), got: .integer(0)))
         #expect(
             TrainFixture.error { try Optimizer.gradientDescent(learningRate: -1) }
-                == .invalidArgument("the learning rate must be a positive finite number, got -1"))
+                == .outOfDomain(.learningRate, .finitePositive, got: .number(-1)))
         #expect(
             TrainFixture.error { try Optimizer.gradientDescent(learningRate: 1, weightDecay: -0.5) }
-                == .invalidArgument("'weight_decay' must be a non-negative finite number, got -0.5"))
+                == .outOfDomain(.weightDecay, .finiteNonNegative, got: .number(-0.5)))
     }
 }

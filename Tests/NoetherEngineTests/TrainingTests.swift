@@ -274,7 +274,7 @@ struct TrainingTests {
     func optionErrors() throws {
         #expect(
             TrainFixture.error { try Self.run(options: TrainingOptions(every: 0)) }
-                == .invalidArgument("'every' must be at least 1, got 0"))
+                == .outOfDomain(.recordInterval, .atLeast(1), got: .integer(0)))
         #expect(
             TrainFixture.error { try Self.run(sizes: [6, 3], options: TrainingOptions(patternProbe: true)) }
                 == .invalidArgument("the activation-pattern probe needs a hidden layer, but the network has none"))

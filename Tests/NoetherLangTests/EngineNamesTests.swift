@@ -38,6 +38,34 @@ import Testing
         #expect(subset == "'n' must lie in 1…4 for 'xor2d', got 5")
         let split = message { () throws(EngineError) in _ = try data.split(fraction: 1.5, seed: 0) }
         #expect(split == "'fraction' must lie strictly between 0 and 1, got 1.5")
+        // The optimizers' and the training loop's own checks, as before they were structured.
+        let beta = message { () throws(EngineError) in _ = try Optimizer.momentum(learningRate: 0.1, beta: 1) }
+        #expect(beta == "'beta' must lie in [0, 1), got 1")
+        let beta2 = message { () throws(EngineError) in _ = try Optimizer.adam(learningRate: 0.1, beta2: 1.5) }
+        #expect(beta2 == "'beta2' must lie in [0, 1), got 1.5")
+        let eps = message { () throws(EngineError) in _ = try Optimizer.adam(learningRate: 0.1, epsilon: 0) }
+        #expect(eps == "'eps' must be a positive finite number, got 0")
+        let batch = message { () throws(EngineError) in
+            _ = try Optimizer.stochastic(learningRate: 0.1, batchSize: 0, seed: 1)
+        }
+        #expect(batch == "'batch' must be at least 1, got 0")
+        let lr = message { () throws(EngineError) in _ = try Optimizer.gradientDescent(learningRate: -1) }
+        #expect(lr == "'lr' must be a positive finite number, got -1")
+        let wd = message { () throws(EngineError) in
+            _ = try Optimizer.gradientDescent(learningRate: 1, weightDecay: -0.5)
+        }
+        #expect(wd == "'weight_decay' must be a finite non-negative number, got -0.5")
+        let net = try Network.mlp(sizes: [2, 3, 2], activation: .relu, bias: false, seed: 0)
+        func trained(steps: Int = 1, _ options: TrainingOptions) -> String? {
+            message { () throws(EngineError) in
+                _ = try train(
+                    network: net, data: data, optimizer: .gradientDescent(learningRate: 0.1), loss: .crossEntropy,
+                    steps: steps, options: options)
+            }
+        }
+        #expect(trained(steps: -1, TrainingOptions()) == "'steps' must be non-negative, got -1")
+        #expect(trained(TrainingOptions(every: 0)) == "'every' must be at least 1, got 0")
+        #expect(trained(TrainingOptions(stopWhenLossBelow: .nan)) == "'stop_when_loss_below' must be a number, got nan")
         // At the prompt, at the argument.
         let h = TheoryHarness()
         #expect(throws: Diagnostic.self) { try h.run("gaussian_mixture(n=10, d=2, classes=1)") }

@@ -62,6 +62,16 @@ extension EngineArgument {
         case .gridPoints: "points"
         case .broadening: "sigma"
         case .blockSize: "block_size"
+        case .learningRate: "lr"
+        case .weightDecay: "weight_decay"
+        case .momentum: "beta"
+        case .adamBeta1: "beta1"
+        case .adamBeta2: "beta2"
+        case .adamEpsilon: "eps"
+        case .batchSize: "batch"
+        case .steps: "steps"
+        case .recordInterval: "every"
+        case .stopLoss: "stop_when_loss_below"
         }
     }
 }
@@ -77,6 +87,9 @@ extension Requirement {
         case .finite: "be a finite number"
         case .positive: "be positive"
         case .strictlyBetweenZeroAndOne: "lie strictly between 0 and 1"
+        case .unitIntervalExcludingOne: "lie in [0, 1)"
+        case .finitePositive: "be a positive finite number"
+        case .notNaN: "be a number"
         }
     }
 }
