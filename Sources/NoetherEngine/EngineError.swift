@@ -37,7 +37,7 @@ public enum EngineArgument: Sendable, Equatable {
     case hiddenWidth, outputCount, splitFraction, initialScale
     case lanczosSteps, ritzPairs, powerIterations, probes, quadratureSteps, gridPoints, broadening, blockSize
     case learningRate, weightDecay, momentum, adamBeta1, adamBeta2, adamEpsilon, batchSize
-    case steps, recordInterval, stopLoss
+    case steps, recordInterval, stopLoss, divergenceLoss, sharpnessInterval
 }
 
 /// What an argument must satisfy.

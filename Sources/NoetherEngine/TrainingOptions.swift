@@ -75,10 +75,10 @@ public struct TrainingOptions: Sendable {
             throw .outOfDomain(.stopLoss, .notNaN, got: .number(x))
         }
         if let x = divergenceLoss, x.isNaN {
-            throw .invalidArgument("the divergence threshold must be a number, got nan")
+            throw .outOfDomain(.divergenceLoss, .notNaN, got: .number(x))
         }
         if let s = sharpness, s.every < 1 {
-            throw .invalidArgument("the sharpness interval must be at least 1, got \(s.every)")
+            throw .outOfDomain(.sharpnessInterval, .atLeast(1), got: .integer(s.every))
         }
         if patternProbe && network.layerCount < 2 {
             throw .invalidArgument("the activation-pattern probe needs a hidden layer, but the network has none")

@@ -66,6 +66,10 @@ import Testing
         #expect(trained(steps: -1, TrainingOptions()) == "'steps' must be non-negative, got -1")
         #expect(trained(TrainingOptions(every: 0)) == "'every' must be at least 1, got 0")
         #expect(trained(TrainingOptions(stopWhenLossBelow: .nan)) == "'stop_when_loss_below' must be a number, got nan")
+        #expect(trained(TrainingOptions(divergenceLoss: .nan)) == "'divergence_loss' must be a number, got nan")
+        #expect(
+            trained(TrainingOptions(sharpness: SharpnessProbe(every: 0)))
+                == "'sharpness_every' must be at least 1, got 0")
         // At the prompt, at the argument.
         let h = TheoryHarness()
         #expect(throws: Diagnostic.self) { try h.run("gaussian_mixture(n=10, d=2, classes=1)") }

@@ -72,6 +72,8 @@ extension EngineArgument {
         case .steps: "steps"
         case .recordInterval: "every"
         case .stopLoss: "stop_when_loss_below"
+        case .divergenceLoss: "divergence_loss"
+        case .sharpnessInterval: "sharpness_every"
         }
     }
 }
