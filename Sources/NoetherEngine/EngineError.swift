@@ -38,6 +38,7 @@ public enum EngineArgument: Sendable, Equatable {
     case lanczosSteps, ritzPairs, powerIterations, probes, quadratureSteps, gridPoints, broadening, blockSize
     case learningRate, weightDecay, momentum, adamBeta1, adamBeta2, adamEpsilon, batchSize
     case steps, recordInterval, stopLoss, divergenceLoss, sharpnessInterval
+    case powerLawFloor, bootstrapSamples
 }
 
 /// What an argument must satisfy.

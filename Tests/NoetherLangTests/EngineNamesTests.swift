@@ -70,6 +70,12 @@ import Testing
         #expect(
             trained(TrainingOptions(sharpness: SharpnessProbe(every: 0)))
                 == "'sharpness_every' must be at least 1, got 0")
+        let floor = message { () throws(EngineError) in _ = try fitPowerLaw([], options: PowerLawOptions(floor: -1)) }
+        #expect(floor == "'floor' must be a finite non-negative number, got -1")
+        let bootstrap = message { () throws(EngineError) in
+            _ = try fitPowerLaw([], options: PowerLawOptions(bootstrapSamples: -2))
+        }
+        #expect(bootstrap == "'bootstrap' must be non-negative, got -2")
         // At the prompt, at the argument.
         let h = TheoryHarness()
         #expect(throws: Diagnostic.self) { try h.run("gaussian_mixture(n=10, d=2, classes=1)") }

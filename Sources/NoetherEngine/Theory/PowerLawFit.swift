@@ -131,17 +131,18 @@ public struct PowerLawFit: Sendable, Equatable {
 /// OLS of ln ȳ on ln x over the points that pass the range/grid, the rule, x > 0,
 /// finiteness and the floor (see `PowerLawFit` for the interval and the extras).
 /// An exact power law is recovered to ~1e-12 in α.
-/// - Throws: `.invalidArgument` for no runs, a non-finite x or bad options;
+/// - Throws: `.outOfDomain` for a bad floor or bootstrap count, `.invalidArgument`
+///   for no runs, a non-finite x or a confidence level outside (0, 1);
 ///   `.tooFewPoints` with the points left out when fewer than 2 are usable.
 public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) throws(EngineError) -> PowerLawFit {
     guard options.floor >= 0, options.floor.isFinite else {
-        throw .invalidArgument("the floor must be a finite value ≥ 0, got \(options.floor)")
+        throw .outOfDomain(.powerLawFloor, .finiteNonNegative, got: .number(options.floor))
     }
     guard options.confidenceLevel > 0, options.confidenceLevel < 1 else {
         throw .invalidArgument("the confidence level must lie between 0 and 1, got \(options.confidenceLevel)")
     }
     guard options.bootstrapSamples >= 0 else {
-        throw .invalidArgument("the number of bootstrap samples must be ≥ 0, got \(options.bootstrapSamples)")
+        throw .outOfDomain(.bootstrapSamples, .nonNegative, got: .integer(options.bootstrapSamples))
     }
     let aggregate = try aggregateSweep(runs, rule: options.rule)
     var points = aggregate.points

@@ -74,6 +74,8 @@ extension EngineArgument {
         case .stopLoss: "stop_when_loss_below"
         case .divergenceLoss: "divergence_loss"
         case .sharpnessInterval: "sharpness_every"
+        case .powerLawFloor: "floor"
+        case .bootstrapSamples: "bootstrap"
         }
     }
 }
