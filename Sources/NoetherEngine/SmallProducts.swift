@@ -78,31 +78,18 @@ public enum SmallProducts {
 }
 
 extension SmallProducts {
-    /// op(A)·op(B) by Noether's kernel alone, whatever the shape rule says (for tests);
-    /// nil when the product exceeds the kernel's scratch.
-    static func product(_ transA: Transpose, _ a: Matrix, _ transB: Transpose, _ b: Matrix) -> Matrix? {
-        let m = transA == .none ? a.rows : a.columns
-        let k = transA == .none ? a.columns : a.rows
-        let n = transB == .none ? b.columns : b.rows
-        var c = Matrix(rows: m, columns: n, repeating: .nan)
-        let done = a.storage.withUnsafeBufferPointer { pa in
-            b.storage.withUnsafeBufferPointer { pb in
-                c.storage.withUnsafeMutableBufferPointer { pc in
-                    noether_small_dgemm(
-                        transA == .none ? 0 : 1, transB == .none ? 0 : 1, m, n, k, pa.baseAddress!,
-                        Swift.max(a.columns, 1), pb.baseAddress!, Swift.max(b.columns, 1), pc.baseAddress!,
-                        Swift.max(n, 1))
-                }
-            }
-        }
-        return done != 0 ? c : nil
-    }
-}
+    /// One kernel's C = op(A)·op(B) on raw row-major storage: (transA, transB, m, n, k,
+    /// A, lda, B, ldb, C, ldc) → whether it took the product.
+    typealias RawProduct = (
+        Transpose, Transpose, Int, Int, Int, UnsafePointer<Double>, Int, UnsafePointer<Double>, Int,
+        UnsafeMutablePointer<Double>, Int
+    ) -> Bool
 
-extension SmallProducts {
-    /// op(A)·op(B) by libxsmm alone, whatever the shape rule says (for tests); nil when
-    /// libxsmm has no kernel for it.
-    static func xsmmProduct(_ transA: Transpose, _ a: Matrix, _ transB: Transpose, _ b: Matrix) -> Matrix? {
+    /// op(A)·op(B) by `kernel` alone, whatever the shape rule says (for tests); nil when
+    /// the kernel refuses it.
+    private static func product(
+        _ transA: Transpose, _ a: Matrix, _ transB: Transpose, _ b: Matrix, by kernel: RawProduct
+    ) -> Matrix? {
         let m = transA == .none ? a.rows : a.columns
         let k = transA == .none ? a.columns : a.rows
         let n = transB == .none ? b.columns : b.rows
@@ -110,14 +97,28 @@ extension SmallProducts {
         let done = a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 c.storage.withUnsafeMutableBufferPointer { pc in
-                    xsmm(
-                        transA, transB, m: m, n: n, k: k, pa.baseAddress!, lda: Swift.max(a.columns, 1),
-                        pb.baseAddress!,
-                        ldb: Swift.max(b.columns, 1), pc.baseAddress!, ldc: Swift.max(n, 1))
+                    kernel(
+                        transA, transB, m, n, k, pa.baseAddress!, Swift.max(a.columns, 1), pb.baseAddress!,
+                        Swift.max(b.columns, 1), pc.baseAddress!, Swift.max(n, 1))
                 }
             }
         }
         return done ? c : nil
+    }
+
+    /// op(A)·op(B) by Noether's kernel alone (for tests); nil when the product exceeds
+    /// the kernel's scratch.
+    static func product(_ transA: Transpose, _ a: Matrix, _ transB: Transpose, _ b: Matrix) -> Matrix? {
+        product(transA, a, transB, b) { ta, tb, m, n, k, pa, lda, pb, ldb, pc, ldc in
+            noether_small_dgemm(ta == .none ? 0 : 1, tb == .none ? 0 : 1, m, n, k, pa, lda, pb, ldb, pc, ldc) != 0
+        }
+    }
+
+    /// op(A)·op(B) by libxsmm alone (for tests); nil when libxsmm has no kernel for it.
+    static func xsmmProduct(_ transA: Transpose, _ a: Matrix, _ transB: Transpose, _ b: Matrix) -> Matrix? {
+        product(transA, a, transB, b) { ta, tb, m, n, k, pa, lda, pb, ldb, pc, ldc in
+            xsmm(ta, tb, m: m, n: n, k: k, pa, lda: lda, pb, ldb: ldb, pc, ldc: ldc)
+        }
     }
 
     /// A·op(B) through the panel-major path (`noether_pack_panels` +
