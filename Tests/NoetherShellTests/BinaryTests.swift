@@ -28,10 +28,12 @@ import Testing
         "noether-binary-tests-\(UUID().uuidString)"
     ).path
 
-    static func run(
+    /// The binary, started with one BLAS thread and the scratch state folder, its three
+    /// standard streams piped and `stdin` written (standard input is left open).
+    static func start(
         _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
         directory: URL? = nil, executable: URL? = nil
-    ) throws -> Result {
+    ) throws -> (process: Process, out: Pipe, err: Pipe, input: Pipe) {
         let process = Process()
         process.executableURL = executable ?? binary
         process.arguments = arguments
@@ -49,6 +51,15 @@ import Testing
         process.standardInput = input
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        return (process, out, err, input)
+    }
+
+    static func run(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+        directory: URL? = nil, executable: URL? = nil
+    ) throws -> Result {
+        let (process, out, err, input) = try start(
+            arguments, stdin: stdin, environment: environment, directory: directory, executable: executable)
         try input.fileHandleForWriting.close()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()

@@ -17,21 +17,7 @@ import Glibc
     static func crash(
         _ arguments: [String], stdin: String? = nil, signal: Int32
     ) throws -> (status: Int32, exited: Bool, stderr: String) {
-        let process = Process()
-        process.executableURL = BinaryTests.binary
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["OPENBLAS_NUM_THREADS"] = "1"
-        env["NOETHER_STATE_DIR"] = BinaryTests.scratchState
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        let (process, out, err, input) = try BinaryTests.start(arguments, stdin: stdin)
         // Stdin stays open: piped cells are read as they come, the last one runs.
         var printed = ""
         let deadline = Date().addingTimeInterval(120)
