@@ -35,7 +35,6 @@ public struct DenseMatrix<Scalar: TrainingScalar>: Sendable, Equatable {
         self.init(rows: rows, columns: columns, storage: nested.flatMap { $0 })
     }
 
-    /// The `n × n` identity.
     /// The same values in another precision (rounded to nearest when narrowing; the
     /// same storage, not a copy, when the precision is the same).
     public init<Other>(converting other: DenseMatrix<Other>) {
@@ -46,6 +45,7 @@ public struct DenseMatrix<Scalar: TrainingScalar>: Sendable, Equatable {
         }
     }
 
+    /// The `n × n` identity.
     public static func identity(_ n: Int) -> DenseMatrix {
         var m = DenseMatrix(rows: n, columns: n)
         for i in 0..<n { m.storage[i * n + i] = 1 }
