@@ -144,4 +144,40 @@ struct Float32TrainingTests {
         #expect(p.resolvedSwitchRate <= p.switchRate)
         #expect(p.tinyFlipFraction >= 0 && p.tinyFlipFraction <= 1)
     }
+
+    /// The probe's counts against a brute-force recount from the networks kept at every
+    /// step: Z_t = X W₁(t)ᵀ, a flip where the sign of Z changes, tiny where
+    /// min(|Z_t|, |Z_{t+1}|) < 2⁻²³·Σ_k |x_ik||W₁(t+1)[j, k]|. The width, inputs and
+    /// steps are E09's (quick scale) so that tiny flips actually occur.
+    @Test func tinyFlipCountsMatchABruteForceRecount() throws {
+        let data = TrainFixture.mixture(n: 200, d: 20, classes: 5, seed: 42)
+        let net = try Network.mlp(sizes: [20, 64, 5], activation: .relu, bias: false, seed: 42)
+        let steps = 300
+        let run = try train(
+            network: net, data: data, optimizer: .gradientDescent(learningRate: 0.1), loss: .crossEntropy,
+            steps: steps, options: TrainingOptions(checkpoints: Array(0...steps), patternProbe: true))
+        let p = try #require(run.pattern)
+        let x = data.inputs
+        let (n, d) = (x.rows, x.columns)
+        var flips = 0
+        var tiny = 0
+        for t in 0..<steps {
+            let w0 = try run.at(t).parameters.weights[0]
+            let w1 = try run.at(t + 1).parameters.weights[0]
+            let z0 = Matrix.product(.none, x, .transposed, w0)
+            let z1 = Matrix.product(.none, x, .transposed, w1)
+            for i in 0..<n {
+                for j in 0..<w1.rows where (z0[i, j] > 0) != (z1[i, j] > 0) {
+                    flips += 1
+                    var scale = 0.0
+                    for k in 0..<d { scale += abs(x[i, k]) * abs(w1[j, k]) }
+                    if min(abs(z0[i, j]), abs(z1[i, j])) < Self.u * scale { tiny += 1 }
+                }
+            }
+        }
+        #expect(run.checkpointSteps == Array(0...steps))
+        #expect(tiny > 0, "the setting should produce flips below float32's resolution")
+        #expect(p.totalFlips == flips)
+        #expect(p.tinyFlips == tiny)
+    }
 }
