@@ -20,6 +20,16 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A fit needs `needed` usable points and has `used`; `leftOut` are the points
     /// its options or the data left out (the caller says why, from their status).
     case tooFewPoints(needed: Int, used: Int, leftOut: [SweepPoint])
+    /// A theory computation (a fit, the crossover formula, coefficients, compression,
+    /// the regime) refused its input or could not finish, said as data.
+    case theory(TheoryProblem)
+    /// A dataset (synthetic, CSV, MNIST, a split) refused its arguments or content.
+    case data(DataProblem)
+    /// A network, its initialization or its training refused its input.
+    case network(NetworkProblem)
+    /// A curvature computation (HVP, Lanczos, densities, dense spectra) refused its
+    /// input or its solver failed.
+    case curvature(CurvatureProblem)
 
     public var description: String {
         switch self {
@@ -27,6 +37,10 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooFewPoints(let needed, let used, _): "too few points: \(used) of \(needed)"
         case .outOfDomain(let argument, let requirement, let value): "\(argument) must be \(requirement), got \(value)"
         case .outOfMemory(let needed, let available, let use): "\(use) needs \(needed) bytes, \(available) available"
+        case .theory(let problem): "theory: \(problem)"
+        case .data(let problem): "data: \(problem)"
+        case .network(let problem): "network: \(problem)"
+        case .curvature(let problem): "curvature: \(problem)"
         }
     }
 }

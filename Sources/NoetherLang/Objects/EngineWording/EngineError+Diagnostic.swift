@@ -28,6 +28,10 @@ extension EngineError {
             return MemoryBudget.message(needed, for: what, free: available, instead: instead)
         case .outOfDomain(let argument, let requirement, let value):
             return "'\(argument.label)' must \(requirement.words), got \(value.text)"
+        case .theory(let problem): return problem.words
+        case .data(let problem): return problem.words
+        case .network(let problem): return problem.words
+        case .curvature(let problem): return problem.words
         default:
             return description
         }
