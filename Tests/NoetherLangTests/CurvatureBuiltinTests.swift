@@ -447,28 +447,11 @@ private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
         #expect(h.error(name)?.contains("unknown name '\(name)'") == true, "nothing was bound")
     }
 
-    @Test func matrixStatisticsMatchANaiveLoop() {
-        var rng = RandomSource(seed: 5)
-        for n in [1, 2, 63, 64, 65, 130] {
-            var m = Matrix(rows: n, columns: n)
-            for i in 0..<n { for j in 0..<n { m[i, j] = rng.normal() } }
-            let o = MatrixObject(m, kind: "matrix")
-            var asymmetry = 0.0
-            var trace = 0.0
-            var largest = 0.0
-            for i in 0..<n {
-                trace += m[i, i]
-                for j in 0..<n {
-                    asymmetry = max(asymmetry, abs(m[i, j] - m[j, i]))
-                    largest = max(largest, abs(m[i, j]))
-                }
-            }
-            #expect(o.symmetryError == asymmetry, "n = \(n)")
-            #expect(abs(o.trace - trace) <= 1e-12 * Double(n))
-            #expect(o.maxAbs == largest)
-        }
+    /// The statistics themselves are the engine's (`MatrixStatisticsTests`); the
+    /// object reports them, NaN where they do not apply.
+    @Test func matrixSummaryOfAWideMatrix() {
         let wide = MatrixObject(Matrix([[1, 2, 3], [4, 5, 6]]), kind: "jacobian")
-        #expect(wide.symmetryError.isNaN && wide.trace.isNaN)
+        #expect(wide.statistics.symmetryError.isNaN && wide.statistics.trace.isNaN)
         #expect(wide.summary == "matrix jacobian 2×3: max |a_ij| 6, frobenius norm 9.53939")
     }
 

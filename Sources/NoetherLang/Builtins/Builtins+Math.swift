@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NoetherEngine
 import NoetherSyntax
 
 /// Number sequences, reductions and element-wise functions.
@@ -126,25 +127,15 @@ enum MathBuiltins {
 
     // MARK: - Reductions
 
-    static let sum = Builtin(
-        "sum", category: "math",
-        abstract: "The sum of a list of numbers (element-wise over a list of lists).",
-        parameters: [Parameter("x", .list(.any), help: "numbers, or equal-length lists of numbers")],
-        returns: "number or list",
-        example: "sum([1, 2, 3])   # 6"
-    ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        try reduce(try ctx.list("x"), ctx: ctx, label: "x", allowEmpty: true) { Statistics.sum($0) }
-    }
+    static let sum = reduction(
+        "sum", "The sum of a list of numbers (element-wise over a list of lists).",
+        example: "sum([1, 2, 3])   # 6", allowEmpty: true
+    ) { compensatedSum($0) }
 
-    static let mean = Builtin(
-        "mean", category: "math",
-        abstract: "The arithmetic mean of a list of numbers (element-wise over a list of lists).",
-        parameters: [Parameter("x", .list(.any), help: "numbers, or equal-length lists of numbers")],
-        returns: "number or list",
+    static let mean = reduction(
+        "mean", "The arithmetic mean of a list of numbers (element-wise over a list of lists).",
         example: "mean([1, 2, 3, 4])   # 2.5"
-    ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        try reduce(try ctx.list("x"), ctx: ctx, label: "x") { Statistics.meanAndStd($0).mean }
-    }
+    ) { compensatedMean($0) }
 
     static let std = Builtin(
         "std", category: "math",
@@ -164,54 +155,30 @@ enum MathBuiltins {
         example: "std([1, 2, 3, 4])   # 1.118…; std([1, 2, 3, 4], ddof=1) is 1.29…"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let ddof = try ctx.integer("ddof", in: 0...1_000_000)
-        return try reduce(try ctx.list("x"), ctx: ctx, label: "x") { Statistics.meanAndStd($0, ddof: ddof).std }
+        return try reduce(try ctx.list("x"), ctx: ctx, label: "x") {
+            meanAndStandardDeviation($0, ddof: ddof).standardDeviation
+        }
     }
 
-    static let min = Builtin(
-        "min", category: "math",
-        abstract: "The smallest of a list of numbers, or of several arguments: min(xs), min(a, b).",
-        discussion:
-            "nan when any value is nan. Over lists of equal length, element-wise: min([1, 5], [3, 2]) is [1, 2].",
-        parameters: [Parameter("x", .any, help: "a list of numbers, or the first of several numbers")],
-        returns: "number or list",
-        example: "min([3, 1, 2])   # 1",
-        variadic: true
-    ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        try reduce(operands(ctx), ctx: ctx, label: "x") { Statistics.minimum($0)! }
-    }
+    static let min = extremum(
+        "min", "The smallest of a list of numbers, or of several arguments: min(xs), min(a, b).",
+        elementWise: "min([1, 5], [3, 2]) is [1, 2]", example: "min([3, 1, 2])   # 1"
+    ) { minimumPropagatingNaN($0)! }
 
-    static let max = Builtin(
-        "max", category: "math",
-        abstract: "The largest of a list of numbers, or of several arguments: max(xs), max(a, b).",
-        discussion:
-            "nan when any value is nan. Over lists of equal length, element-wise: max([1, 5], [3, 2]) is [3, 5].",
-        parameters: [Parameter("x", .any, help: "a list of numbers, or the first of several numbers")],
-        returns: "number or list",
-        example: "max(run.losses)",
-        variadic: true
-    ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        try reduce(operands(ctx), ctx: ctx, label: "x") { Statistics.maximum($0)! }
-    }
+    static let max = extremum(
+        "max", "The largest of a list of numbers, or of several arguments: max(xs), max(a, b).",
+        elementWise: "max([1, 5], [3, 2]) is [3, 5]", example: "max(run.losses)"
+    ) { maximumPropagatingNaN($0)! }
 
-    static let allTrue = Builtin(
-        "all", category: "math",
-        abstract: "Whether every element of a list of booleans is true (true for an empty list).",
-        parameters: [Parameter("x", .list(.bool), help: "a list of booleans, e.g. xs > 0")],
-        returns: "boolean",
-        example: "all([1, 2, 3] > 0)   # true"
-    ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        .bool(try ctx.list("x").allSatisfy { if case .bool(true) = $0 { true } else { false } })
-    }
+    static let allTrue = truthTest(
+        "all", "Whether every element of a list of booleans is true (true for an empty list).",
+        argument: "a list of booleans, e.g. xs > 0", example: "all([1, 2, 3] > 0)   # true"
+    ) { $0.allSatisfy { $0 } }
 
-    static let anyTrue = Builtin(
-        "any", category: "math",
-        abstract: "Whether some element of a list of booleans is true (false for an empty list).",
-        parameters: [Parameter("x", .list(.bool), help: "a list of booleans, e.g. t.diverged")],
-        returns: "boolean",
-        example: "any([1, 2, 3] > 2)   # true"
-    ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        .bool(try ctx.list("x").contains { if case .bool(true) = $0 { true } else { false } })
-    }
+    static let anyTrue = truthTest(
+        "any", "Whether some element of a list of booleans is true (false for an empty list).",
+        argument: "a list of booleans, e.g. t.diverged", example: "any([1, 2, 3] > 2)   # true"
+    ) { $0.contains(true) }
 
     // MARK: - Element-wise functions
 
@@ -286,6 +253,53 @@ enum MathBuiltins {
     }
 
     // MARK: - Helpers
+
+    /// A reduction of one list argument `x` (see `reduce`).
+    private static func reduction(
+        _ name: String, _ abstract: String, example: String, allowEmpty: Bool = false,
+        _ f: @escaping @Sendable ([Double]) -> Double
+    ) -> Builtin {
+        Builtin(
+            name, category: "math", abstract: abstract,
+            parameters: [Parameter("x", .list(.any), help: "numbers, or equal-length lists of numbers")],
+            returns: "number or list",
+            example: example
+        ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
+            try reduce(try ctx.list("x"), ctx: ctx, label: "x", allowEmpty: allowEmpty, f)
+        }
+    }
+
+    /// `min` or `max`: of a list, or of several arguments (see `operands`).
+    private static func extremum(
+        _ name: String, _ abstract: String, elementWise: String, example: String,
+        _ f: @escaping @Sendable ([Double]) -> Double
+    ) -> Builtin {
+        Builtin(
+            name, category: "math", abstract: abstract,
+            discussion: "nan when any value is nan. Over lists of equal length, element-wise: \(elementWise).",
+            parameters: [Parameter("x", .any, help: "a list of numbers, or the first of several numbers")],
+            returns: "number or list",
+            example: example,
+            variadic: true
+        ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
+            try reduce(operands(ctx), ctx: ctx, label: "x", f)
+        }
+    }
+
+    /// `all` or `any` over a list of booleans.
+    private static func truthTest(
+        _ name: String, _ abstract: String, argument: String, example: String,
+        _ f: @escaping @Sendable ([Bool]) -> Bool
+    ) -> Builtin {
+        Builtin(
+            name, category: "math", abstract: abstract,
+            parameters: [Parameter("x", .list(.bool), help: argument)],
+            returns: "boolean",
+            example: example
+        ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
+            .bool(f(try ctx.list("x").map { if case .bool(true) = $0 { true } else { false } }))
+        }
+    }
 
     /// The values a variadic min/max reduces: the list given alone, or all arguments.
     private static func operands(_ ctx: CallContext) throws(Diagnostic) -> [Value] {

@@ -96,7 +96,7 @@ enum NetworkBuiltins {
                 sizes: sizes, activation: activation, bias: bias, seed: seed, initialization: initialization)
         }
         // A huge scale overflows the weights (or their squares, in C_l): refuse it.
-        let norms = net.parameters.weights.map { $0.storage.reduce(0) { $0 + $1 * $1 } }
+        let norms = net.parameters.weightSquaredNorms
         guard norms.allSatisfy(\.isFinite) else {
             throw ctx.error(
                 "scale=\(formatNumber(scale)) makes weights whose squared norms overflow a 64-bit float",

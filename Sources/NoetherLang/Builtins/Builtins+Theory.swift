@@ -246,7 +246,7 @@ enum TheoryBuiltins {
             }
             guard !xs.isEmpty else { return nil }
             averaged = averaged || xs.count > 1
-            return Statistics.sum(xs) / Double(xs.count)
+            return compensatedMean(xs)
         default:
             throw ctx.error(
                 "the column '\(column)' must hold numbers or lists of numbers; row \(row) holds \(article(v.typeName)) \(v.typeName)",
@@ -653,7 +653,7 @@ enum TheoryBuiltins {
             var cellRun: TrainingRun? = nil
             if case .object(let r as RunObject) = row[yj] { cellRun = r.run }
             let runS = cellRun.map { r in
-                r.diverged ? Double.nan : Statistics.sum(r.imbalanceSum.map(abs)) / Double(Swift.max(r.pairCount, 1))
+                r.diverged ? Double.nan : compensatedSum(r.imbalanceSum.map(abs)) / Double(Swift.max(r.pairCount, 1))
             }
             let cellY: Double?
             if let runS {
@@ -673,7 +673,7 @@ enum TheoryBuiltins {
             let good = here.filter { !$0.diverged }.map(\.y)
             if here.isEmpty || good.isEmpty { return .nan }
             if rule == .dropPoint && good.count < here.count { return .nan }
-            return Statistics.sum(good) / Double(good.count)
+            return compensatedMean(good)
         }
     }
 
@@ -975,38 +975,6 @@ enum TheoryBuiltins {
         return Array(Set([0] + run.checkpointSteps + [run.stepsRun])).sorted()
     }
 
-    /// q_i = softmax(f(x_i))_{y_i}: mean, min, max, mean and max of q(1 − q), accuracy.
-    static func confidence(_ net: Network, _ data: Dataset, _ labels: [Int])
-        -> (mean: Double, min: Double, max: Double, varMean: Double, varMax: Double, accuracy: Double)
-    {
-        let f = net.outputs(on: data.inputs)
-        let n = f.rows
-        let k = f.columns
-        var qs = [Double]()
-        var vars = [Double]()
-        var correct = 0
-        for i in 0..<n {
-            var top = -Double.infinity
-            var arg = 0
-            for j in 0..<k where f[i, j] > top {
-                top = f[i, j]
-                arg = j
-            }
-            var z = 0.0
-            for j in 0..<k { z += exp(f[i, j] - top) }
-            let q = exp(f[i, labels[i]] - top) / z
-            qs.append(q)
-            vars.append(q * (1 - q))
-            if arg == labels[i] { correct += 1 }
-        }
-        let nan = Double.nan
-        return (
-            n > 0 ? Statistics.sum(qs) / Double(n) : nan, Statistics.minimum(qs) ?? nan, Statistics.maximum(qs) ?? nan,
-            n > 0 ? Statistics.sum(vars) / Double(n) : nan, Statistics.maximum(vars) ?? nan,
-            n > 0 ? Double(correct) / Double(n) : nan
-        )
-    }
-
     /// The `method` argument, and how the result describes it.
     static func sharpnessMethod(_ ctx: CallContext) throws(Diagnostic) -> (SharpnessMethod, String) {
         let method = SharpnessMethod(try ctx.choice("method", Choices.sharpnessMethod))
@@ -1089,12 +1057,12 @@ enum TheoryBuiltins {
             try ctx.stopIfInterrupted()
             ctx.interpreter.progress?(i, steps.count, "compression")
             let net = try ctx.engine(at: "run") { () throws(EngineError) in try run.at(t) }
-            let c = confidence(net, data, labels)
+            let c = CorrectClassConfidence(of: net, on: data, labels: labels)
             qMean.append(c.mean)
-            qMin.append(c.min)
-            qMax.append(c.max)
-            varMean.append(c.varMean)
-            varMax.append(c.varMax)
+            qMin.append(c.minimum)
+            qMax.append(c.maximum)
+            varMean.append(c.varianceMean)
+            varMax.append(c.varianceMax)
             accuracy.append(c.accuracy)
             losses.append(
                 try ctx.engine { () throws(EngineError) in try net.lossAndGradient(data: data, loss: run.loss).loss })
@@ -1194,7 +1162,7 @@ enum TheoryBuiltins {
             q = []
             for t in chosen {
                 let net = try ctx.engine(at: "x") { () throws(EngineError) in try run.at(t) }
-                q.append(confidence(net, data, labels).mean)
+                q.append(CorrectClassConfidence(of: net, on: data, labels: labels).mean)
             }
             eta = run.learningRate
         case .object(let c as CompressionObject):

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NoetherEngine
 import NoetherSyntax
 
 /// `time { … }` and `timeit { … }`: IPython's `%time` and `%timeit` for a block.
@@ -119,9 +120,7 @@ struct TimingReport {
     }
     /// The sample standard deviation across runs (0 for one run).
     var spread: Double {
-        guard perLoop.count > 1 else { return 0 }
-        let mean = perLoop.reduce(0, +) / Double(perLoop.count)
-        return (perLoop.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(perLoop.count - 1)).squareRoot()
+        perLoop.count > 1 ? meanAndStandardDeviation(perLoop, ddof: 1).standardDeviation : 0
     }
 
     var summary: String {

@@ -170,8 +170,8 @@ extension TableObject {
                 }
                 for (k, x) in numbers.enumerated() { columnsOfValues[k].append(x) }
             }
-            let stats = columnsOfValues.map { Statistics.meanAndStd($0) }
-            return (.numbers(stats.map(\.mean)), .numbers(stats.map(\.std)))
+            let stats = columnsOfValues.map { meanAndStandardDeviation($0) }
+            return (.numbers(stats.map(\.mean)), .numbers(stats.map(\.standardDeviation)))
         }
         var numbers = [Double]()
         for cell in cells {
@@ -182,8 +182,8 @@ extension TableObject {
             }
             numbers.append(x)
         }
-        let s = Statistics.meanAndStd(numbers)
-        return (.number(s.mean), .number(s.std))
+        let s = meanAndStandardDeviation(numbers)
+        return (.number(s.mean), .number(s.standardDeviation))
     }
 
     /// The inner join: for each row of `self` (in order), each row of `other` whose

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NoetherEngine
 import NoetherSyntax
 
 /// Turns the arguments of `plot(…)` into a `PlotModel`: lists of numbers, lists of
@@ -401,7 +402,7 @@ struct PlotBuilder {
             for xv in xs {
                 let group = g[xv]!
                 nonFinite += group.nonFinite
-                let (mean, std) = Statistics.meanAndStd(group.values)
+                let (mean, std) = meanAndStandardDeviation(group.values)
                 ys.append(mean)
                 stds.append(group.values.count > 1 ? std : 0)
                 ns.append(group.values.count)

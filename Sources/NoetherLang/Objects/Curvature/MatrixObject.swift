@@ -9,65 +9,14 @@ public struct MatrixObject: NoetherObject, FieldTable {
     public let kind: String
     /// The parameter blocks its rows and columns cover (curvature matrices), in order.
     public let blocks: [String]
-    /// max |a_ij − a_ji| (NaN when not square).
-    public let symmetryError: Double
-    public let maxAbs: Double
-    public let frobenius: Double
-    /// Σ a_ii (NaN when not square).
-    public let trace: Double
-    public let diagonalMin: Double
-    public let diagonalMax: Double
+    /// max |a|, the Frobenius norm, the trace, the symmetry error (see `MatrixStatistics`).
+    public let statistics: MatrixStatistics
 
     public init(_ matrix: Matrix, kind: String, blocks: [String] = []) {
         self.matrix = matrix
         self.kind = kind
         self.blocks = blocks
-        let r = matrix.rows
-        let c = matrix.columns
-        var maxAbs = 0.0
-        var sumSquares = 0.0
-        var asymmetry = 0.0
-        var trace = 0.0
-        var dMin = Double.infinity
-        var dMax = -Double.infinity
-        matrix.storage.withUnsafeBufferPointer { a in
-            for x in a {
-                maxAbs = Swift.max(maxAbs, abs(x))
-                sumSquares += x * x
-            }
-            if r == c {
-                for i in 0..<r {
-                    let d = a[i * c + i]
-                    trace += d
-                    dMin = Swift.min(dMin, d)
-                    dMax = Swift.max(dMax, d)
-                }
-                // Upper triangle against its mirror, in 64×64 tiles for cache locality.
-                let tile = 64
-                var i0 = 0
-                while i0 < r {
-                    var j0 = i0
-                    while j0 < c {
-                        for i in i0..<Swift.min(i0 + tile, r) {
-                            let lo = Swift.max(j0, i + 1)
-                            let hi = Swift.min(j0 + tile, c)
-                            if lo >= hi { continue }
-                            for j in lo..<hi { asymmetry = Swift.max(asymmetry, abs(a[i * c + j] - a[j * c + i])) }
-                        }
-                        j0 += tile
-                    }
-                    i0 += tile
-                }
-            }
-        }
-        // NaN entries make max() skip them; report them as NaN statistics instead.
-        let finite = matrix.isFinite
-        self.maxAbs = finite ? maxAbs : .nan
-        self.frobenius = sumSquares.squareRoot()
-        self.symmetryError = r == c && finite ? asymmetry : .nan
-        self.trace = r == c ? trace : .nan
-        self.diagonalMin = r == c && r > 0 ? dMin : .nan
-        self.diagonalMax = r == c && r > 0 ? dMax : .nan
+        self.statistics = MatrixStatistics(of: matrix)
     }
 
     public var isSquare: Bool { matrix.rows == matrix.columns }
@@ -81,12 +30,12 @@ public struct MatrixObject: NoetherObject, FieldTable {
             .list(o.blocks.map { .string($0) })
         },
         ObjectField("diag", "the diagonal (square matrices)") { o in o.isSquare ? .numbers(o.diagonal) : .nothing },
-        ObjectField("trace", "Σ a_ii (square matrices)") { o in .number(o.trace) },
+        ObjectField("trace", "Σ a_ii (square matrices)") { o in .number(o.statistics.trace) },
         ObjectField("symmetry_error", "max |a_ij − a_ji| (square matrices; 0 for assembled Hessians)") { o in
-            .number(o.symmetryError)
+            .number(o.statistics.symmetryError)
         },
-        ObjectField("max_abs", "max |a_ij|") { o in .number(o.maxAbs) },
-        ObjectField("frobenius", "the Frobenius norm (Σ a_ij²)^½") { o in .number(o.frobenius) },
+        ObjectField("max_abs", "max |a_ij|") { o in .number(o.statistics.maxAbs) },
+        ObjectField("frobenius", "the Frobenius norm (Σ a_ij²)^½") { o in .number(o.statistics.frobenius) },
         ObjectField("row", "row(i): row i as a list (0-based; negative counts from the end)", json: .method) { o in
             .function(.builtin(Self.lineMethod(o.matrix, row: true)))
         },
@@ -128,11 +77,13 @@ public struct MatrixObject: NoetherObject, FieldTable {
         var s = "matrix \(kind) \(matrix.rows)×\(matrix.columns)"
         if !blocks.isEmpty { s += " over \(blocks.joined(separator: ", "))" }
         if isSquare {
-            s += ": symmetry error \(formatSummary(symmetryError, digits: 2)), trace \(formatSummary(trace))"
-            s += ", diagonal in [\(formatSummary(diagonalMin)), \(formatSummary(diagonalMax))]"
-            s += ", max |a_ij| \(formatSummary(maxAbs))"
+            s +=
+                ": symmetry error \(formatSummary(statistics.symmetryError, digits: 2)), trace \(formatSummary(statistics.trace))"
+            s += ", diagonal in [\(formatSummary(statistics.diagonalMin)), \(formatSummary(statistics.diagonalMax))]"
+            s += ", max |a_ij| \(formatSummary(statistics.maxAbs))"
         } else {
-            s += ": max |a_ij| \(formatSummary(maxAbs)), frobenius norm \(formatSummary(frobenius))"
+            s +=
+                ": max |a_ij| \(formatSummary(statistics.maxAbs)), frobenius norm \(formatSummary(statistics.frobenius))"
         }
         return s
     }
