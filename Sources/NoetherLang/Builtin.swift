@@ -193,13 +193,7 @@ public struct Builtin: Sendable {
 
     /// The full help text, as `help NAME` prints it.
     public var help: String {
-        var out = "\(usage)\n\n  \(abstract)\n"
-        if !discussion.isEmpty {
-            out +=
-                "\n"
-                + discussion.split(separator: "\n", omittingEmptySubsequences: false)
-                .map { $0.isEmpty ? "" : "  \($0)" }.joined(separator: "\n") + "\n"
-        }
+        var out = ""
         if !parameters.isEmpty || extraArguments != nil {
             out += "\nArguments:\n"
             let extraLabel = extraArguments.map { "\($0.placeholder)=…" }
@@ -224,9 +218,27 @@ public struct Builtin: Sendable {
                 out += "  \(extraLabel)\(pad)  \(extra.shownAs), any number\n    \(extra.help)\n"
             }
         }
-        out += "\nExample:\n" + example.split(separator: "\n").map { "  \($0)" }.joined(separator: "\n") + "\n"
-        return out
+        return helpPage(usage, abstract: abstract, discussion: discussion, arguments: out, example: example)
     }
+}
+
+/// The page `help NAME` prints, for builtins and commands alike: the usage line, the
+/// abstract, the discussion, the arguments (already laid out) and the example, the
+/// text indented by two spaces (blank lines of the discussion kept, of the example dropped).
+func helpPage(_ usage: String, abstract: String, discussion: String, arguments: String = "", example: String)
+    -> String
+{
+    var out = "\(usage)\n\n  \(abstract)\n"
+    if !discussion.isEmpty { out += "\n" + helpIndented(discussion) + "\n" }
+    out += arguments
+    out += "\nExample:\n" + example.split(separator: "\n").map { "  \($0)" }.joined(separator: "\n") + "\n"
+    return out
+}
+
+/// `text` with every non-empty line indented by two spaces (help pages, `explain`).
+func helpIndented(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  \($0)" }
+        .joined(separator: "\n")
 }
 
 /// A named constant of the language (`relu`, `mse` …), documented like a builtin.

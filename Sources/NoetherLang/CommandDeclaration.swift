@@ -22,15 +22,7 @@ public struct CommandDeclaration: Sendable {
 
     /// The text `help NAME` prints.
     public var help: String {
-        var out = "\(usage)   (command)\n\n  \(abstract)\n"
-        if !discussion.isEmpty {
-            out +=
-                "\n"
-                + discussion.split(separator: "\n", omittingEmptySubsequences: false)
-                .map { $0.isEmpty ? "" : "  \($0)" }.joined(separator: "\n") + "\n"
-        }
-        out += "\nExample:\n" + example.split(separator: "\n").map { "  \($0)" }.joined(separator: "\n") + "\n"
-        return out
+        helpPage("\(usage)   (command)", abstract: abstract, discussion: discussion, example: example)
     }
 }
 

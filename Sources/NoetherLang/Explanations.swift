@@ -18,10 +18,7 @@ public struct Explanation: Sendable {
 
     /// The text `explain` prints.
     public var rendered: String {
-        var out = "\(owner).\(name)\n\n  \(formula)\n\n"
-        out += text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  \($0)" }
-            .joined(separator: "\n")
-        return out + "\n"
+        "\(owner).\(name)\n\n  \(formula)\n\n" + helpIndented(text) + "\n"
     }
 }
 

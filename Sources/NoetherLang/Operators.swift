@@ -19,18 +19,24 @@ enum Operators {
         switch (op, v) {
         case (.negate, .number(let x)): return .number(-x)
         case (.negate, .list(let items)):
-            var out = [Value]()
-            for item in items { out.append(try unary(.negate, item, range: range)) }
-            return .list(out)
+            return try mapped(items) { x throws(Diagnostic) in try unary(.negate, x, range: range) }
         case (.not, .bool(let b)): return .bool(!b)
         case (.not, .list(let items)):
-            var out = [Value]()
-            for item in items { out.append(try unary(.not, item, range: range)) }
-            return .list(out)
+            return try mapped(items) { x throws(Diagnostic) in try unary(.not, x, range: range) }
         default:
             let what = op == .negate ? "negate" : "apply 'not' to"
             throw Diagnostic(.runtime, "cannot \(what) a \(v.typeName)", at: range)
         }
+    }
+
+    /// `f` of every element, as a list (the element-wise cases of every operator).
+    private static func mapped<Items: Collection>(
+        _ items: Items, _ f: (Items.Element) throws(Diagnostic) -> Value
+    ) throws(Diagnostic) -> Value {
+        var out = [Value]()
+        out.reserveCapacity(items.count)
+        for x in items { out.append(try f(x)) }
+        return .list(out)
     }
 
     static func binary(
@@ -69,27 +75,17 @@ enum Operators {
                     "element-wise '\(op.rawValue)' needs lists of equal length, got \(a.count) and \(b.count)",
                     at: operatorRange, hint: hint)
             }
-            var out = [Value]()
-            out.reserveCapacity(a.count)
-            for i in 0..<a.count {
-                out.append(
-                    try binary(op, a[i], b[i], operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange))
+            return try mapped(a.indices) { i throws(Diagnostic) in
+                try binary(op, a[i], b[i], operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange)
             }
-            return .list(out)
         case (.list(let a), _):
-            var out = [Value]()
-            out.reserveCapacity(a.count)
-            for x in a {
-                out.append(try binary(op, x, r, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange))
+            return try mapped(a) { x throws(Diagnostic) in
+                try binary(op, x, r, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange)
             }
-            return .list(out)
         case (_, .list(let b)):
-            var out = [Value]()
-            out.reserveCapacity(b.count)
-            for y in b {
-                out.append(try binary(op, l, y, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange))
+            return try mapped(b) { y throws(Diagnostic) in
+                try binary(op, l, y, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange)
             }
-            return .list(out)
         default: break
         }
         throw Diagnostic(
@@ -112,25 +108,17 @@ enum Operators {
                     "element-wise '\(op.rawValue)' needs lists of equal length, got \(a.count) and \(b.count)",
                     at: operatorRange)
             }
-            var out = [Value]()
-            out.reserveCapacity(a.count)
-            for i in 0..<a.count {
-                out.append(
-                    try logical(op, a[i], b[i], operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange))
+            return try mapped(a.indices) { i throws(Diagnostic) in
+                try logical(op, a[i], b[i], operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange)
             }
-            return .list(out)
         case (.list(let a), .bool):
-            var out = [Value]()
-            for x in a {
-                out.append(try logical(op, x, r, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange))
+            return try mapped(a) { x throws(Diagnostic) in
+                try logical(op, x, r, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange)
             }
-            return .list(out)
         case (.bool, .list(let b)):
-            var out = [Value]()
-            for y in b {
-                out.append(try logical(op, l, y, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange))
+            return try mapped(b) { y throws(Diagnostic) in
+                try logical(op, l, y, operatorRange: operatorRange, lhsRange: lhsRange, rhsRange: rhsRange)
             }
-            return .list(out)
         default:
             let bad = { if case .bool = l { return r } else if case .list = l { return r } else { return l } }()
             let range = {

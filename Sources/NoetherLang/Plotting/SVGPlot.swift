@@ -63,8 +63,10 @@ public enum SVGPlot {
             for v in plot.hlines where yAxis.shows(v) {
                 let y = py(v)
                 out +=
-                    "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(right))\" y2=\"\(f(y))\" stroke=\"#666666\" "
-                    + "stroke-width=\"1.2\" stroke-dasharray=\"5 4\"/>\n"
+                    line(
+                        left, y, right, y,
+                        attributes: " stroke=\"#666666\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\"")
+                    + "\n"
             }
             if let h = plot.histogram { drawHistogram(h) }
             let data = plot.dataSeries
@@ -110,12 +112,10 @@ public enum SVGPlot {
         mutating func drawGridAndAxes() {
             out += "<g stroke=\"#e6e6e6\" stroke-width=\"1\">\n"
             for t in xAxis.ticks {
-                out +=
-                    "<line x1=\"\(f(px(t.value)))\" y1=\"\(f(top))\" x2=\"\(f(px(t.value)))\" y2=\"\(f(bottom))\"/>\n"
+                out += line(px(t.value), top, px(t.value), bottom) + "\n"
             }
             for t in yAxis.ticks {
-                out +=
-                    "<line x1=\"\(f(left))\" y1=\"\(f(py(t.value)))\" x2=\"\(f(right))\" y2=\"\(f(py(t.value)))\"/>\n"
+                out += line(left, py(t.value), right, py(t.value)) + "\n"
             }
             out += "</g>\n"
             out +=
@@ -123,12 +123,10 @@ public enum SVGPlot {
                 + "fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"/>\n"
             out += "<g stroke=\"#333333\" stroke-width=\"1\">\n"
             for t in xAxis.ticks {
-                out +=
-                    "<line x1=\"\(f(px(t.value)))\" y1=\"\(f(bottom))\" x2=\"\(f(px(t.value)))\" y2=\"\(f(bottom + 5))\"/>\n"
+                out += line(px(t.value), bottom, px(t.value), bottom + 5) + "\n"
             }
             for t in yAxis.ticks {
-                out +=
-                    "<line x1=\"\(f(left - 5))\" y1=\"\(f(py(t.value)))\" x2=\"\(f(left))\" y2=\"\(f(py(t.value)))\"/>\n"
+                out += line(left - 5, py(t.value), left, py(t.value)) + "\n"
             }
             // Minor ticks at 2…9 times each decade of a log axis labelled by decades (up to 12 decades).
             for (axis, horizontal) in [(xAxis, true), (yAxis, false)]
@@ -140,11 +138,9 @@ public enum SVGPlot {
                     for m in 2...9 {
                         let v = Double(m) * Double(e).exp10Value
                         if horizontal {
-                            out +=
-                                "<line x1=\"\(f(px(v)))\" y1=\"\(f(bottom))\" x2=\"\(f(px(v)))\" y2=\"\(f(bottom + 3))\"/>\n"
+                            out += line(px(v), bottom, px(v), bottom + 3) + "\n"
                         } else {
-                            out +=
-                                "<line x1=\"\(f(left - 3))\" y1=\"\(f(py(v)))\" x2=\"\(f(left))\" y2=\"\(f(py(v)))\"/>\n"
+                            out += line(left - 3, py(v), left, py(v)) + "\n"
                         }
                     }
                     e += 1
@@ -307,7 +303,10 @@ public enum SVGPlot {
                 switch e.kind {
                 case -1:
                     out +=
-                        "<line x1=\"\(f(lx0))\" y1=\"\(f(y))\" x2=\"\(f(lx1))\" y2=\"\(f(y))\" stroke=\"#000000\" stroke-width=\"1.6\" stroke-dasharray=\"7 4\"/>\n"
+                        line(
+                            lx0, y, lx1, y,
+                            attributes: " stroke=\"#000000\" stroke-width=\"1.6\" stroke-dasharray=\"7 4\"")
+                        + "\n"
                 case -2:
                     out +=
                         "<rect x=\"\(f(lx0 + 4))\" y=\"\(f(y - 6))\" width=\"16\" height=\"12\" fill=\"\(SVGPlot.palette[0])\" fill-opacity=\"0.75\"/>\n"
@@ -316,9 +315,9 @@ public enum SVGPlot {
                     out += "<g stroke=\"\(colour)\" fill=\"\(colour)\">"
                     if plot.dataSeries[e.kind].style == .line {
                         let dash = e.dense ? SVGPlot.dashes[e.kind % SVGPlot.dashes.count] : ""
-                        out +=
-                            "<line x1=\"\(f(lx0))\" y1=\"\(f(y))\" x2=\"\(f(lx1))\" y2=\"\(f(y))\" stroke-width=\"2\""
-                            + (dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") + "/>"
+                        out += line(
+                            lx0, y, lx1, y,
+                            attributes: " stroke-width=\"2\"" + (dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\""))
                     }
                     // The marker on the line even for a dense series when it is the only one.
                     if !e.dense || plot.dataSeries.count == 1 { out += marker(e.kind, x: (lx0 + lx1) / 2, y: y) }
@@ -362,4 +361,9 @@ public enum SVGPlot {
 }
 
 private func f(_ x: Double) -> String { SVGPlot.format(x) }
+
+/// `<line x1="…" y1="…" x2="…" y2="…"…/>`, `attributes` (each with its leading space) before the end.
+private func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, attributes: String = "") -> String {
+    "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\"\(attributes)/>"
+}
 private func escape(_ text: String) -> String { SVGPlot.escape(text) }
