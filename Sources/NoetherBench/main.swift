@@ -273,19 +273,23 @@ func benchSweep(steps: Int, threads: Int) throws(EngineError) {
         results.deallocate()
         loopSeconds.deallocate()
     }
+    nonisolated(unsafe) let out = results
+    nonisolated(unsafe) let outSeconds = loopSeconds
+    /// Job i: its first drift and its training loop's seconds, into slot i (each slot
+    /// written by one thread only).
+    @Sendable func runJob(_ i: Int) {
+        let j = jobList[i]
+        let run = try? train(network: j.1, data: j.0, optimizer: j.2, loss: j.3, steps: steps)
+        out[i] = run?.drift[0] ?? .nan
+        outSeconds[i] = run?.seconds ?? 0
+    }
     let cpuBefore = Timing.processCPU()
     let sequential = Timing.measure {
-        for (i, j) in jobList.enumerated() {
-            let run = try? train(network: j.1, data: j.0, optimizer: j.2, loss: j.3, steps: steps)
-            results[i] = run?.drift[0] ?? .nan
-            loopSeconds[i] = run?.seconds ?? 0
-        }
+        for i in jobList.indices { runJob(i) }
     }
     let cpuSequential = Timing.processCPU() - cpuBefore
     let seqDrift = results.reduce(0, +)
     let seqLoops = loopSeconds.reduce(0, +)
-    nonisolated(unsafe) let out = results
-    nonisolated(unsafe) let outSeconds = loopSeconds
     let next = Counter()
     let cpuParallelStart = Timing.processCPU()
     let parallel = Timing.measure {
@@ -293,10 +297,7 @@ func benchSweep(steps: Int, threads: Int) throws(EngineError) {
             while true {
                 let i = next.take()
                 if i >= jobList.count { break }
-                let j = jobList[i]
-                let run = try? train(network: j.1, data: j.0, optimizer: j.2, loss: j.3, steps: steps)
-                out[i] = run?.drift[0] ?? .nan
-                outSeconds[i] = run?.seconds ?? 0
+                runJob(i)
             }
         }
     }

@@ -8,10 +8,10 @@ public struct ActivationObject: NoetherObject, FieldTable {
 
     public static let typeName = "activation"
     public static let fields: [ObjectField<ActivationObject>] = [
-        ObjectField("name", "the activation's name") { o in .string(o.activation.name) },
-        ObjectField("homogeneous", "whether σ(a·z) = a·σ(z) for a > 0 (the conservation law's condition)") { o in
-            .bool(o.activation.isPositivelyHomogeneous)
-        },
+        ObjectField("name", "the activation's name", \.activation.name),
+        ObjectField(
+            "homogeneous", "whether σ(a·z) = a·σ(z) for a > 0 (the conservation law's condition)",
+            \.activation.isPositivelyHomogeneous),
         ObjectField("parameter", "ε of interpolated(ε), a of leaky_relu(a); nothing for the others") { o in
             switch o.activation {
             case .interpolated(let x), .leakyReLU(let x): .number(x)

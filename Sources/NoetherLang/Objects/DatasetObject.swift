@@ -8,25 +8,21 @@ public struct DatasetObject: NoetherObject, FieldTable {
 
     public static let typeName = "dataset"
     public static let fields: [ObjectField<DatasetObject>] = [
-        ObjectField("n", "number of samples") { o in .number(Double(o.dataset.count)) },
-        ObjectField("d", "number of input features") { o in .number(Double(o.dataset.inputDimension)) },
-        ObjectField("classes", "number of classes (output columns for regression data)") { o in
-            .number(Double(o.dataset.outputDimension))
-        },
-        ObjectField("outputs", "number of target columns K (the network's output size)") { o in
-            .number(Double(o.dataset.outputDimension))
-        },
-        ObjectField("classification", "whether the targets are class labels (false: real-valued regression targets)") {
-            o in .bool(o.dataset.isClassification)
-        },
-        ObjectField("name", "the generator or file it came from") { o in .string(o.dataset.name) },
+        ObjectField("n", "number of samples", \.dataset.count),
+        ObjectField("d", "number of input features", \.dataset.inputDimension),
+        ObjectField("classes", "number of classes (output columns for regression data)", \.dataset.outputDimension),
+        ObjectField("outputs", "number of target columns K (the network's output size)", \.dataset.outputDimension),
+        ObjectField(
+            "classification", "whether the targets are class labels (false: real-valued regression targets)",
+            \.dataset.isClassification),
+        ObjectField("name", "the generator or file it came from", \.dataset.name),
         ObjectField("labels", "class of each sample (classification data; nothing for regression)", json: .omitted) {
             o in o.dataset.labels.map { .numbers($0.map(Double.init)) } ?? .nothing
         },
         ObjectField("class_counts", "samples per class (classification data; nothing for regression)") { o in
             o.dataset.classCounts.map { .numbers($0.map(Double.init)) } ?? .nothing
         },
-        ObjectField("mean_norm2", "mean of ||x||² over samples") { o in .number(o.meanSquaredNorm) },
+        ObjectField("mean_norm2", "mean of ||x||² over samples", \.meanSquaredNorm),
         // Not computed without samples: an empty file may announce millions of features.
         ObjectField("feature_mean", "mean of every input feature (nothing without samples)") { o in
             o.dataset.count == 0 ? .nothing : .numbers(o.dataset.featureStatistics.mean)

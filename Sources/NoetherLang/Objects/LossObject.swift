@@ -8,7 +8,7 @@ public struct LossObject: NoetherObject, FieldTable {
 
     public static let typeName = "loss"
     public static let fields: [ObjectField<LossObject>] = [
-        ObjectField("name", "the loss's name") { o in .string(o.loss.name) },
+        ObjectField("name", "the loss's name", \.loss.name),
         ObjectField(
             "ce_weight", "the weight ε of cross-entropy: 0 for mse, 1 for cross_entropy, ε for interpolated_loss(ε)"
         ) { o in
@@ -18,9 +18,7 @@ public struct LossObject: NoetherObject, FieldTable {
             case .interpolated(let e): .number(e)
             }
         },
-        ObjectField("needs_labels", "whether the loss needs class labels (any cross-entropy part)") { o in
-            .bool(o.loss.needsLabels)
-        },
+        ObjectField("needs_labels", "whether the loss needs class labels (any cross-entropy part)", \.loss.needsLabels),
     ]
 
     public var summary: String { "loss \(loss.name)" }

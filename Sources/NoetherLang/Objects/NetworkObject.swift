@@ -14,18 +14,17 @@ public struct NetworkObject: NoetherObject, FieldTable {
         ObjectField("activation", "the hidden-layer activation") { o in
             .object(ActivationObject(o.network.architecture.activation))
         },
-        ObjectField("bias", "whether layers have biases") { o in .bool(o.network.architecture.hasBias) },
-        ObjectField("P", "number of parameters") { o in .number(Double(o.network.parameterCount)) },
-        ObjectField("layers", "number of weight matrices L") { o in .number(Double(o.network.layerCount)) },
-        ObjectField("C", "conserved quantities C_l = ||W_{l+1}||² − ||W_l||², l = 1…L−1") { o in
-            .numbers(o.network.conservedQuantities)
-        },
-        ObjectField("norms", "||W_l||²_F per layer") { o in .numbers(o.network.parameters.weightSquaredNorms) },
+        ObjectField("bias", "whether layers have biases", \.network.architecture.hasBias),
+        ObjectField("P", "number of parameters", \.network.parameterCount),
+        ObjectField("layers", "number of weight matrices L", \.network.layerCount),
+        ObjectField(
+            "C", "conserved quantities C_l = ||W_{l+1}||² − ||W_l||², l = 1…L−1", \.network.conservedQuantities),
+        ObjectField("norms", "||W_l||²_F per layer", \.network.parameters.weightSquaredNorms),
         ObjectField("neuron_balances", "per hidden layer, ||outgoing||² − ||incoming||² of each unit (they sum to C_l)")
         { o in .list(o.network.neuronBalances.map { .numbers($0) }) },
-        ObjectField("conserving", "whether gradient flow conserves C_l: a homogeneous activation and no bias") { o in
-            .bool(o.network.architecture.conservesBalances)
-        },
+        ObjectField(
+            "conserving", "whether gradient flow conserves C_l: a homogeneous activation and no bias",
+            \.network.architecture.conservesBalances),
     ]
 
     public var summary: String {

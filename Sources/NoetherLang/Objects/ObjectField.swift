@@ -80,3 +80,47 @@ extension FieldTable {
     /// The names the JSON object carries besides `type`.
     public static var jsonFieldNames: [String] { fields.filter(\.isInJSON).map(\.name) }
 }
+
+/// Rows that read one stored value: `ObjectField("trace", "Σ a_ii", \.statistics.trace)`.
+/// The value's Swift type chooses the language value (a number, a list of numbers,
+/// a boolean, a string; an optional one is `nothing` when nil), so a table row
+/// is its name, its help and where the value lives.
+extension ObjectField {
+    public init(_ name: String, _ help: String, json: InJSON = .value, _ path: KeyPath<Object, Double> & Sendable) {
+        self.init(name, help, json: json) { .number($0[keyPath: path]) }
+    }
+
+    public init(_ name: String, _ help: String, json: InJSON = .value, _ path: KeyPath<Object, Int> & Sendable) {
+        self.init(name, help, json: json) { .number(Double($0[keyPath: path])) }
+    }
+
+    public init(_ name: String, _ help: String, json: InJSON = .value, _ path: KeyPath<Object, [Double]> & Sendable) {
+        self.init(name, help, json: json) { .numbers($0[keyPath: path]) }
+    }
+
+    public init(_ name: String, _ help: String, json: InJSON = .value, _ path: KeyPath<Object, Bool> & Sendable) {
+        self.init(name, help, json: json) { .bool($0[keyPath: path]) }
+    }
+
+    public init(_ name: String, _ help: String, json: InJSON = .value, _ path: KeyPath<Object, [Bool]> & Sendable) {
+        self.init(name, help, json: json) { .bools($0[keyPath: path]) }
+    }
+
+    public init(_ name: String, _ help: String, json: InJSON = .value, _ path: KeyPath<Object, String> & Sendable) {
+        self.init(name, help, json: json) { .string($0[keyPath: path]) }
+    }
+
+    public init(_ name: String, _ help: String, json: InJSON = .value, _ path: KeyPath<Object, Double?> & Sendable) {
+        self.init(name, help, json: json) { o in o[keyPath: path].map { .number($0) } ?? .nothing }
+    }
+
+    public init(
+        _ name: String, _ help: String, json: InJSON = .value, _ path: KeyPath<Object, [Double]?> & Sendable
+    ) {
+        self.init(name, help, json: json) { o in o[keyPath: path].map { .numbers($0) } ?? .nothing }
+    }
+
+    public init(_ name: String, _ help: String, json: InJSON = .value, _ path: KeyPath<Object, String?> & Sendable) {
+        self.init(name, help, json: json) { o in o[keyPath: path].map { .string($0) } ?? .nothing }
+    }
+}

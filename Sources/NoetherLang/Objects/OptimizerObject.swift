@@ -8,11 +8,10 @@ public struct OptimizerObject: NoetherObject, FieldTable {
 
     public static let typeName = "optimizer"
     public static let fields: [ObjectField<OptimizerObject>] = [
-        ObjectField("lr", "the learning rate η") { o in .number(o.optimizer.learningRate) },
-        ObjectField("name", "the optimizer with its hyper-parameters") { o in .string(o.optimizer.name) },
-        ObjectField("kind", "\"gd\", \"momentum\", \"adam\" or \"sgd\"") { o in .string(o.optimizer.kind) },
-        ObjectField("weight_decay", "the coupled L2 weight decay (0 for none)") { o in .number(o.optimizer.weightDecay)
-        },
+        ObjectField("lr", "the learning rate η", \.optimizer.learningRate),
+        ObjectField("name", "the optimizer with its hyper-parameters", \.optimizer.name),
+        ObjectField("kind", "\"gd\", \"momentum\", \"adam\" or \"sgd\"", \.optimizer.kind),
+        ObjectField("weight_decay", "the coupled L2 weight decay (0 for none)", \.optimizer.weightDecay),
         ObjectField("batch", "the mini-batch size (sgd; nothing for the full-batch methods)") { o in
             o.optimizer.batchSize.map { .number(Double($0)) } ?? .nothing
         },
@@ -20,8 +19,8 @@ public struct OptimizerObject: NoetherObject, FieldTable {
             .record(o.options)
         },
         ObjectField(
-            "identity", "whether ΔC_l = η²δ_l holds exactly under this update rule (gd and sgd without weight decay)"
-        ) { o in .bool(o.optimizer.satisfiesDriftIdentity) },
+            "identity", "whether ΔC_l = η²δ_l holds exactly under this update rule (gd and sgd without weight decay)",
+            \.optimizer.satisfiesDriftIdentity),
     ]
 
     private var options: Record {

@@ -15,19 +15,17 @@ public struct RunObject: NoetherObject, FieldTable {
 
     public static let typeName = "run"
     public static let fields: [ObjectField<RunObject>] = [
-        ObjectField("loss", "loss of the last forward pass (at θ_{T−1}; the mini-batch loss under sgd)") { o in
-            .number(o.run.finalLoss)
-        },
-        ObjectField("losses", "loss at every recorded step", json: .omitted) { o in .numbers(o.run.losses) },
-        ObjectField("full_loss", "sgd only: the full-batch loss at the final θ (nothing otherwise)") { o in
-            o.run.finalFullBatchLoss.map { .number($0) } ?? .nothing
-        },
         ObjectField(
-            "accuracy", "accuracy of the last forward pass (sgd: on the full data at the final θ); nan for regression"
-        ) { o in .number(o.run.accuracy) },
+            "loss", "loss of the last forward pass (at θ_{T−1}; the mini-batch loss under sgd)", \.run.finalLoss),
+        ObjectField("losses", "loss at every recorded step", json: .omitted, \.run.losses),
         ObjectField(
-            "accuracies", "accuracy at every recorded step (classification data; nothing otherwise)", json: .omitted
-        ) { o in o.run.accuracies.map { .numbers($0) } ?? .nothing },
+            "full_loss", "sgd only: the full-batch loss at the final θ (nothing otherwise)", \.run.finalFullBatchLoss),
+        ObjectField(
+            "accuracy", "accuracy of the last forward pass (sgd: on the full data at the final θ); nan for regression",
+            \.run.accuracy),
+        ObjectField(
+            "accuracies", "accuracy at every recorded step (classification data; nothing otherwise)", json: .omitted,
+            \.run.accuracies),
         ObjectField(
             "step_axis", "the steps t of the per-step series (losses, grad_norms, ledger, patterns)", json: .omitted
         ) { o in .numbers(o.run.steps.map(Double.init)) },
@@ -35,29 +33,23 @@ public struct RunObject: NoetherObject, FieldTable {
             o in .numbers(o.run.stateSteps.map(Double.init))
         },
         ObjectField(
-            "time", "ηt of every recorded step: the gradient-flow clock, to compare runs at different η", json: .omitted
-        ) { o in .numbers(o.run.time) },
-        ObjectField("state_time", "ηt of every recorded state", json: .omitted) { o in .numbers(o.run.stateTime) },
-        ObjectField("every", "the recording interval k (every=k)") { o in .number(Double(o.run.every)) },
-        ObjectField("C0", "C_l(θ₀) per l") { o in .numbers(o.run.initialConserved) },
+            "time", "ηt of every recorded step: the gradient-flow clock, to compare runs at different η",
+            json: .omitted, \.run.time),
+        ObjectField("state_time", "ηt of every recorded state", json: .omitted, \.run.stateTime),
+        ObjectField("every", "the recording interval k (every=k)", \.run.every),
+        ObjectField("C0", "C_l(θ₀) per l", \.run.initialConserved),
         ObjectField("C", "C_l(t) per l: one series per layer pair, at the recorded states", json: .omitted) { o in
             .list(o.run.conserved.map { .numbers($0) })
         },
-        ObjectField("C_final", "C_l after the last update per l") { o in .numbers(o.run.finalConserved) },
+        ObjectField("C_final", "C_l after the last update per l", \.run.finalConserved),
         ObjectField("norms", "||W_l||²_F per layer: one series per layer, at the recorded states", json: .omitted) {
             o in .list(o.run.weightSquaredNorms.map { .numbers($0) })
         },
-        ObjectField("drift", "|C_l(T) − C_l(0)| per l (nan when diverged)") { o in .numbers(o.run.drift) },
-        ObjectField("mean_drift", "mean over l of the drift (deep networks, experiments.md E6)") { o in
-            .number(o.run.meanDrift)
-        },
-        ObjectField("summed_drift", "sum over l of the drift (E4)") { o in .number(o.run.summedDrift) },
-        ObjectField("rel_drift", "max_t |C_l(t) − C_l(0)| / |C_l(0)| per l, over every state") { o in
-            .numbers(o.run.relativeDrift)
-        },
-        ObjectField("S", "Σ_t δ_l(t) per l over every step, δ_l = ||∂L/∂W_{l+1}||² − ||∂L/∂W_l||²") { o in
-            .numbers(o.run.imbalanceSum)
-        },
+        ObjectField("drift", "|C_l(T) − C_l(0)| per l (nan when diverged)", \.run.drift),
+        ObjectField("mean_drift", "mean over l of the drift (deep networks, experiments.md E6)", \.run.meanDrift),
+        ObjectField("summed_drift", "sum over l of the drift (E4)", \.run.summedDrift),
+        ObjectField("rel_drift", "max_t |C_l(t) − C_l(0)| / |C_l(0)| per l, over every state", \.run.relativeDrift),
+        ObjectField("S", "Σ_t δ_l(t) per l over every step, δ_l = ||∂L/∂W_{l+1}||² − ||∂L/∂W_l||²", \.run.imbalanceSum),
         ObjectField("grad_norms", "||∂L/∂W_l||² at every recorded step, one series per layer", json: .omitted) { o in
             .list(o.run.gradientSquaredNorms.map { .numbers($0) })
         },
@@ -67,22 +59,17 @@ public struct RunObject: NoetherObject, FieldTable {
         ObjectField("ledger_predicted", "η²δ_l(t) at every recorded step, one series per l", json: .omitted) { o in
             .list(o.run.predictedChange.map { .numbers($0) })
         },
-        ObjectField("ledger_gap", "(C_l(T) − C_l(0)) − η²S_l per l: the change the identity does not explain") { o in
-            .numbers(o.run.ledgerGap)
-        },
-        ObjectField("ledger_residual", "max_l |(C_l(T) − C_l(0)) − η²S_l| / |C_l(T) − C_l(0)|") { o in
-            .number(o.run.ledgerResidual)
-        },
-        ObjectField("ledger_step_error", "max over every step t and l of |ΔC_l(t) − η²δ_l(t)|") { o in
-            .number(o.run.ledgerStepError)
-        },
+        ObjectField(
+            "ledger_gap", "(C_l(T) − C_l(0)) − η²S_l per l: the change the identity does not explain", \.run.ledgerGap),
+        ObjectField("ledger_residual", "max_l |(C_l(T) − C_l(0)) − η²S_l| / |C_l(T) − C_l(0)|", \.run.ledgerResidual),
+        ObjectField("ledger_step_error", "max over every step t and l of |ΔC_l(t) − η²δ_l(t)|", \.run.ledgerStepError),
         ObjectField(
             "identity_applies",
-            "whether ΔC_l = η²δ_l holds exactly here: gd or sgd, no weight decay, no bias, homogeneous activation"
-        ) { o in .bool(o.run.identityExceptions.isEmpty) },
+            "whether ΔC_l = η²δ_l holds exactly here: gd or sgd, no weight decay, no bias, homogeneous activation",
+            \.run.identityExceptions.isEmpty),
         ObjectField(
-            "update_imbalance", "Σ_t (||Δθ_{l+1}||² − ||Δθ_l||²) per l over the updates actually applied (weights)"
-        ) { o in .numbers(o.run.updateImbalanceSum) },
+            "update_imbalance", "Σ_t (||Δθ_{l+1}||² − ||Δθ_l||²) per l over the updates actually applied (weights)",
+            \.run.updateImbalanceSum),
         ObjectField(
             "neuron_balances",
             "balances=true: per hidden layer, one series per unit of ||outgoing||² − ||incoming||², at the recorded states",
@@ -102,8 +89,8 @@ public struct RunObject: NoetherObject, FieldTable {
         },
         ObjectField(
             "neuron_ledger_error",
-            "balances=true: max over steps and units of |Δb_j(t) − η²(||∂L/∂W_{h+1}[:,j]||² − ||∂L/∂W_h[j,:]||²)|"
-        ) { o in o.run.neuronLedgerStepError.map { .number($0) } ?? .nothing },
+            "balances=true: max over steps and units of |Δb_j(t) − η²(||∂L/∂W_{h+1}[:,j]||² − ||∂L/∂W_h[j,:]||²)|",
+            \.run.neuronLedgerStepError),
         ObjectField(
             "flip_fraction",
             "patterns=true: share of the n·m (sample, unit) signs of layer 1 flipped by each recorded step's update",
@@ -164,25 +151,24 @@ public struct RunObject: NoetherObject, FieldTable {
         ObjectField("sharpness0", "λ_max(θ₀) (sharpness_every or sharpness_at_start=true)") { o in
             o.sharp { s in s.initial.map { .number($0) } ?? .nothing }
         },
-        ObjectField("stop_reason", "\"completed\", \"diverged\", \"loss_below_threshold\" or \"interrupted\"") { o in
-            .string(o.run.stopReason.name)
-        },
-        ObjectField("diverged", "whether the loss or parameters became non-finite (or exceeded divergence_loss)") { o in
-            .bool(o.run.diverged)
-        },
+        ObjectField(
+            "stop_reason", "\"completed\", \"diverged\", \"loss_below_threshold\" or \"interrupted\"",
+            \.run.stopReason.name),
+        ObjectField(
+            "diverged", "whether the loss or parameters became non-finite (or exceeded divergence_loss)", \.run.diverged
+        ),
         ObjectField("diverged_at", "the step where it diverged (nothing when it did not)") { o in
             o.run.divergedAt.map { .number(Double($0)) } ?? .nothing
         },
-        ObjectField("interrupted", "whether the run was stopped early by the user") { o in .bool(o.run.interrupted) },
-        ObjectField("steps", "number of updates applied") { o in .number(Double(o.run.stepsRun)) },
-        ObjectField("steps_requested", "number of updates asked for") { o in .number(Double(o.run.stepsRequested)) },
-        ObjectField("precision", "\"float64\" or \"float32\": the arithmetic of the run (precision=…)") { o in
-            .string(o.run.precision.name)
-        },
-        ObjectField("lr", "the learning rate η") { o in .number(o.run.learningRate) },
+        ObjectField("interrupted", "whether the run was stopped early by the user", \.run.interrupted),
+        ObjectField("steps", "number of updates applied", \.run.stepsRun),
+        ObjectField("steps_requested", "number of updates asked for", \.run.stepsRequested),
+        ObjectField(
+            "precision", "\"float64\" or \"float32\": the arithmetic of the run (precision=…)", \.run.precision.name),
+        ObjectField("lr", "the learning rate η", \.run.learningRate),
         ObjectField("optimizer", "the optimizer") { o in .object(OptimizerObject(o.run.optimizer)) },
         ObjectField("objective", "the training loss function") { o in .object(LossObject(o.run.loss)) },
-        ObjectField("dataset", "the name of the training data") { o in .string(o.run.datasetName) },
+        ObjectField("dataset", "the name of the training data", \.run.datasetName),
         ObjectField("net", "the trained network") { o in .object(NetworkObject(o.run.network)) },
         ObjectField("net0", "the network the run started from") { o in .object(NetworkObject(o.run.initialNetwork)) },
         ObjectField("checkpoints", "the steps whose network was kept (checkpoints=[…])") { o in
@@ -191,7 +177,7 @@ public struct RunObject: NoetherObject, FieldTable {
         ObjectField(
             "at", "run.at(t): the network θ_t kept at checkpoint t (also at step 0 and at the end)", json: .method
         ) { o in .function(.builtin(RunObject.atMethod(o.run))) },
-        ObjectField("seconds", "wall time of the training loop (probes included)") { o in .number(o.run.seconds) },
+        ObjectField("seconds", "wall time of the training loop (probes included)", \.run.seconds),
     ]
 
     private func pattern(_ f: (ActivationPatternRecord) -> Value) -> Value {

@@ -13,40 +13,31 @@ public struct CompressionBoundObject: NoetherObject, FieldTable {
 
     public static let typeName = "compression_bound"
     public static let fields: [ObjectField<CompressionBoundObject>] = [
-        ObjectField("jtj_max", "λ_max(JᵀJ/n), J the (nK × P) output Jacobian: the bound's first factor") { o in
-            .number(o.bound.jacobianGramMax)
-        },
-        ObjectField("max_qvar", "max_i q_i(1 − q_i), q_i the correct-class probability: the second factor") { o in
-            .number(o.bound.maxConfidenceVariance)
-        },
-        ObjectField("bound", "the paper's bound jtj_max · max_qvar") { o in .number(o.bound.bound) },
-        ObjectField("output_curvature_max", "max_i λ_max(diag p_i − p_i p_iᵀ)") { o in
-            .number(o.bound.outputCurvatureMax)
-        },
-        ObjectField("rigorous_bound", "jtj_max · output_curvature_max, a bound on λ_max(G) that always holds") { o in
-            .number(o.bound.rigorousBound)
-        },
-        ObjectField("gn_max", "the true λ_max of the cross-entropy Gauss–Newton matrix G = Jᵀ S J / n") { o in
-            .number(o.bound.gaussNewtonMax)
-        },
-        ObjectField("hessian_max", "the true λ_max of the full cross-entropy Hessian") { o in
-            .number(o.bound.hessianMax)
-        },
-        ObjectField("holds", "whether gn_max ≤ bound (the paper's bound held here)") { o in
-            .bool(o.bound.paperBoundHolds)
-        },
-        ObjectField("rigorous_holds", "whether gn_max ≤ rigorous_bound (always, up to rounding)") { o in
-            .bool(o.bound.rigorousBoundHolds)
-        },
-        ObjectField("hessian_holds", "whether hessian_max ≤ bound (not implied: H − G is outside the bound)") { o in
-            .bool(o.hessianHolds)
-        },
-        ObjectField("q_mean", "mean correct-class probability q̄") { o in .number(o.bound.meanConfidence) },
-        ObjectField("q_min", "smallest q_i") { o in .number(o.bound.minConfidence) },
-        ObjectField("q_max", "largest q_i") { o in .number(o.bound.maxConfidence) },
-        ObjectField("qvar_mean", "mean of q_i(1 − q_i)") { o in .number(o.bound.meanConfidenceVariance) },
-        ObjectField("method", "how the three λ_max were computed: dense or lanczos") { o in .string(o.bound.method) },
-        ObjectField("dimension", "P, the number of parameters") { o in .number(Double(o.dimension)) },
+        ObjectField(
+            "jtj_max", "λ_max(JᵀJ/n), J the (nK × P) output Jacobian: the bound's first factor", \.bound.jacobianGramMax
+        ),
+        ObjectField(
+            "max_qvar", "max_i q_i(1 − q_i), q_i the correct-class probability: the second factor",
+            \.bound.maxConfidenceVariance),
+        ObjectField("bound", "the paper's bound jtj_max · max_qvar", \.bound.bound),
+        ObjectField("output_curvature_max", "max_i λ_max(diag p_i − p_i p_iᵀ)", \.bound.outputCurvatureMax),
+        ObjectField(
+            "rigorous_bound", "jtj_max · output_curvature_max, a bound on λ_max(G) that always holds",
+            \.bound.rigorousBound),
+        ObjectField(
+            "gn_max", "the true λ_max of the cross-entropy Gauss–Newton matrix G = Jᵀ S J / n", \.bound.gaussNewtonMax),
+        ObjectField("hessian_max", "the true λ_max of the full cross-entropy Hessian", \.bound.hessianMax),
+        ObjectField("holds", "whether gn_max ≤ bound (the paper's bound held here)", \.bound.paperBoundHolds),
+        ObjectField(
+            "rigorous_holds", "whether gn_max ≤ rigorous_bound (always, up to rounding)", \.bound.rigorousBoundHolds),
+        ObjectField(
+            "hessian_holds", "whether hessian_max ≤ bound (not implied: H − G is outside the bound)", \.hessianHolds),
+        ObjectField("q_mean", "mean correct-class probability q̄", \.bound.meanConfidence),
+        ObjectField("q_min", "smallest q_i", \.bound.minConfidence),
+        ObjectField("q_max", "largest q_i", \.bound.maxConfidence),
+        ObjectField("qvar_mean", "mean of q_i(1 − q_i)", \.bound.meanConfidenceVariance),
+        ObjectField("method", "how the three λ_max were computed: dense or lanczos", \.bound.method),
+        ObjectField("dimension", "P, the number of parameters", \.dimension),
     ]
 
     var hessianHolds: Bool { bound.hessianMax <= bound.bound * (1 + 1e-9) + 1e-300 }

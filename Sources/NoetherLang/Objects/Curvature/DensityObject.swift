@@ -21,27 +21,24 @@ public struct DensityObject: NoetherObject, FieldTable {
 
     public static let typeName = "spectral_density"
     public static let fields: [ObjectField<DensityObject>] = [
-        ObjectField("grid", "evaluation points λ, evenly spaced over the support ± 5σ") { o in .numbers(o.density.grid)
-        },
+        ObjectField("grid", "evaluation points λ, evenly spaced over the support ± 5σ", \.density.grid),
         ObjectField(
-            "density", "φ(λ) at each grid point: the eigenvalue density broadened by N(0, σ²); integrates to ≈ 1"
-        ) { o in .numbers(o.density.density) },
+            "density", "φ(λ) at each grid point: the eigenvalue density broadened by N(0, σ²); integrates to ≈ 1",
+            \.density.density),
         ObjectField("nodes", "Gauss quadrature nodes (Ritz values), one list per probe") { o in
             .list(o.density.nodes.map { .numbers($0) })
         },
         ObjectField("weights", "quadrature weights, one list per probe (each sums to 1)") { o in
             .list(o.density.weights.map { .numbers($0) })
         },
-        ObjectField("sigma", "the Gaussian broadening σ") { o in .number(o.density.sigma) },
-        ObjectField("min", "the smallest node (≈ λ_min)") { o in .number(o.support.0) },
-        ObjectField("max", "the largest node (≈ λ_max)") { o in .number(o.support.1) },
-        ObjectField("trace", "the SLQ estimate of the trace, P · mean over probes of Σ_j τ_j θ_j") { o in
-            .number(o.traceEstimate)
-        },
-        ObjectField("probes", "number of random probe vectors") { o in .number(Double(o.density.probes)) },
-        ObjectField("steps", "Lanczos steps per probe") { o in .number(Double(o.density.steps)) },
-        ObjectField("dimension", "P, the size of the matrix") { o in .number(Double(o.density.dimension)) },
-        ObjectField("curvature", "which matrix: hessian, gauss_newton or jtj") { o in .string(o.curvature) },
+        ObjectField("sigma", "the Gaussian broadening σ", \.density.sigma),
+        ObjectField("min", "the smallest node (≈ λ_min)", \.support.0),
+        ObjectField("max", "the largest node (≈ λ_max)", \.support.1),
+        ObjectField("trace", "the SLQ estimate of the trace, P · mean over probes of Σ_j τ_j θ_j", \.traceEstimate),
+        ObjectField("probes", "number of random probe vectors", \.density.probes),
+        ObjectField("steps", "Lanczos steps per probe", \.density.steps),
+        ObjectField("dimension", "P, the size of the matrix", \.density.dimension),
+        ObjectField("curvature", "which matrix: hessian, gauss_newton or jtj", \.curvature),
     ]
 
     public var summary: String {

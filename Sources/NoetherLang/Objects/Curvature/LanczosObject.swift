@@ -37,13 +37,12 @@ public struct LanczosObject: NoetherObject, FieldTable {
         ObjectField("min", "the smallest Ritz value (≈ λ_min)") { o in
             o.result.bottom.first.map { .number($0.value) } ?? .nothing
         },
-        ObjectField("ritz", "all Ritz values, ascending") { o in .numbers(o.result.ritzValues) },
-        ObjectField("residuals", "the residual bounds of 'ritz'") { o in .numbers(o.result.residualBounds) },
-        ObjectField("steps", "Krylov dimension built (products used)") { o in .number(Double(o.result.steps)) },
-        ObjectField("converged", "whether 'tol' was met (false when no tol was given)") { o in .bool(o.result.converged)
-        },
-        ObjectField("alpha", "diagonal of the tridiagonal matrix T") { o in .numbers(o.result.diagonal) },
-        ObjectField("beta", "off-diagonal of T (0 marks a restart)") { o in .numbers(o.result.offDiagonal) },
+        ObjectField("ritz", "all Ritz values, ascending", \.result.ritzValues),
+        ObjectField("residuals", "the residual bounds of 'ritz'", \.result.residualBounds),
+        ObjectField("steps", "Krylov dimension built (products used)", \.result.steps),
+        ObjectField("converged", "whether 'tol' was met (false when no tol was given)", \.result.converged),
+        ObjectField("alpha", "diagonal of the tridiagonal matrix T", \.result.diagonal),
+        ObjectField("beta", "off-diagonal of T (0 marks a restart)", \.result.offDiagonal),
         ObjectField(
             "top_vectors", "unit Ritz vectors of 'top' (when vectors=true; in JSON null above 10⁶ numbers)",
             json: .custom { o in o.vectorsJSON(o.result.top) }
@@ -52,11 +51,11 @@ public struct LanczosObject: NoetherObject, FieldTable {
             "bottom_vectors", "unit Ritz vectors of 'bottom' (when vectors=true; in JSON null above 10⁶ numbers)",
             json: .custom { o in o.vectorsJSON(o.result.bottom) }
         ) { o in o.vectors(o.result.bottom) },
-        ObjectField("dimension", "P, the size of the matrix") { o in .number(Double(o.dimension)) },
-        ObjectField("curvature", "which matrix: hessian, gauss_newton or jtj") { o in .string(o.curvature) },
-        ObjectField("reorthogonalize", "whether every step was reorthogonalized (without it, expect spurious copies)") {
-            o in .bool(o.reorthogonalized)
-        },
+        ObjectField("dimension", "P, the size of the matrix", \.dimension),
+        ObjectField("curvature", "which matrix: hessian, gauss_newton or jtj", \.curvature),
+        ObjectField(
+            "reorthogonalize", "whether every step was reorthogonalized (without it, expect spurious copies)",
+            \.reorthogonalized),
     ]
 
     /// Both vector lists go into JSON when together they hold at most `jsonEntryLimit` numbers.

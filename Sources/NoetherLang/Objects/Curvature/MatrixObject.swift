@@ -23,19 +23,19 @@ public struct MatrixObject: NoetherObject, FieldTable {
 
     public static let typeName = "matrix"
     public static let fields: [ObjectField<MatrixObject>] = [
-        ObjectField("rows", "number of rows") { o in .number(Double(o.matrix.rows)) },
-        ObjectField("columns", "number of columns") { o in .number(Double(o.matrix.columns)) },
-        ObjectField("kind", "what it is: hessian, gauss_newton, gn_residual, jacobian, ntk") { o in .string(o.kind) },
+        ObjectField("rows", "number of rows", \.matrix.rows),
+        ObjectField("columns", "number of columns", \.matrix.columns),
+        ObjectField("kind", "what it is: hessian, gauss_newton, gn_residual, jacobian, ntk", \.kind),
         ObjectField("blocks", "the parameter blocks its rows and columns cover, e.g. [\"W1\", \"W2\"]") { o in
             .list(o.blocks.map { .string($0) })
         },
         ObjectField("diag", "the diagonal (square matrices)") { o in o.isSquare ? .numbers(o.diagonal) : .nothing },
-        ObjectField("trace", "Σ a_ii (square matrices)") { o in .number(o.statistics.trace) },
-        ObjectField("symmetry_error", "max |a_ij − a_ji| (square matrices; 0 for assembled Hessians)") { o in
-            .number(o.statistics.symmetryError)
-        },
-        ObjectField("max_abs", "max |a_ij|") { o in .number(o.statistics.maxAbs) },
-        ObjectField("frobenius", "the Frobenius norm (Σ a_ij²)^½") { o in .number(o.statistics.frobenius) },
+        ObjectField("trace", "Σ a_ii (square matrices)", \.statistics.trace),
+        ObjectField(
+            "symmetry_error", "max |a_ij − a_ji| (square matrices; 0 for assembled Hessians)",
+            \.statistics.symmetryError),
+        ObjectField("max_abs", "max |a_ij|", \.statistics.maxAbs),
+        ObjectField("frobenius", "the Frobenius norm (Σ a_ij²)^½", \.statistics.frobenius),
         ObjectField("row", "row(i): row i as a list (0-based; negative counts from the end)", json: .method) { o in
             .function(.builtin(Self.lineMethod(o.matrix, row: true)))
         },

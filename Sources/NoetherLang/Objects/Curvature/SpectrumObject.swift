@@ -19,41 +19,28 @@ public struct SpectrumObject: NoetherObject, FieldTable {
 
     public static let typeName = "spectrum"
     public static let fields: [ObjectField<SpectrumObject>] = [
-        ObjectField("values", "the computed eigenvalues, largest first") { o in .numbers(o.descending) },
+        ObjectField("values", "the computed eigenvalues, largest first", \.descending),
         ObjectField("top", "the 10 largest computed eigenvalues (fewer if fewer), largest first") { o in
             .numbers(Array(o.descending.prefix(10)))
         },
         ObjectField("bottom", "the 10 smallest computed eigenvalues (fewer if fewer), smallest first") { o in
             .numbers(Array(o.decomposition.values.prefix(10)))
         },
-        ObjectField("max", "the largest computed eigenvalue") { o in o.spectrum.largest.map { .number($0) } ?? .nothing
-        },
-        ObjectField("min", "the smallest computed eigenvalue") { o in
-            o.spectrum.smallest.map { .number($0) } ?? .nothing
-        },
-        ObjectField("positive", "how many computed eigenvalues are > threshold") { o in
-            .number(Double(o.spectrum.positiveCount))
-        },
-        ObjectField("negative", "how many computed eigenvalues are < −threshold") { o in
-            .number(Double(o.spectrum.negativeCount))
-        },
-        ObjectField("zero", "how many computed eigenvalues are within ±threshold") { o in
-            .number(Double(o.spectrum.nearZeroCount))
-        },
-        ObjectField("threshold", "the near-zero threshold of the counts (1e-8 unless given)") { o in
-            .number(o.spectrum.threshold)
-        },
-        ObjectField("effective_rank", "Σ_{λ > threshold} λ / λ_max (nan without a positive eigenvalue)") { o in
-            .number(o.spectrum.effectiveRank)
-        },
-        ObjectField("width", "λ_max / median of the positive eigenvalues") { o in .number(o.spectrum.spectralWidth) },
-        ObjectField("sum", "Σ λ of the computed eigenvalues (the trace when complete)") { o in .number(o.spectrum.sum)
-        },
-        ObjectField("count", "how many eigenvalues were computed") { o in .number(Double(o.decomposition.values.count))
-        },
-        ObjectField("dimension", "the size of the matrix") { o in .number(Double(o.spectrum.dimension)) },
-        ObjectField("complete", "whether every eigenvalue was computed") { o in .bool(o.spectrum.isComplete) },
-        ObjectField("source", "what the eigenvalues belong to") { o in .string(o.source) },
+        ObjectField("max", "the largest computed eigenvalue", \.spectrum.largest),
+        ObjectField("min", "the smallest computed eigenvalue", \.spectrum.smallest),
+        ObjectField("positive", "how many computed eigenvalues are > threshold", \.spectrum.positiveCount),
+        ObjectField("negative", "how many computed eigenvalues are < −threshold", \.spectrum.negativeCount),
+        ObjectField("zero", "how many computed eigenvalues are within ±threshold", \.spectrum.nearZeroCount),
+        ObjectField("threshold", "the near-zero threshold of the counts (1e-8 unless given)", \.spectrum.threshold),
+        ObjectField(
+            "effective_rank", "Σ_{λ > threshold} λ / λ_max (nan without a positive eigenvalue)",
+            \.spectrum.effectiveRank),
+        ObjectField("width", "λ_max / median of the positive eigenvalues", \.spectrum.spectralWidth),
+        ObjectField("sum", "Σ λ of the computed eigenvalues (the trace when complete)", \.spectrum.sum),
+        ObjectField("count", "how many eigenvalues were computed", \.decomposition.values.count),
+        ObjectField("dimension", "the size of the matrix", \.spectrum.dimension),
+        ObjectField("complete", "whether every eigenvalue was computed", \.spectrum.isComplete),
+        ObjectField("source", "what the eigenvalues belong to", \.source),
         ObjectField(
             "vectors",
             "unit eigenvectors, one list per value in the order of 'values' (when vectors=true; up to 10⁷ numbers; in JSON up to 10⁶)",

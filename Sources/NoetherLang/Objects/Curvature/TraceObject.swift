@@ -15,14 +15,14 @@ public struct TraceObject: NoetherObject, FieldTable {
 
     public static let typeName = "trace_estimate"
     public static let fields: [ObjectField<TraceObject>] = [
-        ObjectField("value", "the estimate (1/N) Σ_p z_pᵀ A z_p of tr(A)") { o in .number(o.estimate.estimate) },
-        ObjectField("stderr", "its standard error: sample std (ddof 1) of the N values / √N (nan for N = 1)") { o in
-            .number(o.estimate.standardError)
-        },
-        ObjectField("samples", "the N values z_pᵀ A z_p") { o in .numbers(o.estimate.samples) },
-        ObjectField("probes", "N, the number of Rademacher probes") { o in .number(Double(o.estimate.probes)) },
-        ObjectField("dimension", "P, the size of the matrix") { o in .number(Double(o.dimension)) },
-        ObjectField("curvature", "which matrix: hessian, gauss_newton or jtj") { o in .string(o.curvature) },
+        ObjectField("value", "the estimate (1/N) Σ_p z_pᵀ A z_p of tr(A)", \.estimate.estimate),
+        ObjectField(
+            "stderr", "its standard error: sample std (ddof 1) of the N values / √N (nan for N = 1)",
+            \.estimate.standardError),
+        ObjectField("samples", "the N values z_pᵀ A z_p", \.estimate.samples),
+        ObjectField("probes", "N, the number of Rademacher probes", \.estimate.probes),
+        ObjectField("dimension", "P, the size of the matrix", \.dimension),
+        ObjectField("curvature", "which matrix: hessian, gauss_newton or jtj", \.curvature),
     ]
 
     public var summary: String {

@@ -20,26 +20,22 @@ public struct CoefficientComparisonObject: CSVExportable, FieldTable {
 
     public static let typeName = "ck_comparison"
     public static let fields: [ObjectField<CoefficientComparisonObject>] = [
-        ObjectField("a", "the name of list a: its coefficients method, or a when it was a plain list") { o in
-            .string(o.nameA)
-        },
-        ObjectField("b", "the name of list b") { o in .string(o.nameB) },
+        ObjectField("a", "the name of list a: its coefficients method, or a when it was a plain list", \.nameA),
+        ObjectField("b", "the name of list b", \.nameB),
         ObjectField(
-            "R", "the reference's R: Pearson of the logs of both lists sorted descending independently (paired by rank)"
-        ) { o in .number(o.comparison.rank.correlation) },
-        ObjectField("top", "K′, the entries the sorted-rank R keeps") { o in .number(Double(o.comparison.rank.count)) },
-        ObjectField("sorted_a", "a's top K′ normalized values, descending") { o in .numbers(o.comparison.rank.sortedA)
-        },
-        ObjectField("sorted_b", "b's top K′ normalized values, descending") { o in .numbers(o.comparison.rank.sortedB)
-        },
-        ObjectField("top_a", "a's largest normalized value") { o in .number(o.comparison.rank.topA) },
-        ObjectField("top_b", "b's largest normalized value") { o in .number(o.comparison.rank.topB) },
-        ObjectField("top_ratio", "top_a/top_b") { o in .number(o.comparison.rank.topRatio) },
+            "R",
+            "the reference's R: Pearson of the logs of both lists sorted descending independently (paired by rank)",
+            \.comparison.rank.correlation),
+        ObjectField("top", "K′, the entries the sorted-rank R keeps", \.comparison.rank.count),
+        ObjectField("sorted_a", "a's top K′ normalized values, descending", \.comparison.rank.sortedA),
+        ObjectField("sorted_b", "b's top K′ normalized values, descending", \.comparison.rank.sortedB),
+        ObjectField("top_a", "a's largest normalized value", \.comparison.rank.topA),
+        ObjectField("top_b", "b's largest normalized value", \.comparison.rank.topB),
+        ObjectField("top_ratio", "top_a/top_b", \.comparison.rank.topRatio),
         ObjectField("mode_matched", "whether a mode-by-mode comparison was possible") { o in
             .bool(o.comparison.modeMatched != nil)
         },
-        ObjectField("basis", "what the mode-by-mode comparison compared") { o in o.basis.map { .string($0) } ?? .nothing
-        },
+        ObjectField("basis", "what the mode-by-mode comparison compared", \.basis),
         ObjectField("log_R", "mode by mode: Pearson of ln(share + 1e-20), paired by mode (no sorting)") { o in
             o.comparison.modeMatched.map { .number($0.logCorrelation) } ?? .nothing
         },

@@ -34,14 +34,14 @@ public struct CoefficientsObject: CSVExportable, FieldTable {
 
     public static let typeName = "coefficients"
     public static let fields: [ObjectField<CoefficientsObject>] = [
-        ObjectField("method", "projected, derived, uniform or fit") { o in .string(o.method) },
-        ObjectField("c", "c_k per mode, aligned with eigenvalues") { o in .numbers(o.coefficients) },
+        ObjectField("method", "projected, derived, uniform or fit", \.method),
+        ObjectField("c", "c_k per mode, aligned with eigenvalues", \.coefficients),
         ObjectField(
-            "eigenvalues", "λ_k of each mode: Hessian eigenvalues largest first, or λ_{x,k} of XᵀX/n for derived"
-        ) { o in .numbers(o.eigenvalues) },
-        ObjectField("basis", "hessian (P Hessian modes) or data (d data modes)") { o in .string(o.basis) },
-        ObjectField("modes", "number of modes") { o in .number(Double(o.coefficients.count)) },
-        ObjectField("sum", "Σ c_k (projected: |δ(θ)| over a complete eigenbasis)") { o in .number(o.sum) },
+            "eigenvalues", "λ_k of each mode: Hessian eigenvalues largest first, or λ_{x,k} of XᵀX/n for derived",
+            \.eigenvalues),
+        ObjectField("basis", "hessian (P Hessian modes) or data (d data modes)", \.basis),
+        ObjectField("modes", "number of modes", \.coefficients.count),
+        ObjectField("sum", "Σ c_k (projected: |δ(θ)| over a complete eigenbasis)", \.sum),
         ObjectField(
             "delta", "projected/derived: δ = ‖∂L/∂W₂‖² − ‖∂L/∂W₁‖² at θ (signed; mean over layer pairs for deep nets)"
         ) { o in .optional(o.imbalance) },
@@ -49,8 +49,8 @@ public struct CoefficientsObject: CSVExportable, FieldTable {
             "positive_share", "projected: Σ_{λ_k > 1e-12} (v_kᵀg)² / ‖g‖², the gradient energy in positive modes"
         ) { o in .optional(o.positiveShare) },
         ObjectField(
-            "data_mode_energy", "‖G₁u_k‖² per data mode k (2-layer nets): the gradient in the derived c_k's basis"
-        ) { o in o.dataModeEnergy.map { .numbers($0) } ?? .nothing },
+            "data_mode_energy", "‖G₁u_k‖² per data mode k (2-layer nets): the gradient in the derived c_k's basis",
+            \.dataModeEnergy),
         ObjectField("errors", "derived: e_k(0)² = ‖W_eff[:, k] − target_k‖² per data mode") { o in
             o.derived.map { .numbers($0.errors) } ?? .nothing
         },

@@ -30,35 +30,28 @@ public struct CompressionObject: CSVExportable, FieldTable {
 
     public static let typeName = "compression"
     public static let fields: [ObjectField<CompressionObject>] = [
-        ObjectField("steps", "the checkpoints t (θ after t updates)") { o in .numbers(o.series.steps) },
-        ObjectField("lr", "the run's learning rate η") { o in .number(o.learningRate) },
-        ObjectField("sharpness", "λ_max of the training loss's Hessian at each checkpoint (nan when sharpness=false)") {
-            o in .numbers(o.series.sharpness)
-        },
-        ObjectField("q_mean", "q̄: the mean correct-class softmax probability at each checkpoint") { o in
-            .numbers(o.series.meanConfidence)
-        },
-        ObjectField("q_min", "min_i q_i at each checkpoint") { o in .numbers(o.series.minConfidence) },
-        ObjectField("q_max", "max_i q_i at each checkpoint") { o in .numbers(o.maxConfidence) },
-        ObjectField("qvar_mean", "mean_i q_i(1 − q_i) at each checkpoint") { o in
-            .numbers(o.series.meanConfidenceVariance)
-        },
-        ObjectField("max_qvar", "max_i q_i(1 − q_i): the bound's second factor, at each checkpoint") { o in
-            .numbers(o.analysis.confidenceFactor)
-        },
+        ObjectField("steps", "the checkpoints t (θ after t updates)", \.series.steps),
+        ObjectField("lr", "the run's learning rate η", \.learningRate),
+        ObjectField(
+            "sharpness", "λ_max of the training loss's Hessian at each checkpoint (nan when sharpness=false)",
+            \.series.sharpness),
+        ObjectField(
+            "q_mean", "q̄: the mean correct-class softmax probability at each checkpoint", \.series.meanConfidence),
+        ObjectField("q_min", "min_i q_i at each checkpoint", \.series.minConfidence),
+        ObjectField("q_max", "max_i q_i at each checkpoint", \.maxConfidence),
+        ObjectField("qvar_mean", "mean_i q_i(1 − q_i) at each checkpoint", \.series.meanConfidenceVariance),
+        ObjectField(
+            "max_qvar", "max_i q_i(1 − q_i): the bound's second factor, at each checkpoint", \.analysis.confidenceFactor
+        ),
         ObjectField("jtj_max", "λ_max(JᵀJ/n): the bound's first factor (nan when bound=false)") { o in
             .numbers(o.series.jacobianGramMax ?? o.series.steps.map { _ in .nan })
         },
-        ObjectField("bound", "jtj_max · max_qvar: the paper's bound at each checkpoint") { o in
-            .numbers(o.analysis.bound)
-        },
-        ObjectField("bound_ratio", "sharpness/bound at each checkpoint") { o in .numbers(o.analysis.boundRatio) },
-        ObjectField("mean_field", "jtj_max · qvar_mean: a typical-sample estimate, not a bound") { o in
-            .numbers(o.analysis.meanFieldEstimate)
-        },
-        ObjectField("compression_ratio", "λ_max at the first checkpoint / λ_max at the last (E18)") { o in
-            .number(o.analysis.compressionRatio)
-        },
+        ObjectField("bound", "jtj_max · max_qvar: the paper's bound at each checkpoint", \.analysis.bound),
+        ObjectField("bound_ratio", "sharpness/bound at each checkpoint", \.analysis.boundRatio),
+        ObjectField(
+            "mean_field", "jtj_max · qvar_mean: a typical-sample estimate, not a bound", \.analysis.meanFieldEstimate),
+        ObjectField(
+            "compression_ratio", "λ_max at the first checkpoint / λ_max at the last (E18)", \.analysis.compressionRatio),
         ObjectField(
             "decay",
             "E18's fit λ_max(t) ≈ a·e^(−bt) + c, c = 0.9·min λ: record {rate=b, amplitude=a, offset=c, r2, r2_log}"
@@ -69,10 +62,10 @@ public struct CompressionObject: CSVExportable, FieldTable {
         ObjectField("tau", "E23's τ fit of 1 − q̄(t) (a tau_fit; the reference's window unless given)") { o in
             .object(o.tauObject)
         },
-        ObjectField("accuracy", "training accuracy at each checkpoint") { o in .numbers(o.accuracy) },
-        ObjectField("loss", "the training loss at each checkpoint") { o in .numbers(o.losses) },
-        ObjectField("loss_function", "the run's training loss") { o in .string(o.lossName) },
-        ObjectField("method", "how λ_max was computed") { o in .string(o.method) },
+        ObjectField("accuracy", "training accuracy at each checkpoint", \.accuracy),
+        ObjectField("loss", "the training loss at each checkpoint", \.losses),
+        ObjectField("loss_function", "the run's training loss", \.lossName),
+        ObjectField("method", "how λ_max was computed", \.method),
         ObjectField("table", "one row per checkpoint with every quantity above") { o in .object(o.table) },
     ]
 

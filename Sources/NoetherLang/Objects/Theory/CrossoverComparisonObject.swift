@@ -14,40 +14,30 @@ public struct CrossoverComparisonObject: CSVExportable, FieldTable {
 
     public static let typeName = "crossover_comparison"
     public static let fields: [ObjectField<CrossoverComparisonObject>] = [
-        ObjectField("lr", "the learning rates η") { o in .numbers(o.comparison.learningRates) },
-        ObjectField("S_pred", "the prediction per η") { o in .numbers(o.comparison.predicted) },
-        ObjectField("S_meas", "the measurement per η") { o in .numbers(o.comparison.measured) },
-        ObjectField("ratio", "S_pred/S_meas per η (nan where not compared)") { o in .numbers(o.comparison.ratio) },
-        ObjectField("relative_error", "|S_pred − S_meas|/S_meas per η (nan where not compared)") { o in
-            .numbers(o.comparison.relativeError)
-        },
-        ObjectField("unstable", "per η, whether the prediction used unstable modes (ηλ_k ≥ 2)") { o in
-            .bools(o.comparison.unstable)
-        },
+        ObjectField("lr", "the learning rates η", \.comparison.learningRates),
+        ObjectField("S_pred", "the prediction per η", \.comparison.predicted),
+        ObjectField("S_meas", "the measurement per η", \.comparison.measured),
+        ObjectField("ratio", "S_pred/S_meas per η (nan where not compared)", \.comparison.ratio),
         ObjectField(
-            "compared", "per η, whether it entered the statistics (finite prediction, finite positive measurement)"
-        ) { o in .bools(o.comparison.compared) },
-        ObjectField("R", "the reference's R: Pearson of ln(S_pred + 1e-20) and ln(S_meas + 1e-20) over the compared η")
-        { o in .number(o.comparison.correlation) },
-        ObjectField("R_stable", "the same R without the η whose prediction used unstable modes") { o in
-            .number(o.comparison.correlationStable)
-        },
-        ObjectField("points", "η compared") { o in .number(Double(o.comparison.pointsCompared)) },
-        ObjectField("stable_points", "η compared without unstable modes") { o in
-            .number(Double(o.comparison.stablePointsCompared))
-        },
-        ObjectField("geometric_mean_ratio", "exp(mean ln ratio): the typical scale factor S_pred/S_meas") { o in
-            .number(o.comparison.geometricMeanRatio)
-        },
-        ObjectField("worst_factor", "max over compared η of max(ratio, 1/ratio)") { o in
-            .number(o.comparison.worstFactor)
-        },
-        ObjectField("median_relative_error", "median of relative_error over the compared η") { o in
-            .number(o.comparison.medianRelativeError)
-        },
-        ObjectField("max_relative_error", "max of relative_error over the compared η") { o in
-            .number(o.comparison.maxRelativeError)
-        },
+            "relative_error", "|S_pred − S_meas|/S_meas per η (nan where not compared)", \.comparison.relativeError),
+        ObjectField("unstable", "per η, whether the prediction used unstable modes (ηλ_k ≥ 2)", \.comparison.unstable),
+        ObjectField(
+            "compared", "per η, whether it entered the statistics (finite prediction, finite positive measurement)",
+            \.comparison.compared),
+        ObjectField(
+            "R", "the reference's R: Pearson of ln(S_pred + 1e-20) and ln(S_meas + 1e-20) over the compared η",
+            \.comparison.correlation),
+        ObjectField(
+            "R_stable", "the same R without the η whose prediction used unstable modes", \.comparison.correlationStable),
+        ObjectField("points", "η compared", \.comparison.pointsCompared),
+        ObjectField("stable_points", "η compared without unstable modes", \.comparison.stablePointsCompared),
+        ObjectField(
+            "geometric_mean_ratio", "exp(mean ln ratio): the typical scale factor S_pred/S_meas",
+            \.comparison.geometricMeanRatio),
+        ObjectField("worst_factor", "max over compared η of max(ratio, 1/ratio)", \.comparison.worstFactor),
+        ObjectField(
+            "median_relative_error", "median of relative_error over the compared η", \.comparison.medianRelativeError),
+        ObjectField("max_relative_error", "max of relative_error over the compared η", \.comparison.maxRelativeError),
         ObjectField("verdict", "one line: shape (R with and without unstable η) and scale (ratios), judged separately")
         { o in .string(TheoryWording.verdict(o.comparison)) },
         ObjectField("table", "table lr, S_pred, S_meas, ratio, relative_error, unstable, compared") { o in

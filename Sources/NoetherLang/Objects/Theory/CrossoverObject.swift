@@ -19,43 +19,37 @@ public struct CrossoverObject: CSVExportable, FieldTable {
 
     public static let typeName = "crossover_prediction"
     public static let fields: [ObjectField<CrossoverObject>] = [
-        ObjectField("lr", "the learning rates η") { o in .numbers(o.prediction.learningRates) },
-        ObjectField("S_pred", "S_pred(η) = Σ_k c_k f(η, λ_k, T) per η (nan where unstable=\"refuse\" refused)") { o in
-            .numbers(o.prediction.predicted)
-        },
-        ObjectField("drift_pred", "η²·S_pred: the predicted drift per η") { o in .numbers(o.drift) },
+        ObjectField("lr", "the learning rates η", \.prediction.learningRates),
         ObjectField(
-            "local_alpha", "the predicted local exponent d ln(η²S_pred)/d ln η per η: 2 before crossover, → 1 after"
-        ) { o in .numbers(o.prediction.localAlpha) },
-        ObjectField("converged_fraction", "per η, the share of included modes past their crossover η > 1/(λ_k T)") {
-            o in .numbers(o.prediction.convergedFraction)
-        },
-        ObjectField("converged_weight", "per η, Σ c_k over crossed-over modes / Σ c_k over included modes") { o in
-            .numbers(o.prediction.convergedWeight)
-        },
+            "S_pred", "S_pred(η) = Σ_k c_k f(η, λ_k, T) per η (nan where unstable=\"refuse\" refused)",
+            \.prediction.predicted),
+        ObjectField("drift_pred", "η²·S_pred: the predicted drift per η", \.drift),
+        ObjectField(
+            "local_alpha", "the predicted local exponent d ln(η²S_pred)/d ln η per η: 2 before crossover, → 1 after",
+            \.prediction.localAlpha),
+        ObjectField(
+            "converged_fraction", "per η, the share of included modes past their crossover η > 1/(λ_k T)",
+            \.prediction.convergedFraction),
+        ObjectField(
+            "converged_weight", "per η, Σ c_k over crossed-over modes / Σ c_k over included modes",
+            \.prediction.convergedWeight),
         ObjectField("unstable_modes", "per η, included modes with ηλ_k ≥ 2") { o in
             .numbers(o.prediction.unstableModes.map(Double.init))
         },
-        ObjectField("refused", "per η, whether the prediction was refused (unstable=\"refuse\")") { o in
-            .bools(o.prediction.refused)
-        },
+        ObjectField("refused", "per η, whether the prediction was refused (unstable=\"refuse\")", \.prediction.refused),
         ObjectField(
-            "crossover_rates", "per mode, η_k* = 1/(λ_k T) (nan for skipped modes), in the order of eigenvalues"
-        ) { o in .numbers(o.prediction.crossoverRates) },
-        ObjectField("eigenvalues", "λ_k as used") { o in .numbers(o.eigenvalues) },
-        ObjectField("c", "c_k as used") { o in .numbers(o.coefficients) },
+            "crossover_rates", "per mode, η_k* = 1/(λ_k T) (nan for skipped modes), in the order of eigenvalues",
+            \.prediction.crossoverRates),
+        ObjectField("eigenvalues", "λ_k as used", \.eigenvalues),
+        ObjectField("c", "c_k as used", \.coefficients),
         ObjectField(
-            "source", "where c_k came from: a coefficients method (projected, derived, fit …), uniform or given"
-        ) {
-            o in .string(o.source)
-        },
-        ObjectField("included_modes", "modes with λ_k ≥ 1e-12 (the others are skipped, as the reference does)") { o in
-            .number(Double(o.prediction.includedModes))
-        },
-        ObjectField("skipped_modes", "modes with λ_k < 0 or |λ_k| < 1e-12") { o in
-            .number(Double(o.prediction.skippedModes))
-        },
-        ObjectField("steps", "T of the formula") { o in .number(Double(o.prediction.steps)) },
+            "source", "where c_k came from: a coefficients method (projected, derived, fit …), uniform or given",
+            \.source),
+        ObjectField(
+            "included_modes", "modes with λ_k ≥ 1e-12 (the others are skipped, as the reference does)",
+            \.prediction.includedModes),
+        ObjectField("skipped_modes", "modes with λ_k < 0 or |λ_k| < 1e-12", \.prediction.skippedModes),
+        ObjectField("steps", "T of the formula", \.prediction.steps),
         ObjectField("unstable", "the policy for modes with ηλ_k ≥ 2: cap, skip or refuse") { o in
             .string(Choices.unstablePolicy.name(of: o.prediction.policy) ?? "")
         },

@@ -24,19 +24,17 @@ public struct ExpFitObject: CSVExportable, FieldTable {
 
     public static let typeName = "exp_fit"
     public static let fields: [ObjectField<ExpFitObject>] = [
-        ObjectField("rate", "k in y ≈ amplitude·e^(k t) + offset (negative for a decay)") { o in .number(o.rate) },
-        ObjectField("amplitude", "A") { o in .number(o.amplitude) },
+        ObjectField("rate", "k in y ≈ amplitude·e^(k t) + offset (negative for a decay)", \.rate),
+        ObjectField("amplitude", "A", \.amplitude),
         ObjectField("tau", "the timescale −1/k (positive for a decay)") { o in .number(-1 / o.rate) },
-        ObjectField("offset", "c: 0 for the plain fit, 0.9·min y for offset=true (fixed, not fitted)") { o in
-            .number(o.offset)
-        },
+        ObjectField("offset", "c: 0 for the plain fit, 0.9·min y for offset=true (fixed, not fitted)", \.offset),
         ObjectField(
             "r2",
-            "the headline R²: log scale for the plain fit (what OLS minimizes), linear scale for offset=true (E18's)"
-        ) { o in .number(o.headlineR2) },
-        ObjectField("r2_log", "R² of the OLS of ln(y − c) on t") { o in .number(o.r2Log) },
-        ObjectField("r2_linear", "R² in linear scale, y against A·e^(kt) + c") { o in .number(o.r2Linear) },
-        ObjectField("points", "points fitted") { o in .number(Double(o.count)) },
+            "the headline R²: log scale for the plain fit (what OLS minimizes), linear scale for offset=true (E18's)",
+            \.headlineR2),
+        ObjectField("r2_log", "R² of the OLS of ln(y − c) on t", \.r2Log),
+        ObjectField("r2_linear", "R² in linear scale, y against A·e^(kt) + c", \.r2Linear),
+        ObjectField("points", "points fitted", \.count),
         ObjectField("masked", "indices left out of the plain fit (y ≤ 0 or not finite)") { o in
             if case .plain(let f) = o.kind { return .numbers(f.maskedIndices.map(Double.init)) }
             return .numbers([])
@@ -49,8 +47,8 @@ public struct ExpFitObject: CSVExportable, FieldTable {
             if case .offset = o.kind { return .bool(true) }
             return .bool(false)
         },
-        ObjectField("t", "the t values fitted") { o in .numbers(o.t) },
-        ObjectField("y", "the y values fitted") { o in .numbers(o.y) },
+        ObjectField("t", "the t values fitted", \.t),
+        ObjectField("y", "the y values fitted", \.y),
         ObjectField("table", "table t, y, fitted") { o in .object(o.table) },
     ]
 

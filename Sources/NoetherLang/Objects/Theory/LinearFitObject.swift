@@ -15,23 +15,20 @@ public struct LinearFitObject: CSVExportable, FieldTable {
 
     public static let typeName = "linear_fit"
     public static let fields: [ObjectField<LinearFitObject>] = [
-        ObjectField("slope", "the OLS slope") { o in .number(o.fit.slope) },
-        ObjectField("intercept", "the OLS intercept: y ≈ intercept + slope·x") { o in .number(o.fit.intercept) },
-        ObjectField("r2", "R² = 1 − SS_res/SS_tot (nan when every y is equal)") { o in .number(o.fit.r2) },
-        ObjectField("slope_se", "the standard error of the slope (nan with 2 points)") { o in
-            .number(o.fit.slopeStandardError)
-        },
-        ObjectField("intercept_se", "the standard error of the intercept (nan with 2 points)") { o in
-            .number(o.fit.interceptStandardError)
-        },
+        ObjectField("slope", "the OLS slope", \.fit.slope),
+        ObjectField("intercept", "the OLS intercept: y ≈ intercept + slope·x", \.fit.intercept),
+        ObjectField("r2", "R² = 1 − SS_res/SS_tot (nan when every y is equal)", \.fit.r2),
+        ObjectField("slope_se", "the standard error of the slope (nan with 2 points)", \.fit.slopeStandardError),
+        ObjectField(
+            "intercept_se", "the standard error of the intercept (nan with 2 points)", \.fit.interceptStandardError),
         ObjectField("slope_ci", "[lo, hi]: the 95% t-interval of the slope (nothing with 2 points)") { o in
             .range(o.fit.slopeInterval())
         },
-        ObjectField("residual_se", "√(SS_res/(n − 2))") { o in .number(o.fit.residualStandardError) },
-        ObjectField("residuals", "y − (intercept + slope·x) per point") { o in .numbers(o.fit.residuals) },
-        ObjectField("x", "the x values fitted") { o in .numbers(o.x) },
-        ObjectField("y", "the y values fitted") { o in .numbers(o.y) },
-        ObjectField("n", "the number of points") { o in .number(Double(o.fit.count)) },
+        ObjectField("residual_se", "√(SS_res/(n − 2))", \.fit.residualStandardError),
+        ObjectField("residuals", "y − (intercept + slope·x) per point", \.fit.residuals),
+        ObjectField("x", "the x values fitted", \.x),
+        ObjectField("y", "the y values fitted", \.y),
+        ObjectField("n", "the number of points", \.fit.count),
         ObjectField("table", "table x, y, fitted, residual") { o in .object(o.table) },
     ]
 

@@ -32,24 +32,20 @@ public struct PowerLawObject: CSVExportable, FieldTable {
     public static let typeName = "powerlaw_fit"
     public static let fields: [ObjectField<PowerLawObject>] = [
         ObjectField(
-            "alpha", "the exponent α: OLS slope of ln ȳ on ln x over the used points (ȳ = seed mean, mean before log)"
-        ) { o in .number(o.fit.alpha) },
-        ObjectField("prefactor", "e^intercept: ȳ ≈ prefactor·x^α") { o in .number(o.fit.prefactor) },
-        ObjectField("r2", "R² of the log–log line") { o in .number(o.fit.r2) },
-        ObjectField("alpha_se", "the OLS standard error of α (nan with 2 points)") { o in
-            .number(o.fit.alphaStandardError)
-        },
+            "alpha", "the exponent α: OLS slope of ln ȳ on ln x over the used points (ȳ = seed mean, mean before log)",
+            \.fit.alpha),
+        ObjectField("prefactor", "e^intercept: ȳ ≈ prefactor·x^α", \.fit.prefactor),
+        ObjectField("r2", "R² of the log–log line", \.fit.r2),
+        ObjectField("alpha_se", "the OLS standard error of α (nan with 2 points)", \.fit.alphaStandardError),
         ObjectField("ci", "[lo, hi]: the seed-bootstrap confidence interval of α (nothing with one seed)") { o in
             .range(o.fit.ci)
         },
-        ObjectField("level", "the confidence level of ci and ols_ci (0.95)") { o in .number(o.fit.confidenceLevel) },
+        ObjectField("level", "the confidence level of ci and ols_ci (0.95)", \.fit.confidenceLevel),
         ObjectField(
             "ols_ci", "[lo, hi]: α ± t·SE from the line's residuals (not the seed spread; nothing with 2 points)"
         ) { o in .range(o.fit.olsInterval) },
-        ObjectField("seed_alphas", "α refitted on each seed's own values at the used points") { o in
-            .numbers(o.fit.seedAlphas)
-        },
-        ObjectField("seed_alpha_std", "population std of seed_alphas") { o in .number(o.fit.seedAlphaStd) },
+        ObjectField("seed_alphas", "α refitted on each seed's own values at the used points", \.fit.seedAlphas),
+        ObjectField("seed_alpha_std", "population std of seed_alphas", \.fit.seedAlphaStd),
         ObjectField(
             "local_slopes", "table lower, upper, midpoint, slope: the log–log slope between neighbouring used points"
         ) { o in .object(o.slopesTable) },
@@ -62,15 +58,12 @@ public struct PowerLawObject: CSVExportable, FieldTable {
         },
         ObjectField("used", "the x values that entered the fit") { o in .numbers(o.fit.used.map(\.x)) },
         ObjectField("dropped", "record of how many points were left out, by reason") { o in .record(o.droppedRecord) },
-        ObjectField("diverged_runs", "input rows that diverged (flag or non-finite y)") { o in
-            .number(Double(o.fit.divergedRuns))
-        },
-        ObjectField("excluded_runs", "diverged rows left out of a kept point's mean (drop_seed, exclude_runs)") { o in
-            .number(Double(o.fit.excludedRuns))
-        },
-        ObjectField("missing_rows", "input rows with no number in x or y (failed sweep points): left out") { o in
-            .number(Double(o.missingRows))
-        },
+        ObjectField("diverged_runs", "input rows that diverged (flag or non-finite y)", \.fit.divergedRuns),
+        ObjectField(
+            "excluded_runs", "diverged rows left out of a kept point's mean (drop_seed, exclude_runs)",
+            \.fit.excludedRuns),
+        ObjectField(
+            "missing_rows", "input rows with no number in x or y (failed sweep points): left out", \.missingRows),
         ObjectField("stable_alpha", "α over the used points with x·λ_max(θ₀) ≤ 2 alone (nothing without λ_max(θ₀))") {
             o in .optional(o.fit.stableAlpha)
         },
@@ -78,18 +71,17 @@ public struct PowerLawObject: CSVExportable, FieldTable {
         ObjectField("stable_points", "the x values of the stable-points fit") { o in
             o.fit.stable.map { .numbers($0.xs) } ?? .nothing
         },
-        ObjectField("unstable_points", "used x values with x·λ_max(θ₀) > 2: starting above the edge of stability") {
-            o in .numbers(o.fit.unstablePoints)
-        },
-        ObjectField("has_stability", "whether the table carried λ_max(θ₀)") { o in .bool(o.fit.hasStabilityInformation)
-        },
+        ObjectField(
+            "unstable_points", "used x values with x·λ_max(θ₀) > 2: starting above the edge of stability",
+            \.fit.unstablePoints),
+        ObjectField("has_stability", "whether the table carried λ_max(θ₀)", \.fit.hasStabilityInformation),
         ObjectField(
             "curvature", "leading coefficient of a quadratic fit of ln ȳ on ln x (E19/E22; nothing with < 3 points)"
         ) { o in .optional(o.fit.curvature) },
-        ObjectField("rule", "the divergence rule: drop_point, drop_seed or exclude_runs") { o in .string(o.ruleName) },
-        ObjectField("floor", "seed means at or below it were left out") { o in .number(o.fit.floor) },
-        ObjectField("x", "the x column's name") { o in .string(o.xName) },
-        ObjectField("y", "the y column's name") { o in .string(o.yName) },
+        ObjectField("rule", "the divergence rule: drop_point, drop_seed or exclude_runs", \.ruleName),
+        ObjectField("floor", "seed means at or below it were left out", \.fit.floor),
+        ObjectField("x", "the x column's name", \.xName),
+        ObjectField("y", "the y column's name", \.yName),
     ]
 
     /// The rule's preferred name (Choices.divergenceRule).

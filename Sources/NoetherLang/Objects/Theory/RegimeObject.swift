@@ -23,40 +23,34 @@ public struct RegimeObject: CSVExportable, FieldTable {
 
     public static let typeName = "regime"
     public static let fields: [ObjectField<RegimeObject>] = [
-        ObjectField("regime", "\"below_edge\", \"at_edge\" or \"unstable_start\"") { o in .string(o.regimeName) },
+        ObjectField("regime", "\"below_edge\", \"at_edge\" or \"unstable_start\"", \.regimeName),
         ObjectField("reason", "one line: the regime and the numbers that decided it") { o in
             .string(TheoryWording.reason(o.classification))
         },
-        ObjectField("edge", "2/η, the stability threshold") { o in .number(o.classification.edge) },
-        ObjectField("eta_lambda0", "η·λ_max(θ₀) (> 2: an unstable start)") { o in
-            .number(o.classification.initialProduct)
-        },
+        ObjectField("edge", "2/η, the stability threshold", \.classification.edge),
+        ObjectField("eta_lambda0", "η·λ_max(θ₀) (> 2: an unstable start)", \.classification.initialProduct),
         ObjectField(
             "final_ratio",
-            "mean of the last measurements of λ_max divided by 2/η (E4's criterion: ≥ 0.6 is at the edge)"
-        ) { o in .number(o.classification.finalRatio) },
-        ObjectField("max_ratio", "max λ_max/(2/η)") { o in .number(o.classification.maxRatio) },
-        ObjectField("near_edge_fraction", "share of measurements with λ_max ≥ near_fraction·(2/η)") { o in
-            .number(o.classification.nearEdgeFraction)
-        },
+            "mean of the last measurements of λ_max divided by 2/η (E4's criterion: ≥ 0.6 is at the edge)",
+            \.classification.finalRatio),
+        ObjectField("max_ratio", "max λ_max/(2/η)", \.classification.maxRatio),
+        ObjectField(
+            "near_edge_fraction", "share of measurements with λ_max ≥ near_fraction·(2/η)",
+            \.classification.nearEdgeFraction),
         ObjectField("first_crossing", "the first step after the start with λ_max ≥ 2/η (nothing if none)") { o in
             .optional(o.classification.firstCrossing)
         },
-        ObjectField("measurements", "finite measurements used") { o in .number(Double(o.classification.measurements)) },
-        ObjectField("non_finite", "non-finite measurements ignored (a diverged tail)") { o in
-            .number(Double(o.classification.nonFinite))
-        },
+        ObjectField("measurements", "finite measurements used", \.classification.measurements),
+        ObjectField("non_finite", "non-finite measurements ignored (a diverged tail)", \.classification.nonFinite),
         ObjectField("switch_rate", "the activation switch rate (patterns=true; nothing otherwise)") { o in
             .optional(o.classification.switchRate)
         },
         ObjectField("switches", "the run's switch statistics as a record (patterns=true; nothing otherwise)") { o in
             o.switchStatistics.map { .record($0) } ?? .nothing
         },
-        ObjectField("lr", "the learning rate η") { o in .number(o.learningRate) },
-        ObjectField("steps", "the steps of the measurements (nothing when only their order is known)") { o in
-            o.steps.map { .numbers($0) } ?? .nothing
-        },
-        ObjectField("sharpness", "the λ_max measurements classified") { o in .numbers(o.sharpness) },
+        ObjectField("lr", "the learning rate η", \.learningRate),
+        ObjectField("steps", "the steps of the measurements (nothing when only their order is known)", \.steps),
+        ObjectField("sharpness", "the λ_max measurements classified", \.sharpness),
         ObjectField("table", "table step, sharpness, ratio (λ_max/(2/η))") { o in .object(o.table) },
     ]
 

@@ -14,15 +14,11 @@ public struct SwitchExponentObject: CSVExportable, FieldTable {
 
     public static let typeName = "switch_exponent"
     public static let fields: [ObjectField<SwitchExponentObject>] = [
-        ObjectField("exponent", "the slope of ln(rate) on ln m over the per-width means") { o in
-            .number(o.scaling.exponent)
-        },
-        ObjectField("beta", "E15's β = −exponent (rate ∝ m^−β)") { o in .number(o.scaling.beta) },
-        ObjectField("prefactor", "rate ≈ prefactor·m^exponent") { o in .number(o.scaling.prefactor) },
-        ObjectField("r2", "R² of the log–log fit") { o in .number(o.scaling.r2) },
-        ObjectField("exponent_se", "the OLS standard error of the exponent") { o in
-            .number(o.scaling.fit.alphaStandardError)
-        },
+        ObjectField("exponent", "the slope of ln(rate) on ln m over the per-width means", \.scaling.exponent),
+        ObjectField("beta", "E15's β = −exponent (rate ∝ m^−β)", \.scaling.beta),
+        ObjectField("prefactor", "rate ≈ prefactor·m^exponent", \.scaling.prefactor),
+        ObjectField("r2", "R² of the log–log fit", \.scaling.r2),
+        ObjectField("exponent_se", "the OLS standard error of the exponent", \.scaling.fit.alphaStandardError),
         ObjectField(
             "ci", "[lo, hi]: bootstrap interval over the runs at each width (the i-th run at each width is replicate i)"
         ) { o in .range(o.scaling.fit.ci) },

@@ -18,18 +18,19 @@ public struct TauObject: CSVExportable, FieldTable {
 
     public static let typeName = "tau_fit"
     public static let fields: [ObjectField<TauObject>] = [
-        ObjectField("tau", "τ = −1/slope of ln(1 − q̄) on t, in steps (nan with fewer than 2 checkpoints in the window)")
-        { o in .number(o.fit.tau) },
+        ObjectField(
+            "tau", "τ = −1/slope of ln(1 − q̄) on t, in steps (nan with fewer than 2 checkpoints in the window)",
+            \.fit.tau),
         ObjectField("scaled_tau", "η·τ, the timescale in gradient-flow time (nothing without η)") { o in
             .optional(o.fit.scaledTau)
         },
-        ObjectField("r2", "R² of the fit of ln(1 − q̄) on t") { o in .number(o.fit.r2) },
-        ObjectField("points", "how many checkpoints entered the fit") { o in .number(Double(o.fit.points)) },
-        ObjectField("used_steps", "the steps of the checkpoints that entered") { o in .numbers(o.fit.usedSteps) },
-        ObjectField("slope", "the OLS slope of ln(1 − q̄) on t") { o in .number(o.fit.slope) },
-        ObjectField("intercept", "the OLS intercept a") { o in .number(o.fit.intercept) },
+        ObjectField("r2", "R² of the fit of ln(1 − q̄) on t", \.fit.r2),
+        ObjectField("points", "how many checkpoints entered the fit", \.fit.points),
+        ObjectField("used_steps", "the steps of the checkpoints that entered", \.fit.usedSteps),
+        ObjectField("slope", "the OLS slope of ln(1 − q̄) on t", \.fit.slope),
+        ObjectField("intercept", "the OLS intercept a", \.fit.intercept),
         ObjectField("window", "[start, end] of the window, in the units of clock") { o in o.windowValue },
-        ObjectField("clock", "steps (t) or time (ηt)") { o in .string(o.clockName) },
+        ObjectField("clock", "steps (t) or time (ηt)", \.clockName),
         ObjectField("gaps", "[lower, upper]: only checkpoints with lower < 1 − q̄ < upper enter") { o in
             .numbers([o.fit.window.lowerGap, o.fit.window.upperGap])
         },
@@ -37,8 +38,8 @@ public struct TauObject: CSVExportable, FieldTable {
             o.fit.noTau.map { .string(TheoryWording.note($0)) } ?? .nothing
         },
         ObjectField("lr", "the learning rate η (nothing when unknown)") { o in .optional(o.learningRate) },
-        ObjectField("steps", "every checkpoint offered to the fit") { o in .numbers(o.steps) },
-        ObjectField("q_mean", "q̄ at each of steps") { o in .numbers(o.meanConfidence) },
+        ObjectField("steps", "every checkpoint offered to the fit", \.steps),
+        ObjectField("q_mean", "q̄ at each of steps", \.meanConfidence),
         ObjectField("table", "every checkpoint: step, q_mean, gap (1 − q̄), time (ηt), used") { o in .object(o.table) },
     ]
 
