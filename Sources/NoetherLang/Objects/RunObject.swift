@@ -272,12 +272,6 @@ public struct RunObject: NoetherObject, FieldTable {
 }
 
 extension TrainingRun {
-    /// (C_l(T) − C_l(0)) − η²S_l per pair: what the identity leaves unexplained.
-    var ledgerGap: [Double] {
-        let eta2 = learningRate * learningRate
-        return (0..<pairCount).map { (finalConserved[$0] - initialConserved[$0]) - eta2 * imbalanceSum[$0] }
-    }
-
     /// Why ΔC_l = η²δ_l does not hold exactly for this run (empty when it does): the
     /// optimizer (momentum, Adam, weight decay), biases, a non-homogeneous activation.
     var identityExceptions: [String] {

@@ -13,6 +13,11 @@ public struct PlotAxis: Sendable, Equatable {
         public var label: String
         /// For a decade of a log axis: its exponent (the SVG writes 10 with a superscript).
         public var decade: Int?
+
+        /// A tick of a linear axis whose ticks are `step` apart, labelled to that step.
+        static func linear(_ v: Double, step: Double, unicode: Bool) -> Tick {
+            Tick(value: v, label: PlotAxis.minus(PlotAxis.linearLabel(v, step: step), unicode), decade: nil)
+        }
     }
 
     public let lo: Double
@@ -74,10 +79,7 @@ public struct PlotAxis: Sendable, Equatable {
                         ))
                 }
             }
-            self.lo = Glibc.pow(10, a)
-            self.hi = Glibc.pow(10, b)
-            self.log = true
-            self.ticks = ticks
+            self.init(lo: Glibc.pow(10, a), hi: Glibc.pow(10, b), log: true, ticks: ticks)
             return
         }
         if lo == hi {
@@ -95,14 +97,10 @@ public struct PlotAxis: Sendable, Equatable {
             var k = Glibc.ceil(lo / step - 1e-9)
             while k * step <= hi + step * 1e-9 {
                 let v = Swift.abs(k * step) < step * 1e-9 ? 0 : k * step
-                ticks.append(
-                    Tick(value: v, label: PlotAxis.minus(PlotAxis.linearLabel(v, step: step), unicode), decade: nil))
+                ticks.append(.linear(v, step: step, unicode: unicode))
                 k += 1
             }
-            self.lo = lo
-            self.hi = hi
-            self.log = false
-            self.ticks = ticks
+            self.init(lo: lo, hi: hi, log: false, ticks: ticks)
             return
         }
         // The nice step nearest (hi − lo)/(n − 1), or a finer one when that hugs the data
@@ -127,13 +125,16 @@ public struct PlotAxis: Sendable, Equatable {
             var v = first + Double(k) * step
             if v > last + step * 1e-6 { break }
             if Swift.abs(v) < step * 1e-9 { v = 0 }
-            ticks.append(
-                Tick(value: v, label: PlotAxis.minus(PlotAxis.linearLabel(v, step: step), unicode), decade: nil))
+            ticks.append(.linear(v, step: step, unicode: unicode))
             k += 1
         }
-        self.lo = first
-        self.hi = last
-        self.log = false
+        self.init(lo: first, hi: last, log: false, ticks: ticks)
+    }
+
+    private init(lo: Double, hi: Double, log: Bool, ticks: [Tick]) {
+        self.lo = lo
+        self.hi = hi
+        self.log = log
         self.ticks = ticks
     }
 
