@@ -23,17 +23,11 @@ enum MathBuiltins {
         "linspace", category: "math",
         abstract: "Evenly spaced numbers from start to stop, both included: n of them.",
         discussion: "Element i is start + i·(stop − start)/(n − 1); the last is exactly stop. n = 1 gives [start].",
-        parameters: [
-            Parameter("start", .number, help: "the first value"),
-            Parameter("stop", .number, help: "the last value"),
-            Parameter("n", .integer, help: "how many values (1 … 10000000)"),
-        ],
+        parameters: sequenceParameters(""),
         returns: "list",
         example: "linspace(0, 1, 5)   # [0, 0.25, 0.5, 0.75, 1]"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let a = try ctx.number("start")
-        let b = try ctx.number("stop")
-        let n = try ctx.integer("n", in: 1...ctx.interpreter.limits.maxListLength)
+        let (a, b, n) = try sequenceArguments(ctx)
         guard a.isFinite && b.isFinite else {
             throw ctx.error("'linspace' needs finite endpoints", at: a.isFinite ? "stop" : "start")
         }
@@ -53,17 +47,11 @@ enum MathBuiltins {
             logspace, the endpoints are the values themselves: logspace(1e-4, 1, 5) is
             [0.0001, 0.001, 0.01, 0.1, 1].
             """,
-        parameters: [
-            Parameter("start", .number, help: "the first value (positive)"),
-            Parameter("stop", .number, help: "the last value (positive)"),
-            Parameter("n", .integer, help: "how many values (1 … 10000000)"),
-        ],
+        parameters: sequenceParameters(" (positive)"),
         returns: "list",
         example: "lrs = logspace(1e-4, 1, 10)"
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
-        let a = try ctx.number("start")
-        let b = try ctx.number("stop")
-        let n = try ctx.integer("n", in: 1...ctx.interpreter.limits.maxListLength)
+        let (a, b, n) = try sequenceArguments(ctx)
         for (label, x) in [("start", a), ("stop", b)] where !(x.isFinite && x > 0) {
             throw ctx.error(
                 "'\(label)' of 'logspace' must be a positive number, got \(formatNumber(x))", at: label,
@@ -77,6 +65,22 @@ enum MathBuiltins {
         xs[0] = a
         xs[n - 1] = b
         return .numbers(xs)
+    }
+
+    /// linspace's and logspace's start, stop (their help ending in `note`) and n.
+    private static func sequenceParameters(_ note: String) -> [Parameter] {
+        [
+            Parameter("start", .number, help: "the first value" + note),
+            Parameter("stop", .number, help: "the last value" + note),
+            Parameter("n", .integer, help: "how many values (1 … 10000000)"),
+        ]
+    }
+
+    private static func sequenceArguments(_ ctx: CallContext) throws(Diagnostic) -> (Double, Double, Int) {
+        (
+            try ctx.number("start"), try ctx.number("stop"),
+            try ctx.integer("n", in: 1...ctx.interpreter.limits.maxListLength)
+        )
     }
 
     static let range = Builtin(
