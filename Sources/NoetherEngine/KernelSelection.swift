@@ -49,19 +49,6 @@ public struct CPUFeatures: Sendable, Equatable {
     public var hasAVX512: Bool { avx512f && avx512bw && avx512dq && avx512vl }
 
     public var isAMD: Bool { vendor == "AuthenticAMD" || vendor == "HygonGenuine" }
-
-    /// "AVX-512F/BW/DQ/VL, AVX2, FMA" — the features that decide the BLAS core.
-    public var summary: String {
-        var parts: [String] = []
-        if avx512f {
-            let sub = [("BW", avx512bw), ("DQ", avx512dq), ("VL", avx512vl)].filter(\.1).map(\.0)
-            parts.append((["AVX-512F"] + sub).joined(separator: "/"))
-        }
-        if avx2 { parts.append("AVX2") }
-        if fma { parts.append("FMA") }
-        if parts.isEmpty && avx { parts.append("AVX") }
-        return parts.isEmpty ? "SSE only" : parts.joined(separator: ", ")
-    }
 }
 
 /// Which OpenBLAS kernels ("core") the process uses, and why.
@@ -89,10 +76,29 @@ public enum KernelSelection {
     /// For tests only: make the check of an override fail (exercises the fallback).
     static let failCheckVariable = "NOETHER_TEST_FAIL_KERNEL_CHECK"
 
+    /// Why the active core is in use, as data (the shell words it for `noether --version`).
+    public enum Reason: Sendable, Equatable {
+        /// The user set `variable` (`OPENBLAS_CORETYPE` or `OPENBLAS_L2_SIZE`) to `value`.
+        case setByUser(variable: String, value: String)
+        /// OpenBLAS's own choice: Noether's selection is off (`variable` is set).
+        case selectionOff(variable: String)
+        /// OpenBLAS's own choice: Noether's choice `core` failed its check against plain loops.
+        case choiceFailedCheck(core: String)
+        /// OpenBLAS's own choice: this CPU has no AVX2/AVX-512 core to choose.
+        case noBetterCore
+        /// OpenBLAS's own choice, as good as the best for a CPU with `features`.
+        case asGoodAsTheBest(features: CPUFeatures)
+        /// Noether's choice: OpenBLAS had detected `detected` on a CPU with `features`.
+        case chosenByNoether(detected: String, features: CPUFeatures)
+        /// OpenBLAS's own choice: `better` would be better, but this process did not
+        /// select kernels at start-up.
+        case notSelectedAtStartup(better: String)
+    }
+
     /// What to do at start-up.
     public enum Decision: Sendable, Equatable {
         /// Leave OpenBLAS as it is; `reason` says why.
-        case keep(reason: String)
+        case keep(reason: Reason)
         /// Run with `OPENBLAS_CORETYPE` = `core`.
         case override(core: String)
     }
@@ -123,20 +129,18 @@ public enum KernelSelection {
         -> Decision
     {
         for name in ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"] {
-            if let value = environment[name] { return .keep(reason: "set by the user (\(name)=\(value))") }
+            if let value = environment[name] { return .keep(reason: .setByUser(variable: name, value: value)) }
         }
         if environment[optOutVariable] != nil {
-            return .keep(reason: "detected by OpenBLAS; Noether's selection is off (\(optOutVariable) is set)")
+            return .keep(reason: .selectionOff(variable: optOutVariable))
         }
         if let rejected = environment[rejectedVariable] {
             let core = rejected.split(separator: "<").first.map(String.init) ?? rejected
-            return .keep(reason: "detected by OpenBLAS; Noether's choice \(core) failed its check against plain loops")
+            return .keep(reason: .choiceFailedCheck(core: core))
         }
-        guard let best = bestCore(for: features) else {
-            return .keep(reason: "detected by OpenBLAS (this CPU has no AVX2/AVX-512 core to choose)")
-        }
+        guard let best = bestCore(for: features) else { return .keep(reason: .noBetterCore) }
         if level(ofCore: best) > level(ofCore: detectedCore) { return .override(core: best) }
-        return .keep(reason: "detected by OpenBLAS (as good as the best for \(features.summary))")
+        return .keep(reason: .asGoodAsTheBest(features: features))
     }
 
     /// The core OpenBLAS runs in this process ("SkylakeX", "Prescott", …).
@@ -152,19 +156,18 @@ public enum KernelSelection {
     }
 
     /// Why the active core is in use, for `noether --version` and the benchmarks.
-    public static var reason: String {
+    public static var reason: Reason {
         let env = environment
         if let chosen = env[chosenVariable], env["OPENBLAS_CORETYPE"] != nil {
             let parts = chosen.split(separator: "<").map(String.init)
             if parts.count == 2, parts[0] == env["OPENBLAS_CORETYPE"] {
-                return "chosen by Noether (OpenBLAS detected \(parts[1]); this CPU has \(CPUFeatures.current.summary))"
+                return .chosenByNoether(detected: parts[1], features: .current)
             }
         }
         let detected = env[pretendDetectedVariable] ?? activeCore
         switch decide(features: .current, detectedCore: detected, environment: env) {
         case .keep(let reason): return reason
-        case .override(let core):
-            return "detected by OpenBLAS; \(core) would be better, but this process did not select kernels at start-up"
+        case .override(let core): return .notSelectedAtStartup(better: core)
         }
     }
 
