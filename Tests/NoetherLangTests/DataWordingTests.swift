@@ -1,4 +1,6 @@
+import Foundation
 import NoetherEngine
+import NoetherSyntax
 import Testing
 
 @testable import NoetherLang
@@ -28,6 +30,27 @@ import Testing
             (.gzip(.crcMismatch), "not valid gzip data: crc-32 check failed"),
         ]
         for (problem, words) in cases { #expect(EngineError.data(problem).message == words) }
+    }
+
+    /// Through the language: an IDX header announcing no images of 60000×60000 pixels
+    /// used to load an empty dataset; it is a runtime error at the path now.
+    @Test func implausibleIDXHeadersAreRefusedAtThePrompt() throws {
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        try DataBuiltinTests.writeMNIST(to: folder.url.path, count: 1, labels: [3])
+        let images = folder.url.path + "/train-images-idx3-ubyte"
+        let header: [UInt8] = [0, 0, 8, 3, 0, 0, 0, 0, 0, 0, 0xEA, 0x60, 0, 0, 0xEA, 0x60]
+        try Data(header).write(to: URL(fileURLWithPath: images))
+        let h = ScriptHarness()
+        let refused = h.diagnostic("mnist(path=\"\(folder.url.path)\")")
+        #expect(refused?.kind == .runtime)
+        #expect(
+            refused?.message
+                == "'\(images)' is not a valid IDX file: its header announces items of 60000×60000 bytes, "
+                + "more than the 1048576 an item may have")
+        let missing = h.diagnostic("load(\"\(folder.url.path)/none.net\")")
+        #expect(missing?.kind == .missingFile)
+        #expect(missing?.message == "cannot read '\(folder.url.path)/none.net': no such file or directory")
     }
 
     @Test func missingFilesAreWordedAndAreMissingFileDiagnostics() {
