@@ -396,7 +396,7 @@ func benchHessian(reps: Int) throws(EngineError) {
 
 // MARK: - main
 
-KernelSelection.selectAtStartup()  // the same OpenBLAS core as the noether binary
+KernelSelection.selectAtStartup(notice: KernelSelection.fallbackNotice)  // the same OpenBLAS core as the noether binary
 let options = parseOptions()
 largeSteps = options.largeSteps
 BLASThreads.set(1)

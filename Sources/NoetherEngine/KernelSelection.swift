@@ -185,20 +185,33 @@ public enum KernelSelection {
         return result
     }
 
+    /// Why the kernels of an override failed their check against plain loops.
+    public enum CheckFailure: Sendable, Equatable {
+        /// An m×k by k×n product is off by `error`.
+        case product(m: Int, k: Int, n: Int, error: Double)
+        /// The symmetric eigensolver failed.
+        case eigensolverFailed
+        /// Eigenpair `index` has a residual of `residual`.
+        case eigenpairResidual(index: Int, residual: Double)
+        /// Eigenvectors `first` and `second` are not orthonormal.
+        case notOrthonormal(first: Int, second: Int)
+        /// Forced by the test variable `variable`.
+        case forced(variable: String)
+    }
+
     /// Call first thing in `main`: may execute the binary again (once) with
     /// `OPENBLAS_CORETYPE` set, and checks an override before trusting it. Returns
-    /// normally in every other case.
-    public static func selectAtStartup() {
+    /// normally in every other case. When the override's `core` fails its check,
+    /// `notice(core, failure)` is the line written once to stderr before falling back.
+    public static func selectAtStartup(notice: (_ core: String, _ failure: CheckFailure) -> String) {
         let env = environment
         if let chosen = env[chosenVariable] {
             // The re-executed process: check the chosen kernels, or fall back.
             guard env["OPENBLAS_CORETYPE"] == chosen.split(separator: "<").first.map(String.init) else { return }
             var failure = verifyKernels()
-            if failure == nil && env[failCheckVariable] != nil { failure = "forced by \(failCheckVariable)" }
+            if failure == nil && env[failCheckVariable] != nil { failure = .forced(variable: failCheckVariable) }
             guard let failure else { return }
-            let message =
-                "noether: OpenBLAS kernels \(activeCore) disagree with plain loops (\(failure)); "
-                + "using OpenBLAS's own choice\n"
+            let message = notice(activeCore, failure) + "\n"
             _ = message.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
             unsetenv("OPENBLAS_CORETYPE")
             unsetenv(chosenVariable)
@@ -227,7 +240,7 @@ public enum KernelSelection {
     /// 2-layer training step as the engine forms them, and every transpose combination
     /// of thin and odd shapes) and a small symmetric eigenproblem against plain loops;
     /// nil when all agree, else what failed. ≈ 10 ms in a release build.
-    public static func verifyKernels() -> String? {
+    public static func verifyKernels() -> CheckFailure? {
         var rng = RandomSource(seed: 13)
         let all: [(Transpose, Transpose)] = [
             (.none, .none), (.none, .transposed), (.transposed, .none), (.transposed, .transposed),
@@ -265,7 +278,7 @@ public enum KernelSelection {
                         }
                         let err = abs(c[i * n + j] - s)
                         if !(err <= 1e-13 * magnitude + 1e-300) {
-                            return "a \(m)×\(k) by \(k)×\(n) product is off by \(err)"
+                            return .product(m: m, k: k, n: n, error: err)
                         }
                     }
                 }
@@ -282,7 +295,7 @@ public enum KernelSelection {
             }
         }
         guard let eigen = try? a.symmetricEigen(vectors: true), let v = eigen.vectors else {
-            return "the eigensolver failed"
+            return .eigensolverFailed
         }
         let scale = a.storage.reduce(0) { Swift.max($0, abs($1)) } * Double(n)
         for q in 0..<n {
@@ -290,13 +303,13 @@ public enum KernelSelection {
                 var av = 0.0
                 for j in 0..<n { av += a[i, j] * v[j, q] }
                 if !(abs(av - eigen.values[q] * v[i, q]) <= 1e-12 * scale) {
-                    return "eigenpair \(q) has a residual of \(abs(av - eigen.values[q] * v[i, q]))"
+                    return .eigenpairResidual(index: q, residual: abs(av - eigen.values[q] * v[i, q]))
                 }
             }
             for r in 0..<n {
                 var dot = 0.0
                 for i in 0..<n { dot += v[i, q] * v[i, r] }
-                if !(abs(dot - (q == r ? 1 : 0)) <= 1e-12) { return "eigenvectors \(q), \(r) are not orthonormal" }
+                if !(abs(dot - (q == r ? 1 : 0)) <= 1e-12) { return .notOrthonormal(first: q, second: r) }
             }
         }
         return nil

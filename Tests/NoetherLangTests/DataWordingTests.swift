@@ -248,6 +248,18 @@ import Testing
             ),
         ]
         for (reason, words) in cases { #expect(reason.words == words) }
+        let failures: [(KernelSelection.CheckFailure, String)] = [
+            (.product(m: 2, k: 3, n: 4, error: 0.5), "a 2×3 by 3×4 product is off by 0.5"),
+            (.eigensolverFailed, "the eigensolver failed"),
+            (.eigenpairResidual(index: 3, residual: 0.25), "eigenpair 3 has a residual of 0.25"),
+            (.notOrthonormal(first: 1, second: 2), "eigenvectors 1, 2 are not orthonormal"),
+            (.forced(variable: "NOETHER_TEST_FAIL_KERNEL_CHECK"), "forced by NOETHER_TEST_FAIL_KERNEL_CHECK"),
+        ]
+        for (failure, words) in failures { #expect(failure.words == words) }
+        #expect(
+            KernelSelection.fallbackNotice(core: "SkylakeX", failure: .eigensolverFailed)
+                == "noether: OpenBLAS kernels SkylakeX disagree with plain loops (the eigensolver failed); "
+                + "using OpenBLAS's own choice")
         #expect(CPUFeatures(vendor: "", avx: true).summary == "AVX")
         #expect(CPUFeatures(vendor: "").summary == "SSE only")
         #expect(CPUFeatures(vendor: "", avx512f: true, avx512vl: true).summary == "AVX-512F/VL")

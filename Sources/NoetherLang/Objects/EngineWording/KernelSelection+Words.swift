@@ -19,6 +19,27 @@ extension KernelSelection.Reason {
     }
 }
 
+extension KernelSelection.CheckFailure {
+    /// What disagreed with plain loops.
+    public var words: String {
+        switch self {
+        case .product(let m, let k, let n, let error): "a \(m)×\(k) by \(k)×\(n) product is off by \(error)"
+        case .eigensolverFailed: "the eigensolver failed"
+        case .eigenpairResidual(let index, let residual): "eigenpair \(index) has a residual of \(residual)"
+        case .notOrthonormal(let first, let second): "eigenvectors \(first), \(second) are not orthonormal"
+        case .forced(let variable): "forced by \(variable)"
+        }
+    }
+}
+
+extension KernelSelection {
+    /// The line a binary writes to stderr when the kernels of `core` it chose failed
+    /// their check and it falls back to OpenBLAS's own choice (`selectAtStartup`).
+    public static func fallbackNotice(core: String, failure: CheckFailure) -> String {
+        "noether: OpenBLAS kernels \(core) disagree with plain loops (\(failure.words)); using OpenBLAS's own choice"
+    }
+}
+
 extension CPUFeatures {
     /// "AVX-512F/BW/DQ/VL, AVX2, FMA" — the features that decide the BLAS core
     /// ("SSE only" without AVX).
