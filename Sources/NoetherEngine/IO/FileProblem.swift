@@ -43,10 +43,10 @@ public enum GzipProblem: Sendable, Equatable {
     /// `bytes` bytes after the end of the stream are not another gzip member (a file
     /// that must hold one stream only).
     case trailingData(bytes: Int)
-    /// zlib ran out of memory (starting, restarting or decompressing).
+    /// zlib ran out of memory (starting or decompressing).
     case outOfMemory
-    /// Any other damage: zlib's status `code` and its own message, when it gave one
-    /// (e.g. "invalid block type").
+    /// Any other failure: zlib's status `code` (e.g. `Z_DATA_ERROR`, −3) and its own
+    /// message, when it gave one (e.g. "invalid block type").
     case zlib(code: Int32, message: String?)
 }
 

@@ -31,8 +31,9 @@ enum Gzip {
             out.reserveCapacity(Swift.min(isize, limit, 1 << 30))
         }
         var stream = z_stream()
-        guard noether_inflate_init_gzip(&stream) == Z_OK else {
-            throw GzipError(problem: .outOfMemory)
+        let started = noether_inflate_init_gzip(&stream)
+        guard started == Z_OK else {
+            throw GzipError(problem: started == Z_MEM_ERROR ? .outOfMemory : .zlib(code: started, message: nil))
         }
         defer { inflateEnd(&stream) }
         let chunk = 1 << 16
@@ -73,8 +74,9 @@ enum Gzip {
                         }
                         return
                     }
-                    guard inflateReset(&stream) == Z_OK else {
-                        throw GzipError(problem: .outOfMemory, decoded: out.count)
+                    let reset = inflateReset(&stream)
+                    guard reset == Z_OK else {
+                        throw GzipError(problem: .zlib(code: reset, message: nil), decoded: out.count)
                     }
                 case Z_BUF_ERROR where stream.avail_in == 0 && fed == input.count:
                     throw GzipError(problem: .truncated, decoded: out.count)
