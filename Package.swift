@@ -58,7 +58,7 @@ let package = Package(
         ),
         .executableTarget(name: "noether", dependencies: ["NoetherShell", "NoetherEngine"]),
         // scripts/bench/run: in-process timings, dgemm peak and FLOP counts.
-        .executableTarget(name: "NoetherBench", dependencies: ["NoetherEngine"]),
+        .executableTarget(name: "NoetherBench", dependencies: ["NoetherEngine", "NoetherLang"]),
         // What the test targets share: approximate equality, a seeded generator, the fuzz runner.
         .target(name: "NoetherTestSupport", dependencies: ["NoetherLang"], path: "Tests/NoetherTestSupport"),
         .testTarget(name: "NoetherEngineTests", dependencies: ["NoetherEngine", "NoetherTestSupport"]),

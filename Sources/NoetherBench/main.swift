@@ -23,6 +23,7 @@
 
 import Dispatch
 import NoetherEngine
+import NoetherLang
 
 #if canImport(Glibc)
 import Glibc
@@ -396,7 +397,7 @@ func benchHessian(reps: Int) throws(EngineError) {
 
 // MARK: - main
 
-KernelSelection.selectAtStartup()  // the same OpenBLAS core as the noether binary
+KernelSelection.selectAtStartup(notice: KernelSelection.fallbackNotice)  // the same OpenBLAS core as the noether binary
 let options = parseOptions()
 largeSteps = options.largeSteps
 BLASThreads.set(1)
@@ -404,7 +405,7 @@ emit(
     "{\"kind\":\"machine\",\"blas_threads\":\(BLASThreads.count),\"env_openblas_threads\":\(jsonString(String(cString: getenv("OPENBLAS_NUM_THREADS") ?? strdup(""))))"
         + ",\"cpu_model\":\(jsonString(Machine.cpuModel)),\"cpu_features\":\(jsonString(CPUFeatures.current.summary))"
         + ",\"cpu_vendor\":\(jsonString(CPUFeatures.current.vendor)),\"blas\":\(jsonString(KernelSelection.blasConfiguration))"
-        + ",\"openblas_core\":\(jsonString(KernelSelection.activeCore)),\"core_reason\":\(jsonString(KernelSelection.reason))"
+        + ",\"openblas_core\":\(jsonString(KernelSelection.activeCore)),\"core_reason\":\(jsonString(KernelSelection.reason.words))"
         + ",\"small_kernels\":\(jsonString(KernelSelection.smallKernelsSummary)),\"load_average\":\(jsonString(Machine.loadAverage))}"
 )
 

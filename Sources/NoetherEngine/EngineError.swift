@@ -7,10 +7,12 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case shapeMismatch(String)
     /// A numerical routine failed (LAPACK non-convergence and the like).
     case numerical(String)
-    /// A file could not be read or written, or its content is not what it claims.
-    case file(String)
-    /// The file or folder at `path` does not exist (a batch run exits with status 66).
-    case missingFile(path: String, String)
+    /// The file at `path` could not be read or written, or its content is not what it
+    /// claims: `problem` says what, as data.
+    case file(path: String, FileProblem)
+    /// The file or folder at `path`, wanted for `purpose`, does not exist (a batch run
+    /// exits with status 66).
+    case missingFile(path: String, MissingFile)
     /// An argument outside its domain, named by what it is: the language says which
     /// argument label that is and words the requirement.
     case outOfDomain(EngineArgument, Requirement, got: ArgumentValue)
@@ -33,7 +35,9 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidArgument(let m), .shapeMismatch(let m), .numerical(let m), .file(let m), .missingFile(_, let m): m
+        case .invalidArgument(let m), .shapeMismatch(let m), .numerical(let m): m
+        case .file(let path, let problem): "file '\(path)': \(problem)"
+        case .missingFile(let path, let purpose): "missing file '\(path)' (\(purpose))"
         case .tooFewPoints(let needed, let used, _): "too few points: \(used) of \(needed)"
         case .outOfDomain(let argument, let requirement, let value): "\(argument) must be \(requirement), got \(value)"
         case .outOfMemory(let needed, let available, let use): "\(use) needs \(needed) bytes, \(available) available"

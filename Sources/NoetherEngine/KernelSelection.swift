@@ -49,19 +49,6 @@ public struct CPUFeatures: Sendable, Equatable {
     public var hasAVX512: Bool { avx512f && avx512bw && avx512dq && avx512vl }
 
     public var isAMD: Bool { vendor == "AuthenticAMD" || vendor == "HygonGenuine" }
-
-    /// "AVX-512F/BW/DQ/VL, AVX2, FMA" — the features that decide the BLAS core.
-    public var summary: String {
-        var parts: [String] = []
-        if avx512f {
-            let sub = [("BW", avx512bw), ("DQ", avx512dq), ("VL", avx512vl)].filter(\.1).map(\.0)
-            parts.append((["AVX-512F"] + sub).joined(separator: "/"))
-        }
-        if avx2 { parts.append("AVX2") }
-        if fma { parts.append("FMA") }
-        if parts.isEmpty && avx { parts.append("AVX") }
-        return parts.isEmpty ? "SSE only" : parts.joined(separator: ", ")
-    }
 }
 
 /// Which OpenBLAS kernels ("core") the process uses, and why.
@@ -89,10 +76,29 @@ public enum KernelSelection {
     /// For tests only: make the check of an override fail (exercises the fallback).
     static let failCheckVariable = "NOETHER_TEST_FAIL_KERNEL_CHECK"
 
+    /// Why the active core is in use, as data (the shell words it for `noether --version`).
+    public enum Reason: Sendable, Equatable {
+        /// The user set `variable` (`OPENBLAS_CORETYPE` or `OPENBLAS_L2_SIZE`) to `value`.
+        case setByUser(variable: String, value: String)
+        /// OpenBLAS's own choice: Noether's selection is off (`variable` is set).
+        case selectionOff(variable: String)
+        /// OpenBLAS's own choice: Noether's choice `core` failed its check against plain loops.
+        case choiceFailedCheck(core: String)
+        /// OpenBLAS's own choice: this CPU has no AVX2/AVX-512 core to choose.
+        case noBetterCore
+        /// OpenBLAS's own choice, as good as the best for a CPU with `features`.
+        case asGoodAsTheBest(features: CPUFeatures)
+        /// Noether's choice: OpenBLAS had detected `detected` on a CPU with `features`.
+        case chosenByNoether(detected: String, features: CPUFeatures)
+        /// OpenBLAS's own choice: `better` would be better, but this process did not
+        /// select kernels at start-up.
+        case notSelectedAtStartup(better: String)
+    }
+
     /// What to do at start-up.
     public enum Decision: Sendable, Equatable {
         /// Leave OpenBLAS as it is; `reason` says why.
-        case keep(reason: String)
+        case keep(reason: Reason)
         /// Run with `OPENBLAS_CORETYPE` = `core`.
         case override(core: String)
     }
@@ -123,20 +129,18 @@ public enum KernelSelection {
         -> Decision
     {
         for name in ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"] {
-            if let value = environment[name] { return .keep(reason: "set by the user (\(name)=\(value))") }
+            if let value = environment[name] { return .keep(reason: .setByUser(variable: name, value: value)) }
         }
         if environment[optOutVariable] != nil {
-            return .keep(reason: "detected by OpenBLAS; Noether's selection is off (\(optOutVariable) is set)")
+            return .keep(reason: .selectionOff(variable: optOutVariable))
         }
         if let rejected = environment[rejectedVariable] {
             let core = rejected.split(separator: "<").first.map(String.init) ?? rejected
-            return .keep(reason: "detected by OpenBLAS; Noether's choice \(core) failed its check against plain loops")
+            return .keep(reason: .choiceFailedCheck(core: core))
         }
-        guard let best = bestCore(for: features) else {
-            return .keep(reason: "detected by OpenBLAS (this CPU has no AVX2/AVX-512 core to choose)")
-        }
+        guard let best = bestCore(for: features) else { return .keep(reason: .noBetterCore) }
         if level(ofCore: best) > level(ofCore: detectedCore) { return .override(core: best) }
-        return .keep(reason: "detected by OpenBLAS (as good as the best for \(features.summary))")
+        return .keep(reason: .asGoodAsTheBest(features: features))
     }
 
     /// The core OpenBLAS runs in this process ("SkylakeX", "Prescott", …).
@@ -152,19 +156,18 @@ public enum KernelSelection {
     }
 
     /// Why the active core is in use, for `noether --version` and the benchmarks.
-    public static var reason: String {
+    public static var reason: Reason {
         let env = environment
         if let chosen = env[chosenVariable], env["OPENBLAS_CORETYPE"] != nil {
             let parts = chosen.split(separator: "<").map(String.init)
             if parts.count == 2, parts[0] == env["OPENBLAS_CORETYPE"] {
-                return "chosen by Noether (OpenBLAS detected \(parts[1]); this CPU has \(CPUFeatures.current.summary))"
+                return .chosenByNoether(detected: parts[1], features: .current)
             }
         }
         let detected = env[pretendDetectedVariable] ?? activeCore
         switch decide(features: .current, detectedCore: detected, environment: env) {
         case .keep(let reason): return reason
-        case .override(let core):
-            return "detected by OpenBLAS; \(core) would be better, but this process did not select kernels at start-up"
+        case .override(let core): return .notSelectedAtStartup(better: core)
         }
     }
 
@@ -182,20 +185,33 @@ public enum KernelSelection {
         return result
     }
 
+    /// Why the kernels of an override failed their check against plain loops.
+    public enum CheckFailure: Sendable, Equatable {
+        /// An m×k by k×n product is off by `error`.
+        case product(m: Int, k: Int, n: Int, error: Double)
+        /// The symmetric eigensolver failed.
+        case eigensolverFailed
+        /// Eigenpair `index` has a residual of `residual`.
+        case eigenpairResidual(index: Int, residual: Double)
+        /// Eigenvectors `first` and `second` are not orthonormal.
+        case notOrthonormal(first: Int, second: Int)
+        /// Forced by the test variable `variable`.
+        case forced(variable: String)
+    }
+
     /// Call first thing in `main`: may execute the binary again (once) with
     /// `OPENBLAS_CORETYPE` set, and checks an override before trusting it. Returns
-    /// normally in every other case.
-    public static func selectAtStartup() {
+    /// normally in every other case. When the override's `core` fails its check,
+    /// `notice(core, failure)` is the line written once to stderr before falling back.
+    public static func selectAtStartup(notice: (_ core: String, _ failure: CheckFailure) -> String) {
         let env = environment
         if let chosen = env[chosenVariable] {
             // The re-executed process: check the chosen kernels, or fall back.
             guard env["OPENBLAS_CORETYPE"] == chosen.split(separator: "<").first.map(String.init) else { return }
             var failure = verifyKernels()
-            if failure == nil && env[failCheckVariable] != nil { failure = "forced by \(failCheckVariable)" }
+            if failure == nil && env[failCheckVariable] != nil { failure = .forced(variable: failCheckVariable) }
             guard let failure else { return }
-            let message =
-                "noether: OpenBLAS kernels \(activeCore) disagree with plain loops (\(failure)); "
-                + "using OpenBLAS's own choice\n"
+            let message = notice(activeCore, failure) + "\n"
             _ = message.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
             unsetenv("OPENBLAS_CORETYPE")
             unsetenv(chosenVariable)
@@ -224,7 +240,7 @@ public enum KernelSelection {
     /// 2-layer training step as the engine forms them, and every transpose combination
     /// of thin and odd shapes) and a small symmetric eigenproblem against plain loops;
     /// nil when all agree, else what failed. ≈ 10 ms in a release build.
-    public static func verifyKernels() -> String? {
+    public static func verifyKernels() -> CheckFailure? {
         var rng = RandomSource(seed: 13)
         let all: [(Transpose, Transpose)] = [
             (.none, .none), (.none, .transposed), (.transposed, .none), (.transposed, .transposed),
@@ -262,7 +278,7 @@ public enum KernelSelection {
                         }
                         let err = abs(c[i * n + j] - s)
                         if !(err <= 1e-13 * magnitude + 1e-300) {
-                            return "a \(m)×\(k) by \(k)×\(n) product is off by \(err)"
+                            return .product(m: m, k: k, n: n, error: err)
                         }
                     }
                 }
@@ -279,7 +295,7 @@ public enum KernelSelection {
             }
         }
         guard let eigen = try? a.symmetricEigen(vectors: true), let v = eigen.vectors else {
-            return "the eigensolver failed"
+            return .eigensolverFailed
         }
         let scale = a.storage.reduce(0) { Swift.max($0, abs($1)) } * Double(n)
         for q in 0..<n {
@@ -287,13 +303,13 @@ public enum KernelSelection {
                 var av = 0.0
                 for j in 0..<n { av += a[i, j] * v[j, q] }
                 if !(abs(av - eigen.values[q] * v[i, q]) <= 1e-12 * scale) {
-                    return "eigenpair \(q) has a residual of \(abs(av - eigen.values[q] * v[i, q]))"
+                    return .eigenpairResidual(index: q, residual: abs(av - eigen.values[q] * v[i, q]))
                 }
             }
             for r in 0..<n {
                 var dot = 0.0
                 for i in 0..<n { dot += v[i, q] * v[i, r] }
-                if !(abs(dot - (q == r ? 1 : 0)) <= 1e-12) { return "eigenvectors \(q), \(r) are not orthonormal" }
+                if !(abs(dot - (q == r ? 1 : 0)) <= 1e-12) { return .notOrthonormal(first: q, second: r) }
             }
         }
         return nil

@@ -15,19 +15,46 @@ import Darwin
 /// - and `NOETHER_MEMORY_LIMIT` (bytes, or with a K/M/G suffix) when set, a cap a
 ///   user (or a test) can impose.
 ///
-/// `nil` when none of these can be read (then nothing is refused).
+/// When neither `/proc/meminfo` nor a cgroup can be read (a system without procfs,
+/// e.g. macOS, or a sandbox hiding it), the physical memory (`sysconf`'s
+/// `_SC_PHYS_PAGES` × `_SC_PAGESIZE`) stands in for what the host can give: no
+/// allocation larger than the machine's memory is attempted, though one that fits
+/// it may still swap. `nil` only when that cannot be read either and
+/// `NOETHER_MEMORY_LIMIT` is not set (then nothing is refused).
 public enum MemoryBudget {
     /// Bytes this process may still allocate (see the type's documentation).
     public static func available() -> Int? {
+        available(
+            reading: readSmallFile, variable: { getenv($0).map { String(cString: $0) } },
+            physicalMemory: physicalMemory)
+    }
+
+    /// The budget from the files `reading` returns (nil: unreadable), the environment
+    /// variables `variable` returns and the `physicalMemory` fallback: the sources
+    /// `available()` reads, injectable for tests.
+    static func available(
+        reading: (String) -> String?, variable: (String) -> String?, physicalMemory: () -> Int?
+    ) -> Int? {
         var budget: Int? = nil
         func take(_ value: Int?) {
             guard let value else { return }
             budget = Swift.min(budget ?? .max, Swift.max(value, 0))
         }
-        take(memAvailable())
-        take(cgroupRemaining())
-        if let text = getenv("NOETHER_MEMORY_LIMIT").map({ String(cString: $0) }) { take(parseSize(text)) }
+        let host = memAvailable(reading: reading)
+        let group = cgroupRemaining(reading: reading)
+        take(host)
+        take(group)
+        if host == nil && group == nil { take(physicalMemory()) }
+        if let text = variable("NOETHER_MEMORY_LIMIT") { take(parseSize(text)) }
         return budget
+    }
+
+    /// The machine's physical memory in bytes; nil when `sysconf` cannot say.
+    static func physicalMemory() -> Int? {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES))
+        let pageSize = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, pageSize > 0 else { return nil }
+        return product(pages, pageSize)
     }
 
     /// Throws `EngineError.outOfMemory` when `bytes` for `use` exceed the budget (the
@@ -55,8 +82,8 @@ public enum MemoryBudget {
         return overflow ? .max : s
     }
 
-    static func memAvailable() -> Int? {
-        guard let text = readSmallFile("/proc/meminfo") else { return nil }
+    static func memAvailable(reading: (String) -> String? = readSmallFile) -> Int? {
+        guard let text = reading("/proc/meminfo") else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
             let digits = line.dropFirst("MemAvailable:".count).filter(\.isNumber)
             return Int(String(digits)).map { $0 * 1024 }
@@ -66,10 +93,10 @@ public enum MemoryBudget {
 
     /// The cgroup this process is in (v2 unified hierarchy, else v1 memory controller):
     /// its limit minus its usage; `nil` when unlimited or unreadable.
-    static func cgroupRemaining() -> Int? {
+    static func cgroupRemaining(reading: (String) -> String? = readSmallFile) -> Int? {
         var v2Path = ""
         var v1Path = ""
-        if let cgroups = readSmallFile("/proc/self/cgroup") {
+        if let cgroups = reading("/proc/self/cgroup") {
             for line in cgroups.split(separator: "\n") {
                 let parts = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
                 guard parts.count == 3 else { continue }
@@ -78,7 +105,7 @@ public enum MemoryBudget {
             }
         }
         func number(_ path: String) -> Int? {
-            guard let text = readSmallFile(path) else { return nil }
+            guard let text = reading(path) else { return nil }
             return Int(text.filter { !$0.isWhitespace })
         }
         // Walk from the process's own cgroup up to the root: the tightest limit counts.

@@ -1,4 +1,5 @@
 import NoetherEngine
+import NoetherLang
 import NoetherShell
 
 #if canImport(Glibc)
@@ -7,7 +8,7 @@ import Glibc
 
 // Before anything touches OpenBLAS's results: may run this binary again, once, with
 // the best OpenBLAS kernels for this CPU (issue 13; see KernelSelection).
-KernelSelection.selectAtStartup()
+KernelSelection.selectAtStartup(notice: KernelSelection.fallbackNotice)
 
 // `noether kernel …` (the Jupyter kernel) and `noether convert A B` have flags of their own:
 // parsed before the main command line.

@@ -88,7 +88,16 @@ struct DatasetTests {
         #expect(picked.targets.row(2) == data.targets.row(7))
         #expect(
             TrainFixture.error { try data.subset(indices: [20]) }
-                == .invalidArgument("index 20 is outside the 20 samples of 'gaussian_mixture' (0…19)"))
+                == .data(.indexOutOfRange(index: 20, count: 20, dataset: "gaussian_mixture")))
+        #expect(TrainFixture.error { try data.subset(indices: []) } == .data(.emptySubset))
+        #expect(
+            TrainFixture.error { try data.split(fraction: 0.01, seed: 0) }
+                == .data(.splitLeavesAPartEmpty(count: 20, fraction: 0.01)))
+        #expect(
+            TrainFixture.error { try data.standardized(using: TrainFixture.mixture(n: 4, d: 2, classes: 2, seed: 1)) }
+                == .data(
+                    .featureCountsDiffer(
+                        reference: "gaussian_mixture", referenceFeatures: 2, dataset: "gaussian_mixture", features: 3)))
         #expect(
             TrainFixture.error { try data.subset(first: 0) }
                 == .outOfDomain(.sampleCount, .sampleCount(upTo: 20, dataset: "gaussian_mixture"), got: .integer(0)))
@@ -159,7 +168,7 @@ struct DatasetTests {
         TrainFixture.write("x,y\n1,\"2\n3,4\n", to: path)
         #expect(
             TrainFixture.error { try loadCSV(path: path) }
-                == .file("'\(path)' line 2: a quoted field is not closed (a field may not span lines)"))
+                == .file(path: path, .csv(.unclosedQuote(line: 2))))
     }
 
     @Test("load_csv errors name the file, line and column")
@@ -171,22 +180,23 @@ struct DatasetTests {
             TrainFixture.write(text, to: path)
             return TrainFixture.error { try loadCSV(path: path, label: label, kind: kind) }
         }
-        let p = "'\(dir)/d.csv'"
-        #expect(failure("x,y\n1,2\n3\n") == .file("\(p) line 3: expected 2 values, found 1"))
-        #expect(failure("x,y\n1,2\n3,abc\n") == .file("\(p) line 3, column 'y': 'abc' is not a number"))
-        #expect(failure("x,y\n1,\n") == .file("\(p) line 2, column 'y': missing value"))
-        #expect(failure("x,y\n1,nan\n") == .file("\(p) line 2, column 'y': 'nan' is not a finite number"))
-        #expect(failure("x,y\n1,2\n", label: "z") == .file("\(p) has no column 'z' (columns: x, y)"))
-        #expect(failure("x,x\n1,2\n") == .file("\(p) line 1: the column name 'x' appears twice"))
-        #expect(failure("x,y\n") == .file("\(p) has a header but no data rows"))
-        #expect(failure("\n\n") == .file("\(p) is empty: expected a header line of column names"))
-        #expect(failure("y\n1\n") == .file("\(p) has a single column: expected input columns and a label column"))
+        func csv(_ problem: CSVProblem) -> EngineError { .file(path: dir + "/d.csv", .csv(problem)) }
+        #expect(failure("x,y\n1,2\n3\n") == csv(.fieldCount(line: 3, expected: 2, found: 1)))
+        #expect(failure("x,y\n1,2\n3,abc\n") == csv(.notANumber(line: 3, column: "y", text: "abc")))
+        #expect(failure("x,y\n1,\n") == csv(.missingValue(line: 2, column: "y")))
+        #expect(failure("x,y\n1,nan\n") == csv(.notFinite(line: 2, column: "y", text: "nan")))
+        #expect(failure("x,y\n1,2\n", label: "z") == csv(.noSuchColumn(name: "z", columns: ["x", "y"])))
+        #expect(failure("x,x\n1,2\n") == csv(.duplicateColumn(line: 1, name: "x")))
+        #expect(failure("\nx,,y\n1,2,3\n") == csv(.unnamedColumn(line: 2, column: 2)))
+        #expect(failure("x,y\n") == csv(.noDataRows))
+        #expect(failure("\n\n") == csv(.empty))
+        #expect(failure("y\n1\n") == csv(.singleColumn))
         #expect(
             failure("x,y\n1,2\n3,0.5\n", kind: .classification)
-                == .file("\(p) line 3, column 'y': '0.5' is not a class label (a non-negative integer below 100000)"))
+                == csv(.notAClassLabel(line: 3, column: "y", value: 0.5, limit: 100_000)))
         #expect(
             TrainFixture.error { try loadCSV(path: dir + "/missing.csv") }
-                == .missingFile(
-                    path: "\(dir)/missing.csv", "cannot read '\(dir)/missing.csv': no such file or directory"))
+                == .missingFile(path: "\(dir)/missing.csv", .reading))
+        #expect(TrainFixture.error { try loadCSV(path: dir) } == .file(path: dir, .isAFolder))
     }
 }

@@ -67,11 +67,20 @@ struct MNISTTests {
         let good = TrainFixture.bytes(hex: GzipVectors.dynamic)
         var crc = good
         crc[crc.count - 6] ^= 0x01
-        #expect(TrainFixture.error { try gunzip(crc) } == .file("not valid gzip data: crc-32 check failed"))
-        #expect(
-            TrainFixture.error { try gunzip(Array(good.prefix(200))) }
-                == .file("not valid gzip data: the data end before the gzip stream does"))
-        #expect(TrainFixture.error { try gunzip([1, 2, 3]) } == .file("not valid gzip data: not a gzip file"))
+        #expect(TrainFixture.error { try gunzip(crc) } == .data(.gzip(.crcMismatch)))
+        #expect(TrainFixture.error { try gunzip(Array(good.prefix(200))) } == .data(.gzip(.truncated)))
+        #expect(TrainFixture.error { try gunzip([1, 2, 3]) } == .data(.gzip(.notGzip)))
+        var length = good
+        length[length.count - 2] ^= 0x01
+        #expect(TrainFixture.error { try gunzip(length) } == .data(.gzip(.lengthMismatch)))
+        // A damaged block: zlib's own status and message are kept as they are.
+        var block = good
+        block[10] = 0xFF
+        guard case .data(.gzip(.zlib(let code, let message)))? = TrainFixture.error({ try gunzip(block) }) else {
+            Issue.record("a damaged block header is not zlib's data error")
+            return
+        }
+        #expect(code == -3 && message == "invalid block type")
         // Flip every byte of the compressed body in turn: each must decode or throw.
         for i in stride(from: 10, to: good.count - 8, by: 7) {
             var bad = good
@@ -116,7 +125,7 @@ struct MNISTTests {
                 ?? "train-images-idx3-ubyte.gz"
             #expect(
                 TrainFixture.error { try loadMNIST(path: dir, n: 7) }
-                    == .invalidArgument("asked for 7 MNIST images but '\(dir)/\(file)' holds only 6"))
+                    == .data(.tooFewImages(asked: 7, available: 6, path: "\(dir)/\(file)")))
         }
     }
 
@@ -128,51 +137,46 @@ struct MNISTTests {
             TrainFixture.error { try loadMNIST(path: dir) }
                 == .missingFile(
                     path: "\(dir)/train-images-idx3-ubyte",
-                    "MNIST files not found: put train-images-idx3-ubyte and train-labels-idx1-ubyte (raw or .gz) in the folder '\(dir)'"
-                ))
+                    .mnistFiles(missing: ["train-images-idx3-ubyte", "train-labels-idx1-ubyte"], folder: dir)))
         TrainFixture.write(Self.idxLabels(), to: dir + "/train-labels-idx1-ubyte")
         #expect(
             TrainFixture.error { try loadMNIST(path: dir) }
                 == .missingFile(
                     path: "\(dir)/train-images-idx3-ubyte",
-                    "MNIST files not found: put train-images-idx3-ubyte (raw or .gz) in the folder '\(dir)'"))
+                    .mnistFiles(missing: ["train-images-idx3-ubyte"], folder: dir)))
         #expect(
             TrainFixture.error { try loadMNIST(path: dir, test: true) }
                 == .missingFile(
                     path: "\(dir)/t10k-images-idx3-ubyte",
-                    "MNIST files not found: put t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (raw or .gz) in the folder '\(dir)'"
-                ))
+                    .mnistFiles(missing: ["t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"], folder: dir)))
         #expect(
             TrainFixture.error { try loadMNIST(path: dir + "/nope") }
                 == .missingFile(
-                    path: "\(dir)/nope",
-                    "the MNIST folder '\(dir)/nope' does not exist: create it and put train-images-idx3-ubyte and train-labels-idx1-ubyte (raw or .gz, from the MNIST distribution) in it"
-                ))
+                    path: "\(dir)/nope", .mnistFolder(expected: ["train-images-idx3-ubyte", "train-labels-idx1-ubyte"]))
+        )
         // A truncated image file and a wrong magic number.
         TrainFixture.write(Array(Self.idxImages().prefix(3000)), to: dir + "/train-images-idx3-ubyte")
         #expect(
             TrainFixture.error { try loadMNIST(path: dir) }
-                == .file(
-                    "'\(dir)/train-images-idx3-ubyte' is not a valid IDX file: its header announces 6 items but the data end after 3"
-                ))
+                == .file(path: "\(dir)/train-images-idx3-ubyte", .idx(.truncated(announced: 6, present: 3))))
         TrainFixture.write([0, 0, 8, 1, 0, 0, 0, 6], to: dir + "/train-images-idx3-ubyte")
         #expect(
             TrainFixture.error { try loadMNIST(path: dir) }
-                == .file("'\(dir)/train-images-idx3-ubyte' is not a valid IDX file: it has 1 dimensions, expected 3"))
+                == .file(path: "\(dir)/train-images-idx3-ubyte", .idx(.dimensionCount(found: 1, expected: 3))))
         var badLabels = Self.idxLabels()
         badLabels[9] = 12
         TrainFixture.write(badLabels, to: dir + "/train-labels-idx1-ubyte")
         TrainFixture.write(Self.idxImages(), to: dir + "/train-images-idx3-ubyte")
         #expect(
             TrainFixture.error { try loadMNIST(path: dir) }
-                == .file("'\(dir)/train-labels-idx1-ubyte' is damaged: label 1 is 12, not a digit 0–9"))
+                == .file(path: "\(dir)/train-labels-idx1-ubyte", .notADigit(index: 1, value: 12)))
         var corrupt = TrainFixture.bytes(hex: GzipVectors.labels)
         corrupt[corrupt.count - 5] ^= 0xFF
         TrainFixture.write(corrupt, to: dir + "/train-labels-idx1-ubyte.gz")
         unlinkLabels(dir)
         #expect(
             TrainFixture.error { try loadMNIST(path: dir) }
-                == .file("'\(dir)/train-labels-idx1-ubyte.gz' is not a valid gzip file: crc-32 check failed"))
+                == .file(path: "\(dir)/train-labels-idx1-ubyte.gz", .gzip(.crcMismatch)))
     }
 
     @Test("a whole gzip IDX file holds exactly what its header announces")
@@ -190,21 +194,60 @@ struct MNISTTests {
         // out (inflation stops there); a subset (n=) never looks so far.
         #expect(
             error(Self.storedGzip(images + [UInt8](repeating: 7, count: 5000)))
-                == .file("'\(file)' is not a valid IDX file: its data go on past the 6 items its header announces"))
+                == .file(path: file, .idx(.dataPastItems(announced: 6))))
         #expect(error(Self.storedGzip(images + [7, 7]), n: 5) == nil)
         // A stream cut off mid-way: how far it got and why.
         let whole = Self.storedGzip(images, block: 1000)
         #expect(
             error(Array(whole.prefix(2500)))
-                == .file(
-                    "'\(file)' is not a valid IDX file: its header announces 6 items but its gzip data break off after 3 (the data end before the gzip stream does)"
-                ))
+                == .file(path: file, .idx(.gzipBreaksOff(announced: 6, present: 3, .truncated))))
         // Bytes after the stream that are not another gzip member.
         #expect(
             error(whole + [0, 1, 2])
-                == .file(
-                    "'\(file)' is not a valid gzip file: 3 bytes after the end of the gzip stream are not gzip data"))
+                == .file(path: file, .gzip(.trailingData(bytes: 3))))
         #expect(error(whole) == nil)
+    }
+
+    @Test("an IDX header announcing no images, or images of implausible size, is refused")
+    func implausibleHeaders() throws {
+        let dir = TrainFixture.temporaryDirectory()
+        defer { TrainFixture.removeDirectory(dir) }
+        let images = dir + "/train-images-idx3-ubyte"
+        func header(_ shape: [UInt32]) -> [UInt8] {
+            [0, 0, 8, UInt8(shape.count)]
+                + shape.flatMap { v in (0..<4).reversed().map { UInt8((v >> (8 * $0)) & 0xFF) } }
+        }
+        func error(images shape: [UInt32], labels: [UInt8] = [3], n: Int? = nil) -> EngineError? {
+            TrainFixture.write(header(shape), to: images)
+            TrainFixture.write(header([UInt32(labels.count)]) + labels, to: dir + "/train-labels-idx1-ubyte")
+            return TrainFixture.error { try loadMNIST(path: dir, n: n) }
+        }
+        func idx(_ problem: IDXProblem) -> EngineError { .file(path: images, .idx(problem)) }
+        // No images of 60000×60000 pixels: the item size alone is implausible.
+        #expect(
+            error(images: [0, 60000, 60000])
+                == idx(.implausibleItemSize(dimensions: [60000, 60000], limit: 1 << 20)))
+        #expect(
+            error(images: [0, 60000, 60000], n: 3)
+                == idx(.implausibleItemSize(dimensions: [60000, 60000], limit: 1 << 20)))
+        // Dimensions whose product overflows Int: still a clear error, never a trap.
+        #expect(
+            error(images: [0, 0xFFFF_FFFF, 0xFFFF_FFFF])
+                == idx(.implausibleItemSize(dimensions: [0xFFFF_FFFF, 0xFFFF_FFFF], limit: 1 << 20)))
+        // Empty images, and no images of a plausible size.
+        #expect(error(images: [0, 0, 28]) == idx(.implausibleItemSize(dimensions: [0, 28], limit: 1 << 20)))
+        #expect(
+            error(images: [1, 28, 28], labels: []) == .file(path: dir + "/train-labels-idx1-ubyte", .idx(.noItems)))
+        #expect(error(images: [0, 28, 28]) == idx(.noItems))
+        #expect(error(images: [0, 28, 28], n: 1) == idx(.noItems))
+        // 1024×1024 is the largest image read.
+        TrainFixture.write(header([1, 1024, 1024]) + [UInt8](repeating: 9, count: 1 << 20), to: images)
+        let big = try loadMNIST(path: dir)
+        #expect(big.count == 1 && big.inputDimension == 1 << 20 && big.labels! == [3])
+        TrainFixture.write(header([1, 1025, 1024]), to: images)
+        #expect(
+            TrainFixture.error { try loadMNIST(path: dir) }
+                == idx(.implausibleItemSize(dimensions: [1025, 1024], limit: 1 << 20)))
     }
 
     private func unlinkLabels(_ dir: String) {

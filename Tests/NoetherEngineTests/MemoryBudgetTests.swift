@@ -22,6 +22,36 @@ struct MemoryBudgetTests {
         #expect(budget != nil && budget! <= host)
     }
 
+    /// Without /proc/meminfo and a cgroup the physical memory bounds the budget
+    /// (it used to be nil: no check at all); a readable source wins over it.
+    @Test func physicalMemoryStandsInWhenNothingElseCanBeRead() {
+        let nothing: (String) -> String? = { _ in nil }
+        let none: (String) -> String? = { _ in nil }
+        #expect(MemoryBudget.available(reading: nothing, variable: none, physicalMemory: { 8 << 30 }) == 8 << 30)
+        let capped = MemoryBudget.available(
+            reading: nothing, variable: { $0 == "NOETHER_MEMORY_LIMIT" ? "1G" : nil }, physicalMemory: { 8 << 30 })
+        #expect(capped == 1 << 30)
+        #expect(MemoryBudget.available(reading: nothing, variable: none, physicalMemory: { nil }) == nil)
+        let meminfo: (String) -> String? = {
+            $0 == "/proc/meminfo" ? "MemTotal:       16000000 kB\nMemAvailable:    2000000 kB\n" : nil
+        }
+        #expect(
+            MemoryBudget.available(reading: meminfo, variable: none, physicalMemory: { 8 << 30 }) == 2_000_000 * 1024)
+        let cgroup: (String) -> String? = {
+            switch $0 {
+            case "/proc/self/cgroup": "0::/job\n"
+            case "/sys/fs/cgroup/job/memory.max": "3000\n"
+            case "/sys/fs/cgroup/job/memory.current": "1000\n"
+            default: nil
+            }
+        }
+        #expect(MemoryBudget.available(reading: cgroup, variable: none, physicalMemory: { 8 << 30 }) == 2000)
+        // This machine's physical memory is readable and no less than what is available.
+        let physical = MemoryBudget.physicalMemory()
+        #expect(physical != nil && physical! > 0)
+        if let physical, let host = MemoryBudget.memAvailable() { #expect(host <= physical) }
+    }
+
     @Test func productsSaturateInsteadOfOverflowing() {
         #expect(MemoryBudget.product(1 << 40, 1 << 40) == .max)
         #expect(MemoryBudget.product(3, 5, 8) == 120)

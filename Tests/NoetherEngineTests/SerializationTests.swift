@@ -42,50 +42,58 @@ struct SerializationTests {
         func failure(_ text: String) -> EngineError? {
             TrainFixture.error { try NetworkFile.parse(text, source: "n.net") }
         }
-        #expect(
-            failure("hello\n")
-                == .file("'n.net' is not a noether network file (its first line should be 'noether-network 1')"))
+        func damaged(_ problem: NetworkFileProblem) -> EngineError { .file(path: "n.net", .network(problem)) }
+        func line(_ n: Int, _ problem: NetworkLineProblem) -> EngineError { damaged(.line(n, problem)) }
+        #expect(failure("hello\n") == damaged(.notANetworkFile(magic: "noether-network", version: 1)))
         #expect(
             failure(good.replacing("noether-network 1", with: "noether-network 2"))
-                == .file("'n.net' uses network format 2; this version of noether reads format 1"))
+                == damaged(.otherVersion(found: "2", supported: 1)))
         // Change one digit of one weight: the checksum catches it.
         let lines = good.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var edited = lines
         edited[5] = edited[5].replacing("1", with: "2")
         if edited[5] == lines[5] { edited[5] = edited[5].replacing("3", with: "4") }
-        #expect(
-            failure(edited.joined(separator: "\n"))
-                == .file("'n.net' is damaged: its checksum does not match its parameters"))
+        #expect(failure(edited.joined(separator: "\n")) == damaged(.checksumMismatch))
         var short = lines
         short[5] = String(short[5].split(separator: " ").dropLast().joined(separator: " "))
-        #expect(failure(short.joined(separator: "\n")) == .file("'n.net' line 6: expected 3 numbers, found 2"))
+        #expect(failure(short.joined(separator: "\n")) == line(6, .numberCount(expected: 3, found: 2)))
         var word = lines
         word[6] = "0.1 zero 0.3"
-        #expect(failure(word.joined(separator: "\n")) == .file("'n.net' line 7: 'zero' is not a number"))
-        #expect(
-            failure(lines.prefix(8).joined(separator: "\n"))
-                == .file("'n.net' is damaged: it ends before the 'end' line"))
+        #expect(failure(word.joined(separator: "\n")) == line(7, .notANumber("zero")))
+        #expect(failure(lines.prefix(8).joined(separator: "\n")) == damaged(.endsEarly))
         var shape = lines
         shape[4] = "W1 4 2"
         #expect(
             failure(shape.joined(separator: "\n"))
-                == .file("'n.net' line 5: W1 should be 4×3 for sizes [3, 4, 2], found 4×2"))
+                == line(
+                    5, .weightShape(layer: 1, rows: 4, columns: 3, sizes: [3, 4, 2], foundRows: "4", foundColumns: "2"))
+        )
         var act = lines
         act[2] = "activation softplus"
-        #expect(
-            failure(act.joined(separator: "\n"))
-                == .file(
-                    "'n.net' line 3: expected 'activation' and one of relu, linear, tanh, gelu, interpolated ε, leaky_relu a"
-                ))
-        #expect(failure(good + "junk\n") == .file("'n.net' line \(lines.count): unexpected text after 'end'"))
+        #expect(failure(act.joined(separator: "\n")) == line(3, .expectedActivation))
+        #expect(failure(good + "junk\n") == line(lines.count, .textAfterEnd))
+        var bias = lines
+        bias[3] = "bias maybe"
+        #expect(failure(bias.joined(separator: "\n")) == line(4, .expectedBias))
+        var sizes = lines
+        sizes[1] = "sizes 3 x 2"
+        #expect(failure(sizes.joined(separator: "\n")) == line(2, .notAPositiveInteger("x")))
+        sizes[1] = "sizes 3"
+        #expect(failure(sizes.joined(separator: "\n")) == line(2, .expectedSizes))
+        var b1 = lines
+        b1[9] = "b1 5"
+        #expect(failure(b1.joined(separator: "\n")) == line(10, .biasLength(layer: 1, entries: 4, found: "5")))
+        b1[9] = "c1 4"
+        #expect(failure(b1.joined(separator: "\n")) == line(10, .expectedKeyword("b1", values: 1, found: "c1 4")))
+        var end = lines
+        end[end.count - 2] = "fin"
+        #expect(failure(end.joined(separator: "\n")) == line(end.count - 1, .expectedEnd))
         #expect(
             TrainFixture.error { try Network.load(from: "/nonexistent/dir/n.net") }
-                == .missingFile(
-                    path: "/nonexistent/dir/n.net", "cannot read '/nonexistent/dir/n.net': no such file or directory"))
+                == .missingFile(path: "/nonexistent/dir/n.net", .reading))
         #expect(
             TrainFixture.error { try net.save(to: "/nonexistent/dir/n.net") }
-                == .missingFile(
-                    path: "/nonexistent/dir/n.net", "cannot write '/nonexistent/dir/n.net': no such file or directory"))
+                == .missingFile(path: "/nonexistent/dir/n.net", .writing))
     }
 
     @Test("export writes every recorded series in long format, values round-tripping")

@@ -23,8 +23,8 @@ public enum LabelKind: Sendable, Equatable, Hashable {
 /// classification with K = max label + 1 classes when every label is a
 /// non-negative integer (below 100,000), and regression otherwise.
 ///
-/// Errors (`EngineError.file`) name the file and the 1-based line, e.g.
-/// `'data.csv' line 7, column 'x2': 'abc' is not a number`.
+/// Errors are `EngineError.file(path:, .csv(…))` with the 1-based line and the
+/// column, e.g. `.notANumber(line: 7, column: "x2", text: "abc")`.
 /// The most rows `loadCSV` reads: the generators' limit on n.
 public let csvRowLimit = 10_000_000
 
@@ -44,28 +44,29 @@ public func loadCSV(path: String, label: String? = nil, kind: LabelKind = .autom
     }
     var lineIndex = 0
     while lineIndex < lines.count, trim(clean(lines[lineIndex])).isEmpty { lineIndex += 1 }
-    guard lineIndex < lines.count else { throw .file("'\(path)' is empty: expected a header line of column names") }
+    func fail(_ problem: CSVProblem) -> EngineError { .file(path: path, .csv(problem)) }
+    guard lineIndex < lines.count else { throw fail(.empty) }
     let headerLine = lineIndex + 1
     func fields(_ line: Substring, number: Int) throws(EngineError) -> [String] {
         guard let f = splitCSVFields(line) else {
-            throw .file("'\(path)' line \(number): a quoted field is not closed (a field may not span lines)")
+            throw fail(.unclosedQuote(line: number))
         }
         return f
     }
     let header = try fields(clean(lines[lineIndex]), number: headerLine)
     if let empty = header.firstIndex(of: "") {
-        throw .file("'\(path)' line \(headerLine): column \(empty + 1) of the header has no name")
+        throw fail(.unnamedColumn(line: headerLine, column: empty + 1))
     }
     var seen = Set<String>()
     for name in header where !seen.insert(name).inserted {
-        throw .file("'\(path)' line \(headerLine): the column name '\(name)' appears twice")
+        throw fail(.duplicateColumn(line: headerLine, name: name))
     }
     guard header.count >= 2 else {
-        throw .file("'\(path)' has a single column: expected input columns and a label column")
+        throw fail(.singleColumn)
     }
     let labelName = label ?? header[header.count - 1]
     guard let labelColumn = header.firstIndex(of: labelName) else {
-        throw .file("'\(path)' has no column '\(labelName)' (columns: \(header.joined(separator: ", ")))")
+        throw fail(.noSuchColumn(name: labelName, columns: header))
     }
 
     let columns = header.count
@@ -79,41 +80,35 @@ public func loadCSV(path: String, label: String? = nil, kind: LabelKind = .autom
         lineIndex += 1
         if trim(line).isEmpty { continue }
         guard targets.count < csvRowLimit else {
-            throw .file(
-                "'\(path)' has more than \(csvRowLimit) rows, the most a dataset may have (as for the generators' n); use a subset of its rows"
-            )
+            throw fail(.tooManyRows(limit: csvRowLimit))
         }
         let values = try fields(line, number: number)
         guard values.count == columns else {
-            throw .file("'\(path)' line \(number): expected \(columns) values, found \(values.count)")
+            throw fail(.fieldCount(line: number, expected: columns, found: values.count))
         }
         for (c, t) in values.enumerated() {
-            guard !t.isEmpty else { throw .file("'\(path)' line \(number), column '\(header[c])': missing value") }
-            guard let v = Double(t) else {
-                throw .file("'\(path)' line \(number), column '\(header[c])': '\(t)' is not a number")
-            }
-            guard v.isFinite else {
-                throw .file("'\(path)' line \(number), column '\(header[c])': '\(t)' is not a finite number")
-            }
+            guard !t.isEmpty else { throw fail(.missingValue(line: number, column: header[c])) }
+            guard let v = Double(t) else { throw fail(.notANumber(line: number, column: header[c], text: t)) }
+            guard v.isFinite else { throw fail(.notFinite(line: number, column: header[c], text: t)) }
             if c == labelColumn { targets.append(v) } else { inputs.append(v) }
         }
         targetLines.append(number)
     }
     let n = targets.count
-    guard n > 0 else { throw .file("'\(path)' has a header but no data rows") }
+    guard n > 0 else { throw fail(.noDataRows) }
     let x = Matrix(rows: n, columns: columns - 1, storage: inputs)
     let name = baseName(path)
 
-    func isClassLabel(_ v: Double) -> Bool { v >= 0 && v < 100_000 && v == v.rounded() }
+    let classLimit = 100_000
+    func isClassLabel(_ v: Double) -> Bool { v >= 0 && v < Double(classLimit) && v == v.rounded() }
     let classification: Bool
     switch kind {
     case .automatic: classification = targets.allSatisfy(isClassLabel)
     case .regression: classification = false
     case .classification:
         if let bad = targets.firstIndex(where: { !isClassLabel($0) }) {
-            throw .file(
-                "'\(path)' line \(targetLines[bad]), column '\(labelName)': "
-                    + "'\(formatShort(targets[bad]))' is not a class label (a non-negative integer below 100000)")
+            throw fail(
+                .notAClassLabel(line: targetLines[bad], column: labelName, value: targets[bad], limit: classLimit))
         }
         classification = true
     }

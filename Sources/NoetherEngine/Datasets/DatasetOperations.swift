@@ -8,11 +8,12 @@ extension Dataset {
     /// The samples at `indices`, in that order (repetitions allowed). Keeps the
     /// name, the labels and the number of classes (or the real targets).
     ///
-    /// Throws `invalidArgument` for an empty list or an index outside 0..<n.
+    /// Throws `data(.emptySubset)` for an empty list, `data(.indexOutOfRange)` for an
+    /// index outside 0..<n.
     public func subset(indices: [Int]) throws(EngineError) -> Dataset {
-        guard !indices.isEmpty else { throw .invalidArgument("a subset needs at least one index") }
+        guard !indices.isEmpty else { throw .data(.emptySubset) }
         if let bad = indices.first(where: { $0 < 0 || $0 >= count }) {
-            throw .invalidArgument("index \(bad) is outside the \(count) samples of '\(name)' (0…\(count - 1))")
+            throw .data(.indexOutOfRange(index: bad, count: count, dataset: name))
         }
         let x = inputs.rows(indices)
         if let labels {
@@ -33,15 +34,15 @@ extension Dataset {
     /// first k = round(fraction·n) entries are the training samples, the rest the
     /// test samples, each part kept in the original sample order.
     ///
-    /// Throws `invalidArgument` unless 0 < fraction < 1 leaves both parts non-empty.
+    /// Throws `outOfDomain` unless 0 < fraction < 1, `data(.splitLeavesAPartEmpty)`
+    /// unless both parts are non-empty.
     public func split(fraction: Double, seed: Int) throws(EngineError) -> (train: Dataset, test: Dataset) {
         guard fraction.isFinite, fraction > 0, fraction < 1 else {
             throw .outOfDomain(.splitFraction, .strictlyBetweenZeroAndOne, got: .number(fraction))
         }
         let k = Int((fraction * Double(count)).rounded())
         guard k >= 1, k < count else {
-            throw .invalidArgument(
-                "a split of \(count) samples at fraction \(formatShort(fraction)) leaves one part empty")
+            throw .data(.splitLeavesAPartEmpty(count: count, fraction: fraction))
         }
         var rng = RandomSource(seed: seed)
         let perm = rng.permutation(count)
@@ -71,11 +72,14 @@ extension Dataset {
     /// standardize a test set alike). A feature with zero spread is only centered.
     /// Targets and labels are unchanged.
     ///
-    /// Throws `shapeMismatch` when `reference` has another number of features.
+    /// Throws `data(.featureCountsDiffer)` when `reference` has another number of features.
     public func standardized(using reference: Dataset? = nil) throws(EngineError) -> Dataset {
         let ref = reference ?? self
         guard ref.inputDimension == inputDimension else {
-            throw .shapeMismatch("'\(ref.name)' has \(ref.inputDimension) features but '\(name)' has \(inputDimension)")
+            throw .data(
+                .featureCountsDiffer(
+                    reference: ref.name, referenceFeatures: ref.inputDimension, dataset: name,
+                    features: inputDimension))
         }
         let stats = ref.featureStatistics
         var x = inputs

@@ -9,8 +9,10 @@
 /// the spelling with a dot, `train-images.idx3-ubyte`, is accepted too. Only the
 /// bytes the first n images need are read (or decompressed).
 ///
-/// Throws `EngineError.file` naming the missing files and the folder, or saying what
-/// is wrong with a damaged file; `invalidArgument` when n exceeds the images present.
+/// Throws `EngineError.missingFile` naming the missing folder or files,
+/// `EngineError.file` saying what is wrong with a damaged file (an IDX header
+/// announcing no images, or images of no or implausibly many pixels, included), and
+/// `EngineError.data(.tooFewImages)` when n exceeds the images present.
 public func loadMNIST(path: String, n: Int? = nil, test: Bool = false) throws(EngineError) -> Dataset {
     if let n, n < 1 { throw .outOfDomain(.sampleCount, .atLeast(1), got: .integer(n)) }
     let prefix = test ? "t10k" : "train"
@@ -19,12 +21,9 @@ public func loadMNIST(path: String, n: Int? = nil, test: Bool = false) throws(En
     let folder = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
     guard FileBytes.isDirectory(folder) else {
         if FileBytes.isRegularFile(folder) {
-            throw .file("'\(path)' is a file; give the folder that holds \(imagesName) and \(labelsName)")
+            throw .file(path: path, .isAFile(expected: [imagesName, labelsName]))
         }
-        throw .missingFile(
-            path: path,
-            "the MNIST folder '\(path)' does not exist: create it and put \(imagesName) and "
-                + "\(labelsName) (raw or .gz, from the MNIST distribution) in it")
+        throw .missingFile(path: path, .mnistFolder(expected: [imagesName, labelsName]))
     }
     func locate(_ name: String) -> String? {
         let dotted = name.replacing("-idx", with: ".idx", maxReplacements: 1)
@@ -40,18 +39,19 @@ public func loadMNIST(path: String, n: Int? = nil, test: Bool = false) throws(En
         let missing = [imagesPath == nil ? imagesName : nil, labelsPath == nil ? labelsName : nil].compactMap { $0 }
         throw .missingFile(
             path: "\(folder)/\(imagesPath == nil ? imagesName : labelsName)",
-            "MNIST files not found: put \(missing.joined(separator: " and ")) (raw or .gz) in the folder '\(path)'")
+            .mnistFiles(missing: missing, folder: path))
     }
     let labels = try readIDX(labelsPath, expectedDimensions: 1, count: n)
-    let images = try readIDX(imagesPath, expectedDimensions: 3, count: n)
+    let images = try readIDX(imagesPath, expectedDimensions: 3, count: n, maxItemBytes: mnistMaxImageBytes)
     guard images.shape[0] == labels.shape[0] else {
         throw .file(
-            "'\(imagesPath)' holds \(images.shape[0]) images but '\(labelsPath)' holds \(labels.shape[0]) labels")
+            path: imagesPath,
+            .imageAndLabelCountsDiffer(images: images.shape[0], labelsPath: labelsPath, labels: labels.shape[0]))
     }
     let available = images.shape[0]
     let count = n ?? available
     guard count <= available else {
-        throw .invalidArgument("asked for \(count) MNIST images but '\(imagesPath)' holds only \(available)")
+        throw .data(.tooFewImages(asked: count, available: available, path: imagesPath))
     }
     let pixels = images.shape[1] * images.shape[2]
     var x = Matrix(rows: count, columns: pixels)
@@ -63,11 +63,16 @@ public func loadMNIST(path: String, n: Int? = nil, test: Bool = false) throws(En
     var y = [Int](repeating: 0, count: count)
     for i in 0..<count {
         let v = Int(labels.data[labels.offset + i])
-        guard v <= 9 else { throw .file("'\(labelsPath)' is damaged: label \(i) is \(v), not a digit 0–9") }
+        guard v <= 9 else { throw .file(path: labelsPath, .notADigit(index: i, value: v)) }
         y[i] = v
     }
     return Dataset(name: test ? "mnist_test" : "mnist", inputs: x, labels: y, classes: 10)
 }
+
+/// The most bytes (pixels) one MNIST-like image may have: 1024×1024. MNIST's are
+/// 28×28; a header announcing far larger images (60000×60000) is damage, refused
+/// before anything is allocated, even when it announces no images.
+let mnistMaxImageBytes = 1 << 20
 
 /// An IDX file of unsigned bytes (type 0x08): its shape and its data bytes.
 struct IDXFile {
@@ -78,23 +83,26 @@ struct IDXFile {
 }
 
 /// Reads the header and the first `count` items (all when nil) of an IDX file of
-/// unsigned bytes, raw or gzip. The first dimension counts the items.
-func readIDX(_ path: String, expectedDimensions: Int, count: Int?) throws(EngineError) -> IDXFile {
+/// unsigned bytes, raw or gzip. The first dimension counts the items; a header that
+/// announces no items, or items of 0 or more than `maxItemBytes` bytes, is refused.
+func readIDX(_ path: String, expectedDimensions: Int, count: Int?, maxItemBytes: Int = 1) throws(EngineError)
+    -> IDXFile
+{
     let headerSize = 4 + 4 * expectedDimensions
     var bytes = try FileBytes.read(path, maxBytes: 2)
     let compressed = Gzip.isGzip(bytes)
-    func damaged(_ why: String) -> EngineError { .file("'\(path)' is not a valid IDX file: \(why)") }
+    func damaged(_ problem: IDXProblem) -> EngineError { .file(path: path, .idx(problem)) }
     func truncated(announced: Int, present: Int) -> EngineError {
-        damaged("its header announces \(announced) items but the data end after \(present)")
+        damaged(.truncated(announced: announced, present: present))
     }
     func parseHeader(_ b: [UInt8]) throws(EngineError) -> [Int] {
-        guard b.count >= 4 else { throw damaged("it is shorter than its header") }
-        guard b[0] == 0, b[1] == 0 else { throw damaged("bad magic number") }
-        guard b[2] == 0x08 else { throw damaged("element type 0x\(String(b[2], radix: 16)) is not unsigned bytes") }
+        guard b.count >= 4 else { throw damaged(.shorterThanHeader) }
+        guard b[0] == 0, b[1] == 0 else { throw damaged(.badMagic) }
+        guard b[2] == 0x08 else { throw damaged(.elementType(code: b[2])) }
         guard Int(b[3]) == expectedDimensions else {
-            throw damaged("it has \(b[3]) dimensions, expected \(expectedDimensions)")
+            throw damaged(.dimensionCount(found: Int(b[3]), expected: expectedDimensions))
         }
-        guard b.count >= headerSize else { throw damaged("it is shorter than its header") }
+        guard b.count >= headerSize else { throw damaged(.shorterThanHeader) }
         let shape = (0..<expectedDimensions).map { d in
             let i = 4 + 4 * d
             return Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3])
@@ -103,9 +111,17 @@ func readIDX(_ path: String, expectedDimensions: Int, count: Int?) throws(Engine
         var total = 1
         for d in shape {
             let (p, overflow) = total.multipliedReportingOverflow(by: d)
-            if overflow || p > 1 << 40 { throw damaged("its dimensions \(shape) are implausible") }
+            if overflow || p > 1 << 40 { throw damaged(.implausibleDimensions(shape)) }
             total = p
         }
+        // With no items the product above is 0 whatever the other dimensions: check the
+        // item's size on its own (saturating, as it may overflow).
+        var itemSize = 1
+        for d in shape.dropFirst() { itemSize = MemoryBudget.product(itemSize, d) }
+        guard itemSize >= 1, itemSize <= maxItemBytes else {
+            throw damaged(.implausibleItemSize(dimensions: Array(shape.dropFirst()), limit: maxItemBytes))
+        }
+        guard shape[0] >= 1 else { throw damaged(.noItems) }
         return shape
     }
     /// The header announces the sizes: check the bytes and the Float64 dataset they
@@ -119,7 +135,7 @@ func readIDX(_ path: String, expectedDimensions: Int, count: Int?) throws(Engine
         // Decompress the header first, then exactly what `count` items need.
         let head: [UInt8]
         do { head = try Gzip.decompress(all, limit: headerSize) } catch {
-            throw .file("'\(path)' is not a valid gzip file: \(error.message)")
+            throw .file(path: path, .gzip(error.problem))
         }
         let shape = try parseHeader(head)
         let itemSize = shape.dropFirst().reduce(1, *)
@@ -134,17 +150,15 @@ func readIDX(_ path: String, expectedDimensions: Int, count: Int?) throws(Engine
         } catch {
             guard error.decoded >= needed else {
                 let present = Swift.max(0, error.decoded - headerSize) / Swift.max(itemSize, 1)
-                throw damaged(
-                    "its header announces \(shape[0]) items but its gzip data break off after \(present) (\(error.message))"
-                )
+                throw damaged(.gzipBreaksOff(announced: shape[0], present: present, error.problem))
             }
-            throw .file("'\(path)' is not a valid gzip file: \(error.message)")
+            throw .file(path: path, .gzip(error.problem))
         }
         guard bytes.count >= needed else {
             throw truncated(announced: shape[0], present: (bytes.count - headerSize) / Swift.max(itemSize, 1))
         }
         if bytes.count > needed {
-            throw damaged("its data go on past the \(shape[0]) items its header announces")
+            throw damaged(.dataPastItems(announced: shape[0]))
         }
         return IDXFile(shape: shape, data: bytes, offset: headerSize)
     }

@@ -5,7 +5,8 @@ import Darwin
 #endif
 
 /// Whole-file reads and writes over the C library (no Foundation), with failures
-/// reported as `EngineError.file` messages that name the path and the reason.
+/// reported as `EngineError.file` (or `missingFile`) with the path and the system's
+/// error number.
 enum FileBytes {
     /// Whether `path` names an existing regular file.
     static func isRegularFile(_ path: String) -> Bool {
@@ -28,8 +29,8 @@ enum FileBytes {
 
     /// The content of the file at `path`: all of it, or its first `maxBytes` bytes.
     static func read(_ path: String, maxBytes: Int = .max) throws(EngineError) -> [UInt8] {
-        if isDirectory(path) { throw .file("cannot read '\(path)': it is a directory") }
-        guard let f = fopen(path, "rb") else { throw failure("cannot read", path) }
+        if isDirectory(path) { throw .file(path: path, .isAFolder) }
+        guard let f = fopen(path, "rb") else { throw failure(reading: true, path) }
         defer { fclose(f) }
         var bytes = [UInt8]()
         var st = stat()
@@ -44,7 +45,7 @@ enum FileBytes {
             let got = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, want, f) }
             if got > 0 { bytes.append(contentsOf: chunk[0..<got]) }
             if got < want {
-                if ferror(f) != 0 { throw .file("cannot read '\(path)': \(reason())") }
+                if ferror(f) != 0 { throw .file(path: path, .cannotRead(SystemErrorCode(errno))) }
                 break
             }
         }
@@ -53,25 +54,19 @@ enum FileBytes {
 
     /// Writes `bytes` to `path`, replacing any existing file.
     static func write(_ bytes: [UInt8], to path: String) throws(EngineError) {
-        guard let f = fopen(path, "wb") else { throw failure("cannot write", path) }
+        guard let f = fopen(path, "wb") else { throw failure(reading: false, path) }
         let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
         let failed = written != bytes.count
         let closed = fclose(f) == 0
-        if failed || !closed { throw .file("cannot write '\(path)': \(reason())") }
+        if failed || !closed { throw .file(path: path, .cannotWrite(SystemErrorCode(errno))) }
     }
 
     /// The error for a failed open of `path`: `missingFile` when it (or its folder)
     /// does not exist, `file` otherwise. Call it right after the failing call.
-    private static func failure(_ what: String, _ path: String) -> EngineError {
-        let missing = errno == ENOENT
-        let message = "\(what) '\(path)': \(reason())"
-        return missing ? .missingFile(path: path, message) : .file(message)
-    }
-
-    /// The current `errno` as lowercase text, e.g. "no such file or directory".
-    private static func reason() -> String {
-        let text = String(cString: strerror(errno))
-        return text.prefix(1).lowercased() + text.dropFirst()
+    private static func failure(reading: Bool, _ path: String) -> EngineError {
+        let code = SystemErrorCode(errno)
+        if code.rawValue == ENOENT { return .missingFile(path: path, reading ? .reading : .writing) }
+        return .file(path: path, reading ? .cannotRead(code) : .cannotWrite(code))
     }
 }
 

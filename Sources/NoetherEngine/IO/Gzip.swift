@@ -1,8 +1,8 @@
 internal import CZlib
 
-/// A malformed gzip stream; `message` says what was wrong (lowercase).
+/// A malformed gzip stream; `problem` says what was wrong.
 struct GzipError: Error, Sendable, Equatable {
-    let message: String
+    let problem: GzipProblem
     /// How many bytes had been decompressed when the error was found.
     var decoded = 0
 }
@@ -22,7 +22,7 @@ enum Gzip {
     static func decompress(
         _ bytes: [UInt8], limit: Int = .max, refusingTrailingData: Bool = false
     ) throws(GzipError) -> [UInt8] {
-        guard isGzip(bytes) else { throw GzipError(message: "not a gzip file") }
+        guard isGzip(bytes) else { throw GzipError(problem: .notGzip) }
         var out = [UInt8]()
         if bytes.count >= 4 {
             // ISIZE (the last member's size mod 2³²) is a good first guess at the size.
@@ -31,8 +31,9 @@ enum Gzip {
             out.reserveCapacity(Swift.min(isize, limit, 1 << 30))
         }
         var stream = z_stream()
-        guard noether_inflate_init_gzip(&stream) == Z_OK else {
-            throw GzipError(message: "zlib could not start (out of memory)")
+        let started = noether_inflate_init_gzip(&stream)
+        guard started == Z_OK else {
+            throw GzipError(problem: started == Z_MEM_ERROR ? .outOfMemory : .zlib(code: started, message: nil))
         }
         defer { inflateEnd(&stream) }
         let chunk = 1 << 16
@@ -69,36 +70,35 @@ enum Gzip {
                     let next = fed - Int(stream.avail_in)
                     guard next + 1 < input.count, input[next] == 0x1F, input[next + 1] == 0x8B else {
                         if refusingTrailingData && next < input.count {
-                            throw GzipError(
-                                message:
-                                    "\(input.count - next) bytes after the end of the gzip stream are not gzip data",
-                                decoded: out.count)
+                            throw GzipError(problem: .trailingData(bytes: input.count - next), decoded: out.count)
                         }
                         return
                     }
-                    guard inflateReset(&stream) == Z_OK else {
-                        throw GzipError(message: "zlib could not restart", decoded: out.count)
+                    let reset = inflateReset(&stream)
+                    guard reset == Z_OK else {
+                        throw GzipError(problem: .zlib(code: reset, message: nil), decoded: out.count)
                     }
                 case Z_BUF_ERROR where stream.avail_in == 0 && fed == input.count:
-                    throw GzipError(message: "the data end before the gzip stream does", decoded: out.count)
+                    throw GzipError(problem: .truncated, decoded: out.count)
                 case Z_MEM_ERROR:
-                    throw GzipError(message: "out of memory while decompressing", decoded: out.count)
+                    throw GzipError(problem: .outOfMemory, decoded: out.count)
                 default:
-                    throw GzipError(message: Self.describe(stream.msg.map { String(cString: $0) }), decoded: out.count)
+                    throw GzipError(
+                        problem: Self.problem(status, stream.msg.map { String(cString: $0) }), decoded: out.count)
                 }
             }
         }
         return out
     }
 
-    /// zlib's message for a damaged stream, in our words where they differ.
-    static func describe(_ zlibMessage: String?) -> String {
+    /// zlib's failure as a `GzipProblem`: its checks by name, anything else as its
+    /// status and message.
+    static func problem(_ status: Int32, _ zlibMessage: String?) -> GzipProblem {
         switch zlibMessage {
-        case "incorrect data check": "crc-32 check failed"
-        case "incorrect length check": "length check failed"
-        case "incorrect header check": "not a gzip file"
-        case let message?: message
-        case nil: "damaged data"
+        case "incorrect data check": .crcMismatch
+        case "incorrect length check": .lengthMismatch
+        case "incorrect header check": .notGzip
+        default: .zlib(code: status, message: zlibMessage)
         }
     }
 }
@@ -106,7 +106,7 @@ enum Gzip {
 /// The decompressed content of gzip data (RFC 1952; every member, concatenated),
 /// by zlib. CRC-32 and length are checked.
 ///
-/// Throws `EngineError.file` saying what is wrong with damaged or non-gzip data.
+/// Throws `EngineError.data(.gzip(…))` saying what is wrong with damaged or non-gzip data.
 public func gunzip(_ bytes: [UInt8]) throws(EngineError) -> [UInt8] {
-    do { return try Gzip.decompress(bytes) } catch { throw .file("not valid gzip data: \(error.message)") }
+    do { return try Gzip.decompress(bytes) } catch { throw .data(.gzip(error.problem)) }
 }

@@ -53,54 +53,55 @@ public enum NetworkFile {
         return out
     }
 
-    /// Writes `network` to `path` (replacing the file). Throws `EngineError.file`.
+    /// Writes `network` to `path` (replacing the file). Throws `EngineError.file`
+    /// (or `missingFile` when its folder does not exist).
     public static func save(_ network: Network, to path: String) throws(EngineError) {
         try FileBytes.write(Array(text(of: network).utf8), to: path)
     }
 
-    /// Reads a network from `path`. Throws `EngineError.file` for a missing file, a
-    /// file that is not a noether network, another format version, or damage
-    /// (bad numbers, wrong counts, a checksum mismatch, truncation).
+    /// Reads a network from `path`. Throws `EngineError.missingFile` for a missing
+    /// file, `EngineError.file(path:, .network(…))` for a file that is not a noether
+    /// network, another format version, or damage (bad numbers, wrong counts, a
+    /// checksum mismatch, truncation).
     public static func load(from path: String) throws(EngineError) -> Network {
         let bytes = try FileBytes.read(path)
         return try parse(String(decoding: bytes, as: UTF8.self), source: path)
     }
 
-    /// Parses the file content `text`; `source` names it in messages.
+    /// Parses the file content `text`; `source` is the path its errors carry.
     public static func parse(_ text: String, source: String) throws(EngineError) -> Network {
         let lines = textLines(Array(text.utf8))
         var index = 0
-        func fail(_ why: String) -> EngineError { .file("'\(source)' line \(index + 1): \(why)") }
+        func damaged(_ problem: NetworkFileProblem) -> EngineError { .file(path: source, .network(problem)) }
+        func fail(_ problem: NetworkLineProblem) -> EngineError { damaged(.line(index + 1, problem)) }
         func nextLine() throws(EngineError) -> [Substring] {
             guard index < lines.count, !(index == lines.count - 1 && lines[index].isEmpty) else {
-                throw .file("'\(source)' is damaged: it ends before the 'end' line")
+                throw damaged(.endsEarly)
             }
             defer { index += 1 }
             return lines[index].split(separator: " ", omittingEmptySubsequences: false)
         }
         func keyword(_ tokens: [Substring], _ word: String, count: Int) throws(EngineError) {
             guard tokens.first == Substring(word), tokens.count == count else {
-                let found = tokens.joined(separator: " ")
-                throw fail(
-                    "expected '\(word)' followed by \(count - 1) value\(count == 2 ? "" : "s"), found '\(found)'")
+                throw fail(.expectedKeyword(word, values: count - 1, found: tokens.joined(separator: " ")))
             }
         }
         func integer(_ token: Substring) throws(EngineError) -> Int {
-            guard let v = Int(token), v >= 1 else { throw fail("'\(token)' is not a positive integer") }
+            guard let v = Int(token), v >= 1 else { throw fail(.notAPositiveInteger(String(token))) }
             return v
         }
         func numbers(_ count: Int) throws(EngineError) -> [Double] {
             let tokens = try nextLine()
             guard tokens.count == count else {
                 index -= 1
-                throw fail("expected \(count) numbers, found \(tokens.count)")
+                throw fail(.numberCount(expected: count, found: tokens.count))
             }
             var values = [Double]()
             values.reserveCapacity(count)
             for t in tokens {
                 guard let v = Double(t) else {
                     index -= 1
-                    throw fail("'\(t)' is not a number")
+                    throw fail(.notANumber(String(t)))
                 }
                 values.append(v)
             }
@@ -109,28 +110,30 @@ public enum NetworkFile {
 
         let first = try nextLine()
         guard first.count == 2, first[0] == Substring(magic) else {
-            throw .file("'\(source)' is not a noether network file (its first line should be '\(magic) \(version)')")
+            throw damaged(.notANetworkFile(magic: magic, version: version))
         }
         guard first[1] == Substring(String(version)) else {
-            throw .file("'\(source)' uses network format \(first[1]); this version of noether reads format \(version)")
+            throw damaged(.otherVersion(found: String(first[1]), supported: version))
         }
         let sizesLine = try nextLine()
         guard sizesLine.first == "sizes", sizesLine.count >= 3 else {
             index -= 1
-            throw fail("expected 'sizes' followed by at least two layer sizes")
+            throw fail(.expectedSizes)
         }
         var sizes = [Int]()
+        index -= 1  // a bad size is reported on the sizes line
         for t in sizesLine.dropFirst() { sizes.append(try integer(t)) }
+        index += 1
         let activationLine = try nextLine()
         guard activationLine.first == "activation", let activation = parseActivation(Array(activationLine.dropFirst()))
         else {
             index -= 1
-            throw fail("expected 'activation' and one of relu, linear, tanh, gelu, interpolated ε, leaky_relu a")
+            throw fail(.expectedActivation)
         }
         let biasLine = try nextLine()
         guard biasLine.count == 2, biasLine[0] == "bias", biasLine[1] == "true" || biasLine[1] == "false" else {
             index -= 1
-            throw fail("expected 'bias true' or 'bias false'")
+            throw fail(.expectedBias)
         }
         let hasBias = biasLine[1] == "true"
         // The header drives every allocation below: refuse sizes the file cannot hold
@@ -143,9 +146,7 @@ public enum NetworkFile {
         }
         let fileBytes = text.utf8.count
         if MemoryBudget.product(announced, 2) > fileBytes {
-            throw .file(
-                "'\(source)' is damaged: its sizes \(sizes) announce \(announced) parameters but the file holds only \(fileBytes) bytes"
-            )
+            throw damaged(.sizesExceedFile(sizes: sizes, parameters: announced, bytes: fileBytes))
         }
         try MemoryBudget.check(
             MemoryBudget.product(announced, 8, 2), for: .networkFile(path: source, parameters: announced))
@@ -158,7 +159,10 @@ public enum NetworkFile {
             index -= 1
             try keyword(head, "W\(l + 1)", count: 3)
             guard Int(head[1]) == rows, Int(head[2]) == columns else {
-                throw fail("W\(l + 1) should be \(rows)×\(columns) for sizes \(sizes), found \(head[1])×\(head[2])")
+                throw fail(
+                    .weightShape(
+                        layer: l + 1, rows: rows, columns: columns, sizes: sizes, foundRows: String(head[1]),
+                        foundColumns: String(head[2])))
             }
             index += 1
             var storage = [Double]()
@@ -169,7 +173,9 @@ public enum NetworkFile {
                 let bh = try nextLine()
                 index -= 1
                 try keyword(bh, "b\(l + 1)", count: 2)
-                guard Int(bh[1]) == rows else { throw fail("b\(l + 1) should have \(rows) entries, found \(bh[1])") }
+                guard Int(bh[1]) == rows else {
+                    throw fail(.biasLength(layer: l + 1, entries: rows, found: String(bh[1])))
+                }
                 index += 1
                 biases.append(Matrix(rows: 1, columns: rows, storage: try numbers(rows)))
             }
@@ -179,16 +185,16 @@ public enum NetworkFile {
         index -= 1
         try keyword(sumLine, "checksum", count: 2)
         guard String(sumLine[1]) == hex(checksum(parameters)) else {
-            throw .file("'\(source)' is damaged: its checksum does not match its parameters")
+            throw damaged(.checksumMismatch)
         }
         index += 1
         let endLine = try nextLine()
         guard endLine == ["end"] else {
             index -= 1
-            throw fail("expected 'end'")
+            throw fail(.expectedEnd)
         }
         while index < lines.count {
-            guard lines[index].isEmpty else { throw fail("unexpected text after 'end'") }
+            guard lines[index].isEmpty else { throw fail(.textAfterEnd) }
             index += 1
         }
         return Network(

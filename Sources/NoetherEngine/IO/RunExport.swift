@@ -49,7 +49,8 @@ public enum RunExport {
         return out
     }
 
-    /// Writes `csv(run)` to `path`. Throws `EngineError.file`.
+    /// Writes `csv(run)` to `path`. Throws `EngineError.file` (or `missingFile` when
+    /// its folder does not exist).
     public static func write(_ run: TrainingRun, to path: String) throws(EngineError) {
         try FileBytes.write(Array(csv(run).utf8), to: path)
     }

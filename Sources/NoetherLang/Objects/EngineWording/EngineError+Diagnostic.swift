@@ -28,6 +28,8 @@ extension EngineError {
             return MemoryBudget.message(needed, for: what, free: available, instead: instead)
         case .outOfDomain(let argument, let requirement, let value):
             return "'\(argument.label)' must \(requirement.words), got \(value.text)"
+        case .file(let path, let problem): return problem.words(path: path)
+        case .missingFile(let path, let purpose): return purpose.words(path: path)
         case .theory(let problem): return problem.words
         case .data(let problem): return problem.words
         case .network(let problem): return problem.words
