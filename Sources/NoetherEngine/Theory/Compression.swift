@@ -145,7 +145,7 @@ public func analyzeCompression(
 /// The checkpoints a τ fit uses: t in [start, end] and lowerGap < 1 − q̄ < upperGap,
 /// with t counted in steps or in units of ηt (`scaledTime`, gradient-flow time).
 public struct TauWindow: Sendable, Equatable {
-    public enum Clock: String, Sendable { case steps, scaledTime }
+    public enum Clock: Sendable { case steps, scaledTime }
     public var clock: Clock
     public var start: Double
     public var end: Double

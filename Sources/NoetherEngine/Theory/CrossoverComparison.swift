@@ -6,7 +6,7 @@ import Foundation
 // language layer words them (NoetherLang's TheoryWording).
 
 /// How well a prediction follows the measured shape, judged on R.
-public enum ShapeAgreement: String, Sendable, CaseIterable {
+public enum ShapeAgreement: Sendable, CaseIterable {
     /// R ≥ 0.95.
     case tracks
     /// 0.8 ≤ R < 0.95.
@@ -18,7 +18,7 @@ public enum ShapeAgreement: String, Sendable, CaseIterable {
 }
 
 /// How well a prediction matches the measured scale, judged on the worst factor.
-public enum ScaleAgreement: String, Sendable, CaseIterable {
+public enum ScaleAgreement: Sendable, CaseIterable {
     /// Worst factor ≤ 1.25.
     case within25Percent
     /// Worst factor ≤ 2.

@@ -3,7 +3,7 @@ import Foundation
 // Below or at the edge of stability (theory.md §6; experiments.md §1.12 and §4).
 
 /// Where a run sits relative to the edge of stability 2/η.
-public enum Regime: String, Sendable, CaseIterable {
+public enum Regime: Sendable, CaseIterable {
     /// λ_max stays below the edge (E4's criterion fails).
     case belowEdge
     /// λ_max rises to the edge: the mean of the last measurements is ≥ 0.6·(2/η).

@@ -47,7 +47,7 @@ public struct SweepRun: Sendable, Equatable {
 }
 
 /// Why a point entered a fit or not.
-public enum SweepPointStatus: String, Sendable, Equatable {
+public enum SweepPointStatus: Sendable, Equatable {
     /// Entered the fit.
     case used
     /// Excluded by the user's range or grid.
