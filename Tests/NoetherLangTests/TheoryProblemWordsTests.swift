@@ -154,4 +154,23 @@ import Testing
             message { () throws(EngineError) in _ = try studentTQuantile(0.975, degreesOfFreedom: 0) }
                 == "the degrees of freedom must be positive, got 0")
     }
+
+    /// At the prompt: the builtins pass these refusals on at line:column.
+    @Test func refusalsAtThePrompt() {
+        let h = Harness()
+        #expect(
+            h.error("regime([5, 6], lr=-1)")?.hasPrefix(
+                "test.noe:1:1: error: 'lr' must be a positive finite number, got -1")
+                == true)
+        #expect(
+            h.error("ck_compare([1, 2, 3], [1, 2, 3], top=5)")?.hasPrefix(
+                "test.noe:1:1: error: the number of coefficients to compare must lie between 2 and 3, got 5") == true)
+        #expect(
+            h.error("fit_exp([0, 1, 2], [3, 0.5, -0.25], offset=true)")?.hasPrefix(
+                "test.noe:1:20: error: a decay fit needs positive values (c = 0.9·min λ), but the minimum is -0.25")
+                == true)
+        #expect(
+            h.error("fit_linear([1, 2, 3], [2, 2])")?.contains("a line fit needs paired lists, got 3 x and 2 y values")
+                == true)
+    }
 }
