@@ -155,12 +155,13 @@ import Testing
                 == "the degrees of freedom must be positive, got 0")
     }
 
-    /// At the prompt: the builtins pass these refusals on at line:column.
+    /// At the prompt: the builtins pass these refusals on at line:column; a refused
+    /// argument (`outOfDomain`) is pointed at where the call gives it.
     @Test func refusalsAtThePrompt() {
         let h = Harness()
         #expect(
             h.error("regime([5, 6], lr=-1)")?.hasPrefix(
-                "test.noe:1:1: error: 'lr' must be a positive finite number, got -1")
+                "test.noe:1:19: error: 'lr' must be a positive finite number, got -1")
                 == true)
         #expect(
             h.error("ck_compare([1, 2, 3], [1, 2, 3], top=5)")?.hasPrefix(
