@@ -113,8 +113,18 @@ struct TheoryCoefficientTests {
         #expect(isClose(c.rank.correlation, expected, atol: 1e-12) && c.modeMatched == nil)
         #expect(c.modeMatched == nil && c.countA != c.countB)
         #expect(throws: EngineError.theory(.allZeroCoefficients)) { try compareCoefficients([1, 2], [0, 0]) }
-        #expect(throws: EngineError.theory(.comparedCountOutOfRange(top: 4, maximum: 3))) {
+        #expect(throws: EngineError.outOfDomain(.comparedCount, .between(2, 3), got: .integer(4))) {
             try compareCoefficients([1, 2, 3], [1, 2, 3], top: 4)
+        }
+        #expect(throws: EngineError.outOfDomain(.comparedCount, .between(2, 5), got: .integer(1))) {
+            try compareCoefficients([1, 2, 3, 4, 5], [1, 2, 3, 4, 5], top: 1)
+        }
+        // A list of one entry: too short whether or not top is given (not "top outside 2…1").
+        #expect(throws: EngineError.theory(.comparedListsTooShort(countA: 1, countB: 3))) {
+            try compareCoefficients([1], [1, 2, 3])
+        }
+        #expect(throws: EngineError.theory(.comparedListsTooShort(countA: 3, countB: 1))) {
+            try compareCoefficients([1, 2, 3], [1], top: 2)
         }
     }
 

@@ -96,8 +96,8 @@ import Testing
         (.noPositiveEigenvalue, "no eigenvalue is positive, so there is no mode to fit"),
         (.noUsableMeasurement, "no learning rate has a usable measurement to fit"),
         (
-            .comparedCountOutOfRange(top: 5, maximum: 3),
-            "the number of coefficients to compare must lie between 2 and 3, got 5"
+            .comparedListsTooShort(countA: 1, countB: 4),
+            "comparing coefficients needs at least 2 on each side, got 1 and 4"
         ),
         (.allZeroCoefficients, "a coefficient list is all zero"),
         (.scaledWindowNeedsLearningRate, "a window in units of ηt needs the learning rate"),
@@ -165,7 +165,14 @@ import Testing
                 == true)
         #expect(
             h.error("ck_compare([1, 2, 3], [1, 2, 3], top=5)")?.hasPrefix(
-                "test.noe:1:1: error: the number of coefficients to compare must lie between 2 and 3, got 5") == true)
+                "test.noe:1:38: error: 'top' must be between 2 and 3, got 5") == true)
+        // Too short a list, with or without top: the counts, not a range 2…1.
+        #expect(
+            h.error("ck_compare([0.5], [0.1, 0.2, 0.3])")?.hasPrefix(
+                "test.noe:1:1: error: comparing coefficients needs at least 2 on each side, got 1 and 3") == true)
+        #expect(
+            h.error("ck_compare([0.5, 0.5], [1], top=2)")?.hasPrefix(
+                "test.noe:1:1: error: comparing coefficients needs at least 2 on each side, got 2 and 1") == true)
         #expect(
             h.error("fit_exp([0, 1, 2], [3, 0.5, -0.25], offset=true)")?.hasPrefix(
                 "test.noe:1:20: error: a decay fit needs positive values (c = 0.9·min λ), but the minimum is -0.25")

@@ -61,8 +61,9 @@ public struct CoefficientComparison: Sendable, Equatable {
 /// - Parameters:
 ///   - top: K′ for the rank metric (default min(a.count, b.count); the reference uses
 ///     min(d, number of positive Hessian eigenvalues)).
-/// - Throws: `.theory` for an empty list, non-finite values, a list that
-///   sums to 0, or K′ outside 2…min(a.count, b.count).
+/// - Throws: `.theory` for an empty list, non-finite values, a list with fewer
+///   than 2 entries or one that sums to 0; `.outOfDomain` for a `top` outside
+///   2…min(a.count, b.count).
 public func compareCoefficients(_ a: [Double], _ b: [Double], top: Int? = nil) throws(EngineError)
     -> CoefficientComparison
 {
@@ -70,10 +71,10 @@ public func compareCoefficients(_ a: [Double], _ b: [Double], top: Int? = nil) t
     guard a.allSatisfy(\.isFinite), b.allSatisfy(\.isFinite) else {
         throw .theory(.notFinite(.coefficients))
     }
-    let k = top ?? Swift.min(a.count, b.count)
-    guard k >= 2, k <= Swift.min(a.count, b.count) else {
-        throw .theory(.comparedCountOutOfRange(top: k, maximum: Swift.min(a.count, b.count)))
-    }
+    let shorter = Swift.min(a.count, b.count)
+    guard shorter >= 2 else { throw .theory(.comparedListsTooShort(countA: a.count, countB: b.count)) }
+    let k = top ?? shorter
+    guard k >= 2, k <= shorter else { throw .outOfDomain(.comparedCount, .between(2, shorter), got: .integer(k)) }
     let absA = a.map(abs)
     let absB = b.map(abs)
     let sumA = TheoryMath.sum(absA)

@@ -37,8 +37,9 @@ public enum TheoryProblem: Sendable, Equatable {
     case noPositiveEigenvalue
     /// No learning rate has a measurement the coefficient fit can use.
     case noUsableMeasurement
-    /// The coefficient comparison's K′ (`top`) lies outside 2…`maximum`.
-    case comparedCountOutOfRange(top: Int, maximum: Int)
+    /// The coefficient comparison needs at least 2 coefficients in each list; the
+    /// lists have `countA` and `countB`.
+    case comparedListsTooShort(countA: Int, countB: Int)
     /// A coefficient list sums to zero (no shares).
     case allZeroCoefficients
     /// A τ window in units of ηt was asked for without a finite positive learning rate.

@@ -27,8 +27,8 @@ extension TheoryProblem {
         case .projectionNeedsEigenvectors: "the projected coefficients need eigenvectors"
         case .noPositiveEigenvalue: "no eigenvalue is positive, so there is no mode to fit"
         case .noUsableMeasurement: "no learning rate has a usable measurement to fit"
-        case .comparedCountOutOfRange(let top, let maximum):
-            "the number of coefficients to compare must lie between 2 and \(maximum), got \(top)"
+        case .comparedListsTooShort(let a, let b):
+            "comparing coefficients needs at least 2 on each side, got \(a) and \(b)"
         case .allZeroCoefficients: "a coefficient list is all zero"
         case .scaledWindowNeedsLearningRate: "a window in units of ηt needs the learning rate"
         case .regimeThresholdsNotPositive: "the regime thresholds must be positive"
