@@ -89,6 +89,11 @@ struct TheoryCompressionTests {
         single.sharpness = [5, .nan, .nan, .nan, .nan]
         let s = try analyzeCompression(single)
         #expect(s.decay == nil && s.noDecay == .tooFewMeasured(1, needed: 2) && s.compressionRatio == 1)
+        // A non-positive λ_max: the decay fit's own refusal, kept as the theory problem it is.
+        var negative = series
+        negative.sharpness = [5, 4, .nan, -0.5, 2]
+        let n = try analyzeCompression(negative)
+        #expect(n.decay == nil && n.noDecay == .failed(.decayNeedsPositiveValues(minimum: -0.5)))
         var bad = series
         bad.minConfidence = [0.5]
         #expect(throws: EngineError.theory(.compressionSeriesLengths(checkpoints: series.steps.count))) {

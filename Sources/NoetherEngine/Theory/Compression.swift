@@ -68,7 +68,7 @@ public enum NoDecayFit: Sendable, Equatable {
     /// λ_max was measured (finite) at `measured` checkpoints; the fit needs `needed`.
     case tooFewMeasured(Int, needed: Int)
     /// The fit itself refused (a non-positive λ_max, …).
-    case failed(EngineError)
+    case failed(TheoryProblem)
 }
 
 /// Analyzes a cross-entropy run's checkpoints (see `CompressionAnalysis`).
@@ -128,7 +128,7 @@ public func analyzeCompression(
         noDecay = .tooFewMeasured(measured.count, needed: 2)
     } else {
         do {
-            decay = try fitDecay(measured.map { series.steps[$0] }, measured.map { series.sharpness[$0] })
+            decay = try decayFit(measured.map { series.steps[$0] }, measured.map { series.sharpness[$0] })
         } catch {
             noDecay = .failed(error)
         }

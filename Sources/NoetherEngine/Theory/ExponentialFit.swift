@@ -92,24 +92,22 @@ public struct DecayFit: Sendable, Equatable {
 ///   fewer than 2 points, a non-finite value, a minimum λ ≤ 0 (c = 0.9·min would not
 ///   lie below every value), or equal t values throughout.
 public func fitDecay(_ t: [Double], _ values: [Double]) throws(EngineError) -> DecayFit {
-    guard t.count == values.count else {
-        throw .theory(.lengthsDiffer(.decayFit, t.count, values.count))
-    }
-    guard t.count >= 2 else { throw .theory(.tooFew(.decayPoints, needed: 2, got: t.count)) }
-    guard t.allSatisfy(\.isFinite), values.allSatisfy(\.isFinite) else {
-        throw .theory(.notFinite(.decayFit))
-    }
+    do { return try decayFit(t, values) } catch { throw .theory(error) }
+}
+
+/// `fitDecay` with its refusals as the theory problems they are (the compression
+/// analysis keeps one as the reason it has no decay fit).
+func decayFit(_ t: [Double], _ values: [Double]) throws(TheoryProblem) -> DecayFit {
+    guard t.count == values.count else { throw .lengthsDiffer(.decayFit, t.count, values.count) }
+    guard t.count >= 2 else { throw .tooFew(.decayPoints, needed: 2, got: t.count) }
+    guard t.allSatisfy(\.isFinite), values.allSatisfy(\.isFinite) else { throw .notFinite(.decayFit) }
     let order = t.indices.sorted { t[$0] < t[$1] }
     let ts = order.map { t[$0] }
     let vs = order.map { values[$0] }
     let smallest = vs.min()!
-    guard smallest > 0 else {
-        throw .theory(.decayNeedsPositiveValues(minimum: smallest))
-    }
+    guard smallest > 0 else { throw .decayNeedsPositiveValues(minimum: smallest) }
     let c = 0.9 * smallest
-    guard let line = TheoryMath.line(ts, vs.map { log($0 - c) }) else {
-        throw .theory(.noSpread(.decay))
-    }
+    guard let line = TheoryMath.line(ts, vs.map { log($0 - c) }) else { throw .noSpread(.decay) }
     let a = exp(line.intercept)
     let b = -line.slope
     let predicted = ts.map { a * exp(-b * $0) + c }

@@ -1,7 +1,8 @@
 /// What a theory computation (fits, the crossover formula, mode coefficients,
 /// compression, the regime) refused or could not finish. The language words it
-/// (`TheoryProblem+Words.swift`).
-public enum TheoryProblem: Sendable, Equatable {
+/// (`TheoryProblem+Words.swift`). An `Error` too, so that a theory function whose
+/// every refusal is one of these (`decayFit`) can say so in its type.
+public enum TheoryProblem: Error, Sendable, Equatable {
     /// Two counts that must agree differ: the `LengthPair` says which, and the two
     /// counts come in its documented order.
     case lengthsDiffer(LengthPair, Int, Int)
