@@ -57,6 +57,8 @@ public enum EngineArgument: Sendable, Equatable {
     case learningRate, weightDecay, momentum, adamBeta1, adamBeta2, adamEpsilon, batchSize
     case steps, recordInterval, stopLoss, divergenceLoss, sharpnessInterval
     case powerLawFloor, bootstrapSamples
+    /// The coefficient comparison's K′, the entries its sorted-rank R keeps.
+    case comparedCount
 }
 
 /// What an argument must satisfy.
@@ -78,6 +80,8 @@ public enum Requirement: Sendable, Equatable {
     case finitePositive
     /// Not NaN.
     case notNaN
+    /// An integer in lower…upper.
+    case between(Int, Int)
 }
 
 /// The value an argument had.

@@ -16,11 +16,13 @@ struct TheoryCoefficientTests {
         let rotated = try projectedCoefficients(eigenvectors: q, gradient: F.normals(5, seed: 6), imbalance: 0.7)
         #expect(isClose(rotated.reduce(0, +), 0.7, 1e-14, atol: 1e-14) && rotated.allSatisfy { $0 >= 0 })
         #expect(try projectedCoefficients(eigenvectors: .identity(2), gradient: [0, 0], imbalance: 1) == [0, 0])
-        #expect(throws: EngineError.self) {
+        #expect(throws: EngineError.theory(.lengthsDiffer(.projectedGradient, 1, 2))) {
             try projectedCoefficients(eigenvectors: .identity(2), gradient: [1], imbalance: 1)
         }
         #expect(try uniformCoefficients(count: 4) == [0.25, 0.25, 0.25, 0.25])
-        #expect(throws: EngineError.self) { try uniformCoefficients(count: 0) }
+        #expect(throws: EngineError.theory(.tooFew(.uniformModes, needed: 1, got: 0))) {
+            try uniformCoefficients(count: 0)
+        }
     }
 
     /// X = diag(2, 1) (n = 2): Σ_x = diag(2, ½); Y = I: Ŷ* = diag(1, ½) (U = ±I);
@@ -45,10 +47,10 @@ struct TheoryCoefficientTests {
             inputs: x, targets: y, firstLayer: .identity(2), secondLayer: w2,
             activeFractions: [0.5, 1])
         #expect(isClose(relu.coefficients[0], 1, atol: 1e-12) && relu.activeFractions == [0.5, 1])
-        #expect(throws: EngineError.self) {
+        #expect(throws: EngineError.theory(.lengthsDiffer(.firstLayerInputs, 3, 2))) {
             try derivedCoefficients(inputs: x, targets: y, firstLayer: .identity(3), secondLayer: w2)
         }
-        #expect(throws: EngineError.self) {
+        #expect(throws: EngineError.theory(.lengthsDiffer(.activeFractions, 1, 2))) {
             try derivedCoefficients(
                 inputs: x, targets: y, firstLayer: .identity(2), secondLayer: w2, activeFractions: [1])
         }
@@ -93,7 +95,7 @@ struct TheoryCoefficientTests {
         #expect(
             matched.totalVariation < 1e-10 && isClose(matched.logCorrelation, 1, 1e-10, atol: 1e-10)
                 && matched.sameTopMode)
-        #expect(throws: EngineError.self) {
+        #expect(throws: EngineError.theory(.lengthsDiffer(.dataModeGradient, g1.columns, 3))) {
             try dataModeGradientEnergy(firstLayerGradient: g1, dataEigenvectors: .identity(3))
         }
     }
@@ -110,8 +112,20 @@ struct TheoryCoefficientTests {
             [0.5, 1.0 / 3, 1.0 / 6].map { log($0 + 1e-20) })
         #expect(isClose(c.rank.correlation, expected, atol: 1e-12) && c.modeMatched == nil)
         #expect(c.modeMatched == nil && c.countA != c.countB)
-        #expect(throws: EngineError.self) { try compareCoefficients([1, 2], [0, 0]) }
-        #expect(throws: EngineError.self) { try compareCoefficients([1, 2, 3], [1, 2, 3], top: 4) }
+        #expect(throws: EngineError.theory(.allZeroCoefficients)) { try compareCoefficients([1, 2], [0, 0]) }
+        #expect(throws: EngineError.outOfDomain(.comparedCount, .between(2, 3), got: .integer(4))) {
+            try compareCoefficients([1, 2, 3], [1, 2, 3], top: 4)
+        }
+        #expect(throws: EngineError.outOfDomain(.comparedCount, .between(2, 5), got: .integer(1))) {
+            try compareCoefficients([1, 2, 3, 4, 5], [1, 2, 3, 4, 5], top: 1)
+        }
+        // A list of one entry: too short whether or not top is given (not "top outside 2…1").
+        #expect(throws: EngineError.theory(.comparedListsTooShort(countA: 1, countB: 3))) {
+            try compareCoefficients([1], [1, 2, 3])
+        }
+        #expect(throws: EngineError.theory(.comparedListsTooShort(countA: 3, countB: 1))) {
+            try compareCoefficients([1, 2, 3], [1], top: 2)
+        }
     }
 
     /// Reversed lists: identical once sorted (rank R = 1) but opposite mode by mode.
@@ -184,10 +198,10 @@ struct TheoryCoefficientTests {
             eigenvalues: lambdas, learningRates: etas, measured: measured, steps: 200,
             bins: 2, unstable: .refuse)
         #expect(refused.learningRates == [1e-4, 0.01, 0.03])
-        #expect(throws: EngineError.self) {
+        #expect(throws: EngineError.theory(.noPositiveEigenvalue)) {
             try fitCoefficients(eigenvalues: [-1], learningRates: etas, measured: measured)
         }
-        #expect(throws: EngineError.self) {
+        #expect(throws: EngineError.theory(.lengthsDiffer(.fittedMeasurements, 1, etas.count))) {
             try fitCoefficients(eigenvalues: lambdas, learningRates: etas, measured: [1])
         }
     }

@@ -24,13 +24,15 @@ struct TheoryCompressionTests {
             window: .scaledTime(from: 0.5, to: 2))
         let scaledTau = try #require(scaled.scaledTau)
         #expect(scaled.usedSteps == [50, 75, 100, 150, 200] && isClose(scaledTau, 0.8, 1e-10, atol: 1e-10))
-        #expect(throws: EngineError.self) {
+        #expect(throws: EngineError.theory(.scaledWindowNeedsLearningRate)) {
             try fitTau(steps: Self.checkpoints, meanConfidence: q, window: .scaledTime(from: 0, to: 1))
         }
         // Too few points: NaN with a note, not an error.
         let few = try fitTau(steps: [0, 30, 60], meanConfidence: [0.5, 0.95, 0.999])
         #expect(few.tau.isNaN && few.points == 1 && few.noTau == .tooFewInWindow(1, needed: 2))
-        #expect(throws: EngineError.self) { try fitTau(steps: [0, 1], meanConfidence: [0.5]) }
+        #expect(throws: EngineError.theory(.lengthsDiffer(.tauFit, 1, 2))) {
+            try fitTau(steps: [0, 1], meanConfidence: [0.5])
+        }
     }
 
     /// τ = 1.33/η + 29 exactly, 3 seeds per η, one NaN and one negative τ left out.
@@ -52,7 +54,9 @@ struct TheoryCompressionTests {
             isClose(law.c, 1.33, 1e-11, atol: 1e-11) && isClose(law.b, 29, 1e-10, atol: 1e-10)
                 && isClose(law.inverseFit.r2, 1, 1e-12, atol: 1e-12))
         #expect(law.gamma < -0.8 && law.gamma > -1)  // the intercept bends γ away from −1
-        #expect(throws: EngineError.self) { try fitTauLaw(learningRates: [0.01], taus: [3]) }
+        #expect(throws: EngineError.theory(.tooFew(.tauLawRates, needed: 2, got: 1))) {
+            try fitTauLaw(learningRates: [0.01], taus: [3])
+        }
     }
 
     @Test func compressionFactorsAndDecay() throws {
@@ -85,9 +89,16 @@ struct TheoryCompressionTests {
         single.sharpness = [5, .nan, .nan, .nan, .nan]
         let s = try analyzeCompression(single)
         #expect(s.decay == nil && s.noDecay == .tooFewMeasured(1, needed: 2) && s.compressionRatio == 1)
+        // A non-positive λ_max: the decay fit's own refusal, kept as the theory problem it is.
+        var negative = series
+        negative.sharpness = [5, 4, .nan, -0.5, 2]
+        let n = try analyzeCompression(negative)
+        #expect(n.decay == nil && n.noDecay == .failed(.decayNeedsPositiveValues(minimum: -0.5)))
         var bad = series
         bad.minConfidence = [0.5]
-        #expect(throws: EngineError.self) { try analyzeCompression(bad) }
+        #expect(throws: EngineError.theory(.compressionSeriesLengths(checkpoints: series.steps.count))) {
+            try analyzeCompression(bad)
+        }
     }
 
     @Test func regimes() throws {
@@ -110,9 +121,15 @@ struct TheoryCompressionTests {
         let start = try classifyRegime(sharpness: [120, 80, 60, .nan], learningRate: eta, sharpnessAtStart: 300)
         #expect(start.regime == .unstableStart && isClose(start.initialProduct, 3, atol: 1e-12) && start.nonFinite == 1)
         #expect(start.measurements == 3 && start.finalCount == 3 && start.switchRate == nil)
-        #expect(throws: EngineError.self) { try classifyRegime(sharpness: [.nan], learningRate: eta) }
-        #expect(throws: EngineError.self) { try classifyRegime(sharpness: [1], learningRate: 0) }
-        #expect(throws: EngineError.self) { try classifyRegime(sharpness: [1, 2], learningRate: eta, steps: [0]) }
+        #expect(throws: EngineError.theory(.empty(.finiteSharpness))) {
+            try classifyRegime(sharpness: [.nan], learningRate: eta)
+        }
+        #expect(throws: EngineError.outOfDomain(.learningRate, .finitePositive, got: .number(0))) {
+            try classifyRegime(sharpness: [1], learningRate: 0)
+        }
+        #expect(throws: EngineError.theory(.lengthsDiffer(.regimeSteps, 1, 2))) {
+            try classifyRegime(sharpness: [1, 2], learningRate: eta, steps: [0])
+        }
     }
 
     /// rate = 0.3·m^{−0.5}, three runs per width scattered by (0.9, 1, 1.1).
@@ -130,6 +147,8 @@ struct TheoryCompressionTests {
             isClose(s.exponent, -0.5, 1e-12, atol: 1e-12) && isClose(s.beta, 0.5, 1e-12, atol: 1e-12)
                 && isClose(s.prefactor, 0.3, 1e-12))
         #expect(isClose(s.r2, 1, 1e-12, atol: 1e-12) && s.fit.used.count == 5)
-        #expect(throws: EngineError.self) { try switchRateExponent(widths: [16], rates: []) }
+        #expect(throws: EngineError.theory(.lengthsDiffer(.switchRates, 0, 1))) {
+            try switchRateExponent(widths: [16], rates: [])
+        }
     }
 }

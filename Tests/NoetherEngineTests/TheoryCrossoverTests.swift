@@ -148,14 +148,16 @@ struct TheoryCrossoverTests {
     }
 
     @Test func refusals() {
-        #expect(throws: EngineError.self) {
+        #expect(throws: EngineError.theory(.lengthsDiffer(.crossoverCoefficients, 1, 2))) {
             try crossover(eigenvalues: [1, 2], coefficients: [1], learningRates: [0.1])
         }
-        #expect(throws: EngineError.self) { try crossover(eigenvalues: [1], coefficients: [1], learningRates: [0]) }
-        #expect(throws: EngineError.self) {
+        #expect(throws: EngineError.theory(.learningRatesNotPositive)) {
+            try crossover(eigenvalues: [1], coefficients: [1], learningRates: [0])
+        }
+        #expect(throws: EngineError.theory(.notFinite(.crossoverSpectrum))) {
             try crossover(eigenvalues: [.nan], coefficients: [1], learningRates: [0.1])
         }
-        #expect(throws: EngineError.self) {
+        #expect(throws: EngineError.outOfDomain(.steps, .atLeast(1), got: .integer(0))) {
             try crossover(eigenvalues: [1], coefficients: [1], learningRates: [0.1], steps: 0)
         }
     }
@@ -196,7 +198,10 @@ struct TheoryCrossoverTests {
         let gap = try compareCrossover(learningRates: etas, predicted: [5, 3, 1, 0.5], measured: [5, 3, 1, .nan])
         #expect(
             gap.compared == [true, true, true, false] && gap.ratio[3].isNaN && gap.pointsLeftOut == 1)
-        #expect(throws: EngineError.self) {
+        #expect(
+            throws: EngineError.theory(
+                .comparisonLengths(learningRates: etas.count, predicted: 1, measured: measured.count))
+        ) {
             try compareCrossover(learningRates: etas, predicted: [1], measured: measured)
         }
 

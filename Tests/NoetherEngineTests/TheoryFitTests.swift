@@ -12,20 +12,22 @@ struct TheoryFitTests {
         #expect(isClose(try populationStd([1, 2, 3, 4]), 1.25.squareRoot(), atol: 1e-12))  // ddof = 0
         #expect(try populationStd([7]) == 0)
         #expect(try populationMean([1, .nan]).isNaN)
-        #expect(throws: EngineError.self) { try populationMean([]) }
+        #expect(throws: EngineError.theory(.empty(.meanList))) { try populationMean([]) }
         // Hand value: x̄ = ȳ = 2, Sxy = 1, Sxx = Syy = 2 → r = 0.5.
         #expect(isClose(try pearsonCorrelation([1, 2, 3], [1, 3, 2]), 0.5, atol: 1e-12))
         #expect(try pearsonCorrelation([1, 2, 3], [-2, -4, -6]) == -1)
         #expect(try pearsonCorrelation([1, 2, 3], [5, 5, 5]).isNaN)
-        #expect(throws: EngineError.self) { try pearsonCorrelation([1, 2], [1]) }
-        #expect(throws: EngineError.self) { try pearsonCorrelation([1], [1]) }
-        #expect(throws: EngineError.self) { try pearsonCorrelation([1, .nan], [1, 2]) }
+        #expect(throws: EngineError.theory(.lengthsDiffer(.correlation, 2, 1))) { try pearsonCorrelation([1, 2], [1]) }
+        #expect(throws: EngineError.theory(.tooFew(.correlationPairs, needed: 2, got: 1))) {
+            try pearsonCorrelation([1], [1])
+        }
+        #expect(throws: EngineError.theory(.notFinite(.correlation))) { try pearsonCorrelation([1, .nan], [1, 2]) }
         // ∫₀² x² dx by trapezoids on {0, 1, 2}: ½(0 + 1) + ½(1 + 4) = 3.
         #expect(try trapezoidIntegral([0, 1, 4], x: [0, 1, 2]) == 3)
         #expect(try trapezoidIntegral([1, 2, 3]) == 4)
         #expect(try trapezoidIntegral([1, 2, 3], spacing: 0.5) == 2)
         #expect(try trapezoidIntegral([5]) == 0)
-        #expect(throws: EngineError.self) { try trapezoidIntegral([1, 2], x: [1]) }
+        #expect(throws: EngineError.theory(.lengthsDiffer(.trapezoid, 1, 2))) { try trapezoidIntegral([1, 2], x: [1]) }
     }
 
     @Test(arguments: [
@@ -61,10 +63,10 @@ struct TheoryFitTests {
         let two = try fitLinear([1, 2], [1, 5])
         #expect(two.slope == 4 && two.slopeStandardError.isNaN && two.slopeInterval() == nil)
         #expect(try fitLinear([1, 2, 3], [2, 2, 2]).r2.isNaN)
-        #expect(throws: EngineError.self) { try fitLinear([1, 2], [1]) }
-        #expect(throws: EngineError.self) { try fitLinear([1], [1]) }
-        #expect(throws: EngineError.self) { try fitLinear([2, 2, 2], [1, 2, 3]) }
-        #expect(throws: EngineError.self) { try fitLinear([1, 2, .nan], [1, 2, 3]) }
+        #expect(throws: EngineError.theory(.lengthsDiffer(.lineFit, 2, 1))) { try fitLinear([1, 2], [1]) }
+        #expect(throws: EngineError.theory(.tooFew(.linePoints, needed: 2, got: 1))) { try fitLinear([1], [1]) }
+        #expect(throws: EngineError.theory(.noSpread(.line))) { try fitLinear([2, 2, 2], [1, 2, 3]) }
+        #expect(throws: EngineError.theory(.notFinite(.lineFit))) { try fitLinear([1, 2, .nan], [1, 2, 3]) }
     }
 
     @Test func quadraticRecoversCurvature() throws {
@@ -77,7 +79,9 @@ struct TheoryFitTests {
         #expect(isClose(fit.r2, 1, 1e-12, atol: 1e-12) && fit.residuals.allSatisfy { abs($0) < 1e-10 })
         // A straight line has zero curvature.
         #expect(abs(try fitQuadratic([1, 2, 3, 4], [2, 4, 6, 8]).curvature) < 1e-13)
-        #expect(throws: EngineError.self) { try fitQuadratic([1, 1, 2], [1, 2, 3]) }
+        #expect(throws: EngineError.theory(.tooFew(.quadraticDistinctX, needed: 3, got: 2))) {
+            try fitQuadratic([1, 1, 2], [1, 2, 3])
+        }
     }
 
     @Test func exponentialRecoversTimescale() throws {
@@ -94,7 +98,9 @@ struct TheoryFitTests {
         #expect(
             masked.maskedIndices == [1, 3] && masked.count == 5 && isClose(masked.timescale, 50, 1e-10, atol: 1e-10))
         #expect(isClose(masked.predict(100), 3 * exp(-2), 1e-10, atol: 1e-10))
-        #expect(throws: EngineError.self) { try fitExp([0, 1], [1, -1]) }
+        #expect(throws: EngineError.theory(.tooFew(.exponentialPoints, needed: 2, got: 1))) {
+            try fitExp([0, 1], [1, -1])
+        }
     }
 
     /// E18's decay: data a·e^{−bt} + c₀ with c₀ = 9·a·e^{−b·t_max}, so that the
@@ -111,7 +117,7 @@ struct TheoryFitTests {
                 && isClose(fit.amplitude, a, 1e-9, atol: 1e-9))
         #expect(isClose(fit.r2, 1, 1e-12, atol: 1e-12) && isClose(fit.r2Log, 1, 1e-12, atol: 1e-12) && fit.count == 11)
         #expect(isClose(fit.compressionRatio, lambda[0] / lambda[10], atol: 1e-12))
-        #expect(throws: EngineError.self) { try fitDecay([0, 1], [1, -1]) }
-        #expect(throws: EngineError.self) { try fitDecay([0, 1], [1, .nan]) }
+        #expect(throws: EngineError.theory(.decayNeedsPositiveValues(minimum: -1))) { try fitDecay([0, 1], [1, -1]) }
+        #expect(throws: EngineError.theory(.notFinite(.decayFit))) { try fitDecay([0, 1], [1, .nan]) }
     }
 }

@@ -68,7 +68,11 @@ struct TheoryNNLSTests {
     }
 
     @Test func refusals() {
-        #expect(throws: EngineError.self) { try nonNegativeLeastSquares(.identity(2), [1]) }
-        #expect(throws: EngineError.self) { try nonNegativeLeastSquares(Matrix([[1, .nan]]), [1]) }
+        #expect(throws: EngineError.theory(.leastSquaresRightHandSides(rows: 2, columns: 2, rightHandSides: 1))) {
+            try nonNegativeLeastSquares(.identity(2), [1])
+        }
+        #expect(throws: EngineError.theory(.notFinite(.leastSquares))) {
+            try nonNegativeLeastSquares(Matrix([[1, .nan]]), [1])
+        }
     }
 }

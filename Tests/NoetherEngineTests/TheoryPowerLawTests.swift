@@ -171,7 +171,7 @@ struct TheoryPowerLawTests {
         let agg = try aggregateSweep(Self.plantedRuns(), rule: .dropSeed)
         #expect(agg.points.map(\.x) == Self.grid && agg.droppedByRule == [0.1])
         #expect(agg.divergedRuns == 4 && agg.excludedRuns == 1 && !agg.hasStabilityInformation)
-        #expect(throws: EngineError.self) { try aggregateSweep([]) }
-        #expect(throws: EngineError.self) { try aggregateSweep([SweepRun(x: .nan, y: 1)]) }
+        #expect(throws: EngineError.theory(.empty(.sweepRuns))) { try aggregateSweep([]) }
+        #expect(throws: EngineError.theory(.notFinite(.sweepX))) { try aggregateSweep([SweepRun(x: .nan, y: 1)]) }
     }
 }

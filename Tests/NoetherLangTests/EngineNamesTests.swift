@@ -76,6 +76,8 @@ import Testing
             _ = try fitPowerLaw([], options: PowerLawOptions(bootstrapSamples: -2))
         }
         #expect(bootstrap == "'bootstrap' must be non-negative, got -2")
+        let top = message { () throws(EngineError) in _ = try compareCoefficients([1, 2, 3], [3, 2, 1], top: 4) }
+        #expect(top == "'top' must be between 2 and 3, got 4")
         // At the prompt, at the argument.
         let h = TheoryHarness()
         #expect(throws: Diagnostic.self) { try h.run("gaussian_mixture(n=10, d=2, classes=1)") }

@@ -34,7 +34,9 @@ struct TheoryWordingTests {
         #expect(
             TheoryWording.note(.tooFewMeasured(1, needed: 2))
                 == "λ_max was measured at 1 checkpoint(s); a decay fit needs 2")
-        #expect(TheoryWording.note(.failed(.numerical("no fit"))) == "no fit")
+        #expect(
+            TheoryWording.note(.failed(.decayNeedsPositiveValues(minimum: -0.5)))
+                == "a decay fit needs positive values (c = 0.9·min λ), but the minimum is -0.5")
     }
 
     @Test func tauNotesAndCoefficientSummaries() throws {

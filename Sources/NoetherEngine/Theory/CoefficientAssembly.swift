@@ -28,7 +28,7 @@ public func projectedModes(network: Network, data: Dataset, loss: Loss, decompos
     throws(EngineError) -> ProjectedModes
 {
     guard let vectors = decomposition.vectors else {
-        throw .invalidArgument("the projected coefficients need eigenvectors")
+        throw .theory(.projectionNeedsEigenvectors)
     }
     let g = try network.lossAndGradient(data: data, loss: loss).gradient
     let delta = gradientImbalance(g)
@@ -80,7 +80,7 @@ public func gradientImbalance(_ gradient: Parameters) -> Double {
 /// The data covariance's eigenvectors as columns, largest eigenvalue first.
 public func dataEigenvectors(_ data: Dataset) throws(EngineError) -> Matrix {
     let e = try eigs(dataCovariance(data.inputs), vectors: true)
-    guard let v = e.vectors else { throw .numerical("no eigenvectors were returned") }
+    guard let v = e.vectors else { throw .theory(.noEigenvectors) }
     let d = v.rows
     let k = v.columns
     var u = Matrix(rows: d, columns: k)

@@ -61,25 +61,25 @@ public struct CoefficientComparison: Sendable, Equatable {
 /// - Parameters:
 ///   - top: K′ for the rank metric (default min(a.count, b.count); the reference uses
 ///     min(d, number of positive Hessian eigenvalues)).
-/// - Throws: `.invalidArgument` for an empty list, non-finite values, a list that
-///   sums to 0, or K′ outside 2…min(a.count, b.count).
+/// - Throws: `.theory` for an empty list, non-finite values, a list with fewer
+///   than 2 entries or one that sums to 0; `.outOfDomain` for a `top` outside
+///   2…min(a.count, b.count).
 public func compareCoefficients(_ a: [Double], _ b: [Double], top: Int? = nil) throws(EngineError)
     -> CoefficientComparison
 {
-    guard !a.isEmpty, !b.isEmpty else { throw .invalidArgument("both coefficient lists must be non-empty") }
+    guard !a.isEmpty, !b.isEmpty else { throw .theory(.empty(.coefficientLists)) }
     guard a.allSatisfy(\.isFinite), b.allSatisfy(\.isFinite) else {
-        throw .invalidArgument("the coefficients must be finite")
+        throw .theory(.notFinite(.coefficients))
     }
-    let k = top ?? Swift.min(a.count, b.count)
-    guard k >= 2, k <= Swift.min(a.count, b.count) else {
-        throw .invalidArgument(
-            "the number of coefficients to compare must lie between 2 and \(Swift.min(a.count, b.count)), got \(k)")
-    }
+    let shorter = Swift.min(a.count, b.count)
+    guard shorter >= 2 else { throw .theory(.comparedListsTooShort(countA: a.count, countB: b.count)) }
+    let k = top ?? shorter
+    guard k >= 2, k <= shorter else { throw .outOfDomain(.comparedCount, .between(2, shorter), got: .integer(k)) }
     let absA = a.map(abs)
     let absB = b.map(abs)
     let sumA = TheoryMath.sum(absA)
     let sumB = TheoryMath.sum(absB)
-    guard sumA > 0, sumB > 0 else { throw .invalidArgument("a coefficient list is all zero") }
+    guard sumA > 0, sumB > 0 else { throw .theory(.allZeroCoefficients) }
     let sortedA = absA.sorted(by: >).prefix(k).map { $0 / sumA }
     let sortedB = absB.sorted(by: >).prefix(k).map { $0 / sumB }
     let rank = RankComparison(

@@ -68,28 +68,28 @@ public enum NoDecayFit: Sendable, Equatable {
     /// λ_max was measured (finite) at `measured` checkpoints; the fit needs `needed`.
     case tooFewMeasured(Int, needed: Int)
     /// The fit itself refused (a non-positive λ_max, …).
-    case failed(EngineError)
+    case failed(TheoryProblem)
 }
 
 /// Analyzes a cross-entropy run's checkpoints (see `CompressionAnalysis`).
 /// - Parameters:
 ///   - learningRate: η, needed only for a window in units of ηt and for `scaledTau`.
 ///   - tauWindow: the τ fit's window (the reference's by default).
-/// - Throws: `.shapeMismatch` when the series differ in length; `.invalidArgument` for
+/// - Throws: `.theory` when the series differ in length; `.theory` for
 ///   an empty series, or as `fitTau`.
 public func analyzeCompression(
     _ series: CompressionSeries, learningRate: Double? = nil,
     tauWindow: TauWindow = .reference
 ) throws(EngineError) -> CompressionAnalysis {
     let n = series.steps.count
-    guard n >= 1 else { throw .invalidArgument("the compression series is empty") }
+    guard n >= 1 else { throw .theory(.empty(.compressionSeries)) }
     let lengths = [
         series.sharpness.count, series.meanConfidence.count, series.minConfidence.count,
         series.meanConfidenceVariance.count, series.jacobianGramMax?.count ?? n,
         series.maxConfidenceVariance?.count ?? n,
     ]
     guard lengths.allSatisfy({ $0 == n }) else {
-        throw .shapeMismatch("every compression series needs one value per checkpoint (\(n))")
+        throw .theory(.compressionSeriesLengths(checkpoints: n))
     }
     var factor = [Double]()
     var exact = [Bool]()
@@ -128,7 +128,7 @@ public func analyzeCompression(
         noDecay = .tooFewMeasured(measured.count, needed: 2)
     } else {
         do {
-            decay = try fitDecay(measured.map { series.steps[$0] }, measured.map { series.sharpness[$0] })
+            decay = try decayFit(measured.map { series.steps[$0] }, measured.map { series.sharpness[$0] })
         } catch {
             noDecay = .failed(error)
         }
@@ -145,7 +145,7 @@ public func analyzeCompression(
 /// The checkpoints a τ fit uses: t in [start, end] and lowerGap < 1 − q̄ < upperGap,
 /// with t counted in steps or in units of ηt (`scaledTime`, gradient-flow time).
 public struct TauWindow: Sendable, Equatable {
-    public enum Clock: String, Sendable { case steps, scaledTime }
+    public enum Clock: Sendable { case steps, scaledTime }
     public var clock: Clock
     public var start: Double
     public var end: Double
@@ -203,18 +203,18 @@ public enum NoTauFit: Sendable, Equatable {
 /// E23's τ fit of one run: keep the checkpoints in `window`, OLS of ln(1 − q̄) on t,
 /// τ = −1/slope. With fewer than 2 points in the window the result has τ = NaN and a
 /// note (not an error: a sweep may hold such runs).
-/// - Throws: `.shapeMismatch` when the series differ in length; `.invalidArgument` for
+/// - Throws: `.theory` when the series differ in length; `.theory` for
 ///   a `.scaledTime` window without a positive η.
 public func fitTau(
     steps: [Double], meanConfidence: [Double], learningRate: Double? = nil,
     window: TauWindow = .reference
 ) throws(EngineError) -> TauFit {
     guard steps.count == meanConfidence.count else {
-        throw .shapeMismatch("the τ fit needs one q̄ per checkpoint, got \(meanConfidence.count) for \(steps.count)")
+        throw .theory(.lengthsDiffer(.tauFit, meanConfidence.count, steps.count))
     }
     if window.clock == .scaledTime {
         guard let eta = learningRate, eta > 0, eta.isFinite else {
-            throw .invalidArgument("a window in units of ηt needs the learning rate")
+            throw .theory(.scaledWindowNeedsLearningRate)
         }
     }
     let scale = window.clock == .scaledTime ? learningRate! : 1
@@ -264,26 +264,26 @@ public struct TauLaw: Sendable, Equatable {
 
 /// Fits τ against η over a sweep: runs with equal η are averaged (finite positive τ
 /// only, as the reference does), then two OLS fits (see `TauLaw`).
-/// - Throws: `.shapeMismatch` for lists of different lengths; `.invalidArgument` for a
+/// - Throws: `.theory` for lists of different lengths; `.theory` for a
 ///   non-positive η or fewer than 2 distinct η with a usable τ.
 public func fitTauLaw(learningRates: [Double], taus: [Double]) throws(EngineError) -> TauLaw {
     guard learningRates.count == taus.count else {
-        throw .shapeMismatch("one τ per run is needed, got \(taus.count) for \(learningRates.count) learning rates")
+        throw .theory(.lengthsDiffer(.tauLaw, taus.count, learningRates.count))
     }
     guard learningRates.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-        throw .invalidArgument("the learning rates must be finite and positive")
+        throw .theory(.learningRatesNotPositive)
     }
     let usable = learningRates.indices.filter { taus[$0].isFinite && taus[$0] > 0 }
     let etas = Array(Set(usable.map { learningRates[$0] })).sorted()
     guard etas.count >= 2 else {
-        throw .invalidArgument("a τ law needs at least 2 learning rates with a finite positive τ, got \(etas.count)")
+        throw .theory(.tooFew(.tauLawRates, needed: 2, got: etas.count))
     }
     let groups = etas.map { eta in usable.filter { learningRates[$0] == eta }.map { taus[$0] } }
     let means = groups.map { TheoryMath.mean($0) }
     guard let inverse = TheoryMath.line(etas.map { 1 / $0 }, means),
         let power = TheoryMath.line(etas.map { log($0) }, means.map { log($0) })
     else {
-        throw .numerical("the τ law could not be fitted")
+        throw .theory(.singular(.tauLaw))
     }
     return TauLaw(
         learningRates: etas, meanTau: means, counts: groups.map(\.count), inverseFit: inverse,

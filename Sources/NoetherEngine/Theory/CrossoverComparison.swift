@@ -6,7 +6,7 @@ import Foundation
 // language layer words them (NoetherLang's TheoryWording).
 
 /// How well a prediction follows the measured shape, judged on R.
-public enum ShapeAgreement: String, Sendable, CaseIterable {
+public enum ShapeAgreement: Sendable, CaseIterable {
     /// R ≥ 0.95.
     case tracks
     /// 0.8 ≤ R < 0.95.
@@ -18,7 +18,7 @@ public enum ShapeAgreement: String, Sendable, CaseIterable {
 }
 
 /// How well a prediction matches the measured scale, judged on the worst factor.
-public enum ScaleAgreement: String, Sendable, CaseIterable {
+public enum ScaleAgreement: Sendable, CaseIterable {
     /// Worst factor ≤ 1.25.
     case within25Percent
     /// Worst factor ≤ 2.
@@ -74,7 +74,7 @@ public struct CrossoverComparison: Sendable, Equatable {
 
 /// Compares a `crossover` prediction with measured S(η) on the same grid (the
 /// prediction's unstable-mode counts mark the unstable η).
-/// - Throws: `.shapeMismatch` when `measured` has a different length.
+/// - Throws: `.theory` when `measured` has a different length.
 public func compareCrossover(_ prediction: CrossoverPrediction, measured: [Double]) throws(EngineError)
     -> CrossoverComparison
 {
@@ -94,16 +94,14 @@ public func compareCrossover(_ prediction: CrossoverPrediction, measured: [Doubl
 /// moves by more than 0.05 without the unstable η.
 /// - Parameters:
 ///   - unstable: per η, whether the prediction used unstable modes (all false if nil).
-/// - Throws: `.shapeMismatch` when the lists differ in length.
+/// - Throws: `.theory` when the lists differ in length.
 public func compareCrossover(
     learningRates: [Double], predicted: [Double], measured: [Double],
     unstable: [Bool]? = nil
 ) throws(EngineError) -> CrossoverComparison {
     let n = learningRates.count
     guard predicted.count == n, measured.count == n, (unstable?.count ?? n) == n else {
-        throw .shapeMismatch(
-            "the comparison needs one prediction and one measurement per learning rate (\(n)), got \(predicted.count) and \(measured.count)"
-        )
+        throw .theory(.comparisonLengths(learningRates: n, predicted: predicted.count, measured: measured.count))
     }
     let flags = unstable ?? [Bool](repeating: false, count: n)
     var ratio = [Double]()

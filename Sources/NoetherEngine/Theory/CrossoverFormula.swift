@@ -77,23 +77,22 @@ public struct CrossoverPrediction: Sendable, Equatable {
 ///   - steps: T ≥ 1 (2000 in the reference, even for a later checkpoint).
 ///   - unstable: the policy for modes with ηλ_k ≥ 2 (the reference's `.cap` by default).
 /// - Cost: O(modes × rates).
-/// - Throws: `.shapeMismatch` when the counts differ; `.invalidArgument` for non-finite
-///   input, η ≤ 0 or T < 1.
+/// - Throws: `.theory` when the counts differ, for non-finite input or η ≤ 0;
+///   `.outOfDomain` for T < 1.
 public func crossover(
     eigenvalues: [Double], coefficients: [Double], learningRates: [Double], steps: Int = 2000,
     unstable policy: UnstableModePolicy = .cap
 ) throws(EngineError) -> CrossoverPrediction {
     guard eigenvalues.count == coefficients.count else {
-        throw .shapeMismatch(
-            "the formula needs one coefficient per eigenvalue, got \(coefficients.count) for \(eigenvalues.count)")
+        throw .theory(.lengthsDiffer(.crossoverCoefficients, coefficients.count, eigenvalues.count))
     }
     guard eigenvalues.allSatisfy(\.isFinite), coefficients.allSatisfy(\.isFinite) else {
-        throw .invalidArgument("the eigenvalues and coefficients must be finite")
+        throw .theory(.notFinite(.crossoverSpectrum))
     }
     guard learningRates.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-        throw .invalidArgument("the learning rates must be finite and positive")
+        throw .theory(.learningRatesNotPositive)
     }
-    guard steps >= 1 else { throw .invalidArgument("the number of steps must be at least 1, got \(steps)") }
+    guard steps >= 1 else { throw .outOfDomain(.steps, .atLeast(1), got: .integer(steps)) }
     let t = Double(steps)
     let included = eigenvalues.indices.filter { TheoryCrossover.includes(eigenvalues[$0]) }
     let rates = eigenvalues.map { TheoryCrossover.includes($0) ? 1 / ($0 * t) : Double.nan }

@@ -28,11 +28,11 @@ public struct ExponentialFit: Sendable, Equatable {
 /// Fits y ≈ A·e^{k t} by OLS of ln y on t over the points with finite t and finite
 /// y > 0; the others are left out and listed in `maskedIndices`.
 /// An exact exponential is recovered to ~1e-12 relative.
-/// - Throws: `.shapeMismatch` for lists of different lengths; `.invalidArgument` when
+/// - Throws: `.theory` for lists of different lengths; `.theory` when
 ///   fewer than 2 usable points remain or their t are all equal.
 public func fitExp(_ t: [Double], _ y: [Double]) throws(EngineError) -> ExponentialFit {
     guard t.count == y.count else {
-        throw .shapeMismatch("an exponential fit needs paired lists, got \(t.count) t and \(y.count) y values")
+        throw .theory(.lengthsDiffer(.exponentialFit, t.count, y.count))
     }
     var ts = [Double]()
     var ly = [Double]()
@@ -48,10 +48,10 @@ public func fitExp(_ t: [Double], _ y: [Double]) throws(EngineError) -> Exponent
         }
     }
     guard ts.count >= 2 else {
-        throw .invalidArgument("an exponential fit needs at least 2 points with finite y > 0, got \(ts.count)")
+        throw .theory(.tooFew(.exponentialPoints, needed: 2, got: ts.count))
     }
     guard let line = TheoryMath.line(ts, ly) else {
-        throw .invalidArgument("the t values are all equal, so no exponential is determined")
+        throw .theory(.noSpread(.exponential))
     }
     let amplitude = exp(line.intercept)
     let predicted = ts.map { amplitude * exp(line.slope * $0) }
@@ -88,29 +88,26 @@ public struct DecayFit: Sendable, Equatable {
 
 /// The E18 decay fit (see `DecayFit`) of `values` λ(t_i) at times `t`, any order
 /// (sorted by t for the compression ratio).
-/// - Throws: `.shapeMismatch` for lists of different lengths; `.invalidArgument` for
+/// - Throws: `.theory` for lists of different lengths; `.theory` for
 ///   fewer than 2 points, a non-finite value, a minimum λ ≤ 0 (c = 0.9·min would not
 ///   lie below every value), or equal t values throughout.
 public func fitDecay(_ t: [Double], _ values: [Double]) throws(EngineError) -> DecayFit {
-    guard t.count == values.count else {
-        throw .shapeMismatch("a decay fit needs paired lists, got \(t.count) t and \(values.count) values")
-    }
-    guard t.count >= 2 else { throw .invalidArgument("a decay fit needs at least 2 points, got \(t.count)") }
-    guard t.allSatisfy(\.isFinite), values.allSatisfy(\.isFinite) else {
-        throw .invalidArgument("a decay fit needs finite values; mask NaN and infinite entries first")
-    }
+    do { return try decayFit(t, values) } catch { throw .theory(error) }
+}
+
+/// `fitDecay` with its refusals as the theory problems they are (the compression
+/// analysis keeps one as the reason it has no decay fit).
+func decayFit(_ t: [Double], _ values: [Double]) throws(TheoryProblem) -> DecayFit {
+    guard t.count == values.count else { throw .lengthsDiffer(.decayFit, t.count, values.count) }
+    guard t.count >= 2 else { throw .tooFew(.decayPoints, needed: 2, got: t.count) }
+    guard t.allSatisfy(\.isFinite), values.allSatisfy(\.isFinite) else { throw .notFinite(.decayFit) }
     let order = t.indices.sorted { t[$0] < t[$1] }
     let ts = order.map { t[$0] }
     let vs = order.map { values[$0] }
     let smallest = vs.min()!
-    guard smallest > 0 else {
-        throw .invalidArgument(
-            "a decay fit needs positive values (c = 0.9·min λ), but the minimum is \(TheoryMath.format(smallest))")
-    }
+    guard smallest > 0 else { throw .decayNeedsPositiveValues(minimum: smallest) }
     let c = 0.9 * smallest
-    guard let line = TheoryMath.line(ts, vs.map { log($0 - c) }) else {
-        throw .invalidArgument("the t values are all equal, so no decay is determined")
-    }
+    guard let line = TheoryMath.line(ts, vs.map { log($0 - c) }) else { throw .noSpread(.decay) }
     let a = exp(line.intercept)
     let b = -line.slope
     let predicted = ts.map { a * exp(-b * $0) + c }

@@ -54,25 +54,24 @@ public struct FittedCoefficients: Sendable, Equatable {
 ///   - steps: T of the formula.
 ///   - bins: the number of λ intervals (default min(6, usable η)).
 ///   - unstable: the policy for ηλ_k ≥ 2 (`.refuse` leaves such η out of the fit).
-/// - Throws: `.shapeMismatch` for grids of different lengths; `.invalidArgument` for no
-///   included mode, no usable η, bins < 1, or non-finite eigenvalues; `.numerical`
-///   if NNLS does not converge.
+/// - Throws: `.theory` for grids of different lengths, no included mode, no
+///   usable η, bins < 1, non-finite eigenvalues, or NNLS not converging;
+///   `.outOfDomain` for T < 1.
 public func fitCoefficients(
     eigenvalues: [Double], learningRates: [Double], measured: [Double], steps: Int = 2000,
     bins: Int? = nil, unstable policy: UnstableModePolicy = .cap
 ) throws(EngineError) -> FittedCoefficients {
     guard learningRates.count == measured.count else {
-        throw .shapeMismatch(
-            "one measurement per learning rate is needed, got \(measured.count) for \(learningRates.count)")
+        throw .theory(.lengthsDiffer(.fittedMeasurements, measured.count, learningRates.count))
     }
-    guard eigenvalues.allSatisfy(\.isFinite) else { throw .invalidArgument("the eigenvalues must be finite") }
+    guard eigenvalues.allSatisfy(\.isFinite) else { throw .theory(.notFinite(.eigenvalues)) }
     guard learningRates.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-        throw .invalidArgument("the learning rates must be finite and positive")
+        throw .theory(.learningRatesNotPositive)
     }
-    guard steps >= 1 else { throw .invalidArgument("the number of steps must be at least 1, got \(steps)") }
+    guard steps >= 1 else { throw .outOfDomain(.steps, .atLeast(1), got: .integer(steps)) }
     let t = Double(steps)
     let included = eigenvalues.indices.filter { TheoryCrossover.includes(eigenvalues[$0]) }
-    guard !included.isEmpty else { throw .invalidArgument("no eigenvalue is positive, so there is no mode to fit") }
+    guard !included.isEmpty else { throw .theory(.noPositiveEigenvalue) }
     let rows = learningRates.indices.filter { i in
         guard measured[i].isFinite, measured[i] > 0 else { return false }
         if policy == .refuse {
@@ -80,9 +79,9 @@ public func fitCoefficients(
         }
         return true
     }
-    guard !rows.isEmpty else { throw .invalidArgument("no learning rate has a usable measurement to fit") }
+    guard !rows.isEmpty else { throw .theory(.noUsableMeasurement) }
     let binCount = bins ?? Swift.min(6, rows.count)
-    guard binCount >= 1 else { throw .invalidArgument("the number of bins must be at least 1, got \(binCount)") }
+    guard binCount >= 1 else { throw .theory(.tooFew(.bins, needed: 1, got: binCount)) }
 
     // Log-spaced bins over the included eigenvalues.
     let lambdas = included.map { eigenvalues[$0] }

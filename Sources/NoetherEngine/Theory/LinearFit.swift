@@ -36,18 +36,18 @@ public struct LinearFit: Sendable, Equatable {
 ///
 /// Centered sums (x̄, ȳ first), so a large offset in x costs no accuracy; the slope
 /// of exact linear data is recovered to a few ulps relative.
-/// - Throws: `.shapeMismatch` for lists of different lengths; `.invalidArgument` for
+/// - Throws: `.theory` for lists of different lengths; `.theory` for
 ///   fewer than 2 points, non-finite values, or x values that are all equal.
 public func fitLinear(_ x: [Double], _ y: [Double]) throws(EngineError) -> LinearFit {
     guard x.count == y.count else {
-        throw .shapeMismatch("a line fit needs paired lists, got \(x.count) x and \(y.count) y values")
+        throw .theory(.lengthsDiffer(.lineFit, x.count, y.count))
     }
-    guard x.count >= 2 else { throw .invalidArgument("a line fit needs at least 2 points, got \(x.count)") }
+    guard x.count >= 2 else { throw .theory(.tooFew(.linePoints, needed: 2, got: x.count)) }
     guard x.allSatisfy(\.isFinite), y.allSatisfy(\.isFinite) else {
-        throw .invalidArgument("a line fit needs finite values; mask NaN and infinite entries first")
+        throw .theory(.notFinite(.lineFit))
     }
     guard let fit = TheoryMath.line(x, y) else {
-        throw .invalidArgument("the x values are all equal, so no line is determined")
+        throw .theory(.noSpread(.line))
     }
     return fit
 }
@@ -72,20 +72,20 @@ public struct QuadraticFit: Sendable, Equatable {
 /// Solved by Householder QR on the Vandermonde matrix of the centered and scaled
 /// z = (x − x̄)/s (s = max|x − x̄|), then mapped back to powers of x; exact quadratic
 /// data are recovered to ~1e-12 relative.
-/// - Throws: `.shapeMismatch` for lists of different lengths; `.invalidArgument` for
+/// - Throws: `.theory` for lists of different lengths; `.theory` for
 ///   non-finite values or fewer than 3 distinct x values.
 public func fitQuadratic(_ x: [Double], _ y: [Double]) throws(EngineError) -> QuadraticFit {
     guard x.count == y.count else {
-        throw .shapeMismatch("a quadratic fit needs paired lists, got \(x.count) x and \(y.count) y values")
+        throw .theory(.lengthsDiffer(.quadraticFit, x.count, y.count))
     }
     guard x.allSatisfy(\.isFinite), y.allSatisfy(\.isFinite) else {
-        throw .invalidArgument("a quadratic fit needs finite values; mask NaN and infinite entries first")
+        throw .theory(.notFinite(.quadraticFit))
     }
     guard Set(x).count >= 3 else {
-        throw .invalidArgument("a quadratic fit needs at least 3 distinct x values, got \(Set(x).count)")
+        throw .theory(.tooFew(.quadraticDistinctX, needed: 3, got: Set(x).count))
     }
     guard let fit = TheoryMath.quadratic(x, y) else {
-        throw .numerical("the quadratic fit is rank deficient")
+        throw .theory(.singular(.quadraticFit))
     }
     return fit
 }

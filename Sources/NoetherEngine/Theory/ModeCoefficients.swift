@@ -15,17 +15,16 @@
 ///   - imbalance: δ_c = ‖g_{W₂}‖² − ‖g_{W₁}‖² at the checkpoint (its absolute value is used).
 /// - Returns: k coefficients aligned with the columns; all 0 when g is orthogonal to
 ///   every column. Cost: one P × k matrix–vector product.
-/// - Throws: `.shapeMismatch` when g does not have P entries; `.invalidArgument` for
+/// - Throws: `.theory` when g does not have P entries; `.theory` for
 ///   non-finite input.
 public func projectedCoefficients(eigenvectors: Matrix, gradient: [Double], imbalance: Double) throws(EngineError)
     -> [Double]
 {
     guard gradient.count == eigenvectors.rows else {
-        throw .shapeMismatch(
-            "the gradient has \(gradient.count) entries but the eigenvectors have \(eigenvectors.rows)")
+        throw .theory(.lengthsDiffer(.projectedGradient, gradient.count, eigenvectors.rows))
     }
     guard gradient.allSatisfy(\.isFinite), imbalance.isFinite, eigenvectors.isFinite else {
-        throw .invalidArgument("the gradient, imbalance and eigenvectors must be finite")
+        throw .theory(.notFinite(.projection))
     }
     let g = Matrix(rows: 1, columns: gradient.count, storage: gradient)
     let projections = Matrix.product(.none, g, .none, eigenvectors).storage  // gᵀV: 1 × k
@@ -37,9 +36,9 @@ public func projectedCoefficients(eigenvectors: Matrix, gradient: [Double], imba
 }
 
 /// c_k = 1/P for each of `count` modes (experiments.md §1.11 step 5).
-/// - Throws: `.invalidArgument` when count < 1.
+/// - Throws: `.theory` when count < 1.
 public func uniformCoefficients(count: Int) throws(EngineError) -> [Double] {
-    guard count >= 1 else { throw .invalidArgument("uniform coefficients need at least 1 mode, got \(count)") }
+    guard count >= 1 else { throw .theory(.tooFew(.uniformModes, needed: 1, got: count)) }
     return [Double](repeating: 1 / Double(count), count: count)
 }
 
@@ -84,8 +83,8 @@ public struct DerivedCoefficients: Sendable, Equatable {
 ///   - inputs: X, n × d; targets: Y, n × K (one-hot for classification);
 ///   - firstLayer: W₁, m × d; secondLayer: W₂, K × m;
 ///   - activeFractions: ā, m values in [0, 1] (nil: all 1).
-/// - Throws: `.shapeMismatch` for inconsistent shapes; `.invalidArgument` for no
-///   samples or non-finite input; `.numerical` if the eigensolver fails.
+/// - Throws: `.theory` for inconsistent shapes; `.theory` for no
+///   samples or non-finite input; `.theory` if the eigensolver fails.
 public func derivedCoefficients(
     inputs: Matrix, targets: Matrix, firstLayer: Matrix, secondLayer: Matrix,
     activeFractions: [Double]? = nil,
@@ -95,26 +94,28 @@ public func derivedCoefficients(
     let d = inputs.columns
     let k = targets.columns
     let m = firstLayer.rows
-    guard n >= 1 else { throw .invalidArgument("the derived coefficients need at least one sample") }
+    guard n >= 1 else { throw .theory(.empty(.derivedSamples)) }
     guard targets.rows == n else {
-        throw .shapeMismatch("the targets have \(targets.rows) rows but the inputs \(n)")
+        throw .theory(.lengthsDiffer(.targetRows, targets.rows, n))
     }
     guard firstLayer.columns == d else {
-        throw .shapeMismatch("the first layer takes \(firstLayer.columns) inputs but the data have \(d)")
+        throw .theory(.lengthsDiffer(.firstLayerInputs, firstLayer.columns, d))
     }
     guard secondLayer.columns == m, secondLayer.rows == k else {
-        throw .shapeMismatch("the second layer is \(secondLayer.rows)×\(secondLayer.columns), expected \(k)×\(m)")
+        throw .theory(
+            .secondLayerShape(rows: secondLayer.rows, columns: secondLayer.columns, expectedRows: k, expectedColumns: m)
+        )
     }
     if let a = activeFractions, a.count != m {
-        throw .shapeMismatch("\(a.count) active fractions for \(m) hidden units")
+        throw .theory(.lengthsDiffer(.activeFractions, a.count, m))
     }
     guard inputs.isFinite, targets.isFinite, firstLayer.isFinite, secondLayer.isFinite,
         activeFractions?.allSatisfy(\.isFinite) ?? true
     else {
-        throw .invalidArgument("the derived coefficients need finite inputs, targets and weights")
+        throw .theory(.notFinite(.derivedInputs))
     }
     let decomposition = try eigs(dataCovariance(inputs), vectors: true)
-    guard let ascendingVectors = decomposition.vectors else { throw .numerical("no eigenvectors were returned") }
+    guard let ascendingVectors = decomposition.vectors else { throw .theory(.noEigenvectors) }
     // Descending order.
     let lambdas = Array(decomposition.values.reversed())
     var u = Matrix(rows: d, columns: d)
@@ -151,12 +152,12 @@ public func derivedCoefficients(
 
 /// ā_j: the fraction of samples on which hidden unit j is active, (XW₁ᵀ)_ij > 0
 /// (ReLU′(0) = 0, so a zero pre-activation is inactive), as E21 uses it.
-/// - Throws: `.shapeMismatch` when W₁ does not take X's d inputs; `.invalidArgument`
+/// - Throws: `.theory` when W₁ does not take X's d inputs; `.theory`
 ///   for no samples.
 public func activeFractions(inputs: Matrix, firstLayer: Matrix) throws(EngineError) -> [Double] {
-    guard inputs.rows >= 1 else { throw .invalidArgument("active fractions need at least one sample") }
+    guard inputs.rows >= 1 else { throw .theory(.empty(.activeFractionSamples)) }
     guard firstLayer.columns == inputs.columns else {
-        throw .shapeMismatch("the first layer takes \(firstLayer.columns) inputs but the data have \(inputs.columns)")
+        throw .theory(.lengthsDiffer(.firstLayerInputs, firstLayer.columns, inputs.columns))
     }
     let z = Matrix.product(.none, inputs, .transposed, firstLayer)  // n × m
     var fractions = [Double](repeating: 0, count: z.columns)
@@ -174,13 +175,11 @@ public func activeFractions(inputs: Matrix, firstLayer: Matrix) throws(EngineErr
 /// 2-layer net under the reference's MSE, G₁ = (2/K)·W₂ᵀ(W_eΣ_x − YᵀX/n), so
 /// ‖G₁u_k‖² = (4/K²)·λ_{x,k}²·‖W₂ᵀ e_k‖² with e_k the `.leastSquares` error: e_k²λ_{x,k}²
 /// up to W₂ᵀ (a multiple of it when W₂W₂ᵀ ∝ I, the balanced case of the theorem).
-/// - Throws: `.shapeMismatch` when G₁ (m × d) and U_x (d × k) do not fit.
+/// - Throws: `.theory` when G₁ (m × d) and U_x (d × k) do not fit.
 public func dataModeGradientEnergy(firstLayerGradient: Matrix, dataEigenvectors: Matrix) throws(EngineError) -> [Double]
 {
     guard firstLayerGradient.columns == dataEigenvectors.rows else {
-        throw .shapeMismatch(
-            "the gradient has \(firstLayerGradient.columns) input columns but the eigenvectors \(dataEigenvectors.rows) rows"
-        )
+        throw .theory(.lengthsDiffer(.dataModeGradient, firstLayerGradient.columns, dataEigenvectors.rows))
     }
     let projected = Matrix.product(.none, firstLayerGradient, .none, dataEigenvectors)  // m × k
     var energy = [Double](repeating: 0, count: projected.columns)

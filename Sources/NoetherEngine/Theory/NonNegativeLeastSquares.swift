@@ -28,8 +28,8 @@ public struct NNLSResult: Sendable, Equatable {
 /// - Returns: the solution with its residual, dual and active set. The KKT conditions
 ///   x ≥ 0, w ≤ tolerance, w_j ≈ 0 where x_j > 0 hold on return.
 /// - Cost: each inner solve is a Householder QR of the passive columns, O(m·p²).
-/// - Throws: `.shapeMismatch` when b does not have m entries; `.invalidArgument` for
-///   non-finite input; `.numerical` when the iteration limit is reached.
+/// - Throws: `.theory` when b does not have m entries; `.theory` for
+///   non-finite input; `.theory` when the iteration limit is reached.
 public func nonNegativeLeastSquares(
     _ a: Matrix, _ b: [Double], tolerance: Double? = nil,
     maxIterations: Int? = nil
@@ -37,12 +37,11 @@ public func nonNegativeLeastSquares(
     let m = a.rows
     let n = a.columns
     guard b.count == m else {
-        throw .shapeMismatch(
-            "non-negative least squares needs \(m) right-hand sides for a \(m)×\(n) matrix, got \(b.count)")
+        throw .theory(.leastSquaresRightHandSides(rows: m, columns: n, rightHandSides: b.count))
     }
-    guard m >= 1, n >= 1 else { throw .invalidArgument("non-negative least squares needs a non-empty matrix") }
+    guard m >= 1, n >= 1 else { throw .theory(.empty(.leastSquaresMatrix)) }
     guard a.isFinite, b.allSatisfy(\.isFinite) else {
-        throw .invalidArgument("non-negative least squares needs finite values")
+        throw .theory(.notFinite(.leastSquares))
     }
     var norm1 = 0.0
     for j in 0..<n {
@@ -84,7 +83,7 @@ public func nonNegativeLeastSquares(
         }
         if best < 0 { break }
         guard iterations < limit else {
-            throw .numerical("non-negative least squares did not converge in \(limit) iterations")
+            throw .theory(.leastSquaresDidNotConverge(.outer(iterations: limit)))
         }
         iterations += 1
         passive[best] = true
@@ -99,7 +98,7 @@ public func nonNegativeLeastSquares(
         while (0..<n).contains(where: { passive[$0] && z[$0] <= 0 }) {
             inner += 1
             guard inner <= 3 * n + 3 else {
-                throw .numerical("non-negative least squares did not converge (inner loop)")
+                throw .theory(.leastSquaresDidNotConverge(.inner))
             }
             var alpha = Double.infinity
             for j in 0..<n where passive[j] && z[j] <= 0 {
@@ -118,7 +117,7 @@ public func nonNegativeLeastSquares(
                 break
             }
             guard let next = solvePassive() else {
-                throw .numerical("non-negative least squares met a rank-deficient passive set")
+                throw .theory(.singular(.leastSquaresPassiveSet))
             }
             z = next
         }

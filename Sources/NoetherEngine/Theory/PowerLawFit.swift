@@ -131,7 +131,7 @@ public struct PowerLawFit: Sendable, Equatable {
 /// OLS of ln ȳ on ln x over the points that pass the range/grid, the rule, x > 0,
 /// finiteness and the floor (see `PowerLawFit` for the interval and the extras).
 /// An exact power law is recovered to ~1e-12 in α.
-/// - Throws: `.outOfDomain` for a bad floor or bootstrap count, `.invalidArgument`
+/// - Throws: `.outOfDomain` for a bad floor or bootstrap count, `.theory`
 ///   for no runs, a non-finite x or a confidence level outside (0, 1);
 ///   `.tooFewPoints` with the points left out when fewer than 2 are usable.
 public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) throws(EngineError) -> PowerLawFit {
@@ -139,7 +139,7 @@ public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) 
         throw .outOfDomain(.powerLawFloor, .finiteNonNegative, got: .number(options.floor))
     }
     guard options.confidenceLevel > 0, options.confidenceLevel < 1 else {
-        throw .invalidArgument("the confidence level must lie between 0 and 1, got \(options.confidenceLevel)")
+        throw .theory(.confidenceLevel(options.confidenceLevel))
     }
     guard options.bootstrapSamples >= 0 else {
         throw .outOfDomain(.bootstrapSamples, .nonNegative, got: .integer(options.bootstrapSamples))
@@ -171,7 +171,7 @@ public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) 
     let lx = used.map { log($0.x) }
     let ly = used.map { log($0.mean) }
     guard let line = TheoryMath.line(lx, ly) else {
-        throw .invalidArgument("the usable points share one x, so no power law is determined")
+        throw .theory(.noSpread(.powerLaw))
     }
     let quadratic = Set(lx).count >= 3 ? TheoryMath.quadratic(lx, ly) : nil
     var slopes = [LocalSlope]()
@@ -269,11 +269,11 @@ public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) 
 
 /// `fitPowerLaw` on one value per x (already averaged, or a single seed): NaN values
 /// count as diverged points. No seed interval (`ci` is nil).
-/// - Throws: `.shapeMismatch` for lists of different lengths, else as `fitPowerLaw`.
+/// - Throws: `.theory` for lists of different lengths, else as `fitPowerLaw`.
 public func fitPowerLaw(x: [Double], y: [Double], options: PowerLawOptions = .init()) throws(EngineError) -> PowerLawFit
 {
     guard x.count == y.count else {
-        throw .shapeMismatch("a power law needs paired lists, got \(x.count) x and \(y.count) y values")
+        throw .theory(.lengthsDiffer(.powerLaw, x.count, y.count))
     }
     return try fitPowerLaw(zip(x, y).map { SweepRun(x: $0, y: $1) }, options: options)
 }

@@ -3,7 +3,7 @@ import Foundation
 // Below or at the edge of stability (theory.md §6; experiments.md §1.12 and §4).
 
 /// Where a run sits relative to the edge of stability 2/η.
-public enum Regime: String, Sendable, CaseIterable {
+public enum Regime: Sendable, CaseIterable {
     /// λ_max stays below the edge (E4's criterion fails).
     case belowEdge
     /// λ_max rises to the edge: the mean of the last measurements is ≥ 0.6·(2/η).
@@ -69,24 +69,24 @@ public struct RegimeClassification: Sendable, Equatable {
 ///   - learningRate: η > 0.
 ///   - steps: the step of each measurement (for `firstCrossing`), when known.
 ///   - switchRate: e.g. `ActivationPatternRecord.switchRate`, carried into the result.
-/// - Throws: `.shapeMismatch` when `steps` has a different length; `.invalidArgument`
-///   for η ≤ 0, no finite measurement, or bad options.
+/// - Throws: `.outOfDomain` for η ≤ 0; `.theory` when `steps` has a different
+///   length, for no finite measurement, or bad options.
 public func classifyRegime(
     sharpness: [Double], learningRate eta: Double, steps: [Double]? = nil,
     sharpnessAtStart: Double? = nil, switchRate: Double? = nil,
     options: RegimeOptions = .init()
 ) throws(EngineError) -> RegimeClassification {
     guard eta > 0, eta.isFinite else {
-        throw .invalidArgument("the learning rate must be finite and positive, got \(formatShort(eta))")
+        throw .outOfDomain(.learningRate, .finitePositive, got: .number(eta))
     }
     if let steps, steps.count != sharpness.count {
-        throw .shapeMismatch("one step per sharpness measurement is needed, got \(steps.count) for \(sharpness.count)")
+        throw .theory(.lengthsDiffer(.regimeSteps, steps.count, sharpness.count))
     }
     guard options.lastCount >= 1, options.edgeFraction > 0, options.nearFraction > 0 else {
-        throw .invalidArgument("the regime thresholds must be positive")
+        throw .theory(.regimeThresholdsNotPositive)
     }
     let finite = sharpness.indices.filter { sharpness[$0].isFinite }
-    guard !finite.isEmpty else { throw .invalidArgument("the sharpness series has no finite measurement") }
+    guard !finite.isEmpty else { throw .theory(.empty(.finiteSharpness)) }
     let edge = 2 / eta
     let start = sharpnessAtStart.flatMap { $0.isFinite ? $0 : nil } ?? sharpness[finite[0]]
     let values = finite.map { sharpness[$0] }
@@ -129,10 +129,10 @@ public struct SwitchRateScaling: Sendable, Equatable {
 /// averaged (E15's width summary over all its (η, seed) runs), zero or non-finite
 /// rates are left out as in `fitPowerLaw`. The i-th run at each width counts as
 /// replicate i for the seed interval.
-/// - Throws: `.shapeMismatch` for lists of different lengths; else as `fitPowerLaw`.
+/// - Throws: `.theory` for lists of different lengths; else as `fitPowerLaw`.
 public func switchRateExponent(widths: [Double], rates: [Double]) throws(EngineError) -> SwitchRateScaling {
     guard widths.count == rates.count else {
-        throw .shapeMismatch("one rate per run is needed, got \(rates.count) for \(widths.count) widths")
+        throw .theory(.lengthsDiffer(.switchRates, rates.count, widths.count))
     }
     var seen = [Double: Int]()
     var runs = [SweepRun]()

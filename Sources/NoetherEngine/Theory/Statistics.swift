@@ -14,9 +14,9 @@ public func compensatedSum(_ values: [Double]) -> Double { TheoryMath.sum(values
 /// Summed in input order with Neumaier's compensated summation (within a few ulps
 /// of the exact mean). NaN or ±∞ among the values propagate (NumPy semantics):
 /// mask them first where that is not wanted.
-/// - Throws: `.invalidArgument` when `values` is empty.
+/// - Throws: `.theory` when `values` is empty.
 public func populationMean(_ values: [Double]) throws(EngineError) -> Double {
-    guard !values.isEmpty else { throw .invalidArgument("the mean of an empty list is undefined") }
+    guard !values.isEmpty else { throw .theory(.empty(.meanList)) }
     return TheoryMath.sum(values) / Double(values.count)
 }
 
@@ -24,7 +24,7 @@ public func populationMean(_ values: [Double]) throws(EngineError) -> Double {
 /// "spread" of experiments.md §1.8): sqrt(Σ(x − x̄)²/n), two-pass.
 ///
 /// One value gives 0. NaN or ±∞ propagate.
-/// - Throws: `.invalidArgument` when `values` is empty.
+/// - Throws: `.theory` when `values` is empty.
 public func populationStd(_ values: [Double]) throws(EngineError) -> Double {
     let mean = try populationMean(values)
     var squares = [Double]()
@@ -38,15 +38,15 @@ public func populationStd(_ values: [Double]) throws(EngineError) -> Double {
 ///
 /// - Returns: NaN when either list is constant (the coefficient is undefined;
 ///   NumPy's `corrcoef` returns NaN there too).
-/// - Throws: `.shapeMismatch` for lists of different lengths; `.invalidArgument` for
+/// - Throws: `.theory` for lists of different lengths; `.theory` for
 ///   fewer than 2 pairs or a non-finite entry (mask NaN rows first).
 public func pearsonCorrelation(_ x: [Double], _ y: [Double]) throws(EngineError) -> Double {
     guard x.count == y.count else {
-        throw .shapeMismatch("a correlation needs paired lists, got \(x.count) and \(y.count) values")
+        throw .theory(.lengthsDiffer(.correlation, x.count, y.count))
     }
-    guard x.count >= 2 else { throw .invalidArgument("a correlation needs at least 2 pairs, got \(x.count)") }
+    guard x.count >= 2 else { throw .theory(.tooFew(.correlationPairs, needed: 2, got: x.count)) }
     guard x.allSatisfy(\.isFinite), y.allSatisfy(\.isFinite) else {
-        throw .invalidArgument("a correlation needs finite values; mask NaN and infinite entries first")
+        throw .theory(.notFinite(.correlation))
     }
     return TheoryMath.pearson(x, y)
 }
@@ -57,10 +57,10 @@ public func pearsonCorrelation(_ x: [Double], _ y: [Double]) throws(EngineError)
 ///
 /// Fewer than two points give 0. `x` need not be increasing (a decreasing `x` gives a
 /// negative integral, as in NumPy). NaN propagate.
-/// - Throws: `.shapeMismatch` when `x` and `y` differ in length.
+/// - Throws: `.theory` when `x` and `y` differ in length.
 public func trapezoidIntegral(_ y: [Double], x: [Double]? = nil, spacing: Double = 1) throws(EngineError) -> Double {
     if let x, x.count != y.count {
-        throw .shapeMismatch("the trapezoid rule needs as many x as y values, got \(x.count) and \(y.count)")
+        throw .theory(.lengthsDiffer(.trapezoid, x.count, y.count))
     }
     guard y.count >= 2 else { return 0 }
     var terms = [Double]()
@@ -77,10 +77,10 @@ public func trapezoidIntegral(_ y: [Double], x: [Double]? = nil, spacing: Double
 /// F(t) = 1 − ½·I_{ν/(ν+t²)}(ν/2, ½) (t ≥ 0), with the regularized incomplete beta
 /// function by its continued fraction (Lentz); absolute accuracy ~1e-10.
 /// Examples: ν = 1, p = 0.975 → 12.7062; ν = 10 → 2.2281; ν → ∞ → 1.95996.
-/// - Throws: `.invalidArgument` unless 0 < p < 1 and ν > 0.
+/// - Throws: `.theory` unless 0 < p < 1 and ν > 0.
 public func studentTQuantile(_ p: Double, degreesOfFreedom nu: Double) throws(EngineError) -> Double {
-    guard p > 0, p < 1 else { throw .invalidArgument("a quantile needs 0 < p < 1, got \(p)") }
-    guard nu > 0, nu.isFinite else { throw .invalidArgument("the degrees of freedom must be positive, got \(nu)") }
+    guard p > 0, p < 1 else { throw .theory(.quantileProbability(p)) }
+    guard nu > 0, nu.isFinite else { throw .theory(.degreesOfFreedom(nu)) }
     return TheoryMath.studentTQuantile(p, nu)
 }
 
@@ -232,19 +232,5 @@ enum TheoryMath {
             if abs(delta - 1) < 1e-15 { break }
         }
         return h
-    }
-
-    // MARK: formatting
-
-    /// A number with `digits` significant digits for verdicts and reasons ("0.0123",
-    /// "1.2e+04", "nan").
-    static func format(_ x: Double, _ digits: Int = 3) -> String {
-        guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
-        return String(format: "%.\(digits)g", x)
-    }
-
-    /// A list of numbers, comma separated.
-    static func format(list: [Double]) -> String {
-        list.map { format($0) }.joined(separator: ", ")
     }
 }

@@ -47,7 +47,7 @@ public struct SweepRun: Sendable, Equatable {
 }
 
 /// Why a point entered a fit or not.
-public enum SweepPointStatus: String, Sendable, Equatable {
+public enum SweepPointStatus: Sendable, Equatable {
     /// Entered the fit.
     case used
     /// Excluded by the user's range or grid.
@@ -102,11 +102,11 @@ public struct SweepAggregate: Sendable, Equatable {
 
 /// Aggregates the runs of a sweep by x (runs with exactly equal x form one point)
 /// under `rule`. Points get `.used` or `.diverged`; the fits add the other statuses.
-/// - Throws: `.invalidArgument` for no runs or a non-finite x.
+/// - Throws: `.theory` for no runs or a non-finite x.
 public func aggregateSweep(_ runs: [SweepRun], rule: DivergenceRule = .dropPoint) throws(EngineError) -> SweepAggregate
 {
-    guard !runs.isEmpty else { throw .invalidArgument("the sweep has no runs") }
-    guard runs.allSatisfy({ $0.x.isFinite }) else { throw .invalidArgument("every run needs a finite x") }
+    guard !runs.isEmpty else { throw .theory(.empty(.sweepRuns)) }
+    guard runs.allSatisfy({ $0.x.isFinite }) else { throw .theory(.notFinite(.sweepX)) }
     let xs = Array(Set(runs.map(\.x))).sorted()
     var points = [SweepPoint]()
     var excluded = 0

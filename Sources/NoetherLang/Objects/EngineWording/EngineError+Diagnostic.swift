@@ -3,14 +3,20 @@ import NoetherSyntax
 
 extension CallContext {
     /// Runs engine code, turning an `EngineError` into a diagnostic at the call
-    /// (or at argument `label`). A file that does not exist (a missing network file,
-    /// CSV file or MNIST folder) becomes a `missingFile` diagnostic, so a batch run
-    /// exits with status 66; every other engine error is a runtime error.
+    /// (or at argument `label`). An `outOfDomain` error names its argument: when the
+    /// call was given that argument, the diagnostic points at it instead. A file that
+    /// does not exist (a missing network file, CSV file or MNIST folder) becomes a
+    /// `missingFile` diagnostic, so a batch run exits with status 66; every other
+    /// engine error is a runtime error.
     public func engine<T>(at label: String? = nil, _ body: () throws(EngineError) -> T) throws(Diagnostic) -> T {
         do {
             return try body()
         } catch {
-            throw Diagnostic(error.diagnosticKind, error.message, at: label.map { range(of: $0) } ?? range)
+            var position = label.map { range(of: $0) } ?? range
+            if case .outOfDomain(let argument, _, _) = error, let given = values[argument.label], given.range != range {
+                position = given.range
+            }
+            throw Diagnostic(error.diagnosticKind, error.message, at: position)
         }
     }
 }

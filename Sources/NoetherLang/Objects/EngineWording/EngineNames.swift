@@ -76,6 +76,7 @@ extension EngineArgument {
         case .sharpnessInterval: "sharpness_every"
         case .powerLawFloor: "floor"
         case .bootstrapSamples: "bootstrap"
+        case .comparedCount: "top"
         }
     }
 }
@@ -94,6 +95,7 @@ extension Requirement {
         case .unitIntervalExcludingOne: "lie in [0, 1)"
         case .finitePositive: "be a positive finite number"
         case .notNaN: "be a number"
+        case .between(let lower, let upper): "be between \(lower) and \(upper)"
         }
     }
 }

@@ -41,7 +41,7 @@ enum TheoryWording {
         switch reason {
         case .tooFewMeasured(let measured, let needed):
             "λ_max was measured at \(measured) checkpoint(s); a decay fit needs \(needed)"
-        case .failed(let error): error.message
+        case .failed(let problem): problem.words
         }
     }
 
