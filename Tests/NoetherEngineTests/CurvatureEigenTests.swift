@@ -50,10 +50,14 @@ struct CurvatureEigenTests {
     }
 
     @Test func eigsRefusesBadInput() {
-        #expect(throws: EngineError.self) { try eigs(Matrix(rows: 2, columns: 3)) }
-        #expect(throws: EngineError.self) { try eigs(Matrix([[1, 2], [0, 1]])) }
-        #expect(throws: EngineError.self) { try eigs(Matrix([[1, .nan], [.nan, 1]])) }
-        #expect(throws: EngineError.self) { try eigs(Matrix([[1, 0], [0, 1]]), selection: .top(3)) }
+        #expect(throws: EngineError.curvature(.notSquare(rows: 2, columns: 3))) {
+            try eigs(Matrix(rows: 2, columns: 3))
+        }
+        #expect(throws: EngineError.curvature(.notSymmetric(asymmetry: 2))) { try eigs(Matrix([[1, 2], [0, 1]])) }
+        #expect(throws: EngineError.curvature(.nonFiniteMatrix)) { try eigs(Matrix([[1, .nan], [.nan, 1]])) }
+        #expect(throws: EngineError.curvature(.eigenvalueCount(3, order: 2))) {
+            try eigs(Matrix([[1, 0], [0, 1]]), selection: .top(3))
+        }
         do {
             _ = try eigs(.identity(600), vectors: true, availableBytes: 1 << 20)
             Issue.record("expected a memory refusal")

@@ -51,7 +51,7 @@ public func compressionBound(
     progress: CurvatureProgress? = nil
 ) throws(EngineError) -> CompressionBound {
     guard let labels = data.labels else {
-        throw .invalidArgument("the cross-entropy bound needs class labels, but '\(data.name)' has real-valued targets")
+        throw .curvature(.boundNeedsLabels(dataset: data.name))
     }
     func phase(_ i: Int) -> CurvatureProgress? {
         progress.map { p in
@@ -89,7 +89,7 @@ public func compressionBound(
             let top = try s.symmetricEigen(indices: (k - 1)...(k - 1)).values[0]
             curvatureMax = Swift.max(curvatureMax, top)
         } catch {
-            throw .numerical(error.description)
+            throw .curvature(.eigensolverFailed(error))
         }
     }
     return CompressionBound(

@@ -78,7 +78,7 @@ extension HVPWorkspace {
     /// transposes, and entries computed twice (the diagonal unit blocks) are averaged.
     /// Cost for the 2-layer net (P = m(d + K)): ≈ n·(md)² + 2·n·md·mK flops.
     ///
-    /// Throws `.invalidArgument` for an unknown group, or when the estimate of
+    /// Throws `.unknownParameterBlock` for an unknown group, or `outOfMemory` when the estimate of
     /// `denseMemoryEstimate` exceeds `availableBytes` (default: `MemAvailable`),
     /// before allocating anything.
     ///
@@ -344,7 +344,7 @@ func symmetrize(_ h: inout Matrix, computedStart: [Int]) {
 /// symmetric to the last bit.
 ///
 /// Before allocating, estimates the memory (`HVPWorkspace.denseMemoryEstimate`) and
-/// throws `.invalidArgument` saying how much it needs and how much there is when it
+/// throws `outOfMemory` saying how much it needs and how much there is when it
 /// exceeds `availableBytes` (default: `MemAvailable` from /proc/meminfo).
 /// `progress`: see `HVPWorkspace.dense`.
 public func hessian(

@@ -62,13 +62,12 @@ public struct ParameterLayout: Sendable, Equatable {
     }
 
     /// The named groups in flattened order (duplicates removed). `nil` or an empty
-    /// list selects every group. Throws `.invalidArgument` naming the unknown group and
+    /// list selects every group. Throws `.unknownParameterBlock` naming the unknown group and
     /// the valid names.
     public func select(_ names: [String]?) throws(EngineError) -> [Group] {
         guard let names, !names.isEmpty else { return groups }
         for name in names where group(named: name) == nil {
-            let valid = groups.map { "'\($0.name)'" }.joined(separator: ", ")
-            throw .invalidArgument("unknown parameter block '\(name)'; this network has \(valid)")
+            throw .curvature(.unknownParameterBlock(name, valid: groups.map(\.name)))
         }
         let wanted = Set(names)
         return groups.filter { wanted.contains($0.name) }

@@ -14,6 +14,10 @@ public enum SharpnessMethod: Sendable, Equatable, Hashable {
     /// Dense up to P = 2500.
     public static let standard = SharpnessMethod.automatic(denseLimit: 2500)
 
+    /// Lanczos to a relative 1e-8 within 100 products: a one-off measurement, and
+    /// `automatic` above its dense limit.
+    public static let standardLanczos = SharpnessMethod.lanczos(steps: 100, tolerance: 1e-8)
+
     /// The algorithm with the settings of a one-off measurement: dense up to
     /// P = 2500; Lanczos to a relative 1e-8 within 100 products; the reference's 30
     /// power iterations.
@@ -21,8 +25,8 @@ public enum SharpnessMethod: Sendable, Equatable, Hashable {
         switch algorithm {
         case .automatic: self = .standard
         case .dense: self = .dense
-        case .lanczos: self = .lanczos(steps: 100, tolerance: 1e-8)
-        case .powerIteration: self = .powerIteration(iterations: 30)
+        case .lanczos: self = .standardLanczos
+        case .powerIteration: self = .powerIteration(iterations: PowerIterationResult.referenceIterations)
         }
     }
 }
@@ -80,7 +84,7 @@ public func sharpness(
     let p = ws.dimension
     var chosen = method
     if case .automatic(let limit) = method {
-        chosen = .lanczos(steps: 100, tolerance: 1e-8)
+        chosen = .standardLanczos
         if p <= limit {
             let needed = try HVPWorkspace.denseMemoryEstimate(ws.architecture, samples: ws.sampleCount) + 8 * 3 * p * p
             if needed <= (availableBytes ?? availableMemoryBytes() ?? Int.max) { chosen = .dense }
@@ -140,7 +144,7 @@ public struct SharpnessTracker: Sendable {
         public init?(_ algorithm: SharpnessAlgorithm) {
             switch algorithm {
             case .lanczos: self = .lanczos(maxSteps: 40, minimumSteps: 8, tolerance: 1e-6)
-            case .powerIteration: self = .powerIteration(iterations: 30)
+            case .powerIteration: self = .powerIteration(iterations: PowerIterationResult.referenceIterations)
             case .automatic, .dense: return nil
             }
         }
@@ -211,7 +215,7 @@ extension Network {
     /// keep an `HVPWorkspace`).
     public func hessianVectorProduct(data: Dataset, loss: Loss, vector: [Double]) throws(EngineError) -> [Double] {
         guard vector.count == parameterCount else {
-            throw .shapeMismatch("the vector has \(vector.count) entries, the network \(parameterCount) parameters")
+            throw .curvature(.vectorLength(.productDirection, entries: vector.count, expected: parameterCount))
         }
         var ws = try HVPWorkspace(network: self, data: data, loss: loss)
         return ws.apply(vector)
