@@ -137,13 +137,4 @@ public enum StopReason: Sendable, Equatable, Hashable {
     case lossBelowThreshold
     /// The caller's monitor asked to stop (e.g. Ctrl-C).
     case interrupted
-
-    public var name: String {
-        switch self {
-        case .completed: "completed"
-        case .diverged: "diverged"
-        case .lossBelowThreshold: "loss_below_threshold"
-        case .interrupted: "interrupted"
-        }
-    }
 }

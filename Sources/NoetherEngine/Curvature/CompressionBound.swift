@@ -29,8 +29,8 @@ public struct CompressionBound: Sendable {
     public var minConfidence: Double
     public var maxConfidence: Double
     public var meanConfidenceVariance: Double
-    /// The method that computed the three λ_max ("dense" or "lanczos").
-    public var method: String
+    /// The method that computed the three λ_max (`.dense` or `.lanczos`).
+    public var method: SharpnessAlgorithm
 
     /// λ_max(G) ≤ bound, with a relative slack of 1e-9 for rounding.
     public var paperBoundHolds: Bool { gaussNewtonMax <= bound * (1 + 1e-9) + 1e-300 }

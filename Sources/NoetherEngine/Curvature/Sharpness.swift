@@ -48,8 +48,8 @@ public struct SharpnessEstimate: Sendable {
     public var value: Double
     /// Its unit eigenvector (Ritz vector), in flattened parameter order.
     public var vector: [Double]
-    /// `"dense"`, `"lanczos"` or `"power_iteration"`.
-    public var method: String
+    /// The method that computed it: `.dense`, `.lanczos` or `.powerIteration`.
+    public var method: SharpnessAlgorithm
     /// Hessian–vector products used (P for the dense method).
     public var products: Int
     /// A bound on ‖Hv − λv‖ (Lanczos), or the exact residual (dense, power).
@@ -100,7 +100,7 @@ public func sharpness(
         var hv = [Double](repeating: 0, count: p)
         blasGemv(.none, h, rows: p, v, &hv)
         blasAxpy(-e.values[0], v, &hv)
-        return SharpnessEstimate(value: e.values[0], vector: v, method: "dense", products: p, residual: blasNorm(hv))
+        return SharpnessEstimate(value: e.values[0], vector: v, method: .dense, products: p, residual: blasNorm(hv))
     case .lanczos(let steps, let tolerance):
         let options = LanczosOptions(
             steps: steps, pairs: 1, reorthogonalize: true, tolerance: tolerance,
@@ -108,14 +108,14 @@ public func sharpness(
         let r = try lanczos(&ws, options: options, progress: progress)
         let top = r.top[0]
         return SharpnessEstimate(
-            value: top.value, vector: top.vector!, method: "lanczos", products: r.products,
+            value: top.value, vector: top.vector!, method: .lanczos, products: r.products,
             residual: top.residual)
     case .powerIteration(let iterations):
         let r = try powerIteration(&ws, iterations: iterations, seed: seed, start: start, progress: progress)
         var hv = ws.apply(r.vector)
         blasAxpy(-r.value, r.vector, &hv)
         return SharpnessEstimate(
-            value: r.value, vector: r.vector, method: "power_iteration", products: r.products + 1,
+            value: r.value, vector: r.vector, method: .powerIteration, products: r.products + 1,
             residual: blasNorm(hv))
     }
 }

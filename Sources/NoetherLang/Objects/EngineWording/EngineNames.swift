@@ -51,6 +51,18 @@ extension Loss {
     }
 }
 
+extension StopReason {
+    /// The language's name of why a run stopped (`run.stop_reason`).
+    public var name: String {
+        switch self {
+        case .completed: "completed"
+        case .diverged: "diverged"
+        case .lossBelowThreshold: "loss_below_threshold"
+        case .interrupted: "interrupted"
+        }
+    }
+}
+
 extension EngineArgument {
     /// The argument's label in the builtins that pass it.
     var label: String {
