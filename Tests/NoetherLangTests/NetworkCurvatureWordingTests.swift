@@ -68,8 +68,8 @@ import Testing
             (.notSymmetric(asymmetry: 0.25), "the matrix is not symmetric (max |a_ij − a_ji| = 0.25)"),
             (.notSymmetric(asymmetry: 2), "the matrix is not symmetric (max |a_ij − a_ji| = 2)"),
             (
-                .unknownParameterBlock("w2", valid: ["W1", "b1", "W2"]),
-                "unknown parameter block 'w2'; this network has 'W1', 'b1', 'W2'"
+                .unknownParameterBlock(.bias(1), valid: [.weights(0), .bias(0), .weights(1)]),
+                "unknown parameter block 'b2'; this network has 'W1', 'b1', 'W2'"
             ),
             (
                 .boundNeedsLabels(dataset: "teacher_student"),

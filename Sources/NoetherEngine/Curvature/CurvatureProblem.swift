@@ -17,8 +17,8 @@ public enum CurvatureProblem: Sendable, Equatable {
     case nonFiniteMatrix
     /// A matrix given to a symmetric eigensolver with max |a_ij − a_ji| = `asymmetry`.
     case notSymmetric(asymmetry: Double)
-    /// A parameter block `name` that the network does not have (`valid`: its blocks).
-    case unknownParameterBlock(String, valid: [String])
+    /// A parameter block that the network does not have (`valid`: the blocks it has).
+    case unknownParameterBlock(ParameterBlock, valid: [ParameterBlock])
     /// The cross-entropy compression bound on a dataset with real-valued targets.
     case boundNeedsLabels(dataset: String)
     /// A LAPACK eigensolver reported failure.

@@ -633,9 +633,9 @@ extension CallContext {
         return (kind, Choices.curvature.name(of: kind) ?? "")
     }
 
-    /// The `block` argument as group names (nil: every parameter), each checked
-    /// against the network's blocks with a did-you-mean.
-    fileprivate func blocks(of net: Network) throws(Diagnostic) -> [String]? {
+    /// The `block` argument as the network's blocks (nil: every parameter), each name
+    /// checked against the network's blocks with a did-you-mean.
+    fileprivate func blocks(of net: Network) throws(Diagnostic) -> [ParameterBlock]? {
         guard let v = try value("block") else { return nil }
         var names = [String]()
         switch v {
@@ -644,7 +644,8 @@ extension CallContext {
             for item in items { if case .string(let s) = item { names.append(s) } }
         default: break
         }
-        let valid = ParameterLayout(net.architecture).groups.map(\.name)
+        let groups = ParameterLayout(net.architecture).groups
+        let valid = groups.map(\.name)
         for name in names where !valid.contains(name) {
             var hint = Suggestions.closest(to: name, in: valid).map { "did you mean '\($0)'?" }
             // "W3" on a 2-layer network: the number is the mistake, not the spelling.
@@ -658,11 +659,12 @@ extension CallContext {
                     + valid.map { "'\($0)'" }.joined(separator: ", "),
                 at: "block", hint: hint)
         }
-        return names.isEmpty ? nil : names
+        let blocks = names.compactMap { name in groups.first { $0.name == name }?.block }
+        return blocks.isEmpty ? nil : blocks
     }
 
     /// The group names a dense matrix over `groups` covers, in parameter order.
-    fileprivate func blockNames(of net: Network, _ groups: [String]?) throws(Diagnostic) -> [String] {
+    fileprivate func blockNames(of net: Network, _ groups: [ParameterBlock]?) throws(Diagnostic) -> [String] {
         try engine(at: "block") { () throws(EngineError) in
             try ParameterLayout(net.architecture).select(groups).map(\.name)
         }

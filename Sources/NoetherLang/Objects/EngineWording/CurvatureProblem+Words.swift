@@ -26,9 +26,9 @@ extension CurvatureProblem {
             "the matrix has non-finite entries"
         case .notSymmetric(let asymmetry):
             "the matrix is not symmetric (max |a_ij − a_ji| = \(formatNumber(asymmetry)))"
-        case .unknownParameterBlock(let name, let valid):
-            "unknown parameter block '\(name)'; this network has "
-                + valid.map { "'\($0)'" }.joined(separator: ", ")
+        case .unknownParameterBlock(let block, let valid):
+            "unknown parameter block '\(block.name)'; this network has "
+                + valid.map { "'\($0.name)'" }.joined(separator: ", ")
         case .boundNeedsLabels(let dataset):
             "the cross-entropy bound needs class labels, but '\(dataset)' has real-valued targets"
         case .eigensolverFailed(let failure):

@@ -51,6 +51,16 @@ extension Loss {
     }
 }
 
+extension ParameterBlock {
+    /// The language's name of the block: `W1`, `b1`, `W2`, … (1-based layer number).
+    var name: String { (isBias ? "b" : "W") + "\(layer + 1)" }
+}
+
+extension ParameterLayout.Group {
+    /// The language's name of the group's block (`W1`, `b1`, …).
+    var name: String { block.name }
+}
+
 extension StopReason {
     /// The language's name of why a run stopped (`run.stop_reason`).
     public var name: String {
