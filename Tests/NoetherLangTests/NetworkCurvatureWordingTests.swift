@@ -18,13 +18,18 @@ import Testing
             (.balancingZeroLayer(layer: 1), "cannot balance a network whose layer 2 is all zeros while others are not"),
             (.balancingNonFiniteWeights, "cannot balance a network with non-finite weights"),
             (.inputsDiffer(network: 3, data: 4), "the network takes 3 inputs but the data have 4 features"),
+            (.inputsDiffer(network: 1, data: 2), "the network takes 1 input but the data have 2 features"),
             (
                 .outputsDiffer(network: 2, data: 3, classification: true),
                 "the network has 2 outputs but the data have 3 classes"
             ),
             (
                 .outputsDiffer(network: 2, data: 1, classification: false),
-                "the network has 2 outputs but the data have 1 target columns"
+                "the network has 2 outputs but the data have 1 target column"
+            ),
+            (
+                .outputsDiffer(network: 1, data: 3, classification: false),
+                "the network has 1 output but the data have 3 target columns"
             ),
             (
                 .lossNeedsLabels(.interpolated(0.25), dataset: "teacher_student"),

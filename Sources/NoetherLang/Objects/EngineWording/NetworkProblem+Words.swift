@@ -16,9 +16,10 @@ extension NetworkProblem {
         case .balancingNonFiniteWeights:
             "cannot balance a network with non-finite weights"
         case .inputsDiffer(let network, let data):
-            "the network takes \(network) inputs but the data have \(data) features"
+            "the network takes \(count(network, "input")) but the data have \(count(data, "feature"))"
         case .outputsDiffer(let network, let data, let classification):
-            "the network has \(network) outputs but the data have \(data) \(classification ? "classes" : "target columns")"
+            "the network has \(count(network, "output")) but the data have "
+                + (classification ? "\(data) classes" : count(data, "target column"))
         case .lossNeedsLabels(let loss, let dataset):
             "\(loss.name) needs class labels, but '\(dataset)' has real-valued targets; use mse"
         case .batchExceedsSamples(let batch, let samples, let dataset):
@@ -36,4 +37,7 @@ extension NetworkProblem {
                 + (kept.isEmpty ? "none" : kept.map(String.init).joined(separator: ", ")) + ")"
         }
     }
+
+    /// "1 input", "3 inputs".
+    private func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 }
