@@ -140,6 +140,15 @@ struct Config {
     /// Samples (n) and, when set, a fixed step count that --steps does not change.
     var samples = 200
     var fixedSteps: Int? = nil
+
+    /// The loss as the JSON lines name it (the --config spellings; the engine names no loss).
+    var lossLabel: String {
+        switch loss {
+        case .mse: "mse"
+        case .crossEntropy: "cross_entropy"
+        case .interpolated(let e): "interpolated_loss(\(e))"
+        }
+    }
 }
 
 let configs: [Config] = [
@@ -190,7 +199,7 @@ func benchTrain(_ c: Config, steps: Int, reps: Int, peak: Double?, floors: Bool)
     let median = Timing.median(times)
     let totalFlops = Double(flops.total) * Double(run.stepsRun)
     var line = "{\"kind\":\"train\",\"config\":\(jsonString(c.name)),\"sizes\":\(c.sizes),"
-    line += "\"loss\":\(jsonString(c.loss.name)),\"lr\":\(c.learningRate),\"n\":\(samples),\"steps\":\(steps),"
+    line += "\"loss\":\(jsonString(c.lossLabel)),\"lr\":\(c.learningRate),\"n\":\(samples),\"steps\":\(steps),"
     line += "\"steps_run\":\(run.stepsRun),\"reps\":\(reps),"
     line += "\"seconds_best\":\(best),\"seconds_median\":\(median),\"seconds_all\":\(jsonArray(times)),"
     line += "\"cpu_seconds_best\":\(cpuTimes.min()!),\"cpu_seconds_all\":\(jsonArray(cpuTimes)),"

@@ -42,17 +42,17 @@ extension Network {
     /// for the exact draws). With the default `Initialization()` this is PyTorch's
     /// `nn.Linear` default and identical, draw for draw, to `mlp(sizes:activation:bias:seed:)`.
     ///
-    /// Throws `invalidArgument` for fewer than two sizes, a size below 1, a
-    /// non-finite scale, or `balanced` with a non-homogeneous activation.
+    /// Throws a `NetworkProblem` for fewer than two sizes, a size below 1, or
+    /// `balanced` with a non-homogeneous activation; `outOfDomain` for a non-finite scale.
     public static func mlp(
         sizes: [Int], activation: Activation, bias: Bool, seed: Int,
         initialization: Initialization
     ) throws(EngineError) -> Network {
         guard sizes.count >= 2 else {
-            throw .invalidArgument("a network needs at least an input and an output size, got \(sizes)")
+            throw .network(.tooFewLayerSizes(sizes))
         }
         if let bad = sizes.first(where: { $0 < 1 }) {
-            throw .invalidArgument("every layer size must be at least 1, got \(bad) in \(sizes)")
+            throw .network(.layerSizeBelowOne(bad, sizes: sizes))
         }
         guard initialization.scale.isFinite else {
             throw .outOfDomain(.initialScale, .finite, got: .number(initialization.scale))
@@ -103,7 +103,7 @@ extension Network {
     /// Π_{k≤l} a_k too, which keeps the function unchanged with them (C_l uses weights
     /// only, so it is still 0). All-zero weights are left as they are.
     ///
-    /// Throws `invalidArgument` for a non-homogeneous activation (tanh, gelu: no
+    /// Throws a `NetworkProblem` for a non-homogeneous activation (tanh, gelu: no
     /// rescaling keeps their function) or when some but not all layers are zero.
     public func balanced() throws(EngineError) -> Network {
         try Network.checkBalanceable(architecture.activation)
@@ -111,10 +111,10 @@ extension Network {
         let norms = p.weightSquaredNorms
         if norms.allSatisfy({ $0 == 0 }) { return self }
         if let zero = norms.firstIndex(of: 0) {
-            throw .invalidArgument("cannot balance a network whose layer \(zero + 1) is all zeros while others are not")
+            throw .network(.balancingZeroLayer(layer: zero))
         }
         guard norms.allSatisfy(\.isFinite) else {
-            throw .invalidArgument("cannot balance a network with non-finite weights")
+            throw .network(.balancingNonFiniteWeights)
         }
         // Geometric mean in log space (no overflow for deep or large nets).
         var logMean = 0.0
@@ -132,9 +132,7 @@ extension Network {
 
     static func checkBalanceable(_ activation: Activation) throws(EngineError) {
         guard activation.isPositivelyHomogeneous else {
-            throw .invalidArgument(
-                "balancing needs a positively homogeneous activation; "
-                    + "rescaling the layers of this network would change its function")
+            throw .network(.balancingNeedsHomogeneousActivation(activation))
         }
     }
 

@@ -16,14 +16,6 @@ public enum Loss: Sendable, Equatable, Hashable {
     case crossEntropy
     case interpolated(Double)
 
-    public var name: String {
-        switch self {
-        case .mse: "mse"
-        case .crossEntropy: "cross_entropy"
-        case .interpolated(let e): "interpolated_loss(\(formatShort(e)))"
-        }
-    }
-
     /// Whether the loss needs class labels (cross-entropy in any proportion).
     public var needsLabels: Bool {
         switch self {

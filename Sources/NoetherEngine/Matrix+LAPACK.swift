@@ -1,13 +1,20 @@
 internal import COpenBLAS
 
-/// A LAPACK routine reported failure through its `info` argument.
-public struct LAPACKError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let routine: String
+/// The LAPACK routines the engine calls.
+public enum LAPACKRoutine: Sendable, Equatable {
+    case dsyevd, dsyevd2stage, dsyevr, dstevr
+}
+
+/// A LAPACK routine reported failure through its `info` argument: −i when its
+/// argument i had an illegal value (an internal error), > 0 when the algorithm failed
+/// to converge.
+public struct LAPACKError: Error, Sendable, Equatable {
+    public let routine: LAPACKRoutine
     public let info: Int
-    public var description: String {
-        info < 0
-            ? "\(routine): argument \(-info) had an illegal value (internal error)"
-            : "\(routine): the algorithm failed to converge (info=\(info))"
+
+    public init(routine: LAPACKRoutine, info: Int) {
+        self.routine = routine
+        self.info = info
     }
 }
 
@@ -70,7 +77,7 @@ extension Matrix {
         var uplo: CChar = 85 /* U */
         var nn = blasint(n)
         var lda = blasint(n)
-        try callWithWorkspace(twoStage ? "dsyevd_2stage" : "dsyevd") { work, lwork, iwork, liwork, info in
+        try callWithWorkspace(twoStage ? .dsyevd2stage : .dsyevd) { work, lwork, iwork, liwork, info in
             if twoStage {
                 dsyevd_2stage_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
             } else {
@@ -108,7 +115,7 @@ extension Matrix {
         var z = [Double](repeating: 0, count: wantVectors ? n * k : 1)
         var ldz = blasint(wantVectors ? n : 1)
         var isuppz = [blasint](repeating: 0, count: 2 * Swift.max(k, 1))
-        try callWithWorkspace("dsyevr") { work, lwork, iwork, liwork, info in
+        try callWithWorkspace(.dsyevr) { work, lwork, iwork, liwork, info in
             dsyevr_(
                 &jobz, &rangeChar, &uplo, &nn, &a, &lda, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz,
                 &isuppz, &work, &lwork, &iwork, &liwork, &info, 1, 1, 1)
@@ -140,7 +147,7 @@ public func tridiagonalEigen(diagonal: [Double], offDiagonal: [Double], vectors 
     var z = [Double](repeating: 0, count: wantVectors ? n * n : 1)
     var ldz = blasint(wantVectors ? n : 1)
     var isuppz = [blasint](repeating: 0, count: 2 * n)
-    try callWithWorkspace("dstevr") { work, lwork, iwork, liwork, info in
+    try callWithWorkspace(.dstevr) { work, lwork, iwork, liwork, info in
         dstevr_(
             &jobz, &rangeChar, &nn, &d, &e, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz, &isuppz,
             &work, &lwork, &iwork, &liwork, &info, 1, 1)
@@ -153,7 +160,7 @@ public func tridiagonalEigen(diagonal: [Double], offDiagonal: [Double], vectors 
 /// then with workspaces of the sizes it asked for. Throws on a non-zero `info` from
 /// either call, naming `routine`.
 func callWithWorkspace(
-    _ routine: String,
+    _ routine: LAPACKRoutine,
     _ call: (
         _ work: inout [Double], _ lwork: inout blasint, _ iwork: inout [blasint],
         _ liwork: inout blasint, _ info: inout blasint

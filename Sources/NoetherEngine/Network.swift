@@ -134,17 +134,14 @@ public final class Network: Sendable {
     public func checkCompatible(with data: Dataset, loss: Loss) throws(EngineError) {
         let sizes = architecture.sizes
         guard sizes.first == data.inputDimension else {
-            throw .shapeMismatch(
-                "the network takes \(sizes.first!) inputs but the data have \(data.inputDimension) features")
+            throw .network(.inputsDiffer(network: sizes.first!, data: data.inputDimension))
         }
         guard sizes.last == data.outputDimension else {
-            throw .shapeMismatch(
-                "the network has \(sizes.last!) outputs but the data have \(data.outputDimension) \(data.isClassification ? "classes" : "target columns")"
-            )
+            throw .network(
+                .outputsDiffer(network: sizes.last!, data: data.outputDimension, classification: data.isClassification))
         }
         if loss.needsLabels && !data.isClassification {
-            throw .invalidArgument(
-                "\(loss.name) needs class labels, but '\(data.name)' has real-valued targets; use mse")
+            throw .network(.lossNeedsLabels(loss, dataset: data.name))
         }
     }
 }

@@ -40,7 +40,7 @@ public struct TrainingMonitor: Sendable {
 /// ΔC_l = η²δ_l. Everything the run reports is Double (exact conversions of the Float
 /// values). The sharpness probe and checkpoints see the Float weights widened to Double.
 ///
-/// Throws `outOfDomain` / `invalidArgument` / `shapeMismatch` for a bad step count, options, or a
+/// Throws `outOfDomain` / a `NetworkProblem` for a bad step count, options, or a
 /// network that does not fit the data or loss (e.g. an sgd batch larger than n).
 public func train(
     network: Network, data: Dataset, optimizer: Optimizer, loss: Loss, steps: Int,
@@ -51,9 +51,9 @@ public func train(
     try network.checkCompatible(with: data, loss: loss)
     try options.validate(steps: steps, network: network)
     if let b = optimizer.batchSize, b > data.count {
-        throw .invalidArgument("the sgd batch size \(b) exceeds the \(data.count) samples of '\(data.name)'")
+        throw .network(.batchExceedsSamples(batch: b, samples: data.count, dataset: data.name))
     }
-    guard data.count >= 1 else { throw .invalidArgument("'\(data.name)' has no samples") }
+    guard data.count >= 1 else { throw .network(.noSamples(dataset: data.name)) }
     func run<S: TrainingScalar>(in _: S.Type) -> TrainingRun {
         var loop = TrainingLoop<S>(
             network: network, data: data, optimizer: optimizer, loss: loss, steps: steps,

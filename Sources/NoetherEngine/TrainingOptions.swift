@@ -69,7 +69,7 @@ public struct TrainingOptions: Sendable {
     func validate(steps: Int, network: Network) throws(EngineError) {
         guard every >= 1 else { throw .outOfDomain(.recordInterval, .atLeast(1), got: .integer(every)) }
         for c in checkpoints where c < 0 || c > steps {
-            throw .invalidArgument("checkpoint \(c) lies outside the run's steps 0…\(steps)")
+            throw .network(.checkpointOutsideRun(c, steps: steps))
         }
         if let x = stopWhenLossBelow, x.isNaN {
             throw .outOfDomain(.stopLoss, .notNaN, got: .number(x))
@@ -81,7 +81,7 @@ public struct TrainingOptions: Sendable {
             throw .outOfDomain(.sharpnessInterval, .atLeast(1), got: .integer(s.every))
         }
         if patternProbe && network.layerCount < 2 {
-            throw .invalidArgument("the activation-pattern probe needs a hidden layer, but the network has none")
+            throw .network(.patternProbeNeedsHiddenLayer)
         }
     }
 }
@@ -137,13 +137,4 @@ public enum StopReason: Sendable, Equatable, Hashable {
     case lossBelowThreshold
     /// The caller's monitor asked to stop (e.g. Ctrl-C).
     case interrupted
-
-    public var name: String {
-        switch self {
-        case .completed: "completed"
-        case .diverged: "diverged"
-        case .lossBelowThreshold: "loss_below_threshold"
-        case .interrupted: "interrupted"
-        }
-    }
 }

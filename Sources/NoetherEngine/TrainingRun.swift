@@ -204,17 +204,16 @@ public final class TrainingRun: Sendable {
 
     /// The network θ_step kept as a checkpoint.
     ///
-    /// Throws `invalidArgument` when `step` was not requested as a checkpoint, or
+    /// Throws a `NetworkProblem` when `step` was not requested as a checkpoint, or
     /// when the run stopped before reaching it.
     public func at(_ step: Int) throws(EngineError) -> Network {
         if let i = checkpointSteps.firstIndex(of: step) { return checkpointNetworks[i] }
         if requestedCheckpoints.contains(step) {
-            throw .invalidArgument("the run stopped at step \(stepsRun) before checkpoint \(step)")
+            throw .network(.stoppedBeforeCheckpoint(step, stoppedAt: stepsRun))
         }
         if step == stepsRun { return network }
         if step == 0 { return initialNetwork }
-        let kept = checkpointSteps.isEmpty ? "none" : checkpointSteps.map(String.init).joined(separator: ", ")
-        throw .invalidArgument("step \(step) is not a checkpoint of this run (checkpoints: \(kept))")
+        throw .network(.notACheckpoint(step, kept: checkpointSteps))
     }
 }
 

@@ -20,9 +20,6 @@ import Darwin
 /// from the stored values, so the conservation ledger of a float32 run measures float32's
 /// own rounding of the update, not a rounding of its bookkeeping.
 public protocol TrainingScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
-    /// "float64" or "float32", as the language names the precision.
-    static var precisionName: String { get }
-
     /// C ← α·op(A)·op(B) + β·C (row-major, C m×n) on raw storage; m, n, k > 0.
     static func gemm(
         _ transA: Transpose, _ a: UnsafePointer<Self>, lda: Int,
@@ -67,7 +64,6 @@ public protocol TrainingScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codab
 }
 
 extension Double: TrainingScalar {
-    public static var precisionName: String { "float64" }
 
     @inline(__always)
     public static func gemm(
@@ -119,7 +115,6 @@ extension Double: TrainingScalar {
 }
 
 extension Float: TrainingScalar {
-    public static var precisionName: String { "float32" }
 
     /// `cblas_sgemm` for every shape (Noether's small-product kernels are Double-only).
     /// With β = 0 the destination is zeroed first, so NaN in it never leaks (as for Double).

@@ -13,7 +13,7 @@ struct CurvatureDenseTests {
         let activation: Activation
         let bias: Bool
         let loss: Loss
-        var description: String { "\(sizes) \(activation) bias=\(bias) \(loss.name)" }
+        var description: String { "\(sizes) \(activation) bias=\(bias) \(loss)" }
     }
 
     static let configs: [Config] = [
@@ -56,7 +56,7 @@ struct CurvatureDenseTests {
         let (net, data) = Self.fixture(c)
         let full = try hessian(network: net, data: data, loss: c.loss)
         let layout = ParameterLayout(net.architecture)
-        let names = layout.groups.map(\.name)
+        let names = layout.groups.map(\.block)
         for selection in [[names[0]], [names.last!], [names.last!, names[0]], Array(names.dropFirst())] {
             let block = try hessian(network: net, data: data, loss: c.loss, groups: selection, blockSize: 4)
             let indices = try layout.select(selection).flatMap { Array($0.range) }
@@ -72,12 +72,12 @@ struct CurvatureDenseTests {
 
     @Test func unknownBlockIsRefused() throws {
         let (net, data) = Self.fixture(Self.configs[0])
-        #expect(throws: EngineError.self) { try hessian(network: net, data: data, loss: .mse, groups: ["W3"]) }
+        #expect(throws: EngineError.self) { try hessian(network: net, data: data, loss: .mse, groups: [.weights(2)]) }
         do {
-            _ = try hessian(network: net, data: data, loss: .mse, groups: ["b1"])
+            _ = try hessian(network: net, data: data, loss: .mse, groups: [.bias(0)])
             Issue.record("expected an error")
         } catch {
-            #expect(error.description.contains("'b1'") && error.description.contains("'W2'"))
+            #expect(error == .curvature(.unknownParameterBlock(.bias(0), valid: [.weights(0), .weights(1)])))
         }
     }
 

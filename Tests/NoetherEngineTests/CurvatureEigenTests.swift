@@ -50,10 +50,14 @@ struct CurvatureEigenTests {
     }
 
     @Test func eigsRefusesBadInput() {
-        #expect(throws: EngineError.self) { try eigs(Matrix(rows: 2, columns: 3)) }
-        #expect(throws: EngineError.self) { try eigs(Matrix([[1, 2], [0, 1]])) }
-        #expect(throws: EngineError.self) { try eigs(Matrix([[1, .nan], [.nan, 1]])) }
-        #expect(throws: EngineError.self) { try eigs(Matrix([[1, 0], [0, 1]]), selection: .top(3)) }
+        #expect(throws: EngineError.curvature(.notSquare(rows: 2, columns: 3))) {
+            try eigs(Matrix(rows: 2, columns: 3))
+        }
+        #expect(throws: EngineError.curvature(.notSymmetric(asymmetry: 2))) { try eigs(Matrix([[1, 2], [0, 1]])) }
+        #expect(throws: EngineError.curvature(.nonFiniteMatrix)) { try eigs(Matrix([[1, .nan], [.nan, 1]])) }
+        #expect(throws: EngineError.curvature(.eigenvalueCount(3, order: 2))) {
+            try eigs(Matrix([[1, 0], [0, 1]]), selection: .top(3))
+        }
         do {
             _ = try eigs(.identity(600), vectors: true, availableBytes: 1 << 20)
             Issue.record("expected a memory refusal")
@@ -130,11 +134,11 @@ struct CurvatureEigenTests {
         let dense = try sharpness(network: net, data: data, loss: loss, method: .dense)
         let auto = try sharpness(network: net, data: data, loss: loss)
         let lz = try sharpness(network: net, data: data, loss: loss, method: .lanczos(steps: 80, tolerance: 1e-10))
-        #expect(dense.method == "dense" && auto.method == "dense" && lz.method == "lanczos")
+        #expect(dense.method == .dense && auto.method == .dense && lz.method == .lanczos)
         #expect(abs(lz.value - dense.value) < 1e-8 * abs(dense.value))
         #expect(dense.residual < 1e-10 * abs(dense.value))
         let forced = try sharpness(network: net, data: data, loss: loss, method: .automatic(denseLimit: 10))
-        #expect(forced.method == "lanczos" && abs(forced.value - dense.value) < 1e-7 * abs(dense.value))
+        #expect(forced.method == .lanczos && abs(forced.value - dense.value) < 1e-7 * abs(dense.value))
     }
 
     /// The tracker follows λ_max along a path of parameters, warm-started, matching the

@@ -74,8 +74,7 @@ struct DatasetTests {
                     network: student, data: data, optimizer: try .gradientDescent(learningRate: 0.05),
                     loss: .crossEntropy, steps: 5)
             }
-                == .invalidArgument(
-                    "cross_entropy needs class labels, but 'teacher_student' has real-valued targets; use mse"))
+                == .network(.lossNeedsLabels(.crossEntropy, dataset: "teacher_student")))
     }
 
     @Test("subset, split and standardize")

@@ -36,8 +36,8 @@ struct Float32TrainingTests {
                 worst64 = max(worst64, abs(g64[i] - g32[i]) / scale)
             }
             // A few dozen roundings of 2⁻²⁴ each along the longest chain of the pass.
-            #expect(worstFD < 64 * Self.u, "\(activation) \(loss.name) bias=\(bias): FD error \(worstFD / Self.u) ulp")
-            #expect(worst64 < 64 * Self.u, "\(activation) \(loss.name) bias=\(bias): \(worst64 / Self.u) ulp")
+            #expect(worstFD < 64 * Self.u, "\(activation) \(loss) bias=\(bias): FD error \(worstFD / Self.u) ulp")
+            #expect(worst64 < 64 * Self.u, "\(activation) \(loss) bias=\(bias): \(worst64 / Self.u) ulp")
             #expect(worst64 > 0, "the Float pass must actually compute in Float")
             #expect(abs(value32 - value64) < 16 * Self.u * max(1, abs(value64)))
         }

@@ -22,7 +22,7 @@ struct GradientTests {
                 for i in g.indices { worst = max(worst, abs(fd[i] - g[i]) / max(1e-3, abs(g[i]))) }
                 #expect(value.isFinite)
                 #expect(
-                    worst < 1e-6, "\(activation) \(loss.name) \(sizes) bias=\(bias): worst relative error \(worst)"
+                    worst < 1e-6, "\(activation) \(loss) \(sizes) bias=\(bias): worst relative error \(worst)"
                 )
             }
         }

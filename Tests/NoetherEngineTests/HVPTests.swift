@@ -7,7 +7,7 @@ struct HVPCase: CustomStringConvertible, Sendable {
     let loss: Loss
     let bias: Bool
     let sizes: [Int]
-    var description: String { "\(activation) \(loss.name) bias=\(bias) sizes=\(sizes)" }
+    var description: String { "\(activation) \(loss) bias=\(bias) sizes=\(sizes)" }
 
     static let all: [HVPCase] = {
         let activations: [Activation] = [.relu, .linear, .interpolated(0.5), .leakyReLU(0.1), .tanh, .gelu]

@@ -92,9 +92,7 @@ struct NetworkInitTests {
                         sizes: [3, 4, 2], activation: activation, bias: false, seed: 1,
                         initialization: Initialization(balanced: true))
                 }
-                    == .invalidArgument(
-                        "balancing needs a positively homogeneous activation; "
-                            + "rescaling the layers of this network would change its function"))
+                    == .network(.balancingNeedsHomogeneousActivation(activation)))
         }
         let zero = try Network.mlp(
             sizes: [3, 4, 2], activation: .relu, bias: false, seed: 1,

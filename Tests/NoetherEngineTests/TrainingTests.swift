@@ -27,8 +27,8 @@ struct TrainingTests {
             #expect(r.stepsRun == 2000)
             // A meaningful drift, explained by η²S to ~1e-10 relative.
             for l in 0..<r.pairCount { #expect(abs(r.finalConserved[l] - r.initialConserved[l]) > 1e-4) }
-            #expect(r.ledgerResidual < 1e-10, "\(activation) \(loss.name) \(sizes): \(r.ledgerResidual)")
-            #expect(r.ledgerStepError < 1e-14, "\(activation) \(loss.name) \(sizes): \(r.ledgerStepError)")
+            #expect(r.ledgerResidual < 1e-10, "\(activation) \(loss) \(sizes): \(r.ledgerResidual)")
+            #expect(r.ledgerStepError < 1e-14, "\(activation) \(loss) \(sizes): \(r.ledgerStepError)")
             // The final C agrees with the returned network.
             let c = r.network.conservedQuantities
             for l in 0..<r.pairCount { #expect(c[l] == r.finalConserved[l]) }
@@ -137,10 +137,10 @@ struct TrainingTests {
         #expect(try r.at(60).parameters == r.network.parameters)
         #expect(
             TrainFixture.error { try r.at(7) }
-                == .invalidArgument("step 7 is not a checkpoint of this run (checkpoints: 0, 25, 60)"))
+                == .network(.notACheckpoint(7, kept: [0, 25, 60])))
         #expect(
             TrainFixture.error { try Self.run(steps: 10, options: TrainingOptions(checkpoints: [11])) }
-                == .invalidArgument("checkpoint 11 lies outside the run's steps 0…10"))
+                == .network(.checkpointOutsideRun(11, steps: 10)))
     }
 
     @Test("stop_when_loss_below stops before the update of the first step below it")
@@ -161,7 +161,7 @@ struct TrainingTests {
         #expect(r.network.parameters == (try Self.run(steps: first)).network.parameters)
         #expect(
             TrainFixture.error { try r.at(200) }
-                == .invalidArgument("the run stopped at step \(first) before checkpoint 200"))
+                == .network(.stoppedBeforeCheckpoint(200, stoppedAt: first)))
         #expect(!r.diverged && !r.drift[0].isNaN)
     }
 
@@ -277,9 +277,9 @@ struct TrainingTests {
                 == .outOfDomain(.recordInterval, .atLeast(1), got: .integer(0)))
         #expect(
             TrainFixture.error { try Self.run(sizes: [6, 3], options: TrainingOptions(patternProbe: true)) }
-                == .invalidArgument("the activation-pattern probe needs a hidden layer, but the network has none"))
+                == .network(.patternProbeNeedsHiddenLayer))
         #expect(
             TrainFixture.error { try Self.run(optimizer: try .stochastic(learningRate: 0.1, batchSize: 41, seed: 0)) }
-                == .invalidArgument("the sgd batch size 41 exceeds the 40 samples of 'gaussian_mixture'"))
+                == .network(.batchExceedsSamples(batch: 41, samples: 40, dataset: "gaussian_mixture")))
     }
 }

@@ -29,8 +29,8 @@ public struct CompressionBound: Sendable {
     public var minConfidence: Double
     public var maxConfidence: Double
     public var meanConfidenceVariance: Double
-    /// The method that computed the three λ_max ("dense" or "lanczos").
-    public var method: String
+    /// The method that computed the three λ_max (`.dense` or `.lanczos`).
+    public var method: SharpnessAlgorithm
 
     /// λ_max(G) ≤ bound, with a relative slack of 1e-9 for rounding.
     public var paperBoundHolds: Bool { gaussNewtonMax <= bound * (1 + 1e-9) + 1e-300 }
@@ -51,7 +51,7 @@ public func compressionBound(
     progress: CurvatureProgress? = nil
 ) throws(EngineError) -> CompressionBound {
     guard let labels = data.labels else {
-        throw .invalidArgument("the cross-entropy bound needs class labels, but '\(data.name)' has real-valued targets")
+        throw .curvature(.boundNeedsLabels(dataset: data.name))
     }
     func phase(_ i: Int) -> CurvatureProgress? {
         progress.map { p in
@@ -89,7 +89,7 @@ public func compressionBound(
             let top = try s.symmetricEigen(indices: (k - 1)...(k - 1)).values[0]
             curvatureMax = Swift.max(curvatureMax, top)
         } catch {
-            throw .numerical(error.description)
+            throw .curvature(.eigensolverFailed(error))
         }
     }
     return CompressionBound(

@@ -11,7 +11,7 @@ public typealias CurvatureProgress = (_ done: Int, _ total: Int) -> Bool
 extension EngineError {
     /// What a computation throws when its `CurvatureProgress` callback returned
     /// `false` (e.g. the user pressed Ctrl-C).
-    public static let stopped = EngineError.invalidArgument("the computation was stopped before it finished")
+    public static let stopped = EngineError.curvature(.stopped)
 
     /// Whether this is `EngineError.stopped`.
     public var isStopped: Bool { self == .stopped }

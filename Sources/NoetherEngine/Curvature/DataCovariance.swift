@@ -25,6 +25,6 @@ public func covarianceSpectrum(
     data: Dataset, centered: Bool = false, vectors: Bool = false,
     threshold: Double = 1e-8
 ) throws(EngineError) -> EigenDecomposition {
-    guard data.count > 0 else { throw .invalidArgument("the covariance needs at least one sample") }
+    guard data.count > 0 else { throw .curvature(.needsSamples(.covariance)) }
     return try eigsUnchecked(dataCovariance(data.inputs, centered: centered), .all, vectors, threshold)
 }

@@ -32,7 +32,7 @@ extension HVPWorkspace {
     /// scratch (n × the largest layer's parameter count) and the forward/backward
     /// pass. Eigendecomposing the result needs about 2–5 more Q×Q (see `eigs`).
     public static func denseMemoryEstimate(
-        _ architecture: Architecture, samples n: Int, groups: [String]? = nil,
+        _ architecture: Architecture, samples n: Int, groups: [ParameterBlock]? = nil,
         blockSize: Int? = nil
     ) throws(EngineError) -> Int {
         let layout = ParameterLayout(architecture)
@@ -57,7 +57,7 @@ extension HVPWorkspace {
     }
 
     /// The dense matrix of this workspace's curvature (`kind`) over the parameter
-    /// `groups` (`"W1"`, `"b1"`, …; all when `nil`), rows and columns in flattened order
+    /// `groups` (their `ParameterBlock`s; all when `nil`), rows and columns in flattened order
     /// restricted to those groups; symmetric to the last bit.
     ///
     /// **Method: batched products with the unit directions, factored.** The product
@@ -78,14 +78,14 @@ extension HVPWorkspace {
     /// transposes, and entries computed twice (the diagonal unit blocks) are averaged.
     /// Cost for the 2-layer net (P = m(d + K)): ≈ n·(md)² + 2·n·md·mK flops.
     ///
-    /// Throws `.invalidArgument` for an unknown group, or when the estimate of
+    /// Throws `.unknownParameterBlock` for an unknown group, or `outOfMemory` when the estimate of
     /// `denseMemoryEstimate` exceeds `availableBytes` (default: `MemAvailable`),
     /// before allocating anything.
     ///
     /// `progress` is told the result rows finished (of Q) after every batched sweep;
     /// when it returns false the assembly throws `EngineError.stopped`.
     public mutating func dense(
-        groups: [String]? = nil, blockSize: Int? = nil,
+        groups: [ParameterBlock]? = nil, blockSize: Int? = nil,
         availableBytes: Int? = nil, progress: CurvatureProgress? = nil
     ) throws(EngineError) -> Matrix {
         let selected = try layout.select(groups)
@@ -344,11 +344,11 @@ func symmetrize(_ h: inout Matrix, computedStart: [Int]) {
 /// symmetric to the last bit.
 ///
 /// Before allocating, estimates the memory (`HVPWorkspace.denseMemoryEstimate`) and
-/// throws `.invalidArgument` saying how much it needs and how much there is when it
+/// throws `outOfMemory` saying how much it needs and how much there is when it
 /// exceeds `availableBytes` (default: `MemAvailable` from /proc/meminfo).
 /// `progress`: see `HVPWorkspace.dense`.
 public func hessian(
-    network: Network, data: Dataset, loss: Loss, groups: [String]? = nil,
+    network: Network, data: Dataset, loss: Loss, groups: [ParameterBlock]? = nil,
     blockSize: Int? = nil, availableBytes: Int? = nil,
     progress: CurvatureProgress? = nil
 ) throws(EngineError) -> Matrix {
@@ -361,7 +361,7 @@ public func hessian(
 /// experiments.md §1.4) over `groups`, as `hessian` builds H (same order, checks, cost
 /// about half).
 public func gaussNewton(
-    network: Network, data: Dataset, loss: Loss, groups: [String]? = nil,
+    network: Network, data: Dataset, loss: Loss, groups: [ParameterBlock]? = nil,
     blockSize: Int? = nil, availableBytes: Int? = nil,
     progress: CurvatureProgress? = nil
 ) throws(EngineError) -> Matrix {
@@ -374,7 +374,7 @@ public func gaussNewton(
 /// and σ″), each dense over `groups`. Needs three Q×Q matrices. `progress` counts
 /// the rows of both assemblies (2·Q in all).
 public func gaussNewtonResidual(
-    network: Network, data: Dataset, loss: Loss, groups: [String]? = nil,
+    network: Network, data: Dataset, loss: Loss, groups: [ParameterBlock]? = nil,
     availableBytes: Int? = nil,
     progress: CurvatureProgress? = nil
 ) throws(EngineError) -> (hessian: Matrix, gaussNewton: Matrix, residual: Matrix) {

@@ -86,12 +86,12 @@ public struct HVPWorkspace: Sendable {
 
     /// A workspace linearized at `network`'s parameters on `data`.
     ///
-    /// Throws `.shapeMismatch` / `.invalidArgument` when the network cannot read the
+    /// Throws a `NetworkProblem` when the network cannot read the
     /// data or the loss needs labels the data lack. `kind == .jacobianGram` ignores
     /// the loss (pass `.mse`).
     public init(network: Network, data: Dataset, loss: Loss, kind: CurvatureKind = .hessian) throws(EngineError) {
         try network.checkCompatible(with: data, loss: kind == .jacobianGram ? .mse : loss)
-        guard data.count > 0 else { throw .invalidArgument("curvature needs at least one sample") }
+        guard data.count > 0 else { throw .curvature(.needsSamples(.curvature)) }
         let architecture = network.architecture
         self.architecture = architecture
         self.layout = ParameterLayout(architecture)
@@ -399,7 +399,7 @@ public struct HVPWorkspace: Sendable {
 
     /// RA_l = S_l ⊙ RZ_l, S_l (n × m) broadcast over the B directions.
     func maskBroadcast(_ z: Matrix, slope: Matrix, into a: inout Matrix, count b: Int, width m: Int) {
-        broadcastMultiply(z.storage, slope.storage, into: &a.storage, samples: sampleCount, directions: b, width: m)
+        broadcastCombine(z.storage, slope.storage, [], into: &a.storage, samples: sampleCount, directions: b, width: m)
     }
 
     /// RΔ_l = rA[l] ⊙ S_l (+ coupling_l ⊙ RZ_l), written over rZ[l].

@@ -101,6 +101,13 @@ public struct LanczosOptions: Sendable, Equatable {
     }
 }
 
+extension LanczosOptions {
+    /// The settings of a one-off extreme-eigenvalue run (the `lanczos` builtin's
+    /// defaults): at most 80 steps, the 5 extreme Ritz pairs at each end, full
+    /// reorthogonalization, no early stop, no vectors, seed 0.
+    public static let standard = LanczosOptions(steps: 80, pairs: 5)
+}
+
 /// The outcome of a Lanczos run.
 public struct LanczosResult: Sendable {
     /// Krylov dimension m actually built.
@@ -136,7 +143,7 @@ public struct LanczosResult: Sendable {
 /// Cost: m products, plus O(m·P) per step for reorthogonalization, memory m·P
 /// doubles for Q (kept only when reorthogonalizing or returning vectors).
 /// Accuracy: extreme eigenvalues converge first; each Ritz value lies within its
-/// residual bound of a true eigenvalue. LAPACK failures become `.numerical`.
+/// residual bound of a true eigenvalue. LAPACK failures become `.eigensolverFailed`.
 ///
 /// `progress` is told the steps done (of at most m) after every product; when it
 /// returns false the run throws `EngineError.stopped`.
@@ -145,7 +152,7 @@ public func lanczos<Op: SymmetricOperator>(
     progress: CurvatureProgress? = nil
 ) throws(EngineError) -> LanczosResult {
     let n = op.dimension
-    guard n > 0 else { throw .invalidArgument("lanczos needs a non-empty operator") }
+    guard n > 0 else { throw .curvature(.emptyOperator(.lanczos)) }
     guard options.steps >= 1 else { throw .outOfDomain(.lanczosSteps, .atLeast(1), got: .integer(options.steps)) }
     guard options.pairs >= 1 else { throw .outOfDomain(.ritzPairs, .atLeast(1), got: .integer(options.pairs)) }
     let m = Swift.min(options.steps, n)
@@ -153,7 +160,7 @@ public func lanczos<Op: SymmetricOperator>(
     var q: [Double]
     if let start = options.start {
         guard start.count == n else {
-            throw .shapeMismatch("the start vector has \(start.count) entries, the operator \(n)")
+            throw .curvature(.vectorLength(.startVector, entries: start.count, expected: n))
         }
         q = start
     } else {
@@ -244,7 +251,7 @@ public func lanczos<Op: SymmetricOperator>(
     do {
         eigen = try tridiagonalEigen(diagonal: alpha, offDiagonal: Array(beta.prefix(steps - 1)), vectors: true)
     } catch {
-        throw .numerical(error.description)
+        throw .curvature(.eigensolverFailed(error))
     }
     let s = eigen.vectors!
     let values = eigen.values
@@ -282,7 +289,7 @@ private func ritzBounds(_ alpha: [Double], _ beta: [Double], lastBeta: Double) t
         let s = e.vectors!
         return (e.values, (0..<e.values.count).map { abs(lastBeta * s[m - 1, $0]) })
     } catch {
-        throw .numerical(error.description)
+        throw .curvature(.eigensolverFailed(error))
     }
 }
 
@@ -302,6 +309,10 @@ private func extremesConverged(
 
 /// The outcome of power iteration.
 public struct PowerIterationResult: Sendable {
+    /// The reference code's number of iterations (experiments.md §1.10), the default
+    /// of `powerIteration` and of the sharpness methods that use it.
+    public static let referenceIterations = 30
+
     /// The Rayleigh quotient vᵀAv of the final unit vector.
     public var value: Double
     public var vector: [Double]
@@ -321,7 +332,7 @@ public struct PowerIterationResult: Sendable {
 /// `progress` is told the products done (of iterations + 1) after each one; when it
 /// returns false the iteration throws `EngineError.stopped`.
 public func powerIteration<Op: SymmetricOperator>(
-    _ op: inout Op, iterations: Int = 30, seed: Int = 0,
+    _ op: inout Op, iterations: Int = PowerIterationResult.referenceIterations, seed: Int = 0,
     start: [Double]? = nil,
     progress: CurvatureProgress? = nil
 ) throws(EngineError) -> PowerIterationResult {
@@ -330,7 +341,7 @@ public func powerIteration<Op: SymmetricOperator>(
     var v: [Double]
     if let start {
         guard start.count == n else {
-            throw .shapeMismatch("the start vector has \(start.count) entries, the operator \(n)")
+            throw .curvature(.vectorLength(.startVector, entries: start.count, expected: n))
         }
         v = start
     } else {

@@ -51,7 +51,7 @@ public func hutchinsonTrace(
 /// The dense curvature matrix of `kind` (Hessian, Gauss–Newton or JᵀJ/n) over
 /// `groups`, with the memory check of `hessian(network:data:loss:groups:…)`.
 public func denseCurvature(
-    _ kind: CurvatureKind, network: Network, data: Dataset, loss: Loss, groups: [String]? = nil,
+    _ kind: CurvatureKind, network: Network, data: Dataset, loss: Loss, groups: [ParameterBlock]? = nil,
     blockSize: Int? = nil, availableBytes: Int? = nil,
     progress: CurvatureProgress? = nil
 ) throws(EngineError) -> Matrix {

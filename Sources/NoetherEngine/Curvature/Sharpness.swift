@@ -14,6 +14,10 @@ public enum SharpnessMethod: Sendable, Equatable, Hashable {
     /// Dense up to P = 2500.
     public static let standard = SharpnessMethod.automatic(denseLimit: 2500)
 
+    /// Lanczos to a relative 1e-8 within 100 products: a one-off measurement, and
+    /// `automatic` above its dense limit.
+    public static let standardLanczos = SharpnessMethod.lanczos(steps: 100, tolerance: 1e-8)
+
     /// The algorithm with the settings of a one-off measurement: dense up to
     /// P = 2500; Lanczos to a relative 1e-8 within 100 products; the reference's 30
     /// power iterations.
@@ -21,8 +25,8 @@ public enum SharpnessMethod: Sendable, Equatable, Hashable {
         switch algorithm {
         case .automatic: self = .standard
         case .dense: self = .dense
-        case .lanczos: self = .lanczos(steps: 100, tolerance: 1e-8)
-        case .powerIteration: self = .powerIteration(iterations: 30)
+        case .lanczos: self = .standardLanczos
+        case .powerIteration: self = .powerIteration(iterations: PowerIterationResult.referenceIterations)
         }
     }
 }
@@ -44,8 +48,8 @@ public struct SharpnessEstimate: Sendable {
     public var value: Double
     /// Its unit eigenvector (Ritz vector), in flattened parameter order.
     public var vector: [Double]
-    /// `"dense"`, `"lanczos"` or `"power_iteration"`.
-    public var method: String
+    /// The method that computed it: `.dense`, `.lanczos` or `.powerIteration`.
+    public var method: SharpnessAlgorithm
     /// Hessian–vector products used (P for the dense method).
     public var products: Int
     /// A bound on ‖Hv − λv‖ (Lanczos), or the exact residual (dense, power).
@@ -80,7 +84,7 @@ public func sharpness(
     let p = ws.dimension
     var chosen = method
     if case .automatic(let limit) = method {
-        chosen = .lanczos(steps: 100, tolerance: 1e-8)
+        chosen = .standardLanczos
         if p <= limit {
             let needed = try HVPWorkspace.denseMemoryEstimate(ws.architecture, samples: ws.sampleCount) + 8 * 3 * p * p
             if needed <= (availableBytes ?? availableMemoryBytes() ?? Int.max) { chosen = .dense }
@@ -96,7 +100,7 @@ public func sharpness(
         var hv = [Double](repeating: 0, count: p)
         blasGemv(.none, h, rows: p, v, &hv)
         blasAxpy(-e.values[0], v, &hv)
-        return SharpnessEstimate(value: e.values[0], vector: v, method: "dense", products: p, residual: blasNorm(hv))
+        return SharpnessEstimate(value: e.values[0], vector: v, method: .dense, products: p, residual: blasNorm(hv))
     case .lanczos(let steps, let tolerance):
         let options = LanczosOptions(
             steps: steps, pairs: 1, reorthogonalize: true, tolerance: tolerance,
@@ -104,14 +108,14 @@ public func sharpness(
         let r = try lanczos(&ws, options: options, progress: progress)
         let top = r.top[0]
         return SharpnessEstimate(
-            value: top.value, vector: top.vector!, method: "lanczos", products: r.products,
+            value: top.value, vector: top.vector!, method: .lanczos, products: r.products,
             residual: top.residual)
     case .powerIteration(let iterations):
         let r = try powerIteration(&ws, iterations: iterations, seed: seed, start: start, progress: progress)
         var hv = ws.apply(r.vector)
         blasAxpy(-r.value, r.vector, &hv)
         return SharpnessEstimate(
-            value: r.value, vector: r.vector, method: "power_iteration", products: r.products + 1,
+            value: r.value, vector: r.vector, method: .powerIteration, products: r.products + 1,
             residual: blasNorm(hv))
     }
 }
@@ -140,7 +144,7 @@ public struct SharpnessTracker: Sendable {
         public init?(_ algorithm: SharpnessAlgorithm) {
             switch algorithm {
             case .lanczos: self = .lanczos(maxSteps: 40, minimumSteps: 8, tolerance: 1e-6)
-            case .powerIteration: self = .powerIteration(iterations: 30)
+            case .powerIteration: self = .powerIteration(iterations: PowerIterationResult.referenceIterations)
             case .automatic, .dense: return nil
             }
         }
@@ -211,7 +215,7 @@ extension Network {
     /// keep an `HVPWorkspace`).
     public func hessianVectorProduct(data: Dataset, loss: Loss, vector: [Double]) throws(EngineError) -> [Double] {
         guard vector.count == parameterCount else {
-            throw .shapeMismatch("the vector has \(vector.count) entries, the network \(parameterCount) parameters")
+            throw .curvature(.vectorLength(.productDirection, entries: vector.count, expected: parameterCount))
         }
         var ws = try HVPWorkspace(network: self, data: data, loss: loss)
         return ws.apply(vector)

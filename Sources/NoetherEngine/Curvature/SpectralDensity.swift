@@ -27,6 +27,12 @@ public struct SpectralDensity: Sendable {
     public var dimension: Int
     public var probes: Int { nodes.count }
 
+    /// The defaults of `spectralDensity` (and of the `density` builtin): 10 probes of
+    /// 60 Lanczos steps each, the density on 400 grid points.
+    public static let standardProbes = 10
+    public static let standardSteps = 60
+    public static let standardGridPoints = 400
+
     /// The smallest and largest quadrature node over every probe (≈ λ_min, λ_max;
     /// nan without nodes).
     public var support: (lower: Double, upper: Double) {
@@ -59,17 +65,18 @@ public struct SpectralDensity: Sendable {
 /// - Gaussian broadening `sigma` (default 1% of the node range), `gridPoints` points.
 ///
 /// Cost: probes·m products (m block products of B = probes), O(probes·m²·P) for
-/// reorthogonalization. LAPACK (`dstevr`) failures become `.numerical`.
+/// reorthogonalization. LAPACK (`dstevr`) failures become `.eigensolverFailed`.
 /// `progress` is told the Lanczos steps done (of m) after each block product; when
 /// it returns false the estimate throws `EngineError.stopped`.
 public func spectralDensity<Op: SymmetricOperator>(
-    _ op: inout Op, probes: Int = 10, steps: Int = 60, gridPoints: Int = 400,
+    _ op: inout Op, probes: Int = SpectralDensity.standardProbes, steps: Int = SpectralDensity.standardSteps,
+    gridPoints: Int = SpectralDensity.standardGridPoints,
     sigma: Double? = nil, seed: Int = 0,
     reorthogonalize: Bool = true,
     progress: CurvatureProgress? = nil
 ) throws(EngineError) -> SpectralDensity {
     let n = op.dimension
-    guard n > 0 else { throw .invalidArgument("the density needs a non-empty operator") }
+    guard n > 0 else { throw .curvature(.emptyOperator(.density)) }
     guard probes >= 1 else { throw .outOfDomain(.probes, .atLeast(1), got: .integer(probes)) }
     guard steps >= 1 else { throw .outOfDomain(.quadratureSteps, .atLeast(1), got: .integer(steps)) }
     guard gridPoints >= 2 else { throw .outOfDomain(.gridPoints, .atLeast(2), got: .integer(gridPoints)) }
@@ -169,7 +176,7 @@ public func spectralDensity<Op: SymmetricOperator>(
             nodes.append(e.values)
             weights.append((0..<e.values.count).map { s[0, $0] * s[0, $0] })
         } catch {
-            throw .numerical(error.description)
+            throw .curvature(.eigensolverFailed(error))
         }
     }
     let all = nodes.flatMap { $0 }
@@ -202,6 +209,9 @@ public struct TraceEstimate: Sendable {
     /// The N values z_pᵀ A z_p.
     public var samples: [Double]
     public var probes: Int { samples.count }
+
+    /// The default number of probes of `hutchinsonTrace` (and of the `trace` builtin).
+    public static let standardProbes = 30
 }
 
 /// Hutchinson's estimator of tr(A): N Rademacher probes z from `RandomSource(seed:)`
@@ -211,7 +221,7 @@ public struct TraceEstimate: Sendable {
 /// done (of N) after each block; when it returns false the estimate throws
 /// `EngineError.stopped`.
 public func hutchinsonTrace<Op: SymmetricOperator>(
-    _ op: inout Op, probes: Int = 30, seed: Int = 0,
+    _ op: inout Op, probes: Int = TraceEstimate.standardProbes, seed: Int = 0,
     progress: CurvatureProgress? = nil
 ) throws(EngineError) -> TraceEstimate {
     let n = op.dimension

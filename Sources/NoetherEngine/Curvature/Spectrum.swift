@@ -92,14 +92,14 @@ public struct EigenDecomposition: Sendable {
 ///
 /// Accuracy: backward stable, |λ̂ − λ| ≲ n·ε·‖A‖₂. LAPACK reads one triangle, so `a`
 /// must be symmetric: an asymmetry above 1e-8·max|a_ij| is refused, as are non-finite
-/// entries and k outside 1…n. LAPACK failures become `.numerical`. With vectors, the
+/// entries and k outside 1…n. LAPACK failures become `.eigensolverFailed`. With vectors, the
 /// memory (≈ 5·n² doubles) is checked against `availableBytes` (default MemAvailable).
 public func eigs(
     _ a: Matrix, selection: EigenSelection = .all, vectors: Bool = false, threshold: Double = 1e-8,
     availableBytes: Int? = nil
 ) throws(EngineError) -> EigenDecomposition {
     guard a.rows == a.columns else {
-        throw .shapeMismatch("eigenvalues need a square matrix, got \(a.rows)×\(a.columns)")
+        throw .curvature(.notSquare(rows: a.rows, columns: a.columns))
     }
     let n = a.rows
     try checkSymmetric(a)
@@ -121,7 +121,7 @@ func eigsUnchecked(_ a: Matrix, _ selection: EigenSelection, _ vectors: Bool, _ 
     case .all: break
     case .top(let k), .bottom(let k):
         guard k >= 1, k <= n else {
-            throw .invalidArgument("the number of eigenvalues must be between 1 and \(n), got \(k)")
+            throw .curvature(.eigenvalueCount(k, order: n))
         }
     }
     let result: SymmetricEigen
@@ -132,7 +132,7 @@ func eigsUnchecked(_ a: Matrix, _ selection: EigenSelection, _ vectors: Bool, _ 
         case .bottom(let k): result = try a.symmetricEigen(indices: 0...(k - 1), vectors: vectors)
         }
     } catch {
-        throw .numerical(error.description)
+        throw .curvature(.eigensolverFailed(error))
     }
     return EigenDecomposition(
         values: result.values, vectors: result.vectors,
@@ -166,8 +166,8 @@ func checkSymmetric(_ a: Matrix) throws(EngineError) {
             i0 += tile
         }
     }
-    guard finite else { throw .invalidArgument("the matrix has non-finite entries") }
+    guard finite else { throw .curvature(.nonFiniteMatrix) }
     if asymmetry > 1e-8 * largest {
-        throw .invalidArgument("the matrix is not symmetric (max |a_ij − a_ji| = \(asymmetry))")
+        throw .curvature(.notSymmetric(asymmetry: asymmetry))
     }
 }

@@ -118,33 +118,8 @@ func gemmStrided(
 // an (n·B) × m buffer belongs to sample i. Plain loops over raw pointers so the
 // compiler vectorizes the inner dimension.
 
-/// out[(i·B+d), j] = z[(i·B+d), j] · s[i, j].
-func broadcastMultiply(
-    _ z: [Double], _ s: [Double], into out: inout [Double], samples n: Int, directions b: Int, width m: Int
-) {
-    guard n > 0, b > 0, m > 0 else { return }
-    z.withUnsafeBufferPointer { zp in
-        s.withUnsafeBufferPointer { sp in
-            out.withUnsafeMutableBufferPointer { op in
-                let z0 = zp.baseAddress!
-                let s0 = sp.baseAddress!
-                let o0 = op.baseAddress!
-                for i in 0..<n {
-                    let sr = s0 + i &* m
-                    for d in 0..<b {
-                        let off = (i &* b &+ d) &* m
-                        let zr = z0 + off
-                        let orow = o0 + off
-                        for j in 0..<m { orow[j] = zr[j] * sr[j] }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// z[(i·B+d), j] ← t[(i·B+d), j] · s[i, j] + c[i, j] · z[(i·B+d), j] (the c term only
-/// when `c` is non-empty).
+/// z[(i·B+d), j] ← t[(i·B+d), j] · s[i, j] + c[i, j] · z[(i·B+d), j]; with an empty `c`
+/// the product alone, z[(i·B+d), j] ← t[(i·B+d), j] · s[i, j].
 func broadcastCombine(
     _ t: [Double], _ s: [Double], _ c: [Double], into z: inout [Double],
     samples n: Int, directions b: Int, width m: Int

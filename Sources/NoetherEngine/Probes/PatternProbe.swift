@@ -72,13 +72,14 @@ struct PatternTracker {
     let n: Int
     let m: Int
     let words: Int
-    private var previous: [UInt64]
-    private var current: [UInt64]
-    private var unitMask: [UInt64]
-    private var resolvedMask: [UInt64]
-    /// |Z| of the previous and the current pattern (n·m each).
-    private var previousAbs: [Double]
-    private var currentAbs: [Double]
+    /// The packed patterns of the previous and the current θ (n·words each, one
+    /// half each; `currentHalf` says which), then the masks of the units with a flip
+    /// and with a flip above float32's resolution (words each).
+    private var bits: [UInt64]
+    /// |Z| of the previous and the current pattern (n·m each, halves as in `bits`).
+    private var absolute: [Double]
+    /// Which half of `bits` and `absolute` holds the current pattern (0 or 1).
+    private var currentHalf = 1
     private var order: [Int]
     private(set) var hasCurrent = false
     /// The step whose θ the current pattern belongs to.
@@ -109,12 +110,8 @@ struct PatternTracker {
         self.n = n
         self.m = m
         words = (m + 63) / 64
-        previous = [UInt64](repeating: 0, count: n * words)
-        current = previous
-        unitMask = [UInt64](repeating: 0, count: words)
-        resolvedMask = unitMask
-        previousAbs = [Double](repeating: 0, count: n * m)
-        currentAbs = previousAbs
+        bits = [UInt64](repeating: 0, count: 2 * n * words + 2 * words)
+        absolute = [Double](repeating: 0, count: 2 * n * m)
         order = [Int](repeating: 0, count: n)
         flipFraction.reserveCapacity(capacity)
         unitsFlipped.reserveCapacity(capacity)
@@ -131,76 +128,25 @@ struct PatternTracker {
         _ z: DenseMatrix<S>, inputs x: Matrix, weights w: DenseMatrix<S>, biases b: DenseMatrix<S>?,
         step: Int, previousAbsDelta: Double
     ) {
-        swap(&previous, &current)
-        swap(&previousAbs, &currentAbs)
-        let d = x.columns
-        var tiny = 0
+        currentHalf = 1 - currentHalf
         let hadPrevious = hasCurrent
-        let m = self.m
-        let words = self.words
-        var minAbs = Double.infinity
-        var sumAbs = 0.0
-        var flips = 0
+        let d = x.columns
         // Σ_k |x_ik|·|w_jk| + |b_j|: the magnitude of the terms summed into z_ij.
         func termMagnitude(_ i: Int, _ j: Int) -> Double {
             var s = b.map { Double(abs($0.storage[j])) } ?? 0
             for k in 0..<d { s += abs(x.storage[i * d + k]) * Double(abs(w.storage[j * d + k])) }
             return s
         }
-        let resolution = ActivationPatternRecord.float32Resolution
-        z.storage.withUnsafeBufferPointer { zp in
-            current.withUnsafeMutableBufferPointer { cur in
-                previous.withUnsafeBufferPointer { prev in
-                    unitMask.withUnsafeMutableBufferPointer { mask in
-                        resolvedMask.withUnsafeMutableBufferPointer { resolved in
-                            currentAbs.withUnsafeMutableBufferPointer { curAbs in
-                                previousAbs.withUnsafeBufferPointer { prevAbs in
-                                    for w in 0..<words {
-                                        mask[w] = 0
-                                        resolved[w] = 0
-                                    }
-                                    for i in 0..<n {
-                                        let row = i * m
-                                        for w in 0..<words {
-                                            var bits: UInt64 = 0
-                                            let lo = w * 64
-                                            let hi = Swift.min(m, lo + 64)
-                                            for j in lo..<hi {
-                                                let v = Double(zp[row + j])
-                                                if v > 0 { bits |= 1 << UInt64(j - lo) }
-                                                let a = abs(v)
-                                                curAbs[row + j] = a
-                                                if a < minAbs { minAbs = a }
-                                                sumAbs += a
-                                                if a.isNaN { minAbs = .nan }
-                                            }
-                                            cur[i * words + w] = bits
-                                            if hadPrevious {
-                                                let x = bits ^ prev[i * words + w]
-                                                flips += x.nonzeroBitCount
-                                                mask[w] |= x
-                                                var rest = x
-                                                while rest != 0 {
-                                                    let p = rest.trailingZeroBitCount
-                                                    rest &= rest - 1
-                                                    let j = lo + p
-                                                    let margin = Swift.min(prevAbs[row + j], curAbs[row + j])
-                                                    if margin < resolution * termMagnitude(i, j) {
-                                                        tiny += 1
-                                                    } else {
-                                                        resolved[w] |= 1 << UInt64(p)
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
+        let layout = PatternLayout(samples: n, units: m, words: words, currentHalf: currentHalf)
+        let scan = z.storage.withUnsafeBufferPointer { zp in
+            bits.withUnsafeMutableBufferPointer { bits in
+                absolute.withUnsafeMutableBufferPointer { absolute in
+                    layout.scan(
+                        zp, bits: bits, absolute: absolute, comparing: hadPrevious, termMagnitude: termMagnitude)
                 }
             }
         }
+        let (minAbs, sumAbs, flips, tiny) = (scan.minAbs, scan.sumAbs, scan.flips, scan.tiny)
         hasCurrent = true
         currentStep = step
         currentMinMargin = minAbs
@@ -211,9 +157,10 @@ struct PatternTracker {
         guard hadPrevious else { return }
         var units = 0
         var resolvedUnits = 0
+        let masks = 2 * n * words
         for w in 0..<words {
-            units += unitMask[w].nonzeroBitCount
-            resolvedUnits += resolvedMask[w].nonzeroBitCount
+            units += bits[masks + w].nonzeroBitCount
+            resolvedUnits += bits[masks + words + w].nonzeroBitCount
         }
         totalFlips += flips
         tinyFlips += tiny
@@ -251,13 +198,14 @@ struct PatternTracker {
     private mutating func countDistinctRows() -> Int {
         if n == 0 { return 0 }
         let words = self.words
-        return current.withUnsafeBufferPointer { rows in
+        let base = currentHalf * n * words
+        return bits.withUnsafeBufferPointer { rows in
             order.withUnsafeMutableBufferPointer { idx in
                 for i in 0..<n { idx[i] = i }
                 func less(_ a: Int, _ b: Int) -> Bool {
                     for w in 0..<words {
-                        let x = rows[a * words + w]
-                        let y = rows[b * words + w]
+                        let x = rows[base + a * words + w]
+                        let y = rows[base + b * words + w]
                         if x != y { return x < y }
                     }
                     return false
@@ -309,5 +257,83 @@ struct PatternTracker {
             meanMeanMargin: margins > 0 ? sumMean / Double(margins) : .nan,
             totalFlips: totalFlips, tinyFlips: tinyFlips,
             meanUnitsFlippedResolved: updates > 0 ? sumResolvedUnits / u : .nan)
+    }
+}
+
+/// Where `PatternTracker`'s halves and masks lie in its two buffers, and the scan of
+/// one pattern over them.
+private struct PatternLayout {
+    let samples: Int
+    let units: Int
+    let words: Int
+    let currentHalf: Int
+
+    /// What one scan found: the min and sum of |Z|, the flipped entries, and those
+    /// of them below float32's resolution.
+    struct Scan {
+        var minAbs = Double.infinity
+        var sumAbs = 0.0
+        var flips = 0
+        var tiny = 0
+    }
+
+    /// Packs the signs of `z` (n×m) into the current half of `bits`, its |Z| into the
+    /// current half of `absolute`, and, when `comparing`, counts the flips against the
+    /// previous half and marks the units that flipped (all flips, and flips at or above
+    /// `resolution · termMagnitude(i, j)`) in the two masks after the halves.
+    func scan<S: TrainingScalar>(
+        _ zp: UnsafeBufferPointer<S>, bits: UnsafeMutableBufferPointer<UInt64>,
+        absolute: UnsafeMutableBufferPointer<Double>, comparing: Bool,
+        termMagnitude: (Int, Int) -> Double
+    ) -> Scan {
+        let n = samples
+        let m = units
+        let cur = currentHalf * n * words
+        let prev = (1 - currentHalf) * n * words
+        let curAbs = currentHalf * n * m
+        let prevAbs = (1 - currentHalf) * n * m
+        let mask = 2 * n * words
+        let resolved = mask + words
+        let resolution = ActivationPatternRecord.float32Resolution
+        var result = Scan()
+        for w in 0..<words {
+            bits[mask + w] = 0
+            bits[resolved + w] = 0
+        }
+        for i in 0..<n {
+            let row = i * m
+            for w in 0..<words {
+                var packed: UInt64 = 0
+                let lo = w * 64
+                let hi = Swift.min(m, lo + 64)
+                for j in lo..<hi {
+                    let v = Double(zp[row + j])
+                    if v > 0 { packed |= 1 << UInt64(j - lo) }
+                    let a = abs(v)
+                    absolute[curAbs + row + j] = a
+                    if a < result.minAbs { result.minAbs = a }
+                    result.sumAbs += a
+                    if a.isNaN { result.minAbs = .nan }
+                }
+                bits[cur + i * words + w] = packed
+                guard comparing else { continue }
+                let x = packed ^ bits[prev + i * words + w]
+                result.flips += x.nonzeroBitCount
+                bits[mask + w] |= x
+                var rest = x
+                while rest != 0 {
+                    let p = rest.trailingZeroBitCount
+                    rest &= rest - 1
+                    let j = lo + p
+                    let margin = Swift.min(absolute[prevAbs + row + j], absolute[curAbs + row + j])
+                    if margin < resolution * termMagnitude(i, j) {
+                        result.tiny += 1
+                    } else {
+                        bits[resolved + w] |= 1 << UInt64(p)
+                    }
+                }
+            }
+        }
+        return result
     }
 }

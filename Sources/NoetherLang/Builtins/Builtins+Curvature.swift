@@ -322,11 +322,12 @@ enum CurvatureBuiltins {
             """,
         parameters: [
             netParameter, dataParameter, lossParameter,
-            Parameter("k", .integer, .value(.number(5), text: "5"), help: "Ritz pairs returned at each end"),
-            Parameter("steps", .integer, .value(.number(80), text: "80"), help: "maximum Krylov dimension (products)"),
-            Parameter("reorthogonalize", .bool, .value(.bool(true), text: "true"), help: "full reorthogonalization"),
+            .integer("k", default: LanczosOptions.standard.pairs, help: "Ritz pairs returned at each end"),
+            .integer("steps", default: LanczosOptions.standard.steps, help: "maximum Krylov dimension (products)"),
+            .bool(
+                "reorthogonalize", default: LanczosOptions.standard.reorthogonalize, help: "full reorthogonalization"),
             Parameter("tol", .number, .absent, help: "stop once the extreme residual bounds are ≤ tol·max|θ|"),
-            Parameter("vectors", .bool, .value(.bool(false), text: "false"), help: "also return the Ritz vectors"),
+            .bool("vectors", default: LanczosOptions.standard.vectors, help: "also return the Ritz vectors"),
             seedParameter, curvatureParameter,
         ],
         returns: "lanczos_result",
@@ -351,9 +352,13 @@ enum CurvatureBuiltins {
                 hint: "lower 'steps'")
         }
         var ws = try ctx.workspace(net, data, loss, kind)
-        let options = LanczosOptions(
-            steps: steps, pairs: k, reorthogonalize: reorthogonalize, tolerance: tolerance,
-            which: .both, vectors: vectors, seed: try ctx.integer("seed"))
+        var options = LanczosOptions.standard
+        options.steps = steps
+        options.pairs = k
+        options.reorthogonalize = reorthogonalize
+        options.tolerance = tolerance
+        options.vectors = vectors
+        options.seed = try ctx.integer("seed")
         let r = try ctx.tracked("lanczos") { (progress) throws(EngineError) in
             try NoetherEngine.lanczos(&ws, options: options, progress: progress)
         }
@@ -372,8 +377,8 @@ enum CurvatureBuiltins {
             """,
         parameters: [
             netParameter, dataParameter, lossParameter,
-            Parameter(
-                "iterations", .integer, .value(.number(30), text: "30"),
+            .integer(
+                "iterations", default: PowerIterationResult.referenceIterations,
                 help: "number of products before the Rayleigh quotient"),
             seedParameter, curvatureParameter,
         ],
@@ -470,11 +475,10 @@ enum CurvatureBuiltins {
             """,
         parameters: [
             netParameter, dataParameter, lossParameter,
-            Parameter("probes", .integer, .value(.number(10), text: "10"), help: "number of random probe vectors"),
-            Parameter(
-                "steps", .integer, .value(.number(60), text: "60"), help: "Lanczos steps per probe (capped at P)"),
-            Parameter(
-                "points", .integer, .value(.number(400), text: "400"), help: "number of grid points of the density"),
+            .integer("probes", default: SpectralDensity.standardProbes, help: "number of random probe vectors"),
+            .integer("steps", default: SpectralDensity.standardSteps, help: "Lanczos steps per probe (capped at P)"),
+            .integer(
+                "points", default: SpectralDensity.standardGridPoints, help: "number of grid points of the density"),
             Parameter("sigma", .number, .absent, help: "Gaussian broadening (default 1% of the node range)"),
             seedParameter,
             Parameter(
@@ -521,7 +525,7 @@ enum CurvatureBuiltins {
             """,
         parameters: [
             netParameter, dataParameter, lossParameter,
-            Parameter("probes", .integer, .value(.number(30), text: "30"), help: "number of random probe vectors N"),
+            .integer("probes", default: TraceEstimate.standardProbes, help: "number of random probe vectors N"),
             seedParameter, curvatureParameter,
         ],
         returns: "trace_estimate",
@@ -629,9 +633,9 @@ extension CallContext {
         return (kind, Choices.curvature.name(of: kind) ?? "")
     }
 
-    /// The `block` argument as group names (nil: every parameter), each checked
-    /// against the network's blocks with a did-you-mean.
-    fileprivate func blocks(of net: Network) throws(Diagnostic) -> [String]? {
+    /// The `block` argument as the network's blocks (nil: every parameter), each name
+    /// checked against the network's blocks with a did-you-mean.
+    fileprivate func blocks(of net: Network) throws(Diagnostic) -> [ParameterBlock]? {
         guard let v = try value("block") else { return nil }
         var names = [String]()
         switch v {
@@ -640,7 +644,8 @@ extension CallContext {
             for item in items { if case .string(let s) = item { names.append(s) } }
         default: break
         }
-        let valid = ParameterLayout(net.architecture).groups.map(\.name)
+        let groups = ParameterLayout(net.architecture).groups
+        let valid = groups.map(\.name)
         for name in names where !valid.contains(name) {
             var hint = Suggestions.closest(to: name, in: valid).map { "did you mean '\($0)'?" }
             // "W3" on a 2-layer network: the number is the mistake, not the spelling.
@@ -654,11 +659,12 @@ extension CallContext {
                     + valid.map { "'\($0)'" }.joined(separator: ", "),
                 at: "block", hint: hint)
         }
-        return names.isEmpty ? nil : names
+        let blocks = names.compactMap { name in groups.first { $0.name == name }?.block }
+        return blocks.isEmpty ? nil : blocks
     }
 
     /// The group names a dense matrix over `groups` covers, in parameter order.
-    fileprivate func blockNames(of net: Network, _ groups: [String]?) throws(Diagnostic) -> [String] {
+    fileprivate func blockNames(of net: Network, _ groups: [ParameterBlock]?) throws(Diagnostic) -> [String] {
         try engine(at: "block") { () throws(EngineError) in
             try ParameterLayout(net.architecture).select(groups).map(\.name)
         }
@@ -734,4 +740,16 @@ func formatByteCount(_ bytes: Int) -> String {
         unit += 1
     }
     return unit == 0 ? "\(bytes) bytes" : "\(formatSummary((value * 10).rounded() / 10)) \(units[unit])"
+}
+
+extension Parameter {
+    /// An optional integer parameter whose default is the engine's (shown in help as is).
+    fileprivate static func integer(_ label: String, default value: Int, help: String) -> Parameter {
+        Parameter(label, .integer, .value(.number(Double(value)), text: "\(value)"), help: help)
+    }
+
+    /// An optional boolean parameter whose default is the engine's.
+    fileprivate static func bool(_ label: String, default value: Bool, help: String) -> Parameter {
+        Parameter(label, .bool, .value(.bool(value), text: "\(value)"), help: help)
+    }
 }

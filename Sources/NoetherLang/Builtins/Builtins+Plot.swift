@@ -152,7 +152,7 @@ enum PlotBuiltins {
                 "the fit's alpha and prefactor must be finite, got \(formatNumber(alpha)) and \(formatNumber(prefactor))",
                 at: "fit")
         }
-        var name = "fit: α = " + PlotAxis.minus(formatShort(alpha), true)
+        var name = "fit: α = " + PlotAxis.minus(formatLegend(alpha), true)
         if let r2 = number("r2"), r2.isFinite { name += ", R² = \(formatSummary(r2, digits: 4))" }
         return PlotBuilder.Fit(alpha: alpha, prefactor: prefactor, name: name)
     }

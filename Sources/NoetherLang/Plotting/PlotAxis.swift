@@ -241,4 +241,4 @@ extension Double {
 }
 
 /// A number for legends and notes: 3 significant digits (`1.23`, `4.5e-05`).
-func formatShort(_ x: Double) -> String { formatSummary(x, digits: 3) }
+func formatLegend(_ x: Double) -> String { formatSummary(x, digits: 3) }

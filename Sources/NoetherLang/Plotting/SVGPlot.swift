@@ -41,7 +41,7 @@ public enum SVGPlot {
                 tight: true, margin: 0.05)
             let yLabelChars = yAxis.ticks.map { $0.decade != nil ? 4 : $0.label.count }.max() ?? 1
             left = 18 + (plot.ylabel != nil ? 22 : 0) + Double(yLabelChars) * 7.2 + 8
-            let hlineChars = plot.hlines.map { formatShort($0).count }.max() ?? 0
+            let hlineChars = plot.hlines.map { formatLegend($0).count }.max() ?? 0
             right = SVGPlot.width - 20 - (hlineChars > 0 ? Double(hlineChars) * 7.2 + 6 : 0)
             top = plot.title != nil ? 46 : 22
             bottom = SVGPlot.height - 44 - (plot.xlabel != nil ? 22 : 0) - Double(plot.notes.count) * 16
@@ -80,7 +80,7 @@ public enum SVGPlot {
             for (k, s) in data.enumerated() { drawPoints(s, index: k) }
             for v in plot.hlines where yAxis.shows(v) {
                 out +=
-                    "<text x=\"\(f(right + 5))\" y=\"\(f(py(v) + 4))\" fill=\"#444444\">\(escape(formatShort(v)))</text>\n"
+                    "<text x=\"\(f(right + 5))\" y=\"\(f(py(v) + 4))\" fill=\"#444444\">\(escape(formatLegend(v)))</text>\n"
             }
             if plot.showsLegend { drawLegend() }
             out += "</svg>\n"

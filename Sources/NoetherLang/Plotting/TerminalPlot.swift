@@ -79,7 +79,7 @@ public enum TerminalPlot {
                 unicode: unicode, includeZero: plot.kind == .hist)
             let yLabels = yAxis.ticks.map(\.label)
             let labelWidth = yLabels.map(\.count).max() ?? 1
-            let hlineLabels = plot.hlines.map { " " + formatShort($0) }
+            let hlineLabels = plot.hlines.map { " " + formatLegend($0) }
             let rightWidth = hlineLabels.map(\.count).max() ?? 0
             columns = Swift.max(10, width - labelWidth - 3 - rightWidth)
             let xAxis = PlotAxis(

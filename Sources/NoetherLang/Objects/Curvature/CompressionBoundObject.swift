@@ -36,9 +36,12 @@ public struct CompressionBoundObject: NoetherObject, FieldTable {
         ObjectField("q_min", "smallest q_i", \.bound.minConfidence),
         ObjectField("q_max", "largest q_i", \.bound.maxConfidence),
         ObjectField("qvar_mean", "mean of q_i(1 − q_i)", \.bound.meanConfidenceVariance),
-        ObjectField("method", "how the three λ_max were computed: dense or lanczos", \.bound.method),
+        ObjectField("method", "how the three λ_max were computed: dense or lanczos", \.methodName),
         ObjectField("dimension", "P, the number of parameters", \.dimension),
     ]
+
+    /// The method as the `method` argument names it ("dense" or "lanczos").
+    var methodName: String { Choices.sharpnessMethod.name(of: bound.method) ?? "" }
 
     var hessianHolds: Bool { bound.hessianMax <= bound.bound * (1 + 1e-9) + 1e-300 }
 
@@ -46,7 +49,7 @@ public struct CompressionBoundObject: NoetherObject, FieldTable {
         let b = bound
         func verdict(_ ok: Bool) -> String { ok ? "holds" : "fails" }
         var s =
-            "cross-entropy compression bound (\(b.method), P = \(dimension)), q̄ = \(formatSummary(b.meanConfidence, digits: 4))"
+            "cross-entropy compression bound (\(methodName), P = \(dimension)), q̄ = \(formatSummary(b.meanConfidence, digits: 4))"
         s +=
             "\n  λ_max(JᵀJ/n) \(formatSummary(b.jacobianGramMax)) × max q(1−q) \(formatSummary(b.maxConfidenceVariance))"
         s += " = bound \(formatSummary(b.bound))"

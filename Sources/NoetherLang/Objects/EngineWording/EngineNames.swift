@@ -7,18 +7,18 @@ extension Optimizer {
     /// The language's spelling, e.g. `momentum(lr=0.01, beta=0.9)`; non-default
     /// options and a non-zero weight decay are shown.
     public var name: String {
-        let lr = "lr=\(NoetherEngine.formatShort(learningRate))"
-        let wd = weightDecay != 0 ? ", weight_decay=\(NoetherEngine.formatShort(weightDecay))" : ""
+        let lr = "lr=\(formatNumber(learningRate))"
+        let wd = weightDecay != 0 ? ", weight_decay=\(formatNumber(weightDecay))" : ""
         switch method {
         case .gradientDescent:
             return "gd(\(lr)\(wd))"
         case .momentum(let beta, let nesterov):
-            return "momentum(\(lr), beta=\(NoetherEngine.formatShort(beta))\(nesterov ? ", nesterov=true" : "")\(wd))"
+            return "momentum(\(lr), beta=\(formatNumber(beta))\(nesterov ? ", nesterov=true" : "")\(wd))"
         case .adam(let b1, let b2, let eps):
             var s = "adam(\(lr)"
-            if b1 != 0.9 { s += ", beta1=\(NoetherEngine.formatShort(b1))" }
-            if b2 != 0.999 { s += ", beta2=\(NoetherEngine.formatShort(b2))" }
-            if eps != 1e-8 { s += ", eps=\(NoetherEngine.formatShort(eps))" }
+            if b1 != 0.9 { s += ", beta1=\(formatNumber(b1))" }
+            if b2 != 0.999 { s += ", beta2=\(formatNumber(b2))" }
+            if eps != 1e-8 { s += ", eps=\(formatNumber(eps))" }
             return s + wd + ")"
         case .stochastic(let b, let seed):
             return "sgd(\(lr), batch=\(b), seed=\(seed)\(wd))"
@@ -32,10 +32,43 @@ extension Activation {
         switch self {
         case .relu: "relu"
         case .linear: "linear"
-        case .interpolated(let e): "interpolated(\(NoetherEngine.formatShort(e)))"
-        case .leakyReLU(let a): "leaky_relu(\(NoetherEngine.formatShort(a)))"
+        case .interpolated(let e): "interpolated(\(formatNumber(e)))"
+        case .leakyReLU(let a): "leaky_relu(\(formatNumber(a)))"
         case .tanh: "tanh"
         case .gelu: "gelu"
+        }
+    }
+}
+
+extension Loss {
+    /// The language's spelling, e.g. `interpolated_loss(0.5)`.
+    public var name: String {
+        switch self {
+        case .mse: "mse"
+        case .crossEntropy: "cross_entropy"
+        case .interpolated(let e): "interpolated_loss(\(formatNumber(e)))"
+        }
+    }
+}
+
+extension ParameterBlock {
+    /// The language's name of the block: `W1`, `b1`, `W2`, … (1-based layer number).
+    var name: String { (isBias ? "b" : "W") + "\(layer + 1)" }
+}
+
+extension ParameterLayout.Group {
+    /// The language's name of the group's block (`W1`, `b1`, …).
+    var name: String { block.name }
+}
+
+extension StopReason {
+    /// The language's name of why a run stopped (`run.stop_reason`).
+    public var name: String {
+        switch self {
+        case .completed: "completed"
+        case .diverged: "diverged"
+        case .lossBelowThreshold: "loss_below_threshold"
+        case .interrupted: "interrupted"
         }
     }
 }
@@ -105,7 +138,7 @@ extension ArgumentValue {
     var text: String {
         switch self {
         case .integer(let n): "\(n)"
-        case .number(let x): NoetherEngine.formatShort(x)
+        case .number(let x): formatNumber(x)
         }
     }
 }

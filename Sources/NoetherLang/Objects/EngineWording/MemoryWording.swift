@@ -66,5 +66,5 @@ func formatBytes(_ bytes: Int) -> String {
     }
     if unit == 0 { return "\(bytes) bytes" }
     let rounded = (value * 10).rounded() / 10
-    return "\(NoetherEngine.formatShort(rounded)) \(units[unit])"
+    return "\(formatNumber(rounded)) \(units[unit])"
 }
