@@ -130,12 +130,3 @@ public enum Activation: Sendable, Equatable, Hashable {
 
 @inline(__always)
 func standardNormalDensity(_ z: Double) -> Double { 0.3989422804014327 * exp(-0.5 * z * z) }
-
-/// Shortest round-tripping text of a number, without a trailing ".0" for integers;
-/// any NaN is `nan` (Swift would print a NaN with its sign bit, as x86's 0/0 has
-/// it, as "-nan").
-public func formatShort(_ x: Double) -> String {
-    if x.isNaN { return "nan" }
-    if x.isFinite, x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
-    return "\(x)"
-}

@@ -1,12 +1,7 @@
-/// Errors the engine reports to its callers. Each carries a message written for
-/// the user (lowercase, no final period); the language layer adds the position.
-public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// An argument outside its domain (e.g. `n` smaller than `classes`).
-    case invalidArgument(String)
-    /// Two objects that do not fit together (e.g. a network's input size and the data).
-    case shapeMismatch(String)
-    /// A numerical routine failed (LAPACK non-convergence and the like).
-    case numerical(String)
+/// Errors the engine reports to its callers, as data: each case says what went wrong
+/// with the numbers and typed values involved, and carries no sentence. NoetherLang
+/// words them (`Objects/EngineWording/`, `EngineError.message`) and adds the position.
+public enum EngineError: Error, Sendable, Equatable {
     /// The file at `path` could not be read or written, or its content is not what it
     /// claims: `problem` says what, as data.
     case file(path: String, FileProblem)
@@ -32,21 +27,6 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A curvature computation (HVP, Lanczos, densities, dense spectra) refused its
     /// input or its solver failed.
     case curvature(CurvatureProblem)
-
-    public var description: String {
-        switch self {
-        case .invalidArgument(let m), .shapeMismatch(let m), .numerical(let m): m
-        case .file(let path, let problem): "file '\(path)': \(problem)"
-        case .missingFile(let path, let purpose): "missing file '\(path)' (\(purpose))"
-        case .tooFewPoints(let needed, let used, _): "too few points: \(used) of \(needed)"
-        case .outOfDomain(let argument, let requirement, let value): "\(argument) must be \(requirement), got \(value)"
-        case .outOfMemory(let needed, let available, let use): "\(use) needs \(needed) bytes, \(available) available"
-        case .theory(let problem): "theory: \(problem)"
-        case .data(let problem): "data: \(problem)"
-        case .network(let problem): "network: \(problem)"
-        case .curvature(let problem): "curvature: \(problem)"
-        }
-    }
 }
 
 /// An argument the engine checks, by what it is (the language knows its label).

@@ -330,7 +330,7 @@ public struct NoetherCommand: ParsableCommand {
                     MemoryBudget.product(size, 8), for: "reading the script '\(file)' (\(size) bytes)",
                     instead: "split it into smaller scripts")
             } catch {
-                Console.standard.err("noether: error: \(error.description)")
+                Console.standard.err("noether: error: \(error.message)")
                 throw ExitCode(ExitStatus.failure.rawValue)
             }
         }

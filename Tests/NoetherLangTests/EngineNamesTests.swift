@@ -98,11 +98,15 @@ import Testing
             EngineError.outOfMemory(needed: 1536, available: 1024, use: .jacobian(rows: 4, columns: 5)).message
                 == "the jacobian (4×5) needs about 1.5 KiB but only 1 KiB of memory are available")
         #expect(
-            throws: EngineError.invalidArgument(
-                "the thing needs about 2 KiB but only 1 KiB of memory are available; use less")
+            throws: EngineError.outOfMemory(
+                needed: 2048, available: 1024, use: .described("the thing", instead: "use less"))
         ) {
             try MemoryBudget.check(2048, for: "the thing", instead: "use less", available: 1024)
         }
+        #expect(
+            EngineError.outOfMemory(needed: 2048, available: 1024, use: .described("the thing", instead: "use less"))
+                .message
+                == "the thing needs about 2 KiB but only 1 KiB of memory are available; use less")
     }
 
     @Test func activationsPrintAsTheyAreWritten() {

@@ -22,8 +22,9 @@ extension CallContext {
 }
 
 extension EngineError {
-    /// What the user reads: the engine's structured errors worded here.
-    var message: String {
+    /// What the user reads: the engine's structured errors worded here (lowercase,
+    /// no final period, names quoted with '…').
+    public var message: String {
         switch self {
         case .tooFewPoints(let needed, let used, let leftOut):
             let reasons = leftOut.map { "\(formatSummary($0.x, digits: 3)) \(TheoryPowerLawText.describe($0.status))" }
@@ -40,8 +41,6 @@ extension EngineError {
         case .data(let problem): return problem.words
         case .network(let problem): return problem.words
         case .curvature(let problem): return problem.words
-        default:
-            return description
         }
     }
 

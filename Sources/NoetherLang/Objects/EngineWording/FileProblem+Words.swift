@@ -111,7 +111,7 @@ extension CSVProblem {
             "'\(path)' line \(line), column '\(column)': '\(text)' is not a finite number"
         case .noDataRows: "'\(path)' has a header but no data rows"
         case .notAClassLabel(let line, let column, let value, let limit):
-            "'\(path)' line \(line), column '\(column)': '\(formatShort(value))' is not a class label "
+            "'\(path)' line \(line), column '\(column)': '\(formatNumber(value))' is not a class label "
                 + "(a non-negative integer below \(limit))"
         }
     }

@@ -11,12 +11,12 @@ extension MemoryBudget {
     }
 
     /// For callers outside the engine (the shell reading a script): throws
-    /// `invalidArgument` with the worded refusal when `bytes` exceed the budget.
+    /// `outOfMemory` (worded as `message` words it) when `bytes` exceed the budget.
     public static func check(_ bytes: Int, for what: String, instead: String, available: Int? = nil)
         throws(EngineError)
     {
         guard let free = available ?? self.available(), bytes > free else { return }
-        throw .invalidArgument(message(bytes, for: what, free: free, instead: instead))
+        throw .outOfMemory(needed: bytes, available: free, use: .described(what, instead: instead))
     }
 }
 
