@@ -408,7 +408,7 @@ emit(
         + ",\"cpu_model\":\(jsonString(Machine.cpuModel)),\"cpu_features\":\(jsonString(CPUFeatures.current.summary))"
         + ",\"cpu_vendor\":\(jsonString(CPUFeatures.current.vendor)),\"blas\":\(jsonString(KernelSelection.blasConfiguration))"
         + ",\"openblas_core\":\(jsonString(KernelSelection.activeCore)),\"core_reason\":\(jsonString(KernelSelection.reason.words))"
-        + ",\"small_kernels\":\(jsonString(KernelSelection.smallKernelsSummary)),\"load_average\":\(jsonString(Machine.loadAverage))}"
+        + ",\"small_kernels\":\(jsonString(KernelSelection.smallKernels.words)),\"load_average\":\(jsonString(Machine.loadAverage))}"
 )
 
 var peak: Double?
