@@ -1,5 +1,10 @@
-/// Errors the engine reports to its callers. Each carries a message written for
-/// the user (lowercase, no final period); the language layer adds the position.
+/// Errors the engine reports to its callers, as data: each case carries what went
+/// wrong (the argument, the requirement, the numbers, the path, a typed problem of its
+/// domain), never a sentence for the user. NoetherLang words them
+/// (Sources/NoetherLang/Objects/EngineWording/) and adds the position; `description`
+/// is a developer's rendering for logs and test failures, not what users read.
+/// (`invalidArgument`, `shapeMismatch` and `numerical` still carry a sentence at the
+/// throw sites not yet converted to their domain's cases.)
 public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An argument outside its domain (e.g. `n` smaller than `classes`).
     case invalidArgument(String)
