@@ -175,7 +175,7 @@ func benchTrain(_ c: Config, steps: Int, reps: Int, peak: Double?, floors: Bool)
     let samples = c.samples
     let steps = c.fixedSteps.map { largeSteps ?? $0 } ?? steps
     let data = try gaussianMixture(
-        n: samples, d: c.sizes[0], classes: c.sizes[c.sizes.count - 1],
+        name: "gaussian_mixture", n: samples, d: c.sizes[0], classes: c.sizes[c.sizes.count - 1],
         separation: separation, seed: seed)
     let net = try Network.mlp(sizes: c.sizes, activation: .relu, bias: false, seed: seed)
     let opt = try Optimizer.gradientDescent(learningRate: c.learningRate)
@@ -271,7 +271,8 @@ func benchSweep(steps: Int, threads: Int) throws(EngineError) {
     var jobs = [(Dataset, Network, Optimizer, Loss)]()
     for loss in [Loss.mse, .crossEntropy] {
         for s in seeds {
-            let data = try gaussianMixture(n: samples, d: 20, classes: 5, separation: separation, seed: s)
+            let data = try gaussianMixture(
+                name: "gaussian_mixture", n: samples, d: 20, classes: 5, separation: separation, seed: s)
             let net = try Network.mlp(sizes: [20, 64, 5], activation: .relu, bias: false, seed: s)
             for r in rates { jobs.append((data, net, try Optimizer.gradientDescent(learningRate: r), loss)) }
         }
@@ -343,7 +344,8 @@ final class Counter: @unchecked Sendable {
 /// eigenvalues, and the top eigenvalue by power iteration with 20 Hessian–vector products;
 /// best of `reps` each.
 func benchHessian(reps: Int) throws(EngineError) {
-    let data = try gaussianMixture(n: samples, d: 20, classes: 5, separation: separation, seed: seed)
+    let data = try gaussianMixture(
+        name: "gaussian_mixture", n: samples, d: 20, classes: 5, separation: separation, seed: seed)
     let net = try Network.mlp(sizes: [20, 64, 5], activation: .relu, bias: false, seed: seed)
     var denseTimes = [Double]()
     var denseCPU = [Double]()
@@ -415,7 +417,7 @@ emit(
         + ",\"cpu_model\":\(jsonString(Machine.cpuModel)),\"cpu_features\":\(jsonString(CPUFeatures.current.summary))"
         + ",\"cpu_vendor\":\(jsonString(CPUFeatures.current.vendor)),\"blas\":\(jsonString(KernelSelection.blasConfiguration))"
         + ",\"openblas_core\":\(jsonString(KernelSelection.activeCore)),\"core_reason\":\(jsonString(KernelSelection.reason.words))"
-        + ",\"small_kernels\":\(jsonString(KernelSelection.smallKernelsSummary)),\"load_average\":\(jsonString(Machine.loadAverage))}"
+        + ",\"small_kernels\":\(jsonString(KernelSelection.smallKernels.words)),\"load_average\":\(jsonString(Machine.loadAverage))}"
 )
 
 var peak: Double?

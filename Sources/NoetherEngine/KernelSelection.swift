@@ -325,11 +325,18 @@ extension String {
 }
 
 extension KernelSelection {
+    /// Whether Noether's own small-product kernels run in this process, and how.
+    public enum SmallKernels: Sendable, Equatable {
+        /// Turned off by `variable`=0: every product runs cblas_dgemm.
+        case off(variable: String)
+        /// On: the `clone` of Noether's C kernels, with libxsmm in the state `xsmm`
+        /// for the thin weight gradients.
+        case on(clone: SmallProducts.InstructionSet, xsmm: SmallProducts.XSMMState)
+    }
+
     /// Whether Noether's own small-product kernels are active, and with which instructions.
-    public static var smallKernelsSummary: String {
-        let isa = SmallProducts.instructionSet == "default" ? "SSE2" : SmallProducts.instructionSet.uppercased()
-        guard SmallProducts.enabled else { return "off (NOETHER_SMALL_KERNELS=0: every product runs cblas_dgemm)" }
-        return
-            "on (\(isa) clone of Noether's multi-versioned C kernels, for small NN and wide NT products, ReLU and its mask fused into their stores; vectorized exp for the softmax; \(SmallProducts.xsmmSummary) for thin weight gradients; large batches blocked over samples)"
+    public static var smallKernels: SmallKernels {
+        guard SmallProducts.enabled else { return .off(variable: SmallProducts.switchVariable) }
+        return .on(clone: SmallProducts.instructionSet, xsmm: SmallProducts.xsmmState)
     }
 }

@@ -26,14 +26,30 @@ public enum SmallProducts {
     /// Products up to this many multiply-adds (m·n·k) may use the kernel.
     public static let maximumWork = 1 << 19
 
+    /// The environment variable that turns the kernels off when set to 0.
+    public static let switchVariable = "NOETHER_SMALL_KERNELS"
+
     /// Whether the kernel is used in this process.
     public static let enabled: Bool = {
-        guard let value = getenv("NOETHER_SMALL_KERNELS") else { return true }
+        guard let value = getenv(switchVariable) else { return true }
         return String(cString: value) != "0"
     }()
 
-    /// The instruction set the kernel runs with here: "avx512f", "avx2" or "default" (SSE2).
-    public static var instructionSet: String { String(cString: noether_kernel_isa()) }
+    /// The instruction sets Noether's C kernels are compiled for (`target_clones`).
+    public enum InstructionSet: Sendable, Equatable, CaseIterable {
+        case avx512f, avx2
+        /// The baseline clone ("default" in C): SSE2.
+        case sse2
+    }
+
+    /// The clone the kernels run here: the widest the CPU supports.
+    public static var instructionSet: InstructionSet {
+        switch String(cString: noether_kernel_isa()) {
+        case "avx512f": .avx512f
+        case "avx2": .avx2
+        default: .sse2
+        }
+    }
 
     /// Whether a product of this shape runs Noether's kernel (when enabled).
     static func prefers(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int) -> Bool {
@@ -61,8 +77,22 @@ public enum SmallProducts {
             transA == .none ? 0 : 1, transB == .none ? 0 : 1, m, n, k, a, lda, b, ldb, beta, c, ldc) != 0
     }
 
-    /// libxsmm's version and whether it generates kernels here (e.g. "libxsmm 1.17 (JIT)").
-    public static var xsmmSummary: String {
+    /// libxsmm as this process has it: its version and whether it generates (JIT)
+    /// kernels on this machine.
+    public struct XSMMState: Sendable, Equatable {
+        /// libxsmm's version, as the library states it ("1.17").
+        public let version: String
+        /// Whether a kernel generated here computed a 1×1 product right.
+        public let generatesKernels: Bool
+
+        public init(version: String, generatesKernels: Bool) {
+            self.version = version
+            self.generatesKernels = generatesKernels
+        }
+    }
+
+    /// libxsmm's version and whether it generates kernels here (tried on one product).
+    public static var xsmmState: XSMMState {
         var a: [Double] = [1, 2]
         var c: [Double] = [0]
         let works = a.withUnsafeMutableBufferPointer { p in
@@ -72,8 +102,7 @@ public enum SmallProducts {
                     q.baseAddress!, ldc: 1)
             }
         }
-        let version = String(cString: noether_xsmm_version())
-        return works && c[0] == 5 ? "libxsmm \(version) (JIT)" : "libxsmm \(version) (no JIT on this machine)"
+        return XSMMState(version: String(cString: noether_xsmm_version()), generatesKernels: works && c[0] == 5)
     }
 }
 

@@ -10,6 +10,6 @@ var versionReport: String {
     OpenBLAS core: \(KernelSelection.activeCore) — \(KernelSelection.reason.words)
     CPU: \(CPUFeatures.current.vendor.isEmpty ? "unknown vendor" : CPUFeatures.current.vendor), \
     \(CPUFeatures.current.summary)
-    small-matrix kernels: \(KernelSelection.smallKernelsSummary)
+    small-matrix kernels: \(KernelSelection.smallKernels.words)
     """
 }

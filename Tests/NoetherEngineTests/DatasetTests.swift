@@ -47,6 +47,18 @@ struct DatasetTests {
         #expect(data.labels!.prefix(250).contains(1))
     }
 
+    @Test("a generated dataset carries the name its caller gives it; subsets keep it")
+    func generatorsTakeTheirNameFromTheCaller() throws {
+        let gm = try NoetherEngine.gaussianMixture(name: "g1", n: 6, d: 2, classes: 2, separation: 1, seed: 1)
+        let xor = try NoetherEngine.xor2d(name: "x1", n: 4, seed: 1)
+        let sp = try NoetherEngine.spheres(name: "s1", n: 4, d: 2, seed: 1)
+        let ts = try NoetherEngine.teacherStudent(name: "t1", n: 4, d: 2, hidden: 3, out: 1, seed: 1)
+        #expect([gm.name, xor.name, sp.name, ts.name] == ["g1", "x1", "s1", "t1"])
+        #expect(try gm.subset(first: 3).name == "g1")
+        // The name changes nothing else: the same draws under another name.
+        #expect(try NoetherEngine.xor2d(name: "other", n: 4, seed: 1).inputs == xor.inputs)
+    }
+
     @Test("teacher–student targets are the teacher's outputs on the inputs")
     func teacherStudentTargets() throws {
         let data = try teacherStudent(n: 50, d: 4, hidden: 7, out: 2, seed: 9)

@@ -14,7 +14,7 @@ import Testing
         }
         #expect(
             try h.object("xor2d(n=50, seed=3)", as: DatasetObject.self).dataset.inputs
-                == NoetherEngine.xor2d(n: 50, seed: 3).inputs)
+                == NoetherEngine.xor2d(name: "xor2d", n: 50, seed: 3).inputs)
 
         try h.run("s = spheres(n=41, d=6, seed=2, inner=1, outer=3, noise=0)")
         #expect(try h.numbers("s.class_counts") == [20, 21])
@@ -31,7 +31,8 @@ import Testing
         #expect(try h.number("ts.outputs") == 2)
         #expect(try h.rendered("ts") == "dataset teacher_student: n=30, d=5, 2 real targets")
         let ts = try h.object("ts", as: DatasetObject.self).dataset
-        let reference = try NoetherEngine.teacherStudent(n: 30, d: 5, hidden: 4, out: 2, seed: 9)
+        let reference = try NoetherEngine.teacherStudent(
+            name: "teacher_student", n: 30, d: 5, hidden: 4, out: 2, seed: 9)
         #expect(ts.inputs == reference.inputs && ts.targets == reference.targets)
         // Regression data train with mse, and refuse cross-entropy.
         try h.run("r = train(mlp([5, 8, 2]), ts, gd(lr=0.05), loss=mse, steps=50)")

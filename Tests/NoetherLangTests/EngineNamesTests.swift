@@ -26,14 +26,14 @@ import Testing
             return nil
         }
         let classes = message { () throws(EngineError) in
-            _ = try gaussianMixture(n: 10, d: 2, classes: 1, separation: 1, seed: 0)
+            _ = try gaussianMixture(name: "gm", n: 10, d: 2, classes: 1, separation: 1, seed: 0)
         }
         #expect(classes == "'classes' must be at least 2, got 1")
-        let samples = message { () throws(EngineError) in _ = try xor2d(n: 0, seed: 0) }
+        let samples = message { () throws(EngineError) in _ = try xor2d(name: "xor", n: 0, seed: 0) }
         #expect(samples == "'n' must be at least 1, got 0")
-        let noise = message { () throws(EngineError) in _ = try spheres(n: 10, noise: -0.25, seed: 0) }
+        let noise = message { () throws(EngineError) in _ = try spheres(name: "spheres", n: 10, noise: -0.25, seed: 0) }
         #expect(noise == "'noise' must be a finite non-negative number, got -0.25")
-        let data = try xor2d(n: 4, seed: 0)
+        let data = try xor2d(name: "xor2d", n: 4, seed: 0)
         let subset = message { () throws(EngineError) in _ = try data.subset(first: 5) }
         #expect(subset == "'n' must lie in 1…4 for 'xor2d', got 5")
         let split = message { () throws(EngineError) in _ = try data.split(fraction: 1.5, seed: 0) }

@@ -112,7 +112,7 @@ import Testing
             }
                 == "a network needs at least an input and an output size, got [3]")
         let net = try Network.mlp(sizes: [2, 3, 2], activation: .relu, bias: false, seed: 0)
-        let data = try xor2d(n: 4, seed: 0)
+        let data = try xor2d(name: "xor2d", n: 4, seed: 0)
         #expect(
             message { () throws(EngineError) in _ = try net.hessianVectorProduct(data: data, loss: .mse, vector: [1]) }
                 == "the vector has 1 entries, the network 12 parameters")

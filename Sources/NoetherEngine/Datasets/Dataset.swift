@@ -4,7 +4,9 @@
 /// (n×classes); regression data carry real `targets` and no labels. Immutable, so
 /// one dataset can feed many runs (and threads) at once.
 public final class Dataset: Sendable {
-    /// A short name of where the data came from, e.g. `gaussian_mixture`.
+    /// A short name of where the data came from, given by the caller (the language
+    /// names a generated dataset by its builtin, e.g. `gaussian_mixture`; a CSV file
+    /// by its base name). The engine quotes it, never spells it.
     public let name: String
     /// Inputs, n×d.
     public let inputs: Matrix

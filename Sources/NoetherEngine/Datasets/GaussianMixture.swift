@@ -6,8 +6,10 @@
 /// 2. samples class by class: class k gets ⌊n/K⌋ samples plus one for each of the
 ///    first n mod K classes, each `center_k + N(0, I_d)` (row-major draws);
 /// 3. one uniform permutation applied to (X, y) jointly.
-/// X is neither centered nor scaled; labels are 0..<K.
-public func gaussianMixture(n: Int, d: Int, classes k: Int, separation: Double, seed: Int) throws(EngineError)
+/// X is neither centered nor scaled; labels are 0..<K. The dataset is called `name`
+/// (the language gives the name its users see, e.g. its builtin's).
+public func gaussianMixture(name: String, n: Int, d: Int, classes k: Int, separation: Double, seed: Int)
+    throws(EngineError)
     -> Dataset
 {
     guard n >= 1 else { throw .outOfDomain(.sampleCount, .atLeast(1), got: .integer(n)) }
@@ -38,5 +40,5 @@ public func gaussianMixture(n: Int, d: Int, classes k: Int, separation: Double, 
         for j in 0..<d { shuffled[i, j] = x[source, j] }
         shuffledLabels[i] = labels[source]
     }
-    return Dataset(name: "gaussian_mixture", inputs: shuffled, labels: shuffledLabels, classes: k)
+    return Dataset(name: name, inputs: shuffled, labels: shuffledLabels, classes: k)
 }

@@ -1,7 +1,7 @@
 /// MNIST from the standard IDX files in a folder, as experiments.md §1.1 uses it:
 /// the first `n` images in file order (no shuffling), pixels /255 into [0, 1],
 /// flattened row-major to 28·28 = 784 inputs, labels 0–9 (10 classes), no mean or
-/// std normalization. Nothing is downloaded.
+/// std normalization. Nothing is downloaded. The dataset is called `name`.
 ///
 /// The folder must hold, for the training split, `train-images-idx3-ubyte` and
 /// `train-labels-idx1-ubyte` (for `test: true`, `t10k-images-idx3-ubyte` and
@@ -13,7 +13,7 @@
 /// `EngineError.file` saying what is wrong with a damaged file (an IDX header
 /// announcing no images, or images of no or implausibly many pixels, included), and
 /// `EngineError.data(.tooFewImages)` when n exceeds the images present.
-public func loadMNIST(path: String, n: Int? = nil, test: Bool = false) throws(EngineError) -> Dataset {
+public func loadMNIST(name: String, path: String, n: Int? = nil, test: Bool = false) throws(EngineError) -> Dataset {
     if let n, n < 1 { throw .outOfDomain(.sampleCount, .atLeast(1), got: .integer(n)) }
     let prefix = test ? "t10k" : "train"
     let imagesName = "\(prefix)-images-idx3-ubyte"
@@ -66,7 +66,7 @@ public func loadMNIST(path: String, n: Int? = nil, test: Bool = false) throws(En
         guard v <= 9 else { throw .file(path: labelsPath, .notADigit(index: i, value: v)) }
         y[i] = v
     }
-    return Dataset(name: test ? "mnist_test" : "mnist", inputs: x, labels: y, classes: 10)
+    return Dataset(name: name, inputs: x, labels: y, classes: 10)
 }
 
 /// The most bytes (pixels) one MNIST-like image may have: 1024×1024. MNIST's are

@@ -2,7 +2,8 @@
 /// classes, **not** shuffled.
 ///
 /// Draws from one `RandomSource(seed:)`: for each sample in order, x₀ then x₁.
-public func xor2d(n: Int, seed: Int) throws(EngineError) -> Dataset {
+/// The dataset is called `name`, as every generator's here (the language names it).
+public func xor2d(name: String, n: Int, seed: Int) throws(EngineError) -> Dataset {
     guard n >= 1 else { throw .outOfDomain(.sampleCount, .atLeast(1), got: .integer(n)) }
     var rng = RandomSource(seed: seed)
     var x = Matrix(rows: n, columns: 2)
@@ -14,7 +15,7 @@ public func xor2d(n: Int, seed: Int) throws(EngineError) -> Dataset {
         x[i, 1] = b
         labels[i] = (a > 0) != (b > 0) ? 1 : 0
     }
-    return Dataset(name: "xor2d", inputs: x, labels: labels, classes: 2)
+    return Dataset(name: name, inputs: x, labels: labels, classes: 2)
 }
 
 /// Concentric spheres of experiments.md §1.1: the first ⌊n/2⌋ points
@@ -26,7 +27,7 @@ public func xor2d(n: Int, seed: Int) throws(EngineError) -> Dataset {
 /// then its noise (rows × d, row-major); finally `permutation(n)`, applied so that
 /// sample i of the result is pre-shuffle sample perm[i].
 public func spheres(
-    n: Int, d: Int = 10, innerRadius: Double = 1, outerRadius: Double = 2, noise: Double = 0.1,
+    name: String, n: Int, d: Int = 10, innerRadius: Double = 1, outerRadius: Double = 2, noise: Double = 0.1,
     seed: Int
 ) throws(EngineError) -> Dataset {
     guard n >= 2 else { throw .outOfDomain(.sampleCount, .atLeast(2), got: .integer(n)) }
@@ -49,7 +50,7 @@ public func spheres(
         }
     }
     let perm = rng.permutation(n)
-    return Dataset(name: "spheres", inputs: x.rows(perm), labels: perm.map { labels[$0] }, classes: 2)
+    return Dataset(name: name, inputs: x.rows(perm), labels: perm.map { labels[$0] }, classes: 2)
 }
 
 /// Row `i` of `m` becomes radius·u, u a standard normal draw normalized to length 1
@@ -80,7 +81,7 @@ public func teacherNetwork(d: Int, hidden: Int, out: Int, seed: Int) throws(Engi
 /// is positive, the target noise (n × out, row-major). Targets are the teacher's
 /// outputs, not labels: train with `mse`.
 public func teacherStudent(
-    n: Int, d: Int, hidden: Int, out: Int, noise: Double = 0,
+    name: String, n: Int, d: Int, hidden: Int, out: Int, noise: Double = 0,
     seed: Int
 ) throws(EngineError) -> Dataset {
     guard n >= 1 else { throw .outOfDomain(.sampleCount, .atLeast(1), got: .integer(n)) }
@@ -99,7 +100,7 @@ public func teacherStudent(
     if noise > 0 {
         for i in 0..<y.count { y.storage[i] += noise * rng.normal() }
     }
-    return Dataset(name: "teacher_student", inputs: x, targets: y)
+    return Dataset(name: name, inputs: x, targets: y)
 }
 
 extension Matrix {

@@ -6,8 +6,9 @@ import Darwin
 
 /// Whole-file reads and writes over the C library (no Foundation), with failures
 /// reported as `EngineError.file` (or `missingFile`) with the path and the system's
-/// error number.
-enum FileBytes {
+/// error number. The language's own files (scripts, plots, exports, the journal) are
+/// read and written here too.
+public enum FileBytes {
     /// Whether `path` names an existing regular file.
     static func isRegularFile(_ path: String) -> Bool {
         var st = stat()
@@ -28,7 +29,9 @@ enum FileBytes {
     }
 
     /// The content of the file at `path`: all of it, or its first `maxBytes` bytes.
-    static func read(_ path: String, maxBytes: Int = .max) throws(EngineError) -> [UInt8] {
+    /// A folder is `file(path, .isAFolder)`; a file larger than the memory budget,
+    /// `outOfMemory`.
+    public static func read(_ path: String, maxBytes: Int = .max) throws(EngineError) -> [UInt8] {
         if isDirectory(path) { throw .file(path: path, .isAFolder) }
         guard let f = fopen(path, "rb") else { throw failure(reading: true, path) }
         defer { fclose(f) }
@@ -52,11 +55,12 @@ enum FileBytes {
         return bytes
     }
 
-    /// Writes `bytes` to `path`, replacing any existing file.
-    static func write(_ bytes: [UInt8], to path: String) throws(EngineError) {
-        guard let f = fopen(path, "wb") else { throw failure(reading: false, path) }
+    /// Writes `bytes` to `path`, replacing any existing file (or, with `append`, adding
+    /// to its end); the bytes are handed to the operating system when it returns.
+    public static func write(_ bytes: [UInt8], to path: String, append: Bool = false) throws(EngineError) {
+        guard let f = fopen(path, append ? "ab" : "wb") else { throw failure(reading: false, path) }
         let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
-        let failed = written != bytes.count
+        let failed = written != bytes.count || fflush(f) != 0
         let closed = fclose(f) == 0
         if failed || !closed { throw .file(path: path, .cannotWrite(SystemErrorCode(errno))) }
     }

@@ -55,7 +55,8 @@ enum DataBuiltins {
         let s = try ctx.number("separation")
         let seed = try ctx.integer("seed")
         let data = try ctx.engine { () throws(EngineError) in
-            try NoetherEngine.gaussianMixture(n: n, d: d, classes: k, separation: s, seed: seed)
+            try NoetherEngine.gaussianMixture(
+                name: "gaussian_mixture", n: n, d: d, classes: k, separation: s, seed: seed)
         }
         return .object(DatasetObject(data))
     }
@@ -77,7 +78,8 @@ enum DataBuiltins {
         let n = try sampleCount(ctx)
         let seed = try ctx.integer("seed")
         return .object(
-            DatasetObject(try ctx.engine { () throws(EngineError) in try NoetherEngine.xor2d(n: n, seed: seed) }))
+            DatasetObject(
+                try ctx.engine { () throws(EngineError) in try NoetherEngine.xor2d(name: "xor2d", n: n, seed: seed) }))
     }
 
     static let spheres = Builtin(
@@ -106,7 +108,8 @@ enum DataBuiltins {
         let outer = try nonNegative(ctx, "outer")
         let noise = try nonNegative(ctx, "noise")
         let data = try ctx.engine { () throws(EngineError) in
-            try NoetherEngine.spheres(n: n, d: d, innerRadius: inner, outerRadius: outer, noise: noise, seed: seed)
+            try NoetherEngine.spheres(
+                name: "spheres", n: n, d: d, innerRadius: inner, outerRadius: outer, noise: noise, seed: seed)
         }
         return .object(DatasetObject(data))
     }
@@ -141,7 +144,8 @@ enum DataBuiltins {
         let seed = try ctx.integer("seed")
         let noise = try nonNegative(ctx, "noise")
         let data = try ctx.engine { () throws(EngineError) in
-            try NoetherEngine.teacherStudent(n: n, d: d, hidden: hidden, out: out, noise: noise, seed: seed)
+            try NoetherEngine.teacherStudent(
+                name: "teacher_student", n: n, d: d, hidden: hidden, out: out, noise: noise, seed: seed)
         }
         return .object(DatasetObject(data))
     }
@@ -204,7 +208,7 @@ enum DataBuiltins {
         let n = try ctx.has("n") ? try sampleCount(ctx) : nil
         let test = try ctx.bool("test")
         let data = try ctx.engine(at: "path") { () throws(EngineError) in
-            try NoetherEngine.loadMNIST(path: path, n: n, test: test)
+            try NoetherEngine.loadMNIST(name: test ? "mnist_test" : "mnist", path: path, n: n, test: test)
         }
         return .object(DatasetObject(data))
     }

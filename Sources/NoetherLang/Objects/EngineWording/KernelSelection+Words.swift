@@ -40,6 +40,37 @@ extension KernelSelection {
     }
 }
 
+extension KernelSelection.SmallKernels {
+    /// The "small-matrix kernels:" line of `noether --version` and the benchmarks.
+    public var words: String {
+        switch self {
+        case .off(let variable): "off (\(variable)=0: every product runs cblas_dgemm)"
+        case .on(let clone, let xsmm):
+            "on (\(clone.words) clone of Noether's multi-versioned C kernels, for small NN and wide NT products, "
+                + "ReLU and its mask fused into their stores; vectorized exp for the softmax; "
+                + "\(xsmm.words) for thin weight gradients; large batches blocked over samples)"
+        }
+    }
+}
+
+extension SmallProducts.InstructionSet {
+    /// "AVX512F", "AVX2", "SSE2".
+    public var words: String {
+        switch self {
+        case .avx512f: "AVX512F"
+        case .avx2: "AVX2"
+        case .sse2: "SSE2"
+        }
+    }
+}
+
+extension SmallProducts.XSMMState {
+    /// "libxsmm 1.17 (JIT)", or "libxsmm 1.17 (no JIT on this machine)".
+    public var words: String {
+        "libxsmm \(version) (\(generatesKernels ? "JIT" : "no JIT on this machine"))"
+    }
+}
+
 extension CPUFeatures {
     /// "AVX-512F/BW/DQ/VL, AVX2, FMA" — the features that decide the BLAS core
     /// ("SSE only" without AVX).

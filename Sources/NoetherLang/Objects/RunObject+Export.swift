@@ -1,3 +1,5 @@
+import NoetherEngine
+
 /// A run's recorded series as one CSV table in long format.
 ///
 /// Header `step,quantity,layer,value`, then one row per recorded value. `step` is
@@ -16,6 +18,8 @@
 ///   `margin_mean`, `distinct_patterns`;
 /// - sharpness probe: `sharpness` (the measured λ at θ_t).
 /// Rows are grouped by quantity and layer, steps ascending within a group.
+/// The quantities are the run's field names at the prompt, so this table is the
+/// language's (`export(run, "run.csv")`); the engine only records the series.
 public enum RunExport {
     /// The CSV text of `run`.
     public static func csv(_ run: TrainingRun) -> String {
@@ -48,15 +52,4 @@ public enum RunExport {
         if let s = run.sharpness { emit("sharpness", nil, s.steps, s.values) }
         return out
     }
-
-    /// Writes `csv(run)` to `path`. Throws `EngineError.file` (or `missingFile` when
-    /// its folder does not exist).
-    public static func write(_ run: TrainingRun, to path: String) throws(EngineError) {
-        try FileBytes.write(Array(csv(run).utf8), to: path)
-    }
-}
-
-extension TrainingRun {
-    /// Writes every recorded series to `path` as a long-format CSV (see `RunExport`).
-    public func export(to path: String) throws(EngineError) { try RunExport.write(self, to: path) }
 }
