@@ -170,12 +170,10 @@ extension Float: TrainingScalar {
 }
 
 /// The precision of a training run's arithmetic.
-public enum Precision: String, Sendable, Equatable, Hashable, CaseIterable {
+public enum Precision: Sendable, Equatable, Hashable, CaseIterable {
     /// Double: every number of the step in IEEE binary64 (the default).
     case float64
     /// Float: forward, backward, update and weights in IEEE binary32; the ledger's
     /// sums still in Double.
     case float32
-
-    public var name: String { rawValue }
 }

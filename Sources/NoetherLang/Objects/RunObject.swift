@@ -164,7 +164,7 @@ public struct RunObject: NoetherObject, FieldTable {
         ObjectField("steps", "number of updates applied", \.run.stepsRun),
         ObjectField("steps_requested", "number of updates asked for", \.run.stepsRequested),
         ObjectField(
-            "precision", "\"float64\" or \"float32\": the arithmetic of the run (precision=…)", \.run.precision.name),
+            "precision", "\"float64\" or \"float32\": the arithmetic of the run (precision=…)", \.precisionName),
         ObjectField("lr", "the learning rate η", \.run.learningRate),
         ObjectField("optimizer", "the optimizer") { o in .object(OptimizerObject(o.run.optimizer)) },
         ObjectField("objective", "the training loss function") { o in .object(LossObject(o.run.loss)) },
@@ -206,6 +206,9 @@ public struct RunObject: NoetherObject, FieldTable {
 
     // MARK: - Summary
 
+    /// The precision as `train`'s `precision=` names it ("float64" or "float32").
+    var precisionName: String { Choices.precision.name(of: run.precision) ?? "" }
+
     public var summary: String {
         let r = run
         var head =
@@ -218,7 +221,7 @@ public struct RunObject: NoetherObject, FieldTable {
         }
         if !r.finalLoss.isNaN || r.stepsRun > 0 { head += ", loss \(formatSummary(r.finalLoss))" }
         if !r.accuracy.isNaN { head += ", accuracy \(formatSummary(r.accuracy))" }
-        if r.precision != .float64 { head += ", in \(r.precision.name)" }
+        if r.precision != .float64 { head += ", in \(precisionName)" }
         var lines = [head]
         if r.stepsRun == 0 {
             lines.append("  no steps taken: nothing drifted and there is no ledger to check")
