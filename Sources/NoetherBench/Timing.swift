@@ -1,4 +1,5 @@
 import Foundation
+import NoetherLang
 
 #if canImport(Glibc)
 import Glibc
@@ -51,18 +52,8 @@ func jsonNumber(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
 
 func jsonArray(_ xs: [Double]) -> String { "[" + xs.map(jsonNumber).joined(separator: ",") + "]" }
 
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for c in s.unicodeScalars {
-        switch c {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        default: out.unicodeScalars.append(c)
-        }
-    }
-    return out + "\""
-}
+/// `s` as a JSON string literal (the language's quoting: control characters escaped too).
+func jsonString(_ s: String) -> String { JSONValue.quote(s) }
 
 /// What the report says about the machine.
 enum Machine {
