@@ -132,8 +132,8 @@ public struct Optimizer: Sendable, Equatable, Hashable {
 /// allocated in `init` with the shapes of the parameters.
 ///
 /// Generic over the precision: a float32 run keeps its buffers and does its update
-/// arithmetic in Float (η, β, wd, ε and Adam's bias corrections rounded to Float, as
-/// PyTorch's float32 tensors do), and ||Δθ_l||² is summed in Double.
+/// arithmetic in Float (η, β, 1 − β, wd, ε and Adam's bias corrections computed in
+/// Double and rounded to Float once, as PyTorch's float32 tensors do), and ||Δθ_l||² is summed in Double.
 public struct OptimizerStateOf<Scalar: TrainingScalar>: Sendable {
     public typealias Values = DenseMatrix<Scalar>
     public let optimizer: Optimizer
@@ -222,8 +222,8 @@ public struct OptimizerStateOf<Scalar: TrainingScalar>: Sendable {
             let stepSize = optimizer.learningRate / (1 - pow(beta1, t))
             let bc2Sqrt = (1 - pow(beta2, t)).squareRoot()
             let c = AdamConstants(
-                beta1: Scalar(beta1), beta2: Scalar(beta2), eps: Scalar(eps), wd: wd, stepSize: Scalar(stepSize),
-                bc2Sqrt: Scalar(bc2Sqrt))
+                oneMinusBeta1: Scalar(1 - beta1), beta2: Scalar(beta2), oneMinusBeta2: Scalar(1 - beta2),
+                eps: Scalar(eps), wd: wd, stepSize: Scalar(stepSize), bc2Sqrt: Scalar(bc2Sqrt))
             for l in 0..<layers {
                 updateSquaredNorms[l] = Self.adamStep(
                     &parameters.weights[l], weightGradients[l], &first[l], &second[l], c)
@@ -277,8 +277,11 @@ public struct OptimizerStateOf<Scalar: TrainingScalar>: Sendable {
         return norm
     }
 
+    /// Adam's constants in the run's precision. Each is computed in Double and rounded
+    /// once, as PyTorch passes Python floats (1 − β₁ for `lerp_`, 1 − β₂ for `addcmul_`,
+    /// the bias corrections) to float32 kernels: 1 − β₁ is not computed in Float.
     private struct AdamConstants {
-        var beta1, beta2, eps, wd, stepSize, bc2Sqrt: Scalar
+        var oneMinusBeta1, beta2, oneMinusBeta2, eps, wd, stepSize, bc2Sqrt: Scalar
     }
 
     /// PyTorch's single-tensor Adam: d = g + wd·θ; m ← m + (1−β₁)(d − m);
@@ -288,8 +291,8 @@ public struct OptimizerStateOf<Scalar: TrainingScalar>: Sendable {
         _ c: AdamConstants
     ) -> Double {
         var norm = 0.0
-        let a1 = 1 - c.beta1
-        let a2 = 1 - c.beta2
+        let a1 = c.oneMinusBeta1
+        let a2 = c.oneMinusBeta2
         g.storage.withUnsafeBufferPointer { gp in
             m.storage.withUnsafeMutableBufferPointer { mp in
                 v.storage.withUnsafeMutableBufferPointer { vp in
