@@ -157,7 +157,11 @@ enum TrainingBuiltins {
 
     /// Along a run only the warm-started iterations track λ_max.
     static let trackingMethod = Choices.sharpnessMethod.only(
-        ["lanczos", "power"], notes: ["lanczos": "≤ 40 products, warm-started", "power": "30 + 1, the reference's"]
+        ["lanczos", "power"],
+        notes: [
+            "lanczos": "≤ \(SharpnessDefaults.trackingLanczosSteps) products, warm-started",
+            "power": "\(SharpnessDefaults.powerIterations) + 1, the reference's",
+        ]
     ).called("sharpness method")
 
     static let train = Builtin(
