@@ -30,8 +30,9 @@ import Darwin
 /// `keepsSlopes`). Same arithmetic, one difference in order: each weight gradient is
 /// summed over the samples block by block (∂W = Σ_b Δ_bᵀ A_b) where a single product
 /// summed them in OpenBLAS's own blocks, so ∂W, and a run's numbers after its first
-/// update, can differ in the last bits from the plain step's (Z, the outputs and the
-/// first loss are the same; measured in docs/performance.md, tested in BlockedStepTests).
+/// update, differ in the last bits from the plain step's (Z, the outputs and the
+/// first loss agree to rounding, not bit for bit: Z within 1e-12, the loss within 1e-13
+/// relative; measured in docs/performance.md, tested in BlockedStepTests).
 ///
 /// Used by `Backprop.evaluate` when the training loop's settings allow it (ReLU or
 /// linear hidden layers, no biases, `keepsSlopes` off, Noether's kernels on) and a

@@ -106,7 +106,9 @@ import Testing
     }
 
     /// libxsmm takes the thin weight gradients (Aᵀ·B with ≤ 8 output rows) with the same
-    /// bits as OpenBLAS, and is active in this build.
+    /// bits as OpenBLAS, and is active in this build. Its β = 1 accumulation (the blocked
+    /// step's) adds each term to C in turn, so it agrees with OpenBLAS's C + Gᵀ·H only to
+    /// rounding.
     @Test func libxsmmTakesTheThinWeightGradients() {
         #expect(SmallProducts.xsmmState.generatesKernels)
         #expect(SmallProducts.prefersXSMM(.transposed, .none, m: 5, n: 64, k: 200))
@@ -138,6 +140,11 @@ import Testing
                 size.storage[i] += abs(c0.storage[i])
             }
             expectClose(c, (expected, size), "C₀ + Gᵀ·H \(m)×\(n), \(k)")
+            // β = 0: the same bits as OpenBLAS (docs/performance.md). `Matrix.gemm` with
+            // β = 1 takes neither small kernel, so on zeros it is cblas_dgemm's product.
+            var openBLAS = Matrix(rows: m, columns: n)
+            Matrix.gemm(.transposed, g, .none, h, into: &openBLAS, beta: 1)
+            #expect(Matrix.product(.transposed, g, .none, h) == openBLAS, "Gᵀ·H \(m)×\(n), \(k) against OpenBLAS")
         }
     }
 
