@@ -279,7 +279,7 @@ public func fitTauLaw(learningRates: [Double], taus: [Double]) throws(EngineErro
         throw .theory(.tooFew(.tauLawRates, needed: 2, got: etas.count))
     }
     let groups = etas.map { eta in usable.filter { learningRates[$0] == eta }.map { taus[$0] } }
-    let means = groups.map { TheoryMath.mean($0) }
+    let means = groups.map { compensatedMean($0) }
     guard let inverse = TheoryMath.line(etas.map { 1 / $0 }, means),
         let power = TheoryMath.line(etas.map { log($0) }, means.map { log($0) })
     else {

@@ -122,7 +122,7 @@ public func compareCrossover(
     let rStable = r(stable)
     let ratios = all.map { ratio[$0] }
     let logs = ratios.map { log(Swift.max($0, 1e-300)) }
-    let geometric = all.isEmpty ? Double.nan : exp(TheoryMath.mean(logs))
+    let geometric = all.isEmpty ? Double.nan : exp(compensatedMean(logs))
     let worst = ratios.map { $0 > 0 ? Swift.max($0, 1 / $0) : .infinity }.max() ?? .nan
     let errors = all.map { relative[$0] }
     let medianError = errors.isEmpty ? Double.nan : TheoryMath.median(errors)

@@ -119,7 +119,7 @@ func decayFit(_ t: [Double], _ values: [Double]) throws(TheoryProblem) -> DecayF
 extension TheoryMath {
     /// 1 − Σ(y − ŷ)²/Σ(y − ȳ)²; NaN when y is constant.
     static func r2(_ y: [Double], _ predicted: [Double]) -> Double {
-        let my = mean(y)
+        let my = compensatedMean(y)
         let ssTot = sum(y.map { ($0 - my) * ($0 - my) })
         let ssRes = sum(zip(y, predicted).map { ($0 - $1) * ($0 - $1) })
         return ssTot > 0 ? 1 - ssRes / ssTot : .nan

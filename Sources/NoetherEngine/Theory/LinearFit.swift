@@ -95,8 +95,8 @@ extension TheoryMath {
     static func line(_ x: [Double], _ y: [Double]) -> LinearFit? {
         let n = x.count
         guard n >= 2, y.count == n else { return nil }
-        let mx = mean(x)
-        let my = mean(y)
+        let mx = compensatedMean(x)
+        let my = compensatedMean(y)
         let sxx = sum(x.map { ($0 - mx) * ($0 - mx) })
         guard sxx > 0 else { return nil }
         let sxy = sum((0..<n).map { (x[$0] - mx) * (y[$0] - my) })
@@ -116,7 +116,7 @@ extension TheoryMath {
 
     static func quadratic(_ x: [Double], _ y: [Double]) -> QuadraticFit? {
         let n = x.count
-        let mx = mean(x)
+        let mx = compensatedMean(x)
         let s = x.map { abs($0 - mx) }.max() ?? 0
         guard s > 0 else { return nil }
         var design = [Double](repeating: 0, count: n * 3)
@@ -135,7 +135,7 @@ extension TheoryMath {
             let z = (x[i] - mx) / s
             return y[i] - ((c[0] * z + c[1]) * z + c[2])
         }
-        let my = mean(y)
+        let my = compensatedMean(y)
         let ssRes = sum(residuals.map { $0 * $0 })
         let ssTot = sum(y.map { ($0 - my) * ($0 - my) })
         return QuadraticFit(

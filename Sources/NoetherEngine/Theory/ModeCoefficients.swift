@@ -114,12 +114,7 @@ public func derivedCoefficients(
     else {
         throw .theory(.notFinite(.derivedInputs))
     }
-    let decomposition = try eigs(dataCovariance(inputs), vectors: true)
-    guard let ascendingVectors = decomposition.vectors else { throw .theory(.noEigenvectors) }
-    // Descending order.
-    let lambdas = Array(decomposition.values.reversed())
-    var u = Matrix(rows: d, columns: d)
-    for i in 0..<d { for j in 0..<d { u[i, j] = ascendingVectors[i, d - 1 - j] } }
+    let (lambdas, u) = try descendingDataEigen(inputs)
     // Ŷ* = YᵀX U / n.
     var yx = Matrix.product(.transposed, targets, .none, inputs)
     yx.scale(by: 1 / Double(n))

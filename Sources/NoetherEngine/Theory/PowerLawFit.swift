@@ -203,7 +203,7 @@ public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) 
         let mine = valid.filter { $0.seed == seed && $0.y > options.floor }
         let xs = Dictionary(grouping: mine, by: \.x).keys.sorted()
         guard xs.count >= 2 else { continue }
-        let ys = xs.map { x in TheoryMath.mean(mine.filter { $0.x == x }.map(\.y)) }
+        let ys = xs.map { x in compensatedMean(mine.filter { $0.x == x }.map(\.y)) }
         if let l = TheoryMath.line(xs.map { log($0) }, ys.map { log($0) }) {
             labels.append(seed)
             alphas.append(l.slope)
@@ -261,7 +261,7 @@ public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) 
         alpha: line.slope, prefactor: exp(line.intercept), r2: line.r2, alphaStandardError: line.slopeStandardError,
         ci: ci, confidenceLevel: level, bootstrapSamples: seeds.count >= 2 ? options.bootstrapSamples : 0,
         bootstrapSkipped: skipped, olsInterval: line.slopeInterval(level: level),
-        seedLabels: labels, seedAlphas: alphas, seedAlphaStd: TheoryMath.std(alphas),
+        seedLabels: labels, seedAlphas: alphas, seedAlphaStd: meanAndStandardDeviation(alphas).standardDeviation,
         localSlopes: slopes, points: points, line: line, quadratic: quadratic, stable: stable,
         hasStabilityInformation: aggregate.hasStabilityInformation, rule: options.rule, floor: options.floor,
         divergedRuns: aggregate.divergedRuns, excludedRuns: aggregate.excludedRuns)

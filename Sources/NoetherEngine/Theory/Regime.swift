@@ -91,7 +91,7 @@ public func classifyRegime(
     let start = sharpnessAtStart.flatMap { $0.isFinite ? $0 : nil } ?? sharpness[finite[0]]
     let values = finite.map { sharpness[$0] }
     let last = Array(values.suffix(options.lastCount))
-    let finalRatio = TheoryMath.mean(last) / edge
+    let finalRatio = compensatedMean(last) / edge
     let maxRatio = values.max()! / edge
     let near = Double(values.filter { $0 >= options.nearFraction * edge }.count) / Double(values.count)
     let crossingIndex = finite.dropFirst(sharpnessAtStart == nil ? 1 : 0).first { sharpness[$0] >= edge }

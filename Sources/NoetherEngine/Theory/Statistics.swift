@@ -1,37 +1,14 @@
 import Foundation
 
-// Descriptive statistics of experiments.md §1.8 (§3 item 19): the mean, the
-// population standard deviation, Pearson's correlation and the trapezoid integral,
-// computed as NumPy computes them, plus the Student-t quantile the fits need.
+// Descriptive statistics of experiments.md §1.8 (§3 item 19): Pearson's correlation
+// and the trapezoid integral, computed as NumPy computes them (the mean and the
+// population standard deviation are `compensatedMean` and `meanAndStandardDeviation`
+// in Statistics+Reductions.swift), plus the Student-t quantile the fits need.
 
 /// Σ values in input order with Neumaier's compensated summation (0 for none): the
 /// one sum behind every mean and std Noether reports, at the prompt (`sum`, `mean`,
 /// `std`) and in the fits (seed means), so they agree to the bit.
 public func compensatedSum(_ values: [Double]) -> Double { TheoryMath.sum(values) }
-
-/// The arithmetic mean of `values`.
-///
-/// Summed in input order with Neumaier's compensated summation (within a few ulps
-/// of the exact mean). NaN or ±∞ among the values propagate (NumPy semantics):
-/// mask them first where that is not wanted.
-/// - Throws: `.theory` when `values` is empty.
-public func populationMean(_ values: [Double]) throws(EngineError) -> Double {
-    guard !values.isEmpty else { throw .theory(.empty(.meanList)) }
-    return TheoryMath.sum(values) / Double(values.count)
-}
-
-/// The population standard deviation (ddof = 0, `numpy.std`'s default and the
-/// "spread" of experiments.md §1.8): sqrt(Σ(x − x̄)²/n), two-pass.
-///
-/// One value gives 0. NaN or ±∞ propagate.
-/// - Throws: `.theory` when `values` is empty.
-public func populationStd(_ values: [Double]) throws(EngineError) -> Double {
-    let mean = try populationMean(values)
-    var squares = [Double]()
-    squares.reserveCapacity(values.count)
-    for v in values { squares.append((v - mean) * (v - mean)) }
-    return (TheoryMath.sum(squares) / Double(values.count)).squareRoot()
-}
 
 /// Pearson's correlation coefficient of paired samples,
 /// r = Σ(x − x̄)(y − ȳ) / sqrt(Σ(x − x̄)² Σ(y − ȳ)²), clamped to [−1, 1].
@@ -101,23 +78,12 @@ enum TheoryMath {
         return s.isFinite ? s + c : s
     }
 
-    static func mean(_ values: [Double]) -> Double {
-        values.isEmpty ? .nan : sum(values) / Double(values.count)
-    }
-
-    /// Population std; 0 for one value, NaN for none.
-    static func std(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return .nan }
-        let m = mean(values)
-        return (sum(values.map { ($0 - m) * ($0 - m) }) / Double(values.count)).squareRoot()
-    }
-
     /// Pearson r of finite paired lists (count ≥ 2 checked by callers); NaN when a list
     /// is constant or the lists are too short.
     static func pearson(_ x: [Double], _ y: [Double]) -> Double {
         guard x.count == y.count, x.count >= 2 else { return .nan }
-        let mx = mean(x)
-        let my = mean(y)
+        let mx = compensatedMean(x)
+        let my = compensatedMean(y)
         var sxy = [Double]()
         var sxx = [Double]()
         var syy = [Double]()

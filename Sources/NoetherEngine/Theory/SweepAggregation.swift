@@ -131,10 +131,11 @@ public func aggregateSweep(_ runs: [SweepRun], rule: DivergenceRule = .dropPoint
         let product = sharpness.isEmpty ? nil : sharpness.map { $0 * x }.max()
         points.append(
             SweepPoint(
-                x: x, mean: dropped ? .nan : TheoryMath.mean(values), std: dropped ? .nan : TheoryMath.std(values),
+                x: x, mean: dropped ? .nan : compensatedMean(values),
+                std: dropped ? .nan : meanAndStandardDeviation(values).standardDeviation,
                 runs: here.count, converged: good.count, seedsUsed: entering.count,
-                predictedMean: predictions.isEmpty ? nil : TheoryMath.mean(predictions),
-                sharpnessAtStart: sharpness.isEmpty ? nil : TheoryMath.mean(sharpness),
+                predictedMean: predictions.isEmpty ? nil : compensatedMean(predictions),
+                sharpnessAtStart: sharpness.isEmpty ? nil : compensatedMean(sharpness),
                 stabilityProduct: product, unstable: (product ?? 0) > 2,
                 status: dropped ? .diverged : .used))
     }
