@@ -74,7 +74,7 @@ public struct CrossoverComparison: Sendable, Equatable {
 
 /// Compares a `crossover` prediction with measured S(η) on the same grid (the
 /// prediction's unstable-mode counts mark the unstable η).
-/// - Throws: `.theory` when `measured` has a different length.
+/// - Throws: `.theory(.comparisonLengths)` when `measured` has a different length.
 public func compareCrossover(_ prediction: CrossoverPrediction, measured: [Double]) throws(EngineError)
     -> CrossoverComparison
 {
@@ -94,7 +94,7 @@ public func compareCrossover(_ prediction: CrossoverPrediction, measured: [Doubl
 /// moves by more than 0.05 without the unstable η.
 /// - Parameters:
 ///   - unstable: per η, whether the prediction used unstable modes (all false if nil).
-/// - Throws: `.theory` when the lists differ in length.
+/// - Throws: `.theory(.comparisonLengths)` when the lists differ in length.
 public func compareCrossover(
     learningRates: [Double], predicted: [Double], measured: [Double],
     unstable: [Bool]? = nil

@@ -54,9 +54,11 @@ public struct FittedCoefficients: Sendable, Equatable {
 ///   - steps: T of the formula.
 ///   - bins: the number of λ intervals (default min(6, usable η)).
 ///   - unstable: the policy for ηλ_k ≥ 2 (`.refuse` leaves such η out of the fit).
-/// - Throws: `.theory` for grids of different lengths, no included mode, no
-///   usable η, bins < 1, non-finite eigenvalues, or NNLS not converging;
-///   `.outOfDomain` for T < 1.
+/// - Throws: `.theory`: `.lengthsDiffer(.fittedMeasurements, …)` for grids of
+///   different lengths, `.notFinite(.eigenvalues)`, `.learningRatesNotPositive`,
+///   `.noPositiveEigenvalue` for no included mode, `.noUsableMeasurement` for no usable
+///   η, or as `nonNegativeLeastSquares`; `.outOfDomain` for T < 1 (`.steps`) or
+///   bins < 1 (`.bins`).
 public func fitCoefficients(
     eigenvalues: [Double], learningRates: [Double], measured: [Double], steps: Int = 2000,
     bins: Int? = nil, unstable policy: UnstableModePolicy = .cap

@@ -15,8 +15,9 @@ public func compensatedSum(_ values: [Double]) -> Double { TheoryMath.sum(values
 ///
 /// - Returns: NaN when either list is constant (the coefficient is undefined;
 ///   NumPy's `corrcoef` returns NaN there too).
-/// - Throws: `.theory` for lists of different lengths; `.theory` for
-///   fewer than 2 pairs or a non-finite entry (mask NaN rows first).
+/// - Throws: `.theory`: `.lengthsDiffer(.correlation, …)` for lists of different
+///   lengths, `.tooFew(.correlationPairs, …)` for fewer than 2 pairs,
+///   `.notFinite(.correlation)` for a non-finite entry (mask NaN rows first).
 public func pearsonCorrelation(_ x: [Double], _ y: [Double]) throws(EngineError) -> Double {
     guard x.count == y.count else {
         throw .theory(.lengthsDiffer(.correlation, x.count, y.count))
@@ -34,7 +35,7 @@ public func pearsonCorrelation(_ x: [Double], _ y: [Double]) throws(EngineError)
 ///
 /// Fewer than two points give 0. `x` need not be increasing (a decreasing `x` gives a
 /// negative integral, as in NumPy). NaN propagate.
-/// - Throws: `.theory` when `x` and `y` differ in length.
+/// - Throws: `.theory(.lengthsDiffer(.trapezoid, …))` when `x` and `y` differ in length.
 public func trapezoidIntegral(_ y: [Double], x: [Double]? = nil, spacing: Double = 1) throws(EngineError) -> Double {
     if let x, x.count != y.count {
         throw .theory(.lengthsDiffer(.trapezoid, x.count, y.count))
@@ -54,7 +55,8 @@ public func trapezoidIntegral(_ y: [Double], x: [Double]? = nil, spacing: Double
 /// F(t) = 1 − ½·I_{ν/(ν+t²)}(ν/2, ½) (t ≥ 0), with the regularized incomplete beta
 /// function by its continued fraction (Lentz); absolute accuracy ~1e-10.
 /// Examples: ν = 1, p = 0.975 → 12.7062; ν = 10 → 2.2281; ν → ∞ → 1.95996.
-/// - Throws: `.theory` unless 0 < p < 1 and ν > 0.
+/// - Throws: `.theory(.quantileProbability)` unless 0 < p < 1,
+///   `.theory(.degreesOfFreedom)` unless ν > 0 is finite.
 public func studentTQuantile(_ p: Double, degreesOfFreedom nu: Double) throws(EngineError) -> Double {
     guard p > 0, p < 1 else { throw .theory(.quantileProbability(p)) }
     guard nu > 0, nu.isFinite else { throw .theory(.degreesOfFreedom(nu)) }

@@ -102,7 +102,8 @@ public struct SweepAggregate: Sendable, Equatable {
 
 /// Aggregates the runs of a sweep by x (runs with exactly equal x form one point)
 /// under `rule`. Points get `.used` or `.diverged`; the fits add the other statuses.
-/// - Throws: `.theory` for no runs or a non-finite x.
+/// - Throws: `.theory(.empty(.sweepRuns))` for no runs, `.theory(.notFinite(.sweepX))`
+///   for a non-finite x.
 public func aggregateSweep(_ runs: [SweepRun], rule: DivergenceRule = .dropPoint) throws(EngineError) -> SweepAggregate
 {
     guard !runs.isEmpty else { throw .theory(.empty(.sweepRuns)) }
