@@ -37,6 +37,8 @@ public enum EngineArgument: Sendable, Equatable {
     case learningRate, weightDecay, momentum, adamBeta1, adamBeta2, adamEpsilon, batchSize
     case steps, recordInterval, stopLoss, divergenceLoss, sharpnessInterval
     case powerLawFloor, bootstrapSamples
+    /// The coefficient fit's number of λ bins.
+    case bins
     /// The coefficient comparison's K′, the entries its sorted-rank R keeps.
     case comparedCount
 }

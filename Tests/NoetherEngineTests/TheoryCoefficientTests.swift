@@ -204,5 +204,10 @@ struct TheoryCoefficientTests {
         #expect(throws: EngineError.theory(.lengthsDiffer(.fittedMeasurements, 1, etas.count))) {
             try fitCoefficients(eigenvalues: lambdas, learningRates: etas, measured: [1])
         }
+        // A bad argument, like `steps`: out of its domain, worded with its label.
+        let noBins = EngineError.outOfDomain(.bins, .atLeast(1), got: .integer(0))
+        #expect(throws: noBins) {
+            try fitCoefficients(eigenvalues: lambdas, learningRates: etas, measured: measured, bins: 0)
+        }
     }
 }

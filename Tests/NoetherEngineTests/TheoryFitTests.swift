@@ -8,11 +8,12 @@ struct TheoryFitTests {
     typealias F = TheoryFixture
 
     @Test func meanStdPearsonTrapezoid() throws {
-        #expect(try populationMean([1, 2, 3, 4]) == 2.5)
-        #expect(isClose(try populationStd([1, 2, 3, 4]), 1.25.squareRoot(), atol: 1e-12))  // ddof = 0
-        #expect(try populationStd([7]) == 0)
-        #expect(try populationMean([1, .nan]).isNaN)
-        #expect(throws: EngineError.theory(.empty(.meanList))) { try populationMean([]) }
+        #expect(compensatedMean([1, 2, 3, 4]) == 2.5)
+        // ddof = 0
+        #expect(isClose(meanAndStandardDeviation([1, 2, 3, 4]).standardDeviation, 1.25.squareRoot(), atol: 1e-12))
+        #expect(meanAndStandardDeviation([7]).standardDeviation == 0)
+        #expect(compensatedMean([1, .nan]).isNaN)
+        #expect(compensatedMean([]).isNaN)  // no values: NaN
         // Hand value: x̄ = ȳ = 2, Sxy = 1, Sxx = Syy = 2 → r = 0.5.
         #expect(isClose(try pearsonCorrelation([1, 2, 3], [1, 3, 2]), 0.5, atol: 1e-12))
         #expect(try pearsonCorrelation([1, 2, 3], [-2, -4, -6]) == -1)

@@ -54,12 +54,12 @@ import Testing
     }
 
     @Test func otherRefusalsStayAtTheLabelOrTheCall() {
-        let problem = EngineError.theory(.noEigenvectors)
+        let problem = EngineError.theory(.noPositiveEigenvalue)
         #expect(
             Self.render("probe_engine(1, steps=0)", problem)?.hasPrefix(
-                "test.noe:1:14: error: no eigenvectors were returned") == true)
+                "test.noe:1:14: error: no eigenvalue is positive, so there is no mode to fit") == true)
         #expect(
             Self.render("probe_engine(1, steps=0)", labelled: false, problem)?.hasPrefix(
-                "test.noe:1:1: error: no eigenvectors were returned") == true)
+                "test.noe:1:1: error: no eigenvalue is positive, so there is no mode to fit") == true)
     }
 }

@@ -101,6 +101,16 @@ import Testing
         #expect(EngineError.stopped.isStopped && EngineError.stopped == .curvature(.stopped))
     }
 
+    /// LAPACK refusing an argument (info < 0) is Noether's bug, reported as an internal
+    /// error (exit status 70); failing to converge is the matrix's doing, a runtime error.
+    @Test func illegalLAPACKArgumentsAreInternalErrors() {
+        let illegal = EngineError.curvature(.eigensolverFailed(LAPACKError(routine: .dsyevd, info: -4)))
+        #expect(illegal.diagnosticKind == .internalError)
+        let unconverged = EngineError.curvature(.eigensolverFailed(LAPACKError(routine: .dsyevd, info: 3)))
+        #expect(unconverged.diagnosticKind == .runtime)
+        #expect(EngineError.curvature(.nonFiniteMatrix).diagnosticKind == .runtime)
+    }
+
     /// The engine throws these values, and the language words them, end to end.
     @Test func engineThrowsTheWordedValues() throws {
         func message(_ body: () throws(EngineError) -> Void) -> String? {

@@ -54,8 +54,6 @@ import Testing
             "a τ law needs at least 2 learning rates with a finite positive τ, got 1"
         ),
         (.tooFew(.uniformModes, needed: 1, got: 0), "uniform coefficients need at least 1 mode, got 0"),
-        (.tooFew(.bins, needed: 1, got: 0), "the number of bins must be at least 1, got 0"),
-        (.empty(.meanList), "the mean of an empty list is undefined"),
         (.empty(.sweepRuns), "the sweep has no runs"),
         (.empty(.compressionSeries), "the compression series is empty"),
         (.empty(.finiteSharpness), "the sharpness series has no finite measurement"),
@@ -91,7 +89,6 @@ import Testing
             "non-negative least squares did not converge in 30 iterations"
         ),
         (.leastSquaresDidNotConverge(.inner), "non-negative least squares did not converge (inner loop)"),
-        (.noEigenvectors, "no eigenvectors were returned"),
         (.projectionNeedsEigenvectors, "the projected coefficients need eigenvectors"),
         (.noPositiveEigenvalue, "no eigenvalue is positive, so there is no mode to fit"),
         (.noUsableMeasurement, "no learning rate has a usable measurement to fit"),
@@ -150,6 +147,10 @@ import Testing
             message { () throws(EngineError) in
                 _ = try crossover(eigenvalues: [1], coefficients: [1], learningRates: [0.1], steps: 0)
             } == "'steps' must be at least 1, got 0")
+        #expect(
+            message { () throws(EngineError) in
+                _ = try fitCoefficients(eigenvalues: [1], learningRates: [0.1], measured: [0.5], bins: 0)
+            } == "'bins' must be at least 1, got 0")
         #expect(
             message { () throws(EngineError) in _ = try studentTQuantile(0.975, degreesOfFreedom: 0) }
                 == "the degrees of freedom must be positive, got 0")

@@ -49,13 +49,6 @@ extension HVPWorkspace {
         return 8 * q * q + b * bytesPerDirection(architecture, samples: n) + 8 * n * largestLayer + pass
     }
 
-    /// Throws when `needed` bytes exceed the available memory (`available`, or
-    /// `availableMemoryBytes()` when `nil`; no check when neither is known).
-    static func checkMemory(needed: Int, available: Int?, use: MemoryUse) throws(EngineError) {
-        guard let free = available ?? availableMemoryBytes() else { return }
-        if needed > free { throw .outOfMemory(needed: needed, available: free, use: use) }
-    }
-
     /// The dense matrix of this workspace's curvature (`kind`) over the parameter
     /// `groups` (their `ParameterBlock`s; all when `nil`), rows and columns in flattened order
     /// restricted to those groups; symmetric to the last bit.
@@ -92,8 +85,7 @@ extension HVPWorkspace {
         if let blockSize, blockSize < 1 { throw .outOfDomain(.blockSize, .atLeast(1), got: .integer(blockSize)) }
         let bMax = blockSize ?? Self.defaultBlockSize(architecture, samples: sampleCount)
         let needed = try Self.denseMemoryEstimate(architecture, samples: sampleCount, groups: groups, blockSize: bMax)
-        try Self.checkMemory(
-            needed: needed, available: availableBytes, use: .denseCurvature([kind], dimension: dimension))
+        try MemoryBudget.check(needed, for: .denseCurvature([kind], dimension: dimension), available: availableBytes)
 
         let layers = architecture.layerCount
         let sizes = architecture.sizes
@@ -380,9 +372,9 @@ public func gaussNewtonResidual(
 ) throws(EngineError) -> (hessian: Matrix, gaussNewton: Matrix, residual: Matrix) {
     let q = try ParameterLayout(network.architecture).select(groups).reduce(0) { $0 + $1.count }
     let one = try HVPWorkspace.denseMemoryEstimate(network.architecture, samples: data.count, groups: groups)
-    try HVPWorkspace.checkMemory(
-        needed: one + 2 * 8 * q * q, available: availableBytes,
-        use: .denseCurvature([.hessian, .gaussNewton], dimension: network.parameterCount))
+    try MemoryBudget.check(
+        one + 2 * 8 * q * q, for: .denseCurvature([.hessian, .gaussNewton], dimension: network.parameterCount),
+        available: availableBytes)
     let first: CurvatureProgress? = progress.map { p in { done, _ in p(done, 2 * q) } }
     let second: CurvatureProgress? = progress.map { p in { done, _ in p(q + done, 2 * q) } }
     let h = try hessian(

@@ -86,9 +86,10 @@ public struct HVPWorkspace: Sendable {
 
     /// A workspace linearized at `network`'s parameters on `data`.
     ///
-    /// Throws a `NetworkProblem` when the network cannot read the
-    /// data or the loss needs labels the data lack. `kind == .jacobianGram` ignores
-    /// the loss (pass `.mse`).
+    /// Throws `.network(.inputsDiffer)` or `.network(.outputsDiffer)` when the network
+    /// cannot read the data, `.network(.lossNeedsLabels)` when the loss needs labels the
+    /// data lack, `.curvature(.needsSamples(.curvature))` for no samples.
+    /// `kind == .jacobianGram` ignores the loss (pass `.mse`).
     public init(network: Network, data: Dataset, loss: Loss, kind: CurvatureKind = .hessian) throws(EngineError) {
         try network.checkCompatible(with: data, loss: kind == .jacobianGram ? .mse : loss)
         guard data.count > 0 else { throw .curvature(.needsSamples(.curvature)) }

@@ -46,9 +46,7 @@ public func jacobian(network: Network, data: Dataset, availableBytes: Int? = nil
     let k = sizes[layers]
     let p = layout.count
     let needed = 8 * n * k * (p + 2 * sizes.dropFirst().reduce(0, +))
-    if let free = availableBytes ?? availableMemoryBytes(), needed > free {
-        throw .outOfMemory(needed: needed, available: free, use: .jacobian(rows: n * k, columns: p))
-    }
+    try MemoryBudget.check(needed, for: .jacobian(rows: n * k, columns: p), available: availableBytes)
     let (pass, d) = outputSensitivities(network, data.inputs)
     var j = Matrix(rows: n * k, columns: p)
     j.storage.withUnsafeMutableBufferPointer { out in
@@ -98,9 +96,7 @@ public func neuralTangentKernel(network: Network, data: Dataset, availableBytes:
     let k = sizes[layers]
     let nk = n * k
     let needed = 8 * (2 * nk * nk + n * n + nk * sizes.dropFirst().reduce(0, +))
-    if let free = availableBytes ?? availableMemoryBytes(), needed > free {
-        throw .outOfMemory(needed: needed, available: free, use: .tangentKernel(order: nk))
-    }
+    try MemoryBudget.check(needed, for: .tangentKernel(order: nk), available: availableBytes)
     let (pass, d) = outputSensitivities(network, data.inputs)
     var theta = Matrix(rows: nk, columns: nk)
     var dd = Matrix(rows: nk, columns: nk)

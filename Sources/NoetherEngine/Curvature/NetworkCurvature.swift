@@ -60,8 +60,8 @@ public func denseCurvature(
     let needed = try HVPWorkspace.denseMemoryEstimate(
         network.architecture, samples: data.count, groups: groups,
         blockSize: blockSize)
-    try HVPWorkspace.checkMemory(
-        needed: needed, available: availableBytes, use: .denseCurvature([kind], dimension: network.parameterCount))
+    try MemoryBudget.check(
+        needed, for: .denseCurvature([kind], dimension: network.parameterCount), available: availableBytes)
     var ws = try HVPWorkspace(network: network, data: data, loss: loss, kind: kind)
     return try ws.dense(groups: groups, blockSize: blockSize, availableBytes: availableBytes, progress: progress)
 }

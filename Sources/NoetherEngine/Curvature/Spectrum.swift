@@ -105,10 +105,7 @@ public func eigs(
     try checkSymmetric(a)
     let estimate = 8 * n * n * (vectors ? 5 : 2)
     if n > 512 {
-        guard let free = availableBytes ?? availableMemoryBytes() else {
-            return try eigsUnchecked(a, selection, vectors, threshold)
-        }
-        if estimate > free { throw .outOfMemory(needed: estimate, available: free, use: .eigendecomposition(order: n)) }
+        try MemoryBudget.check(estimate, for: .eigendecomposition(order: n), available: availableBytes)
     }
     return try eigsUnchecked(a, selection, vectors, threshold)
 }
@@ -141,32 +138,16 @@ func eigsUnchecked(_ a: Matrix, _ selection: EigenSelection, _ vectors: Bool, _ 
 
 /// Refuses non-finite or visibly asymmetric input (LAPACK would read one triangle).
 func checkSymmetric(_ a: Matrix) throws(EngineError) {
-    let n = a.rows
     var largest = 0.0
-    var asymmetry = 0.0
     var finite = true
     a.storage.withUnsafeBufferPointer { s in
-        // 64×64 tiles of the lower triangle against their mirror images.
-        let tile = 64
-        var i0 = 0
-        while i0 < n {
-            var j0 = 0
-            while j0 <= i0 {
-                for i in i0..<Swift.min(i0 + tile, n) {
-                    for j in j0..<Swift.min(j0 + tile, i + 1) {
-                        let x = s[i * n + j]
-                        let y = s[j * n + i]
-                        if !x.isFinite || !y.isFinite { finite = false }
-                        largest = Swift.max(largest, abs(x), abs(y))
-                        asymmetry = Swift.max(asymmetry, abs(x - y))
-                    }
-                }
-                j0 += tile
-            }
-            i0 += tile
+        for x in s {
+            if !x.isFinite { finite = false }
+            largest = Swift.max(largest, abs(x))
         }
     }
     guard finite else { throw .curvature(.nonFiniteMatrix) }
+    let asymmetry = a.maxAsymmetry()
     if asymmetry > 1e-8 * largest {
         throw .curvature(.notSymmetric(asymmetry: asymmetry))
     }

@@ -12,6 +12,4 @@ public enum DataProblem: Sendable, Equatable {
     case featureCountsDiffer(reference: String, referenceFeatures: Int, dataset: String, features: Int)
     /// `asked` MNIST images asked for; the file at `path` holds `available`.
     case tooFewImages(asked: Int, available: Int, path: String)
-    /// Bytes given as gzip data (not from a file) that zlib refused.
-    case gzip(GzipProblem)
 }

@@ -102,11 +102,3 @@ enum Gzip {
         }
     }
 }
-
-/// The decompressed content of gzip data (RFC 1952; every member, concatenated),
-/// by zlib. CRC-32 and length are checked.
-///
-/// Throws `EngineError.data(.gzip(…))` saying what is wrong with damaged or non-gzip data.
-public func gunzip(_ bytes: [UInt8]) throws(EngineError) -> [UInt8] {
-    do { return try Gzip.decompress(bytes) } catch { throw .data(.gzip(error.problem)) }
-}

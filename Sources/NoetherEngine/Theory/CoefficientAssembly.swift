@@ -79,13 +79,20 @@ public func gradientImbalance(_ gradient: Parameters) -> Double {
 
 /// The data covariance's eigenvectors as columns, largest eigenvalue first.
 public func dataEigenvectors(_ data: Dataset) throws(EngineError) -> Matrix {
-    let e = try eigs(dataCovariance(data.inputs), vectors: true)
-    guard let v = e.vectors else { throw .theory(.noEigenvectors) }
+    try descendingDataEigen(data.inputs).vectors
+}
+
+/// The eigendecomposition of the data covariance of `inputs` (n × d), largest
+/// eigenvalue first: the d eigenvalues and the eigenvectors as the columns of a
+/// d × d matrix in the same order. The one place the data modes are computed.
+func descendingDataEigen(_ inputs: Matrix) throws(EngineError) -> (values: [Double], vectors: Matrix) {
+    let e = try eigs(dataCovariance(inputs), vectors: true)
+    let v = e.vectors!  // `eigs(…, vectors: true)` always returns them
     let d = v.rows
     let k = v.columns
     var u = Matrix(rows: d, columns: k)
     for i in 0..<d { for j in 0..<k { u[i, j] = v[i, k - 1 - j] } }
-    return u
+    return (Array(e.values.reversed()), u)
 }
 
 /// ā_j = mean over samples of σ′(z_ij) of the first hidden layer.

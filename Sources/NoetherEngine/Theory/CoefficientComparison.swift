@@ -61,9 +61,10 @@ public struct CoefficientComparison: Sendable, Equatable {
 /// - Parameters:
 ///   - top: K′ for the rank metric (default min(a.count, b.count); the reference uses
 ///     min(d, number of positive Hessian eigenvalues)).
-/// - Throws: `.theory` for an empty list, non-finite values, a list with fewer
-///   than 2 entries or one that sums to 0; `.outOfDomain` for a `top` outside
-///   2…min(a.count, b.count).
+/// - Throws: `.theory`: `.empty(.coefficientLists)` for an empty list,
+///   `.notFinite(.coefficients)` for non-finite values, `.comparedListsTooShort` for a
+///   list with fewer than 2 entries, `.allZeroCoefficients` for one that sums to 0;
+///   `.outOfDomain(.comparedCount, …)` for a `top` outside 2…min(a.count, b.count).
 public func compareCoefficients(_ a: [Double], _ b: [Double], top: Int? = nil) throws(EngineError)
     -> CoefficientComparison
 {

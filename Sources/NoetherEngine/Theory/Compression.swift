@@ -75,8 +75,8 @@ public enum NoDecayFit: Sendable, Equatable {
 /// - Parameters:
 ///   - learningRate: η, needed only for a window in units of ηt and for `scaledTau`.
 ///   - tauWindow: the τ fit's window (the reference's by default).
-/// - Throws: `.theory` when the series differ in length; `.theory` for
-///   an empty series, or as `fitTau`.
+/// - Throws: `.theory`: `.compressionSeriesLengths` when the series differ in length,
+///   `.empty(.compressionSeries)` for an empty series, or as `fitTau`.
 public func analyzeCompression(
     _ series: CompressionSeries, learningRate: Double? = nil,
     tauWindow: TauWindow = .reference
@@ -203,8 +203,9 @@ public enum NoTauFit: Sendable, Equatable {
 /// E23's τ fit of one run: keep the checkpoints in `window`, OLS of ln(1 − q̄) on t,
 /// τ = −1/slope. With fewer than 2 points in the window the result has τ = NaN and a
 /// note (not an error: a sweep may hold such runs).
-/// - Throws: `.theory` when the series differ in length; `.theory` for
-///   a `.scaledTime` window without a positive η.
+/// - Throws: `.theory`: `.lengthsDiffer(.tauFit, …)` when the series differ in
+///   length, `.scaledWindowNeedsLearningRate` for a `.scaledTime` window without a
+///   positive η.
 public func fitTau(
     steps: [Double], meanConfidence: [Double], learningRate: Double? = nil,
     window: TauWindow = .reference
@@ -264,8 +265,10 @@ public struct TauLaw: Sendable, Equatable {
 
 /// Fits τ against η over a sweep: runs with equal η are averaged (finite positive τ
 /// only, as the reference does), then two OLS fits (see `TauLaw`).
-/// - Throws: `.theory` for lists of different lengths; `.theory` for a
-///   non-positive η or fewer than 2 distinct η with a usable τ.
+/// - Throws: `.theory`: `.lengthsDiffer(.tauLaw, …)` for lists of different lengths,
+///   `.learningRatesNotPositive` for a non-positive η, `.tooFew(.tauLawRates, …)` for
+///   fewer than 2 distinct η with a usable τ, `.singular(.tauLaw)` when the fit is
+///   singular.
 public func fitTauLaw(learningRates: [Double], taus: [Double]) throws(EngineError) -> TauLaw {
     guard learningRates.count == taus.count else {
         throw .theory(.lengthsDiffer(.tauLaw, taus.count, learningRates.count))
@@ -279,7 +282,7 @@ public func fitTauLaw(learningRates: [Double], taus: [Double]) throws(EngineErro
         throw .theory(.tooFew(.tauLawRates, needed: 2, got: etas.count))
     }
     let groups = etas.map { eta in usable.filter { learningRates[$0] == eta }.map { taus[$0] } }
-    let means = groups.map { TheoryMath.mean($0) }
+    let means = groups.map { compensatedMean($0) }
     guard let inverse = TheoryMath.line(etas.map { 1 / $0 }, means),
         let power = TheoryMath.line(etas.map { log($0) }, means.map { log($0) })
     else {

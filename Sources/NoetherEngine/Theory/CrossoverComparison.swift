@@ -74,7 +74,7 @@ public struct CrossoverComparison: Sendable, Equatable {
 
 /// Compares a `crossover` prediction with measured S(η) on the same grid (the
 /// prediction's unstable-mode counts mark the unstable η).
-/// - Throws: `.theory` when `measured` has a different length.
+/// - Throws: `.theory(.comparisonLengths)` when `measured` has a different length.
 public func compareCrossover(_ prediction: CrossoverPrediction, measured: [Double]) throws(EngineError)
     -> CrossoverComparison
 {
@@ -94,7 +94,7 @@ public func compareCrossover(_ prediction: CrossoverPrediction, measured: [Doubl
 /// moves by more than 0.05 without the unstable η.
 /// - Parameters:
 ///   - unstable: per η, whether the prediction used unstable modes (all false if nil).
-/// - Throws: `.theory` when the lists differ in length.
+/// - Throws: `.theory(.comparisonLengths)` when the lists differ in length.
 public func compareCrossover(
     learningRates: [Double], predicted: [Double], measured: [Double],
     unstable: [Bool]? = nil
@@ -122,7 +122,7 @@ public func compareCrossover(
     let rStable = r(stable)
     let ratios = all.map { ratio[$0] }
     let logs = ratios.map { log(Swift.max($0, 1e-300)) }
-    let geometric = all.isEmpty ? Double.nan : exp(TheoryMath.mean(logs))
+    let geometric = all.isEmpty ? Double.nan : exp(compensatedMean(logs))
     let worst = ratios.map { $0 > 0 ? Swift.max($0, 1 / $0) : .infinity }.max() ?? .nan
     let errors = all.map { relative[$0] }
     let medianError = errors.isEmpty ? Double.nan : TheoryMath.median(errors)

@@ -77,8 +77,9 @@ public struct CrossoverPrediction: Sendable, Equatable {
 ///   - steps: T ≥ 1 (2000 in the reference, even for a later checkpoint).
 ///   - unstable: the policy for modes with ηλ_k ≥ 2 (the reference's `.cap` by default).
 /// - Cost: O(modes × rates).
-/// - Throws: `.theory` when the counts differ, for non-finite input or η ≤ 0;
-///   `.outOfDomain` for T < 1.
+/// - Throws: `.theory`: `.lengthsDiffer(.crossoverCoefficients, …)` when the counts
+///   differ, `.notFinite(.crossoverSpectrum)` for non-finite input,
+///   `.learningRatesNotPositive` for η ≤ 0; `.outOfDomain(.steps, …)` for T < 1.
 public func crossover(
     eigenvalues: [Double], coefficients: [Double], learningRates: [Double], steps: Int = 2000,
     unstable policy: UnstableModePolicy = .cap

@@ -28,8 +28,9 @@ public struct ExponentialFit: Sendable, Equatable {
 /// Fits y ≈ A·e^{k t} by OLS of ln y on t over the points with finite t and finite
 /// y > 0; the others are left out and listed in `maskedIndices`.
 /// An exact exponential is recovered to ~1e-12 relative.
-/// - Throws: `.theory` for lists of different lengths; `.theory` when
-///   fewer than 2 usable points remain or their t are all equal.
+/// - Throws: `.theory`: `.lengthsDiffer(.exponentialFit, …)` for lists of different
+///   lengths, `.tooFew(.exponentialPoints, …)` when fewer than 2 usable points remain,
+///   `.noSpread(.exponential)` when their t are all equal.
 public func fitExp(_ t: [Double], _ y: [Double]) throws(EngineError) -> ExponentialFit {
     guard t.count == y.count else {
         throw .theory(.lengthsDiffer(.exponentialFit, t.count, y.count))
@@ -88,9 +89,10 @@ public struct DecayFit: Sendable, Equatable {
 
 /// The E18 decay fit (see `DecayFit`) of `values` λ(t_i) at times `t`, any order
 /// (sorted by t for the compression ratio).
-/// - Throws: `.theory` for lists of different lengths; `.theory` for
-///   fewer than 2 points, a non-finite value, a minimum λ ≤ 0 (c = 0.9·min would not
-///   lie below every value), or equal t values throughout.
+/// - Throws: `.theory`: `.lengthsDiffer(.decayFit, …)` for lists of different lengths,
+///   `.tooFew(.decayPoints, …)` for fewer than 2 points, `.notFinite(.decayFit)` for a
+///   non-finite value, `.decayNeedsPositiveValues` for a minimum λ ≤ 0 (c = 0.9·min
+///   would not lie below every value), `.noSpread(.decay)` for equal t values throughout.
 public func fitDecay(_ t: [Double], _ values: [Double]) throws(EngineError) -> DecayFit {
     do { return try decayFit(t, values) } catch { throw .theory(error) }
 }
@@ -119,7 +121,7 @@ func decayFit(_ t: [Double], _ values: [Double]) throws(TheoryProblem) -> DecayF
 extension TheoryMath {
     /// 1 − Σ(y − ŷ)²/Σ(y − ȳ)²; NaN when y is constant.
     static func r2(_ y: [Double], _ predicted: [Double]) -> Double {
-        let my = mean(y)
+        let my = compensatedMean(y)
         let ssTot = sum(y.map { ($0 - my) * ($0 - my) })
         let ssRes = sum(zip(y, predicted).map { ($0 - $1) * ($0 - $1) })
         return ssTot > 0 ? 1 - ssRes / ssTot : .nan

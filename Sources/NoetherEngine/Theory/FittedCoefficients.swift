@@ -54,9 +54,11 @@ public struct FittedCoefficients: Sendable, Equatable {
 ///   - steps: T of the formula.
 ///   - bins: the number of λ intervals (default min(6, usable η)).
 ///   - unstable: the policy for ηλ_k ≥ 2 (`.refuse` leaves such η out of the fit).
-/// - Throws: `.theory` for grids of different lengths, no included mode, no
-///   usable η, bins < 1, non-finite eigenvalues, or NNLS not converging;
-///   `.outOfDomain` for T < 1.
+/// - Throws: `.theory`: `.lengthsDiffer(.fittedMeasurements, …)` for grids of
+///   different lengths, `.notFinite(.eigenvalues)`, `.learningRatesNotPositive`,
+///   `.noPositiveEigenvalue` for no included mode, `.noUsableMeasurement` for no usable
+///   η, or as `nonNegativeLeastSquares`; `.outOfDomain` for T < 1 (`.steps`) or
+///   bins < 1 (`.bins`).
 public func fitCoefficients(
     eigenvalues: [Double], learningRates: [Double], measured: [Double], steps: Int = 2000,
     bins: Int? = nil, unstable policy: UnstableModePolicy = .cap
@@ -81,7 +83,7 @@ public func fitCoefficients(
     }
     guard !rows.isEmpty else { throw .theory(.noUsableMeasurement) }
     let binCount = bins ?? Swift.min(6, rows.count)
-    guard binCount >= 1 else { throw .theory(.tooFew(.bins, needed: 1, got: binCount)) }
+    guard binCount >= 1 else { throw .outOfDomain(.bins, .atLeast(1), got: .integer(binCount)) }
 
     // Log-spaced bins over the included eigenvalues.
     let lambdas = included.map { eigenvalues[$0] }
@@ -142,9 +144,9 @@ public func fitCoefficients(
     return FittedCoefficients(
         binEdges: edges, binLower: nonEmpty.map { edges[$0] }, binUpper: nonEmpty.map { edges[$0 + 1] },
         binModeCounts: nonEmpty.map { members[$0].count },
-        binEigenvalues: nonEmpty.map { b in exp(TheoryMath.mean(members[b].map { log(eigenvalues[$0]) })) },
+        binEigenvalues: nonEmpty.map { b in exp(compensatedMean(members[b].map { log(eigenvalues[$0]) })) },
         binCoefficients: totals, activeBins: (0..<nonEmpty.count).filter { totals[$0] == 0 },
         coefficients: coefficients, learningRates: rows.map { learningRates[$0] }, fitted: fitted,
         measured: rows.map { measured[$0] }, relativeResiduals: residuals,
-        rmsRelativeResidual: TheoryMath.mean(residuals.map { $0 * $0 }).squareRoot(), policy: policy, steps: steps)
+        rmsRelativeResidual: compensatedMean(residuals.map { $0 * $0 }).squareRoot(), policy: policy, steps: steps)
 }

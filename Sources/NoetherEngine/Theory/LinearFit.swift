@@ -36,8 +36,9 @@ public struct LinearFit: Sendable, Equatable {
 ///
 /// Centered sums (x̄, ȳ first), so a large offset in x costs no accuracy; the slope
 /// of exact linear data is recovered to a few ulps relative.
-/// - Throws: `.theory` for lists of different lengths; `.theory` for
-///   fewer than 2 points, non-finite values, or x values that are all equal.
+/// - Throws: `.theory`: `.lengthsDiffer(.lineFit, …)` for lists of different lengths,
+///   `.tooFew(.linePoints, …)` for fewer than 2 points, `.notFinite(.lineFit)` for
+///   non-finite values, `.noSpread(.line)` for x values that are all equal.
 public func fitLinear(_ x: [Double], _ y: [Double]) throws(EngineError) -> LinearFit {
     guard x.count == y.count else {
         throw .theory(.lengthsDiffer(.lineFit, x.count, y.count))
@@ -72,8 +73,10 @@ public struct QuadraticFit: Sendable, Equatable {
 /// Solved by Householder QR on the Vandermonde matrix of the centered and scaled
 /// z = (x − x̄)/s (s = max|x − x̄|), then mapped back to powers of x; exact quadratic
 /// data are recovered to ~1e-12 relative.
-/// - Throws: `.theory` for lists of different lengths; `.theory` for
-///   non-finite values or fewer than 3 distinct x values.
+/// - Throws: `.theory`: `.lengthsDiffer(.quadraticFit, …)` for lists of different
+///   lengths, `.notFinite(.quadraticFit)` for non-finite values,
+///   `.tooFew(.quadraticDistinctX, …)` for fewer than 3 distinct x values,
+///   `.singular(.quadraticFit)` when the least-squares system is singular.
 public func fitQuadratic(_ x: [Double], _ y: [Double]) throws(EngineError) -> QuadraticFit {
     guard x.count == y.count else {
         throw .theory(.lengthsDiffer(.quadraticFit, x.count, y.count))
@@ -95,8 +98,8 @@ extension TheoryMath {
     static func line(_ x: [Double], _ y: [Double]) -> LinearFit? {
         let n = x.count
         guard n >= 2, y.count == n else { return nil }
-        let mx = mean(x)
-        let my = mean(y)
+        let mx = compensatedMean(x)
+        let my = compensatedMean(y)
         let sxx = sum(x.map { ($0 - mx) * ($0 - mx) })
         guard sxx > 0 else { return nil }
         let sxy = sum((0..<n).map { (x[$0] - mx) * (y[$0] - my) })
@@ -116,7 +119,7 @@ extension TheoryMath {
 
     static func quadratic(_ x: [Double], _ y: [Double]) -> QuadraticFit? {
         let n = x.count
-        let mx = mean(x)
+        let mx = compensatedMean(x)
         let s = x.map { abs($0 - mx) }.max() ?? 0
         guard s > 0 else { return nil }
         var design = [Double](repeating: 0, count: n * 3)
@@ -135,7 +138,7 @@ extension TheoryMath {
             let z = (x[i] - mx) / s
             return y[i] - ((c[0] * z + c[1]) * z + c[2])
         }
-        let my = mean(y)
+        let my = compensatedMean(y)
         let ssRes = sum(residuals.map { $0 * $0 })
         let ssTot = sum(y.map { ($0 - my) * ($0 - my) })
         return QuadraticFit(

@@ -15,8 +15,8 @@
 ///   - imbalance: δ_c = ‖g_{W₂}‖² − ‖g_{W₁}‖² at the checkpoint (its absolute value is used).
 /// - Returns: k coefficients aligned with the columns; all 0 when g is orthogonal to
 ///   every column. Cost: one P × k matrix–vector product.
-/// - Throws: `.theory` when g does not have P entries; `.theory` for
-///   non-finite input.
+/// - Throws: `.theory`: `.lengthsDiffer(.projectedGradient, …)` when g does not have
+///   P entries, `.notFinite(.projection)` for non-finite input.
 public func projectedCoefficients(eigenvectors: Matrix, gradient: [Double], imbalance: Double) throws(EngineError)
     -> [Double]
 {
@@ -36,7 +36,7 @@ public func projectedCoefficients(eigenvectors: Matrix, gradient: [Double], imba
 }
 
 /// c_k = 1/P for each of `count` modes (experiments.md §1.11 step 5).
-/// - Throws: `.theory` when count < 1.
+/// - Throws: `.theory(.tooFew(.uniformModes, …))` when count < 1.
 public func uniformCoefficients(count: Int) throws(EngineError) -> [Double] {
     guard count >= 1 else { throw .theory(.tooFew(.uniformModes, needed: 1, got: count)) }
     return [Double](repeating: 1 / Double(count), count: count)
@@ -83,8 +83,11 @@ public struct DerivedCoefficients: Sendable, Equatable {
 ///   - inputs: X, n × d; targets: Y, n × K (one-hot for classification);
 ///   - firstLayer: W₁, m × d; secondLayer: W₂, K × m;
 ///   - activeFractions: ā, m values in [0, 1] (nil: all 1).
-/// - Throws: `.theory` for inconsistent shapes; `.theory` for no
-///   samples or non-finite input; `.theory` if the eigensolver fails.
+/// - Throws: `.theory`: `.lengthsDiffer` (`.targetRows`, `.firstLayerInputs`,
+///   `.activeFractions`) or `.secondLayerShape` for inconsistent shapes,
+///   `.empty(.derivedSamples)` for no samples, `.notFinite(.derivedInputs)` for
+///   non-finite input; as `eigs` (`.curvature(.eigensolverFailed)`, `.outOfMemory`) if
+///   the eigendecomposition fails.
 public func derivedCoefficients(
     inputs: Matrix, targets: Matrix, firstLayer: Matrix, secondLayer: Matrix,
     activeFractions: [Double]? = nil,
@@ -114,12 +117,7 @@ public func derivedCoefficients(
     else {
         throw .theory(.notFinite(.derivedInputs))
     }
-    let decomposition = try eigs(dataCovariance(inputs), vectors: true)
-    guard let ascendingVectors = decomposition.vectors else { throw .theory(.noEigenvectors) }
-    // Descending order.
-    let lambdas = Array(decomposition.values.reversed())
-    var u = Matrix(rows: d, columns: d)
-    for i in 0..<d { for j in 0..<d { u[i, j] = ascendingVectors[i, d - 1 - j] } }
+    let (lambdas, u) = try descendingDataEigen(inputs)
     // Ŷ* = YᵀX U / n.
     var yx = Matrix.product(.transposed, targets, .none, inputs)
     yx.scale(by: 1 / Double(n))
@@ -152,8 +150,8 @@ public func derivedCoefficients(
 
 /// ā_j: the fraction of samples on which hidden unit j is active, (XW₁ᵀ)_ij > 0
 /// (ReLU′(0) = 0, so a zero pre-activation is inactive), as E21 uses it.
-/// - Throws: `.theory` when W₁ does not take X's d inputs; `.theory`
-///   for no samples.
+/// - Throws: `.theory`: `.lengthsDiffer(.firstLayerInputs, …)` when W₁ does not take
+///   X's d inputs, `.empty(.activeFractionSamples)` for no samples.
 public func activeFractions(inputs: Matrix, firstLayer: Matrix) throws(EngineError) -> [Double] {
     guard inputs.rows >= 1 else { throw .theory(.empty(.activeFractionSamples)) }
     guard firstLayer.columns == inputs.columns else {
@@ -175,7 +173,8 @@ public func activeFractions(inputs: Matrix, firstLayer: Matrix) throws(EngineErr
 /// 2-layer net under the reference's MSE, G₁ = (2/K)·W₂ᵀ(W_eΣ_x − YᵀX/n), so
 /// ‖G₁u_k‖² = (4/K²)·λ_{x,k}²·‖W₂ᵀ e_k‖² with e_k the `.leastSquares` error: e_k²λ_{x,k}²
 /// up to W₂ᵀ (a multiple of it when W₂W₂ᵀ ∝ I, the balanced case of the theorem).
-/// - Throws: `.theory` when G₁ (m × d) and U_x (d × k) do not fit.
+/// - Throws: `.theory(.lengthsDiffer(.dataModeGradient, …))` when G₁ (m × d) and
+///   U_x (d × k) do not fit.
 public func dataModeGradientEnergy(firstLayerGradient: Matrix, dataEigenvectors: Matrix) throws(EngineError) -> [Double]
 {
     guard firstLayerGradient.columns == dataEigenvectors.rows else {

@@ -28,8 +28,10 @@ public struct NNLSResult: Sendable, Equatable {
 /// - Returns: the solution with its residual, dual and active set. The KKT conditions
 ///   x ≥ 0, w ≤ tolerance, w_j ≈ 0 where x_j > 0 hold on return.
 /// - Cost: each inner solve is a Householder QR of the passive columns, O(m·p²).
-/// - Throws: `.theory` when b does not have m entries; `.theory` for
-///   non-finite input; `.theory` when the iteration limit is reached.
+/// - Throws: `.theory`: `.leastSquaresRightHandSides` when b does not have m entries,
+///   `.empty(.leastSquaresMatrix)` for no rows or columns, `.notFinite(.leastSquares)`
+///   for non-finite input, `.leastSquaresDidNotConverge` when an iteration limit is
+///   reached, `.singular(.leastSquaresPassiveSet)` for a singular passive set.
 public func nonNegativeLeastSquares(
     _ a: Matrix, _ b: [Double], tolerance: Double? = nil,
     maxIterations: Int? = nil

@@ -131,9 +131,11 @@ public struct PowerLawFit: Sendable, Equatable {
 /// OLS of ln ȳ on ln x over the points that pass the range/grid, the rule, x > 0,
 /// finiteness and the floor (see `PowerLawFit` for the interval and the extras).
 /// An exact power law is recovered to ~1e-12 in α.
-/// - Throws: `.outOfDomain` for a bad floor or bootstrap count, `.theory`
-///   for no runs, a non-finite x or a confidence level outside (0, 1);
-///   `.tooFewPoints` with the points left out when fewer than 2 are usable.
+/// - Throws: `.outOfDomain` for a bad floor (`.powerLawFloor`) or bootstrap count
+///   (`.bootstrapSamples`); `.theory`: `.confidenceLevel` for a level outside (0, 1),
+///   as `aggregateSweep` for no runs or a non-finite x, `.noSpread(.powerLaw)` when the
+///   usable x are all equal; `.tooFewPoints` with the points left out when fewer than 2
+///   are usable.
 public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) throws(EngineError) -> PowerLawFit {
     guard options.floor >= 0, options.floor.isFinite else {
         throw .outOfDomain(.powerLawFloor, .finiteNonNegative, got: .number(options.floor))
@@ -203,7 +205,7 @@ public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) 
         let mine = valid.filter { $0.seed == seed && $0.y > options.floor }
         let xs = Dictionary(grouping: mine, by: \.x).keys.sorted()
         guard xs.count >= 2 else { continue }
-        let ys = xs.map { x in TheoryMath.mean(mine.filter { $0.x == x }.map(\.y)) }
+        let ys = xs.map { x in compensatedMean(mine.filter { $0.x == x }.map(\.y)) }
         if let l = TheoryMath.line(xs.map { log($0) }, ys.map { log($0) }) {
             labels.append(seed)
             alphas.append(l.slope)
@@ -261,7 +263,7 @@ public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) 
         alpha: line.slope, prefactor: exp(line.intercept), r2: line.r2, alphaStandardError: line.slopeStandardError,
         ci: ci, confidenceLevel: level, bootstrapSamples: seeds.count >= 2 ? options.bootstrapSamples : 0,
         bootstrapSkipped: skipped, olsInterval: line.slopeInterval(level: level),
-        seedLabels: labels, seedAlphas: alphas, seedAlphaStd: TheoryMath.std(alphas),
+        seedLabels: labels, seedAlphas: alphas, seedAlphaStd: meanAndStandardDeviation(alphas).standardDeviation,
         localSlopes: slopes, points: points, line: line, quadratic: quadratic, stable: stable,
         hasStabilityInformation: aggregate.hasStabilityInformation, rule: options.rule, floor: options.floor,
         divergedRuns: aggregate.divergedRuns, excludedRuns: aggregate.excludedRuns)
@@ -269,7 +271,8 @@ public func fitPowerLaw(_ runs: [SweepRun], options: PowerLawOptions = .init()) 
 
 /// `fitPowerLaw` on one value per x (already averaged, or a single seed): NaN values
 /// count as diverged points. No seed interval (`ci` is nil).
-/// - Throws: `.theory` for lists of different lengths, else as `fitPowerLaw`.
+/// - Throws: `.theory(.lengthsDiffer(.powerLaw, …))` for lists of different lengths,
+///   else as `fitPowerLaw`.
 public func fitPowerLaw(x: [Double], y: [Double], options: PowerLawOptions = .init()) throws(EngineError) -> PowerLawFit
 {
     guard x.count == y.count else {

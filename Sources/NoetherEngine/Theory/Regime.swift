@@ -69,8 +69,10 @@ public struct RegimeClassification: Sendable, Equatable {
 ///   - learningRate: η > 0.
 ///   - steps: the step of each measurement (for `firstCrossing`), when known.
 ///   - switchRate: e.g. `ActivationPatternRecord.switchRate`, carried into the result.
-/// - Throws: `.outOfDomain` for η ≤ 0; `.theory` when `steps` has a different
-///   length, for no finite measurement, or bad options.
+/// - Throws: `.outOfDomain(.learningRate, …)` for η ≤ 0; `.theory`:
+///   `.lengthsDiffer(.regimeSteps, …)` when `steps` has a different length,
+///   `.regimeThresholdsNotPositive` for bad options, `.empty(.finiteSharpness)` for no
+///   finite measurement.
 public func classifyRegime(
     sharpness: [Double], learningRate eta: Double, steps: [Double]? = nil,
     sharpnessAtStart: Double? = nil, switchRate: Double? = nil,
@@ -91,7 +93,7 @@ public func classifyRegime(
     let start = sharpnessAtStart.flatMap { $0.isFinite ? $0 : nil } ?? sharpness[finite[0]]
     let values = finite.map { sharpness[$0] }
     let last = Array(values.suffix(options.lastCount))
-    let finalRatio = TheoryMath.mean(last) / edge
+    let finalRatio = compensatedMean(last) / edge
     let maxRatio = values.max()! / edge
     let near = Double(values.filter { $0 >= options.nearFraction * edge }.count) / Double(values.count)
     let crossingIndex = finite.dropFirst(sharpnessAtStart == nil ? 1 : 0).first { sharpness[$0] >= edge }
@@ -129,7 +131,8 @@ public struct SwitchRateScaling: Sendable, Equatable {
 /// averaged (E15's width summary over all its (η, seed) runs), zero or non-finite
 /// rates are left out as in `fitPowerLaw`. The i-th run at each width counts as
 /// replicate i for the seed interval.
-/// - Throws: `.theory` for lists of different lengths; else as `fitPowerLaw`.
+/// - Throws: `.theory(.lengthsDiffer(.switchRates, …))` for lists of different
+///   lengths; else as `fitPowerLaw`.
 public func switchRateExponent(widths: [Double], rates: [Double]) throws(EngineError) -> SwitchRateScaling {
     guard widths.count == rates.count else {
         throw .theory(.lengthsDiffer(.switchRates, rates.count, widths.count))

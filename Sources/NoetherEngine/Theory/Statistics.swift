@@ -1,45 +1,23 @@
 import Foundation
 
-// Descriptive statistics of experiments.md §1.8 (§3 item 19): the mean, the
-// population standard deviation, Pearson's correlation and the trapezoid integral,
-// computed as NumPy computes them, plus the Student-t quantile the fits need.
+// Descriptive statistics of experiments.md §1.8 (§3 item 19): Pearson's correlation
+// and the trapezoid integral, computed as NumPy computes them (the mean and the
+// population standard deviation are `compensatedMean` and `meanAndStandardDeviation`
+// in Statistics+Reductions.swift), plus the Student-t quantile the fits need.
 
 /// Σ values in input order with Neumaier's compensated summation (0 for none): the
 /// one sum behind every mean and std Noether reports, at the prompt (`sum`, `mean`,
 /// `std`) and in the fits (seed means), so they agree to the bit.
 public func compensatedSum(_ values: [Double]) -> Double { TheoryMath.sum(values) }
 
-/// The arithmetic mean of `values`.
-///
-/// Summed in input order with Neumaier's compensated summation (within a few ulps
-/// of the exact mean). NaN or ±∞ among the values propagate (NumPy semantics):
-/// mask them first where that is not wanted.
-/// - Throws: `.theory` when `values` is empty.
-public func populationMean(_ values: [Double]) throws(EngineError) -> Double {
-    guard !values.isEmpty else { throw .theory(.empty(.meanList)) }
-    return TheoryMath.sum(values) / Double(values.count)
-}
-
-/// The population standard deviation (ddof = 0, `numpy.std`'s default and the
-/// "spread" of experiments.md §1.8): sqrt(Σ(x − x̄)²/n), two-pass.
-///
-/// One value gives 0. NaN or ±∞ propagate.
-/// - Throws: `.theory` when `values` is empty.
-public func populationStd(_ values: [Double]) throws(EngineError) -> Double {
-    let mean = try populationMean(values)
-    var squares = [Double]()
-    squares.reserveCapacity(values.count)
-    for v in values { squares.append((v - mean) * (v - mean)) }
-    return (TheoryMath.sum(squares) / Double(values.count)).squareRoot()
-}
-
 /// Pearson's correlation coefficient of paired samples,
 /// r = Σ(x − x̄)(y − ȳ) / sqrt(Σ(x − x̄)² Σ(y − ȳ)²), clamped to [−1, 1].
 ///
 /// - Returns: NaN when either list is constant (the coefficient is undefined;
 ///   NumPy's `corrcoef` returns NaN there too).
-/// - Throws: `.theory` for lists of different lengths; `.theory` for
-///   fewer than 2 pairs or a non-finite entry (mask NaN rows first).
+/// - Throws: `.theory`: `.lengthsDiffer(.correlation, …)` for lists of different
+///   lengths, `.tooFew(.correlationPairs, …)` for fewer than 2 pairs,
+///   `.notFinite(.correlation)` for a non-finite entry (mask NaN rows first).
 public func pearsonCorrelation(_ x: [Double], _ y: [Double]) throws(EngineError) -> Double {
     guard x.count == y.count else {
         throw .theory(.lengthsDiffer(.correlation, x.count, y.count))
@@ -57,7 +35,7 @@ public func pearsonCorrelation(_ x: [Double], _ y: [Double]) throws(EngineError)
 ///
 /// Fewer than two points give 0. `x` need not be increasing (a decreasing `x` gives a
 /// negative integral, as in NumPy). NaN propagate.
-/// - Throws: `.theory` when `x` and `y` differ in length.
+/// - Throws: `.theory(.lengthsDiffer(.trapezoid, …))` when `x` and `y` differ in length.
 public func trapezoidIntegral(_ y: [Double], x: [Double]? = nil, spacing: Double = 1) throws(EngineError) -> Double {
     if let x, x.count != y.count {
         throw .theory(.lengthsDiffer(.trapezoid, x.count, y.count))
@@ -77,7 +55,8 @@ public func trapezoidIntegral(_ y: [Double], x: [Double]? = nil, spacing: Double
 /// F(t) = 1 − ½·I_{ν/(ν+t²)}(ν/2, ½) (t ≥ 0), with the regularized incomplete beta
 /// function by its continued fraction (Lentz); absolute accuracy ~1e-10.
 /// Examples: ν = 1, p = 0.975 → 12.7062; ν = 10 → 2.2281; ν → ∞ → 1.95996.
-/// - Throws: `.theory` unless 0 < p < 1 and ν > 0.
+/// - Throws: `.theory(.quantileProbability)` unless 0 < p < 1,
+///   `.theory(.degreesOfFreedom)` unless ν > 0 is finite.
 public func studentTQuantile(_ p: Double, degreesOfFreedom nu: Double) throws(EngineError) -> Double {
     guard p > 0, p < 1 else { throw .theory(.quantileProbability(p)) }
     guard nu > 0, nu.isFinite else { throw .theory(.degreesOfFreedom(nu)) }
@@ -101,23 +80,12 @@ enum TheoryMath {
         return s.isFinite ? s + c : s
     }
 
-    static func mean(_ values: [Double]) -> Double {
-        values.isEmpty ? .nan : sum(values) / Double(values.count)
-    }
-
-    /// Population std; 0 for one value, NaN for none.
-    static func std(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return .nan }
-        let m = mean(values)
-        return (sum(values.map { ($0 - m) * ($0 - m) }) / Double(values.count)).squareRoot()
-    }
-
     /// Pearson r of finite paired lists (count ≥ 2 checked by callers); NaN when a list
     /// is constant or the lists are too short.
     static func pearson(_ x: [Double], _ y: [Double]) -> Double {
         guard x.count == y.count, x.count >= 2 else { return .nan }
-        let mx = mean(x)
-        let my = mean(y)
+        let mx = compensatedMean(x)
+        let my = compensatedMean(y)
         var sxy = [Double]()
         var sxx = [Double]()
         var syy = [Double]()

@@ -102,7 +102,8 @@ public struct SweepAggregate: Sendable, Equatable {
 
 /// Aggregates the runs of a sweep by x (runs with exactly equal x form one point)
 /// under `rule`. Points get `.used` or `.diverged`; the fits add the other statuses.
-/// - Throws: `.theory` for no runs or a non-finite x.
+/// - Throws: `.theory(.empty(.sweepRuns))` for no runs, `.theory(.notFinite(.sweepX))`
+///   for a non-finite x.
 public func aggregateSweep(_ runs: [SweepRun], rule: DivergenceRule = .dropPoint) throws(EngineError) -> SweepAggregate
 {
     guard !runs.isEmpty else { throw .theory(.empty(.sweepRuns)) }
@@ -131,10 +132,11 @@ public func aggregateSweep(_ runs: [SweepRun], rule: DivergenceRule = .dropPoint
         let product = sharpness.isEmpty ? nil : sharpness.map { $0 * x }.max()
         points.append(
             SweepPoint(
-                x: x, mean: dropped ? .nan : TheoryMath.mean(values), std: dropped ? .nan : TheoryMath.std(values),
+                x: x, mean: dropped ? .nan : compensatedMean(values),
+                std: dropped ? .nan : meanAndStandardDeviation(values).standardDeviation,
                 runs: here.count, converged: good.count, seedsUsed: entering.count,
-                predictedMean: predictions.isEmpty ? nil : TheoryMath.mean(predictions),
-                sharpnessAtStart: sharpness.isEmpty ? nil : TheoryMath.mean(sharpness),
+                predictedMean: predictions.isEmpty ? nil : compensatedMean(predictions),
+                sharpnessAtStart: sharpness.isEmpty ? nil : compensatedMean(sharpness),
                 stabilityProduct: product, unstable: (product ?? 0) > 2,
                 status: dropped ? .diverged : .used))
     }

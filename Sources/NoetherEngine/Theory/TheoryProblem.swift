@@ -30,8 +30,6 @@ public enum TheoryProblem: Error, Sendable, Equatable {
     case singular(SingularSystem)
     /// Non-negative least squares stopped in `loop` without converging.
     case leastSquaresDidNotConverge(LeastSquaresLoop)
-    /// An eigensolver returned no eigenvectors.
-    case noEigenvectors
     /// The projected coefficients were given a decomposition without eigenvectors.
     case projectionNeedsEigenvectors
     /// No eigenvalue is positive, so the coefficient fit has no mode.
@@ -112,14 +110,10 @@ extension TheoryProblem {
         case tauLawRates
         /// The uniform coefficients' modes.
         case uniformModes
-        /// The coefficient fit's bins.
-        case bins
     }
 
     /// Which input is empty (`empty`).
     public enum EmptyInput: Sendable, Equatable, CaseIterable {
-        /// The list a mean is taken of.
-        case meanList
         /// A sweep's runs.
         case sweepRuns
         /// The compression series.

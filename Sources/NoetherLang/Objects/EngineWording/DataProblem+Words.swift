@@ -14,8 +14,6 @@ extension DataProblem {
             "'\(reference)' has \(referenceFeatures) features but '\(dataset)' has \(features)"
         case .tooFewImages(let asked, let available, let path):
             "asked for \(asked) MNIST images but '\(path)' holds only \(available)"
-        case .gzip(let problem):
-            "not valid gzip data: \(problem.words)"
         }
     }
 }

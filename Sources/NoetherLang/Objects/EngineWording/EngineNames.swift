@@ -109,6 +109,7 @@ extension EngineArgument {
         case .sharpnessInterval: "sharpness_every"
         case .powerLawFloor: "floor"
         case .bootstrapSamples: "bootstrap"
+        case .bins: "bins"
         case .comparedCount: "top"
         }
     }

@@ -23,7 +23,6 @@ extension TheoryProblem {
         case .leastSquaresDidNotConverge(.outer(let iterations)):
             "non-negative least squares did not converge in \(iterations) iterations"
         case .leastSquaresDidNotConverge(.inner): "non-negative least squares did not converge (inner loop)"
-        case .noEigenvectors: "no eigenvectors were returned"
         case .projectionNeedsEigenvectors: "the projected coefficients need eigenvectors"
         case .noPositiveEigenvalue: "no eigenvalue is positive, so there is no mode to fit"
         case .noUsableMeasurement: "no learning rate has a usable measurement to fit"
@@ -75,7 +74,6 @@ extension TheoryProblem.Shortfall {
         case .correlationPairs: "a correlation needs at least \(needed) pairs, got \(got)"
         case .tauLawRates: "a τ law needs at least \(needed) learning rates with a finite positive τ, got \(got)"
         case .uniformModes: "uniform coefficients need at least \(needed) mode\(needed == 1 ? "" : "s"), got \(got)"
-        case .bins: "the number of bins must be at least \(needed), got \(got)"
         }
     }
 }
@@ -83,7 +81,6 @@ extension TheoryProblem.Shortfall {
 extension TheoryProblem.EmptyInput {
     var words: String {
         switch self {
-        case .meanList: "the mean of an empty list is undefined"
         case .sweepRuns: "the sweep has no runs"
         case .compressionSeries: "the compression series is empty"
         case .finiteSharpness: "the sharpness series has no finite measurement"
