@@ -294,15 +294,15 @@ func benchSweep(steps: Int, threads: Int) throws(EngineError) {
         out[i] = run?.drift[0] ?? .nan
         outSeconds[i] = run?.seconds ?? 0
     }
-    let cpuBefore = Timing.processCPU()
+    let cpuBefore = Stopwatch.processCPUSeconds()
     let sequential = Timing.measure {
         for i in jobList.indices { runJob(i) }
     }
-    let cpuSequential = Timing.processCPU() - cpuBefore
+    let cpuSequential = Stopwatch.processCPUSeconds() - cpuBefore
     let seqDrift = results.reduce(0, +)
     let seqLoops = loopSeconds.reduce(0, +)
     let next = Counter()
-    let cpuParallelStart = Timing.processCPU()
+    let cpuParallelStart = Stopwatch.processCPUSeconds()
     let parallel = Timing.measure {
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             while true {
@@ -312,7 +312,7 @@ func benchSweep(steps: Int, threads: Int) throws(EngineError) {
             }
         }
     }
-    let cpuParallel = Timing.processCPU() - cpuParallelStart
+    let cpuParallel = Stopwatch.processCPUSeconds() - cpuParallelStart
     let parDrift = results.reduce(0, +)
     let parLoops = loopSeconds.reduce(0, +)
     var line = "{\"kind\":\"sweep\",\"runs\":\(jobList.count),\"steps\":\(steps),\"threads\":\(threads),"
@@ -369,8 +369,8 @@ func benchHessian(reps: Int) throws(EngineError) {
         }
         let done = clock.now
         denseCPU.append(cpu)
-        assemblyTimes.append(Timing.seconds(assembled - start))
-        denseTimes.append(Timing.seconds(done - start))
+        assemblyTimes.append((assembled - start).seconds)
+        denseTimes.append((done - start).seconds)
         top = top_ ?? .nan
         bottom = bottom_ ?? .nan
         asymmetry = 0
