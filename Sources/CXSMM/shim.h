@@ -25,12 +25,6 @@ static inline int noether_xsmm_dgemm_beta(int transA, int transB, long m, long n
     return 1;
 }
 
-/// C = op(A)·op(B), β = 0 (see above).
-static inline int noether_xsmm_dgemm(int transA, int transB, long m, long n, long k, const double *a,
-                                     long lda, const double *b, long ldb, double *c, long ldc) {
-    return noether_xsmm_dgemm_beta(transA, transB, m, n, k, a, lda, b, ldb, 0, c, ldc);
-}
-
 /// libxsmm's version, e.g. "1.17".
 static inline const char *noether_xsmm_version(void) { return LIBXSMM_VERSION; }
 

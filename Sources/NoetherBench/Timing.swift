@@ -7,16 +7,12 @@ import Glibc
 
 /// Wall-clock helpers for the benchmark (monotonic clock).
 enum Timing {
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
-
     /// Seconds taken by `body`.
     static func measure<E: Error>(_ body: () throws(E) -> Void) throws(E) -> Double {
         let clock = ContinuousClock()
         let start = clock.now
         try body()
-        return seconds(clock.now - start)
+        return (clock.now - start).seconds
     }
 
     /// CPU seconds this thread spent in `body` (CLOCK_THREAD_CPUTIME_ID): on a shared,
@@ -29,15 +25,6 @@ enum Timing {
         try body()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1)
         return Double(t1.tv_sec - t0.tv_sec) + Double(t1.tv_nsec - t0.tv_nsec) * 1e-9
-    }
-
-    /// CPU seconds of the whole process (every thread) since it started
-    /// (CLOCK_PROCESS_CPUTIME_ID): the difference around a multi-threaded phase is the
-    /// CPU time all its threads used.
-    static func processCPU() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
     static func median(_ xs: [Double]) -> Double {

@@ -140,15 +140,6 @@ struct Config {
     /// Samples (n) and, when set, a fixed step count that --steps does not change.
     var samples = 200
     var fixedSteps: Int? = nil
-
-    /// The loss as the JSON lines name it (the --config spellings; the engine names no loss).
-    var lossLabel: String {
-        switch loss {
-        case .mse: "mse"
-        case .crossEntropy: "cross_entropy"
-        case .interpolated(let e): "interpolated_loss(\(e))"
-        }
-    }
 }
 
 let configs: [Config] = [
@@ -166,12 +157,14 @@ let largeConfigs: [Config] = [
 ]
 
 let samples = 200
-/// --large-steps: fewer steps for the large run (its default is 100).
-nonisolated(unsafe) var largeSteps: Int? = nil
 let separation = 2.0
 let seed = 42
 
-func benchTrain(_ c: Config, steps: Int, reps: Int, peak: Double?, floors: Bool) throws(EngineError) {
+/// Times `c`'s training over `steps` steps (a config's fixed count instead when it has
+/// one, or `largeSteps` — --large-steps — in its place).
+func benchTrain(_ c: Config, steps: Int, largeSteps: Int?, reps: Int, peak: Double?, floors: Bool)
+    throws(EngineError)
+{
     let samples = c.samples
     let steps = c.fixedSteps.map { largeSteps ?? $0 } ?? steps
     let data = try gaussianMixture(
@@ -199,7 +192,7 @@ func benchTrain(_ c: Config, steps: Int, reps: Int, peak: Double?, floors: Bool)
     let median = Timing.median(times)
     let totalFlops = Double(flops.total) * Double(run.stepsRun)
     var line = "{\"kind\":\"train\",\"config\":\(jsonString(c.name)),\"sizes\":\(c.sizes),"
-    line += "\"loss\":\(jsonString(c.lossLabel)),\"lr\":\(c.learningRate),\"n\":\(samples),\"steps\":\(steps),"
+    line += "\"loss\":\(jsonString(c.loss.name)),\"lr\":\(c.learningRate),\"n\":\(samples),\"steps\":\(steps),"
     line += "\"steps_run\":\(run.stepsRun),\"reps\":\(reps),"
     line += "\"seconds_best\":\(best),\"seconds_median\":\(median),\"seconds_all\":\(jsonArray(times)),"
     line += "\"cpu_seconds_best\":\(cpuTimes.min()!),\"cpu_seconds_all\":\(jsonArray(cpuTimes)),"
@@ -294,15 +287,15 @@ func benchSweep(steps: Int, threads: Int) throws(EngineError) {
         out[i] = run?.drift[0] ?? .nan
         outSeconds[i] = run?.seconds ?? 0
     }
-    let cpuBefore = Timing.processCPU()
+    let cpuBefore = Stopwatch.processCPUSeconds()
     let sequential = Timing.measure {
         for i in jobList.indices { runJob(i) }
     }
-    let cpuSequential = Timing.processCPU() - cpuBefore
+    let cpuSequential = Stopwatch.processCPUSeconds() - cpuBefore
     let seqDrift = results.reduce(0, +)
     let seqLoops = loopSeconds.reduce(0, +)
     let next = Counter()
-    let cpuParallelStart = Timing.processCPU()
+    let cpuParallelStart = Stopwatch.processCPUSeconds()
     let parallel = Timing.measure {
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             while true {
@@ -312,7 +305,7 @@ func benchSweep(steps: Int, threads: Int) throws(EngineError) {
             }
         }
     }
-    let cpuParallel = Timing.processCPU() - cpuParallelStart
+    let cpuParallel = Stopwatch.processCPUSeconds() - cpuParallelStart
     let parDrift = results.reduce(0, +)
     let parLoops = loopSeconds.reduce(0, +)
     var line = "{\"kind\":\"sweep\",\"runs\":\(jobList.count),\"steps\":\(steps),\"threads\":\(threads),"
@@ -369,8 +362,8 @@ func benchHessian(reps: Int) throws(EngineError) {
         }
         let done = clock.now
         denseCPU.append(cpu)
-        assemblyTimes.append(Timing.seconds(assembled - start))
-        denseTimes.append(Timing.seconds(done - start))
+        assemblyTimes.append((assembled - start).seconds)
+        denseTimes.append((done - start).seconds)
         top = top_ ?? .nan
         bottom = bottom_ ?? .nan
         asymmetry = 0
@@ -410,7 +403,6 @@ func benchHessian(reps: Int) throws(EngineError) {
 
 KernelSelection.selectAtStartup(notice: KernelSelection.fallbackNotice)  // the same OpenBLAS core as the noether binary
 let options = parseOptions()
-largeSteps = options.largeSteps
 BLASThreads.set(1)
 emit(
     "{\"kind\":\"machine\",\"blas_threads\":\(BLASThreads.count),\"env_openblas_threads\":\(jsonString(String(cString: getenv("OPENBLAS_NUM_THREADS") ?? strdup(""))))"
@@ -434,7 +426,9 @@ do {
         ? configs.filter { options.only?.contains($0.name) ?? true }
             + largeConfigs.filter { options.only?.contains($0.name) ?? false } : options.extra
     for c in chosen where options.train {
-        try benchTrain(c, steps: options.steps, reps: options.reps, peak: peak, floors: options.floors)
+        try benchTrain(
+            c, steps: options.steps, largeSteps: options.largeSteps, reps: options.reps, peak: peak,
+            floors: options.floors)
     }
     if options.sweep { try benchSweep(steps: options.steps, threads: options.sweepThreads) }
     if options.hessian { try benchHessian(reps: options.quick ? 2 : 3) }

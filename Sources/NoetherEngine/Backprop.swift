@@ -152,9 +152,6 @@ public struct BackpropOf<Scalar: TrainingScalar>: Sendable {
         }
     }
 
-    /// ||∂L/∂W_l||²_F for every layer, from the last `evaluate` (accumulated in Double).
-    public var weightGradientSquaredNorms: [Double] { weightGradients.map(\.squaredNorm) }
-
     /// The full gradient as parameters-shaped values.
     public var gradient: ParameterSet<Scalar> { ParameterSet(weights: weightGradients, biases: biasGradients) }
 

@@ -42,10 +42,13 @@ extension Backprop {
     /// blocked step; smaller ones fit the caches and keep the plain one (and its bits).
     static let blockedStepMinimumEntries = 1 << 21
 
+    /// The environment variable that turns the blocked step off when set to 0.
+    public static let blockedStepVariable = "NOETHER_BLOCKED_STEP"
+
     /// Whether the blocked step may be used in this process (`NOETHER_BLOCKED_STEP=0`
     /// turns it off, e.g. to compare; `NOETHER_SMALL_KERNELS=0` does too).
     public static let blockedStepEnabled: Bool = {
-        guard let value = getenv("NOETHER_BLOCKED_STEP") else { return true }
+        guard let value = getenv(blockedStepVariable) else { return true }
         return String(cString: value) != "0"
     }()
 

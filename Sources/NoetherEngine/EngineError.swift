@@ -67,16 +67,9 @@ public enum Requirement: Sendable, Equatable {
 }
 
 /// The value an argument had.
-public enum ArgumentValue: Sendable, Equatable, CustomStringConvertible {
+public enum ArgumentValue: Sendable, Equatable {
     case integer(Int)
     case number(Double)
-
-    public var description: String {
-        switch self {
-        case .integer(let n): "\(n)"
-        case .number(let x): "\(x)"
-        }
-    }
 }
 
 /// What an allocation the memory budget refused was for.
@@ -98,6 +91,11 @@ public enum MemoryUse: Sendable, Equatable {
     case jacobian(rows: Int, columns: Int)
     /// The order-`order` tangent kernel.
     case tangentKernel(order: Int)
-    /// Something a caller outside the engine names itself.
-    case described(String, instead: String)
+    /// Reading the script at `path` (`bytes` bytes): its text, tokens and syntax tree.
+    case script(path: String, bytes: Int)
+    /// Lanczos keeping `vectors` vectors of `parameters` numbers.
+    case lanczosVectors(Int, parameters: Int)
+    /// `probes` Lanczos runs of `steps` steps over `parameters` parameters (a spectral
+    /// density), keeping every run's vectors when `reorthogonalized`.
+    case densityProbes(Int, steps: Int, parameters: Int, reorthogonalized: Bool)
 }

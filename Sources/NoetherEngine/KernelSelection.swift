@@ -330,13 +330,17 @@ extension KernelSelection {
         /// Turned off by `variable`=0: every product runs cblas_dgemm.
         case off(variable: String)
         /// On: the `clone` of Noether's C kernels, with libxsmm in the state `xsmm`
-        /// for the thin weight gradients.
-        case on(clone: SmallProducts.InstructionSet, xsmm: SmallProducts.XSMMState)
+        /// for the thin weight gradients; large batches take the step blocked over
+        /// samples unless `blockedStep` is false (`Backprop.blockedStepVariable`=0).
+        case on(clone: SmallProducts.InstructionSet, xsmm: SmallProducts.XSMMState, blockedStep: Bool)
     }
 
-    /// Whether Noether's own small-product kernels are active, and with which instructions.
+    /// Whether Noether's own small-product kernels are active, with which instructions,
+    /// and whether large batches take the blocked step.
     public static var smallKernels: SmallKernels {
         guard SmallProducts.enabled else { return .off(variable: SmallProducts.switchVariable) }
-        return .on(clone: SmallProducts.instructionSet, xsmm: SmallProducts.xsmmState)
+        return .on(
+            clone: SmallProducts.instructionSet, xsmm: SmallProducts.xsmmState, blockedStep: Backprop.blockedStepEnabled
+        )
     }
 }

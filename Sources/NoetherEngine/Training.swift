@@ -290,8 +290,7 @@ private struct TrainingLoop<S: TrainingScalar> {
             t += 1
         }
         finishProbes()
-        let elapsed = clock.now - start
-        record.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        record.seconds = (clock.now - start).seconds
     }
 
     /// Forward and backward pass of step t on the full data or the next mini-batch.
@@ -398,8 +397,7 @@ private struct TrainingLoop<S: TrainingScalar> {
         } catch {
             value = .nan
         }
-        let elapsed = clock.now - start
-        sharpSeconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        sharpSeconds += (clock.now - start).seconds
         sharpSteps.append(t)
         sharpValues.append(value)
     }

@@ -326,9 +326,7 @@ public struct NoetherCommand: ParsableCommand {
         // The text, its tokens and its syntax tree take several times the file's size.
         if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int {
             do {
-                try MemoryBudget.check(
-                    MemoryBudget.product(size, 8), for: "reading the script '\(file)' (\(size) bytes)",
-                    instead: "split it into smaller scripts")
+                try MemoryBudget.check(MemoryBudget.product(size, 8), for: .script(path: file, bytes: size))
             } catch {
                 Console.standard.err("noether: error: \(error.message)")
                 throw ExitCode(ExitStatus.failure.rawValue)

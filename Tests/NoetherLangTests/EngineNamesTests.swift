@@ -98,15 +98,32 @@ import Testing
             EngineError.outOfMemory(needed: 1536, available: 1024, use: .jacobian(rows: 4, columns: 5)).message
                 == "the jacobian (4×5) needs about 1.5 KiB but only 1 KiB of memory are available")
         #expect(
-            throws: EngineError.outOfMemory(
-                needed: 2048, available: 1024, use: .described("the thing", instead: "use less"))
+            throws: EngineError.outOfMemory(needed: 2048, available: 1024, use: .script(path: "big.noe", bytes: 256))
         ) {
-            try MemoryBudget.check(2048, for: "the thing", instead: "use less", available: 1024)
+            try MemoryBudget.check(2048, for: .script(path: "big.noe", bytes: 256), available: 1024)
         }
         #expect(
-            EngineError.outOfMemory(needed: 2048, available: 1024, use: .described("the thing", instead: "use less"))
-                .message
-                == "the thing needs about 2 KiB but only 1 KiB of memory are available; use less")
+            EngineError.outOfMemory(needed: 2048, available: 1024, use: .script(path: "big.noe", bytes: 256)).message
+                == "reading the script 'big.noe' (256 bytes) needs about 2 KiB but only 1 KiB of memory are available; split it into smaller scripts"
+        )
+        #expect(
+            EngineError.outOfMemory(needed: 2048, available: 1024, use: .lanczosVectors(8, parameters: 32)).message
+                == "lanczos keeps 8 vectors of P = 32 numbers, which needs about 2 KiB but only 1 KiB of memory are available; lower 'steps'"
+        )
+        #expect(
+            EngineError.outOfMemory(
+                needed: 2048, available: 1024, use: .densityProbes(3, steps: 8, parameters: 32, reorthogonalized: true)
+            ).message
+                == "3 probes of 8 steps over P = 32 parameters needs about 2 KiB but only 1 KiB of memory are available; lower 'probes' or 'steps', or set reorthogonalize=false"
+        )
+        #expect(
+            EngineError.outOfMemory(
+                needed: 2048, available: 1024, use: .densityProbes(3, steps: 8, parameters: 32, reorthogonalized: false)
+            ).message.hasSuffix("available; lower 'probes'"))
+        // Sizes of a pebibyte and more are named in PiB.
+        #expect(
+            EngineError.outOfMemory(needed: 3 << 50, available: 1 << 40, use: .jacobian(rows: 4, columns: 5)).message
+                == "the jacobian (4×5) needs about 3 PiB but only 1 TiB of memory are available")
     }
 
     @Test func activationsPrintAsTheyAreWritten() {

@@ -38,9 +38,18 @@ import Testing
             + "fused into their stores; vectorized exp for the softmax; libxsmm 1.17 (JIT) for thin weight "
             + "gradients; large batches blocked over samples)"
         let jit = SmallProducts.XSMMState(version: "1.17", generatesKernels: true)
-        #expect(KernelSelection.SmallKernels.on(clone: .avx512f, xsmm: jit).words == "on (AVX512F" + tail)
-        #expect(KernelSelection.SmallKernels.on(clone: .avx2, xsmm: jit).words == "on (AVX2" + tail)
-        #expect(KernelSelection.SmallKernels.on(clone: .sse2, xsmm: jit).words == "on (SSE2" + tail)
+        #expect(
+            KernelSelection.SmallKernels.on(clone: .avx512f, xsmm: jit, blockedStep: true).words == "on (AVX512F" + tail
+        )
+        #expect(KernelSelection.SmallKernels.on(clone: .avx2, xsmm: jit, blockedStep: true).words == "on (AVX2" + tail)
+        #expect(KernelSelection.SmallKernels.on(clone: .sse2, xsmm: jit, blockedStep: true).words == "on (SSE2" + tail)
+        // NOETHER_BLOCKED_STEP=0: the same line, saying the blocked step is off.
+        #expect(
+            KernelSelection.SmallKernels.on(clone: .avx2, xsmm: jit, blockedStep: false).words
+                == "on (AVX2"
+                + tail.replacingOccurrences(
+                    of: "large batches blocked over samples)",
+                    with: "large batches not blocked over samples: NOETHER_BLOCKED_STEP=0)"))
         #expect(jit.words == "libxsmm 1.17 (JIT)")
         #expect(
             SmallProducts.XSMMState(version: "1.17", generatesKernels: false).words
@@ -52,7 +61,7 @@ import Testing
         // the clone the CPU picks.
         #expect(
             KernelSelection.smallKernels
-                == .on(clone: SmallProducts.instructionSet, xsmm: SmallProducts.xsmmState))
+                == .on(clone: SmallProducts.instructionSet, xsmm: SmallProducts.xsmmState, blockedStep: true))
     }
 
     @Test func textFilesFailWithTheEngineFileWords() throws {

@@ -36,6 +36,25 @@ import Testing
         #expect(r.stderr.isEmpty)
     }
 
+    /// `NOETHER_BLOCKED_STEP=0` turns the blocked step off, and `--version` says so;
+    /// the rest of the line is the same.
+    @Test(
+        .enabled(
+            if: ["NOETHER_SMALL_KERNELS", "NOETHER_BLOCKED_STEP"].allSatisfy {
+                ProcessInfo.processInfo.environment[$0] == nil
+            }))
+    func versionSaysWhetherLargeBatchesAreBlocked() throws {
+        let on = Self.line("small-matrix kernels: ", of: try BinaryTests.run(["--version"]).stdout)
+        let off = Self.line(
+            "small-matrix kernels: ",
+            of: try BinaryTests.run(["--version"], environment: ["NOETHER_BLOCKED_STEP": "0"]).stdout)
+        let blocked = "; large batches blocked over samples)"
+        #expect(on.hasSuffix(blocked), "\(on)")
+        #expect(
+            off == on.dropLast(blocked.count) + "; large batches not blocked over samples: NOETHER_BLOCKED_STEP=0)",
+            "\(off)")
+    }
+
     @Test(.enabled(if: !userSetsTheCore && hasABetterCoreThanPrescott))
     func aLesserCoreIsReplacedByReExecution() throws {
         let r = try BinaryTests.run(["--version"], environment: ["NOETHER_TEST_OPENBLAS_DETECTED": "Prescott"])

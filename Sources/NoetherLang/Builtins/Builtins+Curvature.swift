@@ -347,9 +347,7 @@ enum CurvatureBuiltins {
         let p = net.parameterCount
         let m = Swift.min(steps, p)
         if reorthogonalize || vectors {
-            try ctx.checkMemory(
-                8 * m * p, what: "lanczos keeps \(m) vectors of P = \(p) numbers, which",
-                hint: "lower 'steps'")
+            try ctx.checkMemory(8 * m * p, for: .lanczosVectors(m, parameters: p))
         }
         var ws = try ctx.workspace(net, data, loss, kind)
         var options = LanczosOptions.standard
@@ -505,8 +503,7 @@ enum CurvatureBuiltins {
         let m = Swift.min(steps, p)
         try ctx.checkMemory(
             8 * probes * p * (reorthogonalize ? m + 4 : 4),
-            what: "\(probes) probes of \(m) steps over P = \(p) parameters",
-            hint: reorthogonalize ? "lower 'probes' or 'steps', or set reorthogonalize=false" : "lower 'probes'")
+            for: .densityProbes(probes, steps: m, parameters: p, reorthogonalized: reorthogonalize))
         var ws = try ctx.workspace(net, data, loss, kind)
         let d = try ctx.tracked("density") { (progress) throws(EngineError) in
             try spectralDensity(
@@ -680,12 +677,9 @@ extension CallContext {
         }
     }
 
-    /// Refuses work whose memory (`bytes`) exceeds what the system has available.
-    fileprivate func checkMemory(_ bytes: Int, what: String, hint: String) throws(Diagnostic) {
-        guard let free = availableMemoryBytes(), bytes > free else { return }
-        throw error(
-            "\(what) needs about \(formatByteCount(bytes)) but only \(formatByteCount(free)) of memory are available",
-            hint: hint)
+    /// Refuses work whose memory (`bytes`, for `use`) exceeds the engine's memory budget.
+    fileprivate func checkMemory(_ bytes: Int, for use: MemoryUse) throws(Diagnostic) {
+        try engine { () throws(EngineError) in try MemoryBudget.check(bytes, for: use) }
     }
 
     /// Throws `interrupted` (clearing the flag) when the user pressed Ctrl-C.
@@ -730,18 +724,6 @@ extension CallContext {
 
 /// The progress label of a LAPACK eigensolver call (which Ctrl-C cannot stop halfway).
 public let eigensolverLabel = "LAPACK eigensolver"
-
-/// `bytes` as a short size: "512 KiB", "1.5 GiB".
-func formatByteCount(_ bytes: Int) -> String {
-    let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"]
-    var value = Double(bytes)
-    var unit = 0
-    while value >= 1024, unit < units.count - 1 {
-        value /= 1024
-        unit += 1
-    }
-    return unit == 0 ? "\(bytes) bytes" : "\(formatSummary((value * 10).rounded() / 10)) \(units[unit])"
-}
 
 extension Parameter {
     /// An optional integer parameter whose default is the engine's (shown in help as is).

@@ -132,7 +132,7 @@ struct TimingReport {
 }
 
 /// Wall-clock (monotonic) and process CPU time since it was made.
-struct Stopwatch {
+public struct Stopwatch {
     private let wall: ContinuousClock.Instant
     private let cpu: Double
 
@@ -142,13 +142,12 @@ struct Stopwatch {
     }
 
     var elapsed: (wall: Double, cpu: Double) {
-        let d = ContinuousClock.now - wall
-        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        return (seconds, Stopwatch.processCPUSeconds() - cpu)
+        ((ContinuousClock.now - wall).seconds, Stopwatch.processCPUSeconds() - cpu)
     }
 
-    /// CPU seconds used by every thread of the process.
-    static func processCPUSeconds() -> Double {
+    /// CPU seconds used by every thread of the process since it started
+    /// (CLOCK_PROCESS_CPUTIME_ID; NaN when the clock cannot be read).
+    public static func processCPUSeconds() -> Double {
         var ts = timespec()
         guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == 0 else { return .nan }
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9

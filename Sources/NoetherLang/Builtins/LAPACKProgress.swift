@@ -123,10 +123,3 @@ enum LAPACKProgress {
         }
     }
 }
-
-fileprivate extension Duration {
-    /// The duration in seconds, as a Double.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) * 1e-18
-    }
-}

@@ -223,8 +223,7 @@ extension Shell {
                 }
             }
         }
-        let elapsed = clock.now - started
-        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        report.seconds = (clock.now - started).seconds
         var summary =
             "noether lesson --check: \(lesson.path): \(report.steps) steps, \(report.cellsRun) cells run, "
             + "\(report.outputsCompared) outputs compared, \(report.predictions.count) predictions"

@@ -95,9 +95,7 @@ public final class ProgressTracker: Sendable {
     }
 
     private static func task(_ e: Entry) -> Task {
-        let elapsed =
-            Double((e.updated - e.started).components.attoseconds) * 1e-18
-            + Double((e.updated - e.started).components.seconds)
+        let elapsed = (e.updated - e.started).seconds
         let rate = elapsed > 0 && e.done > e.firstDone ? Double(e.done - e.firstDone) / elapsed : nil
         return Task(label: e.label, done: e.done, total: e.total, elapsed: elapsed, rate: rate)
     }

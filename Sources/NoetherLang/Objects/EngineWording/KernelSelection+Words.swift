@@ -45,10 +45,13 @@ extension KernelSelection.SmallKernels {
     public var words: String {
         switch self {
         case .off(let variable): "off (\(variable)=0: every product runs cblas_dgemm)"
-        case .on(let clone, let xsmm):
+        case .on(let clone, let xsmm, let blockedStep):
             "on (\(clone.words) clone of Noether's multi-versioned C kernels, for small NN and wide NT products, "
                 + "ReLU and its mask fused into their stores; vectorized exp for the softmax; "
-                + "\(xsmm.words) for thin weight gradients; large batches blocked over samples)"
+                + "\(xsmm.words) for thin weight gradients; "
+                + (blockedStep
+                    ? "large batches blocked over samples)"
+                    : "large batches not blocked over samples: \(Backprop.blockedStepVariable)=0)")
         }
     }
 }

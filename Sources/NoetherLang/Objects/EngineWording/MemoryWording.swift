@@ -9,15 +9,6 @@ extension MemoryBudget {
         let tail = instead.isEmpty ? "" : "; \(instead)"
         return "\(what) needs about \(formatBytes(bytes)) but only \(formatBytes(free)) of memory are available\(tail)"
     }
-
-    /// For callers outside the engine (the shell reading a script): throws
-    /// `outOfMemory` (worded as `message` words it) when `bytes` exceed the budget.
-    public static func check(_ bytes: Int, for what: String, instead: String, available: Int? = nil)
-        throws(EngineError)
-    {
-        guard let free = available ?? self.available(), bytes > free else { return }
-        throw .outOfMemory(needed: bytes, available: free, use: .described(what, instead: instead))
-    }
 }
 
 extension MemoryUse {
@@ -39,7 +30,15 @@ extension MemoryUse {
         case .eigendecomposition(let n): ("the eigendecomposition of a \(n)×\(n) matrix", "use 'lanczos' instead")
         case .jacobian(let rows, let columns): ("the jacobian (\(rows)×\(columns))", "")
         case .tangentKernel(let order): ("the tangent kernel (\(order)×\(order))", "")
-        case .described(let what, let instead): (what, instead)
+        case .script(let path, let bytes):
+            ("reading the script '\(path)' (\(bytes) bytes)", "split it into smaller scripts")
+        case .lanczosVectors(let vectors, let parameters):
+            ("lanczos keeps \(vectors) vectors of P = \(parameters) numbers, which", "lower 'steps'")
+        case .densityProbes(let probes, let steps, let parameters, let reorthogonalized):
+            (
+                "\(probes) probes of \(steps) steps over P = \(parameters) parameters",
+                reorthogonalized ? "lower 'probes' or 'steps', or set reorthogonalize=false" : "lower 'probes'"
+            )
         }
     }
 }
@@ -57,7 +56,7 @@ extension CurvatureKind {
 
 /// `bytes` as a short human-readable size ("512 KiB", "1.5 GiB").
 func formatBytes(_ bytes: Int) -> String {
-    let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+    let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"]
     var value = Double(bytes)
     var unit = 0
     while value >= 1024, unit < units.count - 1 {
