@@ -1,4 +1,5 @@
 import NoetherEngine
+import NoetherLangTestSupport
 import NoetherSyntax
 import Testing
 
@@ -21,10 +22,6 @@ import Testing
     /// The engine names an argument by what it is; the language gives its label, the
     /// requirement in words and the value as users wrote it.
     @Test func outOfDomainErrorsAreWordedByTheLanguage() throws {
-        func message(_ body: () throws(EngineError) -> Void) -> String? {
-            do { try body() } catch { return error.message }
-            return nil
-        }
         let classes = message { () throws(EngineError) in
             _ = try gaussianMixture(name: "gm", n: 10, d: 2, classes: 1, separation: 1, seed: 0)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import NoetherLang
+import NoetherLangTestSupport
 import NoetherSyntax
 import NoetherTestSupport
 import Testing
@@ -23,7 +24,7 @@ import Testing
     /// fails on an internal error.
     @discardableResult
     static func exercise(_ text: String, _ interpreter: Interpreter, limit: Double = 3) -> Duration {
-        NoetherTestSupport.exercise(text, interpreter, limit: limit).elapsed
+        NoetherLangTestSupport.exercise(text, interpreter, limit: limit).elapsed
     }
 
     static func interpreter(in dir: URL) throws -> Interpreter {
