@@ -59,13 +59,20 @@ let package = Package(
         .executableTarget(name: "noether", dependencies: ["NoetherShell", "NoetherEngine"]),
         // scripts/bench/run: in-process timings, dgemm peak and FLOP counts.
         .executableTarget(name: "NoetherBench", dependencies: ["NoetherEngine", "NoetherLang"]),
-        // What the test targets share: approximate equality, a seeded generator, the fuzz runner.
-        .target(name: "NoetherTestSupport", dependencies: ["NoetherLang"], path: "Tests/NoetherTestSupport"),
+        // What every test target shares: approximate equality, a seeded generator (no Noether module).
+        .target(name: "NoetherTestSupport", path: "Tests/NoetherTestSupport"),
+        // What the language's and the shell's tests share: the fuzz runner, an engine error's words.
+        .target(
+            name: "NoetherLangTestSupport", dependencies: ["NoetherLang"],
+            path: "Tests/NoetherLangTestSupport"),
         .testTarget(name: "NoetherEngineTests", dependencies: ["NoetherEngine", "NoetherTestSupport"]),
         .testTarget(name: "NoetherSyntaxTests", dependencies: ["NoetherSyntax"]),
         .testTarget(
-            name: "NoetherLangTests", dependencies: ["NoetherLang", "NoetherTestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "NoetherShellTests", dependencies: ["NoetherShell", "noether", "NoetherTestSupport"]),
+            name: "NoetherLangTests", dependencies: ["NoetherLang", "NoetherTestSupport", "NoetherLangTestSupport"],
+            exclude: ["Golden"]),
+        .testTarget(
+            name: "NoetherShellTests",
+            dependencies: ["NoetherShell", "noether", "NoetherTestSupport", "NoetherLangTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

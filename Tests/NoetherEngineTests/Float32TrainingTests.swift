@@ -8,6 +8,18 @@ import Testing
 struct Float32TrainingTests {
     static let u = Double(Float.ulpOfOne)
 
+    /// The same cross-entropy run in float64, then in float32.
+    static func inBothPrecisions(
+        _ net: Network, _ data: Dataset, _ optimizer: Optimizer, steps: Int
+    ) throws -> (float64: TrainingRun, float32: TrainingRun) {
+        func run(_ precision: Precision) throws -> TrainingRun {
+            try train(
+                network: net, data: data, optimizer: optimizer, loss: .crossEntropy, steps: steps,
+                options: TrainingOptions(precision: precision))
+        }
+        return (try run(.float64), try run(.float32))
+    }
+
     /// ∂L/∂θ in Float against central differences of the Double loss at the same
     /// (Float-rounded) θ, and against the Double gradient there: both agree to float32
     /// precision (relative to the gradient's scale), far beyond what a wrong term gives.
@@ -50,12 +62,7 @@ struct Float32TrainingTests {
         let data = TrainFixture.mixture(n: 40, d: 6, classes: 3, seed: 42)
         let net = try Network.mlp(sizes: [6, 16, 3], activation: .relu, bias: false, seed: 5)
         let steps = 100
-        let a = try train(
-            network: net, data: data, optimizer: .gradientDescent(learningRate: 0.05), loss: .crossEntropy,
-            steps: steps)
-        let b = try train(
-            network: net, data: data, optimizer: .gradientDescent(learningRate: 0.05), loss: .crossEntropy,
-            steps: steps, options: TrainingOptions(precision: .float32))
+        let (a, b) = try Self.inBothPrecisions(net, data, .gradientDescent(learningRate: 0.05), steps: steps)
         #expect(a.precision == .float64 && b.precision == .float32)
         #expect(a.losses.count == steps && b.losses.count == steps)
         let scale = a.losses.map(abs).max()!
@@ -85,11 +92,7 @@ struct Float32TrainingTests {
     @Test func float32LedgerErrorHasTheSizeOfFloat32Rounding() throws {
         let data = TrainFixture.mixture(n: 40, d: 6, classes: 3, seed: 42)
         let net = try Network.mlp(sizes: [6, 32, 3], activation: .relu, bias: false, seed: 9)
-        let opt = try Optimizer.gradientDescent(learningRate: 0.05)
-        let a = try train(network: net, data: data, optimizer: opt, loss: .crossEntropy, steps: 200)
-        let b = try train(
-            network: net, data: data, optimizer: opt, loss: .crossEntropy, steps: 200,
-            options: TrainingOptions(precision: .float32))
+        let (a, b) = try Self.inBothPrecisions(net, data, .gradientDescent(learningRate: 0.05), steps: 200)
         let norms = b.weightSquaredNorms
         var bound = 0.0
         for t in norms[0].indices { bound = max(bound, norms[0][t] + norms[1][t]) }

@@ -1,4 +1,5 @@
 import NoetherEngine
+import NoetherLangTestSupport
 import NoetherSyntax
 import Testing
 
@@ -21,10 +22,6 @@ import Testing
     /// The engine names an argument by what it is; the language gives its label, the
     /// requirement in words and the value as users wrote it.
     @Test func outOfDomainErrorsAreWordedByTheLanguage() throws {
-        func message(_ body: () throws(EngineError) -> Void) -> String? {
-            do { try body() } catch { return error.message }
-            return nil
-        }
         let classes = message { () throws(EngineError) in
             _ = try gaussianMixture(name: "gm", n: 10, d: 2, classes: 1, separation: 1, seed: 0)
         }
@@ -78,9 +75,12 @@ import Testing
         #expect(bootstrap == "'bootstrap' must be non-negative, got -2")
         let top = message { () throws(EngineError) in _ = try compareCoefficients([1, 2, 3], [3, 2, 1], top: 4) }
         #expect(top == "'top' must be between 2 and 3, got 4")
-        // At the prompt, at the argument.
+        // At the prompt the builtin's declared range refuses it first, at the argument's line:column.
         let h = TheoryHarness()
         #expect(throws: Diagnostic.self) { try h.run("gaussian_mixture(n=10, d=2, classes=1)") }
+        #expect(
+            h.error("gaussian_mixture(n=10, d=2, classes=1)")?.hasPrefix(
+                "test.noe:1:37: error: 'classes' must be between 2 and 100000, got 1") == true)
     }
 
     /// Memory refusals: the engine's sizes and purpose, the language's sentence.

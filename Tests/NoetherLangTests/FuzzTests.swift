@@ -1,5 +1,6 @@
 import Foundation
 import NoetherSyntax
+import NoetherLangTestSupport
 import NoetherTestSupport
 import Testing
 @testable import NoetherLang
@@ -176,7 +177,7 @@ struct Mutator {
     @discardableResult
     private func exercise(_ text: String, _ interpreter: Interpreter, limit: Double = 2, tally: inout Tally) -> Duration
     {
-        let (outcome, elapsed) = NoetherTestSupport.exercise(text, interpreter, limit: limit)
+        let (outcome, elapsed) = NoetherLangTestSupport.exercise(text, interpreter, limit: limit)
         switch outcome {
         case .success: tally.values += 1
         case .failure(let error):

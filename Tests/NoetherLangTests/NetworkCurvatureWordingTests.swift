@@ -1,4 +1,5 @@
 import NoetherEngine
+import NoetherLangTestSupport
 import Testing
 
 @testable import NoetherLang
@@ -113,10 +114,6 @@ import Testing
 
     /// The engine throws these values, and the language words them, end to end.
     @Test func engineThrowsTheWordedValues() throws {
-        func message(_ body: () throws(EngineError) -> Void) -> String? {
-            do { try body() } catch { return error.message }
-            return nil
-        }
         #expect(
             message { () throws(EngineError) in _ = try Network.mlp(sizes: [3], activation: .relu, bias: false, seed: 0)
             }

@@ -1,4 +1,5 @@
 import NoetherEngine
+import NoetherLangTestSupport
 import Testing
 
 @testable import NoetherLang
@@ -130,10 +131,6 @@ import Testing
     /// Straight from the engine: what a refused fit says, with the argument named
     /// where a builtin's argument is what is wrong.
     @Test func engineRefusalsReadAsBefore() {
-        func message(_ body: () throws(EngineError) -> Void) -> String? {
-            do { try body() } catch { return error.message }
-            return nil
-        }
         #expect(
             message { () throws(EngineError) in _ = try fitLinear([1, 2], [1]) }
                 == "a line fit needs paired lists, got 2 x and 1 y values")

@@ -143,6 +143,17 @@ import Testing
         #expect(try h.number("b.ledger_step_error") < 1e-4)
         #expect(try h.number("b.resolved_switch_rate") <= h.number("b.switch_rate"))
         #expect(try h.number("b.tiny_flip_fraction") >= 0)
+        // The language passes the engine's float32 run through, bit for bit.
+        let engine = try train(
+            network: h.object("net", as: NetworkObject.self).network,
+            data: h.object("data", as: DatasetObject.self).dataset,
+            optimizer: .gradientDescent(learningRate: 0.05), loss: .crossEntropy, steps: 100,
+            options: TrainingOptions(patternProbe: true, precision: .float32))
+        let pattern = try #require(engine.pattern)
+        #expect(try h.number("b.loss").bitPattern == engine.finalLoss.bitPattern)
+        #expect(try h.number("b.ledger_step_error").bitPattern == engine.ledgerStepError.bitPattern)
+        #expect(try h.number("b.tiny_flip_fraction").bitPattern == pattern.tinyFlipFraction.bitPattern)
+        #expect(try h.number("b.resolved_switch_rate").bitPattern == pattern.resolvedSwitchRate.bitPattern)
         let bad = h.error("train(net, data, gd(lr=0.05), precision=\"float16\")")
         #expect(bad?.contains("test.noe:1:41: error: unknown precision 'float16'; use 'float64' or 'float32'") == true)
         #expect(bad?.contains("did you mean 'float32'?") == true)

@@ -1,6 +1,7 @@
 import Foundation
 import NoetherLang
 import NoetherSyntax
+import NoetherLangTestSupport
 import NoetherTestSupport
 import Testing
 
@@ -23,7 +24,7 @@ import Testing
     /// fails on an internal error.
     @discardableResult
     static func exercise(_ text: String, _ interpreter: Interpreter, limit: Double = 3) -> Duration {
-        NoetherTestSupport.exercise(text, interpreter, limit: limit).elapsed
+        NoetherLangTestSupport.exercise(text, interpreter, limit: limit).elapsed
     }
 
     static func interpreter(in dir: URL) throws -> Interpreter {
@@ -143,17 +144,11 @@ import Testing
                         "\($0.label)=\($0.label == parameter.label ? nan : plain($0.type))"
                     }
                     let text = "\(name)(\(arguments.joined(separator: ", ")))"
-                    let interrupt = interpreter.interrupt
-                    let watchdog = DispatchWorkItem { interrupt.raise() }
-                    DispatchQueue.global().asyncAfter(deadline: .now() + 3, execute: watchdog)
-                    var said = ""
-                    do {
-                        said = try interpreter.run(text, name: "nan.noe").rendered
-                    } catch {
-                        said = DiagnosticRenderer.render(error, in: nil)
-                    }
-                    watchdog.cancel()
-                    interrupt.clear()
+                    let said =
+                        switch NoetherLangTestSupport.exercise(text, interpreter, limit: 3).outcome {
+                        case .success(let value): value.rendered
+                        case .failure(let error): DiagnosticRenderer.render(error, in: nil)
+                        }
                     calls += 1
                     if said.contains("-nan") { minusNaN.append("\(text) → \(said.prefix(300))") }
                 }
