@@ -45,7 +45,7 @@ extension EngineError {
     }
 
     /// `missingFile` for a file or folder that does not exist, `runtime` otherwise.
-    var diagnosticKind: Diagnostic.Kind {
+    public var diagnosticKind: Diagnostic.Kind {
         if case .missingFile = self { return .missingFile }
         return .runtime
     }
