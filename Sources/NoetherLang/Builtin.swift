@@ -104,7 +104,7 @@ public struct Parameter: Sendable {
 
     /// Shorthand for an optional parameter with a number default.
     public static func number(_ label: String, default value: Double, help: String) -> Parameter {
-        Parameter(label, .number, .value(.number(value), text: formatNumber(value)), help: help)
+        Parameter(label, .number, .value(.number(value), text: formatHelpNumber(value)), help: help)
     }
 }
 
