@@ -104,7 +104,7 @@ public struct Parameter: Sendable {
 
     /// Shorthand for an optional parameter with a number default.
     public static func number(_ label: String, default value: Double, help: String) -> Parameter {
-        Parameter(label, .number, .value(.number(value), text: formatNumber(value)), help: help)
+        Parameter(label, .number, .value(.number(value), text: formatHelpNumber(value)), help: help)
     }
 }
 
@@ -229,14 +229,15 @@ func helpPage(_ usage: String, abstract: String, discussion: String, arguments: 
     -> String
 {
     var out = "\(usage)\n\n  \(abstract)\n"
-    if !discussion.isEmpty { out += "\n" + helpIndented(discussion) + "\n" }
+    if !discussion.isEmpty { out += "\n" + indented(discussion) + "\n" }
     out += arguments
     out += "\nExample:\n" + example.split(separator: "\n").map { "  \($0)" }.joined(separator: "\n") + "\n"
     return out
 }
 
-/// `text` with every non-empty line indented by two spaces (help pages, `explain`).
-func helpIndented(_ text: String) -> String {
+/// `text` with every non-empty line indented by two spaces (help pages, `explain`,
+/// tables under an object's summary); empty lines stay empty.
+func indented(_ text: String) -> String {
     text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  \($0)" }
         .joined(separator: "\n")
 }

@@ -141,12 +141,13 @@ public struct CallContext {
 extension CallContext {
     /// A 0-based index argument into `count` items, negative counting from the end
     /// (`-1` is the last); out of range is an error at the argument, worded by
-    /// `outOfRange` (given the index as written), with the valid ranges as the hint.
+    /// `outOfRange` (given the index as written), with the valid ranges as the hint
+    /// (or, with `count` 0, that there is nothing to index).
     func index(_ label: String, count: Int, outOfRange: (Int) -> String) throws(Diagnostic) -> Int {
         let i = try integer(label)
-        let j = i < 0 ? count + i : i
-        guard j >= 0 && j < count else {
-            throw error(outOfRange(i), at: label, hint: "valid indices are 0…\(count - 1) or -\(count)…-1")
+        guard let j = resolveIndex(i, count: count) else {
+            throw error(
+                outOfRange(i), at: label, hint: validIndicesHint(count: count, empty: "there is nothing to index"))
         }
         return j
     }

@@ -18,7 +18,7 @@ public struct Explanation: Sendable {
 
     /// The text `explain` prints.
     public var rendered: String {
-        "\(owner).\(name)\n\n  \(formula)\n\n" + helpIndented(text) + "\n"
+        "\(owner).\(name)\n\n  \(formula)\n\n" + indented(text) + "\n"
     }
 }
 

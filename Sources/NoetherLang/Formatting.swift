@@ -10,6 +10,17 @@ public func formatNumber(_ x: Double) -> String {
     return "\(x)"
 }
 
+/// A number as a help page writes it: `formatNumber`'s text with the exponent
+/// unpadded and unsigned when positive ("1e-8", "1e20", not Swift's "1e-08", "1e+20").
+public func formatHelpNumber(_ x: Double) -> String {
+    let text = formatNumber(x)
+    guard let e = text.firstIndex(of: "e") else { return text }
+    var exponent = String(text[text.index(after: e)...])
+    let sign = exponent.hasPrefix("-") ? "-" : ""
+    exponent = String(exponent.drop { $0 == "-" || $0 == "+" || $0 == "0" })
+    return text[..<e] + "e" + sign + (exponent.isEmpty ? "0" : exponent)
+}
+
 /// A number for human summaries: 6 significant digits, compact.
 public func formatSummary(_ x: Double, digits: Int = 6) -> String {
     if x.isNaN { return "nan" }

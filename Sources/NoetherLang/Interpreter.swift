@@ -530,12 +530,10 @@ public final class Interpreter {
                     at: range)
             }
             let i = Int(x)
-            let j = i < 0 ? items.count + i : i
-            guard j >= 0 && j < items.count else {
+            guard let j = resolveIndex(i, count: items.count) else {
                 throw Diagnostic(
                     .runtime, "index \(i) is out of range for \(noun)", at: range,
-                    hint: items.isEmpty
-                        ? "the \(what) is empty" : "valid indices are 0…\(items.count - 1) or -\(items.count)…-1")
+                    hint: validIndicesHint(count: items.count, empty: "the \(what) is empty"))
             }
             out.append(items[j])
         }
@@ -579,12 +577,11 @@ public final class Interpreter {
     /// The 0-based position an index expression names (negative counts from the end).
     private func position(_ e: Expression, value: Value? = nil, count: Int, what: String) throws(Diagnostic) -> Int {
         let i = try integerIndex(e, value: value)
-        let j = i < 0 ? count + i : i
-        guard j >= 0 && j < count else {
+        guard let j = resolveIndex(i, count: count) else {
             let noun = what == "table" ? "a table of \(count) rows" : "a list of \(count)"
             throw Diagnostic(
                 .runtime, "index \(i) is out of range for \(noun)", at: e.range,
-                hint: count == 0 ? "the \(what) is empty" : "valid indices are 0…\(count - 1) or -\(count)…-1")
+                hint: validIndicesHint(count: count, empty: "the \(what) is empty"))
         }
         return j
     }

@@ -11,39 +11,31 @@ import NoetherEngine
 /// (`FileProblem`, `MissingFile`), so "cannot read 'x': no such file or directory"
 /// reads the same whichever builtin met it.
 public enum TextFile {
-    /// Why a file could not be read or written, worded for the user.
-    public struct Failure: Error, Sendable {
-        /// Whether the file (or its folder) does not exist.
-        public let isMissing: Bool
-        public let message: String
-
-        init(_ error: EngineError) {
-            isMissing = error.diagnosticKind == .missingFile
-            message = error.message
-        }
-    }
+    /// Why a file could not be read or written: the engine's own error, so a caller
+    /// words it (`message`) and classes it (`diagnosticKind`: a missing file or folder
+    /// exits 66) as every other engine error, e.g. through `CallContext.engine(at:_:)`.
+    /// (The name is still used by the shell's journal, lessons and results folders.)
+    public typealias Failure = EngineError
 
     /// The file's text. Invalid UTF-8 is repaired with U+FFFD.
-    public static func read(_ path: String) throws(Failure) -> String {
-        do {
-            return String(decoding: try FileBytes.read(path), as: UTF8.self)
-        } catch {
-            throw Failure(error)
-        }
+    public static func read(_ path: String) throws(EngineError) -> String {
+        String(decoding: try FileBytes.read(path), as: UTF8.self)
     }
 
     /// Writes `text` to `path`, replacing the file (or, with `append`, adding to its
     /// end), and flushes it to the operating system.
-    public static func write(_ text: String, to path: String, append: Bool = false) throws(Failure) {
-        do {
-            try FileBytes.write(Array(text.utf8), to: path, append: append)
-        } catch {
-            throw Failure(error)
-        }
+    public static func write(_ text: String, to path: String, append: Bool = false) throws(EngineError) {
+        try FileBytes.write(Array(text.utf8), to: path, append: append)
     }
 
     /// Whether something exists at `path`.
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+}
+
+extension EngineError {
+    /// Whether the file (or its folder) does not exist: `diagnosticKind == .missingFile`
+    /// (the lesson library's spelling).
+    public var isMissing: Bool { diagnosticKind == .missingFile }
 }
 
 extension Interpreter {

@@ -8,9 +8,9 @@ import NoetherSyntax
 /// itself owns the name from then on.
 ///
 /// The values are kept only while the running source mentions `out` (a script that
-/// never does cannot ask for them, and a million statements' values took 40 % of
-/// such a script's memory traffic); the numbering goes on regardless, and values
-/// not kept read as nothing.
+/// never does cannot ask for them, and keeping every statement's value of a long
+/// script costs memory); the numbering goes on regardless, and values not kept read
+/// as nothing.
 final class ScriptValues {
     private var outputs: [Value] = [.nothing]
     /// Statements numbered so far.

@@ -51,12 +51,12 @@ extension Shell {
 
     func save(to path: String, overwrite: Bool = false, range: SourceRange) throws(Diagnostic) {
         let target = try interpreter.pathForWriting(path, overwrite: overwrite, at: range)
-        do throws(TextFile.Failure) {
-            // `save "x.ipynb"` writes the session as a notebook (Jupyter/NotebookFile.swift).
-            let text = path.hasSuffix(".ipynb") ? NotebookFile(recorded: cells).json() : savedText()
+        // `save "x.ipynb"` writes the session as a notebook (Jupyter/NotebookFile.swift).
+        let text = path.hasSuffix(".ipynb") ? NotebookFile(recorded: cells).json() : savedText()
+        do throws(EngineError) {
             try TextFile.write(text, to: target)
         } catch {
-            throw Diagnostic(error.isMissing ? .missingFile : .runtime, error.message, at: range)
+            throw Diagnostic(error.diagnosticKind, error.message, at: range)
         }
         if echo { console.err("saved \(cells.count) cell\(cells.count == 1 ? "" : "s") to \(path)") }
     }
@@ -72,12 +72,12 @@ extension Shell {
             throw Diagnostic(.runtime, "scripts nested more than 32 deep", at: range)
         }
         let text: String
-        do throws(TextFile.Failure) {
+        do throws(EngineError) {
             text = try TextFile.read(resolved)
         } catch {
-            throw Diagnostic(
-                error.isMissing ? .missingFile : .runtime,
-                error.isMissing ? "no such file '\(path)'" : error.message, at: range)
+            // A missing script is named as the user typed it, not by its resolved path.
+            let message = error.diagnosticKind == .missingFile ? "no such file '\(path)'" : error.message
+            throw Diagnostic(error.diagnosticKind, message, at: range)
         }
         let source = SourceFile(name: path, text: text)
         runningFiles.append(Shell.identity(resolved))
@@ -162,7 +162,7 @@ extension Shell {
     /// and recording its cells, as `noether --recover` does. Stops at the first error.
     public func recover(from path: String) -> ExitStatus {
         var text: String
-        do throws(TextFile.Failure) {
+        do throws(EngineError) {
             text = try TextFile.read(path)
         } catch {
             console.err("noether: error: \(error.message)")

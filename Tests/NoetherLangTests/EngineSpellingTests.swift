@@ -72,7 +72,7 @@ import Testing
             _ = try TextFile.read(missing)
             Issue.record("read a missing file")
         } catch {
-            #expect(error.isMissing)
+            #expect(error.diagnosticKind == .missingFile)
             #expect(error.message == "cannot read '\(missing)': no such file or directory")
         }
         let nowhere = folder.path("no/such/dir/x.txt")
@@ -80,7 +80,7 @@ import Testing
             try TextFile.write("x", to: nowhere)
             Issue.record("wrote into a missing folder")
         } catch {
-            #expect(error.isMissing)
+            #expect(error.diagnosticKind == .missingFile)
             #expect(error.message == "cannot write '\(nowhere)': no such file or directory")
         }
         // A folder is not missing: the engine's words for it (it said "is a directory").
@@ -88,14 +88,14 @@ import Testing
             _ = try TextFile.read(folder.url.path)
             Issue.record("read a folder")
         } catch {
-            #expect(!error.isMissing)
+            #expect(error.diagnosticKind == .runtime)
             #expect(error.message == "cannot read '\(folder.url.path)': it is a directory")
         }
         do {
             try TextFile.write("x", to: folder.url.path)
             Issue.record("wrote over a folder")
         } catch {
-            #expect(!error.isMissing)
+            #expect(error.diagnosticKind == .runtime)
             #expect(error.message == "cannot write '\(folder.url.path)': is a directory")
         }
         // Writing, appending, reading back; invalid UTF-8 is repaired.

@@ -4,11 +4,6 @@ import Glibc
 import Darwin
 #endif
 
-/// Bytes of memory this process may still allocate: `MemoryBudget.available()` (the
-/// smaller of `MemAvailable` and the cgroup's limit minus its usage); `nil` where
-/// neither can be read.
-public func availableMemoryBytes() -> Int? { MemoryBudget.available() }
-
 extension HVPWorkspace {
     /// Bytes of per-direction buffers (R(Z), R(A)) one unit direction of a sweep costs.
     static func bytesPerDirection(_ architecture: Architecture, samples n: Int) -> Int {

@@ -11,12 +11,20 @@ public enum SharpnessMethod: Sendable, Equatable, Hashable {
     /// The reference's power iteration (`iterations` products + 1).
     case powerIteration(iterations: Int)
 
+    /// P up to which `standard` takes the dense Hessian.
+    public static let standardDenseLimit = 2500
+    /// The most products of a one-off Lanczos measurement.
+    public static let standardLanczosSteps = 100
+    /// The relative tolerance of a one-off Lanczos measurement.
+    public static let standardLanczosTolerance = 1e-8
+
     /// Dense up to P = 2500.
-    public static let standard = SharpnessMethod.automatic(denseLimit: 2500)
+    public static let standard = SharpnessMethod.automatic(denseLimit: standardDenseLimit)
 
     /// Lanczos to a relative 1e-8 within 100 products: a one-off measurement, and
     /// `automatic` above its dense limit.
-    public static let standardLanczos = SharpnessMethod.lanczos(steps: 100, tolerance: 1e-8)
+    public static let standardLanczos = SharpnessMethod.lanczos(
+        steps: standardLanczosSteps, tolerance: standardLanczosTolerance)
 
     /// The algorithm with the settings of a one-off measurement: dense up to
     /// P = 2500; Lanczos to a relative 1e-8 within 100 products; the reference's 30
@@ -87,7 +95,7 @@ public func sharpness(
         chosen = .standardLanczos
         if p <= limit {
             let needed = try HVPWorkspace.denseMemoryEstimate(ws.architecture, samples: ws.sampleCount) + 8 * 3 * p * p
-            if needed <= (availableBytes ?? availableMemoryBytes() ?? Int.max) { chosen = .dense }
+            if needed <= (availableBytes ?? MemoryBudget.available() ?? Int.max) { chosen = .dense }
         }
     }
     switch chosen {
@@ -137,13 +145,16 @@ public struct SharpnessTracker: Sendable {
         /// The reference's power iteration (iterations + 1 products), warm-started.
         case powerIteration(iterations: Int)
 
+        /// The most products of a Lanczos measurement along a run.
+        public static let trackingMaxSteps = 40
+
         /// The algorithm with the settings of a measurement along a run, where each
         /// starts from the last top eigenvector: Lanczos with at most 40 and at least
         /// 8 products to a relative 1e-6; the reference's 30 power iterations. Nil for
         /// the dense and automatic methods, which do not track.
         public init?(_ algorithm: SharpnessAlgorithm) {
             switch algorithm {
-            case .lanczos: self = .lanczos(maxSteps: 40, minimumSteps: 8, tolerance: 1e-6)
+            case .lanczos: self = .lanczos(maxSteps: Self.trackingMaxSteps, minimumSteps: 8, tolerance: 1e-6)
             case .powerIteration: self = .powerIteration(iterations: PowerIterationResult.referenceIterations)
             case .automatic, .dense: return nil
             }

@@ -397,12 +397,12 @@ enum CurvatureBuiltins {
     static let sharpness = Builtin(
         "sharpness", category: "curvature",
         abstract:
-            "The sharpness λ_max of the Hessian: dense up to P = \(SharpnessDefaults.denseLimit) (when it fits in memory), else Lanczos.",
+            "The sharpness λ_max of the Hessian: dense up to P = \(SharpnessMethod.standardDenseLimit) (when it fits in memory), else Lanczos.",
         discussion: """
             method="auto" (default) takes the dense Hessian and LAPACK's top eigenvalue up to
-            P = \(SharpnessDefaults.denseLimit), and Lanczos with full reorthogonalization above (at most \(SharpnessDefaults.lanczos.steps) products,
-            stopping at a residual bound ≤ \(SharpnessDefaults.tolerance(SharpnessDefaults.lanczos.tolerance))·λ_max). "dense", "lanczos" and "power"
-            (the reference's \(SharpnessDefaults.powerIterations)-step power iteration) force a method. Gradient descent with
+            P = \(SharpnessMethod.standardDenseLimit), and Lanczos with full reorthogonalization above (at most \(SharpnessMethod.standardLanczosSteps) products,
+            stopping at a residual bound ≤ \(formatHelpNumber(SharpnessMethod.standardLanczosTolerance))·λ_max). "dense", "lanczos" and "power"
+            (the reference's \(PowerIterationResult.referenceIterations)-step power iteration) force a method. Gradient descent with
             learning rate η is stable along the top direction while λ_max < 2/η.
             """,
         parameters: [
@@ -589,7 +589,7 @@ enum CurvatureBuiltins {
             bound uses max_i λ_max(S_i) instead. Both are shown beside the true λ_max of G
             and of the full Hessian (whose H − G part neither bound covers), with which
             holds. The loss is always cross-entropy; the data need class labels.
-            method: "auto" (dense up to P = \(SharpnessDefaults.denseLimit), else Lanczos), "dense" or "lanczos".
+            method: "auto" (dense up to P = \(SharpnessMethod.standardDenseLimit), else Lanczos), "dense" or "lanczos".
             """,
         parameters: [
             netParameter, dataParameter,

@@ -54,9 +54,10 @@ enum DataBuiltins {
         try checkSize(ctx, n: n, d: d)
         let s = try ctx.number("separation")
         let seed = try ctx.integer("seed")
+        let name = ctx.builtin.name
         let data = try ctx.engine { () throws(EngineError) in
             try NoetherEngine.gaussianMixture(
-                name: "gaussian_mixture", n: n, d: d, classes: k, separation: s, seed: seed)
+                name: name, n: n, d: d, classes: k, separation: s, seed: seed)
         }
         return .object(DatasetObject(data))
     }
@@ -77,9 +78,10 @@ enum DataBuiltins {
     ) { (ctx: inout CallContext) throws(Diagnostic) -> Value in
         let n = try sampleCount(ctx)
         let seed = try ctx.integer("seed")
+        let name = ctx.builtin.name
         return .object(
             DatasetObject(
-                try ctx.engine { () throws(EngineError) in try NoetherEngine.xor2d(name: "xor2d", n: n, seed: seed) }))
+                try ctx.engine { () throws(EngineError) in try NoetherEngine.xor2d(name: name, n: n, seed: seed) }))
     }
 
     static let spheres = Builtin(
@@ -107,9 +109,10 @@ enum DataBuiltins {
         let inner = try nonNegative(ctx, "inner")
         let outer = try nonNegative(ctx, "outer")
         let noise = try nonNegative(ctx, "noise")
+        let name = ctx.builtin.name
         let data = try ctx.engine { () throws(EngineError) in
             try NoetherEngine.spheres(
-                name: "spheres", n: n, d: d, innerRadius: inner, outerRadius: outer, noise: noise, seed: seed)
+                name: name, n: n, d: d, innerRadius: inner, outerRadius: outer, noise: noise, seed: seed)
         }
         return .object(DatasetObject(data))
     }
@@ -143,9 +146,10 @@ enum DataBuiltins {
         try checkSize(ctx, n: n, d: d)
         let seed = try ctx.integer("seed")
         let noise = try nonNegative(ctx, "noise")
+        let name = ctx.builtin.name
         let data = try ctx.engine { () throws(EngineError) in
             try NoetherEngine.teacherStudent(
-                name: "teacher_student", n: n, d: d, hidden: hidden, out: out, noise: noise, seed: seed)
+                name: name, n: n, d: d, hidden: hidden, out: out, noise: noise, seed: seed)
         }
         return .object(DatasetObject(data))
     }

@@ -58,11 +58,7 @@ enum OutputBuiltins {
         }
         let target = try ctx.interpreter.pathForWriting(
             file, overwrite: ctx.bool("overwrite"), at: ctx.range(of: "file"))
-        do throws(TextFile.Failure) {
-            try TextFile.write(text, to: target)
-        } catch {
-            throw Diagnostic(error.isMissing ? .missingFile : .runtime, error.message, at: ctx.range(of: "file"))
-        }
+        try ctx.engine(at: "file") { () throws(EngineError) in try TextFile.write(text, to: target) }
         return .nothing
     }
 }

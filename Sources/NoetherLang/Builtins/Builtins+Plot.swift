@@ -1,3 +1,4 @@
+import NoetherEngine
 import NoetherSyntax
 
 /// `plot`: terminal plots of series and tables, and SVG files with their data as CSV.
@@ -173,11 +174,9 @@ enum PlotBuiltins {
         let overwrite = try ctx.bool("overwrite")
         let svgTarget = try ctx.interpreter.pathForWriting(file, overwrite: overwrite, at: ctx.range(of: "file"))
         let csvTarget = try ctx.interpreter.pathForWriting(csvFile, overwrite: overwrite, at: ctx.range(of: "file"))
-        do throws(TextFile.Failure) {
+        try ctx.engine(at: "file") { () throws(EngineError) in
             try TextFile.write(SVGPlot.render(plot.model), to: svgTarget)
             try TextFile.write(plot.model.dataTable.csv, to: csvTarget)
-        } catch {
-            throw Diagnostic(error.isMissing ? .missingFile : .runtime, error.message, at: ctx.range(of: "file"))
         }
         ctx.interpreter.output("wrote \(file) and \(csvFile)")
     }

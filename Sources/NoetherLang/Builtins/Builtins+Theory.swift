@@ -996,8 +996,8 @@ enum TheoryBuiltins {
             At each checkpoint θ_t the run kept (train(…, checkpoints=[…]); θ₀ and the final θ
             always), on the training data given: q_i = softmax(f(x_i))_{y_i}, their mean q̄, min,
             max, the mean and max of q(1 − q); λ_max of the training loss's Hessian (method:
-            "lanczos" by default, \(SharpnessDefaults.lanczos.steps) products at most, tolerance \(SharpnessDefaults.tolerance(SharpnessDefaults.lanczos.tolerance)); "dense" exact; "auto";
-            "power", the reference's \(SharpnessDefaults.powerIterations) iterations); and with bound=true λ_max(JᵀJ/n), so that
+            "lanczos" by default, \(SharpnessMethod.standardLanczosSteps) products at most, tolerance \(formatHelpNumber(SharpnessMethod.standardLanczosTolerance)); "dense" exact; "auto";
+            "power", the reference's \(PowerIterationResult.referenceIterations) iterations); and with bound=true λ_max(JᵀJ/n), so that
             the paper's bound λ_max(JᵀJ/n)·max q(1 − q) (theory.md §5) stands beside λ_max. Then
             E18's decay fit λ_max(t) ≈ a·e^(−bt) + c with c = 0.9·min λ fixed and R² in linear
             scale (read it beside b: the exponential is a rough description), the compression

@@ -109,7 +109,7 @@ enum TrainingBuiltins {
             Parameter("lr", .number, help: "the learning rate η (positive)"),
             Parameter.number("beta1", default: 0.9, help: "first-moment decay β₁, in [0, 1)"),
             Parameter.number("beta2", default: 0.999, help: "second-moment decay β₂, in [0, 1)"),
-            Parameter("eps", .number, .value(.number(1e-8), text: "1e-8"), help: "the denominator's ε (positive)"),
+            Parameter.number("eps", default: 1e-8, help: "the denominator's ε (positive)"),
             weightDecayParameter,
         ],
         returns: "optimizer",
@@ -159,8 +159,8 @@ enum TrainingBuiltins {
     static let trackingMethod = Choices.sharpnessMethod.only(
         ["lanczos", "power"],
         notes: [
-            "lanczos": "≤ \(SharpnessDefaults.trackingLanczosSteps) products, warm-started",
-            "power": "\(SharpnessDefaults.powerIterations) + 1, the reference's",
+            "lanczos": "≤ \(SharpnessTracker.Method.trackingMaxSteps) products, warm-started",
+            "power": "\(PowerIterationResult.referenceIterations) + 1, the reference's",
         ]
     ).called("sharpness method")
 

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NoetherEngine
 
 /// A results directory: where the shards of a sweep write their points and where
 /// `gather` reads them back.
@@ -252,7 +253,7 @@ public struct SweepResults: Sendable {
 
     private func readJSON(_ file: String, format: String) throws(Failure) -> JSONValue {
         let text: String
-        do throws(TextFile.Failure) {
+        do throws(EngineError) {
             text = try TextFile.read(file)
         } catch {
             throw Failure(error.message)
@@ -290,7 +291,7 @@ public struct SweepResults: Sendable {
     /// so readers see the whole file or none.
     public static func writeAtomically(_ text: String, to path: String) throws(Failure) {
         let temporary = "\(path).tmp-\(getpid())"
-        do throws(TextFile.Failure) {
+        do throws(EngineError) {
             try TextFile.write(text, to: temporary)
         } catch {
             unlink(temporary)

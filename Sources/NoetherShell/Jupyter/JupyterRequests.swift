@@ -120,8 +120,8 @@ enum JupyterRequests {
     }
 
     /// A table as HTML, the rows elided like the printed table's.
+    /// (XML's escapes, `SVGPlot.escape`, serve HTML too.)
     static func html(_ table: TableObject) -> String {
-        func escape(_ s: String) -> String { SVGPlot.escape(s) }  // XML's escapes serve HTML too
         func cell(_ v: Value) -> (text: String, numeric: Bool) {
             switch v {
             case .nothing: ("", false)
@@ -138,7 +138,7 @@ enum JupyterRequests {
             elided = rows.count - TableObject.headRows - TableObject.tailRows
         }
         var html = "<table class=\"noether-table\">\n<thead><tr>"
-        html += table.columns.map { "<th>\(escape($0))</th>" }.joined()
+        html += table.columns.map { "<th>\(SVGPlot.escape($0))</th>" }.joined()
         html += "</tr></thead>\n<tbody>\n"
         for (k, i) in shown.enumerated() {
             if elided > 0 && k == TableObject.headRows {
@@ -147,7 +147,9 @@ enum JupyterRequests {
             html += "<tr>"
             for v in rows[i] {
                 let (text, numeric) = cell(v)
-                html += numeric ? "<td style=\"text-align:right\">\(escape(text))</td>" : "<td>\(escape(text))</td>"
+                html +=
+                    numeric
+                    ? "<td style=\"text-align:right\">\(SVGPlot.escape(text))</td>" : "<td>\(SVGPlot.escape(text))</td>"
             }
             html += "</tr>\n"
         }

@@ -47,7 +47,7 @@ extension EngineError {
     /// `missingFile` for a file or folder that does not exist; `internalError` for a
     /// LAPACK routine refusing an argument (info < 0: Noether called it wrongly, never
     /// the user's fault; exit status 70); `runtime` otherwise.
-    var diagnosticKind: Diagnostic.Kind {
+    public var diagnosticKind: Diagnostic.Kind {
         switch self {
         case .missingFile: return .missingFile
         case .curvature(.eigensolverFailed(let failure)) where failure.info < 0: return .internalError

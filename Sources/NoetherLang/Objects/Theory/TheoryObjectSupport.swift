@@ -57,26 +57,11 @@ extension Value {
     static func bools(_ bs: [Bool]) -> Value { .list(bs.map { .bool($0) }) }
 }
 
-extension JSONValue {
-    static func range(_ r: ClosedRange<Double>?) -> JSONValue {
-        r.map { .numbers([$0.lowerBound, $0.upperBound]) } ?? .null
-    }
-
-    static func optional(_ x: Double?) -> JSONValue { x.map { .number($0) } ?? .null }
-
-    static func bools(_ bs: [Bool]) -> JSONValue { .array(bs.map { .bool($0) }) }
-}
-
 /// A short list of numbers for summaries: the first `limit`, then "…".
 func shortList(_ xs: [Double], limit: Int = 6, digits: Int = 3) -> String {
     var parts = xs.prefix(limit).map { formatSummary($0, digits: digits) }
     if xs.count > limit { parts.append("… (\(xs.count - limit) more)") }
     return parts.joined(separator: ", ")
-}
-
-/// Indents every line of `text` by two spaces.
-func indented(_ text: String) -> String {
-    text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
 }
 
 /// A sweep point's status in a few words (summaries and the too-few-points error).
