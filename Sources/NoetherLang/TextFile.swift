@@ -11,13 +11,9 @@ import NoetherEngine
 /// (`FileProblem`, `MissingFile`), so "cannot read 'x': no such file or directory"
 /// reads the same whichever builtin met it.
 public enum TextFile {
-    /// Why a file could not be read or written: the engine's own error, so a caller
-    /// words it (`message`) and classes it (`diagnosticKind`: a missing file or folder
-    /// exits 66) as every other engine error, e.g. through `CallContext.engine(at:_:)`.
-    /// (The name is still used by the shell's journal, lessons and results folders.)
-    public typealias Failure = EngineError
-
-    /// The file's text. Invalid UTF-8 is repaired with U+FFFD.
+    /// The file's text. Invalid UTF-8 is repaired with U+FFFD. A failure is the engine's
+    /// own error: a caller words it (`message`) and classes it (`diagnosticKind`: a
+    /// missing file or folder exits 66), e.g. through `CallContext.engine(at:_:)`.
     public static func read(_ path: String) throws(EngineError) -> String {
         String(decoding: try FileBytes.read(path), as: UTF8.self)
     }
@@ -30,12 +26,6 @@ public enum TextFile {
 
     /// Whether something exists at `path`.
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
-}
-
-extension EngineError {
-    /// Whether the file (or its folder) does not exist: `diagnosticKind == .missingFile`
-    /// (the lesson library's spelling).
-    public var isMissing: Bool { diagnosticKind == .missingFile }
 }
 
 extension Interpreter {

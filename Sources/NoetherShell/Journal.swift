@@ -143,7 +143,7 @@ public final class Journal {
     }
 
     private static func describe(_ error: any Error) -> String {
-        if let f = error as? TextFile.Failure { return f.message }
+        if let f = error as? EngineError { return f.message }
         if let j = error as? JournalError { return j.message }
         return "\(error.localizedDescription)"
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NoetherEngine
 import NoetherLang
 
 /// The top of a results directory: `run.json` (which script, its parameters, where it
@@ -49,7 +50,7 @@ struct ResultsDirectory {
     func readRun() throws(SweepResults.Failure) -> Run? {
         guard TextFile.exists(runFile) else { return nil }
         let text: String
-        do throws(TextFile.Failure) { text = try TextFile.read(runFile) } catch { throw .init(error.message) }
+        do throws(EngineError) { text = try TextFile.read(runFile) } catch { throw .init(error.message) }
         guard let json = JSONValue.parse(text) else {
             throw .init("corrupt file '\(runFile)': not a complete JSON document (truncated?)")
         }
@@ -100,7 +101,7 @@ struct ResultsDirectory {
     /// The script's text from `script.noe`, checked against `run.json`'s fingerprint.
     func script(of run: Run) throws(SweepResults.Failure) -> String {
         let text: String
-        do throws(TextFile.Failure) { text = try TextFile.read(scriptFile) } catch { throw .init(error.message) }
+        do throws(EngineError) { text = try TextFile.read(scriptFile) } catch { throw .init(error.message) }
         guard Run.fingerprint(text: text, parameters: run.parameters) == run.fingerprint else {
             throw .init("'\(scriptFile)' is not the script '\(runFile)' names (its fingerprint differs)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import NoetherEngine
 import NoetherLang
 
 /// Where the lessons are and what the student has done in them.
@@ -70,10 +71,12 @@ public final class LessonLibrary {
     /// Reads and parses a lesson file.
     public static func load(_ path: String) -> Result<Lesson, LessonLoadError> {
         let text: String
-        do throws(TextFile.Failure) {
+        do throws(EngineError) {
             text = try TextFile.read(path)
         } catch {
-            return .failure(LessonLoadError(message: error.isMissing ? "no such lesson file '\(path)'" : error.message))
+            return .failure(
+                LessonLoadError(
+                    message: error.diagnosticKind == .missingFile ? "no such lesson file '\(path)'" : error.message))
         }
         do throws(Lesson.FormatError) {
             return .success(try Lesson.parse(text, path: path))
